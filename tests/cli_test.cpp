@@ -1,0 +1,74 @@
+#include "support/process.hpp"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+using slotwise::test::run_process;
+
+namespace {
+const std::string cli = SLOTWISE_CLI;
+const std::string good = R"({"timezone":"Europe/Rome","from":"2026-06-01","to":"2026-06-01",
+  "weekly":{"mon":[["09:00","10:00"]]},"service":{"duration":30}})";
+}  // namespace
+
+TEST_CASE("availability reads a scenario from stdin and prints compact JSON") {
+    const auto r = run_process({cli, "availability", "-"}, good);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out == R"({"slots":[{"end":"2026-06-01T07:30:00Z","remaining":1,"start":"2026-06-01T07:00:00Z"},)"
+                   R"({"end":"2026-06-01T08:00:00Z","remaining":1,"start":"2026-06-01T07:30:00Z"}]})" "\n");
+}
+
+TEST_CASE("help explains both commands and exits 0") {
+    const auto main_help = run_process({cli, "--help"});
+    CHECK(main_help.exit_code == 0);
+    CHECK(main_help.out.find("availability") != std::string::npos);
+    const auto sub_help = run_process({cli, "availability", "--help"});
+    CHECK(sub_help.exit_code == 0);
+    CHECK(sub_help.out.find("--explain") != std::string::npos);
+}
+
+TEST_CASE("usage errors exit 2 with one error line and no output") {
+    for (const auto& args : std::vector<std::vector<std::string>>{
+             {cli}, {cli, "frobnicate"}, {cli, "availability"}, {cli, "availability", "/no/such/file.json"},
+             {cli, "availability", "-", "--explain"}, {cli, "availability", "--bogus", "-"}}) {
+        const auto r = run_process(args, good);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(!r.err.empty());
+    }
+}
+
+TEST_CASE("explain says an offered slot is offered") {
+    const auto r = run_process({cli, "availability", "-", "--explain", "2026-06-01T09:00"}, good);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("offered, 1 seat remaining") != std::string::npos);
+}
+
+TEST_CASE("explain names the grid, the windows and the DST gap") {
+    const std::string ny = R"({"timezone":"America/New_York","from":"2026-03-08","to":"2026-03-08",
+      "weekly":{"sun":[["01:00","04:00"]]},"service":{"duration":30}})";
+    const auto off_grid = run_process({cli, "availability", "-", "--explain", "2026-03-08T03:10"}, ny);
+    CHECK(off_grid.exit_code == 0);
+    CHECK(off_grid.out.find("not offered") != std::string::npos);
+    CHECK(off_grid.out.find("off the 30-minute grid") != std::string::npos);
+    const auto gap = run_process({cli, "availability", "-", "--explain", "2026-03-08T02:30"}, ny);
+    CHECK(gap.out.find("DST gap") != std::string::npos);
+    const auto outside = run_process({cli, "availability", "-", "--explain", "2026-03-08T05:00"}, ny);
+    CHECK(outside.out.find("outside the day's windows: the weekly hours on 2026-03-08 01:00-04:00") != std::string::npos);
+}
+
+TEST_CASE("explain names the booking, the capacity, the notice and the horizon") {
+    const std::string busy = R"({"timezone":"UTC","now":"2026-06-01T08:00:00Z","from":"2026-06-01","to":"2026-06-01",
+      "weekly":{"mon":[["09:00","18:00"]]},
+      "bookings":[{"start":"2026-06-01T10:00:00Z","end":"2026-06-01T10:30:00Z","buffer_after":15}],
+      "service":{"duration":30,"min_notice":120,"horizon":360}})";
+    const auto r = run_process({cli, "availability", "-", "--explain", "2026-06-01T09:00:00Z"}, busy);
+    CHECK(r.out.find("minimum notice") != std::string::npos);
+    const auto taken = run_process({cli, "availability", "-", "--explain", "2026-06-01T10:30:00Z"}, busy);
+    CHECK(taken.out.find("over capacity: 1 seat already taken of capacity 1") != std::string::npos);
+    CHECK(taken.out.find("overlaps the booking 10:00-10:30") != std::string::npos);
+    const auto late = run_process({cli, "availability", "-", "--explain", "2026-06-01T15:00:00Z"}, busy);
+    CHECK(late.out.find("past the booking horizon") != std::string::npos);
+}
