@@ -41,6 +41,9 @@ enum class Errc {
     /// The store failed (I/O, corruption, constraint). The transaction was
     /// rolled back; retrying is safe but unlikely to help without operator action.
     storage_error,
+    /// The payment provider refused the request or could not be reached.
+    /// Nothing was changed locally; retry later (requests carry idempotency keys).
+    provider_error,
 };
 
 /// The `std::error_category` of `Errc`; its name is "slotwise".
@@ -63,6 +66,7 @@ constexpr std::string_view to_string(Errc e) noexcept {
         case Errc::signature_invalid: return "signature_invalid";
         case Errc::storage_busy: return "storage_busy";
         case Errc::storage_error: return "storage_error";
+        case Errc::provider_error: return "provider_error";
     }
     return "unknown";
 }

@@ -1,0 +1,208 @@
+// slotwise/engine.hpp — the booking engine: tenants, scopes, availability,
+// atomic book / cancel / reschedule.
+//
+// An `Engine` wraps a `Store` and a clock. Everything a tenant does goes
+// through a `TenantScope`, built only from a `Principal` that the host app
+// derives from its own authenticated session — the tenant never comes from
+// request data, and an id of another tenant is answered exactly like an id
+// that does not exist (`not_found`).
+//
+//   slotwise::Engine engine(slotwise::open_sqlite({.path = "bookings.db"}));
+//   auto tenant = engine.create_tenant("Salon Bella");
+//   auto admin = engine.scope({.tenant = tenant.id, .role = slotwise::Role::admin, .subject = "owner"});
+//   auto anna = admin.create_resource({.name = "Anna", .timezone = "Europe/Rome"});
+//   ...
+//   auto booking = customer.book({.service = cut.id, .start = slot.start, .customer = {.name = "Ada"}});
+//
+// `book()` re-validates the slot against the rules, the capacity and the
+// holds inside the same write transaction as the insert, and accepts exactly
+// the starts `availability()` would offer at that moment: two customers racing
+// for one slot never both win. Every call validates its input first and fails
+// with `Error(invalid_argument)` naming the field; a failed call changes
+// nothing.
+//
+// Thread-safety: an `Engine` and its scopes may be used from many threads at
+// once (the store serialises what must be serialised).
+#pragma once
+
+#include <slotwise/availability.hpp>
+#include <slotwise/model.hpp>
+#include <slotwise/store.hpp>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace slotwise {
+
+/// The engine's notion of "now": notice, horizon and hold expiry use it.
+using Clock = std::function<Instant()>;
+
+/// The system clock, truncated to seconds.
+Instant system_now();
+
+/// A new resource.
+struct NewResource {
+    std::string name{};
+    ResourceKind kind = ResourceKind::staff;
+    std::string timezone{};
+    int capacity = 1;
+};
+
+/// A new service; `step` 0 means "same as duration".
+struct NewService {
+    std::string name{};
+    Minutes duration{0};
+    Minutes step{0};
+    Minutes buffer_before{0};
+    Minutes buffer_after{0};
+    std::int64_t price = 0;
+    std::string currency{};
+    Minutes min_notice{0};
+    Minutes horizon{0};
+    Minutes hold{15};
+    std::vector<ResourceId> resources{};
+};
+
+/// An availability question.
+struct AvailabilityRequest {
+    ServiceId service{};
+    Date from{};                           ///< first local date, inclusive
+    Date to{};                             ///< last local date, inclusive
+    std::vector<ResourceId> resources{};   ///< empty = every resource linked to the service
+    int seats = 1;
+};
+
+/// A free slot and the resource offering it.
+struct ResourceSlot {
+    Instant start{};
+    Instant end{};
+    ResourceId resource{};
+    std::int64_t remaining = 0;
+    friend bool operator==(const ResourceSlot&, const ResourceSlot&) = default;
+};
+
+/// A booking request.
+struct BookingRequest {
+    ServiceId service{};
+    Instant start{};
+    std::optional<ResourceId> resource{};  ///< empty = any linked resource that is free
+    Customer customer{};
+    int seats = 1;
+    std::string idempotency_key{};         ///< empty = none
+};
+
+/// Which bookings to list.
+struct BookingQuery {
+    std::optional<Instant> from{};          ///< start >= from
+    std::optional<Instant> to{};            ///< start < to
+    std::optional<ResourceId> resource{};
+    std::optional<BookingStatus> status{};  ///< as read now (`expired` included)
+    std::optional<BookingId> after{};       ///< the last booking of the previous page
+    int limit = 100;                        ///< 1 .. 1000
+};
+
+class TenantScope;
+
+/// The booking engine. Cheap to copy (shares the store and clock).
+class Engine {
+public:
+    /// An engine over `store`; without a clock, the system clock.
+    explicit Engine(std::shared_ptr<Store> store, Clock clock = {});
+
+    /// Creates a client business; its id is new and random.
+    Tenant create_tenant(const std::string& name);
+
+    /// A scope acting as `principal`. Throws `not_found` when the tenant does
+    /// not exist, `invalid_argument` for an empty tenant id.
+    TenantScope scope(const Principal& principal) const;
+
+    /// The engine's current time.
+    Instant now() const;
+
+    /// The store underneath.
+    const std::shared_ptr<Store>& store() const noexcept { return store_; }
+
+private:
+    std::shared_ptr<Store> store_;
+    Clock clock_;
+};
+
+/// Everything one principal can do within its tenant. Obtain from
+/// `Engine::scope`. Catalogue writes need `Role::admin` (`permission_denied`
+/// otherwise); a customer sees and changes only the bookings it made.
+class TenantScope {
+public:
+    /// Who this scope acts as.
+    const Principal& principal() const noexcept { return principal_; }
+
+    // --- catalogue -------------------------------------------------------
+    /// Creates a resource (admin).
+    Resource create_resource(const NewResource& r);
+    /// Replaces a resource's name, kind, zone and capacity (admin).
+    Resource update_resource(const Resource& r);
+    /// A resource by id.
+    Resource get_resource(const ResourceId& id);
+    /// Every resource, ordered by id.
+    std::vector<Resource> resources();
+    /// Replaces the weekly hours of a resource (admin). Windows are sorted for you.
+    void set_weekly_hours(const ResourceId& id, WeeklyHours hours);
+    /// The weekly hours of a resource.
+    WeeklyHours weekly_hours(const ResourceId& id);
+    /// Sets the windows of one date, replacing the weekly ones; empty closes
+    /// the day (admin).
+    void set_date_override(const ResourceId& id, Date day, std::vector<LocalWindow> windows);
+    /// Removes a date's override (admin); `not_found` when there is none.
+    void clear_date_override(const ResourceId& id, Date day);
+    /// Overrides of dates in [from, to].
+    std::map<Date, std::vector<LocalWindow>> date_overrides(const ResourceId& id, Date from, Date to);
+    /// Adds time off (admin or staff).
+    Block add_block(const ResourceId& id, Interval when, const std::string& reason = {});
+    /// Removes time off (admin or staff).
+    void remove_block(const BlockId& id);
+    /// Time off of a resource overlapping `range`.
+    std::vector<Block> blocks(const ResourceId& id, Interval range);
+    /// Creates a service (admin).
+    Service create_service(const NewService& s);
+    /// Replaces a service (admin); existing bookings keep their times and buffers.
+    Service update_service(const Service& s);
+    /// A service by id.
+    Service get_service(const ServiceId& id);
+    /// Every service, ordered by id.
+    std::vector<Service> services();
+
+    // --- availability and booking ----------------------------------------
+    /// Free slots of a service: any of the requested (or linked) resources,
+    /// sorted by (start, resource id).
+    std::vector<ResourceSlot> availability(const AvailabilityRequest& q);
+    /// Slots that every requested resource offers at once (a doctor and a
+    /// room), sorted by start; `remaining` is the smallest among them.
+    std::vector<Slot> availability_together(const AvailabilityRequest& q);
+    /// Books a slot atomically. Free services are confirmed at once; paid
+    /// ones are pending and hold the slot for the service's hold time.
+    /// Throws `slot_unavailable` when the start is not offered right now,
+    /// `idempotency_mismatch` when the key was used for another request.
+    Booking book(const BookingRequest& r);
+    /// Cancels a pending or confirmed booking; `invalid_transition` otherwise.
+    Booking cancel(const BookingId& id);
+    /// Moves a booking to `new_start` (and optionally another resource)
+    /// atomically: if the new slot is not offered, the booking is unchanged
+    /// and `slot_unavailable` is thrown.
+    Booking reschedule(const BookingId& id, Instant new_start,
+                       std::optional<ResourceId> resource = std::nullopt);
+    /// A booking by id.
+    Booking get_booking(const BookingId& id);
+    /// Bookings matching `q`, ordered by (start, id); a page of at most `q.limit`.
+    std::vector<Booking> bookings(const BookingQuery& q);
+
+private:
+    friend class Engine;
+    TenantScope(Engine engine, Principal principal);
+    void require_admin(bool staff_too = false) const;
+    Engine engine_;
+    Principal principal_;
+};
+
+}  // namespace slotwise

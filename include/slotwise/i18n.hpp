@@ -1,0 +1,154 @@
+// slotwise/i18n.hpp — end-user messages in English and Italian.
+//
+// Notification subjects and plain-text bodies (confirmed, cancelled,
+// rescheduled, refund due) rendered with fmt, with dates and times in the
+// resource's zone and the locale's names and formats ("Tuesday 2 June 2026,
+// 10:00" / "martedì 2 giugno 2026, 10:00"), and error messages by code. A
+// locale is matched on its language ("it", "it-IT", "it_CH" → Italian); any
+// other falls back to English. Pure functions, thread-safe.
+#pragma once
+
+#include <slotwise/error.hpp>
+#include <slotwise/time.hpp>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace slotwise {
+
+/// The languages messages exist in.
+enum class Language { en, it };
+
+/// The language for a locale tag; unknown ones fall back to English.
+inline Language language_of(std::string_view locale) {
+    const auto lang = locale.substr(0, locale.find_first_of("-_"));
+    if (lang.size() == 2 && (lang[0] == 'i' || lang[0] == 'I') && (lang[1] == 't' || lang[1] == 'T')) return Language::it;
+    return Language::en;
+}
+
+/// The kinds of notification the engine writes to its outbox.
+enum class NotificationKind { booking_confirmed, booking_cancelled, booking_rescheduled, refund_due };
+
+/// The kind's name as the APIs spell it.
+constexpr std::string_view to_string(NotificationKind k) noexcept {
+    constexpr std::array<std::string_view, 4> names{"booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due"};
+    return names[static_cast<std::size_t>(k)];
+}
+
+/// What a message is about.
+struct MessageContext {
+    std::string customer_name{};
+    std::string business{};       ///< the tenant's name
+    std::string service{};
+    std::string resource{};
+    std::string booking_id{};
+    Interval when{};
+    TimeZone zone = nullptr;      ///< the resource's zone: times are shown there
+    std::int64_t amount = 0;      ///< for refund_due: minor units
+    std::string currency{};
+};
+
+/// A rendered message.
+struct Message {
+    std::string subject{};
+    std::string body{};
+};
+
+namespace detail::i18n {
+
+inline constexpr std::array<std::string_view, 7> weekdays_en{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+inline constexpr std::array<std::string_view, 7> weekdays_it{"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"};
+inline constexpr std::array<std::string_view, 12> months_en{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"};
+inline constexpr std::array<std::string_view, 12> months_it{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"};
+
+inline date::local_seconds local(const MessageContext& c, Instant t) { return c.zone->to_local(t); }
+
+// "Tuesday 2 June 2026" / "martedì 2 giugno 2026"
+inline std::string long_date(Language lang, date::local_seconds t) {
+    const auto day = std::chrono::floor<date::days>(t);
+    const date::year_month_day ymd{day};
+    const auto wd = date::weekday{day}.c_encoding();
+    const auto month = static_cast<unsigned>(ymd.month()) - 1;
+    const auto& weekdays = lang == Language::it ? weekdays_it : weekdays_en;
+    const auto& months = lang == Language::it ? months_it : months_en;
+    return fmt::format("{} {} {} {}", weekdays[wd], static_cast<unsigned>(ymd.day()), months[month], static_cast<int>(ymd.year()));
+}
+
+inline std::string clock_time(date::local_seconds t) { return date::format("%H:%M", t); }
+
+inline std::string money(Language lang, std::int64_t minor, const std::string& currency) {
+    const auto units = minor / 100, cents = minor % 100;
+    return lang == Language::it ? fmt::format("{},{:02} {}", units, cents, currency)
+                                : fmt::format("{} {}.{:02}", currency, units, cents);
+}
+
+}  // namespace detail::i18n
+
+/// Renders a notification's subject and body in `locale`'s language.
+inline Message render_message(NotificationKind kind, const MessageContext& c, std::string_view locale) {
+    using namespace detail::i18n;
+    const auto lang = language_of(locale);
+    const auto start = local(c, c.when.begin);
+    const auto day = long_date(lang, start);
+    const auto from = clock_time(start);
+    const auto to = clock_time(local(c, c.when.end));
+    const auto zone = std::string(c.zone->name());
+    const bool it = lang == Language::it;
+    Message m;
+    const auto details = it ? fmt::format("{} con {}\n{}, {}–{} ({})\nCodice prenotazione: {}", c.service, c.resource, day, from, to, zone, c.booking_id)
+                            : fmt::format("{} with {}\n{}, {}–{} ({})\nBooking reference: {}", c.service, c.resource, day, from, to, zone, c.booking_id);
+    const auto greeting = it ? fmt::format("Ciao {},\n\n", c.customer_name) : fmt::format("Hello {},\n\n", c.customer_name);
+    const auto signature = fmt::format("\n\n{}\n", c.business);
+    switch (kind) {
+        case NotificationKind::booking_confirmed:
+            m.subject = it ? fmt::format("Prenotazione confermata: {}, {} alle {}", c.service, day, from)
+                           : fmt::format("Booking confirmed: {}, {} at {}", c.service, day, from);
+            m.body = greeting + (it ? "la tua prenotazione è confermata.\n\n" : "your booking is confirmed.\n\n") + details +
+                     (it ? "\n\nL'invito per il calendario è allegato." : "\n\nThe calendar invitation is attached.") + signature;
+            break;
+        case NotificationKind::booking_cancelled:
+            m.subject = it ? fmt::format("Prenotazione annullata: {}, {} alle {}", c.service, day, from)
+                           : fmt::format("Booking cancelled: {}, {} at {}", c.service, day, from);
+            m.body = greeting + (it ? "la tua prenotazione è stata annullata.\n\n" : "your booking has been cancelled.\n\n") + details + signature;
+            break;
+        case NotificationKind::booking_rescheduled:
+            m.subject = it ? fmt::format("Prenotazione spostata: {}, ora {} alle {}", c.service, day, from)
+                           : fmt::format("Booking moved: {}, now {} at {}", c.service, day, from);
+            m.body = greeting + (it ? "la tua prenotazione è stata spostata. Il nuovo appuntamento:\n\n" : "your booking has been moved. The new time:\n\n") +
+                     details + signature;
+            break;
+        case NotificationKind::refund_due:
+            m.subject = it ? fmt::format("Rimborso in arrivo: {}", c.service) : fmt::format("Refund on its way: {}", c.service);
+            m.body = greeting +
+                     (it ? fmt::format("abbiamo ricevuto il tuo pagamento di {}, ma l'orario non era più disponibile. Ti rimborseremo l'intero importo.\n\n",
+                                       money(lang, c.amount, c.currency))
+                         : fmt::format("we received your payment of {}, but the time was no longer available. We will refund it in full.\n\n",
+                                       money(lang, c.amount, c.currency))) +
+                     details + signature;
+            break;
+    }
+    return m;
+}
+
+/// A short end-user message for an error code, in `locale`'s language.
+inline std::string error_text(Errc code, std::string_view locale) {
+    const bool it = language_of(locale) == Language::it;
+    switch (code) {
+        case Errc::invalid_argument: return it ? "Alcuni dati non sono validi." : "Some details are not valid.";
+        case Errc::not_found: return it ? "Non trovato." : "Not found.";
+        case Errc::permission_denied: return it ? "Non hai il permesso di farlo." : "You are not allowed to do that.";
+        case Errc::slot_unavailable: return it ? "Questo orario non è più disponibile. Scegline un altro." : "This time is no longer available. Please choose another.";
+        case Errc::invalid_transition: return it ? "La prenotazione non può essere modificata in questo stato." : "The booking cannot be changed in its current state.";
+        case Errc::idempotency_mismatch: return it ? "Questa richiesta è già stata usata per un'altra prenotazione." : "This request was already used for a different booking.";
+        case Errc::signature_invalid: return it ? "Firma non valida." : "Invalid signature.";
+        case Errc::storage_busy: return it ? "Il sistema è occupato. Riprova tra poco." : "The system is busy. Please try again shortly.";
+        case Errc::storage_error: return it ? "Si è verificato un errore. Riprova più tardi." : "Something went wrong. Please try again later.";
+        case Errc::provider_error: return it ? "Il servizio di pagamento non risponde. Riprova più tardi." : "The payment service is not responding. Please try again later.";
+    }
+    return it ? "Errore." : "Error.";
+}
+
+}  // namespace slotwise

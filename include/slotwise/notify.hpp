@@ -1,0 +1,59 @@
+// slotwise/notify.hpp — notifications through an outbox.
+//
+// A notification (booking confirmed, cancelled, rescheduled, refund due) is a
+// row written in the same transaction as the change it reports, so it exists
+// if and only if the change committed: never before the fact, never lost.
+// A worker in the host app drains the outbox — `Engine::take_notifications`
+// leases due rows (bumping their attempt count and pushing their next attempt
+// out by a backoff, so two workers do not send the same row at once), sends
+// them, and calls `mark_notification_sent`. Delivery is at least once: a row
+// whose sender died is offered again once its lease runs out.
+//
+// Thread-safety: values; the `Notifier` you pass is called from the thread
+// that calls `Engine::deliver_notifications`.
+#pragma once
+
+#include <slotwise/i18n.hpp>
+#include <slotwise/model.hpp>
+
+#include <optional>
+#include <string>
+
+namespace slotwise {
+
+/// One message in the outbox, already rendered in the customer's language.
+struct Notification {
+    std::string id{};             ///< opaque
+    TenantId tenant{};
+    NotificationKind kind = NotificationKind::booking_confirmed;
+    BookingId booking{};
+    std::string locale{};         ///< the customer's locale
+    std::string to{};             ///< the customer's email (may be empty: then only the host can reach them)
+    std::string subject{};
+    std::string body{};
+    std::string ics{};            ///< RFC 5545 invitation; empty for refund_due
+    Instant created_at{};
+    int attempts = 0;             ///< how many times it was taken
+    std::optional<Instant> sent_at{};
+    friend bool operator==(const Notification&, const Notification&) = default;
+};
+
+/// Sends one notification (email, SMS, push: the host's choice). Throw to
+/// report a failure; the row is retried after a backoff.
+class Notifier {
+public:
+    virtual ~Notifier() = default;
+    /// Delivers `n`; throws on failure.
+    virtual void send(const Notification& n) = 0;
+};
+
+/// How long a taken notification waits before it is offered again, by attempt
+/// (1 → 1 minute, doubling, at most 6 hours).
+inline std::chrono::seconds notification_backoff(int attempts) {
+    using namespace std::chrono_literals;
+    std::chrono::seconds wait = 60s;
+    for (int i = 1; i < attempts && wait < 6h; ++i) wait *= 2;
+    return std::min<std::chrono::seconds>(wait, 6h);
+}
+
+}  // namespace slotwise

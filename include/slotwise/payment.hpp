@@ -1,0 +1,133 @@
+// slotwise/payment.hpp — the payment-provider hook.
+//
+// A paid booking is `pending` and holds its slot until a verified payment
+// event confirms it (DESIGN.md invariant 3). A `PaymentProvider` does the
+// provider-specific parts: create a hosted checkout for a pending booking,
+// verify and parse a webhook into typed events, request a refund. The engine
+// owns the state machine (engine.hpp: `start_checkout`, `handle_webhook`).
+//
+// slotwise opens no sockets: the host app passes an `HttpTransport`, a
+// function that performs one HTTP request with its own client (and its own
+// timeouts, proxies and TLS settings).
+//
+// Thread-safety: providers are immutable after construction and safe to use
+// from many threads; a transport must be too if it is shared.
+#pragma once
+
+#include <slotwise/model.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace slotwise {
+
+/// HTTP headers as name/value pairs, in order.
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+/// The value of header `name` (case-insensitive), or nullopt.
+inline std::optional<std::string> find_header(const Headers& headers, std::string_view name) {
+    for (const auto& [k, v] : headers) {
+        if (k.size() != name.size()) continue;
+        bool same = true;
+        for (std::size_t i = 0; i < k.size() && same; ++i) {
+            const auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+            same = lower(k[i]) == lower(name[i]);
+        }
+        if (same) return v;
+    }
+    return std::nullopt;
+}
+
+/// One outgoing HTTP request.
+struct HttpRequest {
+    std::string method{};  ///< "POST", "GET"
+    std::string url{};     ///< absolute URL
+    Headers headers{};
+    std::string body{};
+};
+
+/// The answer to an `HttpRequest`.
+struct HttpResponse {
+    int status = 0;        ///< HTTP status code; 0 when no answer was received
+    std::string body{};
+};
+
+/// Performs one HTTP request; throws or returns status 0 when it cannot.
+using HttpTransport = std::function<HttpResponse(const HttpRequest&)>;
+
+/// What a checkout is for.
+struct CheckoutRequest {
+    BookingId booking{};
+    std::string product_name{};             ///< shown to the customer (the service's name)
+    std::int64_t amount = 0;                ///< minor units
+    std::string currency{};                 ///< ISO 4217
+    std::string customer_email{};           ///< prefilled when not empty
+    std::string success_url{};
+    std::string cancel_url{};
+    std::optional<Instant> expires_at{};    ///< when the hosted page should stop accepting payment
+    Instant now{};                          ///< to judge the provider's limits on `expires_at`
+    std::string idempotency_key{};          ///< the same key creates one checkout, however often retried
+};
+
+/// A hosted checkout page.
+struct Checkout {
+    std::string id{};   ///< the provider's session id
+    std::string url{};  ///< where to send the customer
+};
+
+/// The kinds of payment event the engine acts on.
+enum class PaymentEventKind {
+    checkout_paid,          ///< checkout completed and the money is there
+    checkout_unpaid,        ///< checkout completed, payment still processing (async methods)
+    async_payment_succeeded,
+    async_payment_failed,
+    checkout_expired,       ///< the customer never paid; release the hold
+    charge_refunded,
+    other,                  ///< recorded and ignored
+};
+
+/// A verified, parsed payment event.
+struct PaymentEvent {
+    std::string id{};                    ///< the provider's event id, unique per provider account
+    std::string type{};                  ///< the provider's event type, e.g. "checkout.session.completed"
+    PaymentEventKind kind = PaymentEventKind::other;
+    std::optional<BookingId> booking{};  ///< from the checkout's metadata, when present
+    std::string checkout_id{};           ///< session id, when the object is a checkout
+    std::string payment_reference{};     ///< payment intent id, when known
+    Instant created{};
+};
+
+/// A refund to request for a booking.
+struct RefundRequest {
+    BookingId booking{};
+    std::string payment_reference{};  ///< the payment intent to refund
+    std::string idempotency_key{};
+};
+
+/// The provider's answer to a refund request.
+struct Refund {
+    std::string id{};
+    std::string status{};  ///< provider's status, e.g. "succeeded", "pending"
+};
+
+/// A payment provider. Implementations throw `Error(provider_error)` when
+/// the provider refuses or cannot be reached, and `Error(signature_invalid)`
+/// for a webhook that is not authentic or is stale.
+class PaymentProvider {
+public:
+    virtual ~PaymentProvider() = default;
+    /// Short lowercase name, e.g. "stripe".
+    virtual std::string_view name() const noexcept = 0;
+    /// Creates a hosted checkout for a pending booking.
+    virtual Checkout create_checkout(const CheckoutRequest& r, const HttpTransport& http) const = 0;
+    /// Verifies a webhook (signature, freshness against `now`) and parses it.
+    virtual PaymentEvent parse_webhook(std::string_view payload, const Headers& headers, Instant now) const = 0;
+    /// Requests a refund of a booking's payment.
+    virtual Refund refund(const RefundRequest& r, const HttpTransport& http) const = 0;
+};
+
+}  // namespace slotwise

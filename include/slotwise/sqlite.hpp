@@ -1,0 +1,40 @@
+// slotwise/sqlite.hpp — the embedded default store (target slotwise::sqlite).
+//
+// One SQLite file (or ":memory:") holds every tenant. The adapter runs WAL
+// with synchronous=NORMAL by default (FULL selectable), a busy timeout, and
+// `BEGIN IMMEDIATE` for every write transaction, so that writers queue on the
+// database lock up front instead of failing with SQLITE_BUSY when a deferred
+// transaction tries to upgrade. Each connection caches its prepared
+// statements; a pool hands one connection to each open transaction, so the
+// store is safe to use from many threads, and many processes may open the
+// same file at once. The schema is versioned with `PRAGMA user_version` and
+// migrated on open. A ":memory:" database lives in a single connection, so
+// its transactions are serialised within the process.
+//
+// <sqlite3.h> is not included here: users of this header do not see it.
+#pragma once
+
+#include <slotwise/store.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace slotwise {
+
+/// How to open a SQLite store.
+struct SqliteOptions {
+    std::string path{};                          ///< a file path, or ":memory:"
+    bool synchronous_full = false;               ///< FULL instead of NORMAL: survive power loss, not just crashes
+    std::chrono::milliseconds busy_timeout{30'000};  ///< how long a writer waits for the lock before storage_busy
+    std::string vfs{};                           ///< a registered SQLite VFS name (fault-injection tests); empty = default
+};
+
+/// Opens (creating and migrating when needed) a SQLite store. Throws
+/// `storage_error` when the file cannot be opened or is not a slotwise database.
+std::shared_ptr<Store> open_sqlite(const SqliteOptions& options);
+
+/// The schema version this build writes (`PRAGMA user_version`).
+int sqlite_schema_version() noexcept;
+
+}  // namespace slotwise

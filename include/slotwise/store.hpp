@@ -1,0 +1,120 @@
+// slotwise/store.hpp — the pluggable storage interface.
+//
+// The engine talks to storage only through `Store` and `Transaction`. An
+// adapter (SQLite, PostgreSQL, or your own) implements these two classes;
+// tests/store_conformance.hpp is the suite every adapter must pass.
+//
+// The contract, for adapter authors:
+//  - Every call is keyed by tenant, and never returns or changes a row of
+//    another tenant. The engine validates all input before it reaches a store.
+//  - `Store::write()` starts a transaction that is serialised against every
+//    other write transaction on the same data, across threads, processes and
+//    servers, *before* the first read in it (SQLite: BEGIN IMMEDIATE;
+//    PostgreSQL: a lock per tenant/resource). The engine reads bookings and
+//    inserts in one write transaction, so this serialisation is what makes
+//    double booking impossible. While another writer holds the lock, `write()`
+//    waits up to the adapter's busy timeout, then throws `storage_busy`.
+//  - `Store::read()` gives a consistent snapshot; it never blocks writers.
+//  - A `Transaction` rolls back in its destructor unless `commit()` returned.
+//    Any storage failure throws `Error(storage_error)` (or `storage_busy`)
+//    and leaves the transaction to be rolled back: nothing is half-written.
+//  - Instants are whole seconds; strings are stored byte for byte (NUL
+//    bytes included).
+//  - A `Store` is safe to use from many threads at once; a `Transaction`
+//    belongs to the thread that opened it.
+#pragma once
+
+#include <slotwise/model.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace slotwise {
+
+/// Which bookings `Transaction::bookings` returns.
+struct BookingFilter {
+    std::optional<Instant> from{};            ///< start >= from
+    std::optional<Instant> to{};              ///< start < to
+    std::optional<ResourceId> resource{};
+    std::optional<std::string> created_by{};  ///< only this subject's bookings
+    /// Status as read at `now`: `pending` means a hold still running (or no
+    /// hold), `expired` a pending booking whose hold ended at or before `now`.
+    std::optional<BookingStatus> status{};
+    Instant now{};                            ///< the moment `status` is judged at
+    std::optional<BookingId> after{};         ///< keyset pagination: (start, id) after this booking
+    int limit = 100;                          ///< at most this many, 1..1000
+};
+
+/// One unit of work against a store. Reads see the transaction's own writes.
+class Transaction {
+public:
+    virtual ~Transaction() = default;
+
+    /// Makes every change durable and visible. After it returns the
+    /// transaction is finished; its destructor does nothing.
+    virtual void commit() = 0;
+
+    // Tenants.
+    virtual void insert_tenant(const Tenant& t) = 0;
+    virtual std::optional<Tenant> tenant(const TenantId& id) = 0;
+
+    // Resources, with their calendars (weekly hours and date overrides).
+    /// Inserts or replaces the resource's row (not its calendar).
+    virtual void put_resource(const TenantId& t, const Resource& r) = 0;
+    virtual std::optional<Resource> resource(const TenantId& t, const ResourceId& id) = 0;
+    /// All resources, ordered by id.
+    virtual std::vector<Resource> resources(const TenantId& t) = 0;
+    virtual void put_weekly_hours(const TenantId& t, const ResourceId& r, const WeeklyHours& w) = 0;
+    virtual WeeklyHours weekly_hours(const TenantId& t, const ResourceId& r) = 0;
+    /// Sets the windows of one date (empty = closed).
+    virtual void put_override(const TenantId& t, const ResourceId& r, Date day,
+                              const std::vector<LocalWindow>& windows) = 0;
+    /// Removes a date's override; false when there was none.
+    virtual bool delete_override(const TenantId& t, const ResourceId& r, Date day) = 0;
+    /// Overrides of dates in [from, to].
+    virtual std::map<Date, std::vector<LocalWindow>> overrides(const TenantId& t, const ResourceId& r,
+                                                               Date from, Date to) = 0;
+
+    // Blocks (time off).
+    virtual void insert_block(const TenantId& t, const Block& b) = 0;
+    /// False when no such block.
+    virtual bool delete_block(const TenantId& t, const BlockId& id) = 0;
+    /// Blocks of a resource overlapping `range`, ordered by start.
+    virtual std::vector<Block> blocks(const TenantId& t, const ResourceId& r, Interval range) = 0;
+
+    // Services.
+    /// Inserts or replaces a service and its resource links.
+    virtual void put_service(const TenantId& t, const Service& s) = 0;
+    virtual std::optional<Service> service(const TenantId& t, const ServiceId& id) = 0;
+    /// All services, ordered by id.
+    virtual std::vector<Service> services(const TenantId& t) = 0;
+
+    // Bookings.
+    virtual void insert_booking(const TenantId& t, const Booking& b) = 0;
+    /// Replaces every mutable field of an existing booking (matched by id).
+    virtual void update_booking(const TenantId& t, const Booking& b) = 0;
+    virtual std::optional<Booking> booking(const TenantId& t, const BookingId& id) = 0;
+    virtual std::optional<Booking> booking_by_idempotency_key(const TenantId& t,
+                                                              const std::string& key) = 0;
+    /// Bookings of resource `r` that are active at `now` (confirmed, or
+    /// pending with a hold after `now`) and whose occupied interval (buffers
+    /// included) overlaps `range`, ordered by occupied start.
+    virtual std::vector<Booking> active_bookings(const TenantId& t, const ResourceId& r,
+                                                 Interval range, Instant now) = 0;
+    /// Bookings matching `f`, ordered by (start, id).
+    virtual std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) = 0;
+};
+
+/// A storage backend: a factory of transactions. Thread-safe.
+class Store {
+public:
+    virtual ~Store() = default;
+    /// A read-only snapshot.
+    virtual std::unique_ptr<Transaction> read() = 0;
+    /// A write transaction, serialised against all other writers (see above).
+    virtual std::unique_ptr<Transaction> write() = 0;
+};
+
+}  // namespace slotwise

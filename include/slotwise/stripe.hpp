@@ -1,0 +1,55 @@
+// slotwise/stripe.hpp — the Stripe reference adapter (target slotwise::stripe).
+//
+//  - Checkout: `POST /v1/checkout/sessions`, form-encoded, `mode=payment`, one
+//    line item with `price_data`, `metadata[booking_id]` (also on the payment
+//    intent), `client_reference_id`, `customer_email`, success and cancel
+//    URLs, `expires_at` from the hold where Stripe allows it (30 minutes to 24
+//    hours ahead), and an `Idempotency-Key` header.
+//  - Webhooks: the `Stripe-Signature` header `t=…,v1=…` (several v1 values
+//    during secret rotation) is checked as HMAC-SHA256 of "{t}.{raw body}"
+//    with the endpoint secret, compared in constant time, and refused when
+//    `t` is more than the tolerance (300 s) away from the engine's clock.
+//  - Refunds: `POST /v1/refunds` with `payment_intent`.
+//
+// OpenSSL is used inside; this header does not include it.
+#pragma once
+
+#include <slotwise/payment.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace slotwise {
+
+/// A tenant's Stripe settings.
+struct StripeConfig {
+    std::string secret_key{};       ///< "sk_test_…" or "sk_live_…"
+    std::string webhook_secret{};   ///< the endpoint's "whsec_…"
+    std::string api_base = "https://api.stripe.com";
+    std::chrono::seconds tolerance{300};  ///< how old (or how far ahead) a signature may be
+};
+
+/// Stripe as a `PaymentProvider`.
+class StripeProvider final : public PaymentProvider {
+public:
+    /// Throws `invalid_argument` naming "secret_key" or "webhook_secret" when empty.
+    explicit StripeProvider(StripeConfig config);
+    std::string_view name() const noexcept override { return "stripe"; }
+    Checkout create_checkout(const CheckoutRequest& r, const HttpTransport& http) const override;
+    PaymentEvent parse_webhook(std::string_view payload, const Headers& headers, Instant now) const override;
+    Refund refund(const RefundRequest& r, const HttpTransport& http) const override;
+
+    /// The form body `create_checkout` posts (exposed for inspection and tests).
+    std::string checkout_form(const CheckoutRequest& r) const;
+    /// The `Stripe-Signature` value Stripe would send for `payload` at `t`
+    /// (for tests and local tools; uses this config's webhook secret).
+    std::string sign(std::string_view payload, Instant t) const;
+
+private:
+    StripeConfig config_;
+};
+
+/// Percent-encodes `s` for application/x-www-form-urlencoded (space as %20).
+std::string form_encode(std::string_view s);
+
+}  // namespace slotwise

@@ -1,0 +1,555 @@
+// The engine's rules over any Store. See include/slotwise/engine.hpp.
+#include <slotwise/combine.hpp>
+#include <slotwise/engine.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <random>
+#include <sys/random.h>
+
+namespace slotwise {
+namespace {
+
+using namespace std::chrono_literals;
+
+// getrandom per id rather than a seeded engine: a generator seeded before a
+// fork would hand parent and child the same ids.
+std::string random_id(std::string_view prefix) {
+    std::array<unsigned char, 12> bytes{};
+    if (getrandom(bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) {
+        std::random_device rd;
+        for (auto& b : bytes) b = static_cast<unsigned char>(rd());
+    }
+    std::string out(prefix);
+    out += '_';
+    static constexpr char hex[] = "0123456789abcdef";
+    for (auto b : bytes) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    return out;
+}
+
+constexpr std::size_t max_name = 200;
+
+// Names end up in messages and invitations: no control characters there.
+void check_name(const std::string& value, const std::string& field) {
+    if (value.empty()) invalid(field, "must not be empty");
+    if (value.size() > max_name) invalid(field, "longer than " + std::to_string(max_name) + " bytes");
+    for (char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) invalid(field, "contains a control character");
+    }
+}
+
+void check_optional_text(const std::string& value, const std::string& field, std::size_t max) {
+    if (value.size() > max) invalid(field, "longer than " + std::to_string(max) + " bytes");
+    for (char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) invalid(field, "contains a control character");
+    }
+}
+
+void check_minutes(Minutes m, const std::string& field, Minutes lowest) {
+    if (m < lowest || m > max_minutes) {
+        invalid(field, "must be between " + std::to_string(lowest.count()) + " and " +
+                           std::to_string(max_minutes.count()) + " minutes");
+    }
+}
+
+void check_customer(const Customer& c) {
+    check_name(c.name, "customer.name");
+    check_optional_text(c.email, "customer.email", 254);
+    if (!c.email.empty()) {
+        const auto at = c.email.find('@');
+        if (at == std::string::npos || at == 0 || at + 1 == c.email.size() ||
+            c.email.find(' ') != std::string::npos || c.email.find('@', at + 1) != std::string::npos) {
+            invalid("customer.email", "not an email address");
+        }
+    }
+    check_optional_text(c.phone, "customer.phone", 40);
+    if (c.locale.empty() || c.locale.size() > 35 ||
+        !std::all_of(c.locale.begin(), c.locale.end(), [](char ch) {
+            return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+        })) {
+        invalid("customer.locale", "expected a language tag such as \"en\" or \"it\"");
+    }
+}
+
+void check_resource(const NewResource& r) {
+    check_name(r.name, "name");
+    (void)locate_zone(r.timezone, "timezone");
+    if (r.capacity < 1 || r.capacity > max_seats) {
+        invalid("capacity", "must be between 1 and " + std::to_string(max_seats));
+    }
+}
+
+void check_service(Service& s) {
+    check_name(s.name, "name");
+    if (s.step == Minutes{0}) s.step = s.duration;
+    check_minutes(s.duration, "duration", 1min);
+    check_minutes(s.step, "step", 1min);
+    check_minutes(s.buffer_before, "buffer_before", 0min);
+    check_minutes(s.buffer_after, "buffer_after", 0min);
+    check_minutes(s.min_notice, "min_notice", 0min);
+    check_minutes(s.horizon, "horizon", 0min);
+    check_minutes(s.hold, "hold", 1min);
+    if (s.price < 0 || s.price > 100'000'000'000LL) invalid("price", "must be between 0 and 100000000000 minor units");
+    const bool currency_ok = s.currency.size() == 3 &&
+        std::all_of(s.currency.begin(), s.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (s.price > 0 && !currency_ok) invalid("currency", "expected an ISO 4217 code such as \"EUR\"");
+    if (!s.currency.empty() && !currency_ok) invalid("currency", "expected an ISO 4217 code such as \"EUR\"");
+    if (s.resources.empty()) invalid("resources", "at least one resource must perform the service");
+    for (std::size_t i = 0; i < s.resources.size(); ++i) {
+        const auto field = "resources[" + std::to_string(i) + "]";
+        if (s.resources[i].empty()) invalid(field, "empty id");
+        for (std::size_t j = 0; j < i; ++j) {
+            if (s.resources[j] == s.resources[i]) invalid(field, "listed twice");
+        }
+    }
+}
+
+void check_date_range(Date from, Date to) { validate(SlotQuery{.from = from, .to = to}); }
+
+Calendar load_calendar(Transaction& tx, const TenantId& t, const Resource& r, Date from, Date to) {
+    Calendar cal;
+    cal.zone = locate_zone(r.timezone, "timezone");
+    cal.capacity = r.capacity;
+    cal.weekly = tx.weekly_hours(t, r.id);
+    cal.overrides = tx.overrides(t, r.id, from, to);
+    return cal;
+}
+
+// The slots one resource offers for a service over local dates [from, to], as
+// seen inside `tx` at `now`. `exclude` leaves one booking out of the load (the
+// booking being rescheduled).
+std::vector<Slot> resource_slots(Transaction& tx, const TenantId& t, const Service& svc, const Resource& r,
+                                 Date from, Date to, Instant now, int seats,
+                                 const BookingId* exclude = nullptr) {
+    if (seats > r.capacity) return {};
+    const Date pad_from{date::sys_days{from} - date::days{1}};
+    const Date pad_to{date::sys_days{to} + date::days{1}};
+    const Calendar cal = load_calendar(tx, t, r, pad_from, pad_to);
+    // UTC offsets stay within a day of local time, so two days either side of
+    // the local range, widened by the buffers, cover every candidate's
+    // occupied interval.
+    const Interval range{Instant{date::sys_days{from}.time_since_epoch()} - date::days{2} - svc.buffer_before,
+                         Instant{date::sys_days{to}.time_since_epoch()} + date::days{3} + svc.duration + svc.buffer_after};
+    std::vector<Booked> booked;
+    for (const Booking& b : tx.active_bookings(t, r.id, range, now)) {
+        if (exclude && b.id == *exclude) continue;
+        booked.push_back({.interval = b.interval, .seats = b.seats, .buffer_before = b.buffer_before,
+                          .buffer_after = b.buffer_after});
+    }
+    std::vector<Interval> blocks;
+    for (const Block& b : tx.blocks(t, r.id, range)) blocks.push_back(b.interval);
+    AvailabilityWorkspace ws;
+    std::vector<Slot> out;
+    for_each_slot(cal, svc.rules(seats), booked, blocks, {.from = from, .to = to, .now = now}, ws,
+                  [&](const Slot& s) { out.push_back(s); });
+    return out;
+}
+
+// Does `r` offer a slot of `svc` starting exactly at `start` for `seats`?
+bool offers(Transaction& tx, const TenantId& t, const Service& svc, const Resource& r, Instant start,
+            Instant now, int seats, const BookingId* exclude = nullptr) {
+    const auto zone = locate_zone(r.timezone, "timezone");
+    const Date day = local_date(zone, start);
+    // A window of a neighbouring local date may reach across midnight (24:00
+    // ends, DST shifts), so those dates are asked too.
+    const Date before{date::sys_days{day} - date::days{1}};
+    const Date after{date::sys_days{day} + date::days{1}};
+    const auto slots = resource_slots(tx, t, svc, r, before, after, now, seats, exclude);
+    return std::any_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.start == start; });
+}
+
+std::string fingerprint(const BookingRequest& r) {
+    std::string f;
+    const auto add = [&](std::string_view part) {
+        f += std::to_string(part.size());
+        f += ':';
+        f += part;
+    };
+    add(r.service.value);
+    add(std::to_string(r.start.time_since_epoch().count()));
+    add(r.resource ? r.resource->value : std::string{});
+    add(std::to_string(r.seats));
+    add(r.customer.name);
+    add(r.customer.email);
+    add(r.customer.phone);
+    add(r.customer.locale);
+    return f;
+}
+
+Booking as_read(Booking b, Instant now) {
+    b.status = b.status_at(now);
+    return b;
+}
+
+[[noreturn]] void not_found(const std::string& what) { throw Error(Errc::not_found, what + " not found"); }
+
+}  // namespace
+
+Instant system_now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+Engine::Engine(std::shared_ptr<Store> store, Clock clock) : store_(std::move(store)), clock_(std::move(clock)) {
+    if (!store_) invalid("store", "no store given");
+    if (!clock_) clock_ = system_now;
+}
+
+Instant Engine::now() const { return clock_(); }
+
+Tenant Engine::create_tenant(const std::string& name) {
+    check_name(name, "name");
+    Tenant t{.id = {random_id("ten")}, .name = name, .created_at = now()};
+    auto tx = store_->write();
+    tx->insert_tenant(t);
+    tx->commit();
+    return t;
+}
+
+TenantScope Engine::scope(const Principal& principal) const {
+    if (principal.tenant.empty()) invalid("tenant", "empty tenant id");
+    if (principal.role == Role::customer && principal.subject.empty()) {
+        invalid("subject", "a customer principal needs a subject");
+    }
+    auto tx = store_->read();
+    if (!tx->tenant(principal.tenant)) not_found("tenant");
+    return TenantScope(*this, principal);
+}
+
+TenantScope::TenantScope(Engine engine, Principal principal)
+    : engine_(std::move(engine)), principal_(std::move(principal)) {}
+
+void TenantScope::require_admin(bool staff_too) const {
+    if (principal_.role == Role::admin || (staff_too && principal_.role == Role::staff)) return;
+    throw Error(Errc::permission_denied, "this operation needs the admin role");
+}
+
+// --- catalogue ---------------------------------------------------------------
+
+Resource TenantScope::create_resource(const NewResource& r) {
+    require_admin();
+    check_resource(r);
+    Resource res{.id = {random_id("res")}, .name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity};
+    auto tx = engine_.store()->write();
+    tx->put_resource(principal_.tenant, res);
+    tx->commit();
+    return res;
+}
+
+Resource TenantScope::update_resource(const Resource& r) {
+    require_admin();
+    check_resource({.name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity});
+    auto tx = engine_.store()->write();
+    if (!tx->resource(principal_.tenant, r.id)) not_found("resource");
+    tx->put_resource(principal_.tenant, r);
+    tx->commit();
+    return r;
+}
+
+Resource TenantScope::get_resource(const ResourceId& id) {
+    auto tx = engine_.store()->read();
+    auto r = tx->resource(principal_.tenant, id);
+    if (!r) not_found("resource");
+    return *r;
+}
+
+std::vector<Resource> TenantScope::resources() { return engine_.store()->read()->resources(principal_.tenant); }
+
+void TenantScope::set_weekly_hours(const ResourceId& id, WeeklyHours hours) {
+    require_admin();
+    for (std::size_t d = 0; d < 7; ++d) normalize_windows(hours.days[d], "hours." + std::string(weekday_keys[d]));
+    auto tx = engine_.store()->write();
+    if (!tx->resource(principal_.tenant, id)) not_found("resource");
+    tx->put_weekly_hours(principal_.tenant, id, hours);
+    tx->commit();
+}
+
+WeeklyHours TenantScope::weekly_hours(const ResourceId& id) {
+    auto tx = engine_.store()->read();
+    if (!tx->resource(principal_.tenant, id)) not_found("resource");
+    return tx->weekly_hours(principal_.tenant, id);
+}
+
+void TenantScope::set_date_override(const ResourceId& id, Date day, std::vector<LocalWindow> windows) {
+    require_admin();
+    if (!day.ok()) invalid("date", "not a valid date");
+    normalize_windows(windows, "windows");
+    auto tx = engine_.store()->write();
+    if (!tx->resource(principal_.tenant, id)) not_found("resource");
+    tx->put_override(principal_.tenant, id, day, windows);
+    tx->commit();
+}
+
+void TenantScope::clear_date_override(const ResourceId& id, Date day) {
+    require_admin();
+    if (!day.ok()) invalid("date", "not a valid date");
+    auto tx = engine_.store()->write();
+    if (!tx->resource(principal_.tenant, id)) not_found("resource");
+    if (!tx->delete_override(principal_.tenant, id, day)) not_found("override");
+    tx->commit();
+}
+
+std::map<Date, std::vector<LocalWindow>> TenantScope::date_overrides(const ResourceId& id, Date from, Date to) {
+    check_date_range(from, to);
+    auto tx = engine_.store()->read();
+    if (!tx->resource(principal_.tenant, id)) not_found("resource");
+    return tx->overrides(principal_.tenant, id, from, to);
+}
+
+Block TenantScope::add_block(const ResourceId& id, Interval when, const std::string& reason) {
+    require_admin(true);
+    if (when.end <= when.begin) invalid("end", "is not after start");
+    check_optional_text(reason, "reason", 500);
+    Block b{.id = {random_id("blk")}, .resource = id, .interval = when, .reason = reason};
+    auto tx = engine_.store()->write();
+    if (!tx->resource(principal_.tenant, id)) not_found("resource");
+    tx->insert_block(principal_.tenant, b);
+    tx->commit();
+    return b;
+}
+
+void TenantScope::remove_block(const BlockId& id) {
+    require_admin(true);
+    auto tx = engine_.store()->write();
+    if (!tx->delete_block(principal_.tenant, id)) not_found("block");
+    tx->commit();
+}
+
+std::vector<Block> TenantScope::blocks(const ResourceId& id, Interval range) {
+    if (range.end <= range.begin) invalid("end", "is not after start");
+    auto tx = engine_.store()->read();
+    if (!tx->resource(principal_.tenant, id)) not_found("resource");
+    return tx->blocks(principal_.tenant, id, range);
+}
+
+namespace {
+void check_links(Transaction& tx, const TenantId& t, const Service& s) {
+    for (std::size_t i = 0; i < s.resources.size(); ++i) {
+        if (!tx.resource(t, s.resources[i])) invalid("resources[" + std::to_string(i) + "]", "no such resource");
+    }
+}
+}  // namespace
+
+Service TenantScope::create_service(const NewService& n) {
+    require_admin();
+    Service s{.id = {random_id("svc")}, .name = n.name, .duration = n.duration, .step = n.step,
+              .buffer_before = n.buffer_before, .buffer_after = n.buffer_after, .price = n.price,
+              .currency = n.currency, .min_notice = n.min_notice, .horizon = n.horizon, .hold = n.hold,
+              .resources = n.resources};
+    check_service(s);
+    auto tx = engine_.store()->write();
+    check_links(*tx, principal_.tenant, s);
+    tx->put_service(principal_.tenant, s);
+    tx->commit();
+    return s;
+}
+
+Service TenantScope::update_service(const Service& in) {
+    require_admin();
+    Service s = in;
+    check_service(s);
+    auto tx = engine_.store()->write();
+    if (!tx->service(principal_.tenant, s.id)) not_found("service");
+    check_links(*tx, principal_.tenant, s);
+    tx->put_service(principal_.tenant, s);
+    tx->commit();
+    return s;
+}
+
+Service TenantScope::get_service(const ServiceId& id) {
+    auto s = engine_.store()->read()->service(principal_.tenant, id);
+    if (!s) not_found("service");
+    return *s;
+}
+
+std::vector<Service> TenantScope::services() { return engine_.store()->read()->services(principal_.tenant); }
+
+// --- availability ------------------------------------------------------------
+
+namespace {
+struct Resolved {
+    Service service;
+    std::vector<Resource> resources;  // sorted by id
+};
+
+// The service and the resources a question is about, checked in `tx`.
+Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id,
+                 const std::vector<ResourceId>& wanted, int seats) {
+    if (seats < 1 || seats > max_seats) invalid("seats", "must be between 1 and " + std::to_string(max_seats));
+    auto svc = tx.service(t, service_id);
+    if (!svc) not_found("service");
+    Resolved out{*svc, {}};
+    const auto& ids = wanted.empty() ? svc->resources : wanted;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto field = "resources[" + std::to_string(i) + "]";
+        if (std::find(svc->resources.begin(), svc->resources.end(), ids[i]) == svc->resources.end()) {
+            // Not linked: indistinguishable from "does not exist" on purpose.
+            throw Error(Errc::not_found, field, "resource not found for this service");
+        }
+        auto r = tx.resource(t, ids[i]);
+        if (!r) throw Error(Errc::not_found, field, "resource not found for this service");
+        out.resources.push_back(*r);
+    }
+    std::sort(out.resources.begin(), out.resources.end(), [](const Resource& a, const Resource& b) { return a.id < b.id; });
+    out.resources.erase(std::unique(out.resources.begin(), out.resources.end(),
+                                    [](const Resource& a, const Resource& b) { return a.id == b.id; }),
+                        out.resources.end());
+    return out;
+}
+}  // namespace
+
+std::vector<ResourceSlot> TenantScope::availability(const AvailabilityRequest& q) {
+    check_date_range(q.from, q.to);
+    const Instant now = engine_.now();
+    auto tx = engine_.store()->read();
+    const auto resolved = resolve(*tx, principal_.tenant, q.service, q.resources, q.seats);
+    std::vector<std::vector<Slot>> per_resource;
+    per_resource.reserve(resolved.resources.size());
+    for (const auto& r : resolved.resources) {
+        per_resource.push_back(resource_slots(*tx, principal_.tenant, resolved.service, r, q.from, q.to, now, q.seats));
+    }
+    std::vector<ResourceSlot> out;
+    for (const auto& a : any_of(per_resource)) {
+        out.push_back({a.slot.start, a.slot.end, resolved.resources[a.resource].id, a.slot.remaining});
+    }
+    return out;
+}
+
+std::vector<Slot> TenantScope::availability_together(const AvailabilityRequest& q) {
+    check_date_range(q.from, q.to);
+    const Instant now = engine_.now();
+    auto tx = engine_.store()->read();
+    const auto resolved = resolve(*tx, principal_.tenant, q.service, q.resources, q.seats);
+    std::vector<std::vector<Slot>> per_resource;
+    for (const auto& r : resolved.resources) {
+        per_resource.push_back(resource_slots(*tx, principal_.tenant, resolved.service, r, q.from, q.to, now, q.seats));
+    }
+    return all_of(per_resource);
+}
+
+// --- bookings ----------------------------------------------------------------
+
+Booking TenantScope::book(const BookingRequest& r) {
+    if (r.service.empty()) invalid("service", "empty id");
+    if (r.seats < 1 || r.seats > max_seats) invalid("seats", "must be between 1 and " + std::to_string(max_seats));
+    check_customer(r.customer);
+    check_optional_text(r.idempotency_key, "idempotency_key", 200);
+    if (r.resource && r.resource->empty()) invalid("resource", "empty id");
+    const auto print = fingerprint(r);
+
+    // BEGIN IMMEDIATE (or the adapter's equivalent): the check below and the
+    // insert see no other writer in between.
+    auto tx = engine_.store()->write();
+    const Instant now = engine_.now();
+    if (!r.idempotency_key.empty()) {
+        if (auto existing = tx->booking_by_idempotency_key(principal_.tenant, r.idempotency_key)) {
+            if (existing->request_fingerprint != print || existing->created_by != principal_.subject) {
+                throw Error(Errc::idempotency_mismatch, "idempotency_key", "already used for another request");
+            }
+            return as_read(*existing, now);
+        }
+    }
+    std::vector<ResourceId> wanted;
+    if (r.resource) wanted.push_back(*r.resource);
+    const auto resolved = resolve(*tx, principal_.tenant, r.service, wanted, r.seats);
+    const Service& svc = resolved.service;
+    const bool fits_somewhere = std::any_of(resolved.resources.begin(), resolved.resources.end(),
+                                            [&](const Resource& res) { return r.seats <= res.capacity; });
+    if (!fits_somewhere) invalid("seats", "more seats than the resource's capacity");
+    const Resource* chosen = nullptr;
+    for (const auto& res : resolved.resources) {
+        if (offers(*tx, principal_.tenant, svc, res, r.start, now, r.seats)) {
+            chosen = &res;
+            break;
+        }
+    }
+    if (!chosen) throw Error(Errc::slot_unavailable, "start", "the slot is not available");
+    const bool paid = svc.price > 0;
+    Booking b{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen->id,
+              .interval = {r.start, r.start + svc.duration}, .seats = r.seats,
+              .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .customer = r.customer,
+              .status = paid ? BookingStatus::pending : BookingStatus::confirmed,
+              .payment_status = paid ? PaymentStatus::pending : PaymentStatus::none,
+              .hold_expires_at = paid ? std::optional<Instant>(now + svc.hold) : std::nullopt,
+              .idempotency_key = r.idempotency_key, .request_fingerprint = print,
+              .created_by = principal_.subject, .created_at = now, .updated_at = now};
+    tx->insert_booking(principal_.tenant, b);
+    tx->commit();
+    return b;
+}
+
+namespace {
+// A booking the principal may see: customers see only their own; anything
+// else reads exactly like a missing id.
+Booking visible_booking(Transaction& tx, const Principal& p, const BookingId& id) {
+    auto b = tx.booking(p.tenant, id);
+    if (!b || (p.role == Role::customer && b->created_by != p.subject)) not_found("booking");
+    return *b;
+}
+}  // namespace
+
+Booking TenantScope::cancel(const BookingId& id) {
+    auto tx = engine_.store()->write();
+    const Instant now = engine_.now();
+    Booking b = visible_booking(*tx, principal_, id);
+    const auto status = b.status_at(now);
+    if (status != BookingStatus::pending && status != BookingStatus::confirmed) {
+        throw Error(Errc::invalid_transition, "a " + std::string(to_string(status)) + " booking cannot be cancelled");
+    }
+    b.status = BookingStatus::cancelled;
+    if (b.payment_status == PaymentStatus::paid) b.payment_status = PaymentStatus::refund_due;
+    b.hold_expires_at.reset();
+    b.updated_at = now;
+    tx->update_booking(principal_.tenant, b);
+    tx->commit();
+    return b;
+}
+
+Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::optional<ResourceId> resource) {
+    if (resource && resource->empty()) invalid("resource", "empty id");
+    auto tx = engine_.store()->write();
+    const Instant now = engine_.now();
+    Booking b = visible_booking(*tx, principal_, id);
+    const auto status = b.status_at(now);
+    if (status != BookingStatus::pending && status != BookingStatus::confirmed) {
+        throw Error(Errc::invalid_transition, "a " + std::string(to_string(status)) + " booking cannot be rescheduled");
+    }
+    const auto resolved = resolve(*tx, principal_.tenant, b.service, {resource.value_or(b.resource)}, b.seats);
+    const Service& svc = resolved.service;
+    // The booking's own occupancy must not block its new slot.
+    if (resolved.resources.empty() ||
+        !offers(*tx, principal_.tenant, svc, resolved.resources.front(), new_start, now, b.seats, &b.id)) {
+        throw Error(Errc::slot_unavailable, "start", "the new slot is not available");
+    }
+    b.resource = resolved.resources.front().id;
+    b.interval = {new_start, new_start + svc.duration};
+    b.buffer_before = svc.buffer_before;
+    b.buffer_after = svc.buffer_after;
+    b.updated_at = now;
+    tx->update_booking(principal_.tenant, b);
+    tx->commit();
+    return as_read(b, now);
+}
+
+Booking TenantScope::get_booking(const BookingId& id) {
+    auto tx = engine_.store()->read();
+    return as_read(visible_booking(*tx, principal_, id), engine_.now());
+}
+
+std::vector<Booking> TenantScope::bookings(const BookingQuery& q) {
+    if (q.limit < 1 || q.limit > 1000) invalid("limit", "must be between 1 and 1000");
+    if (q.from && q.to && *q.to <= *q.from) invalid("to", "is not after from");
+    const Instant now = engine_.now();
+    BookingFilter f{.from = q.from, .to = q.to, .resource = q.resource, .created_by = std::nullopt,
+                    .status = q.status, .now = now, .after = q.after, .limit = q.limit};
+    if (principal_.role == Role::customer) f.created_by = principal_.subject;
+    auto tx = engine_.store()->read();
+    auto list = tx->bookings(principal_.tenant, f);
+    for (auto& b : list) b = as_read(std::move(b), now);
+    return list;
+}
+
+}  // namespace slotwise

@@ -1,0 +1,167 @@
+// The Stripe adapter on its own: the Checkout request and webhook verification.
+#include <slotwise/stripe.hpp>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+
+using namespace slotwise;
+using namespace std::chrono_literals;
+
+namespace {
+
+const StripeProvider stripe({.secret_key = "sk_test_123", .webhook_secret = "whsec_test_secret"});
+const Instant now = parse_instant("2026-06-01T05:00:00Z", "now");
+
+std::string decode(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size()) {
+            out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
+            i += 2;
+        } else {
+            out += s[i] == '+' ? ' ' : s[i];
+        }
+    }
+    return out;
+}
+
+std::map<std::string, std::string> parse_form(std::string_view body) {
+    std::map<std::string, std::string> out;
+    while (!body.empty()) {
+        const auto amp = body.find('&');
+        const auto pair = body.substr(0, amp);
+        const auto eq = pair.find('=');
+        out[decode(pair.substr(0, eq))] = decode(pair.substr(eq + 1));
+        body = amp == std::string_view::npos ? std::string_view{} : body.substr(amp + 1);
+    }
+    return out;
+}
+
+CheckoutRequest colour_checkout() {
+    return {.booking = {"bkg_42"}, .product_name = "Colour & cut", .amount = 4500, .currency = "EUR",
+            .customer_email = "ada+test@example.com", .success_url = "https://salon.example/ok?b=bkg_42",
+            .cancel_url = "https://salon.example/back", .expires_at = now + 45min, .now = now,
+            .idempotency_key = "checkout-bkg_42"};
+}
+
+std::string completed_event(const std::string& payment_status = "paid") {
+    return nlohmann::json{{"id", "evt_1"}, {"object", "event"}, {"type", "checkout.session.completed"}, {"created", 1780290000},
+                          {"data", {{"object", {{"id", "cs_test_1"}, {"object", "checkout.session"}, {"payment_status", payment_status},
+                                                {"payment_intent", "pi_1"}, {"client_reference_id", "bkg_42"},
+                                                {"metadata", {{"booking_id", "bkg_42"}}}}}}}}
+        .dump();
+}
+
+Errc code_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return Errc{};
+}
+
+}  // namespace
+
+TEST_CASE("the checkout request body uses Stripe's documented parameter names") {
+    const auto form = parse_form(stripe.checkout_form(colour_checkout()));
+    const std::map<std::string, std::string> expected{
+        {"mode", "payment"},
+        {"line_items[0][quantity]", "1"},
+        {"line_items[0][price_data][currency]", "eur"},
+        {"line_items[0][price_data][unit_amount]", "4500"},
+        {"line_items[0][price_data][product_data][name]", "Colour & cut"},
+        {"metadata[booking_id]", "bkg_42"},
+        {"payment_intent_data[metadata][booking_id]", "bkg_42"},
+        {"client_reference_id", "bkg_42"},
+        {"customer_email", "ada+test@example.com"},
+        {"success_url", "https://salon.example/ok?b=bkg_42"},
+        {"cancel_url", "https://salon.example/back"},
+        {"expires_at", std::to_string((now + 45min).time_since_epoch().count())},
+    };
+    CHECK(form == expected);
+}
+
+TEST_CASE("expires_at follows the hold only within Stripe's 30 minutes to 24 hours") {
+    auto r = colour_checkout();
+    r.expires_at = now + 15min;
+    CHECK(parse_form(stripe.checkout_form(r)).count("expires_at") == 0);
+    r.expires_at = now + 48h;
+    CHECK(parse_form(stripe.checkout_form(r)).at("expires_at") == std::to_string((now + 24h).time_since_epoch().count()));
+    r.expires_at.reset();
+    CHECK(parse_form(stripe.checkout_form(r)).count("expires_at") == 0);
+}
+
+TEST_CASE("create_checkout posts once with an idempotency key and returns the session") {
+    HttpRequest seen;
+    const auto co = stripe.create_checkout(colour_checkout(), [&](const HttpRequest& req) {
+        seen = req;
+        return HttpResponse{200, R"({"id":"cs_test_1","object":"checkout.session","url":"https://checkout.stripe.com/c/pay/cs_test_1"})"};
+    });
+    CHECK(co.id == "cs_test_1");
+    CHECK(co.url == "https://checkout.stripe.com/c/pay/cs_test_1");
+    CHECK(seen.method == "POST");
+    CHECK(seen.url == "https://api.stripe.com/v1/checkout/sessions");
+    CHECK(find_header(seen.headers, "authorization") == "Bearer sk_test_123");
+    CHECK(find_header(seen.headers, "Idempotency-Key") == "checkout-bkg_42");
+    CHECK(find_header(seen.headers, "Content-Type") == "application/x-www-form-urlencoded");
+}
+
+TEST_CASE("Stripe errors and unreachable transports become provider_error") {
+    CHECK(code_of([] {
+              stripe.create_checkout(colour_checkout(), [](const HttpRequest&) {
+                  return HttpResponse{400, R"({"error":{"message":"Invalid currency: xxx"}})"};
+              });
+          }) == Errc::provider_error);
+    CHECK(code_of([] {
+              stripe.create_checkout(colour_checkout(), [](const HttpRequest&) -> HttpResponse { throw std::runtime_error("timeout"); });
+          }) == Errc::provider_error);
+    CHECK(code_of([] {
+              stripe.create_checkout(colour_checkout(), [](const HttpRequest&) { return HttpResponse{200, "<html>"}; });
+          }) == Errc::provider_error);
+}
+
+TEST_CASE("a correctly signed webhook is accepted and parsed") {
+    const auto body = completed_event();
+    const auto ev = stripe.parse_webhook(body, {{"Stripe-Signature", stripe.sign(body, now - 10s)}}, now);
+    CHECK(ev.id == "evt_1");
+    CHECK(ev.kind == PaymentEventKind::checkout_paid);
+    REQUIRE(ev.booking);
+    CHECK(ev.booking->value == "bkg_42");
+    CHECK(ev.checkout_id == "cs_test_1");
+    CHECK(ev.payment_reference == "pi_1");
+    const auto unpaid = completed_event("unpaid");
+    CHECK(stripe.parse_webhook(unpaid, {{"stripe-signature", stripe.sign(unpaid, now)}}, now).kind == PaymentEventKind::checkout_unpaid);
+}
+
+TEST_CASE("a webhook is refused for a changed body, a wrong secret, a stale time or a bad header") {
+    const auto body = completed_event();
+    const auto header = stripe.sign(body, now);
+    const StripeProvider other({.secret_key = "sk_test_123", .webhook_secret = "whsec_other"});
+    const auto refused = [&](const std::string& payload, const Headers& headers, Instant at = now) {
+        return code_of([&] { stripe.parse_webhook(payload, headers, at); }) == Errc::signature_invalid;
+    };
+    CHECK(refused(body + " ", {{"Stripe-Signature", header}}));
+    CHECK(refused(body, {{"Stripe-Signature", other.sign(body, now)}}));
+    CHECK(refused(body, {{"Stripe-Signature", header}}, now + 301s));
+    CHECK(refused(body, {{"Stripe-Signature", header}}, now - 301s));
+    CHECK_FALSE(refused(body, {{"Stripe-Signature", header}}, now + 300s));
+    CHECK(refused(body, {}));
+    CHECK(refused(body, {{"Stripe-Signature", ""}}));
+    CHECK(refused(body, {{"Stripe-Signature", "garbage"}}));
+    CHECK(refused(body, {{"Stripe-Signature", "t=abc,v1=00"}}));
+    CHECK(refused(body, {{"Stripe-Signature", header.substr(0, header.find(','))}}));
+    CHECK(refused(body, {{"Stripe-Signature", "v1=" + header.substr(header.find("v1=") + 3)}}));
+}
+
+TEST_CASE("during secret rotation any matching v1 signature is accepted") {
+    const auto body = completed_event();
+    const StripeProvider old_secret({.secret_key = "sk_test_123", .webhook_secret = "whsec_old"});
+    const auto mine = stripe.sign(body, now);
+    const auto theirs = old_secret.sign(body, now);
+    const auto both = theirs + ",v1=" + mine.substr(mine.find("v1=") + 3) + ",v0=ignored";
+    CHECK(stripe.parse_webhook(body, {{"Stripe-Signature", both}}, now).id == "evt_1");
+}
