@@ -2,6 +2,8 @@
 #include <slotwise/combine.hpp>
 #include <slotwise/engine.hpp>
 
+#include "engine_internal.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -9,27 +11,15 @@
 #include <sys/random.h>
 
 namespace slotwise {
+using detail::as_read;
+using detail::not_found;
+using detail::random_id;
+using detail::queue_notification;
+using detail::visible_booking;
+
 namespace {
 
 using namespace std::chrono_literals;
-
-// getrandom per id rather than a seeded engine: a generator seeded before a
-// fork would hand parent and child the same ids.
-std::string random_id(std::string_view prefix) {
-    std::array<unsigned char, 12> bytes{};
-    if (getrandom(bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) {
-        std::random_device rd;
-        for (auto& b : bytes) b = static_cast<unsigned char>(rd());
-    }
-    std::string out(prefix);
-    out += '_';
-    static constexpr char hex[] = "0123456789abcdef";
-    for (auto b : bytes) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return out;
-}
 
 constexpr std::size_t max_name = 200;
 
@@ -181,13 +171,6 @@ std::string fingerprint(const BookingRequest& r) {
     add(r.customer.locale);
     return f;
 }
-
-Booking as_read(Booking b, Instant now) {
-    b.status = b.status_at(now);
-    return b;
-}
-
-[[noreturn]] void not_found(const std::string& what) { throw Error(Errc::not_found, what + " not found"); }
 
 }  // namespace
 
@@ -477,19 +460,12 @@ Booking TenantScope::book(const BookingRequest& r) {
               .idempotency_key = r.idempotency_key, .request_fingerprint = print,
               .created_by = principal_.subject, .created_at = now, .updated_at = now};
     tx->insert_booking(principal_.tenant, b);
+    // A free booking is confirmed now, so its confirmation is due now; a paid
+    // one waits for the payment event.
+    if (!paid) queue_notification(*tx, principal_.tenant, b, NotificationKind::booking_confirmed, now);
     tx->commit();
     return b;
 }
-
-namespace {
-// A booking the principal may see: customers see only their own; anything
-// else reads exactly like a missing id.
-Booking visible_booking(Transaction& tx, const Principal& p, const BookingId& id) {
-    auto b = tx.booking(p.tenant, id);
-    if (!b || (p.role == Role::customer && b->created_by != p.subject)) not_found("booking");
-    return *b;
-}
-}  // namespace
 
 Booking TenantScope::cancel(const BookingId& id) {
     auto tx = engine_.store()->write();
@@ -499,11 +475,14 @@ Booking TenantScope::cancel(const BookingId& id) {
     if (status != BookingStatus::pending && status != BookingStatus::confirmed) {
         throw Error(Errc::invalid_transition, "a " + std::string(to_string(status)) + " booking cannot be cancelled");
     }
+    const bool was_confirmed = b.status == BookingStatus::confirmed;
     b.status = BookingStatus::cancelled;
     if (b.payment_status == PaymentStatus::paid) b.payment_status = PaymentStatus::refund_due;
     b.hold_expires_at.reset();
     b.updated_at = now;
     tx->update_booking(principal_.tenant, b);
+    // Only a customer who was told "confirmed" is told "cancelled".
+    if (was_confirmed) queue_notification(*tx, principal_.tenant, b, NotificationKind::booking_cancelled, now);
     tx->commit();
     return b;
 }
@@ -530,6 +509,9 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     b.buffer_after = svc.buffer_after;
     b.updated_at = now;
     tx->update_booking(principal_.tenant, b);
+    if (b.status == BookingStatus::confirmed) {
+        queue_notification(*tx, principal_.tenant, b, NotificationKind::booking_rescheduled, now);
+    }
     tx->commit();
     return as_read(b, now);
 }

@@ -16,8 +16,8 @@ TEST_CASE("availability reads a scenario from stdin and prints compact JSON") {
     const auto r = run_process({cli, "availability", "-"}, good);
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
-    CHECK(r.out == R"({"slots":[{"end":"2026-06-01T07:30:00Z","remaining":1,"start":"2026-06-01T07:00:00Z"},)"
-                   R"({"end":"2026-06-01T08:00:00Z","remaining":1,"start":"2026-06-01T07:30:00Z"}]})" "\n");
+    CHECK(r.out == R"({"slots":[{"start":"2026-06-01T07:00:00Z","end":"2026-06-01T07:30:00Z","remaining":1},)"
+                   R"({"start":"2026-06-01T07:30:00Z","end":"2026-06-01T08:00:00Z","remaining":1}]})" "\n");
 }
 
 TEST_CASE("help explains both commands and exits 0") {

@@ -27,6 +27,8 @@
 
 #include <slotwise/availability.hpp>
 #include <slotwise/model.hpp>
+#include <slotwise/notify.hpp>
+#include <slotwise/payment.hpp>
 #include <slotwise/store.hpp>
 
 #include <functional>
@@ -104,6 +106,21 @@ struct BookingQuery {
     int limit = 100;                        ///< 1 .. 1000
 };
 
+/// A tenant's payment settings as any API shows them: never the secrets.
+struct PaymentSettingsSummary {
+    std::string provider{};  ///< "stripe"
+    std::string key_hint{};  ///< e.g. "sk_test_…4242"
+    bool live = false;       ///< a live key rather than a test key
+};
+
+/// What `handle_stripe_webhook` did with an event.
+struct WebhookOutcome {
+    std::string event_id{};
+    std::string type{};
+    bool duplicate = false;               ///< seen before: nothing changed
+    std::optional<Booking> booking{};     ///< the booking after the event, when it names one of this tenant's
+};
+
 class TenantScope;
 
 /// The booking engine. Cheap to copy (shares the store and clock).
@@ -124,6 +141,18 @@ public:
 
     /// The store underneath.
     const std::shared_ptr<Store>& store() const noexcept { return store_; }
+
+    // --- notification outbox (for the host's delivery worker) ----------------
+    /// Leases up to `limit` due notifications of every tenant, oldest first:
+    /// each one's attempt count goes up and it is not offered again until its
+    /// backoff passes, unless marked sent first.
+    std::vector<Notification> take_notifications(int limit = 100);
+    /// Marks a taken notification as delivered; `not_found` for an unknown id.
+    void mark_notification_sent(const std::string& id);
+    /// Takes due notifications, hands each to `notifier`, marks the ones it
+    /// sent without throwing; returns how many were sent. A failed one is
+    /// offered again after its backoff.
+    int deliver_notifications(Notifier& notifier, int limit = 100);
 
 private:
     std::shared_ptr<Store> store_;
@@ -196,6 +225,28 @@ public:
     Booking get_booking(const BookingId& id);
     /// Bookings matching `q`, ordered by (start, id); a page of at most `q.limit`.
     std::vector<Booking> bookings(const BookingQuery& q);
+
+    // --- payments ----------------------------------------------------------
+    /// Stores this tenant's Stripe keys (admin). Nothing ever reads them back.
+    void configure_stripe(const std::string& secret_key, const std::string& webhook_secret);
+    /// The provider and a hint of the key (admin); nullopt when unconfigured.
+    std::optional<PaymentSettingsSummary> payment_settings();
+    /// Creates a hosted checkout for a pending booking through `http`; a
+    /// retried call reuses the provider's idempotency key and so the session.
+    /// `invalid_transition` unless the booking is pending with its hold running.
+    Checkout start_checkout(const BookingId& id, const std::string& success_url,
+                            const std::string& cancel_url, const HttpTransport& http);
+    /// Verifies a Stripe webhook with this tenant's endpoint secret and applies
+    /// its event at most once, in one transaction with the event's record:
+    /// paid → confirmed (and the confirmation queued); a payment after the
+    /// hold expired confirms if the slot is still free, else flags
+    /// `refund_due`; expired or failed checkouts release the hold. Any role
+    /// may call it: the signature is the authentication.
+    WebhookOutcome handle_stripe_webhook(std::string_view payload, const Headers& headers);
+    /// Asks the provider to refund a `refund_due` booking (admin or staff).
+    Refund refund(const BookingId& id, const HttpTransport& http);
+    /// The outbox rows about one booking, oldest first (admin or staff).
+    std::vector<Notification> notifications(const BookingId& id);
 
 private:
     friend class Engine;

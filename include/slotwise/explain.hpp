@@ -111,9 +111,9 @@ inline Explanation explain_slot(const Calendar& cal, const ServiceRules& svc,
                                           label, format_date(d), detail::local_label(cal.zone, a)));
             }
             if (start + svc.duration > b) {
-                why.push_back(fmt::format("the {} appointment would end at {}, after the window "
+                why.push_back(fmt::format("the {}-minute appointment would end at {}, after the window "
                                           "{} closes",
-                                          detail::plural(svc.duration.count(), "minute"),
+                                          svc.duration.count(),
                                           detail::local_hm(cal.zone, start + svc.duration), label));
             }
             const auto offset = (start - a) % svc.step;

@@ -137,6 +137,8 @@ struct Booking {
     std::optional<Instant> hold_expires_at{};  ///< set while pending for payment
     std::string idempotency_key{};             ///< empty = none
     std::string request_fingerprint{};         ///< what the key was used for
+    std::string checkout_id{};                 ///< the provider's checkout session, once started
+    std::string payment_reference{};           ///< the provider's payment (Stripe: payment intent)
     std::string created_by{};                  ///< the principal's subject
     Instant created_at{};
     Instant updated_at{};

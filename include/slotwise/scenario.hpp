@@ -49,8 +49,20 @@ inline std::string type_name(const json& j) {
     return "an object";
 }
 
+// Field names are printed on one error line: control characters in a key
+// must not break it.
+inline std::string printable(std::string_view key) {
+    std::string out;
+    for (char c : key.substr(0, 64)) {
+        const auto u = static_cast<unsigned char>(c);
+        out += (u < 0x20 || u == 0x7f) ? '?' : c;
+    }
+    if (key.size() > 64) out += "...";
+    return out;
+}
+
 inline std::string join(const std::string& parent, std::string_view key) {
-    return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+    return parent.empty() ? printable(key) : parent + "." + printable(key);
 }
 
 inline std::string at_index(const std::string& parent, std::size_t i) {
@@ -149,7 +161,7 @@ inline Scenario parse_scenario(std::string_view text) {
     json doc;
     try {
         doc = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse errors, and numbers beyond a double
         // e.what() is "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
         std::string what = e.what();
         if (const auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
@@ -231,8 +243,8 @@ inline std::vector<Slot> evaluate(const Scenario& sc) {
 }
 
 /// Slots as the scenario output document: {"slots":[{"start","end","remaining"}, …]}.
-inline nlohmann::json slots_to_json(const std::vector<Slot>& slots) {
-    auto list = nlohmann::json::array();
+inline nlohmann::ordered_json slots_to_json(const std::vector<Slot>& slots) {
+    auto list = nlohmann::ordered_json::array();
     for (const auto& s : slots) {
         list.push_back({{"start", format_instant(s.start)},
                         {"end", format_instant(s.end)},

@@ -59,35 +59,6 @@ struct LocalWindow {
     friend constexpr bool operator==(const LocalWindow&, const LocalWindow&) = default;
 };
 
-/// Finds an IANA zone by name; throws `invalid_argument` naming `field` when
-/// the name is unknown.
-inline TimeZone locate_zone(std::string_view name, const std::string& field) {
-    if (name.empty()) invalid(field, "time zone is empty");
-    // date::locate_zone throws std::runtime_error for unknown names.
-    try {
-        return date::locate_zone(std::string(name));
-    } catch (const std::exception&) {
-        invalid(field, "unknown time zone \"" + std::string(name) + "\"");
-    }
-}
-
-/// The instant of local wall time `local` (minutes since midnight, 0..1440)
-/// on `day` in `zone`, by the earliest/gap rule above.
-inline Instant to_utc(TimeZone zone, Date day, Minutes local) {
-    const date::local_seconds wall{date::local_days{day}.time_since_epoch() + local};
-    // choose::earliest picks the first occurrence of an ambiguous time and the
-    // transition instant (where the gap ends) for a nonexistent one.
-    return std::chrono::floor<std::chrono::seconds>(zone->to_sys(wall, date::choose::earliest));
-}
-
-/// The local date on which `t` falls in `zone`.
-inline Date local_date(TimeZone zone, Instant t) {
-    return Date{std::chrono::floor<date::days>(zone->to_local(t))};
-}
-
-/// Local wall-clock time of `t` in `zone`.
-inline date::local_seconds to_local(TimeZone zone, Instant t) { return zone->to_local(t); }
-
 namespace detail {
 
 // Reads exactly `n` ASCII digits at `pos`; false when any is not a digit.
@@ -114,6 +85,36 @@ inline std::string quoted(std::string_view s) {
 }
 
 }  // namespace detail
+
+/// Finds an IANA zone by name; throws `invalid_argument` naming `field` when
+/// the name is unknown.
+inline TimeZone locate_zone(std::string_view name, const std::string& field) {
+    if (name.empty()) invalid(field, "time zone is empty");
+    // date::locate_zone throws std::runtime_error for unknown names.
+    try {
+        return date::locate_zone(std::string(name));
+    } catch (const std::exception&) {
+        invalid(field, "unknown time zone " + detail::quoted(name));
+    }
+}
+
+/// The instant of local wall time `local` (minutes since midnight, 0..1440)
+/// on `day` in `zone`, by the earliest/gap rule above.
+inline Instant to_utc(TimeZone zone, Date day, Minutes local) {
+    const date::local_seconds wall{date::local_days{day}.time_since_epoch() + local};
+    // choose::earliest picks the first occurrence of an ambiguous time and the
+    // transition instant (where the gap ends) for a nonexistent one.
+    return std::chrono::floor<std::chrono::seconds>(zone->to_sys(wall, date::choose::earliest));
+}
+
+/// The local date on which `t` falls in `zone`.
+inline Date local_date(TimeZone zone, Instant t) {
+    return Date{std::chrono::floor<date::days>(zone->to_local(t))};
+}
+
+/// Local wall-clock time of `t` in `zone`.
+inline date::local_seconds to_local(TimeZone zone, Instant t) { return zone->to_local(t); }
+
 
 /// Parses "YYYY-MM-DD" (years 1000..9999); throws `invalid_argument` naming
 /// `field` for a malformed or impossible date such as 2026-02-30.

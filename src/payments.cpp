@@ -1,0 +1,287 @@
+// Payments, the notification outbox and the messages it carries. See
+// include/slotwise/engine.hpp ("payments") and notify.hpp.
+#include <slotwise/ics.hpp>
+#include <slotwise/stripe.hpp>
+
+#include "engine_internal.hpp"
+
+namespace slotwise {
+namespace detail {
+
+namespace {
+
+MessageContext context(Transaction& tx, const TenantId& t, const Booking& b) {
+    const auto tenant = tx.tenant(t);
+    const auto svc = tx.service(t, b.service);
+    const auto res = tx.resource(t, b.resource);
+    MessageContext c;
+    c.customer_name = b.customer.name;
+    c.business = tenant ? tenant->name : std::string{};
+    c.service = svc ? svc->name : std::string{};
+    c.resource = res ? res->name : std::string{};
+    c.booking_id = b.id.value;
+    c.when = b.interval;
+    c.zone = locate_zone(res ? res->timezone : "UTC", "timezone");
+    c.amount = svc ? svc->price : 0;
+    c.currency = svc ? svc->currency : std::string{};
+    return c;
+}
+
+}  // namespace
+
+// Writes the notification about `b` in the transaction that makes the change,
+// so it exists exactly when the change commits.
+void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now) {
+    const auto ctx = context(tx, t, b);
+    const auto msg = render_message(kind, ctx, b.customer.locale);
+    Notification n{.id = t.value + ":" + random_id("ntf"), .tenant = t, .kind = kind, .booking = b.id,
+                   .locale = b.customer.locale, .to = b.customer.email, .subject = msg.subject, .body = msg.body,
+                   .created_at = now};
+    if (kind != NotificationKind::refund_due) {
+        int sequence = 0;
+        for (const auto& earlier : tx.notifications(t, b.id)) sequence += earlier.ics.empty() ? 0 : 1;
+        n.ics = render_ics({.uid = b.id.value + "@slotwise", .stamp = now, .when = b.interval,
+                            .summary = ctx.service + " - " + ctx.resource, .location = ctx.business,
+                            .description = msg.subject, .sequence = sequence,
+                            .cancel = kind == NotificationKind::booking_cancelled});
+    }
+    tx.insert_notification(n);
+}
+
+}  // namespace detail
+
+using detail::not_found;
+using detail::queue_notification;
+using detail::visible_booking;
+
+namespace {
+
+using namespace std::chrono_literals;
+
+StripeProvider stripe_for(Transaction& tx, const TenantId& t) {
+    const auto settings = tx.payment_settings(t);
+    if (!settings || settings->provider != "stripe") {
+        throw Error(Errc::signature_invalid, "Stripe is not configured for this tenant");
+    }
+    return StripeProvider({.secret_key = settings->secret_key, .webhook_secret = settings->webhook_secret});
+}
+
+// Seats free over the booking's occupied interval, ignoring the booking
+// itself: decides whether a late payment can still have its slot.
+bool slot_still_free(Transaction& tx, const TenantId& t, const Booking& b, Instant now) {
+    const auto res = tx.resource(t, b.resource);
+    if (!res) return false;
+    const auto occupied = b.occupied_interval();
+    std::vector<Booked> others;
+    for (const auto& o : tx.active_bookings(t, b.resource, occupied, now)) {
+        if (o.id != b.id) others.push_back({.interval = o.interval, .seats = o.seats, .buffer_before = o.buffer_before, .buffer_after = o.buffer_after});
+    }
+    std::vector<Interval> blocks;
+    for (const auto& blk : tx.blocks(t, b.resource, occupied)) blocks.push_back(blk.interval);
+    LoadProfile profile;
+    profile.assign(others, blocks, res->capacity);
+    return profile.peak(occupied) + b.seats <= res->capacity;
+}
+
+// The money arrived: confirm, or flag a refund when the slot is gone.
+void settle(Transaction& tx, const TenantId& t, Booking& b, Instant now) {
+    if (b.payment_status == PaymentStatus::paid || b.payment_status == PaymentStatus::refund_due ||
+        b.payment_status == PaymentStatus::refunded) {
+        return;  // settled by an earlier event
+    }
+    const auto status = b.status_at(now);
+    const bool keep = status == BookingStatus::pending || status == BookingStatus::confirmed ||
+                      (status == BookingStatus::expired && slot_still_free(tx, t, b, now));
+    if (keep) {
+        const bool newly_confirmed = b.status != BookingStatus::confirmed;
+        b.status = BookingStatus::confirmed;
+        b.payment_status = PaymentStatus::paid;
+        b.hold_expires_at.reset();
+        if (newly_confirmed) queue_notification(tx, t, b, NotificationKind::booking_confirmed, now);
+    } else {
+        b.payment_status = PaymentStatus::refund_due;
+        queue_notification(tx, t, b, NotificationKind::refund_due, now);
+    }
+}
+
+// Ends a pending booking's hold now (checkout expired or payment failed).
+void release_hold(Booking& b, Instant now) {
+    if (b.status == BookingStatus::pending && b.hold_expires_at && *b.hold_expires_at > now) b.hold_expires_at = now;
+}
+
+}  // namespace
+
+void TenantScope::configure_stripe(const std::string& secret_key, const std::string& webhook_secret) {
+    require_admin();
+    if (!secret_key.starts_with("sk_") && !secret_key.starts_with("rk_")) invalid("secret_key", "expected a Stripe secret key (sk_…)");
+    if (!webhook_secret.starts_with("whsec_")) invalid("webhook_secret", "expected a Stripe webhook secret (whsec_…)");
+    for (const auto* v : {&secret_key, &webhook_secret}) {
+        if (v->size() > 255 || v->find_first_of(" \t\r\n") != std::string::npos) {
+            invalid(v == &secret_key ? "secret_key" : "webhook_secret", "malformed");
+        }
+    }
+    auto tx = engine_.store()->write();
+    tx->put_payment_settings(principal_.tenant, {.provider = "stripe", .secret_key = secret_key, .webhook_secret = webhook_secret});
+    tx->commit();
+}
+
+std::optional<PaymentSettingsSummary> TenantScope::payment_settings() {
+    require_admin();
+    const auto s = engine_.store()->read()->payment_settings(principal_.tenant);
+    if (!s) return std::nullopt;
+    const auto& key = s->secret_key;
+    const auto prefix = key.substr(0, key.find('_', 3) + 1);
+    return PaymentSettingsSummary{.provider = s->provider,
+                                  .key_hint = prefix + "…" + key.substr(key.size() >= 4 ? key.size() - 4 : 0),
+                                  .live = key.find("_live_") != std::string::npos};
+}
+
+Checkout TenantScope::start_checkout(const BookingId& id, const std::string& success_url, const std::string& cancel_url,
+                                     const HttpTransport& http) {
+    for (const auto* url : {&success_url, &cancel_url}) {
+        const auto field = url == &success_url ? "success_url" : "cancel_url";
+        if (!url->starts_with("https://") && !url->starts_with("http://")) invalid(field, "expected an http(s) URL");
+        if (url->size() > 2048) invalid(field, "longer than 2048 bytes");
+    }
+    if (!http) invalid("transport", "no HTTP transport given");
+    const Instant now = engine_.now();
+    CheckoutRequest req;
+    std::optional<StripeProvider> stripe;
+    {
+        auto tx = engine_.store()->read();
+        const auto b = visible_booking(*tx, principal_, id);
+        if (b.status_at(now) != BookingStatus::pending || b.payment_status != PaymentStatus::pending) {
+            throw Error(Errc::invalid_transition, "only a pending booking awaiting payment can be paid");
+        }
+        const auto svc = tx->service(principal_.tenant, b.service);
+        if (!svc) not_found("service");
+        stripe.emplace(stripe_for(*tx, principal_.tenant));
+        req = {.booking = b.id, .product_name = svc->name, .amount = svc->price, .currency = svc->currency,
+               .customer_email = b.customer.email, .success_url = success_url, .cancel_url = cancel_url,
+               .expires_at = b.hold_expires_at, .now = now, .idempotency_key = "checkout-" + b.id.value};
+    }
+    // No transaction is open while the provider is called: a slow network
+    // must not hold the database lock.
+    const auto checkout = stripe->create_checkout(req, http);
+    auto tx = engine_.store()->write();
+    auto b = visible_booking(*tx, principal_, id);
+    b.checkout_id = checkout.id;
+    b.updated_at = engine_.now();
+    tx->update_booking(principal_.tenant, b);
+    tx->commit();
+    return checkout;
+}
+
+WebhookOutcome TenantScope::handle_stripe_webhook(std::string_view payload, const Headers& headers) {
+    const Instant now = engine_.now();
+    const auto stripe = stripe_for(*engine_.store()->read(), principal_.tenant);
+    const auto event = stripe.parse_webhook(payload, headers, now);
+    WebhookOutcome out{.event_id = event.id, .type = event.type};
+
+    auto tx = engine_.store()->write();
+    // The event's record commits with its effect, or neither does.
+    if (!tx->record_payment_event(principal_.tenant, "stripe", event.id, event.type, now)) {
+        out.duplicate = true;
+        return out;
+    }
+    std::optional<Booking> found;
+    if (event.kind == PaymentEventKind::charge_refunded) {
+        if (!event.payment_reference.empty()) found = tx->booking_by_payment_reference(principal_.tenant, event.payment_reference);
+    } else if (event.booking) {
+        // Looked up within this tenant only: another tenant's id finds nothing.
+        found = tx->booking(principal_.tenant, *event.booking);
+    }
+    if (found) {
+        Booking b = *found;
+        if (!event.checkout_id.empty()) b.checkout_id = event.checkout_id;
+        if (!event.payment_reference.empty()) b.payment_reference = event.payment_reference;
+        switch (event.kind) {
+            case PaymentEventKind::checkout_paid:
+            case PaymentEventKind::async_payment_succeeded:
+                settle(*tx, principal_.tenant, b, now);
+                break;
+            case PaymentEventKind::async_payment_failed:
+                if (b.payment_status == PaymentStatus::pending) {
+                    b.payment_status = PaymentStatus::failed;
+                    release_hold(b, now);
+                }
+                break;
+            case PaymentEventKind::checkout_expired:
+                if (b.payment_status == PaymentStatus::pending) release_hold(b, now);
+                break;
+            case PaymentEventKind::charge_refunded:
+                if (b.payment_status == PaymentStatus::paid || b.payment_status == PaymentStatus::refund_due) {
+                    b.payment_status = PaymentStatus::refunded;
+                }
+                break;
+            case PaymentEventKind::checkout_unpaid:
+            case PaymentEventKind::other:
+                break;
+        }
+        if (!(b == *found)) {
+            b.updated_at = now;
+            tx->update_booking(principal_.tenant, b);
+        }
+        out.booking = detail::as_read(b, now);
+    }
+    tx->commit();
+    return out;
+}
+
+Refund TenantScope::refund(const BookingId& id, const HttpTransport& http) {
+    require_admin(true);
+    std::optional<StripeProvider> stripe;
+    RefundRequest req;
+    {
+        auto tx = engine_.store()->read();
+        const auto b = visible_booking(*tx, principal_, id);
+        if (b.payment_status != PaymentStatus::refund_due) {
+            throw Error(Errc::invalid_transition, "only a booking in refund_due can be refunded");
+        }
+        stripe.emplace(stripe_for(*tx, principal_.tenant));
+        req = {.booking = b.id, .payment_reference = b.payment_reference, .idempotency_key = "refund-" + b.id.value};
+    }
+    // The booking turns `refunded` when the provider's charge.refunded event arrives.
+    return stripe->refund(req, http);
+}
+
+std::vector<Notification> TenantScope::notifications(const BookingId& id) {
+    require_admin(true);
+    auto tx = engine_.store()->read();
+    (void)visible_booking(*tx, principal_, id);
+    return tx->notifications(principal_.tenant, id);
+}
+
+std::vector<Notification> Engine::take_notifications(int limit) {
+    if (limit < 1 || limit > 1000) invalid("limit", "must be between 1 and 1000");
+    auto tx = store_->write();
+    auto taken = tx->take_notifications(now(), limit);
+    tx->commit();
+    return taken;
+}
+
+void Engine::mark_notification_sent(const std::string& id) {
+    const auto colon = id.find(':');
+    if (colon == std::string::npos || colon == 0) throw Error(Errc::not_found, "notification not found");
+    auto tx = store_->write();
+    if (!tx->mark_notification_sent(TenantId{id.substr(0, colon)}, id, now())) {
+        throw Error(Errc::not_found, "notification not found");
+    }
+    tx->commit();
+}
+
+int Engine::deliver_notifications(Notifier& notifier, int limit) {
+    int sent = 0;
+    for (const auto& n : take_notifications(limit)) {
+        try {
+            notifier.send(n);
+        } catch (...) {
+            continue;  // leased with a backoff: offered again later
+        }
+        mark_notification_sent(n.id);
+        ++sent;
+    }
+    return sent;
+}
+
+}  // namespace slotwise
