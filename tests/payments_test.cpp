@@ -1,0 +1,259 @@
+// Payments end to end on SQLite: checkout, verified webhooks applied at most
+// once, the hold state machine, late payments, refunds, and the outbox.
+#include "support/engine_fixture.hpp"
+
+#include <slotwise/stripe.hpp>
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace slotwise;
+using namespace slotwise::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const StripeProvider signer({.secret_key = "sk_test_salon", .webhook_secret = "whsec_salon"});
+
+std::string session_event(const std::string& id, const std::string& type, const BookingId& booking,
+                          const std::string& payment_status = "paid") {
+    return nlohmann::json{{"id", id}, {"object", "event"}, {"type", type}, {"created", 1780290000},
+                          {"data", {{"object", {{"id", "cs_" + booking.value}, {"object", "checkout.session"},
+                                                {"payment_status", payment_status}, {"payment_intent", "pi_" + booking.value},
+                                                {"client_reference_id", booking.value},
+                                                {"metadata", {{"booking_id", booking.value}}}}}}}}
+        .dump();
+}
+
+std::string refund_event(const std::string& id, const BookingId& booking) {
+    return nlohmann::json{{"id", id}, {"type", "charge.refunded"},
+                          {"data", {{"object", {{"id", "ch_1"}, {"object", "charge"}, {"payment_intent", "pi_" + booking.value}}}}}}
+        .dump();
+}
+
+struct PaidSalon : Salon {
+    TenantScope ada = customer("ada");
+    PaidSalon() { admin.configure_stripe("sk_test_salon", "whsec_salon"); }
+
+    Booking book_colour(const char* start = "2026-06-01T07:00:00Z", TenantScope* who = nullptr) {
+        return (who ? *who : ada).book({.service = colour.id, .start = at(start),
+                                        .customer = {.name = "Ada", .email = "ada@example.com", .locale = "it"}});
+    }
+    WebhookOutcome deliver(const std::string& body, TenantScope* scope = nullptr) {
+        const Instant now = engine.now();
+        return (scope ? *scope : admin).handle_stripe_webhook(body, {{"Stripe-Signature", signer.sign(body, now)}});
+    }
+    std::size_t count(const BookingId& b, NotificationKind kind) {
+        std::size_t n = 0;
+        for (const auto& msg : admin.notifications(b)) n += msg.kind == kind;
+        return n;
+    }
+};
+
+Errc code_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.code();
+    }
+    return Errc{};
+}
+
+}  // namespace
+
+TEST_CASE("a paid booking is confirmed only by the payment event, and notified exactly once") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    CHECK(b.status == BookingStatus::pending);
+    CHECK(s.admin.notifications(b.id).empty());
+    const auto body = session_event("evt_1", "checkout.session.completed", b.id);
+    const auto out = s.deliver(body);
+    CHECK_FALSE(out.duplicate);
+    REQUIRE(out.booking);
+    CHECK(out.booking->status == BookingStatus::confirmed);
+    CHECK(out.booking->payment_status == PaymentStatus::paid);
+    CHECK(out.booking->payment_reference == "pi_" + b.id.value);
+    CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 1);
+    // The same event again, and again: nothing changes.
+    CHECK(s.deliver(body).duplicate);
+    CHECK(s.deliver(body).duplicate);
+    // Another event saying the same thing (async success after completion).
+    s.deliver(session_event("evt_2", "checkout.session.async_payment_succeeded", b.id));
+    CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 1);
+    CHECK(s.ada.get_booking(b.id).status == BookingStatus::confirmed);
+}
+
+TEST_CASE("a completed but unpaid checkout waits for the asynchronous payment") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    s.deliver(session_event("evt_1", "checkout.session.completed", b.id, "unpaid"));
+    CHECK(s.ada.get_booking(b.id).status == BookingStatus::pending);
+    CHECK(s.admin.notifications(b.id).empty());
+    s.deliver(session_event("evt_2", "checkout.session.async_payment_succeeded", b.id));
+    CHECK(s.ada.get_booking(b.id).status == BookingStatus::confirmed);
+    CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 1);
+}
+
+TEST_CASE("a failed asynchronous payment releases the hold") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    s.deliver(session_event("evt_1", "checkout.session.async_payment_failed", b.id, "unpaid"));
+    const auto after = s.ada.get_booking(b.id);
+    CHECK(after.status == BookingStatus::expired);
+    CHECK(after.payment_status == PaymentStatus::failed);
+    s.book_colour();  // the slot is free again
+}
+
+TEST_CASE("expired before completed: the late payment still confirms when the slot is free") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    s.deliver(session_event("evt_exp", "checkout.session.expired", b.id, "unpaid"));
+    CHECK(s.ada.get_booking(b.id).status == BookingStatus::expired);
+    s.deliver(session_event("evt_paid", "checkout.session.completed", b.id));
+    const auto after = s.ada.get_booking(b.id);
+    CHECK(after.status == BookingStatus::confirmed);
+    CHECK(after.payment_status == PaymentStatus::paid);
+    CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 1);
+}
+
+TEST_CASE("a payment for a slot taken after its hold expired is flagged for refund, never double-booked") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    s.time.advance(16min);  // the 15-minute hold passes
+    auto eve = s.customer("eve");
+    const auto taken = s.book_colour("2026-06-01T07:00:00Z", &eve);
+    s.deliver(session_event("evt_late", "checkout.session.completed", b.id));
+    const auto after = s.ada.get_booking(b.id);
+    CHECK(after.status == BookingStatus::expired);
+    CHECK(after.payment_status == PaymentStatus::refund_due);
+    CHECK(s.count(b.id, NotificationKind::refund_due) == 1);
+    CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 0);
+    CHECK(eve.get_booking(taken.id).status == BookingStatus::pending);
+    // The refund goes out through the provider; the refund event closes it.
+    HttpRequest seen;
+    const auto refund = s.admin.refund(b.id, [&](const HttpRequest& r) {
+        seen = r;
+        return HttpResponse{200, R"({"id":"re_1","object":"refund","status":"succeeded"})"};
+    });
+    CHECK(refund.id == "re_1");
+    CHECK(seen.url == "https://api.stripe.com/v1/refunds");
+    CHECK(seen.body.find("payment_intent=pi_" + b.id.value) != std::string::npos);
+    CHECK(find_header(seen.headers, "Idempotency-Key") == "refund-" + b.id.value);
+    s.deliver(refund_event("evt_ref", b.id));
+    CHECK(s.ada.get_booking(b.id).payment_status == PaymentStatus::refunded);
+}
+
+TEST_CASE("a webhook on tenant B naming tenant A's booking is not applied to A") {
+    PaidSalon a;
+    const auto b = a.book_colour();
+    const auto other = a.engine.create_tenant("Other");
+    auto b_admin = a.engine.scope({.tenant = other.id, .role = Role::admin, .subject = "boss"});
+    b_admin.configure_stripe("sk_test_other", "whsec_salon");  // even with the same endpoint secret
+    const auto out = a.deliver(session_event("evt_x", "checkout.session.completed", b.id), &b_admin);
+    CHECK_FALSE(out.booking);
+    CHECK(a.ada.get_booking(b.id).status == BookingStatus::pending);
+    CHECK(a.admin.notifications(b.id).empty());
+    // The same event id is still unseen for tenant A.
+    CHECK_FALSE(a.deliver(session_event("evt_x", "checkout.session.completed", b.id)).duplicate);
+    CHECK(a.ada.get_booking(b.id).status == BookingStatus::confirmed);
+}
+
+TEST_CASE("an unverifiable webhook changes nothing and records nothing") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    const auto body = session_event("evt_1", "checkout.session.completed", b.id);
+    const StripeProvider wrong({.secret_key = "sk_test_x", .webhook_secret = "whsec_wrong"});
+    CHECK(code_of([&] { s.admin.handle_stripe_webhook(body, {{"Stripe-Signature", wrong.sign(body, s.engine.now())}}); }) ==
+          Errc::signature_invalid);
+    CHECK(code_of([&] { s.admin.handle_stripe_webhook(body, {}); }) == Errc::signature_invalid);
+    CHECK(code_of([&] { s.admin.handle_stripe_webhook(body, {{"Stripe-Signature", signer.sign(body, s.engine.now() - 301s)}}); }) ==
+          Errc::signature_invalid);
+    CHECK(s.ada.get_booking(b.id).status == BookingStatus::pending);
+    CHECK_FALSE(s.deliver(body).duplicate);
+}
+
+TEST_CASE("start_checkout creates one session per booking and refuses bookings not awaiting payment") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    std::vector<HttpRequest> seen;
+    const HttpTransport http = [&](const HttpRequest& r) {
+        seen.push_back(r);
+        return HttpResponse{200, R"({"id":"cs_test_9","url":"https://checkout.stripe.com/c/pay/cs_test_9"})"};
+    };
+    const auto co = s.ada.start_checkout(b.id, "https://salon.example/ok", "https://salon.example/back", http);
+    CHECK(co.id == "cs_test_9");
+    s.ada.start_checkout(b.id, "https://salon.example/ok", "https://salon.example/back", http);
+    REQUIRE(seen.size() == 2);
+    CHECK(find_header(seen[0].headers, "Idempotency-Key") == find_header(seen[1].headers, "Idempotency-Key"));
+    CHECK(seen[0].body.find("unit_amount%5D=4500") != std::string::npos);
+    CHECK(s.ada.get_booking(b.id).checkout_id == "cs_test_9");
+    const auto free = s.ada.book({.service = s.cut.id, .start = at("2026-06-01T09:00:00Z"), .customer = {.name = "Ada"}});
+    CHECK(code_of([&] { s.ada.start_checkout(free.id, "https://a.example/", "https://a.example/", http); }) == Errc::invalid_transition);
+    CHECK(code_of([&] { s.ada.start_checkout(b.id, "javascript:alert(1)", "https://a.example/", http); }) == Errc::invalid_argument);
+    auto eve = s.customer("eve");
+    CHECK(code_of([&] { eve.start_checkout(b.id, "https://a.example/", "https://a.example/", http); }) == Errc::not_found);
+}
+
+TEST_CASE("payment settings never read back a secret") {
+    PaidSalon s;
+    const auto summary = s.admin.payment_settings();
+    REQUIRE(summary);
+    CHECK(summary->provider == "stripe");
+    CHECK(summary->key_hint.find("salon") == std::string::npos);
+    CHECK_FALSE(summary->live);
+    CHECK(code_of([&] { s.ada.payment_settings(); }) == Errc::permission_denied);
+    CHECK(code_of([&] { s.admin.configure_stripe("pk_test_public", "whsec_x"); }) == Errc::invalid_argument);
+}
+
+TEST_CASE("the outbox leases notifications, retries failures after a backoff and forgets sent ones") {
+    PaidSalon s;
+    const auto b = s.ada.book({.service = s.cut.id, .start = at("2026-06-01T07:00:00Z"),
+                               .customer = {.name = "Ada", .email = "ada@example.com", .locale = "it"}});
+    auto taken = s.engine.take_notifications();
+    REQUIRE(taken.size() == 1);
+    CHECK(taken[0].kind == NotificationKind::booking_confirmed);
+    CHECK(taken[0].booking == b.id);
+    CHECK(taken[0].to == "ada@example.com");
+    CHECK(taken[0].attempts == 1);
+    CHECK(taken[0].subject.find("Prenotazione confermata") == 0);
+    CHECK(s.engine.take_notifications().empty());  // leased
+    s.time.advance(61s);
+    taken = s.engine.take_notifications();
+    REQUIRE(taken.size() == 1);
+    CHECK(taken[0].attempts == 2);
+
+    struct Flaky : Notifier {
+        int calls = 0;
+        void send(const Notification&) override {
+            if (++calls == 1) throw std::runtime_error("smtp down");
+        }
+    } flaky;
+    s.time.advance(10min);
+    CHECK(s.engine.deliver_notifications(flaky) == 0);
+    s.time.advance(10min);
+    CHECK(s.engine.deliver_notifications(flaky) == 1);
+    s.time.advance(24h);
+    CHECK(s.engine.take_notifications().empty());
+    CHECK(code_of([&] { s.engine.mark_notification_sent("nope"); }) == Errc::not_found);
+}
+
+TEST_CASE("cancelling and moving a confirmed booking queue invitations with CANCEL and a new sequence") {
+    PaidSalon s;
+    const auto b = s.ada.book({.service = s.cut.id, .start = at("2026-06-01T07:00:00Z"), .customer = {.name = "Ada", .email = "ada@example.com"}});
+    s.ada.reschedule(b.id, at("2026-06-01T08:00:00Z"));
+    s.ada.cancel(b.id);
+    const auto msgs = s.admin.notifications(b.id);
+    REQUIRE(msgs.size() == 3);
+    CHECK(msgs[0].kind == NotificationKind::booking_confirmed);
+    CHECK(msgs[1].kind == NotificationKind::booking_rescheduled);
+    CHECK(msgs[2].kind == NotificationKind::booking_cancelled);
+    CHECK(msgs[0].ics.find("METHOD:REQUEST\r\n") != std::string::npos);
+    CHECK(msgs[1].ics.find("SEQUENCE:1\r\n") != std::string::npos);
+    CHECK(msgs[1].ics.find("DTSTART:20260601T080000Z\r\n") != std::string::npos);
+    CHECK(msgs[2].ics.find("METHOD:CANCEL\r\n") != std::string::npos);
+    CHECK(msgs[2].ics.find("SEQUENCE:2\r\n") != std::string::npos);
+    // A pending paid booking that is cancelled was never confirmed: no message.
+    const auto p = s.book_colour("2026-06-02T07:00:00Z");
+    s.ada.cancel(p.id);
+    CHECK(s.admin.notifications(p.id).empty());
+}
