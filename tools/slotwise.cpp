@@ -121,7 +121,7 @@ int availability(const std::vector<std::string_view>& args) {
         const auto scenario = slotwise::parse_scenario(*text);
         if (explain) return print_explanation(slotwise::explain(scenario, *explain, "--explain"));
         // Render fully before printing, so a failure can never leave partial output.
-        const auto out = slotwise::slots_to_json(slotwise::evaluate(scenario)).dump() + "\n";
+        const auto out = slotwise::slots_to_text(slotwise::evaluate(scenario));
         std::cout << out << std::flush;
         return std::cout ? 0 : 1;
     } catch (const slotwise::Error& e) {

@@ -52,6 +52,7 @@ inline std::string type_name(const json& j) {
 // Field names are printed on one error line: control characters in a key
 // must not break it.
 inline std::string printable(std::string_view key) {
+    if (key.empty()) return "\"\"";
     std::string out;
     for (char c : key.substr(0, 64)) {
         const auto u = static_cast<unsigned char>(c);
@@ -237,27 +238,42 @@ inline Scenario parse_scenario(std::string_view text) {
     return sc;
 }
 
-/// The scenario's offered slots.
+/// Most slots one scenario may produce (about 80 MB of JSON): beyond it the
+/// question is refused rather than answered with an unusable document.
+inline constexpr std::size_t max_scenario_slots = 1'000'000;
+
+/// The scenario's offered slots. Throws `invalid_argument` on "to" when
+/// there would be more than `max_scenario_slots`.
 inline std::vector<Slot> evaluate(const Scenario& sc) {
-    return compute_slots(sc.calendar, sc.service, sc.bookings, sc.blocks, sc.query);
+    auto slots = compute_slots(sc.calendar, sc.service, sc.bookings, sc.blocks, sc.query);
+    if (slots.size() > max_scenario_slots) {
+        invalid("to", "more than " + std::to_string(max_scenario_slots) + " slots; ask for fewer days");
+    }
+    return slots;
 }
 
-/// Slots as the scenario output document: {"slots":[{"start","end","remaining"}, …]}.
-inline nlohmann::ordered_json slots_to_json(const std::vector<Slot>& slots) {
-    auto list = nlohmann::ordered_json::array();
-    for (const auto& s : slots) {
-        list.push_back({{"start", format_instant(s.start)},
-                        {"end", format_instant(s.end)},
-                        {"remaining", s.remaining}});
+/// The output document as compact JSON text and a newline, written directly
+/// (a million slots print in well under a second).
+inline std::string slots_to_text(const std::vector<Slot>& slots) {
+    std::string out = "{\"slots\":[";
+    out.reserve(out.size() + slots.size() * 80 + 3);
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+        if (i > 0) out += ',';
+        out += "{\"start\":\"";
+        out += format_instant(slots[i].start);
+        out += "\",\"end\":\"";
+        out += format_instant(slots[i].end);
+        out += "\",\"remaining\":";
+        out += std::to_string(slots[i].remaining);
+        out += '}';
     }
-    return {{"slots", std::move(list)}};
+    out += "]}\n";
+    return out;
 }
 
 /// Parses, evaluates and prints a scenario exactly as `slotwise availability`
 /// does on stdout (compact JSON and a newline). Throws `Error` for bad input.
-inline std::string evaluate_scenario(std::string_view text) {
-    return slots_to_json(evaluate(parse_scenario(text))).dump() + "\n";
-}
+inline std::string evaluate_scenario(std::string_view text) { return slots_to_text(evaluate(parse_scenario(text))); }
 
 /// Explains a start given as an RFC 3339 instant, or as a local wall time
 /// "YYYY-MM-DDTHH:MM" (no offset) in the scenario's zone.

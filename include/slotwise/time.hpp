@@ -116,13 +116,22 @@ inline Date local_date(TimeZone zone, Instant t) {
 inline date::local_seconds to_local(TimeZone zone, Instant t) { return zone->to_local(t); }
 
 
-/// Parses "YYYY-MM-DD" (years 1000..9999); throws `invalid_argument` naming
+/// Dates are accepted in years 1900..2999 and instants in 1800..3100: wide
+/// enough for any calendar, narrow enough that every instant computed from a
+/// valid date (zone offsets included) parses back.
+inline constexpr int min_date_year = 1900, max_date_year = 2999;
+inline constexpr int min_instant_year = 1800, max_instant_year = 3100;
+
+/// Parses "YYYY-MM-DD" (years 1900..2999); throws `invalid_argument` naming
 /// `field` for a malformed or impossible date such as 2026-02-30.
 inline Date parse_date(std::string_view s, const std::string& field) {
     int y = 0, m = 0, d = 0;
     if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !detail::read_digits(s, 0, 4, y) ||
-        !detail::read_digits(s, 5, 2, m) || !detail::read_digits(s, 8, 2, d) || y < 1000) {
+        !detail::read_digits(s, 5, 2, m) || !detail::read_digits(s, 8, 2, d)) {
         invalid(field, "expected a date YYYY-MM-DD, got " + detail::quoted(s));
+    }
+    if (y < min_date_year || y > max_date_year) {
+        invalid(field, "year must be between " + std::to_string(min_date_year) + " and " + std::to_string(max_date_year));
     }
     const Date date{date::year{y}, date::month{static_cast<unsigned>(m)},
                     date::day{static_cast<unsigned>(d)}};
@@ -168,7 +177,7 @@ inline Instant parse_instant(std::string_view s, const std::string& field) {
     int y = 0, mo = 0, d = 0;
     if (s.size() < 20 || (s[10] != 'T' && s[10] != 't') || s[4] != '-' || s[7] != '-' ||
         !detail::read_digits(s, 0, 4, y) || !detail::read_digits(s, 5, 2, mo) ||
-        !detail::read_digits(s, 8, 2, d) || y < 1000) {
+        !detail::read_digits(s, 8, 2, d) || y < min_instant_year || y > max_instant_year) {
         return fail();
     }
     const Date day{date::year{y}, date::month{static_cast<unsigned>(mo)},
@@ -206,6 +215,27 @@ inline Instant parse_instant(std::string_view s, const std::string& field) {
 }
 
 /// Formats an instant as RFC 3339 UTC, "YYYY-MM-DDTHH:MM:SSZ".
-inline std::string format_instant(Instant t) { return date::format("%FT%TZ", t); }
+/// Written by hand: date::format goes through iostreams and dominated the
+/// time to print large slot lists.
+inline std::string format_instant(Instant t) {
+    const auto day = std::chrono::floor<date::days>(t);
+    const date::year_month_day ymd{day};
+    const auto secs = (t - day).count();
+    const int y = static_cast<int>(ymd.year());
+    if (y < 0 || y > 9999) return date::format("%FT%TZ", t);
+    const int fields[] = {static_cast<int>(static_cast<unsigned>(ymd.month())), static_cast<int>(static_cast<unsigned>(ymd.day())),
+                          static_cast<int>(secs / 3600), static_cast<int>(secs / 60 % 60), static_cast<int>(secs % 60)};
+    std::string out = "0000-00-00T00:00:00Z";
+    out[0] = static_cast<char>('0' + y / 1000);
+    out[1] = static_cast<char>('0' + y / 100 % 10);
+    out[2] = static_cast<char>('0' + y / 10 % 10);
+    out[3] = static_cast<char>('0' + y % 10);
+    constexpr std::size_t positions[] = {5, 8, 11, 14, 17};
+    for (std::size_t i = 0; i < 5; ++i) {
+        out[positions[i]] = static_cast<char>('0' + fields[i] / 10);
+        out[positions[i] + 1] = static_cast<char>('0' + fields[i] % 10);
+    }
+    return out;
+}
 
 }  // namespace slotwise
