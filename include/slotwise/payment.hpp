@@ -42,6 +42,14 @@ inline std::optional<std::string> find_header(const Headers& headers, std::strin
     return std::nullopt;
 }
 
+/// A tenant's payment provider and its secrets, as stored. The engine never
+/// returns these through any read API.
+struct PaymentSettings {
+    std::string provider{};        ///< "stripe"
+    std::string secret_key{};
+    std::string webhook_secret{};
+};
+
 /// One outgoing HTTP request.
 struct HttpRequest {
     std::string method{};  ///< "POST", "GET"

@@ -25,6 +25,8 @@
 #pragma once
 
 #include <slotwise/model.hpp>
+#include <slotwise/notify.hpp>
+#include <slotwise/payment.hpp>
 
 #include <memory>
 #include <optional>
@@ -105,6 +107,31 @@ public:
                                                  Interval range, Instant now) = 0;
     /// Bookings matching `f`, ordered by (start, id).
     virtual std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) = 0;
+    /// The booking whose `payment_reference` is `reference` (never matches "").
+    virtual std::optional<Booking> booking_by_payment_reference(const TenantId& t,
+                                                                const std::string& reference) = 0;
+
+    // Payments.
+    /// Stores a tenant's provider settings, replacing earlier ones.
+    virtual void put_payment_settings(const TenantId& t, const PaymentSettings& s) = 0;
+    virtual std::optional<PaymentSettings> payment_settings(const TenantId& t) = 0;
+    /// Records that a provider event was applied; false (and nothing written)
+    /// when this tenant recorded the same provider and event id before.
+    virtual bool record_payment_event(const TenantId& t, const std::string& provider,
+                                      const std::string& event_id, const std::string& type,
+                                      Instant received_at) = 0;
+
+    // Notification outbox.
+    /// Adds a notification (its `tenant` says whose), unsent, due at `created_at`.
+    virtual void insert_notification(const Notification& n) = 0;
+    /// Unsent notifications of every tenant due at `now` (at most `limit`,
+    /// earliest due first), each leased: attempts + 1 and next due at
+    /// now + notification_backoff(attempts). Returned with the new attempts.
+    virtual std::vector<Notification> take_notifications(Instant now, int limit) = 0;
+    /// Marks one sent; false when there is no such unsent notification.
+    virtual bool mark_notification_sent(const TenantId& t, const std::string& id, Instant now) = 0;
+    /// A booking's notifications in the order they were written.
+    virtual std::vector<Notification> notifications(const TenantId& t, const BookingId& b) = 0;
 };
 
 /// A storage backend: a factory of transactions. Thread-safe.

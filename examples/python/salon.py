@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""A salon from Python: open it, print a week of availability, book, and watch
+a double booking being refused.
+
+Run against a build tree:
+    PYTHONPATH=build-py/bindings/python /usr/bin/python3 examples/python/salon.py [bookings.db]
+(without an argument the database lives in memory).
+"""
+
+import datetime as dt
+import sys
+import zoneinfo
+
+import slotwise
+
+UTC = dt.timezone.utc
+
+
+def next_monday(today):
+    return today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+def main(path=":memory:"):
+    eng = slotwise.Engine.open_sqlite(path)
+    tid = eng.create_tenant("Salon Bella")
+    owner = eng.scope(tid, role="admin", subject="owner")
+
+    anna = owner.create_resource(name="Anna", timezone="Europe/Rome")
+    bruno = owner.create_resource(name="Bruno", timezone="Europe/Rome")
+    owner.set_weekly_hours(anna.id, {
+        "mon": [("09:00", "13:00"), ("14:00", "18:00")],
+        "tue": [("09:00", "13:00"), ("14:00", "18:00")],
+        "wed": [("09:00", "13:00")],
+        "sat": [("09:00", "13:00")],
+    })
+    owner.set_weekly_hours(bruno.id, {day: [("10:00", "19:00")] for day in ("tue", "wed", "thu", "fri", "sat")})
+    cut = owner.create_service(name="Haircut", duration=30, step=15, buffer_after=10, min_notice=60,
+                               horizon=60 * 24 * 60, resources=[anna.id, bruno.id])
+    names = {anna.id: "Anna", bruno.id: "Bruno"}
+
+    monday = next_monday(dt.date.today())
+    sunday = monday + dt.timedelta(days=6)
+    owner.set_date_override(anna.id, monday + dt.timedelta(days=1), [("09:00", "11:00")])  # short Tuesday
+    rome = zoneinfo.ZoneInfo("Europe/Rome")
+
+    slots = owner.availability(cut.id, monday, sunday)
+    print(f"Haircut, week of {monday:%a %d %b %Y} (Rome time), {len(slots)} slots:")
+    for day in (monday + dt.timedelta(days=i) for i in range(7)):
+        for rid in (anna.id, bruno.id):
+            starts = [s.start.astimezone(rome) for s in slots
+                      if s.resource_id == rid and s.start.astimezone(rome).date() == day]
+            if starts:
+                times = " ".join(f"{t:%H:%M}" for t in starts)
+                print(f"  {day:%a %d}  {names[rid]:<5}  {times}")
+
+    ada = eng.scope(tid, role="customer", subject="ada@example.com")
+    first = slots[0]
+    booking = ada.book(cut.id, start=first.start, resource_id=first.resource_id,
+                       customer={"name": "Ada", "email": "ada@example.com", "phone": None, "locale": "en"},
+                       idempotency_key="ada-first-cut")
+    when = booking.start.astimezone(rome)
+    print(f"\nBooked {booking.id}: Ada with {names[booking.resource_id]} on {when:%a %d %b %H:%M}, "
+          f"status {booking.status}")
+
+    bob = eng.scope(tid, role="customer", subject="bob@example.com")
+    try:
+        bob.book(cut.id, start=first.start, resource_id=first.resource_id, customer={"name": "Bob"})
+        print("Bob booked the same slot: this must never happen")
+        return 1
+    except slotwise.SlotUnavailable as e:
+        print(f"Bob asked for the same slot: refused ({type(e).__name__}, code {e.code!r})")
+
+    left = [s for s in owner.availability(cut.id, monday, monday)
+            if (s.start, s.resource_id) == (first.start, first.resource_id)]
+    print(f"That slot is still offered: {bool(left)}; Ada's bookings: "
+          f"{[b.id for b in ada.bookings()]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(*sys.argv[1:2]))

