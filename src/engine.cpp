@@ -425,8 +425,10 @@ Booking TenantScope::book(const BookingRequest& r) {
 
     // BEGIN IMMEDIATE (or the adapter's equivalent): the check below and the
     // insert see no other writer in between.
-    auto tx = engine_.store()->write();
+    // The clock may be a host callback (Python): ask it before taking the
+    // write lock, so the lock is never held while the host runs.
     const Instant now = engine_.now();
+    auto tx = engine_.store()->write();
     if (!r.idempotency_key.empty()) {
         if (auto existing = tx->booking_by_idempotency_key(principal_.tenant, r.idempotency_key)) {
             if (existing->request_fingerprint != print || existing->created_by != principal_.subject) {
@@ -468,8 +470,10 @@ Booking TenantScope::book(const BookingRequest& r) {
 }
 
 Booking TenantScope::cancel(const BookingId& id) {
-    auto tx = engine_.store()->write();
+    // The clock may be a host callback (Python): ask it before taking the
+    // write lock, so the lock is never held while the host runs.
     const Instant now = engine_.now();
+    auto tx = engine_.store()->write();
     Booking b = visible_booking(*tx, principal_, id);
     const auto status = b.status_at(now);
     if (status != BookingStatus::pending && status != BookingStatus::confirmed) {
@@ -489,8 +493,10 @@ Booking TenantScope::cancel(const BookingId& id) {
 
 Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::optional<ResourceId> resource) {
     if (resource && resource->empty()) invalid("resource", "empty id");
-    auto tx = engine_.store()->write();
+    // The clock may be a host callback (Python): ask it before taking the
+    // write lock, so the lock is never held while the host runs.
     const Instant now = engine_.now();
+    auto tx = engine_.store()->write();
     Booking b = visible_booking(*tx, principal_, id);
     const auto status = b.status_at(now);
     if (status != BookingStatus::pending && status != BookingStatus::confirmed) {

@@ -50,8 +50,8 @@ def main(path=":memory:"):
             starts = [s.start.astimezone(rome) for s in slots
                       if s.resource_id == rid and s.start.astimezone(rome).date() == day]
             if starts:
-                times = " ".join(f"{t:%H:%M}" for t in starts)
-                print(f"  {day:%a %d}  {names[rid]:<5}  {times}")
+                times = " ".join(f"{t:%H:%M}" for t in starts[:8]) + (" ..." if len(starts) > 8 else "")
+                print(f"  {day:%a %d}  {names[rid]:<5} {len(starts):3} slots  {times}")
 
     ada = eng.scope(tid, role="customer", subject="ada@example.com")
     first = slots[0]

@@ -1,0 +1,95 @@
+"""Shared fixtures: a settable clock, engines on real files, and a small salon.
+
+The salon (Europe/Rome): Anna and Bruno work Monday to Friday 09:00-13:00; a
+free 30-minute "Cut" (both) and a paid 60-minute "Colour" (Anna only, 45.00
+EUR, 15-minute hold). The clock starts at Monday 2026-06-01 07:00 in Rome
+(05:00Z), so the whole first week is bookable.
+"""
+
+import datetime as dt
+import os
+import pathlib
+
+import pytest
+
+import slotwise
+
+UTC = dt.timezone.utc
+MONDAY = dt.date(2026, 6, 1)
+START = dt.datetime(2026, 6, 1, 5, 0, tzinfo=UTC)  # Monday 07:00 in Rome
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+
+
+def utc(text):
+    """An aware UTC datetime from "YYYY-MM-DDTHH:MM"."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock the test moves by hand; the engine calls it with the GIL held."""
+
+    def __init__(self, now=START):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        self.now += dt.timedelta(**delta)
+
+
+class Salon:
+    def __init__(self, path, clock):
+        self.path = str(path)
+        self.clock = clock
+        self.engine = slotwise.Engine.open_sqlite(self.path, clock=clock)
+        self.tenant_id = self.engine.create_tenant("Salon Bella")
+        self.admin = self.engine.scope(self.tenant_id, role="admin", subject="owner")
+        self.anna = self.admin.create_resource(name="Anna", timezone="Europe/Rome", capacity=1)
+        self.bruno = self.admin.create_resource(name="Bruno", timezone="Europe/Rome")
+        week = {day: [("09:00", "13:00")] for day in WEEKDAYS}
+        self.admin.set_weekly_hours(self.anna.id, week)
+        self.admin.set_weekly_hours(self.bruno.id, week)
+        self.cut = self.admin.create_service(
+            name="Cut", duration=30, resources=[self.anna.id, self.bruno.id]
+        )
+        self.colour = self.admin.create_service(
+            name="Colour", duration=60, price=4500, currency="EUR", hold_minutes=15,
+            resources=[self.anna.id],
+        )
+
+    def customer(self, subject=None):
+        return self.engine.scope(self.tenant_id, role="customer", subject=subject)
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "bookings.db"
+
+
+@pytest.fixture
+def salon(db_path, clock):
+    return Salon(db_path, clock)
+
+
+ADA = {"name": "Ada", "email": "ada@example.com", "phone": None, "locale": "en"}
+
+
+def shared_dir():
+    """shared/ beside the checkout (SLOTWISE_SHARED_DIR when ctest runs us)."""
+    env = os.environ.get("SLOTWISE_SHARED_DIR")
+    if env:
+        return pathlib.Path(env)
+    return pathlib.Path(__file__).resolve().parents[3] / ".." / "shared"
+
+
+def source_dir():
+    env = os.environ.get("SLOTWISE_SOURCE_DIR")
+    if env:
+        return pathlib.Path(env)
+    return pathlib.Path(__file__).resolve().parents[3]
