@@ -384,33 +384,38 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
 }
 }  // namespace
 
-std::vector<ResourceSlot> TenantScope::availability(const AvailabilityRequest& q) {
+namespace {
+// Each requested resource's slots, from one read snapshot.
+struct PerResource {
+    std::vector<Resource> resources;        // sorted by id
+    std::vector<std::vector<Slot>> slots;   // parallel to resources
+};
+
+PerResource slots_per_resource(const Engine& engine, const TenantId& t, const AvailabilityRequest& q) {
     check_date_range(q.from, q.to);
-    const Instant now = engine_.now();
-    auto tx = engine_.store()->read();
-    const auto resolved = resolve(*tx, principal_.tenant, q.service, q.resources, q.seats);
-    std::vector<std::vector<Slot>> per_resource;
-    per_resource.reserve(resolved.resources.size());
-    for (const auto& r : resolved.resources) {
-        per_resource.push_back(resource_slots(*tx, principal_.tenant, resolved.service, r, q.from, q.to, now, q.seats));
+    const Instant now = engine.now();
+    auto tx = engine.store()->read();
+    auto resolved = resolve(*tx, t, q.service, q.resources, q.seats);
+    PerResource out{std::move(resolved.resources), {}};
+    out.slots.reserve(out.resources.size());
+    for (const auto& r : out.resources) {
+        out.slots.push_back(resource_slots(*tx, t, resolved.service, r, q.from, q.to, now, q.seats));
     }
+    return out;
+}
+}  // namespace
+
+std::vector<ResourceSlot> TenantScope::availability(const AvailabilityRequest& q) {
+    const auto per = slots_per_resource(engine_, principal_.tenant, q);
     std::vector<ResourceSlot> out;
-    for (const auto& a : any_of(per_resource)) {
-        out.push_back({a.slot.start, a.slot.end, resolved.resources[a.resource].id, a.slot.remaining});
+    for (const auto& a : any_of(per.slots)) {
+        out.push_back({a.slot.start, a.slot.end, per.resources[a.resource].id, a.slot.remaining});
     }
     return out;
 }
 
 std::vector<Slot> TenantScope::availability_together(const AvailabilityRequest& q) {
-    check_date_range(q.from, q.to);
-    const Instant now = engine_.now();
-    auto tx = engine_.store()->read();
-    const auto resolved = resolve(*tx, principal_.tenant, q.service, q.resources, q.seats);
-    std::vector<std::vector<Slot>> per_resource;
-    for (const auto& r : resolved.resources) {
-        per_resource.push_back(resource_slots(*tx, principal_.tenant, resolved.service, r, q.from, q.to, now, q.seats));
-    }
-    return all_of(per_resource);
+    return all_of(slots_per_resource(engine_, principal_.tenant, q).slots);
 }
 
 // --- bookings ----------------------------------------------------------------

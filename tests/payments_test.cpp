@@ -1,6 +1,7 @@
 // Payments end to end on SQLite: checkout, verified webhooks applied at most
 // once, the hold state machine, late payments, refunds, and the outbox.
 #include "support/engine_fixture.hpp"
+#include "support/errors.hpp"
 
 #include <slotwise/stripe.hpp>
 
@@ -49,15 +50,6 @@ struct PaidSalon : Salon {
         return n;
     }
 };
-
-Errc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return Errc{};
-}
 
 }  // namespace
 

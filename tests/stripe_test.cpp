@@ -1,4 +1,6 @@
 // The Stripe adapter on its own: the Checkout request and webhook verification.
+#include "support/errors.hpp"
+
 #include <slotwise/stripe.hpp>
 
 #include <doctest/doctest.h>
@@ -8,6 +10,7 @@
 #include <map>
 
 using namespace slotwise;
+using slotwise::test::code_of;
 using namespace std::chrono_literals;
 
 namespace {
@@ -53,15 +56,6 @@ std::string completed_event(const std::string& payment_status = "paid") {
                                                 {"payment_intent", "pi_1"}, {"client_reference_id", "bkg_42"},
                                                 {"metadata", {{"booking_id", "bkg_42"}}}}}}}}
         .dump();
-}
-
-Errc code_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    return Errc{};
 }
 
 }  // namespace
