@@ -249,7 +249,7 @@ namespace {
 // without a Python-side owner, so they are never released (a static py::object
 // would be decref'd after the interpreter is gone).
 PyObject* base_error = nullptr;
-std::array<PyObject*, 10> error_classes{};  // indexed by Errc value
+std::array<PyObject*, static_cast<std::size_t>(Errc::provider_error) + 1> error_classes{};  // indexed by Errc value
 
 PyObject* new_error_class(py::module_& m, const char* name, const char* doc, PyObject* base,
                           const char* code) {
@@ -271,23 +271,34 @@ py::object lenient_text(const std::string& s) {
     return py::reinterpret_steal<py::object>(o);
 }
 
-void raise(PyObject* cls, const std::string& code, const std::string& field, const char* what) {
+// A new instance of `cls` with its message, .code and .field; nullptr with
+// the Python error set when the constructor fails.
+PyObject* new_instance(PyObject* cls, const std::string& code, const std::string& field, const char* what) {
     const py::object message = lenient_text(what);
     PyObject* instance = PyObject_CallOneArg(cls, message.ptr());
-    if (instance == nullptr) return;  // the constructor's own error stands
+    if (instance == nullptr) return nullptr;
     PyObject_SetAttrString(instance, "code", lenient_text(code).ptr());
     PyObject_SetAttrString(instance, "field", field.empty() ? Py_None : lenient_text(field).ptr());
+    return instance;
+}
+
+void raise(PyObject* cls, const std::string& code, const std::string& field, const char* what) {
+    PyObject* instance = new_instance(cls, code, field, what);
+    if (instance == nullptr) return;  // the constructor's own error stands
     PyErr_SetObject(cls, instance);
     Py_DECREF(instance);
+}
+
+PyObject* class_of(const Error& e) {
+    const auto index = static_cast<std::size_t>(e.code());
+    return index < error_classes.size() && error_classes[index] ? error_classes[index] : base_error;
 }
 
 void translate(std::exception_ptr p) {
     try {
         if (p) std::rethrow_exception(p);
     } catch (const Error& e) {
-        const auto index = static_cast<std::size_t>(e.code());
-        PyObject* cls = index < error_classes.size() && error_classes[index] ? error_classes[index] : base_error;
-        raise(cls, std::string(to_string(e.code())), e.field(), e.what());
+        raise(class_of(e), std::string(to_string(e.code())), e.field(), e.what());
     } catch (const py::builtin_exception&) {
         throw;  // pybind11's own (stop_iteration, cast_error, …): its translator knows them
     } catch (const std::bad_alloc&) {
@@ -300,6 +311,16 @@ void translate(std::exception_ptr p) {
 }
 
 }  // namespace
+
+void raise_with_cause(const Error& e, py::handle cause) {
+    PyObject* cls = class_of(e);
+    PyObject* instance = new_instance(cls, std::string(to_string(e.code())), e.field(), e.what());
+    if (instance == nullptr) throw py::error_already_set();
+    if (cause && !cause.is_none()) PyException_SetCause(instance, cause.inc_ref().ptr());  // steals the reference
+    PyErr_SetObject(cls, instance);
+    Py_DECREF(instance);
+    throw py::error_already_set();
+}
 
 void register_errors(py::module_& m) {
     base_error = new_error_class(m, "Error",
@@ -333,6 +354,8 @@ Attributes:
          R"(A webhook signature is missing, wrong or stale. Reject the request.)"},
         {Errc::storage_error, "StorageError",
          R"(The database failed (I/O, corruption, not a slotwise file). The transaction was rolled back.)"},
+        {Errc::provider_error, "ProviderError",
+         R"(The payment provider refused the request or could not be reached (the transport raised, or Stripe answered with an error status). Nothing changed locally; retrying is safe (requests carry idempotency keys). When the transport raised, that exception is ``__cause__``.)"},
     };
     for (const auto& s : specs) {
         error_classes[static_cast<std::size_t>(s.code)] =

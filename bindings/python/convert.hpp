@@ -96,5 +96,9 @@ py::list slots_to_list(std::vector<ResourceSlot>&& slots);
 /// Creates slotwise.Error and one subclass per `Errc` in `m`, and registers
 /// the translator from `slotwise::Error` (and stray C++ exceptions).
 void register_errors(py::module_& m);
+/// Raises `e` as its Python class with `__cause__` set to `cause` (a Python
+/// exception instance, or None): sets the Python error and throws
+/// `py::error_already_set`.
+[[noreturn]] void raise_with_cause(const Error& e, py::handle cause);
 
 }  // namespace slotwise::python

@@ -4,8 +4,10 @@
 //
 // Threading: every call that touches storage or computes slots runs with the
 // GIL released, so Python threads book in parallel and a thread waiting on the
-// database lock never holds up the interpreter. The only Python code the
-// engine calls back is the optional clock, which takes the GIL itself. No
+// database lock never holds up the interpreter. The Python code the engine
+// calls back — the optional clock, an HTTP transport, a notifier — takes the
+// GIL itself (a transport's network wait happens inside it, no transaction
+// open). No
 // Python object is copied or destroyed while the GIL is released: the clock is
 // held through a shared_ptr (copying an Engine or a scope only bumps an atomic
 // count) and arguments are converted to C++ values before releasing.
@@ -14,10 +16,12 @@
 // native type in slot.cpp because availability() makes thousands), then
 // Engine, then TenantScope, then module functions. Conversions and the
 // exception classes are in convert.cpp. Payments and notifications
-// (TenantScope.configure_stripe / start_checkout / handle_stripe_webhook,
-// Engine.take_notifications / mark_notification_sent, Checkout and
-// Notification values) will slot in as a `bind_payments` next to
-// `bind_scope`, using the same conversions and error translation.
+// (TenantScope.configure_stripe / start_checkout / handle_stripe_webhook /
+// refund / notifications, Engine.take_notifications / mark_notification_sent /
+// deliver_notifications, and the Checkout, Refund, PaymentSettings,
+// WebhookOutcome and Notification values) are in `bind_payments`. slotwise
+// opens no sockets: HTTP goes through a Python callable, by default
+// slotwise/_transport.py (urllib).
 #include "convert.hpp"
 
 #include <slotwise/scenario.hpp>
@@ -31,6 +35,8 @@
 #include <chrono>
 #include <memory>
 #include <random>
+#include <stdexcept>
+#include <utility>
 #include <sys/random.h>
 
 #ifndef SLOTWISE_VERSION
@@ -230,6 +236,14 @@ std::string repr(const Booking& b) {
            ", customer=" + repr(b.customer) + ")";
 }
 
+std::string repr(const Notification& n) {
+    return "Notification(id=" + repr_text(n.id) + ", kind=" + repr_text(std::string(to_string(n.kind))) +
+           ", booking_id=" + repr_text(n.booking.value) + ", locale=" + repr_text(n.locale) +
+           ", to=" + (n.to.empty() ? "None" : repr_text(n.to)) + ", subject=" + repr_text(n.subject) +
+           ", attempts=" + std::to_string(n.attempts) +
+           ", sent_at=" + (n.sent_at ? format_instant(*n.sent_at) : std::string("None")) + ")";
+}
+
 template <class T>
 void equality(py::class_<T>& cls) {
     cls.def("__eq__", [](const T& a, const T& b) { return a == b; }, py::is_operator());
@@ -367,7 +381,11 @@ UTC datetimes.)");
         .def_property_readonly("created_at", [](const Booking& b) { return from_instant(b.created_at); },
                                R"(When it was booked (engine clock).)")
         .def_property_readonly("updated_at", [](const Booking& b) { return from_instant(b.updated_at); },
-                               R"(When it last changed (engine clock).)");
+                               R"(When it last changed (engine clock).)")
+        .def_property_readonly("checkout_id", [](const Booking& b) { return text_or_none(b.checkout_id); },
+                               R"(The provider's checkout session id (Stripe "cs_..."), once a checkout was started or a payment event named it; else None.)")
+        .def_property_readonly("payment_reference", [](const Booking& b) { return text_or_none(b.payment_reference); },
+                               R"(The provider's payment id (Stripe payment intent "pi_..."), once a payment event named it; else None.)");
     equality(booking);
 }
 
@@ -911,6 +929,472 @@ If the new slot is not offered the booking is left exactly as it was and
 SlotUnavailable is raised. The booking's own time does not block its move.)");
 }
 
+// --- payments and notifications ------------------------------------------------------
+
+// A Python callable used as the `HttpTransport` of one call:
+// transport(method: str, url: str, headers: dict, body: bytes) -> (status, body).
+// The engine calls it from the thread that released the GIL, so it takes the
+// GIL itself, and a Python exception inside it becomes a C++ exception while
+// the GIL is held (no Python object travels through the engine); the
+// exception is kept so that the resulting ProviderError can carry it as
+// __cause__, and so that a KeyboardInterrupt or SystemExit is re-raised as
+// itself. Lives on the binding's stack for the duration of one call (the
+// engine takes the transport by reference and never keeps it), so every
+// Python reference here is released with the GIL held.
+class PythonTransport {
+public:
+    explicit PythonTransport(py::handle fn) {
+        if (fn.is_none()) {
+            fn_ = py::module_::import("slotwise._transport").attr("urllib_transport");
+        } else {
+            if (!PyCallable_Check(fn.ptr())) {
+                invalid("transport", "expected a callable (method, url, headers, body) -> (status, body)");
+            }
+            fn_ = py::reinterpret_borrow<py::object>(fn);
+        }
+    }
+    PythonTransport(const PythonTransport&) = delete;
+    PythonTransport& operator=(const PythonTransport&) = delete;
+
+    /// The engine's view of this callable; valid while `*this` lives.
+    HttpTransport http() {
+        return [this](const HttpRequest& r) { return call(r); };
+    }
+
+    /// Runs `f` without the GIL; an error that a Python exception in the
+    /// transport caused is raised with that exception as its __cause__.
+    template <class F>
+    auto run(F&& f) -> decltype(f()) {
+        try {
+            return nogil(std::forward<F>(f));
+        } catch (const Error& e) {
+            if (!error_) throw;
+            const py::object cause = std::move(error_);
+            if (!PyErr_GivenExceptionMatches(cause.ptr(), PyExc_Exception)) {
+                // KeyboardInterrupt, SystemExit: not the provider's fault.
+                PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(cause.ptr())), cause.ptr());
+                throw py::error_already_set();
+            }
+            raise_with_cause(e, cause);
+        }
+    }
+
+private:
+    HttpResponse call(const HttpRequest& r) {
+        py::gil_scoped_acquire gil;
+        py::object result;
+        try {
+            py::dict headers;
+            for (const auto& [name, value] : r.headers) headers[py::str(name)] = py::str(value);
+            result = fn_(py::str(r.method), py::str(r.url), headers,
+                         py::bytes(r.body.data(), static_cast<py::ssize_t>(r.body.size())));
+        } catch (py::error_already_set& e) {
+            error_ = e.value();
+            // The provider turns this into provider_error ("could not be reached").
+            throw std::runtime_error(e.what());
+        }
+        return to_response(result);
+    }
+
+    static HttpResponse to_response(py::handle result) {
+        const std::string expected = "the transport to return (status: int, body: bytes | str)";
+        if ((!PyTuple_Check(result.ptr()) && !PyList_Check(result.ptr())) || py::len(result) != 2) {
+            invalid("transport", "expected " + expected + ", got " + Py_TYPE(result.ptr())->tp_name);
+        }
+        const auto items = py::reinterpret_borrow<py::sequence>(result);
+        HttpResponse out;
+        out.status = static_cast<int>(to_integer(items[0], "transport.status", 0, 999));
+        const py::object body = items[1];
+        if (PyBytes_Check(body.ptr())) {
+            out.body.assign(PyBytes_AS_STRING(body.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(body.ptr())));
+        } else if (PyByteArray_Check(body.ptr())) {
+            out.body.assign(PyByteArray_AS_STRING(body.ptr()), static_cast<std::size_t>(PyByteArray_GET_SIZE(body.ptr())));
+        } else if (PyUnicode_Check(body.ptr())) {
+            out.body = to_text(body, "transport.body");
+        } else if (!body.is_none()) {
+            invalid("transport.body", "expected bytes or str, got " + std::string(Py_TYPE(body.ptr())->tp_name));
+        }
+        return out;
+    }
+
+    py::object fn_;
+    py::object error_;  // the exception the callable raised, if any; touched only with the GIL
+};
+
+// A Python callable as the engine's `Notifier`, for one deliver_notifications
+// call (on its stack, like PythonTransport). An `Exception` from it counts as
+// a failed send (retried after the backoff); a KeyboardInterrupt or
+// SystemExit stops the delivery and is re-raised once the engine returns.
+class PythonNotifier final : public Notifier {
+public:
+    explicit PythonNotifier(py::handle fn) : fn_(py::reinterpret_borrow<py::object>(fn)) {
+        if (!PyCallable_Check(fn.ptr())) invalid("notifier", "expected a callable taking a Notification");
+    }
+
+    void send(const Notification& n) override {
+        py::gil_scoped_acquire gil;
+        if (interrupt_) throw std::runtime_error("delivery interrupted");
+        try {
+            fn_(py::cast(n));
+        } catch (py::error_already_set& e) {
+            if (!e.matches(PyExc_Exception)) interrupt_ = e.value();
+            throw std::runtime_error(e.what());
+        }
+    }
+
+    /// Re-raises a KeyboardInterrupt or SystemExit seen while sending.
+    void reraise_interrupt() {
+        if (!interrupt_) return;
+        const py::object e = std::move(interrupt_);
+        PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(e.ptr())), e.ptr());
+        throw py::error_already_set();
+    }
+
+private:
+    py::object fn_;
+    py::object interrupt_;
+};
+
+// Raw bytes of a webhook body: bytes, bytearray, memoryview (any contiguous
+// buffer), or str (encoded as UTF-8; pass the raw bytes when you have them,
+// the signature is over exactly what Stripe sent).
+std::string to_payload(py::handle h, const std::string& field) {
+    if (PyUnicode_Check(h.ptr())) return to_text(h, field);
+    if (!PyObject_CheckBuffer(h.ptr())) {
+        invalid(field, std::string("expected bytes (the raw request body), got ") + Py_TYPE(h.ptr())->tp_name);
+    }
+    Py_buffer view;
+    if (PyObject_GetBuffer(h.ptr(), &view, PyBUF_SIMPLE) != 0) {
+        PyErr_Clear();
+        invalid(field, "expected a contiguous bytes-like object");
+    }
+    std::string out(static_cast<const char*>(view.buf), static_cast<std::size_t>(view.len));
+    PyBuffer_Release(&view);
+    return out;
+}
+
+// A header name or value: str (as UTF-8) or bytes (as is, e.g. from ASGI).
+std::string to_header_text(py::handle h, const std::string& field) {
+    if (PyBytes_Check(h.ptr())) {
+        return {PyBytes_AS_STRING(h.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(h.ptr()))};
+    }
+    if (!PyUnicode_Check(h.ptr())) {
+        invalid(field, std::string("expected str or bytes, got ") + Py_TYPE(h.ptr())->tp_name);
+    }
+    return to_text(h, field);
+}
+
+// Request headers as pairs, every one kept in order: a dict or any mapping
+// with .items() (Flask, Django and Starlette headers objects), or a sequence
+// of (name, value) pairs (an ASGI scope's "headers"). Names are matched
+// case-insensitively by the engine.
+Headers to_headers(py::handle h, const std::string& field) {
+    py::object pairs;
+    if (PyList_Check(h.ptr()) || PyTuple_Check(h.ptr())) {
+        pairs = py::reinterpret_borrow<py::object>(h);
+    } else if (PyDict_Check(h.ptr()) || py::hasattr(h, "items")) {
+        try {
+            pairs = py::list(h.attr("items")());
+        } catch (py::error_already_set& e) {
+            invalid(field, e.what());
+        }
+    } else {
+        invalid(field, std::string("expected a dict of request headers, got ") + Py_TYPE(h.ptr())->tp_name);
+    }
+    Headers out;
+    const auto seq = py::reinterpret_borrow<py::sequence>(pairs);
+    for (std::size_t i = 0; i < seq.size(); ++i) {
+        const auto name = field + "[" + std::to_string(i) + "]";
+        const py::object pair = seq[i];
+        if ((!PyTuple_Check(pair.ptr()) && !PyList_Check(pair.ptr())) || py::len(pair) != 2) {
+            invalid(name, "expected a (name, value) pair");
+        }
+        const auto kv = py::reinterpret_borrow<py::sequence>(pair);
+        out.emplace_back(to_header_text(kv[0], name + "[0]"), to_header_text(kv[1], name + "[1]"));
+    }
+    return out;
+}
+
+std::string checkout_repr(const Checkout& c) {
+    return "Checkout(id=" + repr_text(c.id) + ", url=" + repr_text(c.url) + ")";
+}
+
+void bind_payments(py::module_& m) {
+    // Values --------------------------------------------------------------------------
+    py::class_<Checkout>(m, "Checkout", R"(A hosted checkout page (Stripe Checkout Session). Returned by
+``TenantScope.start_checkout``: send the customer to ``url``.)")
+        .def_property_readonly("id", [](const Checkout& c) { return c.id; }, R"(The provider's session id ("cs_...").)")
+        .def_property_readonly("url", [](const Checkout& c) { return c.url; }, R"(Where to send the customer to pay.)")
+        .def("__eq__", [](const Checkout& a, const Checkout& b) { return a.id == b.id && a.url == b.url; },
+             py::is_operator())
+        .def("__ne__", [](const Checkout& a, const Checkout& b) { return !(a.id == b.id && a.url == b.url); },
+             py::is_operator())
+        .def("__repr__", &checkout_repr);
+
+    py::class_<Refund>(m, "Refund", R"(The provider's answer to ``TenantScope.refund``.)")
+        .def_property_readonly("id", [](const Refund& r) { return r.id; }, R"(The provider's refund id ("re_...").)")
+        .def_property_readonly("status", [](const Refund& r) { return r.status; },
+                               R"(The provider's status, e.g. "succeeded" or "pending".)")
+        .def("__repr__", [](const Refund& r) {
+            return "Refund(id=" + repr_text(r.id) + ", status=" + repr_text(r.status) + ")";
+        });
+
+    py::class_<PaymentSettingsSummary>(m, "PaymentSettings", R"(A tenant's payment settings as any API shows them: never a secret.
+Returned by ``TenantScope.payment_settings``.)")
+        .def_property_readonly("provider", [](const PaymentSettingsSummary& p) { return p.provider; },
+                               R"("stripe".)")
+        .def_property_readonly("key_hint", [](const PaymentSettingsSummary& p) { return p.key_hint; },
+                               R"(The key's prefix and last four characters, e.g. "sk_test_…4242".)")
+        .def_property_readonly("live", [](const PaymentSettingsSummary& p) { return p.live; },
+                               R"(True for a live key, False for a test key.)")
+        .def("__repr__", [](const PaymentSettingsSummary& p) {
+            return "PaymentSettings(provider=" + repr_text(p.provider) + ", key_hint=" + repr_text(p.key_hint) +
+                   ", live=" + (p.live ? "True" : "False") + ")";
+        });
+
+    py::class_<WebhookOutcome>(m, "WebhookOutcome", R"(What ``TenantScope.handle_stripe_webhook`` did with a verified event.
+
+Answer the webhook with HTTP 200 whenever this is returned (also for a
+duplicate: Stripe retries until it gets a 2xx).)")
+        .def_property_readonly("event_id", [](const WebhookOutcome& o) { return o.event_id; },
+                               R"(The provider's event id ("evt_...").)")
+        .def_property_readonly("type", [](const WebhookOutcome& o) { return o.type; },
+                               R"(The event type, e.g. "checkout.session.completed".)")
+        .def_property_readonly("duplicate", [](const WebhookOutcome& o) { return o.duplicate; },
+                               R"(True when this event id was already applied: nothing changed.)")
+        .def_property_readonly("booking",
+                               [](const WebhookOutcome& o) { return o.booking ? py::cast(*o.booking) : py::object(py::none()); },
+                               R"(The booking after the event when it names one of this tenant's bookings, else None
+(also None for a duplicate).)")
+        .def("__repr__", [](const WebhookOutcome& o) {
+            return "WebhookOutcome(event_id=" + repr_text(o.event_id) + ", type=" + repr_text(o.type) +
+                   ", duplicate=" + (o.duplicate ? "True" : "False") +
+                   ", booking=" + (o.booking ? repr_text(o.booking->id.value) : std::string("None")) + ")";
+        });
+
+    py::class_<Notification> notification(m, "Notification", R"(One message in the outbox, already rendered in the customer's language.
+
+``kind`` is ``"booking_confirmed" "booking_cancelled" "booking_rescheduled"`` or
+``"refund_due"``. Send ``subject`` and ``body`` (plain text) to ``to``, attach
+``ics`` (an RFC 5545 invitation, ``text/calendar; method=REQUEST`` or
+``CANCEL``) when present, then call ``Engine.mark_notification_sent(id)``.)");
+    notification.def_property_readonly("id", [](const Notification& n) { return n.id; }, R"(Opaque id (str).)")
+        .def_property_readonly("kind", [](const Notification& n) { return std::string(to_string(n.kind)); },
+                               R"("booking_confirmed", "booking_cancelled", "booking_rescheduled" or "refund_due".)")
+        .def_property_readonly("tenant_id", [](const Notification& n) { return n.tenant.value; },
+                               R"(The tenant whose booking it is about.)")
+        .def_property_readonly("booking_id", [](const Notification& n) { return n.booking.value; },
+                               R"(The booking it is about.)")
+        .def_property_readonly("locale", [](const Notification& n) { return n.locale; },
+                               R"(The customer's locale ("en", "it", ...); subject and body are in its language.)")
+        .def_property_readonly("to", [](const Notification& n) { return text_or_none(n.to); },
+                               R"(The customer's email, or None when they gave none.)")
+        .def_property_readonly("subject", [](const Notification& n) { return n.subject; }, R"(Subject line.)")
+        .def_property_readonly("body", [](const Notification& n) { return n.body; }, R"(Plain-text body.)")
+        .def_property_readonly("ics", [](const Notification& n) { return text_or_none(n.ics); },
+                               R"(RFC 5545 invitation (METHOD:REQUEST, or CANCEL for a cancellation); None for refund_due.)")
+        .def_property_readonly("created_at", [](const Notification& n) { return from_instant(n.created_at); },
+                               R"(When it was queued (engine clock): the moment of the change it reports.)")
+        .def_property_readonly("attempts", [](const Notification& n) { return n.attempts; },
+                               R"(How many times it has been taken.)")
+        .def_property_readonly("sent_at", [](const Notification& n) { return from_instant(n.sent_at); },
+                               R"(When it was marked sent, else None.)");
+    equality(notification);
+
+    // Engine: the outbox ---------------------------------------------------------------
+    auto engine = py::reinterpret_borrow<py::class_<Engine>>(m.attr("Engine"));
+    engine.def(
+        "take_notifications",
+        [](Engine& e, py::handle limit) {
+            const auto n = static_cast<int>(to_integer(limit, "limit", 1, 1000));
+            return to_list(nogil([&] { return e.take_notifications(n); }));
+        },
+        py::arg("limit") = 100,
+        R"(take_notifications($self, limit=100)
+--
+
+Leases up to ``limit`` (1..1000) due notifications of every tenant, oldest
+first (list[Notification]).
+
+Each one taken has its ``attempts`` raised and is not offered again until its
+backoff passes (1 minute after the first attempt, doubling, at most 6 hours)
+— unless marked sent first. Send each, then call mark_notification_sent;
+one that is never marked comes back after its backoff (delivery is at least
+once), so two workers never send the same row at the same time.)");
+    engine.def(
+        "mark_notification_sent",
+        [](Engine& e, py::handle notification_id) {
+            const auto id = to_text(notification_id, "notification_id");
+            nogil([&] { e.mark_notification_sent(id); });
+        },
+        py::arg("notification_id"),
+        R"(mark_notification_sent($self, notification_id)
+--
+
+Marks a taken notification as delivered: it is never offered again. Raises NotFound for an unknown id.)");
+    engine.def(
+        "deliver_notifications",
+        [](Engine& e, py::handle notifier, py::handle limit) {
+            PythonNotifier sender(notifier);
+            const auto n = static_cast<int>(to_integer(limit, "limit", 1, 1000));
+            const int sent = nogil([&] { return e.deliver_notifications(sender, n); });
+            sender.reraise_interrupt();
+            return sent;
+        },
+        py::arg("notifier"), py::arg("limit") = 100,
+        R"(deliver_notifications($self, notifier, limit=100)
+--
+
+Takes up to ``limit`` due notifications (as take_notifications), calls
+``notifier(notification)`` for each, in this thread, and marks the ones it
+returned from as sent; returns how many were sent (int).
+
+An exception from ``notifier`` counts as a failed send: that notification is
+offered again after its backoff and delivery goes on with the next one. A
+KeyboardInterrupt or SystemExit stops the delivery and is re-raised (what was
+not sent comes back after its backoff).)");
+
+    // TenantScope: payments -----------------------------------------------------------
+    auto scope = py::reinterpret_borrow<py::class_<TenantScope>>(m.attr("TenantScope"));
+    scope.def(
+        "configure_stripe",
+        [](TenantScope& s, py::handle secret_key, py::handle webhook_secret) {
+            const auto key = to_text(secret_key, "secret_key");
+            const auto secret = to_text(webhook_secret, "webhook_secret");
+            nogil([&] { s.configure_stripe(key, secret); });
+        },
+        py::arg("secret_key"), py::arg("webhook_secret"),
+        R"(configure_stripe($self, secret_key, webhook_secret)
+--
+
+Stores this tenant's Stripe keys (admin). Nothing ever reads them back.
+
+Args:
+    secret_key: the secret API key, "sk_test_..." or "sk_live_..." (a
+        restricted "rk_..." key works too).
+    webhook_secret: the webhook endpoint's signing secret, "whsec_...".
+
+Raises ValidationError naming the field for a key of the wrong kind.)");
+    scope.def(
+        "payment_settings",
+        [](TenantScope& s) {
+            const auto summary = nogil([&] { return s.payment_settings(); });
+            return summary ? py::cast(*summary) : py::object(py::none());
+        },
+        R"(payment_settings($self)
+--
+
+The tenant's payment provider and a hint of its key (admin): a PaymentSettings
+(.provider .key_hint .live), never a secret; None when not configured.)");
+    scope.def(
+        "start_checkout",
+        [](TenantScope& s, py::handle booking_id, py::handle success_url, py::handle cancel_url, py::handle transport) {
+            const auto id = to_given_id<BookingId>(booking_id, "booking_id");
+            const auto ok = to_text(success_url, "success_url");
+            const auto back = to_text(cancel_url, "cancel_url");
+            PythonTransport t(transport);
+            const auto http = t.http();
+            return t.run([&] { return s.start_checkout(id, ok, back, http); });
+        },
+        py::arg("booking_id"), py::arg("success_url"), py::arg("cancel_url"), py::arg("transport") = py::none(),
+        R"(start_checkout($self, booking_id, success_url, cancel_url, transport=None)
+--
+
+Creates a Stripe Checkout Session for a pending paid booking and returns a
+Checkout (.id .url): redirect the customer to ``url``.
+
+The booking is confirmed only by the verified webhook that reports the
+payment (handle_stripe_webhook), never by the customer returning to
+success_url. Calling again for the same booking reuses Stripe's idempotency
+key, and so the same session. The session expires with the booking's hold
+where Stripe allows it (30 minutes to 24 hours ahead).
+
+Args:
+    booking_id: a booking that is "pending" with payment_status "pending".
+    success_url, cancel_url: http(s) URLs Stripe sends the customer back to.
+    transport: a callable ``transport(method: str, url: str, headers: dict,
+        body: bytes) -> (status: int, body: bytes | str)`` that performs
+        one HTTP request with the host's own client, timeouts and proxies;
+        it is called in this thread, and a non-2xx status is an answer, not
+        an exception. None uses slotwise.urllib_transport, which makes a
+        real HTTPS request to api.stripe.com with urllib (30 s timeout).
+
+Raises:
+    InvalidTransition: the booking is not awaiting payment (free, confirmed,
+        cancelled, or its hold has expired).
+    ProviderError: the transport raised (the exception is ``__cause__``),
+        or Stripe answered with an error status or a malformed body.
+    SignatureInvalid: Stripe is not configured for this tenant.
+    ValidationError: a bad URL, or the transport returned something other
+        than (status, body).)");
+    scope.def(
+        "handle_stripe_webhook",
+        [](TenantScope& s, py::handle payload, py::handle headers) {
+            const auto body = to_payload(payload, "payload");
+            const auto hs = to_headers(headers, "headers");
+            return nogil([&] { return s.handle_stripe_webhook(body, hs); });
+        },
+        py::arg("payload"), py::arg("headers"),
+        R"(handle_stripe_webhook($self, payload, headers)
+--
+
+Verifies a Stripe webhook with this tenant's endpoint secret and applies its
+event at most once; returns a WebhookOutcome (.event_id .type .duplicate .booking).
+
+Args:
+    payload: the raw request body, bytes exactly as received (a str is
+        encoded as UTF-8; re-serialised JSON will not verify).
+    headers: the request headers: a dict or any mapping with .items() (names
+        are matched case-insensitively; str or bytes values), or a list of
+        (name, value) pairs. Only "Stripe-Signature" is read.
+
+``checkout.session.completed`` with payment_status "paid" (or
+``checkout.session.async_payment_succeeded``) confirms the booking named in
+the session's metadata, within this scope's tenant only, and queues its
+confirmation; a payment arriving after the hold expired confirms if the slot
+is still free, else sets payment_status "refund_due" and queues a refund_due
+notification. ``checkout.session.expired`` and ``async_payment_failed``
+release the hold; ``charge.refunded`` marks the booking "refunded". Any
+role may call it: the signature is the authentication.
+
+Raises:
+    SignatureInvalid: the Stripe-Signature header is missing, does not match,
+        or is older (or newer) than 300 s by the engine's clock; or Stripe is
+        not configured for this tenant. Nothing is recorded: answer 400.
+    ValidationError: the verified payload is not a Stripe event.)");
+    scope.def(
+        "refund",
+        [](TenantScope& s, py::handle booking_id, py::handle transport) {
+            const auto id = to_given_id<BookingId>(booking_id, "booking_id");
+            PythonTransport t(transport);
+            const auto http = t.http();
+            return t.run([&] { return s.refund(id, http); });
+        },
+        py::arg("booking_id"), py::arg("transport") = py::none(),
+        R"(refund($self, booking_id, transport=None)
+--
+
+Asks Stripe to refund a booking whose payment_status is "refund_due" (admin
+or staff) and returns the provider's Refund (.id .status). The booking turns
+"refunded" when Stripe's ``charge.refunded`` webhook arrives. ``transport``
+is as for start_checkout (None makes a real HTTPS request).
+
+Raises:
+    InvalidTransition: the booking is not "refund_due".
+    ProviderError: the transport raised or Stripe refused.)");
+    scope.def(
+        "notifications",
+        [](TenantScope& s, py::handle booking_id) {
+            const auto id = to_id<BookingId>(booking_id, "booking_id");
+            return to_list(nogil([&] { return s.notifications(id); }));
+        },
+        py::arg("booking_id"),
+        R"(notifications($self, booking_id)
+--
+
+The outbox rows about one booking, oldest first, sent or not (list[Notification]; admin or staff).)");
+}
+
 // --- module functions --------------------------------------------------------------
 
 void bind_functions(py::module_& m) {
@@ -939,7 +1423,7 @@ Raises ValidationError naming the offending field for malformed or invalid input
         "_raise_error",
         [](py::handle code, py::handle field, py::handle message) {
             const auto name = to_text(code, "code");
-            for (int c = static_cast<int>(Errc::invalid_argument); c <= static_cast<int>(Errc::storage_error); ++c) {
+            for (int c = static_cast<int>(Errc::invalid_argument); c <= static_cast<int>(Errc::provider_error); ++c) {
                 if (to_string(static_cast<Errc>(c)) == name) {
                     throw Error(static_cast<Errc>(c), to_optional_text(field, "field"), to_text(message, "message"));
                 }
@@ -1004,9 +1488,11 @@ PYBIND11_MODULE(_core, m) {
     bind_values(m);
     bind_engine(m);
     bind_scope(m);
+    bind_payments(m);
     bind_functions(m);
     // Users meet these as slotwise.X (help(), repr of the class, pickling).
-    for (const char* name : {"Customer", "Resource", "Service", "Block", "Booking", "Engine", "TenantScope"}) {
+    for (const char* name : {"Customer", "Resource", "Service", "Block", "Booking", "Engine", "TenantScope", "Checkout",
+                             "Refund", "PaymentSettings", "WebhookOutcome", "Notification"}) {
         m.attr(name).attr("__module__") = "slotwise";
     }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""A salon from Python: open it, print a week of availability, book, and watch
-a double booking being refused.
+"""A salon from Python: open it, print a week of availability, book, watch a
+double booking being refused, then take a paid booking through Stripe Checkout
+(with an offline stand-in for api.stripe.com) and drain the notification outbox.
 
 Run against a build tree:
     PYTHONPATH=build-py/bindings/python /usr/bin/python3 examples/python/salon.py [bookings.db]
@@ -8,6 +9,9 @@ Run against a build tree:
 """
 
 import datetime as dt
+import hashlib
+import hmac
+import json
 import sys
 import zoneinfo
 
@@ -74,7 +78,54 @@ def main(path=":memory:"):
             if (s.start, s.resource_id) == (first.start, first.resource_id)]
     print(f"That slot is still offered: {bool(left)}; Ada's bookings: "
           f"{[b.id for b in ada.bookings()]}")
+
+    paid_booking(eng, owner, ada, anna, monday, rome)
     return 0
+
+
+def offline_stripe(method, url, headers, body):
+    """Stands in for api.stripe.com. Leave transport=None to make the real
+    HTTPS request (slotwise.urllib_transport), or pass your own HTTP client."""
+    assert (method, url) == ("POST", "https://api.stripe.com/v1/checkout/sessions")
+    return 200, json.dumps({"id": "cs_test_example", "url": "https://checkout.stripe.com/c/pay/cs_test_example"})
+
+
+def stripe_signature(payload, secret, timestamp):
+    """The Stripe-Signature header Stripe sends with a webhook."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def paid_booking(eng, owner, ada, anna, monday, rome):
+    webhook_secret = "whsec_example"
+    owner.configure_stripe(secret_key="sk_test_example", webhook_secret=webhook_secret)
+    colour = owner.create_service(name="Colour", duration=60, price=4500, currency="EUR", hold_minutes=30,
+                                  resources=[anna.id])
+    slot = owner.availability(colour.id, monday, monday + dt.timedelta(days=6))[0]
+    booking = ada.book(colour.id, start=slot.start, resource_id=slot.resource_id,
+                       customer={"name": "Ada", "email": "ada@example.com", "locale": "it"})
+    print(f"\nColour on {booking.start.astimezone(rome):%a %d %b %H:%M}: {booking.status}, "
+          f"payment {booking.payment_status}, slot held until {booking.hold_expires_at.astimezone(rome):%H:%M}")
+    checkout = ada.start_checkout(booking.id, success_url="https://salon.example/thanks",
+                                  cancel_url="https://salon.example/back", transport=offline_stripe)
+    print(f"Ada pays at {checkout.url}")
+
+    # What Stripe posts to the salon's webhook endpoint once Ada has paid.
+    payload = json.dumps({
+        "id": "evt_example", "type": "checkout.session.completed",
+        "data": {"object": {"id": checkout.id, "object": "checkout.session", "payment_status": "paid",
+                            "payment_intent": "pi_example", "metadata": {"booking_id": booking.id}}},
+    }).encode()
+    headers = {"Stripe-Signature": stripe_signature(payload, webhook_secret, int(eng.now().timestamp()))}
+    outcome = owner.handle_stripe_webhook(payload, headers)
+    print(f"Webhook {outcome.type}: {outcome.booking.status}, payment {outcome.booking.payment_status}")
+    print(f"Delivered again: duplicate={owner.handle_stripe_webhook(payload, headers).duplicate}")
+
+    print("Outbox:")
+    for msg in eng.take_notifications():
+        print(f"  [{msg.kind}, {msg.locale}] to {msg.to}: {msg.subject}"
+              + (" (+ invitation.ics)" if msg.ics else ""))
+        eng.mark_notification_sent(msg.id)  # after your mailer accepted it
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ CLASSES = {
     "signature_invalid": slotwise.SignatureInvalid,
     "storage_busy": slotwise.StorageBusy,
     "storage_error": slotwise.StorageError,
+    "provider_error": slotwise.ProviderError,
 }
 
 
