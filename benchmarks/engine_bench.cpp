@@ -1,0 +1,955 @@
+// benchmarks/engine_bench.cpp — the engine over a SQLite file, against what
+// the same work costs without it.
+//
+//  book/…          `TenantScope::book` on a SQLite file with the default
+//                  options (WAL, synchronous=NORMAL, busy timeout), 1, 2 and 8
+//                  threads, beside a hand-written baseline on its own file of
+//                  the same schema (made by `open_sqlite`) that runs the
+//                  transaction at the heart of a booking straight on the
+//                  sqlite3 C API with reused prepared statements and the same
+//                  pragmas: BEGIN IMMEDIATE, one conflict SELECT over
+//                  `bookings`, one INSERT of the same columns, COMMIT.
+//                    distinct:  each thread books the next free slot of a
+//                               resource of its own (every attempt succeeds);
+//                    contended: every thread races for the next free slot of
+//                               one shared resource, so the losers get
+//                               slot_unavailable (baseline: the SELECT finds
+//                               the conflict and rolls back);
+//                    engine_paid_no_outbox: one thread, a paid service, so
+//                               book() writes no notification (diagnostic).
+//                  Counters: book/s (successes) and attempt/s, summed over
+//                  the threads, per second of wall time.
+//  availability/…  `TenantScope::availability` for a 30-minute service (on a
+//                  15-minute grid) over 10 resources × 7 days, in a database
+//                  of 100,000 bookings spread over 2026 (weekdays 09:00–18:00
+//                  Europe/Rome, four chairs per resource, 15–45 minute
+//                  bookings), for the week of 2026-06-29; beside the
+//                  availability core alone on the same bookings already in
+//                  memory. Before anything is timed, the engine's answer must
+//                  equal the core's slot for slot, or the run aborts.
+//
+// The engine runs on a fixed clock (2026-01-01T00:00:00Z), so every run books
+// and asks the same instants. The databases live in a temporary directory that
+// the run removes at the end; the 100,000-booking one is built once (in one
+// write transaction through the store) and only when an availability
+// benchmark is selected. At the end the run prints a summary with the ratios.
+//
+// Usage: engine_bench [--benchmark_filter=REGEX] [--benchmark_min_time=SECONDS]
+// (this libbenchmark, 1.7, takes the minimum time as a plain number of seconds).
+#include <slotwise/combine.hpp>
+#include <slotwise/engine.hpp>
+#include <slotwise/sqlite.hpp>
+
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using namespace std::chrono_literals;
+using slotwise::Booked;
+using slotwise::Booking;
+using slotwise::BookingRequest;
+using slotwise::Calendar;
+using slotwise::Customer;
+using slotwise::Date;
+using slotwise::Engine;
+using slotwise::Instant;
+using slotwise::Interval;
+using slotwise::Minutes;
+using slotwise::ResourceId;
+using slotwise::ServiceId;
+using slotwise::Slot;
+using slotwise::Store;
+using slotwise::TenantId;
+using slotwise::WeeklyHours;
+
+// The engine's clock: every run books and asks at the same moment.
+const Instant kNow{date::sys_days{date::year{2026} / 1 / 1}};
+Instant fixed_clock() { return kNow; }
+
+slotwise::TimeZone rome() {
+    static const slotwise::TimeZone zone = slotwise::locate_zone("Europe/Rome", "timezone");
+    return zone;
+}
+
+Instant local_instant(date::sys_days day, Minutes at) { return slotwise::to_utc(rome(), Date{day}, at); }
+
+WeeklyHours weekdays_9_to_18() {
+    WeeklyHours hours;
+    for (const auto wd : {date::Monday, date::Tuesday, date::Wednesday, date::Thursday, date::Friday}) {
+        hours[wd] = {{9h, 18h}};
+    }
+    return hours;
+}
+
+// ---------------------------------------------------------------------------
+// A temporary directory for the databases, removed at the end of the run.
+
+std::once_flag work_dir_once;
+std::filesystem::path work_dir_path;
+
+const std::filesystem::path& work_dir() {
+    std::call_once(work_dir_once, [] {
+        std::string pattern = (std::filesystem::temp_directory_path() / "slotwise-engine-bench-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            std::perror("engine_bench: mkdtemp");
+            std::abort();
+        }
+        work_dir_path = pattern;
+    });
+    return work_dir_path;
+}
+
+void remove_work_dir() {
+    if (work_dir_path.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(work_dir_path, ec);
+    if (ec) std::fprintf(stderr, "engine_bench: could not remove %s: %s\n", work_dir_path.c_str(), ec.message().c_str());
+}
+
+// ---------------------------------------------------------------------------
+// book(): the slots. Resource r's k-th slot is the k-th half hour of its
+// weekdays from Monday 2026-01-05 on, 09:00–18:00 Rome time: 18 a day, so a
+// long run just books further into the future.
+
+constexpr int kSlotsPerDay = 18;
+constexpr Minutes kDuration = 30min;
+const date::sys_days kFirstMonday{date::year{2026} / 1 / 5};
+
+Instant slot_start(std::int64_t k) {
+    const std::int64_t weekday = k / kSlotsPerDay;
+    const date::sys_days day = kFirstMonday + date::days{(weekday / 5) * 7 + weekday % 5};
+    return local_instant(day, 9h + kDuration * (k % kSlotsPerDay));
+}
+
+constexpr int kMaxThreads = 8;
+constexpr int kContendedResource = kMaxThreads;      // shared by every thread of a contended run
+constexpr int kPaidResource = kMaxThreads + 1;       // the paid-service diagnostic
+constexpr int kBookResources = kMaxThreads + 2;
+
+const Customer kCustomer{.name = "Ada Lovelace", .email = "ada@example.com", .phone = "+39 055 0000000",
+                         .locale = "en"};
+
+// One database file with a tenant, ten single-chair resources open weekdays
+// 09:00–18:00 in Rome, a free 30-minute service linked to all of them and a
+// paid one linked to the last. Made through the engine, so the schema and the
+// catalogue rows are exactly what the engine writes.
+struct Catalogue {
+    std::shared_ptr<Store> store;
+    TenantId tenant;
+    std::vector<ResourceId> resources;
+    ServiceId free_service;
+    ServiceId paid_service;
+};
+
+Catalogue make_catalogue(const std::filesystem::path& file) {
+    Catalogue c;
+    c.store = slotwise::open_sqlite({.path = file.string()});
+    Engine engine(c.store, fixed_clock);
+    c.tenant = engine.create_tenant("Salon Bella").id;
+    auto admin = engine.scope({.tenant = c.tenant, .role = slotwise::Role::admin, .subject = "owner"});
+    for (int i = 0; i < kBookResources; ++i) {
+        const auto r = admin.create_resource({.name = "Chair " + std::to_string(i + 1), .timezone = "Europe/Rome"});
+        admin.set_weekly_hours(r.id, weekdays_9_to_18());
+        c.resources.push_back(r.id);
+    }
+    c.free_service = admin.create_service({.name = "Cut", .duration = kDuration, .resources = c.resources}).id;
+    c.paid_service = admin.create_service({.name = "Colour", .duration = kDuration, .price = 4500,
+                                           .currency = "EUR", .resources = {c.resources[kPaidResource]}})
+                         .id;
+    return c;
+}
+
+// Where each resource's next free slot is (resources are never shared across
+// variants except the contended one, whose cursor every thread moves).
+struct Cursors {
+    std::array<std::atomic<std::int64_t>, kBookResources> next{};
+};
+
+// The engine side.
+struct EngineBookFixture {
+    Catalogue catalogue;
+    Engine engine;
+    Cursors cursors;
+
+    EngineBookFixture() : catalogue(make_catalogue(work_dir() / "book-engine.db")), engine(catalogue.store, fixed_clock) {}
+};
+
+// ---------------------------------------------------------------------------
+// The raw-SQLite baseline: one connection per thread, statements prepared
+// once, the same pragmas as the store (WAL, synchronous=NORMAL, 30 s busy
+// timeout), the same conflict condition (active bookings whose occupied
+// interval overlaps, scanned through bookings_by_resource like the store's
+// query) and the same INSERT columns.
+
+constexpr const char* kRawConflict = R"sql(
+SELECT coalesce(sum(seats), 0) FROM bookings
+WHERE tenant_id = ?1 AND resource_id = ?2
+  AND occ_start >= ?3 - (SELECT max_occupied FROM resources WHERE tenant_id = ?1 AND resource_id = ?2)
+  AND occ_start < ?4 AND occ_end > ?3
+  AND (status = 'confirmed' OR (status = 'pending' AND hold_expires_at > ?5)))sql";
+
+constexpr const char* kRawInsert = R"sql(
+INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at,
+                      occ_start, occ_end, seats, buffer_before_min, buffer_after_min,
+                      customer_name, customer_email, customer_phone, customer_locale,
+                      status, payment_status, hold_expires_at, idempotency_key,
+                      request_fingerprint, created_by, created_at, updated_at, checkout_id,
+                      payment_reference)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+        ?19, ?20, ?21, ?22, ?23, ?24, ?25))sql";
+
+class RawConnection {
+public:
+    RawConnection(const std::filesystem::path& file, std::uint64_t seed) : rng_(seed) {
+        const int rc = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+        if (rc != SQLITE_OK) fail("open");
+        sqlite3_extended_result_codes(db_, 1);
+        sqlite3_busy_timeout(db_, 30'000);
+        exec("PRAGMA journal_mode = WAL");
+        exec("PRAGMA synchronous = NORMAL");
+        begin_ = prepare("BEGIN IMMEDIATE");
+        conflict_ = prepare(kRawConflict);
+        insert_ = prepare(kRawInsert);
+        commit_ = prepare("COMMIT");
+        rollback_ = prepare("ROLLBACK");
+    }
+    RawConnection(const RawConnection&) = delete;
+    RawConnection& operator=(const RawConnection&) = delete;
+    ~RawConnection() {
+        for (auto* s : {begin_, conflict_, insert_, commit_, rollback_}) sqlite3_finalize(s);
+        sqlite3_close_v2(db_);
+    }
+
+    // Books [start, start + duration) on a single-seat resource if nothing
+    // active overlaps it; false (rolled back) when something does.
+    bool book(const TenantId& tenant, const ServiceId& service, const ResourceId& resource, Instant start,
+              const std::string& created_by) {
+        const std::int64_t begin = seconds(start);
+        const std::int64_t end = seconds(start + kDuration);
+        run(begin_);
+        try {
+            bind_text(conflict_, 1, tenant.value);
+            bind_text(conflict_, 2, resource.value);
+            sqlite3_bind_int64(conflict_, 3, begin);
+            sqlite3_bind_int64(conflict_, 4, end);
+            sqlite3_bind_int64(conflict_, 5, seconds(kNow));
+            if (sqlite3_step(conflict_) != SQLITE_ROW) fail("conflict select");
+            const std::int64_t load = sqlite3_column_int64(conflict_, 0);
+            sqlite3_reset(conflict_);
+            if (load + 1 > 1) {
+                run(rollback_);
+                return false;
+            }
+            const std::string id = booking_id();
+            const std::string print = fingerprint(service, begin, resource);
+            int i = 0;
+            bind_text(insert_, ++i, tenant.value);
+            bind_text(insert_, ++i, id);
+            bind_text(insert_, ++i, service.value);
+            bind_text(insert_, ++i, resource.value);
+            sqlite3_bind_int64(insert_, ++i, begin);
+            sqlite3_bind_int64(insert_, ++i, end);
+            sqlite3_bind_int64(insert_, ++i, begin);  // occ_start: no buffers
+            sqlite3_bind_int64(insert_, ++i, end);
+            sqlite3_bind_int64(insert_, ++i, 1);       // seats
+            sqlite3_bind_int64(insert_, ++i, 0);       // buffer_before_min
+            sqlite3_bind_int64(insert_, ++i, 0);       // buffer_after_min
+            bind_text(insert_, ++i, kCustomer.name);
+            bind_text(insert_, ++i, kCustomer.email);
+            bind_text(insert_, ++i, kCustomer.phone);
+            bind_text(insert_, ++i, kCustomer.locale);
+            bind_text(insert_, ++i, "confirmed");
+            bind_text(insert_, ++i, "none");
+            sqlite3_bind_null(insert_, ++i);           // hold_expires_at
+            sqlite3_bind_null(insert_, ++i);           // idempotency_key
+            bind_text(insert_, ++i, print);
+            bind_text(insert_, ++i, created_by);
+            sqlite3_bind_int64(insert_, ++i, seconds(kNow));
+            sqlite3_bind_int64(insert_, ++i, seconds(kNow));
+            bind_text(insert_, ++i, "");
+            bind_text(insert_, ++i, "");
+            run(insert_);
+            run(commit_);
+            return true;
+        } catch (...) {
+            sqlite3_reset(conflict_);
+            if (sqlite3_get_autocommit(db_) == 0) {
+                sqlite3_step(rollback_);
+                sqlite3_reset(rollback_);
+            }
+            throw;
+        }
+    }
+
+private:
+    static std::int64_t seconds(Instant t) { return t.time_since_epoch().count(); }
+
+    [[noreturn]] void fail(const char* what) {
+        throw std::runtime_error(std::string("raw sqlite: ") + what + ": " + (db_ ? sqlite3_errmsg(db_) : "no handle"));
+    }
+    void exec(const char* sql) {
+        if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+    }
+    sqlite3_stmt* prepare(const char* sql) {
+        sqlite3_stmt* s = nullptr;
+        if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr) != SQLITE_OK) fail(sql);
+        return s;
+    }
+    void run(sqlite3_stmt* s) {
+        const int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) fail(sqlite3_sql(s));
+    }
+    // The strings outlive the step, so SQLite need not copy them.
+    static void bind_text(sqlite3_stmt* s, int i, std::string_view v) {
+        sqlite3_bind_text64(s, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+    }
+    // Random like the engine's ids (24 hex digits), from a per-connection PRNG.
+    std::string booking_id() {
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string out = "bkg_";
+        for (int part = 0; part < 2; ++part) {
+            auto bits = rng_();
+            for (int j = 0; j < 12; ++j, bits >>= 4) out += hex[bits & 15];
+        }
+        return out;
+    }
+    // The same shape as the engine's request fingerprint.
+    static std::string fingerprint(const ServiceId& service, std::int64_t start, const ResourceId& resource) {
+        std::string f;
+        const auto add = [&](std::string_view part) {
+            f += std::to_string(part.size());
+            f += ':';
+            f += part;
+        };
+        add(service.value);
+        add(std::to_string(start));
+        add(resource.value);
+        add("1");
+        add(kCustomer.name);
+        add(kCustomer.email);
+        add(kCustomer.phone);
+        add(kCustomer.locale);
+        return f;
+    }
+
+    sqlite3* db_ = nullptr;
+    sqlite3_stmt* begin_ = nullptr;
+    sqlite3_stmt* conflict_ = nullptr;
+    sqlite3_stmt* insert_ = nullptr;
+    sqlite3_stmt* commit_ = nullptr;
+    sqlite3_stmt* rollback_ = nullptr;
+    std::mt19937_64 rng_;
+};
+
+struct RawBookFixture {
+    Catalogue catalogue;
+    std::vector<std::unique_ptr<RawConnection>> connections;  // one per thread index
+    Cursors cursors;
+
+    RawBookFixture() : catalogue(make_catalogue(work_dir() / "book-raw.db")) {
+        catalogue.store.reset();  // from here on only the raw connections touch the file
+        for (int i = 0; i < kMaxThreads; ++i) {
+            connections.push_back(std::make_unique<RawConnection>(work_dir() / "book-raw.db", 0x5107'0000u + i));
+        }
+    }
+};
+
+std::once_flag engine_book_once, raw_book_once;
+std::unique_ptr<EngineBookFixture> engine_book_fixture;
+std::unique_ptr<RawBookFixture> raw_book_fixture;
+
+EngineBookFixture& engine_book() {
+    std::call_once(engine_book_once, [] { engine_book_fixture = std::make_unique<EngineBookFixture>(); });
+    return *engine_book_fixture;
+}
+
+RawBookFixture& raw_book() {
+    std::call_once(raw_book_once, [] { raw_book_fixture = std::make_unique<RawBookFixture>(); });
+    return *raw_book_fixture;
+}
+
+void report_rates(benchmark::State& state, std::int64_t successes, std::int64_t attempts) {
+    state.counters["book/s"] = benchmark::Counter(static_cast<double>(successes), benchmark::Counter::kIsRate);
+    state.counters["attempt/s"] = benchmark::Counter(static_cast<double>(attempts), benchmark::Counter::kIsRate);
+}
+
+// What one attempt does, for the engine and for the baseline: true = booked,
+// false = slot_unavailable; anything else throws.
+template <class Attempt>
+void run_distinct(benchmark::State& state, Cursors& cursors, int resource, Attempt&& attempt) {
+    std::int64_t successes = 0;
+    std::int64_t attempts = 0;
+    for (auto _ : state) {
+        const auto k = cursors.next[static_cast<std::size_t>(resource)].fetch_add(1, std::memory_order_relaxed);
+        ++attempts;
+        if (!attempt(slot_start(k))) {
+            state.SkipWithError("a free slot of the thread's own resource was refused");
+            break;
+        }
+        ++successes;
+    }
+    report_rates(state, successes, attempts);
+}
+
+// Every thread takes the shared resource's next slot; the winner and the
+// losers all move the cursor past it (once: compare-exchange).
+template <class Attempt>
+void run_contended(benchmark::State& state, Cursors& cursors, Attempt&& attempt) {
+    auto& next = cursors.next[kContendedResource];
+    std::int64_t successes = 0;
+    std::int64_t attempts = 0;
+    for (auto _ : state) {
+        auto k = next.load(std::memory_order_acquire);
+        ++attempts;
+        if (attempt(slot_start(k))) ++successes;
+        next.compare_exchange_strong(k, k + 1, std::memory_order_acq_rel);
+    }
+    report_rates(state, successes, attempts);
+}
+
+slotwise::TenantScope customer_scope(const Engine& engine, const TenantId& tenant, int thread) {
+    return engine.scope({.tenant = tenant, .role = slotwise::Role::customer,
+                         .subject = "customer-" + std::to_string(thread)});
+}
+
+// Engine attempt: book() the slot; slot_unavailable is a lost race.
+auto engine_attempt(slotwise::TenantScope& scope, BookingRequest& request) {
+    return [&](Instant start) {
+        request.start = start;
+        try {
+            const Booking b = scope.book(request);
+            benchmark::DoNotOptimize(b.id.value.data());
+            return true;
+        } catch (const slotwise::Error& e) {
+            if (e.code() != slotwise::Errc::slot_unavailable) throw;
+            return false;
+        }
+    };
+}
+
+template <class Body>
+void guarded(benchmark::State& state, Body&& body) {
+    try {
+        body();
+    } catch (const std::exception& e) {
+        state.SkipWithError(e.what());
+    }
+}
+
+void book_engine_distinct(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& f = engine_book();
+        const int r = state.thread_index();
+        auto scope = customer_scope(f.engine, f.catalogue.tenant, r);
+        BookingRequest request{.service = f.catalogue.free_service,
+                               .resource = f.catalogue.resources[static_cast<std::size_t>(r)],
+                               .customer = kCustomer};
+        run_distinct(state, f.cursors, r, engine_attempt(scope, request));
+    });
+}
+
+void book_raw_distinct(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& f = raw_book();
+        const int r = state.thread_index();
+        auto& conn = *f.connections[static_cast<std::size_t>(r)];
+        const auto& resource = f.catalogue.resources[static_cast<std::size_t>(r)];
+        const std::string subject = "customer-" + std::to_string(r);
+        run_distinct(state, f.cursors, r, [&](Instant start) {
+            return conn.book(f.catalogue.tenant, f.catalogue.free_service, resource, start, subject);
+        });
+    });
+}
+
+void book_engine_contended(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& f = engine_book();
+        auto scope = customer_scope(f.engine, f.catalogue.tenant, state.thread_index());
+        BookingRequest request{.service = f.catalogue.free_service,
+                               .resource = f.catalogue.resources[kContendedResource],
+                               .customer = kCustomer};
+        run_contended(state, f.cursors, engine_attempt(scope, request));
+    });
+}
+
+void book_raw_contended(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& f = raw_book();
+        auto& conn = *f.connections[static_cast<std::size_t>(state.thread_index())];
+        const auto& resource = f.catalogue.resources[kContendedResource];
+        const std::string subject = "customer-" + std::to_string(state.thread_index());
+        run_contended(state, f.cursors, [&](Instant start) {
+            return conn.book(f.catalogue.tenant, f.catalogue.free_service, resource, start, subject);
+        });
+    });
+}
+
+void book_engine_paid(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& f = engine_book();
+        auto scope = customer_scope(f.engine, f.catalogue.tenant, state.thread_index());
+        BookingRequest request{.service = f.catalogue.paid_service,
+                               .resource = f.catalogue.resources[kPaidResource],
+                               .customer = kCustomer};
+        run_distinct(state, f.cursors, kPaidResource, engine_attempt(scope, request));
+    });
+}
+
+// ---------------------------------------------------------------------------
+// availability: 10 resources, 10,000 bookings each over 2026.
+
+constexpr int kAvailabilityResources = 10;
+constexpr int kBookingsPerResource = 10'000;
+const Date kWeekFrom{date::year{2026} / 6 / 29};  // a Monday, mid-range
+const Date kWeekTo{date::year{2026} / 7 / 5};
+
+// Minute-by-minute load of one resource, used only to place bookings as a
+// store would accept them: never above capacity (as in availability_bench).
+class LoadLedger {
+public:
+    LoadLedger(Instant origin, date::days span, int capacity)
+        : origin_(origin), capacity_(capacity),
+          load_(static_cast<std::size_t>(std::chrono::minutes{span}.count()), 0) {}
+
+    bool fits(Interval iv, int seats) const {
+        for (auto m = index(iv.begin); m < index(iv.end); ++m) {
+            if (load_[m] + seats > capacity_) return false;
+        }
+        return true;
+    }
+    void add(Interval iv, int seats) {
+        for (auto m = index(iv.begin); m < index(iv.end); ++m) load_[m] += seats;
+    }
+
+private:
+    std::size_t index(Instant t) const {
+        const auto m = std::chrono::floor<Minutes>(t - origin_).count();
+        return static_cast<std::size_t>(
+            std::clamp<std::int64_t>(m, 0, static_cast<std::int64_t>(load_.size())));
+    }
+    Instant origin_;
+    int capacity_;
+    std::vector<int> load_;
+};
+
+// Time off of a shop in Rome in 2026: public holidays on weekdays, a two-week
+// summer closure and a training afternoon on the first Monday of each month.
+std::vector<Interval> rome_time_off() {
+    using namespace date;
+    std::vector<Interval> blocks;
+    const auto whole_days = [&](sys_days first, sys_days last) {
+        blocks.push_back({local_instant(first, 0min), local_instant(last, 1440min)});
+    };
+    for (const auto day : {2026_y / 1 / 1, 2026_y / 1 / 6, 2026_y / 4 / 6, 2026_y / 5 / 1,
+                           2026_y / 6 / 2, 2026_y / 12 / 8, 2026_y / 12 / 25}) {
+        whole_days(sys_days{day}, sys_days{day});
+    }
+    whole_days(sys_days{2026_y / 8 / 10}, sys_days{2026_y / 8 / 21});
+    for (unsigned m = 1; m <= 12; ++m) {
+        const sys_days first_monday{2026_y / month{m} / Monday[1]};
+        blocks.push_back({local_instant(first_monday, 14h), local_instant(first_monday, 18h)});
+    }
+    std::sort(blocks.begin(), blocks.end(), [](const Interval& a, const Interval& b) { return a.begin < b.begin; });
+    return blocks;
+}
+
+// What the core needs for one resource, kept in memory beside the database.
+struct ResourceData {
+    ResourceId id;
+    Calendar calendar;
+    std::vector<Booked> bookings;  // sorted by occupied start, as the store returns them
+    std::vector<Interval> blocks;
+};
+
+struct AvailabilityFixture {
+    std::shared_ptr<Store> store;
+    Engine engine;
+    TenantId tenant;
+    ServiceId service;  // 30 minutes on a 15-minute grid
+    slotwise::ServiceRules rules;
+    std::vector<ResourceData> resources;  // sorted by id, as the engine lists them
+    std::size_t bookings = 0;
+    double build_seconds = 0;
+
+    AvailabilityFixture() : store(open(work_dir() / "availability.db")), engine(store, fixed_clock) {
+        using namespace date;
+        const auto started = std::chrono::steady_clock::now();
+        tenant = engine.create_tenant("Salon Grande").id;
+        auto admin = engine.scope({.tenant = tenant, .role = slotwise::Role::admin, .subject = "owner"});
+        const WeeklyHours hours = weekdays_9_to_18();
+        std::vector<ResourceId> ids;
+        for (int i = 0; i < kAvailabilityResources; ++i) {
+            const auto r = admin.create_resource(
+                {.name = "Team " + std::to_string(i + 1), .timezone = "Europe/Rome", .capacity = 4});
+            admin.set_weekly_hours(r.id, hours);
+            ids.push_back(r.id);
+        }
+        const auto make_service = [&](const char* name, Minutes length, Minutes step) {
+            return admin.create_service({.name = name, .duration = length, .step = step, .resources = ids}).id;
+        };
+        service = make_service("Cut", 30min, 15min);
+        rules = {.duration = 30min, .step = 15min};
+        const std::map<Minutes, ServiceId> by_length{{15min, make_service("Fringe", 15min, 0min)},
+                                                     {20min, make_service("Beard", 20min, 0min)},
+                                                     {30min, service},
+                                                     {45min, make_service("Colour", 45min, 0min)}};
+
+        // Place the bookings: 10,000 per resource, 15–45 minutes, one in
+        // eight for two seats, some with a clean-up buffer, on the 5-minute
+        // grid of weekdays 09:00–18:00, wherever they fit.
+        const std::vector<Interval> time_off = rome_time_off();
+        const sys_days first{2026_y / 1 / 1};
+        constexpr std::array<Minutes, 6> lengths{15min, 20min, 30min, 30min, 30min, 45min};
+        constexpr std::array<Minutes, 4> cleanups{0min, 0min, 5min, 10min};
+        std::mt19937_64 rng(20260629);
+        std::vector<std::vector<Booking>> rows(ids.size());
+        for (std::size_t r = 0; r < ids.size(); ++r) {
+            ResourceData data;
+            data.id = ids[r];
+            data.blocks = time_off;
+            data.calendar.zone = rome();
+            data.calendar.capacity = 4;
+            data.calendar.weekly = hours;
+            LoadLedger ledger(Instant{first} - 24h, date::days{368}, data.calendar.capacity);
+            for (const auto& blk : time_off) ledger.add(blk, data.calendar.capacity);
+            for (std::uint64_t attempts = 0; data.bookings.size() < kBookingsPerResource; ++attempts) {
+                if (attempts > 50'000'000) {
+                    std::fprintf(stderr, "engine_bench: could not place %d bookings\n", kBookingsPerResource);
+                    std::abort();
+                }
+                const sys_days day = first + date::days{static_cast<int>(rng() % 365)};
+                const weekday wd{day};
+                if (wd == Saturday || wd == Sunday) continue;
+                const Minutes length = lengths[rng() % lengths.size()];
+                const auto positions = static_cast<std::uint64_t>((9h - length) / 5min) + 1;
+                const Minutes at = 9h + 5min * (rng() % positions);
+                const Booked b{.interval = {local_instant(day, at), local_instant(day, at + length)},
+                               .seats = rng() % 8 == 0 ? 2 : 1,
+                               .buffer_after = cleanups[rng() % cleanups.size()]};
+                if (!ledger.fits(b.occupied_interval(), b.seats)) continue;
+                ledger.add(b.occupied_interval(), b.seats);
+                data.bookings.push_back(b);
+                const auto n = bookings + data.bookings.size();
+                const std::string who = "cus_" + std::to_string(n % 3000);
+                rows[r].push_back({.id = {random_id(rng)}, .service = by_length.at(length), .resource = ids[r],
+                                   .interval = b.interval, .seats = b.seats, .buffer_after = b.buffer_after,
+                                   .customer = {.name = "Customer " + std::to_string(n % 3000),
+                                                .email = "customer" + std::to_string(n % 3000) + "@example.com",
+                                                .phone = "+39 333 " + std::to_string(1'000'000 + n % 3000),
+                                                .locale = n % 3 == 0 ? "en" : "it"},
+                                   .request_fingerprint = "fp:" + std::to_string(n) + ":" + ids[r].value,
+                                   .created_by = who,
+                                   .created_at = b.interval.begin - 24h * static_cast<int>(1 + n % 30),
+                                   .updated_at = b.interval.begin - 24h});
+            }
+            std::sort(data.bookings.begin(), data.bookings.end(), [](const Booked& a, const Booked& b) {
+                return a.occupied_interval().begin < b.occupied_interval().begin;
+            });
+            bookings += data.bookings.size();
+            resources.push_back(std::move(data));
+        }
+
+        // One write transaction for everything: time off, then the bookings
+        // in the order customers made them (shuffled across resources).
+        std::vector<const Booking*> order;
+        for (const auto& list : rows) {
+            for (const auto& b : list) order.push_back(&b);
+        }
+        std::sort(order.begin(), order.end(),
+                  [](const Booking* a, const Booking* b) { return a->created_at < b->created_at; });
+        auto tx = store->write();
+        int block_number = 0;
+        for (const auto& data : resources) {
+            for (const auto& iv : data.blocks) {
+                tx->insert_block(tenant, {.id = {"blk_" + std::to_string(++block_number)}, .resource = data.id,
+                                          .interval = iv, .reason = "closed"});
+            }
+        }
+        for (const Booking* b : order) tx->insert_booking(tenant, *b);
+        tx->commit();
+
+        std::sort(resources.begin(), resources.end(),
+                  [](const ResourceData& a, const ResourceData& b) { return a.id < b.id; });
+        build_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    }
+
+    // The engine's question.
+    slotwise::AvailabilityRequest request() const {
+        return {.service = service, .from = kWeekFrom, .to = kWeekTo};
+    }
+
+    // The same bookings and blocks the engine reads for one resource: those
+    // overlapping the range resource_slots() asks the store for.
+    std::vector<Booked> bookings_in_range(const ResourceData& d) const {
+        const Interval range = query_range();
+        std::vector<Booked> out;
+        for (const auto& b : d.bookings) {
+            if (b.occupied_interval().overlaps(range)) out.push_back(b);
+        }
+        return out;
+    }
+    std::vector<Interval> blocks_in_range(const ResourceData& d) const {
+        const Interval range = query_range();
+        std::vector<Interval> out;
+        for (const auto& b : d.blocks) {
+            if (b.overlaps(range)) out.push_back(b);
+        }
+        return out;
+    }
+
+private:
+    static std::shared_ptr<Store> open(const std::filesystem::path& file) {
+        return slotwise::open_sqlite({.path = file.string()});
+    }
+    Interval query_range() const {
+        return {Instant{date::sys_days{kWeekFrom}} - date::days{2} - rules.buffer_before,
+                Instant{date::sys_days{kWeekTo}} + date::days{3} + rules.duration + rules.buffer_after};
+    }
+    static std::string random_id(std::mt19937_64& rng) {
+        static constexpr char hex[] = "0123456789abcdef";
+        std::string out = "bkg_";
+        for (int part = 0; part < 2; ++part) {
+            auto bits = rng();
+            for (int j = 0; j < 12; ++j, bits >>= 4) out += hex[bits & 15];
+        }
+        return out;
+    }
+};
+
+std::once_flag availability_once;
+std::unique_ptr<AvailabilityFixture> availability_fixture;
+
+// The core alone on the in-memory inputs: what the engine's answer must be.
+std::vector<slotwise::ResourceSlot> core_availability(const AvailabilityFixture& f,
+                                                      const std::vector<std::vector<Booked>>& bookings,
+                                                      const std::vector<std::vector<Interval>>& blocks) {
+    std::vector<std::vector<Slot>> per_resource;
+    per_resource.reserve(f.resources.size());
+    for (std::size_t r = 0; r < f.resources.size(); ++r) {
+        per_resource.push_back(slotwise::compute_slots(f.resources[r].calendar, f.rules, bookings[r], blocks[r],
+                                                       {.from = kWeekFrom, .to = kWeekTo, .now = kNow}));
+    }
+    std::vector<slotwise::ResourceSlot> out;
+    for (const auto& a : slotwise::any_of(per_resource)) {
+        out.push_back({a.slot.start, a.slot.end, f.resources[a.resource].id, a.slot.remaining});
+    }
+    return out;
+}
+
+AvailabilityFixture& availability() {
+    std::call_once(availability_once, [] {
+        availability_fixture = std::make_unique<AvailabilityFixture>();
+        auto& f = *availability_fixture;
+        // The engine over the database must answer what the core answers on
+        // the in-memory copy, slot for slot.
+        std::vector<std::vector<Booked>> bookings;
+        std::vector<std::vector<Interval>> blocks;
+        for (const auto& d : f.resources) {
+            bookings.push_back(f.bookings_in_range(d));
+            blocks.push_back(f.blocks_in_range(d));
+        }
+        const auto expected = core_availability(f, bookings, blocks);
+        auto scope = f.engine.scope({.tenant = f.tenant, .role = slotwise::Role::customer, .subject = "c"});
+        const auto actual = scope.availability(f.request());
+        if (actual != expected || actual.empty()) {
+            std::fprintf(stderr, "MISMATCH: the engine offers %zu slots, the core %zu\n", actual.size(),
+                         expected.size());
+            std::abort();
+        }
+    });
+    return *availability_fixture;
+}
+
+void availability_engine(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& f = availability();
+        auto scope = f.engine.scope({.tenant = f.tenant, .role = slotwise::Role::customer, .subject = "c"});
+        const auto request = f.request();
+        std::size_t count = 0;
+        for (auto _ : state) {
+            const auto slots = scope.availability(request);
+            count = slots.size();
+            benchmark::DoNotOptimize(slots.data());
+        }
+        state.counters["slots"] = static_cast<double>(count);
+        state.counters["bookings_in_db"] = static_cast<double>(f.bookings);
+    });
+}
+
+void availability_core_only(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& f = availability();
+        std::vector<std::vector<Booked>> bookings;
+        std::vector<std::vector<Interval>> blocks;
+        std::size_t read = 0;
+        for (const auto& d : f.resources) {
+            bookings.push_back(f.bookings_in_range(d));
+            blocks.push_back(f.blocks_in_range(d));
+            read += bookings.back().size();
+        }
+        std::size_t count = 0;
+        for (auto _ : state) {
+            const auto slots = core_availability(f, bookings, blocks);
+            count = slots.size();
+            benchmark::DoNotOptimize(slots.data());
+        }
+        state.counters["slots"] = static_cast<double>(count);
+        state.counters["bookings_read"] = static_cast<double>(read);
+    });
+}
+
+// ---------------------------------------------------------------------------
+// Names, the reporter and the summary.
+
+constexpr const char* name_engine = "book/engine/distinct";
+constexpr const char* name_raw = "book/raw_sqlite/distinct";
+constexpr const char* name_engine_contended = "book/engine/contended";
+constexpr const char* name_raw_contended = "book/raw_sqlite/contended";
+constexpr const char* name_engine_paid = "book/engine_paid_no_outbox/distinct";
+constexpr const char* name_availability = "availability/engine/10_resources_7_days_100k_bookings";
+constexpr const char* name_availability_core = "availability/core_only/10_resources_7_days";
+
+// Shows results through the reporter the command line chose, and keeps each
+// benchmark's real time per iteration (ns) and counters, by name and thread
+// count, for the summary.
+class RecordingReporter : public benchmark::BenchmarkReporter {
+public:
+    struct Result {
+        double real_ns = 0;
+        benchmark::UserCounters counters;
+    };
+
+    explicit RecordingReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
+
+    bool ReportContext(const Context& context) override { return display_->ReportContext(context); }
+    // With --benchmark_repetitions the median wins: aggregates come after the
+    // repetitions they summarise.
+    void ReportRuns(const std::vector<Run>& runs) override {
+        for (const auto& run : runs) {
+            const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+            if (run.error_occurred || (run.run_type != Run::RT_Iteration && !median)) continue;
+            const double per_unit = benchmark::GetTimeUnitMultiplier(run.time_unit);
+            results_[key(run.run_name.function_name, static_cast<int>(run.threads))] = {
+                run.GetAdjustedRealTime() / per_unit * 1e9, run.counters};
+        }
+        display_->ReportRuns(runs);
+    }
+    void Finalize() override { display_->Finalize(); }
+
+    const Result* find(const std::string& name, int threads = 1) const {
+        const auto it = results_.find(key(name, threads));
+        return it == results_.end() ? nullptr : &it->second;
+    }
+    bool console() const { return dynamic_cast<benchmark::ConsoleReporter*>(display_.get()) != nullptr; }
+
+private:
+    static std::string key(const std::string& name, int threads) { return name + "#" + std::to_string(threads); }
+    std::unique_ptr<benchmark::BenchmarkReporter> display_;
+    std::map<std::string, Result> results_;
+};
+
+double counter(const RecordingReporter::Result* r, const char* name) {
+    if (r == nullptr) return 0;
+    const auto it = r->counters.find(name);
+    return it == r->counters.end() ? 0 : it->second.value;
+}
+
+// "0.93", or "0.41 (< 0.8)" below the target; "n/a" without both figures.
+std::string ratio_text(double engine, double baseline) {
+    if (engine <= 0 || baseline <= 0) return "n/a";
+    char text[32];
+    const double ratio = engine / baseline;
+    std::snprintf(text, sizeof text, ratio >= 0.8 ? "%.2f" : "%.2f (< 0.8)", ratio);
+    return text;
+}
+
+void print_summary(const RecordingReporter& reporter) {
+    // Keep machine-readable stdout (--benchmark_format=json) parseable.
+    std::FILE* out = reporter.console() ? stdout : stderr;
+    std::fprintf(out, "\nbook() on a SQLite file (WAL, synchronous=NORMAL), bookings per second of wall time:\n");
+    std::fprintf(out, "  %-24s %7s %10s %11s  %s\n", "", "threads", "engine", "raw sqlite", "engine/raw");
+    for (const int threads : {1, 2, 8}) {
+        const auto* e = reporter.find(name_engine, threads);
+        const auto* r = reporter.find(name_raw, threads);
+        if (e == nullptr && r == nullptr) continue;
+        const double eb = counter(e, "book/s");
+        const double rb = counter(r, "book/s");
+        std::fprintf(out, "  %-24s %7d %10.0f %11.0f  %s\n", "distinct resources", threads, eb, rb,
+                     ratio_text(eb, rb).c_str());
+    }
+    for (const int threads : {2, 8}) {
+        const auto* e = reporter.find(name_engine_contended, threads);
+        const auto* r = reporter.find(name_raw_contended, threads);
+        if (e == nullptr && r == nullptr) continue;
+        const double eb = counter(e, "book/s");
+        const double rb = counter(r, "book/s");
+        std::fprintf(out, "  %-24s %7d %10.0f %11.0f  %-12s attempts/s: engine %.0f, raw sqlite %.0f\n",
+                     "one contended resource", threads, eb, rb, ratio_text(eb, rb).c_str(), counter(e, "attempt/s"),
+                     counter(r, "attempt/s"));
+    }
+    if (const auto* p = reporter.find(name_engine_paid, 1)) {
+        const double pb = counter(p, "book/s");
+        std::fprintf(out, "  %-24s %7d %10.0f %11s  %-12s (diagnostic: a paid booking writes no outbox row)\n",
+                     "engine, paid service", 1, pb, "", ratio_text(pb, counter(reporter.find(name_raw, 1), "book/s")).c_str());
+    }
+    const auto* a = reporter.find(name_availability);
+    const auto* core = reporter.find(name_availability_core);
+    if (a != nullptr) {
+        std::fprintf(out, "\navailability, 10 resources × 7 days, %.0f bookings in the database: %.3f ms per query (target < 5 ms: %s)\n",
+                     counter(a, "bookings_in_db"), a->real_ns / 1e6, a->real_ns < 5e6 ? "met" : "MISSED");
+    }
+    if (core != nullptr) {
+        std::fprintf(out, "availability core alone on the same %.0f bookings, in memory: %.3f ms", counter(core, "bookings_read"),
+                     core->real_ns / 1e6);
+        if (a != nullptr) std::fprintf(out, " (engine/core: %.1f×)", a->real_ns / core->real_ns);
+        std::fprintf(out, "\n");
+    }
+    if (availability_fixture) {
+        std::fprintf(out, "(the 100,000-booking database was built in %.2f s)\n", availability_fixture->build_seconds);
+    }
+}
+
+}  // namespace
+
+BENCHMARK(book_engine_distinct)->Name(name_engine)->Threads(1)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(book_raw_distinct)->Name(name_raw)->Threads(1)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(book_engine_contended)->Name(name_engine_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(book_raw_contended)->Name(name_raw_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(book_engine_paid)->Name(name_engine_paid)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(availability_engine)->Name(name_availability)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(availability_core_only)->Name(name_availability_core)->UseRealTime()->Unit(benchmark::kMicrosecond);
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    RecordingReporter reporter(benchmark::CreateDefaultDisplayReporter());
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    print_summary(reporter);
+    benchmark::Shutdown();
+    // Close every database before removing the directory they live in.
+    engine_book_fixture.reset();
+    raw_book_fixture.reset();
+    availability_fixture.reset();
+    remove_work_dir();
+    return 0;
+}
