@@ -5,10 +5,6 @@
 #include "engine_internal.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstdio>
-#include <random>
-#include <sys/random.h>
 
 namespace slotwise {
 using detail::as_read;
@@ -23,22 +19,18 @@ using namespace std::chrono_literals;
 
 constexpr std::size_t max_name = 200;
 
-// Names end up in messages and invitations: no control characters there.
-void check_name(const std::string& value, const std::string& field) {
-    if (value.empty()) invalid(field, "must not be empty");
-    if (value.size() > max_name) invalid(field, "longer than " + std::to_string(max_name) + " bytes");
-    for (char c : value) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) invalid(field, "contains a control character");
-    }
-}
-
+// Text ends up in messages and invitations: no control characters there.
 void check_optional_text(const std::string& value, const std::string& field, std::size_t max) {
     if (value.size() > max) invalid(field, "longer than " + std::to_string(max) + " bytes");
     for (char c : value) {
         const auto u = static_cast<unsigned char>(c);
         if (u < 0x20 || u == 0x7f) invalid(field, "contains a control character");
     }
+}
+
+void check_name(const std::string& value, const std::string& field) {
+    if (value.empty()) invalid(field, "must not be empty");
+    check_optional_text(value, field, max_name);
 }
 
 void check_minutes(Minutes m, const std::string& field, Minutes lowest) {
@@ -88,8 +80,9 @@ void check_service(Service& s) {
     if (s.price < 0 || s.price > 100'000'000'000LL) invalid("price", "must be between 0 and 100000000000 minor units");
     const bool currency_ok = s.currency.size() == 3 &&
         std::all_of(s.currency.begin(), s.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
-    if (s.price > 0 && !currency_ok) invalid("currency", "expected an ISO 4217 code such as \"EUR\"");
-    if (!s.currency.empty() && !currency_ok) invalid("currency", "expected an ISO 4217 code such as \"EUR\"");
+    if ((s.price > 0 || !s.currency.empty()) && !currency_ok) {
+        invalid("currency", "expected an ISO 4217 code such as \"EUR\"");
+    }
     if (s.resources.empty()) invalid("resources", "at least one resource must perform the service");
     for (std::size_t i = 0; i < s.resources.size(); ++i) {
         const auto field = "resources[" + std::to_string(i) + "]";
@@ -112,28 +105,29 @@ Calendar load_calendar(Transaction& tx, const TenantId& t, const Resource& r, Da
 }
 
 // The slots one resource offers for a service over local dates [from, to], as
-// seen inside `tx` at `now`. `exclude` leaves one booking out of the load (the
-// booking being rescheduled).
+// seen inside `tx` at `now`. Only bookings and blocks overlapping `load_range`
+// are read: a candidate's verdict depends on nothing outside its occupied
+// interval, so callers pass the union of the occupied intervals they care
+// about. `exclude` leaves one booking out of the load (the booking being
+// rescheduled).
 std::vector<Slot> resource_slots(Transaction& tx, const TenantId& t, const Service& svc, const Resource& r,
-                                 Date from, Date to, Instant now, int seats,
-                                 const BookingId* exclude = nullptr) {
+                                 Date from, Date to, Instant now, int seats, Interval load_range,
+                                 const Booking* exclude = nullptr) {
     if (seats > r.capacity) return {};
-    const Date pad_from{date::sys_days{from} - date::days{1}};
-    const Date pad_to{date::sys_days{to} + date::days{1}};
-    const Calendar cal = load_calendar(tx, t, r, pad_from, pad_to);
-    // UTC offsets stay within a day of local time, so two days either side of
-    // the local range, widened by the buffers, cover every candidate's
-    // occupied interval.
-    const Interval range{Instant{date::sys_days{from}.time_since_epoch()} - date::days{2} - svc.buffer_before,
-                         Instant{date::sys_days{to}.time_since_epoch()} + date::days{3} + svc.duration + svc.buffer_after};
-    std::vector<Booked> booked;
-    for (const Booking& b : tx.active_bookings(t, r.id, range, now)) {
-        if (exclude && b.id == *exclude) continue;
-        booked.push_back({.interval = b.interval, .seats = b.seats, .buffer_before = b.buffer_before,
-                          .buffer_after = b.buffer_after});
+    const Calendar cal = load_calendar(tx, t, r, from, to);
+    auto booked = tx.occupancy(t, r.id, load_range, now);
+    if (exclude && exclude->active_at(now)) {
+        // Equal entries are interchangeable, so dropping any one that matches
+        // the excluded booking is dropping that booking.
+        const auto self = detail::to_booked(*exclude);
+        const auto it = std::find_if(booked.begin(), booked.end(), [&](const Booked& x) {
+            return x.interval == self.interval && x.seats == self.seats && x.buffer_before == self.buffer_before &&
+                   x.buffer_after == self.buffer_after;
+        });
+        if (it != booked.end()) booked.erase(it);
     }
     std::vector<Interval> blocks;
-    for (const Block& b : tx.blocks(t, r.id, range)) blocks.push_back(b.interval);
+    for (const Block& b : tx.blocks(t, r.id, load_range)) blocks.push_back(b.interval);
     AvailabilityWorkspace ws;
     std::vector<Slot> out;
     for_each_slot(cal, svc.rules(seats), booked, blocks, {.from = from, .to = to, .now = now}, ws,
@@ -141,16 +135,25 @@ std::vector<Slot> resource_slots(Transaction& tx, const TenantId& t, const Servi
     return out;
 }
 
+// Every candidate of local dates [from, to] starts in [to_utc(from, 00:00),
+// to_utc(to + 1, 00:00)) and ends by the latter (the local → UTC rule is
+// monotone), so its occupied interval lies within this range.
+Interval occupied_range(TimeZone zone, const Service& svc, Date from, Date to) {
+    const Date after{date::sys_days{to} + date::days{1}};
+    return {to_utc(zone, from, Minutes{0}) - svc.buffer_before, to_utc(zone, after, Minutes{0}) + svc.buffer_after};
+}
+
 // Does `r` offer a slot of `svc` starting exactly at `start` for `seats`?
 bool offers(Transaction& tx, const TenantId& t, const Service& svc, const Resource& r, Instant start,
-            Instant now, int seats, const BookingId* exclude = nullptr) {
+            Instant now, int seats, const Booking* exclude = nullptr) {
     const auto zone = locate_zone(r.timezone, "timezone");
     const Date day = local_date(zone, start);
     // A window of a neighbouring local date may reach across midnight (24:00
     // ends, DST shifts), so those dates are asked too.
     const Date before{date::sys_days{day} - date::days{1}};
     const Date after{date::sys_days{day} + date::days{1}};
-    const auto slots = resource_slots(tx, t, svc, r, before, after, now, seats, exclude);
+    const Interval occupied{start - svc.buffer_before, start + svc.duration + svc.buffer_after};
+    const auto slots = resource_slots(tx, t, svc, r, before, after, now, seats, occupied, exclude);
     return std::any_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.start == start; });
 }
 
@@ -399,7 +402,8 @@ PerResource slots_per_resource(const Engine& engine, const TenantId& t, const Av
     PerResource out{std::move(resolved.resources), {}};
     out.slots.reserve(out.resources.size());
     for (const auto& r : out.resources) {
-        out.slots.push_back(resource_slots(*tx, t, resolved.service, r, q.from, q.to, now, q.seats));
+        const auto range = occupied_range(locate_zone(r.timezone, "timezone"), resolved.service, q.from, q.to);
+        out.slots.push_back(resource_slots(*tx, t, resolved.service, r, q.from, q.to, now, q.seats, range));
     }
     return out;
 }
@@ -428,11 +432,11 @@ Booking TenantScope::book(const BookingRequest& r) {
     if (r.resource && r.resource->empty()) invalid("resource", "empty id");
     const auto print = fingerprint(r);
 
-    // BEGIN IMMEDIATE (or the adapter's equivalent): the check below and the
-    // insert see no other writer in between.
     // The clock may be a host callback (Python): ask it before taking the
     // write lock, so the lock is never held while the host runs.
     const Instant now = engine_.now();
+    // BEGIN IMMEDIATE (or the adapter's equivalent): the check below and the
+    // insert see no other writer in between.
     auto tx = engine_.store()->write();
     if (!r.idempotency_key.empty()) {
         if (auto existing = tx->booking_by_idempotency_key(principal_.tenant, r.idempotency_key)) {
@@ -469,15 +473,13 @@ Booking TenantScope::book(const BookingRequest& r) {
     tx->insert_booking(principal_.tenant, b);
     // A free booking is confirmed now, so its confirmation is due now; a paid
     // one waits for the payment event.
-    if (!paid) queue_notification(*tx, principal_.tenant, b, NotificationKind::booking_confirmed, now);
+    if (!paid) queue_notification(*tx, principal_.tenant, b, NotificationKind::booking_confirmed, now, &svc, chosen);
     tx->commit();
     return b;
 }
 
 Booking TenantScope::cancel(const BookingId& id) {
-    // The clock may be a host callback (Python): ask it before taking the
-    // write lock, so the lock is never held while the host runs.
-    const Instant now = engine_.now();
+    const Instant now = engine_.now();  // before the lock, as in book()
     auto tx = engine_.store()->write();
     Booking b = visible_booking(*tx, principal_, id);
     const auto status = b.status_at(now);
@@ -498,9 +500,7 @@ Booking TenantScope::cancel(const BookingId& id) {
 
 Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::optional<ResourceId> resource) {
     if (resource && resource->empty()) invalid("resource", "empty id");
-    // The clock may be a host callback (Python): ask it before taking the
-    // write lock, so the lock is never held while the host runs.
-    const Instant now = engine_.now();
+    const Instant now = engine_.now();  // before the lock, as in book()
     auto tx = engine_.store()->write();
     Booking b = visible_booking(*tx, principal_, id);
     const auto status = b.status_at(now);
@@ -511,7 +511,7 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     const Service& svc = resolved.service;
     // The booking's own occupancy must not block its new slot.
     if (resolved.resources.empty() ||
-        !offers(*tx, principal_.tenant, svc, resolved.resources.front(), new_start, now, b.seats, &b.id)) {
+        !offers(*tx, principal_.tenant, svc, resolved.resources.front(), new_start, now, b.seats, &b)) {
         throw Error(Errc::slot_unavailable, "start", "the new slot is not available");
     }
     b.resource = resolved.resources.front().id;

@@ -29,6 +29,11 @@ inline std::string random_id(std::string_view prefix) {
     return out;
 }
 
+// A stored booking as the availability core counts it.
+inline Booked to_booked(const Booking& b) {
+    return {.interval = b.interval, .seats = b.seats, .buffer_before = b.buffer_before, .buffer_after = b.buffer_after};
+}
+
 inline Booking as_read(Booking b, Instant now) {
     b.status = b.status_at(now);
     return b;
@@ -45,7 +50,9 @@ inline Booking visible_booking(Transaction& tx, const Principal& p, const Bookin
     return *b;
 }
 
-/// Writes the notification about `b` into the outbox inside `tx`.
-void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now);
+/// Writes the notification about `b` into the outbox inside `tx`. `svc` and
+/// `res`, when the caller has them loaded already, save reading them again.
+void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now,
+                        const Service* svc = nullptr, const Resource* res = nullptr);
 
 }  // namespace slotwise::detail

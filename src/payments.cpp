@@ -10,10 +10,13 @@ namespace detail {
 
 namespace {
 
-MessageContext context(Transaction& tx, const TenantId& t, const Booking& b) {
+MessageContext context(Transaction& tx, const TenantId& t, const Booking& b, const Service* svc,
+                       const Resource* res) {
+    std::optional<Service> svc_row;
+    std::optional<Resource> res_row;
+    if (!svc && (svc_row = tx.service(t, b.service))) svc = &*svc_row;
+    if (!res && (res_row = tx.resource(t, b.resource))) res = &*res_row;
     const auto tenant = tx.tenant(t);
-    const auto svc = tx.service(t, b.service);
-    const auto res = tx.resource(t, b.resource);
     MessageContext c;
     c.customer_name = b.customer.name;
     c.business = tenant ? tenant->name : std::string{};
@@ -31,15 +34,20 @@ MessageContext context(Transaction& tx, const TenantId& t, const Booking& b) {
 
 // Writes the notification about `b` in the transaction that makes the change,
 // so it exists exactly when the change commits.
-void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now) {
-    const auto ctx = context(tx, t, b);
+void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now,
+                        const Service* svc, const Resource* res) {
+    const auto ctx = context(tx, t, b, svc, res);
     const auto msg = render_message(kind, ctx, b.customer.locale);
     Notification n{.id = t.value + ":" + random_id("ntf"), .tenant = t, .kind = kind, .booking = b.id,
                    .locale = b.customer.locale, .to = b.customer.email, .subject = msg.subject, .body = msg.body,
                    .created_at = now};
     if (kind != NotificationKind::refund_due) {
+        // A confirmation is a booking's first invitation; each later one
+        // (moved, cancelled) bumps SEQUENCE so calendars apply it.
         int sequence = 0;
-        for (const auto& earlier : tx.notifications(t, b.id)) sequence += earlier.ics.empty() ? 0 : 1;
+        if (kind != NotificationKind::booking_confirmed) {
+            for (const auto& earlier : tx.notifications(t, b.id)) sequence += earlier.ics.empty() ? 0 : 1;
+        }
         n.ics = render_ics({.uid = b.id.value + "@slotwise", .stamp = now, .when = b.interval,
                             .summary = ctx.service + " - " + ctx.resource, .location = ctx.business,
                             .description = msg.subject, .sequence = sequence,
@@ -71,11 +79,9 @@ StripeProvider stripe_for(Transaction& tx, const TenantId& t) {
 bool slot_still_free(Transaction& tx, const TenantId& t, const Booking& b, Instant now) {
     const auto res = tx.resource(t, b.resource);
     if (!res) return false;
+    // Only called once the hold has passed, so `b` itself is not in the load.
     const auto occupied = b.occupied_interval();
-    std::vector<Booked> others;
-    for (const auto& o : tx.active_bookings(t, b.resource, occupied, now)) {
-        if (o.id != b.id) others.push_back({.interval = o.interval, .seats = o.seats, .buffer_before = o.buffer_before, .buffer_after = o.buffer_after});
-    }
+    const auto others = tx.occupancy(t, b.resource, occupied, now);
     std::vector<Interval> blocks;
     for (const auto& blk : tx.blocks(t, b.resource, occupied)) blocks.push_back(blk.interval);
     LoadProfile profile;

@@ -161,7 +161,9 @@ CREATE TABLE bookings (
     payment_reference   TEXT    NOT NULL,  -- '' = none
     PRIMARY KEY (tenant_id, booking_id)
 );
-CREATE INDEX bookings_by_resource ON bookings (tenant_id, resource_id, occ_start, booking_id);
+-- Covers occupancy(): availability reads its rows from the index alone.
+CREATE INDEX bookings_by_resource ON bookings (tenant_id, resource_id, occ_start, booking_id, occ_end,
+    status, hold_expires_at, start_at, end_at, seats, buffer_before_min, buffer_after_min);
 CREATE INDEX bookings_by_start ON bookings (tenant_id, start_at, booking_id);
 CREATE UNIQUE INDEX bookings_by_idempotency_key ON bookings (tenant_id, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
@@ -185,12 +187,13 @@ CREATE TABLE payment_events (
     PRIMARY KEY (tenant_id, provider, event_id)
 ) WITHOUT ROWID;
 
--- The notification outbox. seq orders a tenant's rows (created_at has only
--- whole seconds); the partial index holds just the unsent rows a worker scans.
+-- The notification outbox: a rowid table, so rows (a kilobyte or two with the
+-- invitation) are appended in rowid order, which is also the order they were
+-- written in; the primary key is a unique index that leads with tenant_id.
+-- The partial index holds just the unsent rows a worker scans.
 CREATE TABLE outbox (
     tenant_id       TEXT    NOT NULL,
     notification_id TEXT    NOT NULL,
-    seq             INTEGER NOT NULL,
     kind            TEXT    NOT NULL,
     booking_id      TEXT    NOT NULL,
     locale          TEXT    NOT NULL,
@@ -203,9 +206,8 @@ CREATE TABLE outbox (
     next_attempt_at INTEGER NOT NULL,
     sent_at         INTEGER,
     PRIMARY KEY (tenant_id, notification_id)
-) WITHOUT ROWID;
-CREATE INDEX outbox_by_seq ON outbox (tenant_id, seq);
-CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id, seq);
+);
+CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id);
 CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
 
 CREATE TRIGGER bookings_widen_max_occupied_on_insert AFTER INSERT ON bookings BEGIN
@@ -229,6 +231,9 @@ constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 // Connection setup and transaction control.
 constexpr const char* kSynchronousNormal = "PRAGMA synchronous = NORMAL";
+// 16 MiB of page cache per connection (SQLite's default is 2 MiB): the hot
+// part of a busy calendar's indexes stays in memory.
+constexpr const char* kCacheSize = "PRAGMA cache_size = -16384";
 constexpr const char* kSynchronousFull = "PRAGMA synchronous = FULL";
 constexpr const char* kJournalMode = "PRAGMA journal_mode";
 constexpr const char* kJournalModeWal = "PRAGMA journal_mode = WAL";
@@ -366,6 +371,16 @@ constexpr const char* kSelectBookingByPaymentReference =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
     " WHERE tenant_id = ?1 AND payment_reference = ?2 AND payment_reference <> ''"
     " ORDER BY booking_id LIMIT 1";
+// The same rows as kSelectActiveBookings, only the columns the availability
+// core needs: all of them are in bookings_by_resource.
+constexpr const char* kSelectOccupancy =
+    "SELECT start_at, end_at, seats, buffer_before_min, buffer_after_min FROM bookings"
+    " WHERE tenant_id = ?1 AND resource_id = ?2"
+    " AND occ_start >= coalesce(?3 - (SELECT max_occupied FROM resources"
+    "                                 WHERE tenant_id = ?1 AND resource_id = ?2), ?6)"
+    " AND occ_start < ?4 AND occ_end > ?3"
+    " AND (status = 'confirmed' OR (status = 'pending' AND hold_expires_at > ?5))"
+    " ORDER BY occ_start, booking_id";
 constexpr const char* kSelectBookingStart =
     "SELECT start_at FROM bookings WHERE tenant_id = ?1 AND booking_id = ?2";
 // ?2/?3: start range (?2 already raised to the cursor's start); (?4, ?5):
@@ -402,20 +417,19 @@ constexpr const char* kInsertPaymentEvent =
     "tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body, ics, " \
     "created_at, attempts, sent_at"
 constexpr const char* kInsertNotification = R"sql(
-INSERT INTO outbox (tenant_id, notification_id, seq, kind, booking_id, locale, recipient, subject,
+INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject,
                     body, ics, created_at, attempts, next_attempt_at, sent_at)
-VALUES (?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM outbox WHERE tenant_id = ?1),
-        ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?10, NULL))sql";
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?10, NULL))sql";
 constexpr const char* kSelectDueNotifications =
     "SELECT " SLOTWISE_OUTBOX_COLUMNS " FROM outbox"
     " WHERE sent_at IS NULL AND next_attempt_at <= ?1"
-    " ORDER BY next_attempt_at, created_at, seq LIMIT ?2";
+    " ORDER BY next_attempt_at, created_at, rowid LIMIT ?2";
 constexpr const char* kLeaseNotification =
     "UPDATE outbox SET attempts = ?3, next_attempt_at = ?4 WHERE tenant_id = ?1 AND notification_id = ?2";
 constexpr const char* kMarkNotificationSent =
     "UPDATE outbox SET sent_at = ?3 WHERE tenant_id = ?1 AND notification_id = ?2 AND sent_at IS NULL";
 constexpr const char* kSelectBookingNotifications =
-    "SELECT " SLOTWISE_OUTBOX_COLUMNS " FROM outbox WHERE tenant_id = ?1 AND booking_id = ?2 ORDER BY seq";
+    "SELECT " SLOTWISE_OUTBOX_COLUMNS " FROM outbox WHERE tenant_id = ?1 AND booking_id = ?2 ORDER BY rowid";
 #undef SLOTWISE_OUTBOX_COLUMNS
 
 // ============================================================================
@@ -603,6 +617,7 @@ public:
         const auto ms = std::max<std::int64_t>(0, options.busy_timeout.count());
         sqlite3_busy_timeout(raw, static_cast<int>(std::min<std::int64_t>(ms, INT_MAX)));
         exec(options.synchronous_full ? kSynchronousFull : kSynchronousNormal);
+        exec(kCacheSize);
     }
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -1180,6 +1195,20 @@ public:
             auto s = c().statement(kSelectActiveBookings);
             s.bind(t, r, range.begin, range.end, now, kLowest);
             return read_bookings(s);
+        });
+    }
+
+    std::vector<Booked> occupancy(const TenantId& t, const ResourceId& r, Interval range,
+                                  Instant now) override {
+        return call(Access::read, [&] {
+            std::vector<Booked> out;
+            auto s = c().statement(kSelectOccupancy);
+            s.bind(t, r, range.begin, range.end, now, kLowest);
+            while (s.step()) {
+                out.push_back({.interval = {s.at(0), s.at(1)}, .seats = s.small(2),
+                               .buffer_before = s.minutes(3), .buffer_after = s.minutes(4)});
+            }
+            return out;
         });
     }
 

@@ -1238,6 +1238,42 @@ inline void the_outbox_leases_due_rows_and_forgets_sent_ones(const StoreFactory&
         return 0;
     });
 }
+inline void occupancy_is_active_bookings_reduced(const StoreFactory& make) {
+    Fixture f(make);
+    const auto now = at("2026-06-01T00:00:00Z");
+    auto held = booking("bkg_held", "res_1", at("2026-06-01T10:00:00Z"));
+    held.status = BookingStatus::pending;
+    held.hold_expires_at = now + 15min;
+    auto lapsed = booking("bkg_lapsed", "res_1", at("2026-06-01T11:00:00Z"));
+    lapsed.status = BookingStatus::pending;
+    lapsed.hold_expires_at = now;
+    auto cancelled = booking("bkg_cancelled", "res_1", at("2026-06-01T12:00:00Z"));
+    cancelled.status = BookingStatus::cancelled;
+    auto buffered = booking("bkg_buffered", "res_1", at("2026-06-01T08:00:00Z"));
+    buffered.buffer_after = 90min;
+    buffered.seats = 2;
+    f.write([&](Transaction& tx) {
+        tx.put_resource(f.a, resource("res_1", 3));
+        for (const auto& b : {held, lapsed, cancelled, buffered}) tx.insert_booking(f.a, b);
+        tx.insert_booking(f.b, booking("bkg_other", "res_1", at("2026-06-01T09:30:00Z")));
+    });
+    const Interval range{at("2026-06-01T09:00:00Z"), at("2026-06-01T13:00:00Z")};
+    f.read([&](Transaction& tx) {
+        const auto active = tx.active_bookings(f.a, {"res_1"}, range, now);
+        const auto occ = tx.occupancy(f.a, {"res_1"}, range, now);
+        REQUIRE(active.size() == 2);
+        REQUIRE(occ.size() == active.size());
+        for (std::size_t i = 0; i < occ.size(); ++i) {
+            CHECK(occ[i].interval == active[i].interval);
+            CHECK(occ[i].seats == active[i].seats);
+            CHECK(occ[i].buffer_before == active[i].buffer_before);
+            CHECK(occ[i].buffer_after == active[i].buffer_after);
+        }
+        CHECK(tx.occupancy(f.b, {"res_1"}, {at("2026-06-01T11:00:00Z"), range.end}, now).empty());
+        return 0;
+    });
+}
+
 }  // namespace detail
 
 /// Runs every conformance case against stores made by `make`. Call it from a
@@ -1275,6 +1311,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("active bookings include long bookings that started long before the range") {
         active_bookings_find_long_bookings_that_started_long_before(make);
+    }
+    SUBCASE("occupancy is exactly the active bookings, reduced to their load") {
+        occupancy_is_active_bookings_reduced(make);
     }
     SUBCASE("active bookings are ordered by occupied start") {
         active_bookings_are_ordered_by_occupied_start(make);

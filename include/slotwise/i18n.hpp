@@ -77,7 +77,10 @@ inline std::string long_date(Language lang, date::local_seconds t) {
     return fmt::format("{} {} {} {}", weekdays[wd], static_cast<unsigned>(ymd.day()), months[month], static_cast<int>(ymd.year()));
 }
 
-inline std::string clock_time(date::local_seconds t) { return date::format("%H:%M", t); }
+inline std::string clock_time(date::local_seconds t) {
+    const auto minutes = std::chrono::floor<std::chrono::minutes>(t - std::chrono::floor<date::days>(t)).count();
+    return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
+}
 
 inline std::string money(Language lang, std::int64_t minor, const std::string& currency) {
     const auto units = minor / 100, cents = minor % 100;

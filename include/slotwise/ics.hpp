@@ -59,7 +59,14 @@ inline void append_folded(std::string& out, std::string_view line) {
     out += "\r\n";
 }
 
-inline std::string ics_time(Instant t) { return date::format("%Y%m%dT%H%M%SZ", t); }
+// "20260602T070000Z": the RFC 3339 form without its separators.
+inline std::string ics_time(Instant t) {
+    std::string out;
+    for (const char c : format_instant(t)) {
+        if (c != '-' && c != ':') out += c;
+    }
+    return out;
+}
 
 }  // namespace detail
 

@@ -105,6 +105,10 @@ public:
     /// included) overlaps `range`, ordered by occupied start.
     virtual std::vector<Booking> active_bookings(const TenantId& t, const ResourceId& r,
                                                  Interval range, Instant now) = 0;
+    /// Exactly the bookings `active_bookings` returns, reduced to what the
+    /// availability core needs (an adapter can answer from an index alone).
+    virtual std::vector<Booked> occupancy(const TenantId& t, const ResourceId& r, Interval range,
+                                          Instant now) = 0;
     /// Bookings matching `f`, ordered by (start, id).
     virtual std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) = 0;
     /// The booking whose `payment_reference` is `reference` (never matches "").
