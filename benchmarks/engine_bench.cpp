@@ -217,9 +217,21 @@ INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, 
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
         ?19, ?20, ?21, ?22, ?23, ?24, ?25))sql";
 
+// A free booking in the engine also writes its confirmation to the outbox in
+// the same transaction (invariant 3); the "with outbox" baseline does that
+// too, with a row of the size the engine writes (subject, body, invitation).
+constexpr const char* kRawOutboxInsert = R"sql(
+INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject,
+                    body, ics, created_at, attempts, next_attempt_at, sent_at)
+VALUES (?1, ?2, 'booking_confirmed', ?3, 'en', 'ada@example.com', ?4, ?5, ?6, ?7, 0, ?7, NULL))sql";
+const std::string kRawSubject(90, 's');
+const std::string kRawBody(420, 'b');
+const std::string kRawIcs(560, 'i');
+
 class RawConnection {
 public:
-    RawConnection(const std::filesystem::path& file, std::uint64_t seed) : rng_(seed) {
+    RawConnection(const std::filesystem::path& file, std::uint64_t seed, bool with_outbox = false)
+        : rng_(seed), with_outbox_(with_outbox) {
         const int rc = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
         if (rc != SQLITE_OK) fail("open");
         sqlite3_extended_result_codes(db_, 1);
@@ -229,13 +241,14 @@ public:
         begin_ = prepare("BEGIN IMMEDIATE");
         conflict_ = prepare(kRawConflict);
         insert_ = prepare(kRawInsert);
+        outbox_ = prepare(kRawOutboxInsert);
         commit_ = prepare("COMMIT");
         rollback_ = prepare("ROLLBACK");
     }
     RawConnection(const RawConnection&) = delete;
     RawConnection& operator=(const RawConnection&) = delete;
     ~RawConnection() {
-        for (auto* s : {begin_, conflict_, insert_, commit_, rollback_}) sqlite3_finalize(s);
+        for (auto* s : {begin_, conflict_, insert_, outbox_, commit_, rollback_}) sqlite3_finalize(s);
         sqlite3_close_v2(db_);
     }
 
@@ -288,6 +301,16 @@ public:
             bind_text(insert_, ++i, "");
             bind_text(insert_, ++i, "");
             run(insert_);
+            if (with_outbox_) {
+                bind_text(outbox_, 1, tenant.value);
+                bind_text(outbox_, 2, tenant.value + ":" + booking_id());
+                bind_text(outbox_, 3, id);
+                bind_text(outbox_, 4, kRawSubject);
+                bind_text(outbox_, 5, kRawBody);
+                bind_text(outbox_, 6, kRawIcs);
+                sqlite3_bind_int64(outbox_, 7, seconds(kNow));
+                run(outbox_);
+            }
             run(commit_);
             return true;
         } catch (...) {
@@ -356,9 +379,11 @@ private:
     sqlite3_stmt* begin_ = nullptr;
     sqlite3_stmt* conflict_ = nullptr;
     sqlite3_stmt* insert_ = nullptr;
+    sqlite3_stmt* outbox_ = nullptr;
     sqlite3_stmt* commit_ = nullptr;
     sqlite3_stmt* rollback_ = nullptr;
     std::mt19937_64 rng_;
+    bool with_outbox_ = false;
 };
 
 struct RawBookFixture {
@@ -366,15 +391,23 @@ struct RawBookFixture {
     std::vector<std::unique_ptr<RawConnection>> connections;  // one per thread index
     Cursors cursors;
 
-    RawBookFixture() : catalogue(make_catalogue(work_dir() / "book-raw.db")) {
+    explicit RawBookFixture(bool with_outbox = false)
+        : catalogue(make_catalogue(work_dir() / (with_outbox ? "book-raw-outbox.db" : "book-raw.db"))) {
         catalogue.store.reset();  // from here on only the raw connections touch the file
+        const auto file = work_dir() / (with_outbox ? "book-raw-outbox.db" : "book-raw.db");
         for (int i = 0; i < kMaxThreads; ++i) {
-            connections.push_back(std::make_unique<RawConnection>(work_dir() / "book-raw.db", 0x5107'0000u + i));
+            connections.push_back(std::make_unique<RawConnection>(file, 0x5107'0000u + i, with_outbox));
         }
     }
 };
 
-std::once_flag engine_book_once, raw_book_once;
+std::once_flag engine_book_once, raw_book_once, raw_outbox_book_once;
+std::unique_ptr<RawBookFixture> raw_outbox_book_fixture;
+
+RawBookFixture& raw_outbox_book() {
+    std::call_once(raw_outbox_book_once, [] { raw_outbox_book_fixture = std::make_unique<RawBookFixture>(true); });
+    return *raw_outbox_book_fixture;
+}
 std::unique_ptr<EngineBookFixture> engine_book_fixture;
 std::unique_ptr<RawBookFixture> raw_book_fixture;
 
@@ -471,6 +504,19 @@ void book_engine_distinct(benchmark::State& state) {
 void book_raw_distinct(benchmark::State& state) {
     guarded(state, [&] {
         auto& f = raw_book();
+        const int r = state.thread_index();
+        auto& conn = *f.connections[static_cast<std::size_t>(r)];
+        const auto& resource = f.catalogue.resources[static_cast<std::size_t>(r)];
+        const std::string subject = "customer-" + std::to_string(r);
+        run_distinct(state, f.cursors, r, [&](Instant start) {
+            return conn.book(f.catalogue.tenant, f.catalogue.free_service, resource, start, subject);
+        });
+    });
+}
+
+void book_raw_outbox_distinct(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& f = raw_outbox_book();
         const int r = state.thread_index();
         auto& conn = *f.connections[static_cast<std::size_t>(r)];
         const auto& resource = f.catalogue.resources[static_cast<std::size_t>(r)];
@@ -825,6 +871,7 @@ constexpr const char* name_engine = "book/engine/distinct";
 constexpr const char* name_raw = "book/raw_sqlite/distinct";
 constexpr const char* name_engine_contended = "book/engine/contended";
 constexpr const char* name_raw_contended = "book/raw_sqlite/contended";
+constexpr const char* name_raw_outbox = "book/raw_sqlite_with_outbox/distinct";
 constexpr const char* name_engine_paid = "book/engine_paid_no_outbox/distinct";
 constexpr const char* name_availability = "availability/engine/10_resources_7_days_100k_bookings";
 constexpr const char* name_availability_core = "availability/core_only/10_resources_7_days";
@@ -887,15 +934,18 @@ void print_summary(const RecordingReporter& reporter) {
     // Keep machine-readable stdout (--benchmark_format=json) parseable.
     std::FILE* out = reporter.console() ? stdout : stderr;
     std::fprintf(out, "\nbook() on a SQLite file (WAL, synchronous=NORMAL), bookings per second of wall time:\n");
-    std::fprintf(out, "  %-24s %7s %10s %11s  %s\n", "", "threads", "engine", "raw sqlite", "engine/raw");
+    std::fprintf(out, "  %-24s %7s %10s %11s  %-13s %11s  %s\n", "", "threads", "engine", "raw sqlite", "engine/raw",
+                 "raw+outbox", "engine/(raw+outbox)");
     for (const int threads : {1, 2, 8}) {
         const auto* e = reporter.find(name_engine, threads);
         const auto* r = reporter.find(name_raw, threads);
+        const auto* ro = reporter.find(name_raw_outbox, threads);
         if (e == nullptr && r == nullptr) continue;
         const double eb = counter(e, "book/s");
         const double rb = counter(r, "book/s");
-        std::fprintf(out, "  %-24s %7d %10.0f %11.0f  %s\n", "distinct resources", threads, eb, rb,
-                     ratio_text(eb, rb).c_str());
+        const double rob = counter(ro, "book/s");
+        std::fprintf(out, "  %-24s %7d %10.0f %11.0f  %-13s %11.0f  %s\n", "distinct resources", threads, eb, rb,
+                     ratio_text(eb, rb).c_str(), rob, ratio_text(eb, rob).c_str());
     }
     for (const int threads : {2, 8}) {
         const auto* e = reporter.find(name_engine_contended, threads);
@@ -933,6 +983,7 @@ void print_summary(const RecordingReporter& reporter) {
 
 BENCHMARK(book_engine_distinct)->Name(name_engine)->Threads(1)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_raw_distinct)->Name(name_raw)->Threads(1)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(book_raw_outbox_distinct)->Name(name_raw_outbox)->Threads(1)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_engine_contended)->Name(name_engine_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_raw_contended)->Name(name_raw_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_engine_paid)->Name(name_engine_paid)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
