@@ -19,12 +19,45 @@ using namespace std::chrono_literals;
 
 constexpr std::size_t max_name = 200;
 
-// Text ends up in messages and invitations: no control characters there.
+// Well-formed UTF-8: no stray continuation bytes, no overlong forms, no
+// surrogates, nothing past U+10FFFF.
+bool valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return false;
+        std::uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1F) : n == 3 ? (c & 0x0F) : (c & 0x07);
+        for (std::size_t k = 1; k < n; ++k) {
+            const auto cc = static_cast<unsigned char>(s[i + k]);
+            if ((cc & 0xC0) != 0x80) return false;
+            cp = (cp << 6) | (cc & 0x3F);
+        }
+        const std::uint32_t lowest[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < lowest[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+        i += n;
+    }
+    return true;
+}
+
+// Text ends up in messages and invitations: UTF-8 without control characters.
 void check_optional_text(const std::string& value, const std::string& field, std::size_t max) {
     if (value.size() > max) invalid(field, "longer than " + std::to_string(max) + " bytes");
     for (char c : value) {
         const auto u = static_cast<unsigned char>(c);
         if (u < 0x20 || u == 0x7f) invalid(field, "contains a control character");
+    }
+    if (!valid_utf8(value)) invalid(field, "is not valid UTF-8");
+}
+
+// Instants from callers stay within the years parse_instant accepts, so that
+// no arithmetic on them can overflow.
+void check_instant(Instant t, const std::string& field) {
+    // Compared as instants: converting an arbitrary one to a date could overflow.
+    const Instant lowest{date::sys_days{date::year{min_instant_year} / 1 / 1}};
+    const Instant beyond{date::sys_days{date::year{max_instant_year + 1} / 1 / 1}};
+    if (t < lowest || t >= beyond) {
+        invalid(field, "must be between the years " + std::to_string(min_instant_year) + " and " +
+                           std::to_string(max_instant_year));
     }
 }
 
@@ -287,6 +320,8 @@ std::map<Date, std::vector<LocalWindow>> TenantScope::date_overrides(const Resou
 
 Block TenantScope::add_block(const ResourceId& id, Interval when, const std::string& reason) {
     require_admin(true);
+    check_instant(when.begin, "start");
+    check_instant(when.end, "end");
     if (when.end <= when.begin) invalid("end", "is not after start");
     check_optional_text(reason, "reason", 500);
     Block b{.id = {random_id("blk")}, .resource = id, .interval = when, .reason = reason};
@@ -426,6 +461,7 @@ std::vector<Slot> TenantScope::availability_together(const AvailabilityRequest& 
 
 Booking TenantScope::book(const BookingRequest& r) {
     if (r.service.empty()) invalid("service", "empty id");
+    check_instant(r.start, "start");
     if (r.seats < 1 || r.seats > max_seats) invalid("seats", "must be between 1 and " + std::to_string(max_seats));
     check_customer(r.customer);
     check_optional_text(r.idempotency_key, "idempotency_key", 200);
@@ -500,6 +536,7 @@ Booking TenantScope::cancel(const BookingId& id) {
 
 Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::optional<ResourceId> resource) {
     if (resource && resource->empty()) invalid("resource", "empty id");
+    check_instant(new_start, "start");
     const Instant now = engine_.now();  // before the lock, as in book()
     auto tx = engine_.store()->write();
     Booking b = visible_booking(*tx, principal_, id);

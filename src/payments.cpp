@@ -96,8 +96,10 @@ void settle(Transaction& tx, const TenantId& t, Booking& b, Instant now) {
         return;  // settled by an earlier event
     }
     const auto status = b.status_at(now);
+    // A late payment keeps its booking only if the appointment is still ahead
+    // and nobody took the slot meanwhile.
     const bool keep = status == BookingStatus::pending || status == BookingStatus::confirmed ||
-                      (status == BookingStatus::expired && slot_still_free(tx, t, b, now));
+                      (status == BookingStatus::expired && b.interval.begin > now && slot_still_free(tx, t, b, now));
     if (keep) {
         const bool newly_confirmed = b.status != BookingStatus::confirmed;
         b.status = BookingStatus::confirmed;
@@ -108,6 +110,20 @@ void settle(Transaction& tx, const TenantId& t, Booking& b, Instant now) {
         b.payment_status = PaymentStatus::refund_due;
         queue_notification(tx, t, b, NotificationKind::refund_due, now);
     }
+}
+
+// Does the event speak about this booking's checkout, for the price asked?
+// A booking whose checkout was started here only listens to that session, and
+// a payment must be for the service's amount and currency.
+bool event_matches(const PaymentEvent& e, const Booking& b, const Service* svc) {
+    if (!b.checkout_id.empty() && !e.checkout_id.empty() && e.checkout_id != b.checkout_id) return false;
+    if (e.kind == PaymentEventKind::checkout_paid || e.kind == PaymentEventKind::async_payment_succeeded) {
+        if (!svc || !e.amount || *e.amount != svc->price) return false;
+        std::string currency = svc->currency;
+        for (auto& c : currency) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        if (!e.currency.empty() && e.currency != currency) return false;
+    }
+    return true;
 }
 
 // Ends a pending booking's hold now (checkout expired or payment failed).
@@ -169,10 +185,11 @@ Checkout TenantScope::start_checkout(const BookingId& id, const std::string& suc
     // No transaction is open while the provider is called: a slow network
     // must not hold the database lock.
     const auto checkout = stripe->create_checkout(req, http);
+    const Instant after = engine_.now();  // before the lock, as in book()
     auto tx = engine_.store()->write();
     auto b = visible_booking(*tx, principal_, id);
     b.checkout_id = checkout.id;
-    b.updated_at = engine_.now();
+    b.updated_at = after;
     tx->update_booking(principal_.tenant, b);
     tx->commit();
     return checkout;
@@ -197,9 +214,13 @@ WebhookOutcome TenantScope::handle_stripe_webhook(std::string_view payload, cons
         // Looked up within this tenant only: another tenant's id finds nothing.
         found = tx->booking(principal_.tenant, *event.booking);
     }
+    const auto svc = found ? tx->service(principal_.tenant, found->service) : std::nullopt;
+    if (found && !event_matches(event, *found, svc ? &*svc : nullptr)) {
+        found.reset();  // recorded, not applied
+    }
     if (found) {
         Booking b = *found;
-        if (!event.checkout_id.empty()) b.checkout_id = event.checkout_id;
+        if (b.checkout_id.empty()) b.checkout_id = event.checkout_id;
         if (!event.payment_reference.empty()) b.payment_reference = event.payment_reference;
         switch (event.kind) {
             case PaymentEventKind::checkout_paid:
@@ -215,11 +236,20 @@ WebhookOutcome TenantScope::handle_stripe_webhook(std::string_view payload, cons
             case PaymentEventKind::checkout_expired:
                 if (b.payment_status == PaymentStatus::pending) release_hold(b, now);
                 break;
-            case PaymentEventKind::charge_refunded:
-                if (b.payment_status == PaymentStatus::paid || b.payment_status == PaymentStatus::refund_due) {
+            case PaymentEventKind::charge_refunded: {
+                // A partial refund leaves the booking as it is; a full one of a
+                // booking still on the calendar cancels it (refunded from the
+                // provider's dashboard, say) and tells the customer.
+                const bool full = !event.amount || !event.amount_refunded || *event.amount_refunded >= *event.amount;
+                if (full && (b.payment_status == PaymentStatus::paid || b.payment_status == PaymentStatus::refund_due)) {
                     b.payment_status = PaymentStatus::refunded;
+                    if (b.status == BookingStatus::confirmed) {
+                        b.status = BookingStatus::cancelled;
+                        queue_notification(*tx, principal_.tenant, b, NotificationKind::booking_cancelled, now);
+                    }
                 }
                 break;
+            }
             case PaymentEventKind::checkout_unpaid:
             case PaymentEventKind::other:
                 break;
@@ -260,8 +290,9 @@ std::vector<Notification> TenantScope::notifications(const BookingId& id) {
 
 std::vector<Notification> Engine::take_notifications(int limit) {
     if (limit < 1 || limit > 1000) invalid("limit", "must be between 1 and 1000");
+    const Instant at = now();  // before the lock, as in book()
     auto tx = store_->write();
-    auto taken = tx->take_notifications(now(), limit);
+    auto taken = tx->take_notifications(at, limit);
     tx->commit();
     return taken;
 }
@@ -269,8 +300,9 @@ std::vector<Notification> Engine::take_notifications(int limit) {
 void Engine::mark_notification_sent(const std::string& id) {
     const auto colon = id.find(':');
     if (colon == std::string::npos || colon == 0) throw Error(Errc::not_found, "notification not found");
+    const Instant at = now();  // before the lock, as in book()
     auto tx = store_->write();
-    if (!tx->mark_notification_sent(TenantId{id.substr(0, colon)}, id, now())) {
+    if (!tx->mark_notification_sent(TenantId{id.substr(0, colon)}, id, at)) {
         throw Error(Errc::not_found, "notification not found");
     }
     tx->commit();
@@ -284,7 +316,12 @@ int Engine::deliver_notifications(Notifier& notifier, int limit) {
         } catch (...) {
             continue;  // leased with a backoff: offered again later
         }
-        mark_notification_sent(n.id);
+        try {
+            mark_notification_sent(n.id);
+        } catch (const Error& e) {
+            // Another worker sent it after our lease ran out: at least once.
+            if (e.code() != Errc::not_found) throw;
+        }
         ++sent;
     }
     return sent;

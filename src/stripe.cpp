@@ -17,8 +17,28 @@ using namespace std::chrono_literals;
 
 // Stripe accepts a Checkout Session expires_at between 30 minutes and 24 hours
 // after creation.
-constexpr auto min_session_life = 30min;
+// A minute of margin: Stripe measures from when the request arrives.
+constexpr auto min_session_life = 31min;
 constexpr auto max_session_life = 24h;
+
+// FNV-1a, 64 bits: a stable digest of the request body for its idempotency key.
+std::string digest(std::string_view s) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char c : s) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3ULL;
+    }
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, h >>= 4) out[static_cast<std::size_t>(i)] = digits[h & 15];
+    return out;
+}
+
+std::optional<std::int64_t> integer_at(const nlohmann::json& obj, const char* key) {
+    const auto it = obj.find(key);
+    if (it == obj.end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<std::int64_t>();
+}
 
 std::string hex(const unsigned char* data, std::size_t n) {
     static constexpr char digits[] = "0123456789abcdef";
@@ -160,13 +180,12 @@ std::string StripeProvider::checkout_form(const CheckoutRequest& r) const {
     };
     if (!r.customer_email.empty()) fields.emplace_back("customer_email", r.customer_email);
     if (r.expires_at) {
-        // Outside Stripe's window the session keeps its default life; a
-        // payment after the hold is then settled by the engine's late-payment rule.
+        // Outside Stripe's window the session keeps its default life (24 h); a
+        // payment after the hold is then settled by the engine's late-payment
+        // rule. Never derived from `now`, so a retry sends the same body.
         const auto life = *r.expires_at - r.now;
         if (life >= min_session_life && life <= max_session_life) {
             fields.emplace_back("expires_at", std::to_string(r.expires_at->time_since_epoch().count()));
-        } else if (life > max_session_life) {
-            fields.emplace_back("expires_at", std::to_string((r.now + max_session_life).time_since_epoch().count()));
         }
     }
     std::string body;
@@ -178,8 +197,12 @@ std::string StripeProvider::checkout_form(const CheckoutRequest& r) const {
 }
 
 Checkout StripeProvider::create_checkout(const CheckoutRequest& r, const HttpTransport& http) const {
-    const auto res = post(http, config_.api_base + "/v1/checkout/sessions", config_.secret_key,
-                          r.idempotency_key, checkout_form(r));
+    // Stripe refuses a reused key with other parameters: the key carries a
+    // digest of the body, so a retry of the same request reuses the session
+    // and a changed request (other URLs) gets a new one.
+    const auto body = checkout_form(r);
+    const auto key = r.idempotency_key.empty() ? std::string{} : r.idempotency_key + "-" + digest(body);
+    const auto res = post(http, config_.api_base + "/v1/checkout/sessions", config_.secret_key, key, body);
     const auto json = parse_object(res.body, "checkout session");
     Checkout out{.id = string_at(json, "id"), .url = string_at(json, "url")};
     if (out.id.empty() || out.url.empty()) throw Error(Errc::provider_error, "Stripe's checkout session has no id or url");
@@ -226,14 +249,17 @@ PaymentEvent StripeProvider::parse_webhook(std::string_view payload, const Heade
         if (const auto id = string_at(*md, "booking_id"); !id.empty()) out.booking = BookingId{id};
     }
     const bool is_session = out.type.rfind("checkout.session.", 0) == 0;
+    // Only metadata names the booking: client_reference_id can be set by a
+    // buyer (Payment Links take it from the URL), metadata only by the merchant.
+    out.currency = string_at(object, "currency");
     if (is_session) {
         out.checkout_id = string_at(object, "id");
         out.payment_reference = string_at(object, "payment_intent");
-        if (!out.booking) {
-            if (const auto ref = string_at(object, "client_reference_id"); !ref.empty()) out.booking = BookingId{ref};
-        }
+        out.amount = integer_at(object, "amount_total");
     } else if (out.type == "charge.refunded") {
         out.payment_reference = string_at(object, "payment_intent");
+        out.amount = integer_at(object, "amount");
+        out.amount_refunded = integer_at(object, "amount_refunded");
     }
     if (out.type == "checkout.session.completed") {
         out.kind = string_at(object, "payment_status") == "paid" ? PaymentEventKind::checkout_paid : PaymentEventKind::checkout_unpaid;

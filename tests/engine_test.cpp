@@ -260,6 +260,11 @@ TEST_CASE("bad input is refused naming the field and changes nothing") {
     CHECK(field_of([&] { c.book({.service = s.cut.id, .start = at("2026-06-01T07:00:00Z"), .customer = {.name = "A", .email = "not-an-email"}}); }) == "customer.email");
     CHECK(field_of([&] { c.book({.service = s.cut.id, .start = at("2026-06-01T07:00:00Z"), .customer = ada(), .seats = 0}); }) == "seats");
     CHECK(field_of([&] { c.availability({.service = s.cut.id, .from = day("2026-06-02"), .to = day("2026-06-01")}); }) == "to");
+    CHECK(field_of([&] { s.admin.create_resource({.name = "Caf\xc3", .timezone = "UTC"}); }) == "name");
+    CHECK(field_of([&] { s.admin.create_service({.name = std::string(150, '\x80'), .duration = 30min, .resources = {s.anna.id}}); }) == "name");
+    CHECK(field_of([&] { c.book({.service = s.cut.id, .start = Instant::max(), .customer = ada()}); }) == "start");
+    CHECK(field_of([&] { c.book({.service = s.cut.id, .start = Instant::min(), .customer = ada()}); }) == "start");
+    CHECK(field_of([&] { s.admin.add_block(s.anna.id, {at("2026-06-01T08:00:00Z"), Instant::max()}); }) == "end");
     CHECK(s.admin.resources().size() == 2);
     CHECK(s.admin.services().size() == 2);
     CHECK(s.admin.bookings({}).empty());

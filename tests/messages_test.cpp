@@ -98,6 +98,13 @@ TEST_CASE("invitations use CRLF, fold at 75 octets without splitting characters,
     CHECK(ics.find("SUMMARY:Taglio\\, piega\\; colore \\\\ extra") != std::string::npos);
 }
 
+TEST_CASE("folding makes progress even through bytes that are not UTF-8") {
+    const IcsEvent e{.uid = "u", .when = context().when, .summary = std::string(200, '\x80')};
+    const auto ics = render_ics(e);
+    CHECK(ics.find(std::string(60, '\x80')) != std::string::npos);
+    CHECK(ics.size() < 1000);
+}
+
 TEST_CASE("python3-icalendar parses the invitation to the same values") {
     const IcsEvent e{.uid = "bkg_0123@slotwise", .stamp = parse_instant("2026-06-01T05:00:00Z", "t"), .when = context().when,
                      .summary = "Taglio con Anna — una descrizione molto lunga che va piegata su più righe, sì",

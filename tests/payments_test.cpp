@@ -22,14 +22,28 @@ std::string session_event(const std::string& id, const std::string& type, const 
                           {"data", {{"object", {{"id", "cs_" + booking.value}, {"object", "checkout.session"},
                                                 {"payment_status", payment_status}, {"payment_intent", "pi_" + booking.value},
                                                 {"client_reference_id", booking.value},
+                                                {"amount_total", 4500}, {"currency", "eur"},
                                                 {"metadata", {{"booking_id", booking.value}}}}}}}}
         .dump();
 }
 
-std::string refund_event(const std::string& id, const BookingId& booking) {
+std::string refund_event(const std::string& id, const BookingId& booking, std::int64_t refunded = 4500) {
     return nlohmann::json{{"id", id}, {"type", "charge.refunded"},
-                          {"data", {{"object", {{"id", "ch_1"}, {"object", "charge"}, {"payment_intent", "pi_" + booking.value}}}}}}
+                          {"data", {{"object", {{"id", "ch_1"}, {"object", "charge"}, {"payment_intent", "pi_" + booking.value},
+                                                {"amount", 4500}, {"amount_refunded", refunded}, {"currency", "eur"}}}}}}
         .dump();
+}
+
+// The same event with one field of its session replaced.
+std::string tampered_session_event(const std::string& id, const BookingId& booking, const std::string& key,
+                                   const nlohmann::json& value) {
+    auto event = nlohmann::json::parse(session_event(id, "checkout.session.completed", booking));
+    if (value.is_null()) {
+        event["data"]["object"].erase(key);
+    } else {
+        event["data"]["object"][key] = value;
+    }
+    return event.dump();
 }
 
 struct PaidSalon : Salon {
@@ -209,7 +223,9 @@ TEST_CASE("the outbox leases notifications, retries failures after a backoff and
     CHECK(taken[0].attempts == 1);
     CHECK(taken[0].subject.find("Prenotazione confermata") == 0);
     CHECK(s.engine.take_notifications().empty());  // leased
-    s.time.advance(61s);
+    s.time.advance(notification_backoff(1) - 1s);
+    CHECK(s.engine.take_notifications().empty());
+    s.time.advance(2s);
     taken = s.engine.take_notifications();
     REQUIRE(taken.size() == 1);
     CHECK(taken[0].attempts == 2);
@@ -220,9 +236,9 @@ TEST_CASE("the outbox leases notifications, retries failures after a backoff and
             if (++calls == 1) throw std::runtime_error("smtp down");
         }
     } flaky;
-    s.time.advance(10min);
+    s.time.advance(notification_backoff(2));
     CHECK(s.engine.deliver_notifications(flaky) == 0);
-    s.time.advance(10min);
+    s.time.advance(notification_backoff(3));
     CHECK(s.engine.deliver_notifications(flaky) == 1);
     s.time.advance(24h);
     CHECK(s.engine.take_notifications().empty());
@@ -248,4 +264,53 @@ TEST_CASE("cancelling and moving a confirmed booking queue invitations with CANC
     const auto p = s.book_colour("2026-06-02T07:00:00Z");
     s.ada.cancel(p.id);
     CHECK(s.admin.notifications(p.id).empty());
+}
+
+TEST_CASE("a payment event is applied only for this booking's session, amount and currency, named in metadata") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    std::vector<HttpRequest> seen;
+    s.ada.start_checkout(b.id, "https://salon.example/ok", "https://salon.example/back", [&](const HttpRequest& r) {
+        seen.push_back(r);
+        return HttpResponse{200, "{\"id\":\"cs_" + b.id.value + "\",\"url\":\"https://checkout.stripe.com/x\"}"};
+    });
+    const auto unchanged = [&] { return s.ada.get_booking(b.id).status == BookingStatus::pending; };
+    s.deliver(tampered_session_event("evt_1", b.id, "amount_total", 100));
+    CHECK(unchanged());
+    s.deliver(tampered_session_event("evt_2", b.id, "currency", "usd"));
+    CHECK(unchanged());
+    s.deliver(tampered_session_event("evt_3", b.id, "id", "cs_someone_elses_link"));
+    CHECK(unchanged());
+    // A buyer can set client_reference_id on a Payment Link; only metadata counts.
+    auto link = nlohmann::json::parse(tampered_session_event("evt_4", b.id, "metadata", nullptr));
+    link["data"]["object"]["id"] = "cs_tip_link";
+    s.deliver(link.dump());
+    CHECK(unchanged());
+    CHECK(s.admin.notifications(b.id).empty());
+    s.deliver(session_event("evt_5", "checkout.session.completed", b.id));
+    CHECK(s.ada.get_booking(b.id).status == BookingStatus::confirmed);
+}
+
+TEST_CASE("a payment arriving after the appointment has passed is flagged for refund") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    s.time.set(at("2026-06-01T10:00:00Z"));  // the 07:00 appointment is over
+    s.deliver(session_event("evt_late", "checkout.session.completed", b.id));
+    CHECK(s.ada.get_booking(b.id).payment_status == PaymentStatus::refund_due);
+    CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 0);
+}
+
+TEST_CASE("a full refund from the provider cancels a confirmed booking; a partial one changes nothing") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    s.deliver(session_event("evt_paid", "checkout.session.completed", b.id));
+    s.deliver(refund_event("evt_partial", b.id, 1000));
+    CHECK(s.ada.get_booking(b.id).status == BookingStatus::confirmed);
+    CHECK(s.ada.get_booking(b.id).payment_status == PaymentStatus::paid);
+    s.deliver(refund_event("evt_full", b.id, 4500));
+    const auto after = s.ada.get_booking(b.id);
+    CHECK(after.status == BookingStatus::cancelled);
+    CHECK(after.payment_status == PaymentStatus::refunded);
+    CHECK(s.count(b.id, NotificationKind::booking_cancelled) == 1);
+    s.book_colour();  // the slot is free again
 }

@@ -50,6 +50,7 @@ inline void append_folded(std::string& out, std::string_view line) {
     while (line.size() > limit) {
         std::size_t cut = limit;
         while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+        if (cut == 0) cut = limit;  // not UTF-8 after all: split anywhere rather than loop
         out.append(line.substr(0, cut));
         out += "\r\n ";
         line.remove_prefix(cut);

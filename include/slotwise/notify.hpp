@@ -48,10 +48,12 @@ public:
 };
 
 /// How long a taken notification waits before it is offered again, by attempt
-/// (1 → 1 minute, doubling, at most 6 hours).
+/// (1 → 5 minutes, doubling, at most 6 hours). The first step is also the
+/// lease: a worker has that long to send a batch and mark it sent before
+/// another worker may take the same rows.
 inline std::chrono::seconds notification_backoff(int attempts) {
     using namespace std::chrono_literals;
-    std::chrono::seconds wait = 60s;
+    std::chrono::seconds wait = 5min;
     for (int i = 1; i < attempts && wait < 6h; ++i) wait *= 2;
     return std::min<std::chrono::seconds>(wait, 6h);
 }

@@ -106,6 +106,9 @@ struct PaymentEvent {
     std::optional<BookingId> booking{};  ///< from the checkout's metadata, when present
     std::string checkout_id{};           ///< session id, when the object is a checkout
     std::string payment_reference{};     ///< payment intent id, when known
+    std::optional<std::int64_t> amount{};           ///< what was charged (minor units), when the event says
+    std::optional<std::int64_t> amount_refunded{};  ///< for refunds: how much of `amount` went back
+    std::string currency{};              ///< lowercase ISO 4217, when the event says
     Instant created{};
 };
 

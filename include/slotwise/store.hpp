@@ -14,7 +14,9 @@
 //    inserts in one write transaction, so this serialisation is what makes
 //    double booking impossible. While another writer holds the lock, `write()`
 //    waits up to the adapter's busy timeout, then throws `storage_busy`.
-//  - `Store::read()` gives a consistent snapshot; it never blocks writers.
+//  - `Store::read()` gives a consistent snapshot; it never blocks writers
+//    (except where the adapter says so: SQLite's ":memory:" has a single
+//    connection, so there reads and writes take turns).
 //  - A `Transaction` rolls back in its destructor unless `commit()` returned.
 //    Any storage failure throws `Error(storage_error)` (or `storage_busy`)
 //    and leaves the transaction to be rolled back: nothing is half-written.

@@ -35,19 +35,23 @@ def sign(payload, timestamp, secret=WHSEC):
     return f"t={timestamp},v1={hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()}"
 
 
-def session_event(event_id, event_type, booking_id, payment_status="paid"):
-    """A Checkout Session event as Stripe posts it (raw bytes)."""
+def session_event(event_id, event_type, booking_id, payment_status="paid", amount=4500, currency="eur",
+                  session_id="cs_test_1"):
+    """A Checkout Session event as Stripe posts it (raw bytes); the session id
+    is the one FakeStripe hands out."""
     return json.dumps({
         "id": event_id,
         "object": "event",
         "type": event_type,
         "created": 1780290000,
         "data": {"object": {
-            "id": f"cs_{booking_id}",
+            "id": session_id,
             "object": "checkout.session",
             "payment_status": payment_status,
             "payment_intent": f"pi_{booking_id}",
             "client_reference_id": booking_id,
+            "amount_total": amount,
+            "currency": currency,
             "metadata": {"booking_id": booking_id},
         }},
     }).encode()
@@ -136,7 +140,7 @@ def test_a_paid_booking_is_confirmed_by_the_webhook_and_notified_exactly_once(pa
     headers = request["headers"]
     assert headers["Authorization"] == f"Bearer {SECRET_KEY}"
     assert headers["Content-Type"] == "application/x-www-form-urlencoded"
-    assert headers["Idempotency-Key"] == f"checkout-{b.id}"
+    assert headers["Idempotency-Key"].startswith(f"checkout-{b.id}-")
     form = stripe.form()
     assert form["mode"] == "payment"
     assert form["line_items[0][quantity]"] == "1"
@@ -164,7 +168,7 @@ def test_a_paid_booking_is_confirmed_by_the_webhook_and_notified_exactly_once(pa
     assert isinstance(out.booking, slotwise.Booking)
     assert (out.booking.id, out.booking.status, out.booking.payment_status) == (b.id, "confirmed", "paid")
     assert out.booking.payment_reference == f"pi_{b.id}"
-    assert out.booking.checkout_id == f"cs_{b.id}"
+    assert out.booking.checkout_id == "cs_test_1"  # the session start_checkout created
     assert out.booking.hold_expires_at is None
     assert paid.ada.get_booking(b.id) == out.booking
     assert paid.kinds(b.id) == ["booking_confirmed"]
@@ -313,9 +317,9 @@ def test_take_notifications_leases_and_mark_sent_forgets(salon):
     [msg] = eng.take_notifications(limit=100)
     assert (msg.booking_id, msg.attempts) == (b.id, 1)
     assert eng.take_notifications() == []  # leased
-    clock.advance(seconds=59)
+    clock.advance(seconds=299)
     assert eng.take_notifications() == []
-    clock.advance(seconds=2)  # past the first backoff (1 minute)
+    clock.advance(seconds=2)  # past the first backoff (5 minutes)
     [again] = eng.take_notifications()
     assert (again.id, again.attempts) == (msg.id, 2)
     eng.mark_notification_sent(again.id)
@@ -366,7 +370,7 @@ def test_deliver_notifications_sends_through_a_python_callable(salon):
 
     assert eng.deliver_notifications(flaky) == 1  # the first failed, the second went out
     assert eng.deliver_notifications(flaky) == 0  # the failed one waits for its backoff
-    clock.advance(minutes=2)
+    clock.advance(minutes=6)
     assert eng.deliver_notifications(flaky, limit=10) == 1
     assert sorted(sent) == sorted(set(calls)) and len(calls) == 3
     clock.advance(days=1)
@@ -384,7 +388,7 @@ def test_a_keyboard_interrupt_in_the_notifier_stops_delivery(salon):
 
     with pytest.raises(KeyboardInterrupt):
         salon.engine.deliver_notifications(interrupted)
-    salon.clock.advance(minutes=2)
+    salon.clock.advance(minutes=6)
     assert len(salon.engine.take_notifications()) == 1  # not lost
 
 
