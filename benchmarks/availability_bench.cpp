@@ -22,6 +22,8 @@
 
 #include <benchmark/benchmark.h>
 
+#include "recording_reporter.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -405,41 +407,7 @@ constexpr const char* name_a_compute = "a/year_1_resource/compute_slots";
 constexpr const char* name_b = "b/week_200_resources/any_of";
 constexpr const char* name_c = "c/year_1_resource/seed_algorithm";
 
-// Shows results through the reporter the command line chose, and keeps each
-// benchmark's real time per iteration (ns) and counters for the summary.
-class RecordingReporter : public benchmark::BenchmarkReporter {
-public:
-    struct Result {
-        double real_ns = 0;
-        benchmark::UserCounters counters;
-    };
-
-    explicit RecordingReporter(benchmark::BenchmarkReporter* display) : display_(display) {}
-
-    bool ReportContext(const Context& context) override { return display_->ReportContext(context); }
-    // With --benchmark_repetitions the median wins: aggregates come after the
-    // repetitions they summarise.
-    void ReportRuns(const std::vector<Run>& runs) override {
-        for (const auto& run : runs) {
-            const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
-            if (run.error_occurred || (run.run_type != Run::RT_Iteration && !median)) continue;
-            const double per_unit = benchmark::GetTimeUnitMultiplier(run.time_unit);
-            results_[run.run_name.str()] = {run.GetAdjustedRealTime() / per_unit * 1e9, run.counters};
-        }
-        display_->ReportRuns(runs);
-    }
-    void Finalize() override { display_->Finalize(); }
-
-    const Result* find(const std::string& name) const {
-        const auto it = results_.find(name);
-        return it == results_.end() ? nullptr : &it->second;
-    }
-    bool console() const { return dynamic_cast<benchmark::ConsoleReporter*>(display_.get()) != nullptr; }
-
-private:
-    std::unique_ptr<benchmark::BenchmarkReporter> display_;
-    std::map<std::string, Result> results_;
-};
+using slotwise::bench::RecordingReporter;
 
 void print_summary(const RecordingReporter& reporter) {
     // Keep machine-readable stdout (--benchmark_format=json) parseable.
