@@ -114,7 +114,8 @@ def paid_booking(eng, owner, ada, anna, monday, rome):
     payload = json.dumps({
         "id": "evt_example", "type": "checkout.session.completed",
         "data": {"object": {"id": checkout.id, "object": "checkout.session", "payment_status": "paid",
-                            "payment_intent": "pi_example", "metadata": {"booking_id": booking.id}}},
+                            "payment_intent": "pi_example", "amount_total": 4500, "currency": "eur",
+                            "metadata": {"booking_id": booking.id}}},
     }).encode()
     headers = {"Stripe-Signature": stripe_signature(payload, webhook_secret, int(eng.now().timestamp()))}
     outcome = owner.handle_stripe_webhook(payload, headers)
