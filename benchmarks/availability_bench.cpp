@@ -22,7 +22,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include "load_ledger.hpp"
 #include "recording_reporter.hpp"
+#include "support/seed_algorithm.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -99,34 +101,7 @@ Instant local_instant(slotwise::TimeZone zone, date::sys_days day, Minutes at) {
     return slotwise::to_utc(zone, slotwise::Date{day}, at);
 }
 
-// Minute-by-minute load of one resource, used only to place bookings as a
-// store would accept them: never above capacity.
-class LoadLedger {
-public:
-    LoadLedger(Instant origin, date::days span, int capacity)
-        : origin_(origin), capacity_(capacity),
-          load_(static_cast<std::size_t>(std::chrono::minutes{span}.count()), 0) {}
-
-    bool fits(Interval iv, int seats) const {
-        for (auto m = index(iv.begin); m < index(iv.end); ++m) {
-            if (load_[m] + seats > capacity_) return false;
-        }
-        return true;
-    }
-    void add(Interval iv, int seats) {
-        for (auto m = index(iv.begin); m < index(iv.end); ++m) load_[m] += seats;
-    }
-
-private:
-    std::size_t index(Instant t) const {
-        const auto m = std::chrono::floor<Minutes>(t - origin_).count();
-        return static_cast<std::size_t>(std::clamp<std::int64_t>(
-            m, 0, static_cast<std::int64_t>(load_.size())));
-    }
-    Instant origin_;
-    int capacity_;
-    std::vector<int> load_;
-};
+using slotwise::bench::LoadLedger;
 
 // Time off of a shop in Rome in 2026: public holidays on weekdays, a two-week
 // summer closure and a training afternoon on the first Monday of each month.
@@ -253,60 +228,7 @@ const std::vector<Input>& team_input() {
 // semantics" read literally. Every grid candidate looks at every booking and
 // every block; O(candidates × (bookings + blocks)).
 
-struct Occupant {
-    Interval occupied;
-    std::int64_t seats;
-};
-
-// Peak load over `iv` of occupants that overlap it. The load only rises where
-// an occupant begins, so the peak is at `iv.begin` or at one of those begins.
-std::int64_t naive_peak(const std::vector<Occupant>& overlapping, Interval iv) {
-    std::int64_t peak = 0;
-    const auto load_at = [&](Instant x) {
-        std::int64_t load = 0;
-        for (const auto& o : overlapping) {
-            if (o.occupied.contains(x)) load += o.seats;
-        }
-        return load;
-    };
-    peak = load_at(iv.begin);
-    for (const auto& o : overlapping) {
-        if (iv.contains(o.occupied.begin)) peak = std::max(peak, load_at(o.occupied.begin));
-    }
-    return peak;
-}
-
-std::vector<Slot> naive_slots(const Calendar& cal, const ServiceRules& svc,
-                              std::span<const Booked> bookings, std::span<const Interval> blocks,
-                              const SlotQuery& q) {
-    std::vector<Slot> out;
-    std::vector<Occupant> overlapping;
-    for (auto day = date::sys_days{q.from}; day <= date::sys_days{q.to}; day += date::days{1}) {
-        for (const auto& w : slotwise::windows_on(cal, slotwise::Date{day}).windows) {
-            const Instant a = slotwise::to_utc(cal.zone, slotwise::Date{day}, w.start);
-            const Instant b = slotwise::to_utc(cal.zone, slotwise::Date{day}, w.end);
-            for (Instant t = a; t + svc.duration <= b; t += svc.step) {
-                if (q.now && t < *q.now + svc.min_notice) continue;
-                if (q.now && svc.horizon > 0min && t >= *q.now + svc.horizon) continue;
-                const Interval occupied{t - svc.buffer_before, t + svc.duration + svc.buffer_after};
-                overlapping.clear();
-                for (const Booked& bk : bookings) {
-                    if (bk.occupied_interval().overlaps(occupied)) {
-                        overlapping.push_back({bk.occupied_interval(), bk.seats});
-                    }
-                }
-                for (const Interval& blk : blocks) {
-                    if (blk.overlaps(occupied)) overlapping.push_back({blk, cal.capacity});
-                }
-                const std::int64_t load = naive_peak(overlapping, occupied);
-                if (load + svc.seats <= cal.capacity) {
-                    out.push_back({t, t + svc.duration, cal.capacity - load});
-                }
-            }
-        }
-    }
-    return out;
-}
+using slotwise::test::naive_slots;
 
 // The fast paths must agree with the seed algorithm slot for slot.
 void verify_against_seed() {

@@ -42,6 +42,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include "load_ledger.hpp"
 #include "recording_reporter.hpp"
 #include <sqlite3.h>
 
@@ -503,9 +504,10 @@ void book_engine_distinct(benchmark::State& state) {
     });
 }
 
-void book_raw_distinct(benchmark::State& state) {
+// Each thread books its own resource through its own raw connection.
+void run_raw_distinct(benchmark::State& state, RawBookFixture& (*fixture)()) {
     guarded(state, [&] {
-        auto& f = raw_book();
+        auto& f = fixture();
         const int r = state.thread_index();
         auto& conn = *f.connections[static_cast<std::size_t>(r)];
         const auto& resource = f.catalogue.resources[static_cast<std::size_t>(r)];
@@ -516,18 +518,8 @@ void book_raw_distinct(benchmark::State& state) {
     });
 }
 
-void book_raw_outbox_distinct(benchmark::State& state) {
-    guarded(state, [&] {
-        auto& f = raw_outbox_book();
-        const int r = state.thread_index();
-        auto& conn = *f.connections[static_cast<std::size_t>(r)];
-        const auto& resource = f.catalogue.resources[static_cast<std::size_t>(r)];
-        const std::string subject = "customer-" + std::to_string(r);
-        run_distinct(state, f.cursors, r, [&](Instant start) {
-            return conn.book(f.catalogue.tenant, f.catalogue.free_service, resource, start, subject);
-        });
-    });
-}
+void book_raw_distinct(benchmark::State& state) { run_raw_distinct(state, raw_book); }
+void book_raw_outbox_distinct(benchmark::State& state) { run_raw_distinct(state, raw_outbox_book); }
 
 void book_engine_contended(benchmark::State& state) {
     guarded(state, [&] {
@@ -571,34 +563,7 @@ constexpr int kBookingsPerResource = 10'000;
 const Date kWeekFrom{date::year{2026} / 6 / 29};  // a Monday, mid-range
 const Date kWeekTo{date::year{2026} / 7 / 5};
 
-// Minute-by-minute load of one resource, used only to place bookings as a
-// store would accept them: never above capacity (as in availability_bench).
-class LoadLedger {
-public:
-    LoadLedger(Instant origin, date::days span, int capacity)
-        : origin_(origin), capacity_(capacity),
-          load_(static_cast<std::size_t>(std::chrono::minutes{span}.count()), 0) {}
-
-    bool fits(Interval iv, int seats) const {
-        for (auto m = index(iv.begin); m < index(iv.end); ++m) {
-            if (load_[m] + seats > capacity_) return false;
-        }
-        return true;
-    }
-    void add(Interval iv, int seats) {
-        for (auto m = index(iv.begin); m < index(iv.end); ++m) load_[m] += seats;
-    }
-
-private:
-    std::size_t index(Instant t) const {
-        const auto m = std::chrono::floor<Minutes>(t - origin_).count();
-        return static_cast<std::size_t>(
-            std::clamp<std::int64_t>(m, 0, static_cast<std::int64_t>(load_.size())));
-    }
-    Instant origin_;
-    int capacity_;
-    std::vector<int> load_;
-};
+using slotwise::bench::LoadLedger;
 
 // Time off of a shop in Rome in 2026: public holidays on weekdays, a two-week
 // summer closure and a training afternoon on the first Monday of each month.

@@ -5,6 +5,7 @@
 // reopened without faults, must pass `PRAGMA integrity_check` and hold exactly
 // what it held before. A copy taken right after the failure (what a crash
 // would leave) must hold the transaction entirely or not at all.
+#include "support/temp_dir.hpp"
 #include "store_conformance.hpp"
 
 #include <slotwise/sqlite.hpp>
@@ -218,21 +219,6 @@ void register_fault_vfs() {
 
 // --- looking at the file from outside ------------------------------------------
 
-// A fresh directory under /tmp, removed with its contents afterwards.
-struct ScratchDir {
-    std::filesystem::path path;
-    ScratchDir() {
-        char name[] = "/tmp/slotwise-fault-XXXXXX";
-        REQUIRE(mkdtemp(name) != nullptr);
-        path = name;
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-};
 
 std::string cell(sqlite3_stmt* s, int col) {
     switch (sqlite3_column_type(s, col)) {
@@ -427,7 +413,7 @@ TEST_CASE(
     "a booking transaction hit by an I/O fault fails with storage_error and leaves the file as it "
     "was") {
     register_fault_vfs();
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     Outcome outcome;
     SUBCASE("synchronous NORMAL, one failing write") { outcome = sweep(dir.path, false, false); }
     SUBCASE("synchronous NORMAL, the disk fails for good") {
@@ -446,7 +432,7 @@ TEST_CASE(
 TEST_CASE(
     "a schema migration hit by an I/O fault fails with storage_error and a later open succeeds") {
     register_fault_vfs();
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     int points = 0;
     for (int nth = 1; nth <= 200; ++nth) {
         CAPTURE(nth);

@@ -2,6 +2,7 @@
 // ":memory:", then what is particular to SQLite — pragmas, schema versions,
 // refusing files it must not touch, and how writers and readers wait for each
 // other across threads and processes.
+#include "support/temp_dir.hpp"
 #include "store_conformance.hpp"
 
 #include <slotwise/sqlite.hpp>
@@ -33,22 +34,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A fresh directory under /tmp, removed with its contents afterwards.
-struct ScratchDir {
-    std::filesystem::path path;
-    ScratchDir() {
-        char name[] = "/tmp/slotwise-sqlite-XXXXXX";
-        REQUIRE(mkdtemp(name) != nullptr);
-        path = name;
-    }
-    ~ScratchDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    ScratchDir(const ScratchDir&) = delete;
-    ScratchDir& operator=(const ScratchDir&) = delete;
-    std::string file(const std::string& name) const { return (path / name).string(); }
-};
 
 // A plain SQLite connection of the test's own, to look at a file from outside.
 class Raw {
@@ -163,7 +148,7 @@ long long ms(D d) {
 // --- the conformance suite --------------------------------------------------
 
 TEST_CASE("the SQLite store on a file passes the storage conformance suite") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     int n = 0;
     conformance::run_store_conformance(
         [&] { return open_sqlite({.path = dir.file("store" + std::to_string(n++) + ".db")}); });
@@ -177,7 +162,7 @@ TEST_CASE("the SQLite store in memory passes the storage conformance suite") {
 // --- opening ----------------------------------------------------------------
 
 TEST_CASE("a store's connections run WAL with the chosen synchronous level and busy timeout") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     const auto check = [&](bool full, std::chrono::milliseconds timeout, const char* synchronous) {
         ConnectionSpy spy;
         auto store = open_sqlite({.path = dir.file(full ? "full.db" : "normal.db"),
@@ -202,7 +187,7 @@ TEST_CASE("a store's connections run WAL with the chosen synchronous level and b
 }
 
 TEST_CASE("the schema version is stored in user_version and a reopened file keeps its data") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     const auto path = dir.file("bookings.db");
     {
         auto store = open_sqlite({.path = path});
@@ -228,7 +213,7 @@ TEST_CASE("the schema version is stored in user_version and a reopened file keep
 }
 
 TEST_CASE("every table and index leads with tenant_id") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     const auto path = dir.file("schema.db");
     open_sqlite({.path = path});
     Raw raw(path);
@@ -254,7 +239,7 @@ TEST_CASE("every table and index leads with tenant_id") {
 }
 
 TEST_CASE("a file with a newer schema version is refused with storage_error and left untouched") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     const auto path = dir.file("future.db");
     open_sqlite({.path = path});
     const auto newer = std::to_string(sqlite_schema_version() + 1);
@@ -264,7 +249,7 @@ TEST_CASE("a file with a newer schema version is refused with storage_error and 
 }
 
 TEST_CASE("files that are not slotwise databases are refused with storage_error") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     SUBCASE("not a SQLite file") {
         const auto path = dir.file("notes.txt");
         std::ofstream(path) << std::string(8192, 'x');
@@ -295,7 +280,7 @@ TEST_CASE("files that are not slotwise databases are refused with storage_error"
 }
 
 TEST_CASE("stores opening a new file at the same time all find it migrated once") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     const auto path = dir.file("race.db");
     std::vector<std::future<void>> openers;
     std::atomic<bool> go{false};
@@ -351,7 +336,7 @@ TEST_CASE("a transaction cannot be used after commit or after a failed call") {
 }
 
 TEST_CASE("a write transaction waits for another writer instead of failing") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     const auto path = dir.file("wait.db");
     auto first_store = open_sqlite({.path = path});
     add_tenant(*first_store);
@@ -379,7 +364,7 @@ TEST_CASE("a write transaction waits for another writer instead of failing") {
 }
 
 TEST_CASE("a write transaction waits for a writer in another process") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     const auto path = dir.file("processes.db");
     {
         auto store = open_sqlite({.path = path});
@@ -423,7 +408,7 @@ TEST_CASE("a write transaction waits for a writer in another process") {
 }
 
 TEST_CASE("a writer still waiting when the busy timeout ends gets storage_busy") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     const auto path = dir.file("busy.db");
     auto store = open_sqlite({.path = path, .busy_timeout = 100ms});
     add_tenant(*store);
@@ -445,7 +430,7 @@ TEST_CASE("a writer still waiting when the busy timeout ends gets storage_busy")
 }
 
 TEST_CASE("reads are not blocked by a writer and keep their snapshot") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     auto store = open_sqlite({.path = dir.file("snapshot.db"), .busy_timeout = 5s});
     add_tenant(*store);
     add_booking(*store, "bkg_0");
@@ -507,7 +492,7 @@ TEST_CASE("an in-memory store serialises its transactions") {
 }
 
 TEST_CASE("many threads writing at once serialise and lose no write") {
-    ScratchDir dir;
+    slotwise::test::TempDir dir;
     auto store = open_sqlite({.path = dir.file("threads.db")});
     add_tenant(*store);
     constexpr int threads = 4;

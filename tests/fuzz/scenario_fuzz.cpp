@@ -28,6 +28,8 @@
 // 9999-12-31T24:00 in New York, and is then compared as text.
 //
 // Run it with scripts/fuzz.
+#include "support/seed_algorithm.hpp"
+
 #include <slotwise/scenario.hpp>
 
 #include <nlohmann/json.hpp>
@@ -93,68 +95,16 @@ std::optional<std::int64_t> candidate_count(const Scenario& sc) {
 // ---------------------------------------------------------------------------
 // The brute-force model: every candidate checks every booking and block.
 
-struct Occupant {
-    Interval occupied;
-    std::int64_t seats;
-};
-
-std::int64_t model_peak(const std::vector<Occupant>& overlapping, Interval iv) {
-    // The load only rises where an occupant begins: the peak is at iv.begin
-    // or at one of those begins.
-    const auto load_at = [&](Instant x) {
-        std::int64_t load = 0;
-        for (const auto& o : overlapping) {
-            if (o.occupied.contains(x)) load += o.seats;
-        }
-        return load;
-    };
-    std::int64_t peak = load_at(iv.begin);
-    for (const auto& o : overlapping) {
-        if (iv.contains(o.occupied.begin)) peak = std::max(peak, load_at(o.occupied.begin));
-    }
-    return peak;
-}
-
 std::vector<Slot> model_slots(const Scenario& sc) {
-    const auto& cal = sc.calendar;
-    const auto& svc = sc.service;
-    const auto& q = sc.query;
-    std::vector<Slot> out;
-    std::vector<Occupant> overlapping;
-    for (auto day = date::sys_days{q.from}; day <= date::sys_days{q.to}; day += date::days{1}) {
-        for (const auto& w : slotwise::windows_on(cal, slotwise::Date{day}).windows) {
-            const Instant a = slotwise::to_utc(cal.zone, slotwise::Date{day}, w.start);
-            const Instant b = slotwise::to_utc(cal.zone, slotwise::Date{day}, w.end);
-            for (Instant t = a; t + svc.duration <= b; t += svc.step) {
-                if (q.now && t < *q.now + svc.min_notice) continue;
-                if (q.now && svc.horizon > slotwise::Minutes{0} && t >= *q.now + svc.horizon) continue;
-                const Interval occupied{t - svc.buffer_before, t + svc.duration + svc.buffer_after};
-                overlapping.clear();
-                for (const auto& bk : sc.bookings) {
-                    if (bk.occupied_interval().overlaps(occupied)) {
-                        overlapping.push_back({bk.occupied_interval(), bk.seats});
-                    }
-                }
-                for (const auto& blk : sc.blocks) {
-                    if (blk.overlaps(occupied)) overlapping.push_back({blk, cal.capacity});
-                }
-                const std::int64_t load = model_peak(overlapping, occupied);
-                if (load + svc.seats <= cal.capacity) {
-                    out.push_back({t, t + svc.duration, cal.capacity - load});
-                }
-            }
-        }
-    }
-    return out;
+    return slotwise::test::naive_slots(sc.calendar, sc.service, sc.bookings, sc.blocks, sc.query);
 }
 
 // ---------------------------------------------------------------------------
 // Checks on an evaluated scenario.
 
 bool parse_instant_accepts(Instant t) {
-    // parse_instant reads four-digit years only (1000..9999).
     const auto y = static_cast<int>(date::year_month_day{std::chrono::floor<date::days>(t)}.year());
-    return y >= 1000 && y <= 9999;
+    return y >= slotwise::min_instant_year && y <= slotwise::max_instant_year;
 }
 
 // Reads the output document back and checks it against `expected`.

@@ -1,6 +1,8 @@
 // An engine on a fresh SQLite file with a settable clock, and a small salon.
 #pragma once
 
+#include "support/temp_dir.hpp"
+
 #include <slotwise/engine.hpp>
 #include <slotwise/sqlite.hpp>
 
@@ -12,20 +14,6 @@
 
 namespace slotwise::test {
 
-// A temporary directory removed with everything in it on destruction.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        char tmpl[] = "/tmp/slotwise-test-XXXXXX";
-        path = mkdtemp(tmpl);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
 
 // A clock the test moves by hand.
 struct ManualClock {
