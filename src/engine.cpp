@@ -506,10 +506,15 @@ Booking TenantScope::book(const BookingRequest& r) {
               .hold_expires_at = paid ? std::optional<Instant>(now + svc.hold) : std::nullopt,
               .idempotency_key = r.idempotency_key, .request_fingerprint = print,
               .created_by = principal_.subject, .created_at = now, .updated_at = now};
-    tx->insert_booking(principal_.tenant, b);
     // A free booking is confirmed now, so its confirmation is due now; a paid
     // one waits for the payment event.
-    if (!paid) queue_notification(*tx, principal_.tenant, b, NotificationKind::booking_confirmed, now, &svc, chosen);
+    if (paid) {
+        tx->insert_booking(principal_.tenant, b);
+    } else {
+        const auto confirmation =
+            detail::notification_about(principal_.tenant, b, NotificationKind::booking_confirmed, now, 0);
+        tx->insert_booking(principal_.tenant, b, &confirmation);
+    }
     tx->commit();
     return b;
 }

@@ -4,6 +4,8 @@
 #include <slotwise/engine.hpp>
 
 #include <array>
+#include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -50,9 +52,30 @@ inline Booking visible_booking(Transaction& tx, const Principal& p, const Bookin
     return *b;
 }
 
-/// Writes the notification about `b` into the outbox inside `tx`. `svc` and
-/// `res`, when the caller has them loaded already, save reading them again.
-void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now,
-                        const Service* svc = nullptr, const Resource* res = nullptr);
+/// A notification about `b` as it is now, unrendered.
+Notification notification_about(const TenantId& t, const Booking& b, NotificationKind kind, Instant now,
+                                int sequence);
+
+/// Writes the notification about `b` into the outbox inside `tx`.
+void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now);
+
+/// Renders notifications read in `tx`, reading each tenant, service and
+/// resource once.
+class Renderer {
+public:
+    explicit Renderer(Transaction& tx) : tx_(tx) {}
+    /// Fills in subject, body and invitation, unless the row already has them.
+    void render(Notification& n);
+
+private:
+    std::optional<Tenant> tenant(const TenantId& t);
+    std::optional<Service> service(const TenantId& t, const ServiceId& id);
+    std::optional<Resource> resource(const TenantId& t, const ResourceId& id);
+
+    Transaction& tx_;
+    std::map<std::string, std::optional<Tenant>> tenants_;
+    std::map<std::string, std::optional<Service>> services_;
+    std::map<std::string, std::optional<Resource>> resources_;
+};
 
 }  // namespace slotwise::detail

@@ -8,58 +8,77 @@
 namespace slotwise {
 namespace detail {
 
-namespace {
+Notification notification_about(const TenantId& t, const Booking& b, NotificationKind kind, Instant now,
+                                int sequence) {
+    return {.id = t.value + ":" + random_id("ntf"), .tenant = t, .kind = kind, .booking = b.id,
+            .locale = b.customer.locale, .to = b.customer.email, .resource = b.resource, .when = b.interval,
+            .sequence = sequence, .created_at = now};
+}
 
-MessageContext context(Transaction& tx, const TenantId& t, const Booking& b, const Service* svc,
-                       const Resource* res) {
-    std::optional<Service> svc_row;
-    std::optional<Resource> res_row;
-    if (!svc && (svc_row = tx.service(t, b.service))) svc = &*svc_row;
-    if (!res && (res_row = tx.resource(t, b.resource))) res = &*res_row;
-    const auto tenant = tx.tenant(t);
+// Written in the transaction that makes the change, so it exists exactly when
+// the change commits; rendered when handed out (see Renderer).
+void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now) {
+    // A confirmation is a booking's first invitation; each later one (moved,
+    // cancelled) bumps SEQUENCE so calendars apply it.
+    int sequence = 0;
+    if (kind != NotificationKind::booking_confirmed) {
+        for (const auto& earlier : tx.notifications(t, b.id)) sequence += earlier.kind != NotificationKind::refund_due;
+    }
+    tx.insert_notification(notification_about(t, b, kind, now, sequence));
+}
+
+std::optional<Tenant> Renderer::tenant(const TenantId& t) {
+    auto it = tenants_.find(t.value);
+    if (it == tenants_.end()) it = tenants_.emplace(t.value, tx_.tenant(t)).first;
+    return it->second;
+}
+
+std::optional<Service> Renderer::service(const TenantId& t, const ServiceId& id) {
+    const auto key = t.value + '\n' + id.value;
+    auto it = services_.find(key);
+    if (it == services_.end()) it = services_.emplace(key, tx_.service(t, id)).first;
+    return it->second;
+}
+
+std::optional<Resource> Renderer::resource(const TenantId& t, const ResourceId& id) {
+    const auto key = t.value + '\n' + id.value;
+    auto it = resources_.find(key);
+    if (it == resources_.end()) it = resources_.emplace(key, tx_.resource(t, id)).first;
+    return it->second;
+}
+
+void Renderer::render(Notification& n) {
+    if (!n.subject.empty()) return;  // written rendered (schema version 1)
+    const auto b = tx_.booking(n.tenant, n.booking);
+    const auto svc = b ? service(n.tenant, b->service) : std::nullopt;
+    const auto res = resource(n.tenant, n.resource);
+    const auto business = tenant(n.tenant);
     MessageContext c;
-    c.customer_name = b.customer.name;
-    c.business = tenant ? tenant->name : std::string{};
+    c.customer_name = b ? b->customer.name : std::string{};
+    c.business = business ? business->name : std::string{};
     c.service = svc ? svc->name : std::string{};
     c.resource = res ? res->name : std::string{};
-    c.booking_id = b.id.value;
-    c.when = b.interval;
+    c.booking_id = n.booking.value;
+    c.when = n.when;
     c.zone = locate_zone(res ? res->timezone : "UTC", "timezone");
     c.amount = svc ? svc->price : 0;
     c.currency = svc ? svc->currency : std::string{};
-    return c;
-}
-
-}  // namespace
-
-// Writes the notification about `b` in the transaction that makes the change,
-// so it exists exactly when the change commits.
-void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now,
-                        const Service* svc, const Resource* res) {
-    const auto ctx = context(tx, t, b, svc, res);
-    const auto msg = render_message(kind, ctx, b.customer.locale);
-    Notification n{.id = t.value + ":" + random_id("ntf"), .tenant = t, .kind = kind, .booking = b.id,
-                   .locale = b.customer.locale, .to = b.customer.email, .subject = msg.subject, .body = msg.body,
-                   .created_at = now};
-    if (kind != NotificationKind::refund_due) {
-        // A confirmation is a booking's first invitation; each later one
-        // (moved, cancelled) bumps SEQUENCE so calendars apply it.
-        int sequence = 0;
-        if (kind != NotificationKind::booking_confirmed) {
-            for (const auto& earlier : tx.notifications(t, b.id)) sequence += earlier.ics.empty() ? 0 : 1;
-        }
-        n.ics = render_ics({.uid = b.id.value + "@slotwise", .stamp = now, .when = b.interval,
-                            .summary = ctx.service + " - " + ctx.resource, .location = ctx.business,
-                            .description = msg.subject, .sequence = sequence,
-                            .cancel = kind == NotificationKind::booking_cancelled});
+    const auto msg = render_message(n.kind, c, n.locale);
+    n.subject = msg.subject;
+    n.body = msg.body;
+    if (n.kind != NotificationKind::refund_due) {
+        n.ics = render_ics({.uid = n.booking.value + "@slotwise", .stamp = n.created_at, .when = n.when,
+                            .summary = c.service + " - " + c.resource, .location = c.business,
+                            .description = msg.subject, .sequence = n.sequence,
+                            .cancel = n.kind == NotificationKind::booking_cancelled});
     }
-    tx.insert_notification(n);
 }
 
 }  // namespace detail
 
 using detail::not_found;
 using detail::queue_notification;
+using detail::Renderer;
 using detail::visible_booking;
 
 namespace {
@@ -285,7 +304,10 @@ std::vector<Notification> TenantScope::notifications(const BookingId& id) {
     require_admin(true);
     auto tx = engine_.store()->read();
     (void)visible_booking(*tx, principal_, id);
-    return tx->notifications(principal_.tenant, id);
+    auto out = tx->notifications(principal_.tenant, id);
+    Renderer renderer(*tx);
+    for (auto& n : out) renderer.render(n);
+    return out;
 }
 
 std::vector<Notification> Engine::take_notifications(int limit) {
@@ -293,6 +315,8 @@ std::vector<Notification> Engine::take_notifications(int limit) {
     const Instant at = now();  // before the lock, as in book()
     auto tx = store_->write();
     auto taken = tx->take_notifications(at, limit);
+    Renderer renderer(*tx);
+    for (auto& n : taken) renderer.render(n);
     tx->commit();
     return taken;
 }

@@ -225,6 +225,30 @@ END;
 PRAGMA application_id = 1936486260;
 PRAGMA user_version = 1;
 )sql",
+    // Version 2. A free booking's confirmation rides on its row
+    // (confirmation_id) until the outbox is next used, so book() writes one
+    // row, not two: an outbox row costs as many WAL pages as the booking.
+    // outbox_sweep.last_row is the highest bookings rowid whose confirmation
+    // has been moved to the outbox; rowids only grow because bookings are
+    // never deleted. It is the one table without tenant_id: it holds no
+    // tenant's data, only a position in the bookings table.
+    // Outbox rows now keep what the message is about (resource and time) and
+    // the invitation's sequence; the engine renders the text when it hands a
+    // row out. Rows written by version 1 keep the text they were written with.
+    R"sql(
+ALTER TABLE bookings ADD COLUMN confirmation_id TEXT;  -- NULL = none owed
+ALTER TABLE outbox ADD COLUMN resource_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN start_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN end_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox_sweep (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    last_row INTEGER NOT NULL
+);
+INSERT INTO outbox_sweep (id, last_row) SELECT 1, coalesce(max(rowid), 0) FROM bookings;
+
+PRAGMA user_version = 2;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -337,18 +361,19 @@ INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, 
                       customer_name, customer_email, customer_phone, customer_locale,
                       status, payment_status, hold_expires_at, idempotency_key,
                       request_fingerprint, created_by, created_at, updated_at, checkout_id,
-                      payment_reference)
+                      payment_reference, confirmation_id)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-        ?19, ?20, ?21, ?22, ?23, ?24, ?25))sql";
+        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26))sql";
 // The identity and origin of a booking (id, idempotency key and fingerprint,
-// created_by, created_at) never change; everything else does.
+// created_by, created_at) never change; everything else does. An owed
+// confirmation has been moved to the outbox before (see kMoveConfirmation).
 constexpr const char* kUpdateBooking = R"sql(
 UPDATE bookings SET
     service_id = ?3, resource_id = ?4, start_at = ?5, end_at = ?6, occ_start = ?7, occ_end = ?8,
     seats = ?9, buffer_before_min = ?10, buffer_after_min = ?11, customer_name = ?12,
     customer_email = ?13, customer_phone = ?14, customer_locale = ?15, status = ?16,
     payment_status = ?17, hold_expires_at = ?18, updated_at = ?19, checkout_id = ?20,
-    payment_reference = ?21
+    payment_reference = ?21, confirmation_id = NULL
 WHERE tenant_id = ?1 AND booking_id = ?2)sql";
 constexpr const char* kSelectBooking =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings WHERE tenant_id = ?1 AND booking_id = ?2";
@@ -415,11 +440,42 @@ constexpr const char* kInsertPaymentEvent =
 // Outbox. The column order is the one read_notification() decodes.
 #define SLOTWISE_OUTBOX_COLUMNS                                                             \
     "tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body, ics, " \
-    "created_at, attempts, sent_at"
+    "created_at, attempts, sent_at, resource_id, start_at, end_at, sequence"
+// A confirmation owed by a booking row, as an unsent outbox row would read.
+#define SLOTWISE_OWED_CONFIRMATION                                                        \
+    "tenant_id, confirmation_id, 'booking_confirmed', booking_id, customer_locale, "       \
+    "customer_email, '', '', '', created_at, 0, NULL, resource_id, start_at, end_at, 0"
+#define SLOTWISE_MOVE_CONFIRMATIONS                                                       \
+    "INSERT INTO outbox (" SLOTWISE_OUTBOX_COLUMNS ", next_attempt_at)"                    \
+    " SELECT " SLOTWISE_OWED_CONFIRMATION ", created_at FROM bookings"
 constexpr const char* kInsertNotification = R"sql(
 INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject,
-                    body, ics, created_at, attempts, next_attempt_at, sent_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?10, NULL))sql";
+                    body, ics, created_at, attempts, next_attempt_at, sent_at, resource_id,
+                    start_at, end_at, sequence)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?10, NULL, ?11, ?12, ?13, ?14))sql";
+// One booking's owed confirmation into the outbox (then kClearConfirmation).
+constexpr const char* kMoveConfirmation =
+    SLOTWISE_MOVE_CONFIRMATIONS
+    " WHERE tenant_id = ?1 AND booking_id = ?2 AND confirmation_id IS NOT NULL";
+constexpr const char* kClearConfirmation =
+    "UPDATE bookings SET confirmation_id = NULL"
+    " WHERE tenant_id = ?1 AND booking_id = ?2 AND confirmation_id IS NOT NULL";
+constexpr const char* kSelectOwedConfirmation =
+    "SELECT " SLOTWISE_OWED_CONFIRMATION " FROM bookings"
+    " WHERE tenant_id = ?1 AND booking_id = ?2 AND confirmation_id IS NOT NULL";
+// The sweep: every confirmation owed by rows (?1, ?2] of bookings, in the
+// order they were booked, scanned by rowid without an index.
+constexpr const char* kSelectSweptRow = "SELECT last_row FROM outbox_sweep WHERE id = 1";
+constexpr const char* kSelectLastBookingRow = "SELECT coalesce(max(rowid), 0) FROM bookings";
+constexpr const char* kSweepConfirmations =
+    SLOTWISE_MOVE_CONFIRMATIONS
+    " WHERE rowid > ?1 AND rowid <= ?2 AND confirmation_id IS NOT NULL ORDER BY rowid";
+constexpr const char* kSweepClear =
+    "UPDATE bookings SET confirmation_id = NULL"
+    " WHERE rowid > ?1 AND rowid <= ?2 AND confirmation_id IS NOT NULL";
+constexpr const char* kSetSweptRow = "UPDATE outbox_sweep SET last_row = ?1 WHERE id = 1";
+#undef SLOTWISE_MOVE_CONFIRMATIONS
+#undef SLOTWISE_OWED_CONFIRMATION
 constexpr const char* kSelectDueNotifications =
     "SELECT " SLOTWISE_OUTBOX_COLUMNS " FROM outbox"
     " WHERE sent_at IS NULL AND next_attempt_at <= ?1"
@@ -891,6 +947,9 @@ Notification read_notification(const Statement& s) {
     n.created_at = s.at(9);
     n.attempts = s.small(10);
     if (!s.is_null(11)) n.sent_at = s.at(11);
+    n.resource = s.id<ResourceTag>(12);
+    n.when = {s.at(13), s.at(14)};
+    n.sequence = s.small(15);
     return n;
 }
 
@@ -1139,8 +1198,13 @@ public:
 
     // --- bookings --------------------------------------------------------
 
-    void insert_booking(const TenantId& t, const Booking& b) override {
+    using Transaction::insert_booking;
+
+    void insert_booking(const TenantId& t, const Booking& b, const Notification* confirmation) override {
         call(Access::write, [&] {
+            // Kept on the row when the row alone can say it again (see
+            // SLOTWISE_OWED_CONFIRMATION); anything else is an outbox row.
+            const bool owed = confirmation && rides_on_row(t, b, *confirmation);
             const auto occupied = b.occupied_interval();
             c().statement(kInsertBooking)
                 .bind(t, b.id, b.service, b.resource, b.interval.begin, b.interval.end,
@@ -1148,13 +1212,18 @@ public:
                       b.customer.name, b.customer.email, b.customer.phone, b.customer.locale,
                       std::string(to_string(b.status)), std::string(to_string(b.payment_status)),
                       b.hold_expires_at, null_if_empty(b.idempotency_key), b.request_fingerprint,
-                      b.created_by, b.created_at, b.updated_at, b.checkout_id, b.payment_reference)
+                      b.created_by, b.created_at, b.updated_at, b.checkout_id, b.payment_reference,
+                      owed ? std::optional<std::string_view>(confirmation->id) : std::nullopt)
                 .run();
+            if (confirmation && !owed) write_notification(*confirmation);
         });
     }
 
     void update_booking(const TenantId& t, const Booking& b) override {
         const bool updated = call(Access::write, [&] {
+            // The confirmation speaks of the booking as it was: out it goes
+            // before the row changes.
+            move_confirmation(t, b.id);
             const auto occupied = b.occupied_interval();
             auto s = c().statement(kUpdateBooking);
             s.bind(t, b.id, b.service, b.resource, b.interval.begin, b.interval.end, occupied.begin,
@@ -1252,15 +1321,15 @@ public:
 
     void insert_notification(const Notification& n) override {
         call(Access::write, [&] {
-            c().statement(kInsertNotification)
-                .bind(n.tenant, n.id, std::string(to_string(n.kind)), n.booking, n.locale, n.to,
-                      n.subject, n.body, n.ics, n.created_at)
-                .run();
+            // A later notification never overtakes the booking's confirmation.
+            move_confirmation(n.tenant, n.booking);
+            write_notification(n);
         });
     }
 
     std::vector<Notification> take_notifications(Instant now, int limit) override {
         return call(Access::write, [&] {
+            sweep();
             std::vector<Notification> due;
             {
                 auto s = c().statement(kSelectDueNotifications);
@@ -1279,6 +1348,7 @@ public:
 
     bool mark_notification_sent(const TenantId& t, const std::string& id, Instant now) override {
         return call(Access::write, [&] {
+            sweep();
             auto s = c().statement(kMarkNotificationSent);
             s.bind(t, id, now).run();
             return s.changes() > 0;
@@ -1288,6 +1358,12 @@ public:
     std::vector<Notification> notifications(const TenantId& t, const BookingId& b) override {
         return call(Access::read, [&] {
             std::vector<Notification> out;
+            {
+                // Still on the row, so written before any outbox row of it.
+                auto s = c().statement(kSelectOwedConfirmation);
+                s.bind(t, b);
+                if (s.step()) out.push_back(read_notification(s));
+            }
             auto s = c().statement(kSelectBookingNotifications);
             s.bind(t, b);
             while (s.step()) out.push_back(read_notification(s));
@@ -1325,6 +1401,44 @@ private:
     enum class State { open, committed, failed };
 
     Connection& c() { return *conn_; }
+
+    // Can `n` be kept as the booking row's confirmation_id, that is, will
+    // SLOTWISE_OWED_CONFIRMATION read it back exactly?
+    static bool rides_on_row(const TenantId& t, const Booking& b, const Notification& n) {
+        return n.kind == NotificationKind::booking_confirmed && n.tenant == t && n.booking == b.id &&
+               n.locale == b.customer.locale && n.to == b.customer.email && n.resource == b.resource &&
+               n.when == b.interval && n.sequence == 0 && n.subject.empty() && n.body.empty() &&
+               n.ics.empty() && n.created_at == b.created_at && n.attempts == 0 && !n.sent_at;
+    }
+
+    void write_notification(const Notification& n) {
+        c().statement(kInsertNotification)
+            .bind(n.tenant, n.id, std::string(to_string(n.kind)), n.booking, n.locale, n.to, n.subject,
+                  n.body, n.ics, n.created_at, n.resource, n.when.begin, n.when.end, n.sequence)
+            .run();
+    }
+
+    // Moves the confirmation booking `b` still owes, if any, into the outbox.
+    void move_confirmation(const TenantId& t, const BookingId& b) {
+        auto move = c().statement(kMoveConfirmation);
+        move.bind(t, b).run();
+        if (move.changes() > 0) c().statement(kClearConfirmation).bind(t, b).run();
+    }
+
+    // Moves every confirmation owed by bookings made since the last sweep
+    // into the outbox, so the outbox alone answers for what is due.
+    void sweep() {
+        auto swept = c().query_integer(kSelectSweptRow);
+        const auto last = c().query_integer(kSelectLastBookingRow);
+        if (last == swept) return;
+        // Fewer rows than swept: bookings were deleted or renumbered
+        // (VACUUM) behind our back; the owed ids are the truth, so look at
+        // every row once.
+        if (last < swept) swept = 0;
+        c().statement(kSweepConfirmations).bind(swept, last).run();
+        c().statement(kSweepClear).bind(swept, last).run();
+        c().statement(kSetSweptRow).bind(last).run();
+    }
 
     // Runs one call of the Transaction interface. A failed call rolls the
     // whole transaction back at once (SQLite may already have done so after

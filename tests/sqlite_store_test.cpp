@@ -220,11 +220,17 @@ TEST_CASE("every table and index leads with tenant_id") {
     const auto tables =
         raw.column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     CHECK(tables == std::vector<std::string>{"blocks", "bookings", "date_overrides", "outbox",
-                                             "payment_events", "payment_settings", "resources",
-                                             "service_resources", "services", "tenants",
-                                             "weekly_hours"});
+                                             "outbox_sweep", "payment_events", "payment_settings",
+                                             "resources", "service_resources", "services",
+                                             "tenants", "weekly_hours"});
     for (const auto& table : tables) {
         CAPTURE(table);
+        // The one exception holds no tenant's data: a single row with the
+        // position of the outbox's last sweep over the bookings table.
+        if (table == "outbox_sweep") {
+            CHECK(raw.value("SELECT count(*) FROM outbox_sweep") == "1");
+            continue;
+        }
         CHECK(raw.column("SELECT name FROM pragma_table_info(?1) WHERE pk = 1", table) ==
               std::vector<std::string>{"tenant_id"});
     }
@@ -236,6 +242,108 @@ TEST_CASE("every table and index leads with tenant_id") {
         CHECK(raw.column("SELECT name FROM pragma_index_info(?1) WHERE seqno = 0", index) ==
               std::vector<std::string>{"tenant_id"});
     }
+}
+
+namespace {
+// A free booking as book() writes it: with its confirmation, unrendered.
+Notification add_confirmed_booking(Store& store, const std::string& id, Instant start) {
+    const auto b = booking(id, "res_1", start);
+    const auto n = conformance::detail::confirmation_of(tenant, b, "c_" + id);
+    auto tx = store.write();
+    tx->insert_booking(tenant, b, &n);
+    tx->commit();
+    return n;
+}
+}  // namespace
+
+TEST_CASE("a free booking writes one row: its confirmation moves to the outbox table when the outbox is used") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("owed.db");
+    auto store = open_sqlite({.path = path});
+    add_tenant(*store);
+    const auto n1 = add_confirmed_booking(*store, "bkg_1", at("2026-06-01T10:00:00Z"));
+    const auto n2 = add_confirmed_booking(*store, "bkg_2", at("2026-06-01T11:00:00Z"));
+    Raw raw(path);
+    CHECK(raw.value("SELECT count(*) FROM outbox") == "0");
+    CHECK(raw.column("SELECT confirmation_id FROM bookings ORDER BY rowid") ==
+          std::vector<std::string>{"c_bkg_1", "c_bkg_2"});
+    {
+        // Cancelling bkg_2 moves its confirmation out first.
+        auto tx = store->write();
+        auto b = *tx->booking(tenant, {"bkg_2"});
+        b.status = BookingStatus::cancelled;
+        tx->update_booking(tenant, b);
+        tx->commit();
+    }
+    CHECK(raw.column("SELECT notification_id FROM outbox") == std::vector<std::string>{"c_bkg_2"});
+    {
+        auto tx = store->write();
+        const auto taken = tx->take_notifications(at("2026-07-01T00:00:00Z"), 10);
+        REQUIRE(taken.size() == 2);
+        CHECK(taken[0].id == n1.id);
+        CHECK(taken[1].id == n2.id);
+        tx->commit();
+    }
+    CHECK(raw.column("SELECT notification_id FROM outbox ORDER BY rowid") ==
+          std::vector<std::string>{"c_bkg_2", "c_bkg_1"});
+    CHECK(raw.value("SELECT count(*) FROM bookings WHERE confirmation_id IS NOT NULL") == "0");
+    CHECK(raw.value("SELECT last_row FROM outbox_sweep") == raw.value("SELECT max(rowid) FROM bookings"));
+}
+
+TEST_CASE("owed confirmations are still found when the bookings' rowids fall below the sweep position") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("renumbered.db");
+    auto store = open_sqlite({.path = path});
+    add_tenant(*store);
+    const auto n = add_confirmed_booking(*store, "bkg_1", at("2026-06-01T10:00:00Z"));
+    Raw(path).exec("UPDATE outbox_sweep SET last_row = 1000");
+    auto tx = store->write();
+    const auto taken = tx->take_notifications(at("2026-07-01T00:00:00Z"), 10);
+    REQUIRE(taken.size() == 1);
+    CHECK(taken[0].id == n.id);
+}
+
+TEST_CASE("a version-1 file is upgraded in place, keeping its bookings and the text of its outbox rows") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v1.db");
+    {
+        std::ifstream in(std::string(SLOTWISE_TEST_DIR) + "/sqlite/schema_v1.sql");
+        REQUIRE(in);
+        const std::string v1((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        Raw raw(path);
+        raw.exec(v1);
+        raw.exec("INSERT INTO tenants VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec(R"sql(INSERT INTO bookings VALUES ('tenant_a', 'bkg_old', 'svc_cut', 'res_1', 1780308000,
+                 1780309800, 1780308000, 1780309800, 1, 0, 0, 'Ada', 'ada@example.com', '', 'it', 'confirmed',
+                 'none', NULL, NULL, 'fp', 'ada', 1780000000, 1780000000, '', ''))sql");
+        raw.exec(R"sql(INSERT INTO outbox VALUES ('tenant_a', 'tenant_a:ntf_old', 'booking_confirmed', 'bkg_old',
+                 'it', 'ada@example.com', 'Prenotazione confermata', 'Ciao Ada', 'BEGIN:VCALENDAR', 1780000000,
+                 0, 1780000000, NULL))sql");
+        CHECK(raw.value("PRAGMA user_version") == "1");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    CHECK(raw.value("SELECT last_row FROM outbox_sweep") == raw.value("SELECT max(rowid) FROM bookings"));
+    CHECK(has_booking(*store, "bkg_old"));
+    const auto old = store->read()->notifications(tenant, {"bkg_old"});
+    REQUIRE(old.size() == 1);
+    CHECK(old[0].subject == "Prenotazione confermata");
+    CHECK(old[0].body == "Ciao Ada");
+    CHECK(old[0].ics == "BEGIN:VCALENDAR");
+    // New bookings work as in a new file.
+    const auto n = add_confirmed_booking(*store, "bkg_new", at("2026-06-02T10:00:00Z"));
+    auto tx = store->write();
+    const auto taken = tx->take_notifications(at("2026-07-01T00:00:00Z"), 10);
+    REQUIRE(taken.size() == 2);
+    CHECK(taken[0].id == "tenant_a:ntf_old");
+    CHECK(taken[1] == [&] {
+        auto leased = n;
+        leased.attempts = 1;
+        return leased;
+    }());
+    tx->commit();
 }
 
 TEST_CASE("a file with a newer schema version is refused with storage_error and left untouched") {

@@ -1238,6 +1238,106 @@ inline void the_outbox_leases_due_rows_and_forgets_sent_ones(const StoreFactory&
         return 0;
     });
 }
+// The confirmation book() writes with a free booking, unrendered.
+inline Notification confirmation_of(const TenantId& t, const Booking& b, std::string id) {
+    return {.id = std::move(id), .tenant = t, .kind = NotificationKind::booking_confirmed, .booking = b.id,
+            .locale = b.customer.locale, .to = b.customer.email, .resource = b.resource, .when = b.interval,
+            .sequence = 0, .created_at = b.created_at};
+}
+
+inline void a_confirmation_written_with_its_booking_is_an_outbox_row_like_any_other(const StoreFactory& make) {
+    Fixture f(make);
+    const auto b1 = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
+    const auto b2 = booking("bkg_2", "res_1", at("2026-06-01T10:00:00Z"));
+    const auto b3 = booking("bkg_3", "res_1", at("2026-06-01T11:00:00Z"));
+    const auto c1 = confirmation_of(f.a, b1, "c1");
+    const auto c2 = confirmation_of(f.a, b2, "c2");
+    // Not what the booking row says (rendered, another address): stored as given.
+    auto c3 = confirmation_of(f.a, b3, "c3");
+    c3.subject = "Booked";
+    c3.to = "someone@example.com";
+    f.write([&](Transaction& tx) {
+        tx.insert_booking(f.a, b1, &c1);
+        tx.insert_booking(f.a, b2, &c2);
+        tx.insert_booking(f.a, b3, &c3);
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.notifications(f.a, b1.id) == std::vector<Notification>{c1});
+        CHECK(tx.notifications(f.a, b3.id) == std::vector<Notification>{c3});
+        CHECK(tx.notifications(f.b, b1.id).empty());
+        return 0;
+    });
+    // Marked sent before anyone took it; another tenant cannot mark it.
+    f.write([&](Transaction& tx) {
+        CHECK_FALSE(tx.mark_notification_sent(f.b, "c2", b2.created_at));
+        CHECK(tx.mark_notification_sent(f.a, "c2", b2.created_at + std::chrono::seconds{1}));
+    });
+    std::vector<Notification> taken;
+    f.write([&](Transaction& tx) { taken = tx.take_notifications(b3.created_at + std::chrono::seconds{1}, 10); });
+    REQUIRE(taken.size() == 2);
+    auto leased = c1;
+    leased.attempts = 1;
+    CHECK(taken[0] == leased);
+    CHECK(taken[1].id == "c3");
+    CHECK(taken[1].subject == "Booked");
+    f.read([&](Transaction& tx) {
+        const auto sent = tx.notifications(f.a, b2.id);
+        REQUIRE(sent.size() == 1);
+        CHECK(sent[0].sent_at == b2.created_at + std::chrono::seconds{1});
+        CHECK(tx.notifications(f.a, b1.id) == std::vector<Notification>{leased});
+        return 0;
+    });
+}
+
+inline void a_later_notification_follows_the_confirmation_which_keeps_the_old_time(const StoreFactory& make) {
+    Fixture f(make);
+    const auto b1 = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
+    const auto b2 = booking("bkg_2", "res_1", at("2026-06-01T10:00:00Z"));
+    const auto c1 = confirmation_of(f.a, b1, "c1");
+    const auto c2 = confirmation_of(f.a, b2, "c2");
+    f.write([&](Transaction& tx) {
+        tx.insert_booking(f.a, b1, &c1);
+        tx.insert_booking(f.a, b2, &c2);
+    });
+    auto moved = b1;
+    moved.interval = {at("2026-06-02T15:00:00Z"), at("2026-06-02T15:30:00Z")};
+    moved.resource = {"res_2"};
+    auto notice = confirmation_of(f.a, moved, "m1");
+    notice.kind = NotificationKind::booking_rescheduled;
+    notice.sequence = 1;
+    notice.created_at = b1.created_at + 1h;
+    auto refund = confirmation_of(f.a, b2, "r2");
+    refund.kind = NotificationKind::refund_due;
+    refund.created_at = b2.created_at + 1h;
+    f.write([&](Transaction& tx) {
+        tx.update_booking(f.a, moved);
+        tx.insert_notification(notice);
+        tx.insert_notification(refund);  // with no update before it
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.notifications(f.a, b1.id) == std::vector<Notification>{c1, notice});
+        CHECK(tx.notifications(f.a, b2.id) == std::vector<Notification>{c2, refund});
+        CHECK(*tx.booking(f.a, b1.id) == moved);
+        return 0;
+    });
+}
+
+inline void a_rolled_back_booking_leaves_no_confirmation(const StoreFactory& make) {
+    Fixture f(make);
+    const auto b1 = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
+    const auto c1 = confirmation_of(f.a, b1, "c1");
+    {
+        auto tx = f.store->write();
+        tx->insert_booking(f.a, b1, &c1);
+    }
+    f.read([&](Transaction& tx) {
+        CHECK_FALSE(tx.booking(f.a, b1.id));
+        CHECK(tx.notifications(f.a, b1.id).empty());
+        return 0;
+    });
+    f.write([&](Transaction& tx) { CHECK(tx.take_notifications(b1.interval.end, 10).empty()); });
+}
+
 inline void occupancy_is_active_bookings_reduced(const StoreFactory& make) {
     Fixture f(make);
     const auto now = at("2026-06-01T00:00:00Z");
@@ -1350,6 +1450,15 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("the outbox leases due rows with a backoff and forgets sent ones") {
         the_outbox_leases_due_rows_and_forgets_sent_ones(make);
+    }
+    SUBCASE("a confirmation written with its booking is read, taken and marked like any outbox row") {
+        a_confirmation_written_with_its_booking_is_an_outbox_row_like_any_other(make);
+    }
+    SUBCASE("a later notification follows the booking's confirmation, which keeps the time it was for") {
+        a_later_notification_follows_the_confirmation_which_keeps_the_old_time(make);
+    }
+    SUBCASE("a booking rolled back leaves no confirmation behind") {
+        a_rolled_back_booking_leaves_no_confirmation(make);
     }
 }
 

@@ -21,7 +21,10 @@
 
 namespace slotwise {
 
-/// One message in the outbox, already rendered in the customer's language.
+/// One message in the outbox. The outbox keeps what the message is about (the
+/// booking's resource and time when it was written); the engine renders
+/// subject, body and invitation in the customer's language when it hands the
+/// message out, with the business, service and resource names of that moment.
 struct Notification {
     std::string id{};             ///< opaque
     TenantId tenant{};
@@ -29,7 +32,10 @@ struct Notification {
     BookingId booking{};
     std::string locale{};         ///< the customer's locale
     std::string to{};             ///< the customer's email (may be empty: then only the host can reach them)
-    std::string subject{};
+    ResourceId resource{};        ///< the booking's resource when the notification was written
+    Interval when{};              ///< the booking's time when the notification was written
+    int sequence = 0;             ///< the invitation's SEQUENCE (0 for a booking's first)
+    std::string subject{};        ///< empty in the store until rendered
     std::string body{};
     std::string ics{};            ///< RFC 5545 invitation; empty for refund_due
     Instant created_at{};

@@ -96,7 +96,15 @@ public:
     virtual std::vector<Service> services(const TenantId& t) = 0;
 
     // Bookings.
-    virtual void insert_booking(const TenantId& t, const Booking& b) = 0;
+    /// Inserts a new booking and, when `confirmation` is given, that
+    /// notification, in this transaction. An adapter may keep the
+    /// notification with the booking's row until the outbox is next used
+    /// (SQLite does, so that a booking writes one row rather than two), but
+    /// from the commit on notifications() and take_notifications() return it,
+    /// ahead of any later notification about the booking.
+    virtual void insert_booking(const TenantId& t, const Booking& b, const Notification* confirmation) = 0;
+    /// Inserts a new booking with no notification.
+    void insert_booking(const TenantId& t, const Booking& b) { insert_booking(t, b, nullptr); }
     /// Replaces every mutable field of an existing booking (matched by id).
     virtual void update_booking(const TenantId& t, const Booking& b) = 0;
     virtual std::optional<Booking> booking(const TenantId& t, const BookingId& id) = 0;
