@@ -15,8 +15,10 @@
 //                               one shared resource, so the losers get
 //                               slot_unavailable (baseline: the SELECT finds
 //                               the conflict and rolls back);
-//                    engine_paid_no_outbox: one thread, a paid service, so
-//                               book() writes no notification (diagnostic).
+//                    engine_paid: one thread, a paid service: the booking
+//                               is pending with a hold (diagnostic).
+//                  A free booking's confirmation rides on its row (schema
+//                  version 2), so engine and baseline write the same rows.
 //                  Counters: book/s (successes) and attempt/s, summed over
 //                  the threads, per second of wall time.
 //  availability/…  `TenantScope::availability` for a 30-minute service (on a
@@ -61,6 +63,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unistd.h>
 #include <vector>
 
@@ -220,21 +223,9 @@ INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, 
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
         ?19, ?20, ?21, ?22, ?23, ?24, ?25))sql";
 
-// A free booking in the engine also writes its confirmation to the outbox in
-// the same transaction (invariant 3); the "with outbox" baseline does that
-// too, with a row of the size the engine writes (subject, body, invitation).
-constexpr const char* kRawOutboxInsert = R"sql(
-INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject,
-                    body, ics, created_at, attempts, next_attempt_at, sent_at)
-VALUES (?1, ?2, 'booking_confirmed', ?3, 'en', 'ada@example.com', ?4, ?5, ?6, ?7, 0, ?7, NULL))sql";
-const std::string kRawSubject(90, 's');
-const std::string kRawBody(420, 'b');
-const std::string kRawIcs(560, 'i');
-
 class RawConnection {
 public:
-    RawConnection(const std::filesystem::path& file, std::uint64_t seed, bool with_outbox = false)
-        : rng_(seed), with_outbox_(with_outbox) {
+    RawConnection(const std::filesystem::path& file, std::uint64_t seed) : rng_(seed) {
         const int rc = sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
         if (rc != SQLITE_OK) fail("open");
         sqlite3_extended_result_codes(db_, 1);
@@ -244,14 +235,13 @@ public:
         begin_ = prepare("BEGIN IMMEDIATE");
         conflict_ = prepare(kRawConflict);
         insert_ = prepare(kRawInsert);
-        outbox_ = prepare(kRawOutboxInsert);
         commit_ = prepare("COMMIT");
         rollback_ = prepare("ROLLBACK");
     }
     RawConnection(const RawConnection&) = delete;
     RawConnection& operator=(const RawConnection&) = delete;
     ~RawConnection() {
-        for (auto* s : {begin_, conflict_, insert_, outbox_, commit_, rollback_}) sqlite3_finalize(s);
+        for (auto* s : {begin_, conflict_, insert_, commit_, rollback_}) sqlite3_finalize(s);
         sqlite3_close_v2(db_);
     }
 
@@ -304,16 +294,6 @@ public:
             bind_text(insert_, ++i, "");
             bind_text(insert_, ++i, "");
             run(insert_);
-            if (with_outbox_) {
-                bind_text(outbox_, 1, tenant.value);
-                bind_text(outbox_, 2, tenant.value + ":" + booking_id());
-                bind_text(outbox_, 3, id);
-                bind_text(outbox_, 4, kRawSubject);
-                bind_text(outbox_, 5, kRawBody);
-                bind_text(outbox_, 6, kRawIcs);
-                sqlite3_bind_int64(outbox_, 7, seconds(kNow));
-                run(outbox_);
-            }
             run(commit_);
             return true;
         } catch (...) {
@@ -382,11 +362,9 @@ private:
     sqlite3_stmt* begin_ = nullptr;
     sqlite3_stmt* conflict_ = nullptr;
     sqlite3_stmt* insert_ = nullptr;
-    sqlite3_stmt* outbox_ = nullptr;
     sqlite3_stmt* commit_ = nullptr;
     sqlite3_stmt* rollback_ = nullptr;
     std::mt19937_64 rng_;
-    bool with_outbox_ = false;
 };
 
 struct RawBookFixture {
@@ -394,23 +372,15 @@ struct RawBookFixture {
     std::vector<std::unique_ptr<RawConnection>> connections;  // one per thread index
     Cursors cursors;
 
-    explicit RawBookFixture(bool with_outbox = false)
-        : catalogue(make_catalogue(work_dir() / (with_outbox ? "book-raw-outbox.db" : "book-raw.db"))) {
+    RawBookFixture() : catalogue(make_catalogue(work_dir() / "book-raw.db")) {
         catalogue.store.reset();  // from here on only the raw connections touch the file
-        const auto file = work_dir() / (with_outbox ? "book-raw-outbox.db" : "book-raw.db");
         for (int i = 0; i < kMaxThreads; ++i) {
-            connections.push_back(std::make_unique<RawConnection>(file, 0x5107'0000u + i, with_outbox));
+            connections.push_back(std::make_unique<RawConnection>(work_dir() / "book-raw.db", 0x5107'0000u + i));
         }
     }
 };
 
-std::once_flag engine_book_once, raw_book_once, raw_outbox_book_once;
-std::unique_ptr<RawBookFixture> raw_outbox_book_fixture;
-
-RawBookFixture& raw_outbox_book() {
-    std::call_once(raw_outbox_book_once, [] { raw_outbox_book_fixture = std::make_unique<RawBookFixture>(true); });
-    return *raw_outbox_book_fixture;
-}
+std::once_flag engine_book_once, raw_book_once;
 std::unique_ptr<EngineBookFixture> engine_book_fixture;
 std::unique_ptr<RawBookFixture> raw_book_fixture;
 
@@ -505,9 +475,9 @@ void book_engine_distinct(benchmark::State& state) {
 }
 
 // Each thread books its own resource through its own raw connection.
-void run_raw_distinct(benchmark::State& state, RawBookFixture& (*fixture)()) {
+void book_raw_distinct(benchmark::State& state) {
     guarded(state, [&] {
-        auto& f = fixture();
+        auto& f = raw_book();
         const int r = state.thread_index();
         auto& conn = *f.connections[static_cast<std::size_t>(r)];
         const auto& resource = f.catalogue.resources[static_cast<std::size_t>(r)];
@@ -517,9 +487,6 @@ void run_raw_distinct(benchmark::State& state, RawBookFixture& (*fixture)()) {
         });
     });
 }
-
-void book_raw_distinct(benchmark::State& state) { run_raw_distinct(state, raw_book); }
-void book_raw_outbox_distinct(benchmark::State& state) { run_raw_distinct(state, raw_outbox_book); }
 
 void book_engine_contended(benchmark::State& state) {
     guarded(state, [&] {
@@ -838,8 +805,7 @@ constexpr const char* name_engine = "book/engine/distinct";
 constexpr const char* name_raw = "book/raw_sqlite/distinct";
 constexpr const char* name_engine_contended = "book/engine/contended";
 constexpr const char* name_raw_contended = "book/raw_sqlite/contended";
-constexpr const char* name_raw_outbox = "book/raw_sqlite_with_outbox/distinct";
-constexpr const char* name_engine_paid = "book/engine_paid_no_outbox/distinct";
+constexpr const char* name_engine_paid = "book/engine_paid/distinct";
 constexpr const char* name_availability = "availability/engine/10_resources_7_days_100k_bookings";
 constexpr const char* name_availability_core = "availability/core_only/10_resources_7_days";
 
@@ -860,22 +826,20 @@ std::string ratio_text(double engine, double baseline) {
     return text;
 }
 
-void print_summary(const RecordingReporter& reporter) {
+void print_summary(const RecordingReporter& reporter, int repetitions) {
     // Keep machine-readable stdout (--benchmark_format=json) parseable.
     std::FILE* out = reporter.console() ? stdout : stderr;
-    std::fprintf(out, "\nbook() on a SQLite file (WAL, synchronous=NORMAL), bookings per second of wall time:\n");
-    std::fprintf(out, "  %-24s %7s %10s %11s  %-13s %11s  %s\n", "", "threads", "engine", "raw sqlite", "engine/raw",
-                 "raw+outbox", "engine/(raw+outbox)");
+    std::fprintf(out, "\nbook() on a SQLite file (WAL, synchronous=NORMAL), bookings per second of wall time%s:\n",
+                 repetitions > 1 ? ", medians of the repetitions" : "");
+    std::fprintf(out, "  %-24s %7s %10s %11s  %s\n", "", "threads", "engine", "raw sqlite", "engine/raw");
     for (const int threads : {1, 2, 8}) {
         const auto* e = reporter.find(name_engine, threads);
         const auto* r = reporter.find(name_raw, threads);
-        const auto* ro = reporter.find(name_raw_outbox, threads);
         if (e == nullptr && r == nullptr) continue;
         const double eb = counter(e, "book/s");
         const double rb = counter(r, "book/s");
-        const double rob = counter(ro, "book/s");
-        std::fprintf(out, "  %-24s %7d %10.0f %11.0f  %-13s %11.0f  %s\n", "distinct resources", threads, eb, rb,
-                     ratio_text(eb, rb).c_str(), rob, ratio_text(eb, rob).c_str());
+        std::fprintf(out, "  %-24s %7d %10.0f %11.0f  %s\n", "distinct resources", threads, eb, rb,
+                     ratio_text(eb, rb).c_str());
     }
     for (const int threads : {2, 8}) {
         const auto* e = reporter.find(name_engine_contended, threads);
@@ -889,8 +853,8 @@ void print_summary(const RecordingReporter& reporter) {
     }
     if (const auto* p = reporter.find(name_engine_paid, 1)) {
         const double pb = counter(p, "book/s");
-        std::fprintf(out, "  %-24s %7d %10.0f %11s  %-12s (diagnostic: a paid booking writes no outbox row)\n",
-                     "engine, paid service", 1, pb, "", ratio_text(pb, counter(reporter.find(name_raw, 1), "book/s")).c_str());
+        std::fprintf(out, "  %-24s %7d %10.0f %11s  %-12s (diagnostic: pending with a hold)\n", "engine, paid service", 1,
+                     pb, "", ratio_text(pb, counter(reporter.find(name_raw, 1), "book/s")).c_str());
     }
     const auto* a = reporter.find(name_availability);
     const auto* core = reporter.find(name_availability_core);
@@ -913,19 +877,48 @@ void print_summary(const RecordingReporter& reporter) {
 
 BENCHMARK(book_engine_distinct)->Name(name_engine)->Threads(1)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_raw_distinct)->Name(name_raw)->Threads(1)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
-BENCHMARK(book_raw_outbox_distinct)->Name(name_raw_outbox)->Threads(1)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_engine_contended)->Name(name_engine_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_raw_contended)->Name(name_raw_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_engine_paid)->Name(name_engine_paid)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(availability_engine)->Name(name_availability)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(availability_core_only)->Name(name_availability_core)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
+// Unless told otherwise, each benchmark runs three times with the runs of all
+// of them shuffled, and the summary takes medians: on a shared machine a
+// noisy second then hurts engine and baseline alike instead of whichever ran
+// during it.
+std::vector<char*> with_default_repetitions(int argc, char** argv, int& repetitions) {
+    static std::string repeat = "--benchmark_repetitions=3";
+    static std::string shuffle = "--benchmark_enable_random_interleaving=true";
+    static std::string aggregates = "--benchmark_display_aggregates_only=true";
+    std::vector<char*> args(argv, argv + argc);
+    repetitions = 3;
+    bool told = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a.starts_with("--benchmark_repetitions=")) {
+            told = true;
+            repetitions = std::atoi(argv[i] + std::string_view("--benchmark_repetitions=").size());
+        }
+    }
+    if (!told) {
+        args.push_back(repeat.data());
+        args.push_back(shuffle.data());
+        args.push_back(aggregates.data());
+    }
+    args.push_back(nullptr);
+    return args;
+}
+
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    int repetitions = 1;
+    auto args = with_default_repetitions(argc, argv, repetitions);
+    int count = static_cast<int>(args.size()) - 1;
+    benchmark::Initialize(&count, args.data());
+    if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
     RecordingReporter reporter(benchmark::CreateDefaultDisplayReporter());
     benchmark::RunSpecifiedBenchmarks(&reporter);
-    print_summary(reporter);
+    print_summary(reporter, repetitions);
     benchmark::Shutdown();
     // Close every database before removing the directory they live in.
     engine_book_fixture.reset();

@@ -5,8 +5,75 @@
 #include "engine_internal.hpp"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <random>
+
+#include <pthread.h>
+#include <sys/random.h>
 
 namespace slotwise {
+
+namespace detail {
+namespace {
+
+// Bumped in a child after fork(): the child refills its buffer, so parent
+// and child never hand out the same bytes.
+std::atomic<unsigned> fork_generation{0};
+extern "C" void refill_after_fork() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
+
+// Kernel randomness, read a few hundred bytes at a time: one getrandom call
+// per id was a tenth of book()'s own time.
+struct RandomBytes {
+    std::array<unsigned char, 384> bytes{};
+    std::size_t used = bytes.size();
+    unsigned generation = 0;
+
+    void refill() {
+        std::size_t got = 0;
+        while (got < bytes.size()) {
+            const auto n = getrandom(bytes.data() + got, bytes.size() - got, 0);
+            if (n > 0) {
+                got += static_cast<std::size_t>(n);
+            } else if (n < 0 && errno != EINTR) {
+                break;
+            }
+        }
+        if (got < bytes.size()) {  // no getrandom (old kernel, seccomp)
+            std::random_device rd;
+            for (; got < bytes.size(); ++got) bytes[got] = static_cast<unsigned char>(rd());
+        }
+        used = 0;
+    }
+};
+
+}  // namespace
+
+std::string random_id(std::string_view prefix) {
+    static const int registered = pthread_atfork(nullptr, nullptr, refill_after_fork);
+    (void)registered;
+    thread_local RandomBytes pool;
+    constexpr std::size_t n = 12;
+    const unsigned generation = fork_generation.load(std::memory_order_relaxed);
+    if (pool.used + n > pool.bytes.size() || pool.generation != generation) {
+        pool.refill();
+        pool.generation = generation;
+    }
+    std::string out(prefix);
+    out += '_';
+    static constexpr char hex[] = "0123456789abcdef";
+    for (std::size_t i = 0; i < n; ++i) {
+        const unsigned char b = pool.bytes[pool.used + i];
+        out += hex[b >> 4];
+        out += hex[b & 15];
+    }
+    pool.used += n;
+    return out;
+}
+
+}  // namespace detail
+
 using detail::as_read;
 using detail::not_found;
 using detail::random_id;

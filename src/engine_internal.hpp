@@ -6,30 +6,13 @@
 #include <array>
 #include <map>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
-#include <sys/random.h>
 
 namespace slotwise::detail {
 
-// getrandom per id rather than a seeded engine: a generator seeded before a
-// fork would hand parent and child the same ids.
-inline std::string random_id(std::string_view prefix) {
-    std::array<unsigned char, 12> bytes{};
-    if (getrandom(bytes.data(), bytes.size(), 0) != static_cast<ssize_t>(bytes.size())) {
-        std::random_device rd;
-        for (auto& b : bytes) b = static_cast<unsigned char>(rd());
-    }
-    std::string out(prefix);
-    out += '_';
-    static constexpr char hex[] = "0123456789abcdef";
-    for (auto b : bytes) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return out;
-}
+/// `prefix` + "_" + 24 hex digits from the kernel's random source.
+std::string random_id(std::string_view prefix);
 
 // A stored booking as the availability core counts it.
 inline Booked to_booked(const Booking& b) {

@@ -247,6 +247,52 @@ CREATE TABLE outbox_sweep (
 );
 INSERT INTO outbox_sweep (id, last_row) SELECT 1, coalesce(max(rowid), 0) FROM bookings;
 
+-- Bumped by every change to a tenant's resources, services and weekly hours,
+-- so a connection may keep what it read of them while the number stays put.
+ALTER TABLE tenants ADD COLUMN catalogue_version INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER resources_bump_catalogue_on_insert AFTER INSERT ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+-- Not max_occupied: bookings widen it, and the engine never caches it.
+CREATE TRIGGER resources_bump_catalogue_on_update
+AFTER UPDATE OF tenant_id, resource_id, name, kind, timezone, capacity ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER resources_bump_catalogue_on_delete AFTER DELETE ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER services_bump_catalogue_on_insert AFTER INSERT ON services BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER services_bump_catalogue_on_update AFTER UPDATE ON services BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER services_bump_catalogue_on_delete AFTER DELETE ON services BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER service_resources_bump_catalogue_on_insert AFTER INSERT ON service_resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER service_resources_bump_catalogue_on_update AFTER UPDATE ON service_resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER service_resources_bump_catalogue_on_delete AFTER DELETE ON service_resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER weekly_hours_bump_catalogue_on_insert AFTER INSERT ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER weekly_hours_bump_catalogue_on_update AFTER UPDATE ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER weekly_hours_bump_catalogue_on_delete AFTER DELETE ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+
 PRAGMA user_version = 2;
 )sql",
 };
@@ -277,6 +323,8 @@ constexpr const char* kInsertTenant =
     "INSERT INTO tenants (tenant_id, name, created_at) VALUES (?1, ?2, ?3)";
 constexpr const char* kSelectTenant =
     "SELECT tenant_id, name, created_at FROM tenants WHERE tenant_id = ?1";
+constexpr const char* kSelectCatalogueVersion =
+    "SELECT catalogue_version FROM tenants WHERE tenant_id = ?1";
 
 // Resources and calendars.
 constexpr const char* kUpsertResource = R"sql(
@@ -654,6 +702,22 @@ struct CloseDatabase {
     void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
 };
 
+// What one connection has read of tenants' catalogues (services, resources,
+// weekly hours), each tenant's valid while its catalogue_version is the one
+// it was read under. Committed data only: a transaction that changes a
+// catalogue neither reads from nor adds to the cache.
+struct CatalogueCache {
+    struct Tenant {
+        std::int64_t version = -1;
+        std::unordered_map<std::string, std::optional<Service>> services;
+        std::unordered_map<std::string, std::optional<Resource>> resources;
+        std::unordered_map<std::string, WeeklyHours> hours;
+    };
+    // A bound on memory, not a policy: past it the cache starts over.
+    static constexpr std::size_t kMaxTenants = 256;
+    std::unordered_map<std::string, Tenant> tenants;
+};
+
 // One SQLite connection and its prepared statements, keyed by the address of
 // the SQL constant above. Used by one transaction (one thread) at a time.
 class Connection {
@@ -713,6 +777,8 @@ public:
         return s.integer(0);
     }
 
+    CatalogueCache& catalogue() noexcept { return catalogue_; }
+
     /// True when no transaction is open on the connection.
     bool idle() const noexcept { return sqlite3_get_autocommit(db_.get()) != 0; }
 
@@ -730,6 +796,7 @@ public:
 private:
     std::unique_ptr<sqlite3, CloseDatabase> db_;
     std::unordered_map<const char*, sqlite3_stmt*> cache_;
+    CatalogueCache catalogue_;
 };
 
 // Brings the schema to kSchemaVersion, refusing files that are not slotwise
@@ -1013,8 +1080,10 @@ public:
     // --- tenants ---------------------------------------------------------
 
     void insert_tenant(const Tenant& t) override {
-        call(Access::write,
-             [&] { c().statement(kInsertTenant).bind(t.id, t.name, t.created_at).run(); });
+        call(Access::write, [&] {
+            catalogue_changed();
+            c().statement(kInsertTenant).bind(t.id, t.name, t.created_at).run();
+        });
     }
 
     std::optional<Tenant> tenant(const TenantId& id) override {
@@ -1030,6 +1099,7 @@ public:
 
     void put_resource(const TenantId& t, const Resource& r) override {
         call(Access::write, [&] {
+            catalogue_changed();
             c().statement(kUpsertResource)
                 .bind(t, r.id, r.name, std::string(to_string(r.kind)), r.timezone, r.capacity)
                 .run();
@@ -1037,11 +1107,13 @@ public:
     }
 
     std::optional<Resource> resource(const TenantId& t, const ResourceId& id) override {
-        return call(Access::read, [&]() -> std::optional<Resource> {
-            auto s = c().statement(kSelectResource);
-            s.bind(t, id);
-            if (!s.step()) return std::nullopt;
-            return read_resource(s);
+        return call(Access::read, [&] {
+            return cached(t, &CatalogueCache::Tenant::resources, id.value, [&]() -> std::optional<Resource> {
+                auto s = c().statement(kSelectResource);
+                s.bind(t, id);
+                if (!s.step()) return std::nullopt;
+                return read_resource(s);
+            });
         });
     }
 
@@ -1057,6 +1129,7 @@ public:
 
     void put_weekly_hours(const TenantId& t, const ResourceId& r, const WeeklyHours& w) override {
         call(Access::write, [&] {
+            catalogue_changed();
             c().statement(kDeleteWeeklyHours).bind(t, r).run();
             for (int day = 0; day < 7; ++day) {
                 const auto& windows = w.days[static_cast<std::size_t>(day)];
@@ -1070,15 +1143,17 @@ public:
 
     WeeklyHours weekly_hours(const TenantId& t, const ResourceId& r) override {
         return call(Access::read, [&] {
-            WeeklyHours w;
-            auto s = c().statement(kSelectWeeklyHours);
-            s.bind(t, r);
-            while (s.step()) {
-                const auto day = s.integer(0);
-                if (day < 1 || day > 7) corrupt("weekday " + std::to_string(day));
-                w.days[static_cast<std::size_t>(day - 1)] = decode_windows(s.text(1));
-            }
-            return w;
+            return cached(t, &CatalogueCache::Tenant::hours, r.value, [&] {
+                WeeklyHours w;
+                auto s = c().statement(kSelectWeeklyHours);
+                s.bind(t, r);
+                while (s.step()) {
+                    const auto day = s.integer(0);
+                    if (day < 1 || day > 7) corrupt("weekday " + std::to_string(day));
+                    w.days[static_cast<std::size_t>(day - 1)] = decode_windows(s.text(1));
+                }
+                return w;
+            });
         });
     }
 
@@ -1142,6 +1217,7 @@ public:
 
     void put_service(const TenantId& t, const Service& v) override {
         call(Access::write, [&] {
+            catalogue_changed();
             c().statement(kUpsertService)
                 .bind(t, v.id, v.name, v.duration, v.step, v.buffer_before, v.buffer_after, v.price,
                       v.currency, v.min_notice, v.horizon, v.hold)
@@ -1156,18 +1232,20 @@ public:
     }
 
     std::optional<Service> service(const TenantId& t, const ServiceId& id) override {
-        return call(Access::read, [&]() -> std::optional<Service> {
-            std::optional<Service> out;
-            {
-                auto s = c().statement(kSelectService);
+        return call(Access::read, [&] {
+            return cached(t, &CatalogueCache::Tenant::services, id.value, [&]() -> std::optional<Service> {
+                std::optional<Service> out;
+                {
+                    auto s = c().statement(kSelectService);
+                    s.bind(t, id);
+                    if (!s.step()) return std::nullopt;
+                    out = read_service(s);
+                }
+                auto s = c().statement(kSelectServiceResources);
                 s.bind(t, id);
-                if (!s.step()) return std::nullopt;
-                out = read_service(s);
-            }
-            auto s = c().statement(kSelectServiceResources);
-            s.bind(t, id);
-            while (s.step()) out->resources.push_back(s.id<ResourceTag>(0));
-            return out;
+                while (s.step()) out->resources.push_back(s.id<ResourceTag>(0));
+                return out;
+            });
         });
     }
 
@@ -1402,6 +1480,48 @@ private:
 
     Connection& c() { return *conn_; }
 
+    // --- the catalogue cache (see CatalogueCache) --------------------------
+
+    void catalogue_changed() noexcept { catalogue_written_ = true; }
+
+    // `load()`'s answer for `key` of tenant `t`, from the connection's cache
+    // when the tenant's catalogue is as it was when the entry was read.
+    template <class Map, class Load>
+    auto cached(const TenantId& t, Map CatalogueCache::Tenant::*map, const std::string& key, Load&& load)
+        -> decltype(load()) {
+        auto* entry = catalogue_of(t);
+        if (entry == nullptr) return load();
+        auto& values = entry->*map;
+        if (const auto it = values.find(key); it != values.end()) return it->second;
+        return values.emplace(key, load()).first->second;
+    }
+
+    // This tenant's cache entry as of this transaction, or null when the
+    // cache must not be used (changed here, or no such tenant).
+    CatalogueCache::Tenant* catalogue_of(const TenantId& t) {
+        if (catalogue_written_) return nullptr;
+        // The version cannot change under a transaction: a write transaction
+        // excludes other writers and a read one keeps its snapshot.
+        if (checked_tenant_ != t.value) {
+            auto s = c().statement(kSelectCatalogueVersion);
+            s.bind(t);
+            if (!s.step()) return nullptr;
+            checked_version_ = s.integer(0);
+            checked_tenant_ = t.value;
+        }
+        auto& tenants = c().catalogue().tenants;
+        auto it = tenants.find(t.value);
+        if (it == tenants.end()) {
+            if (tenants.size() >= CatalogueCache::kMaxTenants) tenants.clear();
+            it = tenants.emplace(t.value, CatalogueCache::Tenant{}).first;
+        }
+        if (it->second.version != checked_version_) {
+            it->second = CatalogueCache::Tenant{};
+            it->second.version = checked_version_;
+        }
+        return &it->second;
+    }
+
     // Can `n` be kept as the booking row's confirmation_id, that is, will
     // SLOTWISE_OWED_CONFIRMATION read it back exactly?
     static bool rides_on_row(const TenantId& t, const Booking& b, const Notification& n) {
@@ -1468,6 +1588,9 @@ private:
     std::unique_ptr<Connection> conn_;
     const Access access_;
     State state_ = State::open;
+    bool catalogue_written_ = false;
+    std::string checked_tenant_;  // whose catalogue_version was read in this transaction
+    std::int64_t checked_version_ = 0;
 };
 
 class SqliteStore final : public Store {

@@ -2,6 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace slotwise;
 using namespace slotwise::test;
 using namespace std::chrono_literals;
@@ -278,4 +286,46 @@ TEST_CASE("SQL metacharacters and unicode in customer data are stored verbatim")
     const auto b = c.book({.service = s.cut.id, .start = at("2026-06-01T07:00:00Z"), .customer = tricky});
     CHECK(c.get_booking(b.id).customer == tricky);
     CHECK(s.admin.bookings({}).size() == 1);
+}
+
+TEST_CASE("processes forked from one that already made ids make ids of their own") {
+    Salon s;
+    (void)s.engine.create_tenant("Before the fork");  // leaves random bytes in this thread's buffer
+    constexpr int kChildren = 4;
+    std::vector<std::pair<pid_t, int>> children;
+    for (int i = 0; i < kChildren; ++i) {
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        const pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            int code = 0;
+            try {
+                // The child's own store: a connection is never carried across fork.
+                Engine child(open_sqlite({.path = (s.dir.path / "salon.db").string()}));
+                const auto id = child.create_tenant("Child").id.value + "\n";
+                code = write(fds[1], id.data(), id.size()) == static_cast<ssize_t>(id.size()) ? 0 : 2;
+            } catch (...) {
+                code = 1;
+            }
+            _exit(code);
+        }
+        close(fds[1]);
+        children.emplace_back(pid, fds[0]);
+    }
+    std::set<std::string> ids{s.engine.create_tenant("Parent").id.value};
+    for (const auto& [pid, fd] : children) {
+        std::string line;
+        char c = 0;
+        while (read(fd, &c, 1) == 1 && c != '\n') line += c;
+        close(fd);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status));
+        CHECK(WEXITSTATUS(status) == 0);
+        CHECK(line.size() == std::string("ten_").size() + 24);
+        ids.insert(line);
+    }
+    CHECK(ids.size() == kChildren + 1);
 }

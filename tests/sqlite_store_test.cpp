@@ -19,6 +19,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <sys/wait.h>
@@ -344,6 +345,102 @@ TEST_CASE("a version-1 file is upgraded in place, keeping its bookings and the t
         return leased;
     }());
     tx->commit();
+}
+
+TEST_CASE("a connection's cached catalogue follows changes made through other connections, SQL included") {
+    using conformance::detail::resource;
+    using conformance::detail::service;
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("catalogue.db");
+    auto mine = open_sqlite({.path = path});
+    auto theirs = open_sqlite({.path = path});  // its own connections, as another process would have
+    add_tenant(*mine);
+    WeeklyHours nine_to_five;
+    nine_to_five[date::Monday] = {{9h, 17h}};
+    const auto write = [](Store& store, auto&& f) {
+        auto tx = store.write();
+        f(*tx);
+        tx->commit();
+    };
+    write(*theirs, [&](Transaction& tx) {
+        tx.put_resource(tenant, resource("res_1"));
+        tx.put_weekly_hours(tenant, {"res_1"}, nine_to_five);
+        tx.put_service(tenant, service("svc_1", {{"res_1"}}));
+    });
+    const auto look = [&] {
+        auto tx = mine->read();
+        return std::tuple(tx->resource(tenant, {"res_1"}), tx->service(tenant, {"svc_1"}),
+                          tx->weekly_hours(tenant, {"res_1"}));
+    };
+    for (int i = 0; i < 2; ++i) {  // the second time from the cache
+        const auto [r, svc, hours] = look();
+        REQUIRE(r);
+        REQUIRE(svc);
+        CHECK(r->name == "Anna");
+        CHECK(svc->resources == std::vector<ResourceId>{{"res_1"}});
+        CHECK(hours.days == nine_to_five.days);
+    }
+    auto renamed = resource("res_1", 2);
+    renamed.name = "Bea";
+    WeeklyHours mornings;
+    mornings[date::Tuesday] = {{8h, 12h}};
+    write(*theirs, [&](Transaction& tx) {
+        tx.put_resource(tenant, renamed);
+        tx.put_resource(tenant, resource("res_2"));
+        tx.put_weekly_hours(tenant, {"res_1"}, mornings);
+        tx.put_service(tenant, service("svc_1", {{"res_2"}, {"res_1"}}));
+    });
+    {
+        const auto [r, svc, hours] = look();
+        CHECK(*r == renamed);
+        CHECK(svc->resources == std::vector<ResourceId>{{"res_2"}, {"res_1"}});
+        CHECK(hours.days == mornings.days);
+    }
+    // Straight SQL (a migration script, a support engineer) is seen too.
+    Raw(path).exec("UPDATE weekly_hours SET windows = '600-660' WHERE resource_id = 'res_1'");
+    Raw(path).exec("UPDATE services SET name = 'Trim' WHERE service_id = 'svc_1'");
+    Raw(path).exec("DELETE FROM service_resources WHERE resource_id = 'res_2'");
+    {
+        const auto [r, svc, hours] = look();
+        CHECK(svc->name == "Trim");
+        CHECK(svc->resources == std::vector<ResourceId>{{"res_1"}});
+        CHECK(hours[date::Tuesday] == std::vector<LocalWindow>{{10h, 11h}});
+    }
+    Raw(path).exec("DELETE FROM resources WHERE resource_id = 'res_1'");
+    CHECK_FALSE(std::get<0>(look()));
+}
+
+TEST_CASE("a catalogue change that is rolled back never reaches the cache") {
+    using conformance::detail::resource;
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("rollback.db");
+    auto mine = open_sqlite({.path = path});
+    auto theirs = open_sqlite({.path = path});
+    add_tenant(*mine);
+    {
+        auto tx = mine->write();
+        tx->put_resource(tenant, resource("res_1"));
+        tx->commit();
+    }
+    const auto name = [](Store& store) { return store.read()->resource(tenant, {"res_1"})->name; };
+    CHECK(name(*mine) == "Anna");
+    {
+        auto tx = mine->write();
+        auto draft = resource("res_1");
+        draft.name = "Draft";
+        tx->put_resource(tenant, draft);
+        CHECK(tx->resource(tenant, {"res_1"})->name == "Draft");  // its own change, read back
+    }  // rolled back
+    CHECK(name(*mine) == "Anna");
+    // Another change brings the version to where the rolled-back one had it.
+    {
+        auto tx = theirs->write();
+        auto kept = resource("res_1");
+        kept.name = "Kept";
+        tx->put_resource(tenant, kept);
+        tx->commit();
+    }
+    CHECK(name(*mine) == "Kept");
 }
 
 TEST_CASE("a file with a newer schema version is refused with storage_error and left untouched") {
