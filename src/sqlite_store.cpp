@@ -22,6 +22,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <semaphore>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -226,7 +227,7 @@ PRAGMA application_id = 1936486260;
 PRAGMA user_version = 1;
 )sql",
     // Version 2. A free booking's confirmation rides on its row
-    // (confirmation_id) until the outbox is next used, so book() writes one
+    // (owes_confirmation) until the outbox is next used, so book() writes one
     // row, not two: an outbox row costs as many WAL pages as the booking.
     // outbox_sweep.last_row is the highest bookings rowid whose confirmation
     // has been moved to the outbox; rowids only grow because bookings are
@@ -236,7 +237,7 @@ PRAGMA user_version = 1;
     // the invitation's sequence; the engine renders the text when it hands a
     // row out. Rows written by version 1 keep the text they were written with.
     R"sql(
-ALTER TABLE bookings ADD COLUMN confirmation_id TEXT;  -- NULL = none owed
+ALTER TABLE bookings ADD COLUMN owes_confirmation INTEGER;  -- 1, or NULL = none owed
 ALTER TABLE outbox ADD COLUMN resource_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE outbox ADD COLUMN start_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE outbox ADD COLUMN end_at INTEGER NOT NULL DEFAULT 0;
@@ -409,7 +410,7 @@ INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, 
                       customer_name, customer_email, customer_phone, customer_locale,
                       status, payment_status, hold_expires_at, idempotency_key,
                       request_fingerprint, created_by, created_at, updated_at, checkout_id,
-                      payment_reference, confirmation_id)
+                      payment_reference, owes_confirmation)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26))sql";
 // The identity and origin of a booking (id, idempotency key and fingerprint,
@@ -421,7 +422,7 @@ UPDATE bookings SET
     seats = ?9, buffer_before_min = ?10, buffer_after_min = ?11, customer_name = ?12,
     customer_email = ?13, customer_phone = ?14, customer_locale = ?15, status = ?16,
     payment_status = ?17, hold_expires_at = ?18, updated_at = ?19, checkout_id = ?20,
-    payment_reference = ?21, confirmation_id = NULL
+    payment_reference = ?21, owes_confirmation = NULL
 WHERE tenant_id = ?1 AND booking_id = ?2)sql";
 constexpr const char* kSelectBooking =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings WHERE tenant_id = ?1 AND booking_id = ?2";
@@ -491,7 +492,8 @@ constexpr const char* kInsertPaymentEvent =
     "created_at, attempts, sent_at, resource_id, start_at, end_at, sequence"
 // A confirmation owed by a booking row, as an unsent outbox row would read.
 #define SLOTWISE_OWED_CONFIRMATION                                                        \
-    "tenant_id, confirmation_id, 'booking_confirmed', booking_id, customer_locale, "       \
+    "tenant_id, tenant_id || ':' || booking_id || ':confirmed', 'booking_confirmed', "     \
+    "booking_id, customer_locale, "                                                        \
     "customer_email, '', '', '', created_at, 0, NULL, resource_id, start_at, end_at, 0"
 #define SLOTWISE_MOVE_CONFIRMATIONS                                                       \
     "INSERT INTO outbox (" SLOTWISE_OUTBOX_COLUMNS ", next_attempt_at)"                    \
@@ -504,23 +506,23 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?10, NULL, ?11, ?12, ?13, ?1
 // One booking's owed confirmation into the outbox (then kClearConfirmation).
 constexpr const char* kMoveConfirmation =
     SLOTWISE_MOVE_CONFIRMATIONS
-    " WHERE tenant_id = ?1 AND booking_id = ?2 AND confirmation_id IS NOT NULL";
+    " WHERE tenant_id = ?1 AND booking_id = ?2 AND owes_confirmation IS NOT NULL";
 constexpr const char* kClearConfirmation =
-    "UPDATE bookings SET confirmation_id = NULL"
-    " WHERE tenant_id = ?1 AND booking_id = ?2 AND confirmation_id IS NOT NULL";
+    "UPDATE bookings SET owes_confirmation = NULL"
+    " WHERE tenant_id = ?1 AND booking_id = ?2 AND owes_confirmation IS NOT NULL";
 constexpr const char* kSelectOwedConfirmation =
     "SELECT " SLOTWISE_OWED_CONFIRMATION " FROM bookings"
-    " WHERE tenant_id = ?1 AND booking_id = ?2 AND confirmation_id IS NOT NULL";
+    " WHERE tenant_id = ?1 AND booking_id = ?2 AND owes_confirmation IS NOT NULL";
 // The sweep: every confirmation owed by rows (?1, ?2] of bookings, in the
 // order they were booked, scanned by rowid without an index.
 constexpr const char* kSelectSweptRow = "SELECT last_row FROM outbox_sweep WHERE id = 1";
 constexpr const char* kSelectLastBookingRow = "SELECT coalesce(max(rowid), 0) FROM bookings";
 constexpr const char* kSweepConfirmations =
     SLOTWISE_MOVE_CONFIRMATIONS
-    " WHERE rowid > ?1 AND rowid <= ?2 AND confirmation_id IS NOT NULL ORDER BY rowid";
+    " WHERE rowid > ?1 AND rowid <= ?2 AND owes_confirmation IS NOT NULL ORDER BY rowid";
 constexpr const char* kSweepClear =
-    "UPDATE bookings SET confirmation_id = NULL"
-    " WHERE rowid > ?1 AND rowid <= ?2 AND confirmation_id IS NOT NULL";
+    "UPDATE bookings SET owes_confirmation = NULL"
+    " WHERE rowid > ?1 AND rowid <= ?2 AND owes_confirmation IS NOT NULL";
 constexpr const char* kSetSweptRow = "UPDATE outbox_sweep SET last_row = ?1 WHERE id = 1";
 #undef SLOTWISE_MOVE_CONFIRMATIONS
 #undef SLOTWISE_OWED_CONFIRMATION
@@ -874,6 +876,20 @@ public:
         return std::make_unique<Connection>(options_);
     }
 
+    /// Serialises this process's write transactions. SQLite's busy handler
+    /// polls with sleeps of a millisecond and more, while a booking holds the
+    /// lock for well under a tenth of that: writers of one process queue here
+    /// and get the lock the moment it is free; other processes still meet
+    /// them at SQLite's lock. Waits at most the busy timeout. A semaphore, not
+    /// a mutex: a transaction may end on another thread than it began.
+    void take_writer_turn() {
+        if (!writer_.try_acquire_for(options_.busy_timeout)) {
+            throw Error(Errc::storage_busy, "sqlite: another write transaction of this process held the lock past "
+                                            "the busy timeout");
+        }
+    }
+    void end_writer_turn() noexcept { writer_.release(); }
+
     /// Takes a connection back; one that cannot be brought back to idle is
     /// closed instead (never the only one of a memory database).
     void release(std::unique_ptr<Connection> c) noexcept {
@@ -932,6 +948,7 @@ private:
     std::mutex mutex_;
     std::condition_variable available_;
     std::vector<std::unique_ptr<Connection>> idle_;
+    std::binary_semaphore writer_{1};
 };
 
 // ============================================================================
@@ -1032,10 +1049,31 @@ std::vector<Booking> read_bookings(Statement& s) {
 
 enum class Access { read, write };
 
+// A write transaction's turn among this process's writers (Pool::take_writer_turn).
+class WriterTurn {
+public:
+    explicit WriterTurn(Pool* pool) : pool_(pool) {
+        if (pool_) pool_->take_writer_turn();
+    }
+    WriterTurn(const WriterTurn&) = delete;
+    WriterTurn& operator=(const WriterTurn&) = delete;
+    ~WriterTurn() { end(); }
+    void end() noexcept {
+        if (pool_) pool_->end_writer_turn();
+        pool_ = nullptr;
+    }
+
+private:
+    Pool* pool_;
+};
+
 class SqliteTransaction final : public Transaction {
 public:
     SqliteTransaction(std::shared_ptr<Pool> pool, Access access)
-        : pool_(std::move(pool)), conn_(pool_->acquire()), access_(access) {
+        : pool_(std::move(pool)),
+          writer_turn_(access == Access::write ? pool_.get() : nullptr),
+          conn_(pool_->acquire()),
+          access_(access) {
         try {
             if (access == Access::write) {
                 // IMMEDIATE takes the write lock now, waiting up to the busy
@@ -1054,9 +1092,7 @@ public:
     SqliteTransaction(const SqliteTransaction&) = delete;
     SqliteTransaction& operator=(const SqliteTransaction&) = delete;
 
-    ~SqliteTransaction() override {
-        if (conn_) pool_->release(std::move(conn_));  // rolls back
-    }
+    ~SqliteTransaction() override { finish(); }
 
     void commit() override {
         call(Access::read, [&] {
@@ -1074,7 +1110,7 @@ public:
             }
         });
         state_ = State::committed;
-        pool_->release(std::move(conn_));
+        finish();
     }
 
     // --- tenants ---------------------------------------------------------
@@ -1291,7 +1327,7 @@ public:
                       std::string(to_string(b.status)), std::string(to_string(b.payment_status)),
                       b.hold_expires_at, null_if_empty(b.idempotency_key), b.request_fingerprint,
                       b.created_by, b.created_at, b.updated_at, b.checkout_id, b.payment_reference,
-                      owed ? std::optional<std::string_view>(confirmation->id) : std::nullopt)
+                      owed ? std::optional<std::int64_t>(1) : std::nullopt)
                 .run();
             if (confirmation && !owed) write_notification(*confirmation);
         });
@@ -1522,10 +1558,11 @@ private:
         return &it->second;
     }
 
-    // Can `n` be kept as the booking row's confirmation_id, that is, will
-    // SLOTWISE_OWED_CONFIRMATION read it back exactly?
+    // Can `n` be kept as the booking row's owes_confirmation flag, that is,
+    // will SLOTWISE_OWED_CONFIRMATION read it back exactly?
     static bool rides_on_row(const TenantId& t, const Booking& b, const Notification& n) {
-        return n.kind == NotificationKind::booking_confirmed && n.tenant == t && n.booking == b.id &&
+        return n.id == confirmation_id(t, b.id) && n.kind == NotificationKind::booking_confirmed &&
+               n.tenant == t && n.booking == b.id &&
                n.locale == b.customer.locale && n.to == b.customer.email && n.resource == b.resource &&
                n.when == b.interval && n.sequence == 0 && n.subject.empty() && n.body.empty() &&
                n.ics.empty() && n.created_at == b.created_at && n.attempts == 0 && !n.sent_at;
@@ -1579,12 +1616,20 @@ private:
             return f();
         } catch (...) {
             state_ = State::failed;
-            pool_->release(std::move(conn_));  // rolls back
+            finish();
             throw;
         }
     }
 
+    // Gives the connection back (rolling back whatever is open), then the
+    // process's writer turn.
+    void finish() noexcept {
+        if (conn_) pool_->release(std::move(conn_));
+        writer_turn_.end();
+    }
+
     std::shared_ptr<Pool> pool_;
+    WriterTurn writer_turn_;  // before conn_: taken first, ended last
     std::unique_ptr<Connection> conn_;
     const Access access_;
     State state_ = State::open;

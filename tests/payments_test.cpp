@@ -7,6 +7,7 @@
 
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 using namespace slotwise;
 using namespace slotwise::test;
@@ -313,4 +314,34 @@ TEST_CASE("a full refund from the provider cancels a confirmed booking; a partia
     CHECK(after.payment_status == PaymentStatus::refunded);
     CHECK(s.count(b.id, NotificationKind::booking_cancelled) == 1);
     s.book_colour();  // the slot is free again
+}
+
+TEST_CASE("a free booking's confirmation is kept on its row until taken, then read like any outbox row") {
+    PaidSalon s;
+    const auto b = s.ada.book({.service = s.cut.id, .start = at("2026-06-01T08:00:00Z"), .resource = s.anna.id,
+                               .customer = {.name = "Ada", .email = "ada@example.com", .locale = "en"}});
+    const auto count = [&](const char* sql) {
+        sqlite3* db = nullptr;
+        REQUIRE(sqlite3_open((s.dir.path / "salon.db").c_str(), &db) == SQLITE_OK);
+        sqlite3_stmt* stmt = nullptr;
+        REQUIRE(sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK);
+        REQUIRE(sqlite3_step(stmt) == SQLITE_ROW);
+        const auto n = sqlite3_column_int64(stmt, 0);
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+        return n;
+    };
+    CHECK(count("SELECT count(*) FROM outbox") == 0);
+    CHECK(count("SELECT count(*) FROM bookings WHERE owes_confirmation = 1") == 1);
+    const auto before = s.admin.notifications(b.id);
+    REQUIRE(before.size() == 1);
+    CHECK(before[0].kind == NotificationKind::booking_confirmed);
+    CHECK(before[0].subject.find("Cut") != std::string::npos);
+    CHECK(before[0].ics.find("SEQUENCE:0") != std::string::npos);
+    const auto taken = s.engine.take_notifications();
+    REQUIRE(taken.size() == 1);
+    CHECK(taken[0].id == before[0].id);
+    CHECK(taken[0].body == before[0].body);
+    CHECK(count("SELECT count(*) FROM outbox") == 1);
+    CHECK(count("SELECT count(*) FROM bookings WHERE owes_confirmation = 1") == 0);
 }

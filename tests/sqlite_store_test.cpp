@@ -249,7 +249,7 @@ namespace {
 // A free booking as book() writes it: with its confirmation, unrendered.
 Notification add_confirmed_booking(Store& store, const std::string& id, Instant start) {
     const auto b = booking(id, "res_1", start);
-    const auto n = conformance::detail::confirmation_of(tenant, b, "c_" + id);
+    const auto n = conformance::detail::confirmation_of(tenant, b);
     auto tx = store.write();
     tx->insert_booking(tenant, b, &n);
     tx->commit();
@@ -266,8 +266,8 @@ TEST_CASE("a free booking writes one row: its confirmation moves to the outbox t
     const auto n2 = add_confirmed_booking(*store, "bkg_2", at("2026-06-01T11:00:00Z"));
     Raw raw(path);
     CHECK(raw.value("SELECT count(*) FROM outbox") == "0");
-    CHECK(raw.column("SELECT confirmation_id FROM bookings ORDER BY rowid") ==
-          std::vector<std::string>{"c_bkg_1", "c_bkg_2"});
+    CHECK(raw.column("SELECT owes_confirmation FROM bookings ORDER BY rowid") ==
+          std::vector<std::string>{"1", "1"});
     {
         // Cancelling bkg_2 moves its confirmation out first.
         auto tx = store->write();
@@ -276,7 +276,7 @@ TEST_CASE("a free booking writes one row: its confirmation moves to the outbox t
         tx->update_booking(tenant, b);
         tx->commit();
     }
-    CHECK(raw.column("SELECT notification_id FROM outbox") == std::vector<std::string>{"c_bkg_2"});
+    CHECK(raw.column("SELECT notification_id FROM outbox") == std::vector<std::string>{n2.id});
     {
         auto tx = store->write();
         const auto taken = tx->take_notifications(at("2026-07-01T00:00:00Z"), 10);
@@ -286,8 +286,8 @@ TEST_CASE("a free booking writes one row: its confirmation moves to the outbox t
         tx->commit();
     }
     CHECK(raw.column("SELECT notification_id FROM outbox ORDER BY rowid") ==
-          std::vector<std::string>{"c_bkg_2", "c_bkg_1"});
-    CHECK(raw.value("SELECT count(*) FROM bookings WHERE confirmation_id IS NOT NULL") == "0");
+          std::vector<std::string>{n2.id, n1.id});
+    CHECK(raw.value("SELECT count(*) FROM bookings WHERE owes_confirmation IS NOT NULL") == "0");
     CHECK(raw.value("SELECT last_row FROM outbox_sweep") == raw.value("SELECT max(rowid) FROM bookings"));
 }
 

@@ -1239,8 +1239,8 @@ inline void the_outbox_leases_due_rows_and_forgets_sent_ones(const StoreFactory&
     });
 }
 // The confirmation book() writes with a free booking, unrendered.
-inline Notification confirmation_of(const TenantId& t, const Booking& b, std::string id) {
-    return {.id = std::move(id), .tenant = t, .kind = NotificationKind::booking_confirmed, .booking = b.id,
+inline Notification confirmation_of(const TenantId& t, const Booking& b, std::string id = {}) {
+    return {.id = id.empty() ? confirmation_id(t, b.id) : std::move(id), .tenant = t, .kind = NotificationKind::booking_confirmed, .booking = b.id,
             .locale = b.customer.locale, .to = b.customer.email, .resource = b.resource, .when = b.interval,
             .sequence = 0, .created_at = b.created_at};
 }
@@ -1250,8 +1250,8 @@ inline void a_confirmation_written_with_its_booking_is_an_outbox_row_like_any_ot
     const auto b1 = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
     const auto b2 = booking("bkg_2", "res_1", at("2026-06-01T10:00:00Z"));
     const auto b3 = booking("bkg_3", "res_1", at("2026-06-01T11:00:00Z"));
-    const auto c1 = confirmation_of(f.a, b1, "c1");
-    const auto c2 = confirmation_of(f.a, b2, "c2");
+    const auto c1 = confirmation_of(f.a, b1);
+    const auto c2 = confirmation_of(f.a, b2);
     // Not what the booking row says (rendered, another address): stored as given.
     auto c3 = confirmation_of(f.a, b3, "c3");
     c3.subject = "Booked";
@@ -1269,8 +1269,8 @@ inline void a_confirmation_written_with_its_booking_is_an_outbox_row_like_any_ot
     });
     // Marked sent before anyone took it; another tenant cannot mark it.
     f.write([&](Transaction& tx) {
-        CHECK_FALSE(tx.mark_notification_sent(f.b, "c2", b2.created_at));
-        CHECK(tx.mark_notification_sent(f.a, "c2", b2.created_at + std::chrono::seconds{1}));
+        CHECK_FALSE(tx.mark_notification_sent(f.b, c2.id, b2.created_at));
+        CHECK(tx.mark_notification_sent(f.a, c2.id, b2.created_at + std::chrono::seconds{1}));
     });
     std::vector<Notification> taken;
     f.write([&](Transaction& tx) { taken = tx.take_notifications(b3.created_at + std::chrono::seconds{1}, 10); });
@@ -1293,8 +1293,8 @@ inline void a_later_notification_follows_the_confirmation_which_keeps_the_old_ti
     Fixture f(make);
     const auto b1 = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
     const auto b2 = booking("bkg_2", "res_1", at("2026-06-01T10:00:00Z"));
-    const auto c1 = confirmation_of(f.a, b1, "c1");
-    const auto c2 = confirmation_of(f.a, b2, "c2");
+    const auto c1 = confirmation_of(f.a, b1);
+    const auto c2 = confirmation_of(f.a, b2);
     f.write([&](Transaction& tx) {
         tx.insert_booking(f.a, b1, &c1);
         tx.insert_booking(f.a, b2, &c2);
@@ -1325,7 +1325,7 @@ inline void a_later_notification_follows_the_confirmation_which_keeps_the_old_ti
 inline void a_rolled_back_booking_leaves_no_confirmation(const StoreFactory& make) {
     Fixture f(make);
     const auto b1 = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
-    const auto c1 = confirmation_of(f.a, b1, "c1");
+    const auto c1 = confirmation_of(f.a, b1);
     {
         auto tx = f.store->write();
         tx->insert_booking(f.a, b1, &c1);

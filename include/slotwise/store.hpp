@@ -148,6 +148,11 @@ public:
     virtual std::vector<Notification> notifications(const TenantId& t, const BookingId& b) = 0;
 };
 
+/// The id of the confirmation written with a free booking (the `confirmation`
+/// of `Transaction::insert_booking`): made from the booking's, so an adapter
+/// that keeps the confirmation on the booking's row stores no id for it.
+inline std::string confirmation_id(const TenantId& t, const BookingId& b) { return t.value + ":" + b.value + ":confirmed"; }
+
 /// A storage backend: a factory of transactions. Thread-safe.
 class Store {
 public:
