@@ -883,16 +883,16 @@ BENCHMARK(book_engine_paid)->Name(name_engine_paid)->Threads(1)->UseRealTime()->
 BENCHMARK(availability_engine)->Name(name_availability)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(availability_core_only)->Name(name_availability_core)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
-// Unless told otherwise, each benchmark runs three times with the runs of all
+// Unless told otherwise, each benchmark runs five times with the runs of all
 // of them shuffled, and the summary takes medians: on a shared machine a
 // noisy second then hurts engine and baseline alike instead of whichever ran
 // during it.
 std::vector<char*> with_default_repetitions(int argc, char** argv, int& repetitions) {
-    static std::string repeat = "--benchmark_repetitions=3";
+    static std::string repeat = "--benchmark_repetitions=5";
     static std::string shuffle = "--benchmark_enable_random_interleaving=true";
     static std::string aggregates = "--benchmark_display_aggregates_only=true";
     std::vector<char*> args(argv, argv + argc);
-    repetitions = 3;
+    repetitions = 5;
     bool told = false;
     for (int i = 1; i < argc; ++i) {
         const std::string_view a = argv[i];
