@@ -24,7 +24,11 @@ void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, No
     if (kind != NotificationKind::booking_confirmed) {
         for (const auto& earlier : tx.notifications(t, b.id)) sequence += earlier.kind != NotificationKind::refund_due;
     }
-    tx.insert_notification(notification_about(t, b, kind, now, sequence));
+    auto n = notification_about(t, b, kind, now, sequence);
+    // A refund notice quotes the amount paid, not what the service costs by
+    // the time the notice goes out: it is rendered now.
+    if (kind == NotificationKind::refund_due) Renderer(tx).render(n);
+    tx.insert_notification(n);
 }
 
 std::optional<Tenant> Renderer::tenant(const TenantId& t) {
@@ -315,9 +319,11 @@ std::vector<Notification> Engine::take_notifications(int limit) {
     const Instant at = now();  // before the lock, as in book()
     auto tx = store_->write();
     auto taken = tx->take_notifications(at, limit);
-    Renderer renderer(*tx);
-    for (auto& n : taken) renderer.render(n);
     tx->commit();
+    // Rendered after the lease commits: bookings need not wait for it.
+    auto read = store_->read();
+    Renderer renderer(*read);
+    for (auto& n : taken) renderer.render(n);
     return taken;
 }
 

@@ -136,6 +136,15 @@ TEST_CASE("a payment for a slot taken after its hold expired is flagged for refu
     CHECK(s.count(b.id, NotificationKind::refund_due) == 1);
     CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 0);
     CHECK(eve.get_booking(taken.id).status == BookingStatus::pending);
+    // The notice quotes what was paid, even once the price has changed.
+    auto dearer = s.colour;
+    dearer.price = 9900;
+    s.admin.update_service(dearer);
+    for (const auto& msg : s.admin.notifications(b.id)) {
+        if (msg.kind != NotificationKind::refund_due) continue;
+        CHECK(msg.body.find("45,00") != std::string::npos);
+        CHECK(msg.body.find("99,00") == std::string::npos);
+    }
     // The refund goes out through the provider; the refund event closes it.
     HttpRequest seen;
     const auto refund = s.admin.refund(b.id, [&](const HttpRequest& r) {

@@ -1,8 +1,10 @@
 // slotwise/notify.hpp — notifications through an outbox.
 //
-// A notification (booking confirmed, cancelled, rescheduled, refund due) is a
-// row written in the same transaction as the change it reports, so it exists
-// if and only if the change committed: never before the fact, never lost.
+// A notification (booking confirmed, cancelled, rescheduled, refund due) is
+// written in the same transaction as the change it reports, so it exists if
+// and only if the change committed: never before the fact, never lost. (A
+// store may keep a free booking's confirmation on the booking's own row until
+// the outbox is next read; to every reader it is an outbox row.)
 // A worker in the host app drains the outbox — `Engine::take_notifications`
 // leases due rows (bumping their attempt count and pushing their next attempt
 // out by a backoff, so two workers do not send the same row at once), sends
@@ -25,6 +27,7 @@ namespace slotwise {
 /// booking's resource and time when it was written); the engine renders
 /// subject, body and invitation in the customer's language when it hands the
 /// message out, with the business, service and resource names of that moment.
+/// A refund notice is rendered when written: it quotes the amount paid.
 struct Notification {
     std::string id{};             ///< opaque
     TenantId tenant{};
