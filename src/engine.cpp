@@ -228,7 +228,8 @@ std::vector<Slot> resource_slots(Transaction& tx, const TenantId& t, const Servi
     }
     std::vector<Interval> blocks;
     for (const Block& b : tx.blocks(t, r.id, load_range)) blocks.push_back(b.interval);
-    AvailabilityWorkspace ws;
+    // Reused by the thread: book() asks this for every booking.
+    thread_local AvailabilityWorkspace ws;
     std::vector<Slot> out;
     for_each_slot(cal, svc.rules(seats), booked, blocks, {.from = from, .to = to, .now = now}, ws,
                   [&](const Slot& s) { out.push_back(s); });

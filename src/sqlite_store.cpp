@@ -248,8 +248,9 @@ CREATE TABLE outbox_sweep (
 );
 INSERT INTO outbox_sweep (id, last_row) SELECT 1, coalesce(max(rowid), 0) FROM bookings;
 
--- Bumped by every change to a tenant's resources, services and weekly hours,
--- so a connection may keep what it read of them while the number stays put.
+-- Bumped by every change to a tenant's resources, services, weekly hours,
+-- date overrides and blocks, so a connection may keep what it read of them
+-- while the number stays put.
 ALTER TABLE tenants ADD COLUMN catalogue_version INTEGER NOT NULL DEFAULT 0;
 CREATE TRIGGER resources_bump_catalogue_on_insert AFTER INSERT ON resources BEGIN
     UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
@@ -291,6 +292,26 @@ CREATE TRIGGER weekly_hours_bump_catalogue_on_update AFTER UPDATE ON weekly_hour
     WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
 END;
 CREATE TRIGGER weekly_hours_bump_catalogue_on_delete AFTER DELETE ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER date_overrides_bump_catalogue_on_insert AFTER INSERT ON date_overrides BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER date_overrides_bump_catalogue_on_update AFTER UPDATE ON date_overrides BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER date_overrides_bump_catalogue_on_delete AFTER DELETE ON date_overrides BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER blocks_bump_catalogue_on_insert AFTER INSERT ON blocks BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER blocks_bump_catalogue_on_update AFTER UPDATE ON blocks BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER blocks_bump_catalogue_on_delete AFTER DELETE ON blocks BEGIN
     UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
 END;
 
@@ -354,6 +375,13 @@ INSERT INTO date_overrides (tenant_id, resource_id, day, windows) VALUES (?1, ?2
 ON CONFLICT (tenant_id, resource_id, day) DO UPDATE SET windows = excluded.windows)sql";
 constexpr const char* kDeleteOverride =
     "DELETE FROM date_overrides WHERE tenant_id = ?1 AND resource_id = ?2 AND day = ?3";
+// A resource's overrides and blocks, all of them up to ?3 rows (the cache).
+constexpr const char* kSelectAllOverrides =
+    "SELECT day, windows FROM date_overrides WHERE tenant_id = ?1 AND resource_id = ?2 "
+    "ORDER BY day LIMIT ?3";
+constexpr const char* kSelectAllBlocks =
+    "SELECT block_id, resource_id, start_at, end_at, reason FROM blocks "
+    "WHERE tenant_id = ?1 AND resource_id = ?2 ORDER BY start_at, block_id LIMIT ?3";
 constexpr const char* kSelectOverrides =
     "SELECT day, windows FROM date_overrides "
     "WHERE tenant_id = ?1 AND resource_id = ?2 AND day >= ?3 AND day <= ?4 ORDER BY day";
@@ -709,15 +737,24 @@ struct CloseDatabase {
 // it was read under. Committed data only: a transaction that changes a
 // catalogue neither reads from nor adds to the cache.
 struct CatalogueCache {
+    using Overrides = std::map<Date, std::vector<LocalWindow>>;
     struct Tenant {
         std::int64_t version = -1;
         std::unordered_map<std::string, std::optional<Service>> services;
         std::unordered_map<std::string, std::optional<Resource>> resources;
         std::unordered_map<std::string, WeeklyHours> hours;
+        // All of a resource's overrides or blocks; nullopt when it has more
+        // than kMaxCalendarRows (then each question goes to the database).
+        std::unordered_map<std::string, std::optional<Overrides>> overrides;
+        std::unordered_map<std::string, std::optional<std::vector<Block>>> blocks;
+        std::size_t values = 0;  // held in the maps above
     };
-    // A bound on memory, not a policy: past it the cache starts over.
+    // Bounds on memory, not a policy: past them the cache starts over.
     static constexpr std::size_t kMaxTenants = 256;
+    static constexpr std::int64_t kMaxCalendarRows = 64;
+    static constexpr std::size_t kMaxEntries = 100'000;
     std::unordered_map<std::string, Tenant> tenants;
+    std::size_t entries = 0;  // values held, over all tenants
 };
 
 // One SQLite connection and its prepared statements, keyed by the address of
@@ -1196,6 +1233,7 @@ public:
     void put_override(const TenantId& t, const ResourceId& r, Date day,
                       const std::vector<LocalWindow>& windows) override {
         call(Access::write, [&] {
+            catalogue_changed();
             c().statement(kUpsertOverride)
                 .bind(t, r, day_number(day), encode_windows(windows))
                 .run();
@@ -1204,6 +1242,7 @@ public:
 
     bool delete_override(const TenantId& t, const ResourceId& r, Date day) override {
         return call(Access::write, [&] {
+            catalogue_changed();
             auto s = c().statement(kDeleteOverride);
             s.bind(t, r, day_number(day)).run();
             return s.changes() > 0;
@@ -1214,6 +1253,15 @@ public:
                                                        Date from, Date to) override {
         return call(Access::read, [&] {
             std::map<Date, std::vector<LocalWindow>> out;
+            const auto* all = cached_ref(t, &CatalogueCache::Tenant::overrides, r.value, [&] {
+                return all_rows<CatalogueCache::Overrides>(kSelectAllOverrides, t, r, [](const Statement& s, auto& rows) {
+                    rows.emplace(date_of(s.integer(0)), decode_windows(s.text(1)));
+                });
+            });
+            if (all && *all) {
+                out.insert((*all)->lower_bound(from), (*all)->upper_bound(to));
+                return out;
+            }
             auto s = c().statement(kSelectOverrides);
             s.bind(t, r, day_number(from), day_number(to));
             while (s.step()) out.emplace(date_of(s.integer(0)), decode_windows(s.text(1)));
@@ -1225,6 +1273,7 @@ public:
 
     void insert_block(const TenantId& t, const Block& b) override {
         call(Access::write, [&] {
+            catalogue_changed();
             c().statement(kInsertBlock)
                 .bind(t, b.id, b.resource, b.interval.begin, b.interval.end, b.reason)
                 .run();
@@ -1233,6 +1282,7 @@ public:
 
     bool delete_block(const TenantId& t, const BlockId& id) override {
         return call(Access::write, [&] {
+            catalogue_changed();
             auto s = c().statement(kDeleteBlock);
             s.bind(t, id).run();
             return s.changes() > 0;
@@ -1242,6 +1292,17 @@ public:
     std::vector<Block> blocks(const TenantId& t, const ResourceId& r, Interval range) override {
         return call(Access::read, [&] {
             std::vector<Block> out;
+            const auto* all = cached_ref(t, &CatalogueCache::Tenant::blocks, r.value, [&] {
+                return all_rows<std::vector<Block>>(kSelectAllBlocks, t, r, [](const Statement& s, auto& rows) {
+                    rows.push_back(read_block(s));
+                });
+            });
+            if (all && *all) {
+                for (const auto& b : **all) {
+                    if (b.interval.begin < range.end && b.interval.end > range.begin) out.push_back(b);
+                }
+                return out;
+            }
             auto s = c().statement(kSelectBlocks);
             s.bind(t, r, range.begin, range.end);
             while (s.step()) out.push_back(read_block(s));
@@ -1522,14 +1583,46 @@ private:
 
     // `load()`'s answer for `key` of tenant `t`, from the connection's cache
     // when the tenant's catalogue is as it was when the entry was read.
-    template <class Map, class Load>
-    auto cached(const TenantId& t, Map CatalogueCache::Tenant::*map, const std::string& key, Load&& load)
-        -> decltype(load()) {
+    template <class Value, class Load>
+    Value cached(const TenantId& t, std::unordered_map<std::string, Value> CatalogueCache::Tenant::*map,
+                 const std::string& key, Load&& load) {
+        const Value* value = cached_ref(t, map, key, load);
+        return value ? *value : load();
+    }
+
+    // The same, in place: null when the cache may not be used.
+    template <class Value, class Load>
+    const Value* cached_ref(const TenantId& t, std::unordered_map<std::string, Value> CatalogueCache::Tenant::*map,
+                            const std::string& key, Load&& load) {
         auto* entry = catalogue_of(t);
-        if (entry == nullptr) return load();
+        if (entry == nullptr) return nullptr;
         auto& values = entry->*map;
-        if (const auto it = values.find(key); it != values.end()) return it->second;
-        return values.emplace(key, load()).first->second;
+        if (const auto it = values.find(key); it != values.end()) return &it->second;
+        auto& cache = c().catalogue();
+        if (cache.entries >= CatalogueCache::kMaxEntries) {
+            cache.tenants.clear();
+            cache.entries = 0;
+            return nullptr;  // `entry` is gone; the caller asks the database
+        }
+        auto value = load();
+        ++cache.entries;
+        ++entry->values;
+        return &values.emplace(key, std::move(value)).first->second;
+    }
+
+    // Every row `sql` gives for (t, r), added to a Rows by `add`; nullopt
+    // when there are more than the cache keeps.
+    template <class Rows, class Add>
+    std::optional<Rows> all_rows(const char* sql, const TenantId& t, const ResourceId& r, Add&& add) {
+        Rows rows;
+        std::int64_t n = 0;
+        auto s = c().statement(sql);
+        s.bind(t, r, CatalogueCache::kMaxCalendarRows + 1);
+        while (s.step()) {
+            if (++n > CatalogueCache::kMaxCalendarRows) return std::nullopt;
+            add(s, rows);
+        }
+        return rows;
     }
 
     // This tenant's cache entry as of this transaction, or null when the
@@ -1545,13 +1638,17 @@ private:
             checked_version_ = s.integer(0);
             checked_tenant_ = t.value;
         }
-        auto& tenants = c().catalogue().tenants;
-        auto it = tenants.find(t.value);
-        if (it == tenants.end()) {
-            if (tenants.size() >= CatalogueCache::kMaxTenants) tenants.clear();
-            it = tenants.emplace(t.value, CatalogueCache::Tenant{}).first;
+        auto& cache = c().catalogue();
+        auto it = cache.tenants.find(t.value);
+        if (it == cache.tenants.end()) {
+            if (cache.tenants.size() >= CatalogueCache::kMaxTenants) {
+                cache.tenants.clear();
+                cache.entries = 0;
+            }
+            it = cache.tenants.emplace(t.value, CatalogueCache::Tenant{}).first;
         }
         if (it->second.version != checked_version_) {
+            cache.entries -= it->second.values;
             it->second = CatalogueCache::Tenant{};
             it->second.version = checked_version_;
         }

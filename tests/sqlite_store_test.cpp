@@ -410,6 +410,86 @@ TEST_CASE("a connection's cached catalogue follows changes made through other co
     CHECK_FALSE(std::get<0>(look()));
 }
 
+TEST_CASE("a connection's cached blocks and overrides follow changes made elsewhere") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("calendar.db");
+    auto mine = open_sqlite({.path = path});
+    auto theirs = open_sqlite({.path = path});
+    add_tenant(*mine);
+    const ResourceId r{"res_1"};
+    const Date june1{date::year{2026} / 6 / 1};
+    const Date june2{date::year{2026} / 6 / 2};
+    const Interval day{at("2026-06-01T00:00:00Z"), at("2026-06-02T00:00:00Z")};
+    const auto write = [](Store& store, auto&& f) {
+        auto tx = store.write();
+        f(*tx);
+        tx->commit();
+    };
+    const auto look = [&] {
+        auto tx = mine->read();
+        return std::pair(tx->blocks(tenant, r, day), tx->overrides(tenant, r, june1, june2));
+    };
+    CHECK(look().first.empty());  // cached: nothing
+    CHECK(look().second.empty());
+    const Block lunch{.id = {"blk_1"}, .resource = r,
+                      .interval = {at("2026-06-01T11:00:00Z"), at("2026-06-01T12:00:00Z")}, .reason = "lunch"};
+    write(*theirs, [&](Transaction& tx) {
+        tx.insert_block(tenant, lunch);
+        tx.put_override(tenant, r, june2, {{10h, 12h}});
+    });
+    {
+        const auto [blocks, overrides] = look();
+        CHECK(blocks == std::vector<Block>{lunch});
+        REQUIRE(overrides.size() == 1);
+        CHECK(overrides.at(june2) == std::vector<LocalWindow>{{10h, 12h}});
+    }
+    write(*theirs, [&](Transaction& tx) {
+        CHECK(tx.delete_block(tenant, lunch.id));
+        CHECK(tx.delete_override(tenant, r, june2));
+    });
+    CHECK(look().first.empty());
+    CHECK(look().second.empty());
+    Raw(path).exec("INSERT INTO blocks VALUES ('tenant_a', 'blk_sql', 'res_1', 1780308000, 1780311600, 'sql')");
+    Raw(path).exec("INSERT INTO date_overrides VALUES ('tenant_a', 'res_1', 20605, '')");  // 2026-06-01 closed
+    {
+        const auto [blocks, overrides] = look();
+        REQUIRE(blocks.size() == 1);
+        CHECK(blocks[0].id.value == "blk_sql");
+        REQUIRE(overrides.size() == 1);
+        CHECK(overrides.at(june1).empty());
+    }
+}
+
+TEST_CASE("a resource with more blocks and overrides than a connection caches is answered exactly") {
+    slotwise::test::TempDir dir;
+    auto store = open_sqlite({.path = dir.file("busy.db")});
+    add_tenant(*store);
+    const ResourceId r{"res_1"};
+    const auto start = at("2026-01-01T09:00:00Z");
+    const Date first{date::year{2026} / 1 / 1};
+    constexpr int kDays = 150;  // past what one resource may keep cached
+    {
+        auto tx = store->write();
+        for (int i = 0; i < kDays; ++i) {
+            const auto begin = start + date::days{i};
+            tx->insert_block(tenant, {.id = {"blk_" + std::to_string(1000 + i)}, .resource = r,
+                                      .interval = {begin, begin + 1h}, .reason = ""});
+            tx->put_override(tenant, r, Date{date::sys_days{first} + date::days{i}}, {{9h, 10h}});
+        }
+        tx->commit();
+    }
+    for (int round = 0; round < 2; ++round) {
+        auto tx = store->read();
+        const auto blocks = tx->blocks(tenant, r, {start + date::days{10} + 30min, start + date::days{20}});
+        REQUIRE(blocks.size() == 10);
+        CHECK(blocks.front().id.value == "blk_1010");
+        CHECK(blocks.back().id.value == "blk_1019");
+        const auto overrides = tx->overrides(tenant, r, Date{date::sys_days{first} + date::days{100}},
+                                             Date{date::sys_days{first} + date::days{109}});
+        CHECK(overrides.size() == 10);
+    }
+}
+
 TEST_CASE("a catalogue change that is rolled back never reaches the cache") {
     using conformance::detail::resource;
     slotwise::test::TempDir dir;
