@@ -10,6 +10,8 @@
 
 #include <Python.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 namespace slotwise::python {
@@ -29,8 +31,21 @@ Instant instant_of(long long s) { return Instant{std::chrono::seconds{s}}; }
 
 SlotObject* as_slot(PyObject* self) { return reinterpret_cast<SlotObject*>(self); }
 
+// Freed slots kept for reuse (the GIL guards it): a week's availability is
+// thousands of slots made and dropped together, and going back to pymalloc
+// for each one cost more than the rest of the conversion (arenas emptied and
+// refilled on every call).
+constexpr int kFreeSlots = 16384;
+PyObject* free_slots[kFreeSlots];
+int free_count = 0;
+
 PyObject* new_slot(long long start, long long end, PyObject* resource_id, long long remaining) {
-    SlotObject* s = PyObject_New(SlotObject, slot_type);
+    SlotObject* s = nullptr;
+    if (free_count > 0) {
+        s = reinterpret_cast<SlotObject*>(PyObject_Init(free_slots[--free_count], slot_type));
+    } else {
+        s = PyObject_New(SlotObject, slot_type);
+    }
     if (s == nullptr) return nullptr;
     s->start = start;
     s->end = end;
@@ -43,7 +58,11 @@ PyObject* new_slot(long long start, long long end, PyObject* resource_id, long l
 void slot_dealloc(PyObject* self) {
     PyTypeObject* type = Py_TYPE(self);
     Py_XDECREF(as_slot(self)->resource_id);
-    PyObject_Free(self);
+    if (free_count < kFreeSlots) {
+        free_slots[free_count++] = self;
+    } else {
+        PyObject_Free(self);
+    }
     Py_DECREF(type);  // instances of heap types own a reference to their type
 }
 
@@ -168,27 +187,47 @@ void register_slot_type(py::module_& m) {
     m.add_object("Slot", py::reinterpret_borrow<py::object>(type));
 }
 
+namespace {
+// The last (up to) eight bytes of an id, as a number: ids end in random hex,
+// so unequal ids almost always differ here, and comparing two numbers is
+// cheaper than a memcmp of two ids that share a prefix ("res_").
+std::uint64_t tail_of(const std::string& id) {
+    std::uint64_t tail = 0;
+    const std::size_t n = std::min<std::size_t>(id.size(), sizeof tail);
+    std::memcpy(&tail, id.data() + id.size() - n, n);
+    return tail ^ id.size();
+}
+}  // namespace
+
 py::list slots_to_list(std::vector<ResourceSlot>&& slots) {
     py::list out(slots.size());
     // Slots come sorted by (start, resource id), so the few resources repeat
     // in a cycle: their id strings are made once and shared, and the search
     // for the next one starts just after the last one found.
-    std::vector<std::pair<const std::string*, py::object>> ids;
+    struct Known {
+        std::uint64_t tail;
+        const std::string* text;
+        py::object id;
+    };
+    std::vector<Known> ids;
     std::size_t last = 0;
     for (std::size_t i = 0; i < slots.size(); ++i) {
         const std::string& text = slots[i].resource.value;
+        const std::uint64_t tail = tail_of(text);
         PyObject* id = nullptr;
-        for (std::size_t k = 0; k < ids.size() && id == nullptr; ++k) {
-            const std::size_t j = (last + 1 + k) % ids.size();
-            if (*ids[j].first == text) {
-                id = ids[j].second.ptr();
+        std::size_t j = last;
+        for (std::size_t k = 0; k < ids.size(); ++k) {
+            if (++j == ids.size()) j = 0;
+            if (ids[j].tail == tail && *ids[j].text == text) {
+                id = ids[j].id.ptr();
                 last = j;
+                break;
             }
         }
         if (id == nullptr) {
-            ids.emplace_back(&text, py::str(text));
+            ids.push_back({tail, &text, py::str(text)});
             last = ids.size() - 1;
-            id = ids.back().second.ptr();
+            id = ids.back().id.ptr();
         }
         const auto& s = slots[i];
         PyObject* slot = new_slot(s.start.time_since_epoch().count(), s.end.time_since_epoch().count(), id,
