@@ -26,6 +26,7 @@ using namespace slotwise;
 using namespace std::chrono_literals;
 using slotwise::conformance::detail::at;
 using slotwise::conformance::detail::booking;
+using slotwise::conformance::detail::confirmation_of;
 
 namespace {
 
@@ -300,22 +301,28 @@ void seed(const std::string& path) {
     tx->put_service(
         tenant, {.id = {"svc_cut"}, .name = "Cut", .duration = 30min, .resources = {{"res_1"}}});
     for (int i = 0; i < 20; ++i) {
-        tx->insert_booking(tenant, booking("bkg_" + std::to_string(i), "res_1",
-                                           at("2026-06-01T08:00:00Z") + i * 30min));
+        // Every other booking still owes its confirmation (kept on its row).
+        const auto b = booking("bkg_" + std::to_string(i), "res_1", at("2026-06-01T08:00:00Z") + i * 30min);
+        const auto confirmation = confirmation_of(tenant, b);
+        tx->insert_booking(tenant, b, i % 2 == 0 ? &confirmation : nullptr);
     }
     tx->commit();
 }
 
-// The write transaction under test: a booking and a few more changes.
+// The write transaction under test: a booking with its confirmation, a
+// change to a booking that owes one (moved to the outbox first), a catalogue
+// change, and a take of the outbox (the sweep of owed confirmations).
 void book(Store& store, int n) {
     auto tx = store.write();
     Booking b = booking("new_" + std::to_string(n), "res_1", at("2026-06-03T09:00:00Z"));
     b.customer.name = std::string(6000, 'n');  // spans several pages
     b.idempotency_key = "key-" + std::to_string(n);
-    tx->insert_booking(tenant, b);
-    Booking moved = booking("bkg_3", "res_1", at("2026-06-04T09:00:00Z"));
+    const auto confirmation = confirmation_of(tenant, b);
+    tx->insert_booking(tenant, b, &confirmation);
+    Booking moved = booking("bkg_4", "res_1", at("2026-06-04T09:00:00Z"));
     tx->update_booking(tenant, moved);
     tx->delete_block(tenant, {"blk_1"});
+    CHECK(tx->take_notifications(at("2026-07-01T00:00:00Z"), 5).size() == 5);
     tx->commit();
 }
 
