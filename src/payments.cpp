@@ -31,6 +31,19 @@ void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, No
     tx.insert_notification(n);
 }
 
+// A stored zone the time-zone database no longer knows (an OS update
+// dropped it) must not keep a message from going out: it is written in UTC,
+// which the message names.
+namespace {
+TimeZone zone_or_utc(const std::string& name) {
+    try {
+        return locate_zone(name, "timezone");
+    } catch (const Error&) {
+        return locate_zone("UTC", "timezone");
+    }
+}
+}  // namespace
+
 std::optional<Tenant> Renderer::tenant(const TenantId& t) {
     auto it = tenants_.find(t.value);
     if (it == tenants_.end()) it = tenants_.emplace(t.value, tx_.tenant(t)).first;
@@ -64,7 +77,7 @@ void Renderer::render(Notification& n) {
     c.resource = res ? res->name : std::string{};
     c.booking_id = n.booking.value;
     c.when = n.when;
-    c.zone = locate_zone(res ? res->timezone : "UTC", "timezone");
+    c.zone = zone_or_utc(res ? res->timezone : std::string("UTC"));
     c.amount = svc ? svc->price : 0;
     c.currency = svc ? svc->currency : std::string{};
     const auto msg = render_message(n.kind, c, n.locale);
@@ -319,11 +332,11 @@ std::vector<Notification> Engine::take_notifications(int limit) {
     const Instant at = now();  // before the lock, as in book()
     auto tx = store_->write();
     auto taken = tx->take_notifications(at, limit);
-    tx->commit();
-    // Rendered after the lease commits: bookings need not wait for it.
-    auto read = store_->read();
-    Renderer renderer(*read);
+    // Rendered before the lease commits: if reading fails, nothing is leased
+    // and the rows stay due, rather than hidden for a backoff unsent.
+    Renderer renderer(*tx);
     for (auto& n : taken) renderer.render(n);
+    tx->commit();
     return taken;
 }
 

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -230,9 +231,10 @@ PRAGMA user_version = 1;
     // (owes_confirmation) until the outbox is next used, so book() writes one
     // row, not two: an outbox row costs as many WAL pages as the booking.
     // outbox_sweep.last_row is the highest bookings rowid whose confirmation
-    // has been moved to the outbox; rowids only grow because bookings are
-    // never deleted. It is the one table without tenant_id: it holds no
-    // tenant's data, only a position in the bookings table.
+    // has been moved to the outbox; rowids grow, as the library never deletes
+    // a booking (a deletion by hand rewinds it, see the trigger). It is the
+    // one table without tenant_id: it holds no tenant's data, only a position
+    // in the bookings table.
     // Outbox rows now keep what the message is about (resource and time) and
     // the invitation's sequence; the engine renders the text when it hands a
     // row out. Rows written by version 1 keep the text they were written with.
@@ -247,6 +249,28 @@ CREATE TABLE outbox_sweep (
     last_row INTEGER NOT NULL
 );
 INSERT INTO outbox_sweep (id, last_row) SELECT 1, coalesce(max(rowid), 0) FROM bookings;
+-- A deleted row's rowid may be handed out again: the sweep starts over below it.
+CREATE TRIGGER bookings_rewind_sweep_on_delete AFTER DELETE ON bookings BEGIN
+    UPDATE outbox_sweep SET last_row = min(last_row, OLD.rowid - 1) WHERE id = 1;
+END;
+-- Any change to a booking that still owes its confirmation moves it to the
+-- outbox first, as the booking was, whoever makes the change (this build,
+-- a process of the previous version still running, plain SQL). Setting
+-- owes_confirmation alone (the sweep) is not such a change.
+CREATE TRIGGER bookings_move_confirmation_on_update
+AFTER UPDATE OF tenant_id, booking_id, service_id, resource_id, start_at, end_at, occ_start, occ_end,
+    seats, buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone,
+    customer_locale, status, payment_status, hold_expires_at, idempotency_key, request_fingerprint,
+    created_by, created_at, updated_at, checkout_id, payment_reference ON bookings
+WHEN OLD.owes_confirmation IS NOT NULL BEGIN
+    INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body,
+                        ics, created_at, attempts, next_attempt_at, sent_at, resource_id, start_at,
+                        end_at, sequence)
+    VALUES (OLD.tenant_id, OLD.tenant_id || ':' || OLD.booking_id || ':confirmed', 'booking_confirmed',
+            OLD.booking_id, OLD.customer_locale, OLD.customer_email, '', '', '', OLD.created_at, 0,
+            OLD.created_at, NULL, OLD.resource_id, OLD.start_at, OLD.end_at, 0);
+    UPDATE bookings SET owes_confirmation = NULL WHERE rowid = NEW.rowid;
+END;
 
 -- Bumped by every change to a tenant's resources, services, weekly hours,
 -- date overrides and blocks, so a connection may keep what it read of them
@@ -443,7 +467,7 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?
         ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26))sql";
 // The identity and origin of a booking (id, idempotency key and fingerprint,
 // created_by, created_at) never change; everything else does. An owed
-// confirmation has been moved to the outbox before (see kMoveConfirmation).
+// confirmation is moved to the outbox by bookings_move_confirmation_on_update.
 constexpr const char* kUpdateBooking = R"sql(
 UPDATE bookings SET
     service_id = ?3, resource_id = ?4, start_at = ?5, end_at = ?6, occ_start = ?7, occ_end = ?8,
@@ -747,15 +771,28 @@ struct CatalogueCache {
         // than kMaxCalendarRows (then each question goes to the database).
         std::unordered_map<std::string, std::optional<Overrides>> overrides;
         std::unordered_map<std::string, std::optional<std::vector<Block>>> blocks;
-        std::size_t values = 0;  // held in the maps above
+        std::size_t rows = 0;  // held in the maps above
     };
-    // Bounds on memory, not a policy: past them the cache starts over.
+    // Bounds on memory, not a policy: past them the cache starts over. Rows
+    // are at most a few hundred bytes (names and reasons are capped), so a
+    // connection holds at most a few megabytes.
     static constexpr std::size_t kMaxTenants = 256;
     static constexpr std::int64_t kMaxCalendarRows = 64;
-    static constexpr std::size_t kMaxEntries = 100'000;
+    static constexpr std::size_t kMaxRows = 10'000;
     std::unordered_map<std::string, Tenant> tenants;
-    std::size_t entries = 0;  // values held, over all tenants
+    std::size_t rows = 0;  // held, over all tenants
 };
+
+// How many rows a cached value holds.
+template <class T>
+std::size_t rows_in(const std::optional<T>& v) {
+    if constexpr (std::is_same_v<T, Service> || std::is_same_v<T, Resource>) {
+        return 1;
+    } else {
+        return v ? std::max<std::size_t>(v->size(), 1) : 1;
+    }
+}
+inline std::size_t rows_in(const WeeklyHours&) { return 1; }
 
 // One SQLite connection and its prepared statements, keyed by the address of
 // the SQL constant above. Used by one transaction (one thread) at a time.
@@ -773,8 +810,7 @@ public:
                          "\": " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
         }
         sqlite3_extended_result_codes(raw, 1);
-        const auto ms = std::max<std::int64_t>(0, options.busy_timeout.count());
-        sqlite3_busy_timeout(raw, static_cast<int>(std::min<std::int64_t>(ms, INT_MAX)));
+        set_busy_timeout(options.busy_timeout);
         exec(options.synchronous_full ? kSynchronousFull : kSynchronousNormal);
         exec(kCacheSize);
     }
@@ -785,6 +821,12 @@ public:
     }
 
     sqlite3* handle() const noexcept { return db_.get(); }
+
+    /// How long SQLite retries a busy lock (0 or less: not at all).
+    void set_busy_timeout(std::chrono::milliseconds timeout) noexcept {
+        const auto ms = std::max<std::int64_t>(0, timeout.count());
+        sqlite3_busy_timeout(db_.get(), static_cast<int>(std::min<std::int64_t>(ms, INT_MAX)));
+    }
 
     /// The cached statement for `sql` (one of the constants above).
     Statement statement(const char* sql) {
@@ -915,17 +957,21 @@ public:
 
     /// Serialises this process's write transactions. SQLite's busy handler
     /// polls with sleeps of a millisecond and more, while a booking holds the
-    /// lock for well under a tenth of that: writers of one process queue here
-    /// and get the lock the moment it is free; other processes still meet
-    /// them at SQLite's lock. Waits at most the busy timeout. A semaphore, not
-    /// a mutex: a transaction may end on another thread than it began.
-    void take_writer_turn() {
-        if (!writer_.try_acquire_for(options_.busy_timeout)) {
+    /// lock for well under a tenth of that: writers of one process wait here
+    /// and take the lock the moment it is free; other processes still meet
+    /// them at SQLite's lock. Waits until `deadline` (the busy timeout from
+    /// the start of write()). A semaphore, not a mutex: a transaction may end
+    /// on another thread than it began. Not fair: under contention a writer
+    /// may be overtaken, never past its deadline.
+    void take_writer_turn(std::chrono::steady_clock::time_point deadline) {
+        if (!writer_.try_acquire_until(deadline)) {
             throw Error(Errc::storage_busy, "sqlite: another write transaction of this process held the lock past "
                                             "the busy timeout");
         }
     }
     void end_writer_turn() noexcept { writer_.release(); }
+
+    const SqliteOptions& options() const noexcept { return options_; }
 
     /// Takes a connection back; one that cannot be brought back to idle is
     /// closed instead (never the only one of a memory database).
@@ -1089,8 +1135,8 @@ enum class Access { read, write };
 // A write transaction's turn among this process's writers (Pool::take_writer_turn).
 class WriterTurn {
 public:
-    explicit WriterTurn(Pool* pool) : pool_(pool) {
-        if (pool_) pool_->take_writer_turn();
+    WriterTurn(Pool* pool, std::chrono::steady_clock::time_point deadline) : pool_(pool) {
+        if (pool_) pool_->take_writer_turn(deadline);
     }
     WriterTurn(const WriterTurn&) = delete;
     WriterTurn& operator=(const WriterTurn&) = delete;
@@ -1108,15 +1154,25 @@ class SqliteTransaction final : public Transaction {
 public:
     SqliteTransaction(std::shared_ptr<Pool> pool, Access access)
         : pool_(std::move(pool)),
-          writer_turn_(access == Access::write ? pool_.get() : nullptr),
+          deadline_(std::chrono::steady_clock::now() + pool_->options().busy_timeout),
+          writer_turn_(access == Access::write ? pool_.get() : nullptr, deadline_),
           conn_(pool_->acquire()),
           access_(access) {
         try {
             if (access == Access::write) {
-                // IMMEDIATE takes the write lock now, waiting up to the busy
-                // timeout: a DEFERRED transaction would read first and get
-                // SQLITE_BUSY at once when it tried to upgrade.
-                conn_->statement(kBeginImmediate).run();
+                // IMMEDIATE takes the write lock now, waiting for what is left
+                // of the busy timeout: a DEFERRED transaction would read first
+                // and get SQLITE_BUSY at once when it tried to upgrade.
+                conn_->set_busy_timeout(std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline_ - std::chrono::steady_clock::now()));
+                const auto restore = [&]() noexcept { conn_->set_busy_timeout(pool_->options().busy_timeout); };
+                try {
+                    conn_->statement(kBeginImmediate).run();
+                } catch (...) {
+                    restore();
+                    throw;
+                }
+                restore();
             } else {
                 conn_->statement(kBeginDeferred).run();
                 conn_->statement(kPinSnapshot).run();
@@ -1253,6 +1309,7 @@ public:
                                                        Date from, Date to) override {
         return call(Access::read, [&] {
             std::map<Date, std::vector<LocalWindow>> out;
+            if (to < from) return out;
             const auto* all = cached_ref(t, &CatalogueCache::Tenant::overrides, r.value, [&] {
                 return all_rows<CatalogueCache::Overrides>(kSelectAllOverrides, t, r, [](const Statement& s, auto& rows) {
                     rows.emplace(date_of(s.integer(0)), decode_windows(s.text(1)));
@@ -1396,9 +1453,6 @@ public:
 
     void update_booking(const TenantId& t, const Booking& b) override {
         const bool updated = call(Access::write, [&] {
-            // The confirmation speaks of the booking as it was: out it goes
-            // before the row changes.
-            move_confirmation(t, b.id);
             const auto occupied = b.occupied_interval();
             auto s = c().statement(kUpdateBooking);
             s.bind(t, b.id, b.service, b.resource, b.interval.begin, b.interval.end, occupied.begin,
@@ -1598,15 +1652,16 @@ private:
         if (entry == nullptr) return nullptr;
         auto& values = entry->*map;
         if (const auto it = values.find(key); it != values.end()) return &it->second;
+        auto value = load();
+        const std::size_t n = rows_in(value);
         auto& cache = c().catalogue();
-        if (cache.entries >= CatalogueCache::kMaxEntries) {
+        if (cache.rows + n > CatalogueCache::kMaxRows) {
             cache.tenants.clear();
-            cache.entries = 0;
+            cache.rows = 0;
             return nullptr;  // `entry` is gone; the caller asks the database
         }
-        auto value = load();
-        ++cache.entries;
-        ++entry->values;
+        cache.rows += n;
+        entry->rows += n;
         return &values.emplace(key, std::move(value)).first->second;
     }
 
@@ -1643,12 +1698,12 @@ private:
         if (it == cache.tenants.end()) {
             if (cache.tenants.size() >= CatalogueCache::kMaxTenants) {
                 cache.tenants.clear();
-                cache.entries = 0;
+                cache.rows = 0;
             }
             it = cache.tenants.emplace(t.value, CatalogueCache::Tenant{}).first;
         }
         if (it->second.version != checked_version_) {
-            cache.entries -= it->second.values;
+            cache.rows -= it->second.rows;
             it->second = CatalogueCache::Tenant{};
             it->second.version = checked_version_;
         }
@@ -1726,6 +1781,7 @@ private:
     }
 
     std::shared_ptr<Pool> pool_;
+    const std::chrono::steady_clock::time_point deadline_;  // for the write lock
     WriterTurn writer_turn_;  // before conn_: taken first, ended last
     std::unique_ptr<Connection> conn_;
     const Access access_;

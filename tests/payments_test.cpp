@@ -136,7 +136,7 @@ TEST_CASE("a payment for a slot taken after its hold expired is flagged for refu
     CHECK(s.count(b.id, NotificationKind::refund_due) == 1);
     CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 0);
     CHECK(eve.get_booking(taken.id).status == BookingStatus::pending);
-    // The notice quotes what was paid, even once the price has changed.
+    // The notice is rendered when written: a later price change does not reach it.
     auto dearer = s.colour;
     dearer.price = 9900;
     s.admin.update_service(dearer);

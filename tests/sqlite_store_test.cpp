@@ -291,6 +291,45 @@ TEST_CASE("a free booking writes one row: its confirmation moves to the outbox t
     CHECK(raw.value("SELECT last_row FROM outbox_sweep") == raw.value("SELECT max(rowid) FROM bookings"));
 }
 
+TEST_CASE("a booking that reuses a deleted booking's rowid still has its confirmation taken") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("reused.db");
+    auto store = open_sqlite({.path = path});
+    add_tenant(*store);
+    add_confirmed_booking(*store, "bkg_1", at("2026-06-01T10:00:00Z"));
+    add_confirmed_booking(*store, "bkg_2", at("2026-06-01T11:00:00Z"));
+    const auto take = [&] {
+        auto tx = store->write();
+        auto taken = tx->take_notifications(at("2026-07-01T00:00:00Z"), 10);
+        tx->commit();
+        return taken;
+    };
+    CHECK(take().size() == 2);
+    Raw raw(path);
+    raw.exec("DELETE FROM bookings WHERE booking_id = 'bkg_2'");  // by hand: the library never deletes
+    const auto n3 = add_confirmed_booking(*store, "bkg_3", at("2026-06-01T12:00:00Z"));
+    CHECK(raw.value("SELECT rowid FROM bookings WHERE booking_id = 'bkg_3'") == "2");
+    const auto taken = take();
+    REQUIRE(taken.size() == 1);
+    CHECK(taken[0].id == n3.id);
+}
+
+TEST_CASE("a booking changed by plain SQL while it owes its confirmation first moves it to the outbox") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("sql.db");
+    auto store = open_sqlite({.path = path});
+    add_tenant(*store);
+    const auto n = add_confirmed_booking(*store, "bkg_1", at("2026-06-01T10:00:00Z"));
+    Raw raw(path);
+    raw.exec("UPDATE bookings SET start_at = start_at + 3600, end_at = end_at + 3600, status = 'cancelled'");
+    CHECK(raw.value("SELECT count(*) FROM outbox") == "1");
+    CHECK(raw.value("SELECT count(*) FROM bookings WHERE owes_confirmation IS NOT NULL") == "0");
+    // What the customer was told is the time they booked, once.
+    CHECK(store->read()->notifications(tenant, {"bkg_1"}) == std::vector<Notification>{n});
+    raw.exec("UPDATE bookings SET status = 'confirmed'");
+    CHECK(raw.value("SELECT count(*) FROM outbox") == "1");
+}
+
 TEST_CASE("owed confirmations are still found when the bookings' rowids fall below the sweep position") {
     slotwise::test::TempDir dir;
     const auto path = dir.file("renumbered.db");
@@ -488,6 +527,52 @@ TEST_CASE("a resource with more blocks and overrides than a connection caches is
                                              Date{date::sys_days{first} + date::days{109}});
         CHECK(overrides.size() == 10);
     }
+}
+
+TEST_CASE("a connection answers repeated catalogue reads from its cache until the version moves") {
+    using conformance::detail::resource;
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("cached.db");
+    auto store = open_sqlite({.path = path});
+    add_tenant(*store);
+    const Date june1{date::year{2026} / 6 / 1};
+    {
+        auto tx = store->write();
+        tx->put_resource(tenant, resource("res_1"));
+        tx->put_override(tenant, {"res_1"}, june1, {{9h, 10h}});
+        tx->commit();
+    }
+    const auto look = [&] {
+        auto tx = store->read();
+        return std::pair(tx->resource(tenant, {"res_1"})->name, tx->overrides(tenant, {"res_1"}, june1, june1).size());
+    };
+    CHECK(look() == std::pair(std::string("Anna"), std::size_t{1}));
+    // Behind the triggers' back: the cache does not see it...
+    Raw raw(path);
+    raw.exec("DROP TRIGGER resources_bump_catalogue_on_update");
+    raw.exec("DROP TRIGGER date_overrides_bump_catalogue_on_delete");
+    raw.exec("UPDATE resources SET name = 'Sneaky'");
+    raw.exec("DELETE FROM date_overrides");
+    CHECK(look() == std::pair(std::string("Anna"), std::size_t{1}));
+    // ...until the version moves.
+    raw.exec("UPDATE tenants SET catalogue_version = catalogue_version + 1");
+    CHECK(look() == std::pair(std::string("Sneaky"), std::size_t{0}));
+}
+
+TEST_CASE("date overrides asked for an empty date range are none, cached or not") {
+    slotwise::test::TempDir dir;
+    auto store = open_sqlite({.path = dir.file("inverted.db")});
+    add_tenant(*store);
+    const Date june1{date::year{2026} / 6 / 1};
+    const Date june3{date::year{2026} / 6 / 3};
+    const Date june5{date::year{2026} / 6 / 5};
+    {
+        auto tx = store->write();
+        tx->put_override(tenant, {"res_1"}, june3, {});
+        tx->commit();
+    }
+    for (int i = 0; i < 2; ++i) CHECK(store->read()->overrides(tenant, {"res_1"}, june5, june1).empty());
+    CHECK(store->read()->overrides(tenant, {"res_1"}, june1, june5).size() == 1);
 }
 
 TEST_CASE("a catalogue change that is rolled back never reaches the cache") {
@@ -712,6 +797,32 @@ TEST_CASE("a writer still waiting when the busy timeout ends gets storage_busy")
     add_booking(*other, "bkg_2");
     CHECK(has_booking(*store, "bkg_1"));
     CHECK(has_booking(*store, "bkg_2"));
+}
+
+TEST_CASE("a writer's busy timeout covers its wait behind this process's writers and another's lock together") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("budget.db");
+    constexpr auto kTimeout = 400ms;
+    auto store = open_sqlite({.path = path, .busy_timeout = kTimeout});
+    add_tenant(*store);
+    Raw other(path);
+    other.exec("BEGIN IMMEDIATE");  // another process holds the write lock throughout
+    // The first writer of this process waits at SQLite's lock, holding its
+    // turn; the second waits for the turn, then has no time left for the lock.
+    auto first = std::async(std::launch::async, [&] {
+        expect_error(Errc::storage_busy, [&] { store->write(); });
+    });
+    std::this_thread::sleep_for(50ms);
+    const auto started = Clock::now();
+    expect_error(Errc::storage_busy, [&] { store->write(); });
+    const auto waited = ms(Clock::now() - started);
+    first.get();
+    CHECK(waited >= 300);
+    CHECK(waited < 600);  // not 800: one timeout in all, not one for each wait
+    other.exec("COMMIT");
+    // Neither failed writer kept its turn.
+    add_booking(*store, "bkg_1");
+    CHECK(has_booking(*store, "bkg_1"));
 }
 
 TEST_CASE("reads are not blocked by a writer and keep their snapshot") {
