@@ -7,9 +7,16 @@
 // transaction tries to upgrade. Each connection caches its prepared
 // statements; a pool hands one connection to each open transaction, so the
 // store is safe to use from many threads, and many processes may open the
-// same file at once. The schema is versioned with `PRAGMA user_version` and
-// migrated on open. A ":memory:" database lives in a single connection, so
-// its transactions are serialised within the process.
+// same file at once. Write transactions of one store wait for each other on
+// an in-process semaphore before SQLite's lock (one busy timeout bounds both
+// waits). Each connection caches the tenants' catalogues (services,
+// resources, hours, and small sets of overrides and blocks) behind a version
+// that triggers bump on every change, so edits by other processes or plain
+// SQL are seen at once. The schema is versioned with `PRAGMA user_version`
+// and migrated on open; stop processes of an older slotwise before a newer
+// one upgrades their file (they would hand out notifications the newer
+// schema stores unrendered). A ":memory:" database lives in a single
+// connection, so its transactions are serialised within the process.
 //
 // <sqlite3.h> is not included here: users of this header do not see it.
 #pragma once
