@@ -579,9 +579,9 @@ Booking TenantScope::book(const BookingRequest& r) {
     if (paid) {
         tx->insert_booking(principal_.tenant, b);
     } else {
-        auto confirmation =
-            detail::notification_about(principal_.tenant, b, NotificationKind::booking_confirmed, now, 0);
-        confirmation.id = confirmation_id(principal_.tenant, b.id);
+        const auto confirmation = detail::notification_about(confirmation_id(principal_.tenant, b.id),
+                                                             principal_.tenant, b,
+                                                             NotificationKind::booking_confirmed, now, 0);
         tx->insert_booking(principal_.tenant, b, &confirmation);
     }
     tx->commit();

@@ -35,9 +35,9 @@ inline Booking visible_booking(Transaction& tx, const Principal& p, const Bookin
     return *b;
 }
 
-/// A notification about `b` as it is now, unrendered.
-Notification notification_about(const TenantId& t, const Booking& b, NotificationKind kind, Instant now,
-                                int sequence);
+/// Notification `id` about `b` as it is now, unrendered.
+Notification notification_about(std::string id, const TenantId& t, const Booking& b, NotificationKind kind,
+                                Instant now, int sequence);
 
 /// Writes the notification about `b` into the outbox inside `tx`.
 void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now);

@@ -8,9 +8,9 @@
 namespace slotwise {
 namespace detail {
 
-Notification notification_about(const TenantId& t, const Booking& b, NotificationKind kind, Instant now,
-                                int sequence) {
-    return {.id = t.value + ":" + random_id("ntf"), .tenant = t, .kind = kind, .booking = b.id,
+Notification notification_about(std::string id, const TenantId& t, const Booking& b, NotificationKind kind,
+                                Instant now, int sequence) {
+    return {.id = std::move(id), .tenant = t, .kind = kind, .booking = b.id,
             .locale = b.customer.locale, .to = b.customer.email, .resource = b.resource, .when = b.interval,
             .sequence = sequence, .created_at = now};
 }
@@ -24,7 +24,7 @@ void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, No
     if (kind != NotificationKind::booking_confirmed) {
         for (const auto& earlier : tx.notifications(t, b.id)) sequence += earlier.kind != NotificationKind::refund_due;
     }
-    auto n = notification_about(t, b, kind, now, sequence);
+    auto n = notification_about(t.value + ":" + random_id("ntf"), t, b, kind, now, sequence);
     // A refund notice quotes the amount paid, not what the service costs by
     // the time the notice goes out: it is rendered now.
     if (kind == NotificationKind::refund_due) Renderer(tx).render(n);
