@@ -473,14 +473,14 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
     Resolved out{*svc, {}};
     const auto& ids = wanted.empty() ? svc->resources : wanted;
     for (std::size_t i = 0; i < ids.size(); ++i) {
-        const auto field = "resources[" + std::to_string(i) + "]";
-        if (std::find(svc->resources.begin(), svc->resources.end(), ids[i]) == svc->resources.end()) {
-            // Not linked: indistinguishable from "does not exist" on purpose.
-            throw Error(Errc::not_found, field, "resource not found for this service");
+        // Not linked reads exactly like "does not exist", on purpose.
+        auto r = std::find(svc->resources.begin(), svc->resources.end(), ids[i]) != svc->resources.end()
+                     ? tx.resource(t, ids[i])
+                     : std::nullopt;
+        if (!r) {
+            throw Error(Errc::not_found, "resources[" + std::to_string(i) + "]", "resource not found for this service");
         }
-        auto r = tx.resource(t, ids[i]);
-        if (!r) throw Error(Errc::not_found, field, "resource not found for this service");
-        out.resources.push_back(*r);
+        out.resources.push_back(std::move(*r));
     }
     std::sort(out.resources.begin(), out.resources.end(), [](const Resource& a, const Resource& b) { return a.id < b.id; });
     out.resources.erase(std::unique(out.resources.begin(), out.resources.end(),
