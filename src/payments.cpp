@@ -31,10 +31,10 @@ void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, No
     tx.insert_notification(n);
 }
 
+namespace {
 // A stored zone the time-zone database no longer knows (an OS update
 // dropped it) must not keep a message from going out: it is written in UTC,
 // which the message names.
-namespace {
 TimeZone zone_or_utc(const std::string& name) {
     try {
         return locate_zone(name, "timezone");
@@ -65,7 +65,7 @@ std::optional<Resource> Renderer::resource(const TenantId& t, const ResourceId& 
 }
 
 void Renderer::render(Notification& n) {
-    if (!n.subject.empty()) return;  // written rendered (schema version 1)
+    if (!n.subject.empty()) return;  // written rendered: a refund notice, or a row of schema version 1
     const auto b = tx_.booking(n.tenant, n.booking);
     const auto svc = b ? service(n.tenant, b->service) : std::nullopt;
     const auto res = resource(n.tenant, n.resource);
