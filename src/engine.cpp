@@ -6,11 +6,10 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cerrno>
 #include <random>
 
-#include <pthread.h>
+#include <unistd.h>
 #include <sys/random.h>
 
 namespace slotwise {
@@ -18,17 +17,14 @@ namespace slotwise {
 namespace detail {
 namespace {
 
-// Bumped in a child after fork(): the child refills its buffer, so parent
-// and child never hand out the same bytes.
-std::atomic<unsigned> fork_generation{0};
-extern "C" void refill_after_fork() { fork_generation.fetch_add(1, std::memory_order_relaxed); }
-
 // Kernel randomness, read a few hundred bytes at a time: one getrandom call
-// per id was a tenth of book()'s own time.
+// per id was a tenth of book()'s own time. The buffer belongs to one process:
+// a forked child (by fork(), vfork, clone or _Fork alike) sees another pid
+// and refills, so parent and child never hand out the same bytes.
 struct RandomBytes {
     std::array<unsigned char, 384> bytes{};
     std::size_t used = bytes.size();
-    unsigned generation = 0;
+    pid_t owner = 0;
 
     void refill() {
         std::size_t got = 0;
@@ -51,14 +47,12 @@ struct RandomBytes {
 }  // namespace
 
 std::string random_id(std::string_view prefix) {
-    static const int registered = pthread_atfork(nullptr, nullptr, refill_after_fork);
-    (void)registered;
     thread_local RandomBytes pool;
     constexpr std::size_t n = 12;
-    const unsigned generation = fork_generation.load(std::memory_order_relaxed);
-    if (pool.used + n > pool.bytes.size() || pool.generation != generation) {
+    const pid_t pid = getpid();  // a system call, but a cheap one next to a booking
+    if (pool.used + n > pool.bytes.size() || pool.owner != pid) {
         pool.refill();
-        pool.generation = generation;
+        pool.owner = pid;
     }
     std::string out(prefix);
     out += '_';
