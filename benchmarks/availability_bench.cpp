@@ -23,6 +23,7 @@
 #include <benchmark/benchmark.h>
 
 #include "load_ledger.hpp"
+#include "rome_calendar.hpp"
 #include "recording_reporter.hpp"
 #include "support/seed_algorithm.hpp"
 
@@ -97,33 +98,9 @@ struct Input {
     SlotQuery query;
 };
 
-Instant local_instant(slotwise::TimeZone zone, date::sys_days day, Minutes at) {
-    return slotwise::to_utc(zone, slotwise::Date{day}, at);
-}
-
 using slotwise::bench::LoadLedger;
-
-// Time off of a shop in Rome in 2026: public holidays on weekdays, a two-week
-// summer closure and a training afternoon on the first Monday of each month.
-std::vector<Interval> rome_time_off(slotwise::TimeZone zone) {
-    using namespace date;
-    std::vector<Interval> blocks;
-    const auto whole_days = [&](sys_days first, sys_days last) {
-        blocks.push_back({local_instant(zone, first, 0min), local_instant(zone, last, 1440min)});
-    };
-    for (const auto day : {2026_y / 1 / 1, 2026_y / 1 / 6, 2026_y / 4 / 6, 2026_y / 5 / 1,
-                           2026_y / 6 / 2, 2026_y / 12 / 8, 2026_y / 12 / 25}) {
-        whole_days(sys_days{day}, sys_days{day});
-    }
-    whole_days(sys_days{2026_y / 8 / 10}, sys_days{2026_y / 8 / 21});
-    for (unsigned m = 1; m <= 12; ++m) {
-        const sys_days first_monday{2026_y / month{m} / Monday[1]};
-        blocks.push_back({local_instant(zone, first_monday, 14h), local_instant(zone, first_monday, 18h)});
-    }
-    std::sort(blocks.begin(), blocks.end(),
-              [](const Interval& a, const Interval& b) { return a.begin < b.begin; });
-    return blocks;
-}
+using slotwise::bench::local_instant;
+using slotwise::bench::rome_time_off;
 
 // (a): one resource, capacity 4 (four chairs), a year of weekdays 09:00–18:00;
 // 10,000 bookings of 15–45 minutes (one in eight for two seats, some with a

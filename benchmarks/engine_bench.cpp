@@ -45,6 +45,7 @@
 #include <benchmark/benchmark.h>
 
 #include "load_ledger.hpp"
+#include "rome_calendar.hpp"
 #include "recording_reporter.hpp"
 #include <sqlite3.h>
 
@@ -96,7 +97,7 @@ slotwise::TimeZone rome() {
     return zone;
 }
 
-Instant local_instant(date::sys_days day, Minutes at) { return slotwise::to_utc(rome(), Date{day}, at); }
+Instant local_instant(date::sys_days day, Minutes at) { return slotwise::bench::local_instant(rome(), day, at); }
 
 WeeklyHours weekdays_9_to_18() {
     WeeklyHours hours;
@@ -532,27 +533,6 @@ const Date kWeekTo{date::year{2026} / 7 / 5};
 
 using slotwise::bench::LoadLedger;
 
-// Time off of a shop in Rome in 2026: public holidays on weekdays, a two-week
-// summer closure and a training afternoon on the first Monday of each month.
-std::vector<Interval> rome_time_off() {
-    using namespace date;
-    std::vector<Interval> blocks;
-    const auto whole_days = [&](sys_days first, sys_days last) {
-        blocks.push_back({local_instant(first, 0min), local_instant(last, 1440min)});
-    };
-    for (const auto day : {2026_y / 1 / 1, 2026_y / 1 / 6, 2026_y / 4 / 6, 2026_y / 5 / 1,
-                           2026_y / 6 / 2, 2026_y / 12 / 8, 2026_y / 12 / 25}) {
-        whole_days(sys_days{day}, sys_days{day});
-    }
-    whole_days(sys_days{2026_y / 8 / 10}, sys_days{2026_y / 8 / 21});
-    for (unsigned m = 1; m <= 12; ++m) {
-        const sys_days first_monday{2026_y / month{m} / Monday[1]};
-        blocks.push_back({local_instant(first_monday, 14h), local_instant(first_monday, 18h)});
-    }
-    std::sort(blocks.begin(), blocks.end(), [](const Interval& a, const Interval& b) { return a.begin < b.begin; });
-    return blocks;
-}
-
 // What the core needs for one resource, kept in memory beside the database.
 struct ResourceData {
     ResourceId id;
@@ -597,7 +577,7 @@ struct AvailabilityFixture {
         // Place the bookings: 10,000 per resource, 15–45 minutes, one in
         // eight for two seats, some with a clean-up buffer, on the 5-minute
         // grid of weekdays 09:00–18:00, wherever they fit.
-        const std::vector<Interval> time_off = rome_time_off();
+        const std::vector<Interval> time_off = slotwise::bench::rome_time_off(rome());
         const sys_days first{2026_y / 1 / 1};
         constexpr std::array<Minutes, 6> lengths{15min, 20min, 30min, 30min, 30min, 45min};
         constexpr std::array<Minutes, 4> cleanups{0min, 0min, 5min, 10min};

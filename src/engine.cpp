@@ -189,26 +189,27 @@ void check_service(Service& s) {
 
 void check_date_range(Date from, Date to) { validate(SlotQuery{.from = from, .to = to}); }
 
-Calendar load_calendar(Transaction& tx, const TenantId& t, const Resource& r, Date from, Date to) {
+Calendar load_calendar(Transaction& tx, const TenantId& t, const Resource& r, TimeZone zone, Date from, Date to) {
     Calendar cal;
-    cal.zone = locate_zone(r.timezone, "timezone");
+    cal.zone = zone;
     cal.capacity = r.capacity;
     cal.weekly = tx.weekly_hours(t, r.id);
     cal.overrides = tx.overrides(t, r.id, from, to);
     return cal;
 }
 
-// The slots one resource offers for a service over local dates [from, to], as
-// seen inside `tx` at `now`. Only bookings and blocks overlapping `load_range`
-// are read: a candidate's verdict depends on nothing outside its occupied
-// interval, so callers pass the union of the occupied intervals they care
-// about. `exclude` leaves one booking out of the load (the booking being
-// rescheduled).
-std::vector<Slot> resource_slots(Transaction& tx, const TenantId& t, const Service& svc, const Resource& r,
-                                 Date from, Date to, Instant now, int seats, Interval load_range,
-                                 const Booking* exclude = nullptr) {
-    if (seats > r.capacity) return {};
-    const Calendar cal = load_calendar(tx, t, r, from, to);
+// Hands `emit` each slot one resource (in `zone`, its own) offers for a
+// service over local dates [from, to], as seen inside `tx` at `now`. Only
+// bookings and blocks overlapping `load_range` are read: a candidate's
+// verdict depends on nothing outside its occupied interval, so callers pass
+// the union of the occupied intervals they care about. `exclude` leaves one
+// booking out of the load (the booking being rescheduled).
+template <class Emit>
+void each_resource_slot(Transaction& tx, const TenantId& t, const Service& svc, const Resource& r, TimeZone zone,
+                        Date from, Date to, Instant now, int seats, Interval load_range, const Booking* exclude,
+                        Emit&& emit) {
+    if (seats > r.capacity) return;
+    const Calendar cal = load_calendar(tx, t, r, zone, from, to);
     auto booked = tx.occupancy(t, r.id, load_range, now);
     if (exclude && exclude->active_at(now)) {
         // Equal entries are interchangeable, so dropping any one that matches
@@ -224,10 +225,7 @@ std::vector<Slot> resource_slots(Transaction& tx, const TenantId& t, const Servi
     for (const Block& b : tx.blocks(t, r.id, load_range)) blocks.push_back(b.interval);
     // Reused by the thread: book() asks this for every booking.
     thread_local AvailabilityWorkspace ws;
-    std::vector<Slot> out;
-    for_each_slot(cal, svc.rules(seats), booked, blocks, {.from = from, .to = to, .now = now}, ws,
-                  [&](const Slot& s) { out.push_back(s); });
-    return out;
+    for_each_slot(cal, svc.rules(seats), booked, blocks, {.from = from, .to = to, .now = now}, ws, emit);
 }
 
 // Every candidate of local dates [from, to] starts in [to_utc(from, 00:00),
@@ -248,8 +246,10 @@ bool offers(Transaction& tx, const TenantId& t, const Service& svc, const Resour
     const Date before{date::sys_days{day} - date::days{1}};
     const Date after{date::sys_days{day} + date::days{1}};
     const Interval occupied{start - svc.buffer_before, start + svc.duration + svc.buffer_after};
-    const auto slots = resource_slots(tx, t, svc, r, before, after, now, seats, occupied, exclude);
-    return std::any_of(slots.begin(), slots.end(), [&](const Slot& s) { return s.start == start; });
+    bool offered = false;
+    each_resource_slot(tx, t, svc, r, zone, before, after, now, seats, occupied, exclude,
+                       [&](const Slot& s) { offered = offered || s.start == start; });
+    return offered;
 }
 
 std::string fingerprint(const BookingRequest& r) {
@@ -499,8 +499,11 @@ PerResource slots_per_resource(const Engine& engine, const TenantId& t, const Av
     PerResource out{std::move(resolved.resources), {}};
     out.slots.reserve(out.resources.size());
     for (const auto& r : out.resources) {
-        const auto range = occupied_range(locate_zone(r.timezone, "timezone"), resolved.service, q.from, q.to);
-        out.slots.push_back(resource_slots(*tx, t, resolved.service, r, q.from, q.to, now, q.seats, range));
+        const auto zone = locate_zone(r.timezone, "timezone");
+        const auto range = occupied_range(zone, resolved.service, q.from, q.to);
+        auto& slots = out.slots.emplace_back();
+        each_resource_slot(*tx, t, resolved.service, r, zone, q.from, q.to, now, q.seats, range, nullptr,
+                           [&](const Slot& s) { slots.push_back(s); });
     }
     return out;
 }

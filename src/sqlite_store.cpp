@@ -28,7 +28,6 @@
 #include <string_view>
 #include <system_error>
 #include <thread>
-#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -798,16 +797,17 @@ struct CatalogueCache {
     std::size_t rows = 0;  // held, over all tenants
 };
 
-// How many rows a cached value holds.
+// How many rows a cached value holds: one, or a resource's overrides or
+// blocks.
 template <class T>
-std::size_t rows_in(const std::optional<T>& v) {
-    if constexpr (std::is_same_v<T, Service> || std::is_same_v<T, Resource>) {
-        return 1;
-    } else {
-        return v ? std::max<std::size_t>(v->size(), 1) : 1;
-    }
+std::size_t rows_in(const T&) {
+    return 1;
 }
-inline std::size_t rows_in(const WeeklyHours&) { return 1; }
+template <class Rows>
+std::size_t rows_in(const std::optional<Rows>& v) requires requires { v->size(); }
+{
+    return v ? std::max<std::size_t>(v->size(), 1) : 1;
+}
 
 // One SQLite connection and its prepared statements, keyed by the address of
 // the SQL constant above. Used by one transaction (one thread) at a time.
@@ -1665,14 +1665,14 @@ private:
         if (entry == nullptr) return nullptr;
         auto& values = entry->*map;
         if (const auto it = values.find(key); it != values.end()) return &it->second;
-        auto value = load();
-        const std::size_t n = rows_in(value);
         auto& cache = c().catalogue();
-        if (cache.rows + n > CatalogueCache::kMaxRows) {
+        if (cache.rows >= CatalogueCache::kMaxRows) {
             cache.tenants.clear();
             cache.rows = 0;
             return nullptr;  // `entry` is gone; the caller asks the database
         }
+        auto value = load();
+        const std::size_t n = rows_in(value);  // at most kMaxCalendarRows past the bound
         cache.rows += n;
         entry->rows += n;
         return &values.emplace(key, std::move(value)).first->second;
