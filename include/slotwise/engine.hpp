@@ -26,6 +26,8 @@
 #pragma once
 
 #include <slotwise/availability.hpp>
+#include <slotwise/events.hpp>
+#include <slotwise/lifecycle.hpp>
 #include <slotwise/model.hpp>
 #include <slotwise/notify.hpp>
 #include <slotwise/payment.hpp>
@@ -44,6 +46,13 @@ using Clock = std::function<Instant()>;
 
 /// The system clock, truncated to seconds.
 Instant system_now();
+
+/// How an engine is put together, besides its store.
+struct EngineOptions {
+    Clock clock{};                                     ///< empty = the system clock
+    std::shared_ptr<const PaymentProviders> payments{};  ///< providers tenants may use; none = no paid bookings
+    EventSink events{};                                ///< structured events (events.hpp); empty = off
+};
 
 /// A new resource.
 struct NewResource {
@@ -66,6 +75,31 @@ struct NewService {
     Minutes horizon{0};
     Minutes hold{15};
     std::vector<ResourceId> resources{};
+    Minutes cancel_notice{0};  ///< customers cancel or reschedule until start − this
+};
+
+/// Fields of a resource to change; each left empty keeps its value.
+struct ResourcePatch {
+    std::optional<std::string> name{};
+    std::optional<ResourceKind> kind{};
+    std::optional<std::string> timezone{};
+    std::optional<int> capacity{};
+};
+
+/// Fields of a service to change; each left empty keeps its value.
+struct ServicePatch {
+    std::optional<std::string> name{};
+    std::optional<Minutes> duration{};
+    std::optional<Minutes> step{};
+    std::optional<Minutes> buffer_before{};
+    std::optional<Minutes> buffer_after{};
+    std::optional<std::int64_t> price{};
+    std::optional<std::string> currency{};
+    std::optional<Minutes> min_notice{};
+    std::optional<Minutes> horizon{};
+    std::optional<Minutes> hold{};
+    std::optional<std::vector<ResourceId>> resources{};
+    std::optional<Minutes> cancel_notice{};
 };
 
 /// An availability question.
@@ -113,12 +147,27 @@ struct PaymentSettingsSummary {
     bool live = false;       ///< a live key rather than a test key
 };
 
-/// What `handle_stripe_webhook` did with an event.
+/// One notification the host's notifier could not send.
+struct DeliveryFailure {
+    std::string notification_id{};
+    NotificationKind kind = NotificationKind::booking_confirmed;
+    std::string error{};  ///< what the notifier threw (`what()`), or "unknown exception"
+};
+
+/// What `deliver_notifications` did.
+struct DeliveryReport {
+    int sent = 0;                          ///< handed to the notifier and marked sent
+    std::vector<DeliveryFailure> failed{};  ///< offered again after their backoff
+};
+
+/// What `handle_webhook` did with an event.
 struct WebhookOutcome {
     std::string event_id{};
     std::string type{};
     bool duplicate = false;               ///< seen before: nothing changed
     std::optional<Booking> booking{};     ///< the booking after the event, when it names one of this tenant's
+    bool applied = false;                 ///< the event changed the booking
+    std::string ignored_because{};        ///< when a new event changed nothing: why
 };
 
 class TenantScope;
@@ -126,8 +175,11 @@ class TenantScope;
 /// The booking engine. Cheap to copy (shares the store and clock).
 class Engine {
 public:
-    /// An engine over `store`; without a clock, the system clock.
+    /// An engine over `store`; without a clock, the system clock; no payment
+    /// providers (a paid service cannot be booked: `not_configured`).
     explicit Engine(std::shared_ptr<Store> store, Clock clock = {});
+    /// An engine over `store` with a clock, payment providers and an event sink.
+    Engine(std::shared_ptr<Store> store, EngineOptions options);
 
     /// Creates a client business; its id is new and random.
     Tenant create_tenant(const std::string& name);
@@ -141,6 +193,10 @@ public:
 
     /// The store underneath.
     const std::shared_ptr<Store>& store() const noexcept { return store_; }
+    /// The payment providers tenants may use (may be null).
+    const std::shared_ptr<const PaymentProviders>& payments() const noexcept { return payments_; }
+    /// Reports `e` to the event sink, if any (never throws).
+    void emit(EngineEvent e) const noexcept;
 
     // --- notification outbox (for the host's delivery worker) ----------------
     /// Leases up to `limit` due notifications of every tenant, oldest first:
@@ -150,13 +206,16 @@ public:
     /// Marks a taken notification as delivered; `not_found` for an unknown id.
     void mark_notification_sent(const std::string& id);
     /// Takes due notifications, hands each to `notifier`, marks the ones it
-    /// sent without throwing; returns how many were sent. A failed one is
-    /// offered again after its backoff.
-    int deliver_notifications(Notifier& notifier, int limit = 100);
+    /// sent without throwing. Says how many were sent and which failed and
+    /// why; a failed one is offered again after its backoff (and reported as
+    /// a `notification_failed` event).
+    DeliveryReport deliver_notifications(Notifier& notifier, int limit = 100);
 
 private:
     std::shared_ptr<Store> store_;
     Clock clock_;
+    std::shared_ptr<const PaymentProviders> payments_;
+    EventSink events_;
 };
 
 /// Everything one principal can do within its tenant. Obtain from
@@ -172,6 +231,8 @@ public:
     Resource create_resource(const NewResource& r);
     /// Replaces a resource's name, kind, zone and capacity (admin).
     Resource update_resource(const Resource& r);
+    /// Changes the fields `patch` sets, read and written in one transaction (admin).
+    Resource update_resource(const ResourceId& id, const ResourcePatch& patch);
     /// A resource by id.
     Resource get_resource(const ResourceId& id);
     /// Every resource, ordered by id.
@@ -197,6 +258,8 @@ public:
     Service create_service(const NewService& s);
     /// Replaces a service (admin); existing bookings keep their times and buffers.
     Service update_service(const Service& s);
+    /// Changes the fields `patch` sets, read and written in one transaction (admin).
+    Service update_service(const ServiceId& id, const ServicePatch& patch);
     /// A service by id.
     Service get_service(const ServiceId& id);
     /// Every service, ordered by id.
@@ -212,9 +275,12 @@ public:
     /// Books a slot atomically. Free services are confirmed at once; paid
     /// ones are pending and hold the slot for the service's hold time.
     /// Throws `slot_unavailable` when the start is not offered right now,
-    /// `idempotency_mismatch` when the key was used for another request.
+    /// `idempotency_mismatch` when the key was used for another request,
+    /// `not_configured` for a paid service while the tenant has no payment
+    /// provider this engine knows.
     Booking book(const BookingRequest& r);
-    /// Cancels a pending or confirmed booking; `invalid_transition` otherwise.
+    /// Cancels an active booking (lifecycle.hpp: a customer until start −
+    /// the service's `cancel_notice`, staff and admin until its end).
     Booking cancel(const BookingId& id);
     /// Moves a booking to `new_start` (and optionally another resource)
     /// atomically: if the new slot is not offered, the booking is unchanged
@@ -227,21 +293,30 @@ public:
     std::vector<Booking> bookings(const BookingQuery& q);
 
     // --- payments ----------------------------------------------------------
-    /// Stores this tenant's Stripe keys (admin). Nothing ever reads them back.
+    /// Stores this tenant's payment provider and its secrets (admin). Nothing
+    /// ever reads the secrets back. The provider must be registered with
+    /// the engine (`not_configured` otherwise).
+    void configure_payments(const PaymentSettings& settings);
+    /// `configure_payments` for Stripe, checking the keys' shapes.
     void configure_stripe(const std::string& secret_key, const std::string& webhook_secret);
     /// The provider and a hint of the key (admin); nullopt when unconfigured.
     std::optional<PaymentSettingsSummary> payment_settings();
     /// Creates a hosted checkout for a pending booking through `http`; a
     /// retried call reuses the provider's idempotency key and so the session.
-    /// `invalid_transition` unless the booking is pending with its hold running.
+    /// `invalid_transition` unless the booking is pending with its hold
+    /// running; `not_configured` when the tenant has no payment provider.
     Checkout start_checkout(const BookingId& id, const std::string& success_url,
                             const std::string& cancel_url, const HttpTransport& http);
-    /// Verifies a Stripe webhook with this tenant's endpoint secret and applies
-    /// its event at most once, in one transaction with the event's record:
-    /// paid → confirmed (and the confirmation queued); a payment after the
-    /// hold expired confirms if the slot is still free, else flags
+    /// Verifies a webhook with this tenant's provider and endpoint secret and
+    /// applies its event at most once, in one transaction with the event's
+    /// record, by the lifecycle (lifecycle.hpp): paid → confirmed (and the
+    /// confirmation queued); a payment after the hold expired confirms if
+    /// the start is still offered (minimum notice aside), else flags
     /// `refund_due`; expired or failed checkouts release the hold. Any role
-    /// may call it: the signature is the authentication.
+    /// may call it: the signature is the authentication. `not_configured`
+    /// when the tenant has no provider.
+    WebhookOutcome handle_webhook(std::string_view payload, const Headers& headers);
+    /// `handle_webhook` for a tenant configured with Stripe (`not_configured` otherwise).
     WebhookOutcome handle_stripe_webhook(std::string_view payload, const Headers& headers);
     /// Asks the provider to refund a `refund_due` booking (admin or staff).
     Refund refund(const BookingId& id, const HttpTransport& http);
@@ -251,7 +326,8 @@ public:
 private:
     friend class Engine;
     TenantScope(Engine engine, Principal principal);
-    void require_admin(bool staff_too = false) const;
+    void require_admin() const;
+    void require_staff_or_admin() const;
     Engine engine_;
     Principal principal_;
 };

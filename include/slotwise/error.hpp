@@ -44,6 +44,14 @@ enum class Errc {
     /// The payment provider refused the request or could not be reached.
     /// Nothing was changed locally; retry later (requests carry idempotency keys).
     provider_error,
+    /// The tenant has not configured what the call needs (a payment
+    /// provider, or a provider the host did not register). An admin must
+    /// configure it first; do not retry as is.
+    not_configured,
+    /// The store lost contact while committing: the transaction may or may
+    /// not have been applied. Never retry blindly; repeat the call with the
+    /// same idempotency key (or re-read) to learn which.
+    commit_in_doubt,
 };
 
 /// The `std::error_category` of `Errc`; its name is "slotwise".
@@ -67,6 +75,8 @@ constexpr std::string_view to_string(Errc e) noexcept {
         case Errc::storage_busy: return "storage_busy";
         case Errc::storage_error: return "storage_error";
         case Errc::provider_error: return "provider_error";
+        case Errc::not_configured: return "not_configured";
+        case Errc::commit_in_doubt: return "commit_in_doubt";
     }
     return "unknown";
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <slotwise/error.hpp>
+#include <slotwise/notify.hpp>
 #include <slotwise/time.hpp>
 
 #include <fmt/format.h>
@@ -27,15 +28,6 @@ inline Language language_of(std::string_view locale) {
     const auto lang = locale.substr(0, locale.find_first_of("-_"));
     if (lang.size() == 2 && (lang[0] == 'i' || lang[0] == 'I') && (lang[1] == 't' || lang[1] == 'T')) return Language::it;
     return Language::en;
-}
-
-/// The kinds of notification the engine writes to its outbox.
-enum class NotificationKind { booking_confirmed, booking_cancelled, booking_rescheduled, refund_due };
-
-/// The kind's name as the APIs spell it.
-constexpr std::string_view to_string(NotificationKind k) noexcept {
-    constexpr std::array<std::string_view, 4> names{"booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due"};
-    return names[static_cast<std::size_t>(k)];
 }
 
 /// What a message is about.
@@ -82,10 +74,39 @@ inline std::string clock_time(date::local_seconds t) {
     return fmt::format("{:02}:{:02}", minutes / 60, minutes % 60);
 }
 
+}  // namespace detail::i18n
+
+/// How many digits of an amount in `currency` (ISO 4217, upper case) are
+/// minor units: 2 for most, 0 for the yen and other currencies without
+/// subunits, 3 for the dinars that count thousandths. Unknown codes read as 2.
+inline int minor_unit_digits(std::string_view currency) noexcept {
+    constexpr std::array<std::string_view, 17> none{"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
+                                                    "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF", "XPF"};
+    constexpr std::array<std::string_view, 7> three{"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
+    for (auto c : none) if (c == currency) return 0;
+    for (auto c : three) if (c == currency) return 3;
+    return 2;
+}
+
+/// An amount of `minor` minor units of `currency` as a reader of `lang`
+/// writes it: "EUR 25.00" / "25,00 EUR", "JPY 1500" / "1500 JPY".
+inline std::string format_money(Language lang, std::int64_t minor, std::string_view currency) {
+    const int digits = minor_unit_digits(currency);
+    std::int64_t scale = 1;
+    for (int i = 0; i < digits; ++i) scale *= 10;
+    const bool negative = minor < 0;
+    // Magnitude as unsigned: -INT64_MIN does not fit an int64.
+    const auto magnitude = negative ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
+    const auto units = magnitude / static_cast<std::uint64_t>(scale);
+    const auto fraction = magnitude % static_cast<std::uint64_t>(scale);
+    std::string number = (negative ? "-" : "") + std::to_string(units);
+    if (digits > 0) number += fmt::format("{}{:0{}}", lang == Language::it ? ',' : '.', fraction, digits);
+    return lang == Language::it ? fmt::format("{} {}", number, currency) : fmt::format("{} {}", currency, number);
+}
+
+namespace detail::i18n {
 inline std::string money(Language lang, std::int64_t minor, const std::string& currency) {
-    const auto units = minor / 100, cents = minor % 100;
-    return lang == Language::it ? fmt::format("{},{:02} {}", units, cents, currency)
-                                : fmt::format("{} {}.{:02}", currency, units, cents);
+    return format_money(lang, minor, currency);
 }
 
 }  // namespace detail::i18n
@@ -150,6 +171,8 @@ inline std::string error_text(Errc code, std::string_view locale) {
         case Errc::storage_busy: return it ? "Il sistema è occupato. Riprova tra poco." : "The system is busy. Please try again shortly.";
         case Errc::storage_error: return it ? "Si è verificato un errore. Riprova più tardi." : "Something went wrong. Please try again later.";
         case Errc::provider_error: return it ? "Il servizio di pagamento non risponde. Riprova più tardi." : "The payment service is not responding. Please try again later.";
+        case Errc::not_configured: return it ? "Questa funzione non è ancora configurata." : "This feature is not set up yet.";
+        case Errc::commit_in_doubt: return it ? "Non sappiamo se la richiesta è andata a buon fine. Controlla prima di riprovare." : "We could not tell whether your request went through. Please check before trying again.";
     }
     return it ? "Errore." : "Error.";
 }

@@ -88,6 +88,9 @@ struct Service {
     Minutes horizon{0};        ///< 0 = no limit
     Minutes hold{15};          ///< how long a pending paid booking holds its slot
     std::vector<ResourceId> resources{};  ///< who can perform it, in display order
+    /// How long before the start a customer may still cancel or reschedule
+    /// (staff and admin are not bound by it); 0 = until the start.
+    Minutes cancel_notice{0};
     friend bool operator==(const Service&, const Service&) = default;
 
     /// The availability rules of this service for `seats` seats.

@@ -15,13 +15,23 @@
 // that calls `Engine::deliver_notifications`.
 #pragma once
 
-#include <slotwise/i18n.hpp>
 #include <slotwise/model.hpp>
 
+#include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace slotwise {
+
+/// The kinds of notification the engine writes to its outbox.
+enum class NotificationKind { booking_confirmed, booking_cancelled, booking_rescheduled, refund_due };
+
+/// The kind's name as the APIs spell it.
+constexpr std::string_view to_string(NotificationKind k) noexcept {
+    constexpr std::array<std::string_view, 4> names{"booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due"};
+    return names[static_cast<std::size_t>(k)];
+}
 
 /// One message in the outbox. The outbox keeps what the message is about (the
 /// booking's resource and time when it was written); the engine renders

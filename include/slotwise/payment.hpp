@@ -1,7 +1,7 @@
 // slotwise/payment.hpp — the payment-provider hook.
 //
 // A paid booking is `pending` and holds its slot until a verified payment
-// event confirms it (DESIGN.md invariant 3). A `PaymentProvider` does the
+// event confirms it (the confirmation reflects reality: docs/payments.md). A `PaymentProvider` does the
 // provider-specific parts: create a hosted checkout for a pending booking,
 // verify and parse a webhook into typed events, request a refund. The engine
 // owns the state machine (engine.hpp: `start_checkout`, `handle_webhook`).
@@ -17,6 +17,8 @@
 #include <slotwise/model.hpp>
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -140,5 +142,48 @@ public:
     /// Requests a refund of a booking's payment.
     virtual Refund refund(const RefundRequest& r, const HttpTransport& http) const = 0;
 };
+
+/// The payment providers a host makes available, by name. A tenant's stored
+/// `PaymentSettings::provider` picks one; the engine builds it from the
+/// tenant's settings for each call. The engine links no provider itself: the
+/// host registers the ones it links (`register_stripe` in slotwise::stripe,
+/// or its own).
+///
+/// Fill it before handing it to an `Engine`; after that it is only read, and
+/// reading is thread-safe.
+///
+/// **Example**
+/// ```cpp
+/// auto providers = std::make_shared<slotwise::PaymentProviders>();
+/// slotwise::register_stripe(*providers);
+/// slotwise::Engine engine(store, {.payments = providers});
+/// ```
+class PaymentProviders {
+public:
+    /// Builds a provider from one tenant's stored settings.
+    using Factory = std::function<std::unique_ptr<PaymentProvider>(const PaymentSettings&)>;
+
+    /// Registers (or replaces) the provider called `name`.
+    void add(std::string name, Factory factory) { factories_[std::move(name)] = std::move(factory); }
+
+    /// True when a provider of that name is registered.
+    bool contains(std::string_view name) const { return factories_.find(name) != factories_.end(); }
+
+    /// The provider for `settings`; `not_configured` when its name is not registered.
+    std::unique_ptr<PaymentProvider> make(const PaymentSettings& settings) const;
+
+private:
+    std::map<std::string, Factory, std::less<>> factories_;
+};
+
+inline std::unique_ptr<PaymentProvider> PaymentProviders::make(const PaymentSettings& settings) const {
+    const auto it = factories_.find(settings.provider);
+    if (it == factories_.end() || !it->second) {
+        throw Error(Errc::not_configured, "payment provider \"" + settings.provider + "\" is not registered with this engine");
+    }
+    auto provider = it->second(settings);
+    if (!provider) throw Error(Errc::not_configured, "payment provider \"" + settings.provider + "\" could not be built");
+    return provider;
+}
 
 }  // namespace slotwise

@@ -49,6 +49,11 @@ private:
     StripeConfig config_;
 };
 
+/// Registers Stripe as provider "stripe": tenants configured with
+/// `TenantScope::configure_stripe` then pay through it. `api_base` is for
+/// tests against a local stand-in.
+void register_stripe(PaymentProviders& providers, std::string api_base = "https://api.stripe.com");
+
 /// Percent-encodes `s` for application/x-www-form-urlencoded (space as %20).
 std::string form_encode(std::string_view s);
 

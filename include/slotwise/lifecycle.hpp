@@ -1,0 +1,128 @@
+// slotwise/lifecycle.hpp — the booking lifecycle: every state a booking can
+// be in, every event that moves it, who may cause each, and until when.
+//
+// This is the one place that decides a booking's state. The engine and the
+// payment code only open a transaction, read what the rules below need, call
+// one of these functions and write what it returns; storage adapters store the
+// result and never decide a state themselves. The table (docs/lifecycle.md
+// has it with examples):
+//
+//   from                      event                 who                       to                         notification
+//   —                         book, free service    anyone in scope           confirmed                  booking_confirmed
+//   —                         book, paid service    anyone in scope           pending (holds its slot)   —
+//   pending, hold running     payment succeeded     provider                  confirmed, paid            booking_confirmed
+//   pending, hold over,       payment succeeded     provider                  confirmed, paid            booking_confirmed
+//     slot still offered
+//   any other, unpaid         payment succeeded     provider                  unchanged, refund_due      refund_due
+//   pending, unpaid           payment failed        provider                  hold released, failed      —
+//   pending, unpaid           checkout expired      provider                  hold released              —
+//   paid or refund_due        refund completed      provider                  refunded (confirmed →      booking_cancelled if it
+//                                                                               cancelled)                 was confirmed
+//   active                    cancel                its customer before       cancelled (paid →          booking_cancelled if it
+//                                                   start − cancel_notice;      refund_due)                was confirmed
+//                                                   staff, admin before end
+//   active                    reschedule            its customer before       same status, new slot      booking_rescheduled if
+//                                                   start − cancel_notice;                                confirmed
+//                                                   staff, admin before start
+//   pending, hold running,    start checkout        anyone who sees it        unchanged                  —
+//     unpaid
+//   refund_due                request refund        staff, admin              unchanged (the provider's  —
+//                                                                               event completes it)
+//   anything else             any                   any                       `invalid_transition`
+//
+// "Active" means confirmed, or pending with its hold running. Nobody acts on
+// a booking whose appointment is over (money events still apply: a payment
+// for it is flagged for refund). A payment that changes nothing (already
+// settled) is `invalid_transition` too: the caller records it as ignored.
+//
+// Errors: `invalid_transition` when the state (or the time) does not allow
+// the event; `permission_denied` when this actor may not cause it (a
+// customer past the cancel notice, a customer acting on a booking it did not
+// make, a provider cancelling, a customer requesting a refund).
+//
+// Pure functions of their arguments: no I/O, no clock, thread-safe.
+#pragma once
+
+#include <slotwise/model.hpp>
+#include <slotwise/notify.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace slotwise {
+
+/// Who causes a transition: a principal of the tenant, or the payment
+/// provider speaking through a verified webhook.
+struct Actor {
+    enum class Kind { customer, staff, admin, provider };
+    Kind kind = Kind::customer;
+    std::string subject{};  ///< the principal's subject; empty for the provider
+
+    /// The actor a principal is.
+    static Actor of(const Principal& p) {
+        const Kind k = p.role == Role::admin ? Kind::admin : p.role == Role::staff ? Kind::staff : Kind::customer;
+        return {k, p.subject};
+    }
+    /// The payment provider.
+    static Actor provider() { return {Kind::provider, {}}; }
+};
+
+namespace lifecycle {
+
+/// The customer (or staff) cancels.
+struct Cancel {};
+/// Move to another slot (already checked to be offered) on `resource`.
+struct Reschedule {
+    ResourceId resource{};
+    Interval interval{};
+    Minutes buffer_before{0};
+    Minutes buffer_after{0};
+};
+/// A verified payment of the amount due. `slot_offered` answers "is this
+/// booking's start still offered, minimum notice aside" and is asked only
+/// for a payment that arrives after the hold.
+struct PaymentSucceeded {
+    std::string payment_reference{};
+    std::function<bool()> slot_offered{};
+};
+/// The provider says the payment failed (an asynchronous method bounced).
+struct PaymentFailed {};
+/// The provider's hosted checkout expired unpaid.
+struct CheckoutExpired {};
+/// The provider refunded the whole payment.
+struct RefundCompleted {};
+/// A hosted checkout is being started for the booking.
+struct StartCheckout {};
+/// Staff or admin ask the provider to refund.
+struct RequestRefund {};
+
+/// Every event the table knows.
+using Event = std::variant<Cancel, Reschedule, PaymentSucceeded, PaymentFailed, CheckoutExpired, RefundCompleted,
+                           StartCheckout, RequestRefund>;
+
+/// What a transition produced: the booking to store and the notification to
+/// queue about it, in the same transaction.
+struct Outcome {
+    Booking booking{};
+    std::optional<NotificationKind> notification{};
+};
+
+/// The state a new booking of `service` starts in at `now`, made by `who`:
+/// free → confirmed (notify booking_confirmed); paid → pending, holding its
+/// slot for `service.hold`. `draft` carries everything else (slot, customer,
+/// ids); its status fields are overwritten.
+Outcome book(Booking draft, const Service& service, const Actor& who, Instant now);
+
+/// Applies `event` caused by `who` to `booking` at `now`. `service` is the
+/// booking's service as it is now (its `cancel_notice` is read). Throws
+/// `invalid_transition` or `permission_denied` as described above; on
+/// success the returned booking has `updated_at = now` if anything changed.
+Outcome apply(const Booking& booking, const Service& service, const Actor& who, const Event& event, Instant now);
+
+/// The event's name as messages and logs spell it ("cancel", "reschedule" …).
+std::string_view event_name(const Event& event) noexcept;
+
+}  // namespace lifecycle
+}  // namespace slotwise
