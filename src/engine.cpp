@@ -274,9 +274,22 @@ std::string fingerprint(const BookingRequest& r) {
 
 Instant system_now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
-Engine::Engine(std::shared_ptr<Store> store, Clock clock) : store_(std::move(store)), clock_(std::move(clock)) {
+Engine::Engine(std::shared_ptr<Store> store, Clock clock) : Engine(std::move(store), EngineOptions{.clock = std::move(clock)}) {}
+
+Engine::Engine(std::shared_ptr<Store> store, EngineOptions options)
+    : store_(std::move(store)), clock_(std::move(options.clock)), payments_(std::move(options.payments)),
+      events_(std::move(options.events)) {
     if (!store_) invalid("store", "no store given");
     if (!clock_) clock_ = system_now;
+}
+
+void Engine::emit(EngineEvent e) const noexcept {
+    if (!events_) return;
+    try {
+        events_(e);
+    } catch (...) {
+        // A host's logging failure must not turn a committed change into an error.
+    }
 }
 
 Instant Engine::now() const { return clock_(); }
@@ -303,9 +316,14 @@ TenantScope Engine::scope(const Principal& principal) const {
 TenantScope::TenantScope(Engine engine, Principal principal)
     : engine_(std::move(engine)), principal_(std::move(principal)) {}
 
-void TenantScope::require_admin(bool staff_too) const {
-    if (principal_.role == Role::admin || (staff_too && principal_.role == Role::staff)) return;
+void TenantScope::require_admin() const {
+    if (principal_.role == Role::admin) return;
     throw Error(Errc::permission_denied, "this operation needs the admin role");
+}
+
+void TenantScope::require_staff_or_admin() const {
+    if (principal_.role == Role::admin || principal_.role == Role::staff) return;
+    throw Error(Errc::permission_denied, "this operation needs the staff or admin role");
 }
 
 // --- catalogue ---------------------------------------------------------------
@@ -381,7 +399,7 @@ std::map<Date, std::vector<LocalWindow>> TenantScope::date_overrides(const Resou
 }
 
 Block TenantScope::add_block(const ResourceId& id, Interval when, const std::string& reason) {
-    require_admin(true);
+    require_staff_or_admin();
     check_instant(when.begin, "start");
     check_instant(when.end, "end");
     if (when.end <= when.begin) invalid("end", "is not after start");
@@ -395,7 +413,7 @@ Block TenantScope::add_block(const ResourceId& id, Interval when, const std::str
 }
 
 void TenantScope::remove_block(const BlockId& id) {
-    require_admin(true);
+    require_staff_or_admin();
     auto tx = engine_.store()->write();
     if (!tx->delete_block(principal_.tenant, id)) not_found("block");
     tx->commit();

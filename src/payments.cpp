@@ -1,5 +1,6 @@
 // Payments, the notification outbox and the messages it carries. See
 // include/slotwise/engine.hpp ("payments") and notify.hpp.
+#include <slotwise/i18n.hpp>
 #include <slotwise/ics.hpp>
 #include <slotwise/stripe.hpp>
 
@@ -301,7 +302,7 @@ WebhookOutcome TenantScope::handle_stripe_webhook(std::string_view payload, cons
 }
 
 Refund TenantScope::refund(const BookingId& id, const HttpTransport& http) {
-    require_admin(true);
+    require_staff_or_admin();
     std::optional<StripeProvider> stripe;
     RefundRequest req;
     {
@@ -318,7 +319,7 @@ Refund TenantScope::refund(const BookingId& id, const HttpTransport& http) {
 }
 
 std::vector<Notification> TenantScope::notifications(const BookingId& id) {
-    require_admin(true);
+    require_staff_or_admin();
     auto tx = engine_.store()->read();
     (void)visible_booking(*tx, principal_, id);
     auto out = tx->notifications(principal_.tenant, id);
@@ -351,13 +352,17 @@ void Engine::mark_notification_sent(const std::string& id) {
     tx->commit();
 }
 
-int Engine::deliver_notifications(Notifier& notifier, int limit) {
-    int sent = 0;
+DeliveryReport Engine::deliver_notifications(Notifier& notifier, int limit) {
+    DeliveryReport report;
     for (const auto& n : take_notifications(limit)) {
         try {
             notifier.send(n);
+        } catch (const std::exception& e) {
+            report.failed.push_back({n.id, n.kind, e.what()});  // leased with a backoff: offered again later
+            continue;
         } catch (...) {
-            continue;  // leased with a backoff: offered again later
+            report.failed.push_back({n.id, n.kind, "unknown exception"});
+            continue;
         }
         try {
             mark_notification_sent(n.id);
@@ -365,9 +370,12 @@ int Engine::deliver_notifications(Notifier& notifier, int limit) {
             // Another worker sent it after our lease ran out: at least once.
             if (e.code() != Errc::not_found) throw;
         }
-        ++sent;
+        ++report.sent;
     }
-    return sent;
+    for (const auto& f : report.failed) {
+        emit({.kind = EngineEventKind::notification_failed, .tenant = {}, .booking = {}, .detail = f.notification_id + ": " + f.error, .at = now()});
+    }
+    return report;
 }
 
 }  // namespace slotwise

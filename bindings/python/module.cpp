@@ -1237,7 +1237,7 @@ Marks a taken notification as delivered: it is never offered again. Raises NotFo
         [](Engine& e, py::handle notifier, py::handle limit) {
             PythonNotifier sender(notifier);
             const auto n = static_cast<int>(to_integer(limit, "limit", 1, 1000));
-            const int sent = nogil([&] { return e.deliver_notifications(sender, n); });
+            const int sent = nogil([&] { return e.deliver_notifications(sender, n).sent; });
             sender.reraise_interrupt();
             return sent;
         },
