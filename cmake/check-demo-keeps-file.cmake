@@ -1,0 +1,36 @@
+# Runs a demo with the path of a file that already exists and checks that the
+# demo refuses it (non-zero exit) and leaves the file exactly as it was.
+#   cmake -DDEMO=<program> [-DINTERPRETER=<python3>] -DWORK=<dir> -P check-demo-keeps-file.cmake
+# Used by ctest (examples/CMakeLists.txt) and by scripts/test.
+foreach(var DEMO WORK)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "check-demo-keeps-file: -D${var}=… is required")
+  endif()
+endforeach()
+get_filename_component(name "${DEMO}" NAME_WE)
+set(dir "${WORK}/keeps-file-${name}")
+file(REMOVE_RECURSE "${dir}")
+file(MAKE_DIRECTORY "${dir}")
+set(precious "${dir}/precious.db")
+set(content "the user's own data, not a slotwise database\n")
+file(WRITE "${precious}" "${content}")
+
+execute_process(COMMAND ${INTERPRETER} "${DEMO}" "${precious}"
+                WORKING_DIRECTORY "${dir}" RESULT_VARIABLE status OUTPUT_QUIET ERROR_VARIABLE err)
+if(NOT EXISTS "${precious}")
+  message(FATAL_ERROR "${DEMO} deleted the file it was given (exit ${status})")
+endif()
+file(READ "${precious}" after)
+if(NOT after STREQUAL content)
+  message(FATAL_ERROR "${DEMO} changed the file it was given (exit ${status})")
+endif()
+if(status EQUAL 0)
+  message(FATAL_ERROR "${DEMO} accepted an existing file instead of refusing it")
+endif()
+file(GLOB left "${dir}/*")
+list(LENGTH left count)
+if(NOT count EQUAL 1)
+  message(FATAL_ERROR "${DEMO} left files beside the one it was given: ${left}")
+endif()
+file(REMOVE_RECURSE "${dir}")
+message(STATUS "${name}: refused the existing file and left it untouched (${err})")
