@@ -3,13 +3,20 @@
 // (free and paid), and lets eight customers race for one slot: exactly one
 // wins, every other gets slot_unavailable.
 //
-//   salon_demo [DATABASE]     (default: salon-demo.db in the current directory)
+//   salon_demo [DATABASE]
+//
+// DATABASE must not exist yet: the demo creates it and leaves it for you to
+// look at. Without it the database lives in a new temporary directory,
+// removed at the end. The demo never deletes or reuses a file it was given.
 #include <slotwise/engine.hpp>
 #include <slotwise/sqlite.hpp>
 
 #include <fmt/format.h>
 
+#include <stdlib.h>  // mkdtemp
+
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <latch>
 #include <map>
@@ -38,11 +45,8 @@ void print_week(const std::vector<slotwise::ResourceSlot>& slots,
     }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    const std::string path = argc > 1 ? argv[1] : "salon-demo.db";
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
+// The demo proper, on a database at `path`.
+int run(const std::string& path) {
     try {
         // A fixed "now" (Monday 1 June 2026, 07:00 in Rome) keeps the demo reproducible.
         const auto now = slotwise::parse_instant("2026-06-01T05:00:00Z", "now");
@@ -116,4 +120,32 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "error: {}\n", e.what());
         return 2;
     }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    namespace fs = std::filesystem;
+    if (argc > 1) {
+        const std::string path = argv[1];
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+            if (fs::exists(fs::symlink_status(path + suffix, ec))) {
+                fmt::print(stderr, "error: {}{} already exists; the demo creates a new database and never "
+                                   "touches an existing file: give a path that does not exist\n", path, suffix);
+                return 2;
+            }
+        }
+        const int status = run(path);
+        if (status == 0) fmt::print("\nThe database is kept at {}.\n", path);
+        return status;
+    }
+    std::string scratch = (fs::temp_directory_path() / "slotwise-demo.XXXXXX").string();
+    if (mkdtemp(scratch.data()) == nullptr) {
+        std::perror("mkdtemp");
+        return 1;
+    }
+    const int status = run((fs::path(scratch) / "salon-demo.db").string());
+    fs::remove_all(scratch);  // only the directory this run created
+    return status;
 }

@@ -5,7 +5,8 @@ double booking being refused, then take a paid booking through Stripe Checkout
 
 Run against a build tree:
     PYTHONPATH=build-py/bindings/python /usr/bin/python3 examples/python/salon.py [bookings.db]
-(without an argument the database lives in memory).
+(without an argument the database lives in memory). A path given must not
+exist yet: the script creates it and never touches an existing file.
 """
 
 import datetime as dt
@@ -130,4 +131,8 @@ def paid_booking(eng, owner, ada, anna, monday, rome):
 
 
 if __name__ == "__main__":
+    import os
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        if len(sys.argv) > 1 and os.path.lexists(sys.argv[1] + suffix):
+            sys.exit(f"error: {sys.argv[1]}{suffix} already exists; give a path that does not exist")
     sys.exit(main(*sys.argv[1:2]))
