@@ -56,10 +56,53 @@ TEST_CASE("dates and local times are validated") {
     CHECK_THROWS_AS(day("26-01-01"), Error);
     CHECK(parse_local_time("24:00", "t", true) == 24h);
     CHECK_THROWS_AS(parse_local_time("24:00", "t", false), Error);
-    CHECK_THROWS_AS(parse_local_time("25:00", "t", true), Error);
     CHECK_THROWS_AS(parse_local_time("09:60", "t", true), Error);
     CHECK_THROWS_AS(parse_local_time("9:00", "t", true), Error);
     CHECK(format_local_time(parse_local_time("07:05", "t", false)) == "07:05");
+}
+
+TEST_CASE("a window end may pass midnight up to 47:59, a start may not") {
+    using enum LocalTimeKind;
+    CHECK(parse_local_time("26:00", "t", window_end) == 26h);
+    CHECK(parse_local_time("47:59", "t", window_end) == 47h + 59min);
+    CHECK(format_local_time(26h + 30min) == "26:30");
+    CHECK_THROWS_AS(parse_local_time("48:00", "t", window_end), Error);
+    CHECK_THROWS_AS(parse_local_time("25:00", "t", time_of_day), Error);
+    try {
+        (void)parse_local_time("26:00", "weekly.fri[0][0]");
+        FAIL("accepted a start past midnight");
+    } catch (const Error& e) {
+        CHECK(e.field() == "weekly.fri[0][0]");
+    }
+}
+
+TEST_CASE("26:00 is 02:00 wall time on the next date, not 26 elapsed hours") {
+    const auto rome = locate_zone("Europe/Rome");
+    // Rome springs forward in the night after Saturday 2026-03-28: 26 hours
+    // after that Saturday's midnight would be 03:00 CEST, but 26:00 is 02:00
+    // of Sunday, inside the gap, so it is where the gap ends.
+    CHECK(to_utc(rome, parse_date("2026-03-28"), 26h) == to_utc(rome, parse_date("2026-03-29"), 2h));
+    CHECK(to_utc(rome, parse_date("2026-03-28"), 26h + 30min) == parse_instant("2026-03-29T01:00:00Z"));
+    CHECK(to_utc(rome, parse_date("2026-03-28"), 27h + 30min) == parse_instant("2026-03-29T01:30:00Z"));
+}
+
+TEST_CASE("the parsers name a plain field when called without one") {
+    CHECK(parse_date("2026-06-01") == Date{date::year{2026} / 6 / 1});
+    CHECK(parse_local_time("09:30") == 9h + 30min);
+    CHECK(format_instant(parse_instant("2026-06-01T09:00:00Z")) == "2026-06-01T09:00:00Z");
+    CHECK(locate_zone("Europe/Rome")->name() == "Europe/Rome");
+    const auto field_of = [](auto call) {
+        try {
+            call();
+        } catch (const Error& e) {
+            return e.field();
+        }
+        return std::string("(accepted)");
+    };
+    CHECK(field_of([] { (void)parse_date("2026-02-30"); }) == "date");
+    CHECK(field_of([] { (void)parse_instant("tomorrow"); }) == "instant");
+    CHECK(field_of([] { (void)parse_local_time("9"); }) == "time");
+    CHECK(field_of([] { (void)locate_zone("Mars/Olympus"); }) == "timezone");
 }
 
 TEST_CASE("error codes belong to the slotwise category") {

@@ -39,25 +39,53 @@ as JSON on standard output:
 A scenario is one resource and one service; all minutes are integers:
   timezone   IANA zone of the resource, e.g. "Europe/Rome"            (required)
   from, to   first and last local date, "YYYY-MM-DD"                  (required)
-  weekly     {"mon": [["09:00","13:00"], ...], ...}; 24:00 may end a day (required)
-  now        RFC 3339 instant in UTC, e.g. "2026-03-27T08:00:00Z"; enables
+  weekly     {"mon": [["09:00","13:00"], ...], ...}                   (required)
+             keys mon tue wed thu fri sat sun; a missing day is closed
+  now        RFC 3339 instant in UTC, e.g. "2026-03-27T08:00:00Z"; needed by
              min_notice and horizon
   capacity   seats usable at once (default 1)
-  overrides  {"2026-12-24": [["09:00","12:00"]]}; [] closes that day
+  overrides  {"2026-12-24": [["09:00","12:00"]]}: that date's windows instead
+             of the weekly ones; [] closes the day
   bookings   [{"start","end","seats"=1,"buffer_before"=0,"buffer_after"=0}]
   blocks     [{"start","end"}] time off, takes every seat
   service    {"duration" (required), "step"=duration, "buffer_before"=0,
-              "buffer_after"=0, "seats"=1, "min_notice"=0, "horizon"=0 (none)}
+              "buffer_after"=0, "seats"=1, "min_notice"=0, "horizon"=0 (none),
+              "segments", "limits"}
+
+Hours (weekly, overrides) are local wall-clock times in the resource's zone.
+Bookings, blocks and now are UTC instants ("...Z"), and so are the slots printed.
+
+Windows: a start is 00:00..23:59. An end may pass midnight, "24:00" to "47:59":
+["22:00","26:00"] runs to 02:00 on the next date. Such a window belongs to the
+date it starts on (that date's override replaces it, the next date's does not);
+the spill of the day before `from` is not offered, the spill of `to` is. A start
+offered by a spilling window and by the next date's own windows is listed once.
 
 Local times become instants by the earliest rule: an ambiguous time takes its
-first occurrence, a time in a DST gap the moment the gap ends.
+first occurrence, a time in a DST gap the moment the gap ends. An end past
+midnight is a wall time on the next date ("27:30" is 03:30 there), not a count
+of elapsed hours.
+
+segments   [["busy",30],["free",45],["busy",20]]: the parts of the appointment,
+           first and last busy, summing to the duration, none of 0 minutes. Only
+           the busy parts occupy the resource (the first with buffer_before, the
+           last with buffer_after); each must fit the capacity. Bookings and time
+           off may fall in the free parts.
+limits     {"day": n, "week": n, "month": n}, each optional, n >= 1: a slot is
+           offered only while fewer than n bookings start in the same local day,
+           ISO week (Monday-Sunday) or calendar month as it. Every listed booking
+           counts, once, whatever its seats.
 
 Options:
   --explain INSTANT  instead of the slots, say whether a slot starting at INSTANT
-                     is offered and, if not, every reason. INSTANT is RFC 3339
-                     ("2026-06-01T08:00:00Z") or a local time in the scenario's
-                     zone ("2026-06-01T10:00").
+                     is offered and, if not, every reason (windows, grid, DST gap,
+                     bookings and time off, busy segments, limits, notice,
+                     horizon). INSTANT is RFC 3339 ("2026-06-01T08:00:00Z") or a
+                     local time in the scenario's zone ("2026-06-01T10:00").
   -h, --help         show this help
+
+Exit status: 0 on success, 2 for bad input (one "error: FIELD: WHAT" line on
+stderr naming the offending field, e.g. "service.segments[1]").
 )";
 
 int fail(const std::string& message) {

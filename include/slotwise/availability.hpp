@@ -1,21 +1,42 @@
 // slotwise/availability.hpp — free slots of one resource for one service.
 //
 // The availability core: pure functions over plain values, no I/O, no
-// allocation per candidate slot. It implements DESIGN.md "Availability
-// semantics" exactly:
+// allocation per candidate slot. For one resource of capacity C and a
+// service of duration d, step s, buffers bb/ba and q seats, over local
+// dates from..to:
 //
-//   for each local date D in [from, to]: the windows of D (override, else
-//   weekly) → UTC by the earliest/gap rule → a grid t = a + k·step with
-//   t + duration <= b → a candidate occupies [t − before, t + duration + after)
-//   → it is offered iff the peak load over that interval plus the requested
-//   seats fits the capacity, and t respects minimum notice and horizon.
+//   for each local date D: the windows of D (its override if any, an empty
+//   one closing the day; else the weekly windows of D's weekday) → UTC, each
+//   end by the earliest/gap rule of time.hpp → candidate starts t = a + k·s
+//   while t + d <= b (the grid restarts in every window) → a candidate
+//   occupies [t − bb, t + d + ba) → it is offered iff the highest load over
+//   that interval plus q fits C (`remaining` = C − that load), t respects
+//   minimum notice and horizon, and the service's booking limits allow it.
 //
-// Cost: O((W + B) log B + S) for W windows, B bookings and blocks and S
-// candidates; already-sorted bookings (as a store returns them) skip the sort.
+// Three extensions of the same rule:
+//  - past midnight: a window may end up to "47:59", a wall time on the next
+//    date. It belongs to the day it starts on (that day's override replaces
+//    it, the next day's does not); the spill of the day before `from` is not
+//    offered, the spill of `to` is; a start offered both by a spilling window
+//    and by the next day's own windows is listed once;
+//  - segments (a colour: apply 30, process 45, rinse 20): only the busy parts
+//    occupy the resource, the first widened by bb, the last by ba; each must
+//    fit C, and `remaining` is C − the highest load over all of them. The
+//    whole appointment must still lie in the window;
+//  - limits: at most n counted bookings starting in the candidate's local
+//    day, ISO week (Monday–Sunday) or calendar month, in the resource's zone.
+//    The caller says which booking starts count (`SlotQuery::counted_starts`).
+//
+// The full statement, with worked examples, is docs/availability.md.
+//
+// Cost: O((W + B) log B + S·P) for W windows, B bookings and blocks, S
+// candidates and P busy parts (1 without segments); already-sorted bookings
+// (as a store returns them) skip the sort.
 //
 // Usage:
-//   slotwise::Calendar cal{.zone = slotwise::locate_zone("Europe/Rome", "zone"), .capacity = 1};
+//   slotwise::Calendar cal{.zone = slotwise::locate_zone("Europe/Rome"), .capacity = 1};
 //   cal.weekly[date::Monday] = {{9h, 13h}};
+//   cal.weekly[date::Friday] = {{19h, 26h}};  // until 02:00 on Saturday
 //   auto slots = slotwise::compute_slots(cal, {.duration = 30min, .step = 15min},
 //                                        bookings, blocks, {.from = d1, .to = d2});
 //
@@ -23,7 +44,9 @@
 // not be shared between threads at once.
 #pragma once
 
+#include <slotwise/detail/limit_counter.hpp>
 #include <slotwise/error.hpp>
+#include <slotwise/load_profile.hpp>
 #include <slotwise/time.hpp>
 
 #include <algorithm>
@@ -39,7 +62,8 @@
 
 namespace slotwise {
 
-/// Weekly opening hours: the windows of each weekday, sorted and disjoint.
+/// Weekly opening hours: the windows of each weekday, sorted and disjoint
+/// (the last one may end past midnight).
 struct WeeklyHours {
     /// Indexed Monday = 0 … Sunday = 6 (ISO order).
     std::array<std::vector<LocalWindow>, 7> days{};
@@ -61,17 +85,29 @@ struct Calendar {
     std::map<Date, std::vector<LocalWindow>> overrides{};
 };
 
-/// An existing booking as the core sees it.
-struct Booked {
-    Interval interval{};          ///< the appointment itself, [start, end)
-    int seats = 1;              ///< seats it takes
-    Minutes buffer_before{0};   ///< preparation it reserves before start
-    Minutes buffer_after{0};    ///< clean-up it reserves after end
+/// Whether a part of an appointment needs the resource.
+enum class SegmentKind {
+    busy,  ///< the resource works (apply the colour, rinse)
+    free,  ///< the resource may serve others meanwhile (the colour processes)
+};
 
-    /// The interval it keeps the resource busy: widened by its buffers.
-    constexpr Interval occupied_interval() const noexcept {
-        return {interval.begin - buffer_before, interval.end + buffer_after};
-    }
+/// One consecutive part of an appointment.
+struct Segment {
+    SegmentKind kind = SegmentKind::busy;
+    Minutes length{0};  ///< > 0
+    friend constexpr bool operator==(const Segment&, const Segment&) = default;
+};
+
+/// Most bookings of a service a resource takes per local period; a period
+/// without a value has no limit. Each counted booking counts once, whatever
+/// its seats.
+struct BookingLimits {
+    std::optional<int> day{};    ///< per local calendar day
+    std::optional<int> week{};   ///< per ISO week, Monday to Sunday
+    std::optional<int> month{};  ///< per calendar month
+    /// True when any limit is set.
+    constexpr bool any() const noexcept { return day || week || month; }
+    friend constexpr bool operator==(const BookingLimits&, const BookingLimits&) = default;
 };
 
 /// The rules of a service that shape its slots.
@@ -83,6 +119,14 @@ struct ServiceRules {
     int seats = 1;             ///< seats one booking takes, 1 .. capacity
     Minutes min_notice{0};     ///< a slot must start at least this long after `now`
     Minutes horizon{0};        ///< when > 0, a slot must start before `now + horizon`
+    /// When not empty, the parts of the appointment: starting and ending with
+    /// `busy`, summing to `duration`. Empty: the whole appointment is busy.
+    ///
+    /// **Example** (a colour): `{{SegmentKind::busy, 30min}, {SegmentKind::free, 45min},
+    /// {SegmentKind::busy, 20min}}` with `.duration = 95min`.
+    std::vector<Segment> segments{};
+    /// Most bookings per local day, week or month (see `SlotQuery::counted_starts`).
+    BookingLimits limits{};
 };
 
 /// The dates to look at and the moment of asking.
@@ -90,6 +134,11 @@ struct SlotQuery {
     Date from{};                   ///< first local date, inclusive
     Date to{};                     ///< last local date, inclusive
     std::optional<Instant> now{};  ///< without it, notice and horizon do not apply
+    /// Start instants of the bookings that count toward the service's
+    /// `limits` (typically the active bookings of this service on this
+    /// resource), in any order. Not owned: it must outlive the call. Unused
+    /// when the service has no limits.
+    std::span<const Instant> counted_starts{};
 };
 
 /// An offered slot `[start, end)` and the seats still free over its occupied interval.
@@ -106,10 +155,16 @@ inline constexpr Minutes max_minutes{366 * 24 * 60};
 inline constexpr int max_seats = 1'000'000;
 /// Longest date range one query may cover.
 inline constexpr int max_query_days = 3700;
+/// Most segments one service may list; each busy part costs one pass of the
+/// load sweep.
+inline constexpr std::size_t max_segments = 64;
+/// Largest booking limit accepted (per day, week or month).
+inline constexpr int max_booking_limit = 1'000'000;
 
-/// Sorts `windows` and checks each lies in 00:00..24:00, ends after it starts,
-/// and overlaps no other. `field` is the list's name, e.g. "weekly.mon";
-/// errors name the element, e.g. "weekly.mon[1]".
+/// Sorts `windows` and checks each starts in 00:00..23:59, ends after its
+/// start and by 47:59 (past 24:00 on the next date), and overlaps no other
+/// window of the list. `field` is the list's name, e.g. "weekly.mon"; errors
+/// name the element, e.g. "weekly.mon[1]".
 inline void normalize_windows(std::vector<LocalWindow>& windows, const std::string& field) {
     std::vector<std::pair<LocalWindow, std::size_t>> indexed;
     indexed.reserve(windows.size());
@@ -119,8 +174,8 @@ inline void normalize_windows(std::vector<LocalWindow>& windows, const std::stri
         if (w.start < Minutes{0} || w.start >= Minutes{1440}) {
             invalid(name, "start must be within 00:00..23:59");
         }
-        if (w.end <= Minutes{0} || w.end > Minutes{1440}) {
-            invalid(name, "end must be within 00:01..24:00");
+        if (w.end <= Minutes{0} || w.end > max_window_end) {
+            invalid(name, "end must be within 00:01..47:59");
         }
         if (w.end <= w.start) {
             invalid(name, "end " + format_local_time(w.end) + " is not after start " +
@@ -186,6 +241,43 @@ inline void validate(const ServiceRules& s, int capacity) {
     if (s.seats < 1 || s.seats > capacity) {
         invalid("service.seats", "must be between 1 and the capacity " + std::to_string(capacity));
     }
+    if (!s.segments.empty()) {
+        if (s.segments.size() > max_segments) {
+            invalid("service.segments", "at most " + std::to_string(max_segments) + " segments");
+        }
+        Minutes total{0};
+        for (std::size_t i = 0; i < s.segments.size(); ++i) {
+            const Minutes m = s.segments[i].length;
+            if (m < Minutes{1} || m > max_minutes) {
+                invalid("service.segments[" + std::to_string(i) + "]",
+                        "a segment must last between 1 and " + std::to_string(max_minutes.count()) +
+                            " minutes, got " + std::to_string(m.count()));
+            }
+            total += m;
+        }
+        if (s.segments.front().kind != SegmentKind::busy) {
+            invalid("service.segments[0]", "the first segment must be busy");
+        }
+        if (s.segments.back().kind != SegmentKind::busy) {
+            invalid("service.segments[" + std::to_string(s.segments.size() - 1) + "]",
+                    "the last segment must be busy");
+        }
+        if (total != s.duration) {
+            invalid("service.segments", "the segments sum to " + std::to_string(total.count()) +
+                                            " minutes, not the duration of " +
+                                            std::to_string(s.duration.count()));
+        }
+    }
+    const auto limit = [](const std::optional<int>& n, const char* field) {
+        if (n && (*n < 1 || *n > max_booking_limit)) {
+            invalid(std::string("service.limits.") + field,
+                    "must be between 1 and " + std::to_string(max_booking_limit) + ", got " +
+                        std::to_string(*n));
+        }
+    };
+    limit(s.limits.day, "day");
+    limit(s.limits.week, "week");
+    limit(s.limits.month, "month");
 }
 
 /// Checks a query's date range (from <= to, at most max_query_days days).
@@ -206,134 +298,135 @@ struct DayWindows {
 };
 
 /// The windows of `day`: its override if one exists, else the weekly windows.
+/// They include a window that starts on `day` and ends past midnight, and not
+/// the spill of the day before.
 inline DayWindows windows_on(const Calendar& cal, Date day) {
     if (auto it = cal.overrides.find(day); it != cal.overrides.end()) return {it->second, true};
     return {cal.weekly[date::weekday{date::sys_days{day}}], false};
 }
 
-/// The load of a resource over time as a step function: from `steps[i].at`
-/// until the next step's `at`, `load` seats are taken. Before the first step
-/// and after the last the load is zero. Reusable across queries: `assign`
-/// keeps its buffers.
-class LoadProfile {
-public:
-    /// One constant piece of the step function.
-    struct Step {
-        Instant at;
-        std::int64_t load;
-    };
+namespace detail {
 
-    /// Rebuilds the profile from bookings (over their occupied intervals) and
-    /// blocks (each taking all `capacity` seats).
-    void assign(std::span<const Booked> bookings, std::span<const Interval> blocks, int capacity) {
-        starts_.clear();
-        ends_.clear();
-        steps_.clear();
-        for (const auto& b : bookings) {
-            const auto occ = b.occupied_interval();
-            if (occ.end <= occ.begin) continue;
-            starts_.push_back({occ.begin, b.seats});
-            ends_.push_back({occ.end, b.seats});
-        }
-        for (const auto& blk : blocks) {
-            if (blk.end <= blk.begin) continue;
-            starts_.push_back({blk.begin, capacity});
-            ends_.push_back({blk.end, capacity});
-        }
-        sort_if_needed(starts_);
-        sort_if_needed(ends_);
-        // Merge starts and ends into one step per distinct instant, so that a
-        // booking ending where another begins leaves no zero-length peak.
-        std::size_t i = 0, j = 0;
-        std::int64_t load = 0;
-        while (i < starts_.size() || j < ends_.size()) {
-            const Instant at = (j == ends_.size() || (i < starts_.size() && starts_[i].at < ends_[j].at))
-                                   ? starts_[i].at
-                                   : ends_[j].at;
-            while (i < starts_.size() && starts_[i].at == at) load += starts_[i++].seats;
-            while (j < ends_.size() && ends_[j].at == at) load -= ends_[j++].seats;
-            steps_.push_back({at, load});
-        }
+// Where a busy part of an appointment starting at t lies: [t + from, t + to).
+struct BusyPart {
+    Minutes from{};
+    Minutes to{};
+};
+
+// The busy parts of `svc`, buffers included: the whole widened appointment
+// without segments; else each busy segment, the first widened by
+// buffer_before, the last by buffer_after.
+inline void busy_parts(const ServiceRules& svc, std::vector<BusyPart>& out) {
+    out.clear();
+    if (svc.segments.empty()) {
+        out.push_back({-svc.buffer_before, svc.duration + svc.buffer_after});
+        return;
+    }
+    Minutes offset{0};
+    for (const Segment& seg : svc.segments) {
+        if (seg.kind == SegmentKind::busy) out.push_back({offset, offset + seg.length});
+        offset += seg.length;
+    }
+    out.front().from -= svc.buffer_before;
+    out.back().to += svc.buffer_after;
+}
+
+// The candidate starts of the windows of every other date (first, first + 2,
+// …, up to last), in rising order. Windows of one date are disjoint and a
+// window ends by 23:59 of the next date, so the windows of dates two apart
+// never overlap either: each such stream rises strictly, and the union of
+// two (even and odd dates) is a merge.
+class CandidateStream {
+public:
+    CandidateStream(const Calendar& cal, const ServiceRules& svc, date::sys_days first, date::sys_days last,
+                    Instant earliest, Instant latest)
+        : cal_(cal), duration_(svc.duration), step_(svc.step), day_(first), last_(last),
+          earliest_(earliest), latest_(latest) {
+        if (day_ <= last_) windows_ = windows_on(cal_, Date{day_}).windows;
+        open_next_window();
     }
 
-    /// The steps, sorted by `at`, one per distinct instant.
-    std::span<const Step> steps() const noexcept { return steps_; }
+    bool done() const noexcept { return done_; }
+    Instant start() const noexcept { return t_; }
 
-    /// Peak load over `[begin, end)`, by a linear scan (for one-off questions;
-    /// the slot sweep uses a sliding maximum instead).
-    std::int64_t peak(Interval iv) const noexcept {
-        std::int64_t peak = 0;
-        for (std::size_t k = 0; k < steps_.size(); ++k) {
-            const Instant seg_end = k + 1 < steps_.size() ? steps_[k + 1].at : Instant::max();
-            if (steps_[k].at < iv.end && iv.begin < seg_end) peak = std::max(peak, steps_[k].load);
-        }
-        return peak;
+    void advance() {
+        t_ += step_;
+        if (t_ + duration_ > end_ || t_ >= latest_) open_next_window();
     }
 
 private:
-    struct Edge {
-        Instant at;
-        std::int64_t seats;
-    };
-    static void sort_if_needed(std::vector<Edge>& v) {
-        const auto by_time = [](const Edge& a, const Edge& b) { return a.at < b.at; };
-        if (!std::is_sorted(v.begin(), v.end(), by_time)) std::sort(v.begin(), v.end(), by_time);
+    void open_next_window() {
+        for (;;) {
+            while (index_ == windows_.size()) {
+                day_ += date::days{2};
+                if (day_ > last_) {
+                    done_ = true;
+                    return;
+                }
+                windows_ = windows_on(cal_, Date{day_}).windows;
+                index_ = 0;
+            }
+            const LocalWindow& w = windows_[index_++];
+            const Instant a = to_utc(cal_.zone, Date{day_}, w.start);
+            if (a >= latest_) {  // every later window of this stream starts later still
+                done_ = true;
+                return;
+            }
+            end_ = to_utc(cal_.zone, Date{day_}, w.end);
+            t_ = a;
+            if (t_ < earliest_) {
+                // Jump to the first grid start at or after the notice limit.
+                const auto behind = earliest_ - t_;
+                t_ += step_ * ((behind + step_ - std::chrono::seconds{1}) / step_);
+            }
+            if (t_ + duration_ <= end_ && t_ < latest_) return;
+        }
     }
-    std::vector<Edge> starts_{};
-    std::vector<Edge> ends_{};
-    std::vector<Step> steps_{};
+
+    const Calendar& cal_;
+    Minutes duration_;
+    Minutes step_;
+    date::sys_days day_;
+    date::sys_days last_;
+    Instant earliest_;
+    Instant latest_;
+    std::span<const LocalWindow> windows_{};
+    std::size_t index_ = 0;
+    Instant t_{};
+    Instant end_{};
+    bool done_ = false;
 };
+
+}  // namespace detail
 
 /// Scratch space for slot generation; keep one per thread and reuse it to
 /// make repeated queries allocation-free.
 struct AvailabilityWorkspace {
     LoadProfile profile;
-    std::vector<std::uint32_t> window_max{};  // the sliding-maximum deque
+    std::vector<std::uint32_t> window_max{};  // the sliding-maximum deques, one per busy part
+    std::vector<detail::BusyPart> busy_parts{};
+    std::vector<detail::SlidingPeak> peaks{};  // one per busy part
+    detail::LimitCounter limits{};
 };
 
-namespace detail {
-
-// Peak load over a sliding interval whose ends only move forward: a monotone
-// deque of step indices with strictly decreasing loads, front = the peak. Each
-// step enters and leaves once, so a whole sweep costs O(steps + candidates).
-class SlidingPeak {
-public:
-    SlidingPeak(std::span<const LoadProfile::Step> steps, std::vector<std::uint32_t>& buffer)
-        : steps_(steps), deque_(buffer) {
-        deque_.resize(steps.size());
-    }
-
-    std::int64_t peak(Interval iv) noexcept {
-        while (next_ < steps_.size() && steps_[next_].at < iv.end) {
-            while (tail_ > head_ && steps_[deque_[tail_ - 1]].load <= steps_[next_].load) --tail_;
-            deque_[tail_++] = static_cast<std::uint32_t>(next_++);
-        }
-        while (tail_ > head_ && end_of(deque_[head_]) <= iv.begin) ++head_;
-        return tail_ > head_ ? steps_[deque_[head_]].load : 0;
-    }
-
-private:
-    Instant end_of(std::size_t k) const noexcept {
-        return k + 1 < steps_.size() ? steps_[k + 1].at : Instant::max();
-    }
-    std::span<const LoadProfile::Step> steps_{};
-    std::vector<std::uint32_t>& deque_;
-    std::size_t next_ = 0;
-    std::size_t head_ = 0;
-    std::size_t tail_ = 0;
-};
-
-}  // namespace detail
-
-/// Calls `sink(const Slot&)` for every offered slot, in order of start.
-/// Inputs must be valid (see `validate`); the profile in `ws` is rebuilt.
-/// Allocates nothing once `ws` has grown to the input's size.
+/// Calls `sink(const Slot&)` for every offered slot, in order of start (each
+/// start once). Inputs must be valid (see `validate`); the profile in `ws` is
+/// rebuilt. Allocates nothing once `ws` has grown to the input's size.
 template <class Sink>
 void for_each_slot(const Calendar& cal, const ServiceRules& svc, std::span<const Booked> bookings,
                    std::span<const Interval> blocks, const SlotQuery& q, AvailabilityWorkspace& ws,
                    Sink&& sink) {
     ws.profile.assign(bookings, blocks, cal.capacity);
-    detail::SlidingPeak peaks(ws.profile.steps(), ws.window_max);
+    detail::busy_parts(svc, ws.busy_parts);
+    const auto parts = std::span<const detail::BusyPart>(ws.busy_parts);
+    const auto steps = ws.profile.steps();
+    ws.window_max.resize(steps.size() * parts.size());
+    ws.peaks.resize(parts.size());
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        ws.peaks[k] = detail::SlidingPeak(steps, std::span(ws.window_max).subspan(k * steps.size(), steps.size()));
+    }
+    ws.limits.assign(cal.zone, q.counted_starts,
+                     {svc.limits.day.value_or(0), svc.limits.week.value_or(0), svc.limits.month.value_or(0)});
     Instant earliest = Instant::min();
     Instant latest = Instant::max();  // exclusive
     if (q.now) {
@@ -341,24 +434,32 @@ void for_each_slot(const Calendar& cal, const ServiceRules& svc, std::span<const
         if (svc.horizon > Minutes{0}) latest = *q.now + svc.horizon;
     }
     const std::int64_t capacity = cal.capacity;
-    for (auto day = date::sys_days{q.from}; day <= date::sys_days{q.to}; day += date::days{1}) {
-        for (const LocalWindow& w : windows_on(cal, Date{day}).windows) {
-            const Instant a = to_utc(cal.zone, Date{day}, w.start);
-            const Instant b = to_utc(cal.zone, Date{day}, w.end);
-            Instant t = a;
-            if (t < earliest) {
-                // Jump to the first grid start at or after the notice limit.
-                const auto behind = earliest - t;
-                t += svc.step * ((behind + svc.step - std::chrono::seconds{1}) / svc.step);
-            }
-            // Candidates rise strictly across windows and days (the local → UTC
-            // mapping is monotone), so the sliding peak only moves forward.
-            for (; t + svc.duration <= b && t < latest; t += svc.step) {
-                const Interval occupied{t - svc.buffer_before, t + svc.duration + svc.buffer_after};
-                const std::int64_t load = peaks.peak(occupied);
-                if (load + svc.seats <= capacity) sink(Slot{t, t + svc.duration, capacity - load});
-            }
+    const auto first = date::sys_days{q.from};
+    const auto last = date::sys_days{q.to};
+    detail::CandidateStream even(cal, svc, first, last, earliest, latest);
+    detail::CandidateStream odd(cal, svc, first + date::days{1}, last, earliest, latest);
+    // Candidates arrive in strictly rising order (a start both streams offer
+    // is taken once), so every busy part's interval only moves forward and
+    // each sliding peak sweeps its steps once.
+    while (!even.done() || !odd.done()) {
+        Instant t;
+        if (odd.done() || (!even.done() && even.start() < odd.start())) {
+            t = even.start();
+            even.advance();
+        } else if (even.done() || odd.start() < even.start()) {
+            t = odd.start();
+            odd.advance();
+        } else {
+            t = even.start();
+            even.advance();
+            odd.advance();
         }
+        if (ws.limits.active() && !ws.limits.allows(t)) continue;
+        std::int64_t load = 0;
+        for (std::size_t k = 0; k < parts.size(); ++k) {
+            load = std::max(load, ws.peaks[k].peak({t + parts[k].from, t + parts[k].to}));
+        }
+        if (load + svc.seats <= capacity) sink(Slot{t, t + svc.duration, capacity - load});
     }
 }
 

@@ -5,7 +5,9 @@
 // words with local times — outside the day's windows (naming the override or
 // weekly windows that apply), off the grid (with the nearest grid starts), in
 // a DST gap, overlapping bookings or time off with their buffers, over
-// capacity, before the minimum notice, past the horizon.
+// capacity, a busy segment over capacity (the parts of a service with
+// segments), a booking limit reached, before the minimum notice, past the
+// horizon.
 //
 // `offered` is decided by the same code path as `compute_slots`, so the
 // explanation can never disagree with availability. Pure and thread-safe.
@@ -15,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -56,16 +59,92 @@ inline std::string plural(std::int64_t n, const char* word) {
     return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+// Who takes the seats over `occupied`: every overlapping booking and block.
+inline void name_occupants(const Calendar& cal, std::span<const Booked> bookings,
+                           std::span<const Interval> blocks, Interval occupied,
+                           std::vector<std::string>& why) {
+    for (const auto& bk : bookings) {
+        const auto occ = bk.occupied_interval();
+        if (!occ.overlaps(occupied)) continue;
+        why.push_back(fmt::format(
+            "overlaps the booking {}-{} ({}), which with its buffers occupies {}-{}; this "
+            "slot with its buffers needs {}-{}",
+            local_hm(cal.zone, bk.interval.begin), local_hm(cal.zone, bk.interval.end),
+            plural(bk.seats, "seat"), local_hm(cal.zone, occ.begin), local_hm(cal.zone, occ.end),
+            local_hm(cal.zone, occupied.begin), local_hm(cal.zone, occupied.end)));
+    }
+    for (const auto& blk : blocks) {
+        if (!blk.overlaps(occupied)) continue;
+        why.push_back(fmt::format("overlaps time off {} to {}", local_label(cal.zone, blk.begin),
+                                  local_label(cal.zone, blk.end)));
+    }
+}
+
+// Capacity over each busy part (the whole widened appointment without
+// segments), and what takes it.
+inline void explain_load(const Calendar& cal, const ServiceRules& svc, std::span<const Booked> bookings,
+                         std::span<const Interval> blocks, Instant start, std::vector<std::string>& why) {
+    LoadProfile profile;
+    profile.assign(bookings, blocks, cal.capacity);
+    std::vector<BusyPart> parts;
+    busy_parts(svc, parts);
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        const Interval occupied{start + parts[k].from, start + parts[k].to};
+        const auto peak = profile.peak(occupied);
+        if (peak + svc.seats <= cal.capacity) continue;
+        const auto load = fmt::format("{} already taken of capacity {} at the busiest moment, {} requested",
+                                      plural(peak, "seat"), cal.capacity, plural(svc.seats, "seat"));
+        if (svc.segments.empty()) {
+            why.push_back("over capacity: " + load);
+        } else {
+            why.push_back(fmt::format("busy segment {} of {} ({}-{} with its buffers) is over capacity: {}",
+                                      k + 1, parts.size(), local_hm(cal.zone, occupied.begin),
+                                      local_hm(cal.zone, occupied.end), load));
+        }
+        name_occupants(cal, bookings, blocks, occupied, why);
+    }
+}
+
+// A limit of the service that the counted bookings already reach in the
+// start's local day, week or month.
+inline void explain_limits(const Calendar& cal, const ServiceRules& svc, std::span<const Instant> counted,
+                           Instant start, std::vector<std::string>& why) {
+    if (!svc.limits.any()) return;
+    LimitCounter counter;
+    counter.assign(cal.zone, counted, {svc.limits.day.value_or(0), svc.limits.week.value_or(0),
+                                       svc.limits.month.value_or(0)});
+    const date::sys_days day{local_date(cal.zone, start)};
+    const auto monday = day - (date::weekday{day} - date::Monday);
+    const date::year_month_day ymd{day};
+    const std::array<std::string, 3> periods{
+        "on " + format_date(Date{day}),
+        "in the week of " + format_date(Date{monday}) + " to " + format_date(Date{monday + date::days{6}}),
+        "in " + date::format("%B %Y", ymd)};
+    const std::array<std::optional<int>, 3> limits{svc.limits.day, svc.limits.week, svc.limits.month};
+    const std::array<const char*, 3> names{"day", "week", "month"};
+    for (std::size_t k = 0; k < 3; ++k) {
+        if (!limits[k]) continue;
+        const auto taken = counter.count_on(k, day.time_since_epoch().count());
+        if (taken < *limits[k]) continue;
+        why.push_back(fmt::format("limit reached: the service takes at most {} a {}, and {} already "
+                                  "{} {}",
+                                  plural(*limits[k], "booking"), names[k], plural(taken, "booking"),
+                                  taken == 1 ? "starts" : "start", periods[k]));
+    }
+}
+
 }  // namespace detail
 
 /// Explains whether a slot of `svc` starting at `start` is offered. When the
-/// caller asked with a local wall time (`asked_local`, minutes since midnight
-/// on `asked_day`) that does not exist in the zone, the DST gap is reported
-/// too. Inputs must be valid (see `validate`).
+/// caller asked with a local wall time (`asked_local`) that does not exist in
+/// the zone, the DST gap is reported too. `counted_starts` are the booking
+/// starts that count toward the service's limits, as in
+/// `SlotQuery::counted_starts`. Inputs must be valid (see `validate`).
 inline Explanation explain_slot(const Calendar& cal, const ServiceRules& svc,
                                 std::span<const Booked> bookings, std::span<const Interval> blocks,
                                 std::optional<Instant> now, Instant start,
-                                std::optional<date::local_seconds> asked_local = std::nullopt) {
+                                std::optional<date::local_seconds> asked_local = std::nullopt,
+                                std::span<const Instant> counted_starts = {}) {
     using namespace std::chrono;
     Explanation ex;
     ex.start = start;
@@ -86,7 +165,8 @@ inline Explanation explain_slot(const Calendar& cal, const ServiceRules& svc,
     // The verdict comes from the availability sweep itself, over the local
     // dates whose windows could contain `start`.
     AvailabilityWorkspace ws;
-    for_each_slot(cal, svc, bookings, blocks, {.from = day_before, .to = day_after, .now = now}, ws,
+    const SlotQuery nearby{.from = day_before, .to = day_after, .now = now, .counted_starts = counted_starts};
+    for_each_slot(cal, svc, bookings, blocks, nearby, ws,
                   [&](const Slot& s) {
                       if (s.start == start) {
                           ex.offered = true;
@@ -135,34 +215,8 @@ inline Explanation explain_slot(const Calendar& cal, const ServiceRules& svc,
                                   format_date(day), detail::describe_windows(dw.windows)));
     }
 
-    // Load over the occupied interval, and what causes it.
-    const Interval occupied{start - svc.buffer_before, start + svc.duration + svc.buffer_after};
-    LoadProfile profile;
-    profile.assign(bookings, blocks, cal.capacity);
-    const auto peak = profile.peak(occupied);
-    if (peak + svc.seats > cal.capacity) {
-        why.push_back(fmt::format("over capacity: {} already taken of capacity {} at the busiest "
-                                  "moment, {} requested",
-                                  detail::plural(peak, "seat"), cal.capacity,
-                                  detail::plural(svc.seats, "seat")));
-        for (const auto& bk : bookings) {
-            const auto occ = bk.occupied_interval();
-            if (!occ.overlaps(occupied)) continue;
-            why.push_back(fmt::format(
-                "overlaps the booking {}-{} ({}), which with its buffers occupies {}-{}; this "
-                "slot with its buffers needs {}-{}",
-                detail::local_hm(cal.zone, bk.interval.begin),
-                detail::local_hm(cal.zone, bk.interval.end), detail::plural(bk.seats, "seat"),
-                detail::local_hm(cal.zone, occ.begin), detail::local_hm(cal.zone, occ.end),
-                detail::local_hm(cal.zone, occupied.begin), detail::local_hm(cal.zone, occupied.end)));
-        }
-        for (const auto& blk : blocks) {
-            if (!blk.overlaps(occupied)) continue;
-            why.push_back(fmt::format("overlaps time off {} to {}",
-                                      detail::local_label(cal.zone, blk.begin),
-                                      detail::local_label(cal.zone, blk.end)));
-        }
-    }
+    detail::explain_load(cal, svc, bookings, blocks, start, why);
+    detail::explain_limits(cal, svc, counted_starts, start, why);
 
     if (now) {
         const Instant earliest = *now + svc.min_notice;

@@ -1,4 +1,4 @@
-// slotwise/scenario.hpp — the scenario file format (DESIGN.md "Scenario files").
+// slotwise/scenario.hpp — the scenario file format.
 //
 // A scenario is one resource, one service and a date range as JSON; the CLI's
 // `slotwise availability FILE.json`, the Python `evaluate_scenario` and the
@@ -7,6 +7,14 @@
 // minutes … each raise `Error(invalid_argument)` whose `field()` names the
 // place, e.g. "weekly.mon[1]" or "service.step". Nothing is evaluated until
 // the whole document is valid.
+//
+// Version 2 of the format adds, all optional: window ends past midnight
+// ("26:00" is 02:00 on the next date), service "segments"
+// ([["busy",30],["free",45],["busy",20]]) and service "limits"
+// ({"day": n, "week": n, "month": n}), where every listed booking counts
+// toward the limits. A version-1 file means what it meant before. The format
+// is described field by field in docs/availability.md and by
+// `slotwise availability --help`.
 //
 // Thread-safe: pure functions over values.
 #pragma once
@@ -29,10 +37,21 @@ namespace slotwise {
 struct Scenario {
     std::string timezone{};          ///< the zone's IANA name
     Calendar calendar{};             ///< zone, capacity, weekly hours, overrides
-    std::vector<Booked> bookings{};  ///< existing bookings
+    std::vector<Booked> bookings{};  ///< existing bookings; every one counts toward limits
     std::vector<Interval> blocks{};  ///< time off
     ServiceRules service{};          ///< the service asked about
-    SlotQuery query{};               ///< dates and `now`
+    /// Dates and `now`. Its `counted_starts` stays empty, so that a copied
+    /// scenario never points into another: `evaluate` and `explain` count
+    /// the bookings themselves.
+    SlotQuery query{};
+
+    /// The start of every booking: what counts toward the service's limits.
+    std::vector<Instant> counted_starts() const {
+        std::vector<Instant> out;
+        out.reserve(bookings.size());
+        for (const auto& b : bookings) out.push_back(b.interval.begin);
+        return out;
+    }
 };
 
 namespace detail::scenario {
@@ -76,7 +95,10 @@ inline const json& expect_object(const json& j, const std::string& field,
     for (const auto& [key, value] : j.items()) {
         bool known = false;
         for (auto a : allowed) known = known || key == a;
-        if (!known) invalid(join(field, key), "unknown field");
+        if (known) continue;
+        std::string expected;
+        for (auto a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
+        invalid(join(field, key), "unknown field; expected one of: " + expected);
     }
     return j;
 }
@@ -128,8 +150,10 @@ inline std::vector<LocalWindow> parse_windows(const json& j, const std::string& 
         const auto name = at_index(field, i);
         const auto& pair = expect_array(j[i], name);
         if (pair.size() != 2) invalid(name, "expected [\"HH:MM\", \"HH:MM\"]");
-        const auto start = parse_local_time(expect_string(pair[0], name + "[0]"), name + "[0]", false);
-        const auto end = parse_local_time(expect_string(pair[1], name + "[1]"), name + "[1]", true);
+        const auto start = parse_local_time(expect_string(pair[0], name + "[0]"), name + "[0]",
+                                            LocalTimeKind::time_of_day);
+        const auto end = parse_local_time(expect_string(pair[1], name + "[1]"), name + "[1]",
+                                          LocalTimeKind::window_end);
         if (end <= start) {
             invalid(name, "end " + format_local_time(end) + " is not after start " +
                               format_local_time(start));
@@ -151,6 +175,41 @@ inline Interval parse_interval(const json& j, const std::string& field,
         invalid(end_field, format_instant(end) + " is not after start " + format_instant(start));
     }
     return {start, end};
+}
+
+// [["busy", 30], ["free", 45], ["busy", 20]]; the rules on their order and
+// sum are checked with the rest of the service by `validate`.
+inline std::vector<Segment> parse_segments(const json& j, const std::string& field) {
+    std::vector<Segment> out;
+    expect_array(j, field);
+    if (j.empty()) invalid(field, "expected at least one segment");
+    if (j.size() > max_segments) invalid(field, "at most " + std::to_string(max_segments) + " segments");
+    for (std::size_t i = 0; i < j.size(); ++i) {
+        const auto name = at_index(field, i);
+        const auto& pair = expect_array(j[i], name);
+        if (pair.size() != 2) invalid(name, "expected [\"busy\" or \"free\", minutes]");
+        const auto& kind = expect_string(pair[0], name + "[0]");
+        if (kind != "busy" && kind != "free") {
+            invalid(name + "[0]", "expected \"busy\" or \"free\", got " + detail::quoted(kind));
+        }
+        const Minutes length{expect_integer(pair[1], name + "[1]", 0, max_minutes.count())};
+        out.push_back({kind == "busy" ? SegmentKind::busy : SegmentKind::free, length});
+    }
+    return out;
+}
+
+inline BookingLimits parse_limits(const json& j, const std::string& field) {
+    expect_object(j, field, {"day", "week", "month"});
+    BookingLimits out;
+    const auto read = [&](std::string_view key, std::optional<int>& into) {
+        if (const auto it = j.find(key); it != j.end()) {
+            into = static_cast<int>(expect_integer(*it, join(field, key), 1, max_booking_limit));
+        }
+    };
+    read("day", out.day);
+    read("week", out.week);
+    read("month", out.month);
+    return out;
 }
 
 }  // namespace detail::scenario
@@ -222,7 +281,7 @@ inline Scenario parse_scenario(std::string_view text) {
 
     const auto& svc = expect_object(required(doc, "service", ""), "service",
                                     {"duration", "step", "buffer_before", "buffer_after", "seats",
-                                     "min_notice", "horizon"});
+                                     "min_notice", "horizon", "segments", "limits"});
     auto& rules = sc.service;
     rules.duration = expect_minutes(svc, "duration", "service", 1, std::nullopt);
     rules.step = expect_minutes(svc, "step", "service", 1, rules.duration);
@@ -232,6 +291,18 @@ inline Scenario parse_scenario(std::string_view text) {
     rules.horizon = expect_minutes(svc, "horizon", "service", 0, Minutes{0});
     if (const auto it = svc.find("seats"); it != svc.end()) {
         rules.seats = static_cast<int>(expect_integer(*it, "service.seats", 1, sc.calendar.capacity));
+    }
+    // Notice and horizon count from `now`: without it they would silently
+    // do nothing, which is never what the author of the file meant.
+    if (!sc.query.now) {
+        if (rules.min_notice > Minutes{0}) invalid("service.min_notice", "needs \"now\" to count from");
+        if (rules.horizon > Minutes{0}) invalid("service.horizon", "needs \"now\" to count from");
+    }
+    if (const auto it = svc.find("segments"); it != svc.end()) {
+        rules.segments = parse_segments(*it, "service.segments");
+    }
+    if (const auto it = svc.find("limits"); it != svc.end()) {
+        rules.limits = parse_limits(*it, "service.limits");
     }
     validate(sc.calendar);
     validate(sc.service, sc.calendar.capacity);
@@ -245,7 +316,10 @@ inline constexpr std::size_t max_scenario_slots = 1'000'000;
 /// The scenario's offered slots. Throws `invalid_argument` on "to" when
 /// there would be more than `max_scenario_slots`.
 inline std::vector<Slot> evaluate(const Scenario& sc) {
-    auto slots = compute_slots(sc.calendar, sc.service, sc.bookings, sc.blocks, sc.query);
+    const auto counted = sc.counted_starts();
+    SlotQuery query = sc.query;
+    query.counted_starts = counted;
+    auto slots = compute_slots(sc.calendar, sc.service, sc.bookings, sc.blocks, query);
     if (slots.size() > max_scenario_slots) {
         invalid("to", "more than " + std::to_string(max_scenario_slots) + " slots; ask for fewer days");
     }
@@ -282,13 +356,14 @@ inline Explanation explain(const Scenario& sc, std::string_view asked, const std
     Instant start;
     if (asked.size() == 16 && asked[10] == 'T') {
         const Date day = parse_date(asked.substr(0, 10), field);
-        const Minutes minutes = parse_local_time(asked.substr(11), field, false);
+        const Minutes minutes = parse_local_time(asked.substr(11), field, LocalTimeKind::time_of_day);
         local = date::local_seconds{date::local_days{day}.time_since_epoch() + minutes};
         start = to_utc(sc.calendar.zone, day, minutes);
     } else {
         start = parse_instant(asked, field);
     }
-    return explain_slot(sc.calendar, sc.service, sc.bookings, sc.blocks, sc.query.now, start, local);
+    return explain_slot(sc.calendar, sc.service, sc.bookings, sc.blocks, sc.query.now, start, local,
+                        sc.counted_starts());
 }
 
 }  // namespace slotwise

@@ -6,11 +6,15 @@
 // IANA zone (Howard Hinnant's date/tz over the system tz database, because
 // GCC 12's libstdc++ has no `std::chrono::zoned_time`).
 //
-// The local → UTC rule (DESIGN.md "Time"): a wall time L on date D maps to the
-// earliest instant whose local wall time is >= L. An ambiguous time (autumn
+// The local → UTC rule: a wall time L on date D maps to the earliest instant
+// whose local wall time is >= L. An ambiguous time (autumn
 // fall-back) takes its first occurrence; a time inside a spring-forward gap
 // maps to the instant the gap ends. The mapping is monotone, so local windows
 // that do not overlap never overlap in UTC either.
+//
+// The parsers take the name of the field being read, so that an error can say
+// where the bad value came from ("weekly.mon[1][0]"); it defaults to a plain
+// word for one-off calls such as `parse_date("2026-06-01")`.
 //
 // All functions are pure and thread-safe (date/tz's database is immutable
 // once loaded).
@@ -51,12 +55,24 @@ struct Interval {
     friend constexpr bool operator==(const Interval&, const Interval&) = default;
 };
 
-/// A local wall-clock window `[start, end)` on one day, in minutes since local
-/// midnight; `end` may be 24:00 (1440).
+/// Latest wall time a window may end at: 47:59, i.e. 23:59 of the next day.
+inline constexpr Minutes max_window_end{47 * 60 + 59};
+
+/// A local wall-clock window `[start, end)` belonging to the day it starts
+/// on, in minutes since that day's local midnight. An end past 24:00 spills
+/// into the next calendar date: a bar open 19:00-02:00 is {19h, 26h}, and
+/// "26:00" means 02:00 wall time on the next date, not 26 elapsed hours (on
+/// a DST night the two differ).
 struct LocalWindow {
     Minutes start{};  ///< 00:00 .. 23:59
-    Minutes end{};    ///< 00:01 .. 24:00, after `start`
+    Minutes end{};    ///< 00:01 .. 47:59, after `start`
     friend constexpr bool operator==(const LocalWindow&, const LocalWindow&) = default;
+};
+
+/// What a local time read by `parse_local_time` may be.
+enum class LocalTimeKind {
+    time_of_day,  ///< 00:00 .. 23:59, e.g. a window's start
+    window_end,   ///< 00:00 .. 47:59: a window's end, past midnight from 24:00 on
 };
 
 namespace detail {
@@ -88,7 +104,7 @@ inline std::string quoted(std::string_view s) {
 
 /// Finds an IANA zone by name; throws `invalid_argument` naming `field` when
 /// the name is unknown.
-inline TimeZone locate_zone(std::string_view name, const std::string& field) {
+inline TimeZone locate_zone(std::string_view name, const std::string& field = "timezone") {
     if (name.empty()) invalid(field, "time zone is empty");
     // date::locate_zone throws std::runtime_error for unknown names.
     try {
@@ -98,8 +114,9 @@ inline TimeZone locate_zone(std::string_view name, const std::string& field) {
     }
 }
 
-/// The instant of local wall time `local` (minutes since midnight, 0..1440)
-/// on `day` in `zone`, by the earliest/gap rule above.
+/// The instant of local wall time `local` (minutes since midnight of `day`,
+/// 0..max_window_end; from 24:00 on, a wall time of the next date) in `zone`,
+/// by the earliest/gap rule above.
 inline Instant to_utc(TimeZone zone, Date day, Minutes local) {
     const date::local_seconds wall{date::local_days{day}.time_since_epoch() + local};
     // choose::earliest picks the first occurrence of an ambiguous time and the
@@ -124,7 +141,7 @@ inline constexpr int min_instant_year = 1800, max_instant_year = 3100;
 
 /// Parses "YYYY-MM-DD" (years 1900..2999); throws `invalid_argument` naming
 /// `field` for a malformed or impossible date such as 2026-02-30.
-inline Date parse_date(std::string_view s, const std::string& field) {
+inline Date parse_date(std::string_view s, const std::string& field = "date") {
     int y = 0, m = 0, d = 0;
     if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !detail::read_digits(s, 0, 4, y) ||
         !detail::read_digits(s, 5, 2, m) || !detail::read_digits(s, 8, 2, d)) {
@@ -142,21 +159,36 @@ inline Date parse_date(std::string_view s, const std::string& field) {
 /// Formats a date as "YYYY-MM-DD".
 inline std::string format_date(Date d) { return date::format("%F", date::sys_days{d}); }
 
-/// Parses a local time "HH:MM" (00:00..23:59, and 24:00 when `allow_24`).
-inline Minutes parse_local_time(std::string_view s, const std::string& field, bool allow_24) {
+/// Parses a local time "HH:MM": 00:00..23:59, or up to 47:59 for a
+/// `window_end` (see `LocalWindow`).
+///
+/// **Example**
+///   parse_local_time("09:30")                                          // 570 min
+///   parse_local_time("26:00", "weekly.fri[0][1]", LocalTimeKind::window_end)  // 1560 min
+inline Minutes parse_local_time(std::string_view s, const std::string& field = "time",
+                                LocalTimeKind kind = LocalTimeKind::time_of_day) {
     int h = 0, m = 0;
     if (s.size() != 5 || s[2] != ':' || !detail::read_digits(s, 0, 2, h) ||
         !detail::read_digits(s, 3, 2, m)) {
         invalid(field, "expected a local time HH:MM, got " + detail::quoted(s));
     }
-    const bool midnight_end = allow_24 && h == 24 && m == 0;
-    if (!midnight_end && (h > 23 || m > 59)) {
-        invalid(field, "no such time of day " + detail::quoted(s));
+    const int last_hour = kind == LocalTimeKind::window_end ? 47 : 23;
+    if (h > last_hour || m > 59) {
+        invalid(field, kind == LocalTimeKind::window_end
+                           ? "no such window end " + detail::quoted(s) + " (00:00..47:59)"
+                           : "no such time of day " + detail::quoted(s));
     }
     return Minutes{h * 60 + m};
 }
 
-/// Formats minutes since midnight as "HH:MM" (1440 prints as "24:00").
+/// The same, for callers that say with a bool whether `s` ends a window
+/// (true: up to 47:59).
+inline Minutes parse_local_time(std::string_view s, const std::string& field, bool window_end) {
+    return parse_local_time(s, field, window_end ? LocalTimeKind::window_end : LocalTimeKind::time_of_day);
+}
+
+/// Formats minutes since midnight as "HH:MM"; past midnight keeps counting
+/// (1440 prints as "24:00", 1560 as "26:00").
 inline std::string format_local_time(Minutes m) {
     const auto v = m.count();
     std::string out(5, ':');
@@ -169,7 +201,7 @@ inline std::string format_local_time(Minutes m) {
 
 /// Parses an RFC 3339 instant: "YYYY-MM-DDTHH:MM:SS" with optional fraction
 /// (truncated to seconds) and "Z" or a "±HH:MM" offset.
-inline Instant parse_instant(std::string_view s, const std::string& field) {
+inline Instant parse_instant(std::string_view s, const std::string& field = "instant") {
     const auto fail = [&]() -> Instant {
         invalid(field, "expected an RFC 3339 instant like 2026-06-01T09:00:00Z, got " +
                            detail::quoted(s));
