@@ -39,6 +39,25 @@ inline Booking visible_booking(Transaction& tx, const Principal& p, const Bookin
 Notification notification_about(std::string id, const TenantId& t, const Booking& b, NotificationKind kind,
                                 Instant now, int sequence);
 
+/// Stores a lifecycle transition in `tx`: the booking and the notification it
+/// asks for, so both commit or neither does.
+void store_outcome(Transaction& tx, const TenantId& t, const lifecycle::Outcome& o, Instant now);
+
+/// Reports the event `make()` builds, building it only when a sink listens.
+template <class Make>
+void report(const Engine& engine, Make&& make) {
+    if (engine.observed()) engine.emit(make());
+}
+
+/// Reports a committed transition of `b` by `event` ("cancel: cancelled").
+inline void report_change(const Engine& engine, const TenantId& t, const Booking& b, std::string_view event,
+                          Instant now) {
+    report(engine, [&] {
+        return EngineEvent{.kind = EngineEventKind::booking_changed, .tenant = t, .booking = b.id,
+                           .detail = std::string(event) + ": " + std::string(to_string(b.status)), .at = now};
+    });
+}
+
 /// Writes the notification about `b` into the outbox inside `tx`.
 void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, NotificationKind kind, Instant now);
 

@@ -158,6 +158,13 @@ std::string form_encode(std::string_view s) {
     return out;
 }
 
+void register_stripe(PaymentProviders& providers, std::string api_base) {
+    providers.add("stripe", [api_base = std::move(api_base)](const PaymentSettings& s) {
+        return std::make_unique<StripeProvider>(
+            StripeConfig{.secret_key = s.secret_key, .webhook_secret = s.webhook_secret, .api_base = api_base});
+    });
+}
+
 StripeProvider::StripeProvider(StripeConfig config) : config_(std::move(config)) {
     if (config_.secret_key.empty()) invalid("secret_key", "must not be empty");
     if (config_.webhook_secret.empty()) invalid("webhook_secret", "must not be empty");

@@ -49,7 +49,6 @@ std::string tampered_session_event(const std::string& id, const BookingId& booki
 
 struct PaidSalon : Salon {
     TenantScope ada = customer("ada");
-    PaidSalon() { admin.configure_stripe("sk_test_salon", "whsec_salon"); }
 
     Booking book_colour(const char* start = "2026-06-01T07:00:00Z", TenantScope* who = nullptr) {
         return (who ? *who : ada).book({.service = colour.id, .start = at(start),

@@ -195,6 +195,8 @@ public:
     const std::shared_ptr<Store>& store() const noexcept { return store_; }
     /// The payment providers tenants may use (may be null).
     const std::shared_ptr<const PaymentProviders>& payments() const noexcept { return payments_; }
+    /// True when an event sink is installed (so events are worth building).
+    bool observed() const noexcept { return static_cast<bool>(events_); }
     /// Reports `e` to the event sink, if any (never throws).
     void emit(EngineEvent e) const noexcept;
 
@@ -328,6 +330,8 @@ private:
     TenantScope(Engine engine, Principal principal);
     void require_admin() const;
     void require_staff_or_admin() const;
+    WebhookOutcome apply_webhook(const PaymentProvider& provider, std::string_view payload, const Headers& headers,
+                                 Instant now);
     Engine engine_;
     Principal principal_;
 };

@@ -5,6 +5,7 @@
 
 #include <slotwise/engine.hpp>
 #include <slotwise/sqlite.hpp>
+#include <slotwise/stripe.hpp>
 
 #include <atomic>
 #include <filesystem>
@@ -28,8 +29,16 @@ struct ManualClock {
 inline Instant at(const char* s) { return parse_instant(s, "t"); }
 inline Date day(const char* s) { return parse_date(s, "d"); }
 
+// The payment providers the tests' engines know: Stripe.
+inline std::shared_ptr<const PaymentProviders> test_providers() {
+    auto providers = std::make_shared<PaymentProviders>();
+    register_stripe(*providers);
+    return providers;
+}
+
 // A salon in Rome: Anna and Bruno work Monday to Friday 09:00-13:00; a free
-// 30-minute cut and a paid 60-minute colour with a 15-minute hold.
+// 30-minute cut and a paid 60-minute colour with a 15-minute hold, paid
+// through Stripe (test keys).
 struct Salon {
     TempDir dir;
     ManualClock time;
@@ -40,7 +49,8 @@ struct Salon {
     Service cut, colour;
 
     explicit Salon(const std::string& file = "salon.db")
-        : engine(open_sqlite({.path = (dir.path / file).string()}), init_clock()),
+        : engine(open_sqlite({.path = (dir.path / file).string()}),
+                 EngineOptions{.clock = init_clock(), .payments = test_providers()}),
           tenant(engine.create_tenant("Salon Bella")),
           admin(engine.scope({.tenant = tenant.id, .role = Role::admin, .subject = "owner"})) {
         using namespace std::chrono_literals;
@@ -55,6 +65,7 @@ struct Salon {
         cut = admin.create_service({.name = "Cut", .duration = 30min, .resources = {anna.id, bruno.id}});
         colour = admin.create_service({.name = "Colour", .duration = 60min, .price = 4500, .currency = "EUR",
                                        .hold = 15min, .resources = {anna.id}});
+        admin.configure_stripe("sk_test_salon", "whsec_salon");
     }
 
     Clock init_clock() {

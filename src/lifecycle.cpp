@@ -1,0 +1,194 @@
+// The booking lifecycle: the one place that decides a booking's state. See
+// include/slotwise/lifecycle.hpp for the table this implements.
+#include <slotwise/lifecycle.hpp>
+
+#include <string>
+
+namespace slotwise::lifecycle {
+namespace {
+
+[[noreturn]] void refuse(const std::string& why) { throw Error(Errc::invalid_transition, why); }
+[[noreturn]] void deny(const std::string& why) { throw Error(Errc::permission_denied, why); }
+
+bool settled(PaymentStatus p) {
+    return p == PaymentStatus::paid || p == PaymentStatus::refund_due || p == PaymentStatus::refunded;
+}
+
+// Events only the provider causes: a principal claiming a payment would be
+// paying with nothing.
+void require_provider(const Actor& who, std::string_view event) {
+    if (who.kind != Actor::Kind::provider) deny(std::string(event) + " comes only from the payment provider");
+}
+
+// Events only principals cause; a customer only on a booking it made (the
+// engine already hides others' bookings; this keeps the rule true for any caller).
+void require_principal(const Booking& b, const Actor& who, std::string_view event) {
+    if (who.kind == Actor::Kind::provider) deny("the payment provider cannot " + std::string(event) + " a booking");
+    if (who.kind == Actor::Kind::customer && b.created_by != who.subject) {
+        deny("a customer can " + std::string(event) + " only its own bookings");
+    }
+}
+
+// What a principal may change, and until when. Nobody changes an appointment
+// that is over; staff and admin may cancel one that has started (a no-show)
+// but not move it; a customer stops `cancel_notice` before the start, and
+// past that it is a matter for the business, hence permission rather than state.
+enum class StaffUntil { start, end };
+
+void require_changeable(const Booking& b, const Service& svc, const Actor& who, Instant now, std::string_view event,
+                        StaffUntil staff_until) {
+    require_principal(b, who, event);
+    const auto status = b.status_at(now);
+    if (status != BookingStatus::pending && status != BookingStatus::confirmed) {
+        refuse("a " + std::string(to_string(status)) + " booking cannot be changed (" + std::string(event) + ")");
+    }
+    if (now >= b.interval.end) refuse("the appointment is over");
+    if (who.kind == Actor::Kind::customer) {
+        if (now >= b.interval.begin - svc.cancel_notice) {
+            deny("customers can " + std::string(event) + " until " + std::to_string(svc.cancel_notice.count()) +
+                 " minutes before the start");
+        }
+    } else if (staff_until == StaffUntil::start && now >= b.interval.begin) {
+        refuse("the appointment has started");
+    }
+}
+
+Outcome changed(Booking b, Instant now, std::optional<NotificationKind> n = std::nullopt) {
+    b.updated_at = now;
+    return {std::move(b), n};
+}
+
+// A running hold ends now, so the slot is free for others at once.
+void release_hold(Booking& b, Instant now) {
+    if (b.status == BookingStatus::pending && b.hold_expires_at && *b.hold_expires_at > now) b.hold_expires_at = now;
+}
+
+Outcome on(const Cancel&, const Booking& b, const Service& svc, const Actor& who, Instant now) {
+    require_changeable(b, svc, who, now, "cancel", StaffUntil::end);
+    Booking out = b;
+    const bool was_confirmed = b.status == BookingStatus::confirmed;
+    out.status = BookingStatus::cancelled;
+    if (out.payment_status == PaymentStatus::paid) out.payment_status = PaymentStatus::refund_due;
+    out.hold_expires_at.reset();
+    // Only a customer who was told "confirmed" is told "cancelled".
+    return changed(std::move(out), now,
+                   was_confirmed ? std::optional(NotificationKind::booking_cancelled) : std::nullopt);
+}
+
+Outcome on(const Reschedule& e, const Booking& b, const Service& svc, const Actor& who, Instant now) {
+    require_changeable(b, svc, who, now, "reschedule", StaffUntil::start);
+    Booking out = b;
+    out.resource = e.resource;
+    out.interval = e.interval;
+    out.buffer_before = e.buffer_before;
+    out.buffer_after = e.buffer_after;
+    const bool confirmed = b.status == BookingStatus::confirmed;
+    return changed(std::move(out), now,
+                   confirmed ? std::optional(NotificationKind::booking_rescheduled) : std::nullopt);
+}
+
+// The money arrived. It keeps its booking while the booking is active, or
+// after the hold if the start is still offered; otherwise it is owed back.
+// Either way it is never dropped.
+Outcome on(const PaymentSucceeded& e, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_provider(who, "a payment");
+    if (settled(b.payment_status)) refuse("the payment is already " + std::string(to_string(b.payment_status)));
+    Booking out = b;
+    if (!e.payment_reference.empty()) out.payment_reference = e.payment_reference;
+    const auto status = b.status_at(now);
+    const bool ahead = now < b.interval.begin;
+    const bool keep = ahead && (status == BookingStatus::pending || status == BookingStatus::confirmed ||
+                                (status == BookingStatus::expired && e.slot_offered && e.slot_offered()));
+    if (!keep) {
+        out.payment_status = PaymentStatus::refund_due;
+        return changed(std::move(out), now, NotificationKind::refund_due);
+    }
+    const bool newly_confirmed = b.status != BookingStatus::confirmed;
+    out.status = BookingStatus::confirmed;
+    out.payment_status = PaymentStatus::paid;
+    out.hold_expires_at.reset();
+    return changed(std::move(out), now,
+                   newly_confirmed ? std::optional(NotificationKind::booking_confirmed) : std::nullopt);
+}
+
+Outcome on(const PaymentFailed&, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_provider(who, "a failed payment");
+    if (b.payment_status != PaymentStatus::pending) refuse("no payment is awaited");
+    Booking out = b;
+    out.payment_status = PaymentStatus::failed;
+    release_hold(out, now);
+    return changed(std::move(out), now);
+}
+
+Outcome on(const CheckoutExpired&, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_provider(who, "an expired checkout");
+    if (b.payment_status != PaymentStatus::pending) refuse("no payment is awaited");
+    if (b.status_at(now) != BookingStatus::pending) refuse("the hold has already ended");
+    Booking out = b;
+    release_hold(out, now);
+    return changed(std::move(out), now);
+}
+
+// Money events apply whenever they come: a refund of a booking still on the
+// calendar (made from the provider's dashboard, say) cancels it.
+Outcome on(const RefundCompleted&, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_provider(who, "a refund");
+    if (b.payment_status != PaymentStatus::paid && b.payment_status != PaymentStatus::refund_due) {
+        refuse("nothing was paid to refund");
+    }
+    Booking out = b;
+    out.payment_status = PaymentStatus::refunded;
+    if (b.status != BookingStatus::confirmed) return changed(std::move(out), now);
+    out.status = BookingStatus::cancelled;
+    return changed(std::move(out), now, NotificationKind::booking_cancelled);
+}
+
+Outcome on(const StartCheckout&, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_principal(b, who, "pay for");
+    if (b.status_at(now) != BookingStatus::pending || b.payment_status != PaymentStatus::pending) {
+        refuse("only a pending booking awaiting payment can be paid");
+    }
+    return {b, std::nullopt};
+}
+
+Outcome on(const RequestRefund&, const Booking& b, const Service&, const Actor& who, Instant) {
+    if (who.kind != Actor::Kind::staff && who.kind != Actor::Kind::admin) deny("only staff or admin request refunds");
+    if (b.payment_status != PaymentStatus::refund_due) refuse("only a booking in refund_due can be refunded");
+    return {b, std::nullopt};
+}
+
+}  // namespace
+
+Outcome book(Booking draft, const Service& service, const Actor& who, Instant now) {
+    if (who.kind == Actor::Kind::provider) deny("the payment provider cannot book");
+    const bool paid = service.price > 0;
+    draft.status = paid ? BookingStatus::pending : BookingStatus::confirmed;
+    draft.payment_status = paid ? PaymentStatus::pending : PaymentStatus::none;
+    draft.hold_expires_at = paid ? std::optional<Instant>(now + service.hold) : std::nullopt;
+    draft.created_by = who.subject;
+    draft.created_at = now;
+    draft.updated_at = now;
+    // A free booking is confirmed now, so its confirmation is due now; a paid
+    // one waits for the payment.
+    return {std::move(draft), paid ? std::nullopt : std::optional(NotificationKind::booking_confirmed)};
+}
+
+Outcome apply(const Booking& booking, const Service& service, const Actor& who, const Event& event, Instant now) {
+    return std::visit([&](const auto& e) { return on(e, booking, service, who, now); }, event);
+}
+
+std::string_view event_name(const Event& event) noexcept {
+    struct Name {
+        std::string_view operator()(const Cancel&) const { return "cancel"; }
+        std::string_view operator()(const Reschedule&) const { return "reschedule"; }
+        std::string_view operator()(const PaymentSucceeded&) const { return "payment_succeeded"; }
+        std::string_view operator()(const PaymentFailed&) const { return "payment_failed"; }
+        std::string_view operator()(const CheckoutExpired&) const { return "checkout_expired"; }
+        std::string_view operator()(const RefundCompleted&) const { return "refund_completed"; }
+        std::string_view operator()(const StartCheckout&) const { return "start_checkout"; }
+        std::string_view operator()(const RequestRefund&) const { return "request_refund"; }
+    };
+    return std::visit(Name{}, event);
+}
+
+}  // namespace slotwise::lifecycle
