@@ -1,0 +1,403 @@
+// What the files of the SQLite adapter share, and nothing a user sees (this
+// header is not installed): the prepared-statement wrapper, the connection
+// with its statement and catalogue caches, the pool, row decoding, and the
+// outbox and catalogue helpers the transaction calls.
+//
+// Nothing in here knows the engine's rules beyond store.hpp's contract. Every
+// value reaches SQLite as a bound parameter; strings are bound with their byte
+// length, so NUL bytes and SQL metacharacters are stored verbatim.
+#pragma once
+
+#include <slotwise/sqlite.hpp>
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <climits>
+#include <condition_variable>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <semaphore>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace slotwise::sqlite {
+
+constexpr std::int64_t kLowest = std::numeric_limits<std::int64_t>::min();
+constexpr std::int64_t kHighest = std::numeric_limits<std::int64_t>::max();
+
+// SQLITE_BUSY / SQLITE_LOCKED reach us only once the busy timeout has run
+// out: that is storage_busy (retry the whole transaction). Everything else is
+// storage_error. No SQLite code leaves the adapter.
+[[noreturn]] void fail(int rc, const std::string& message);
+[[noreturn]] void fail(sqlite3* db, int rc);
+[[noreturn]] void corrupt(const std::string& what);
+
+inline std::int64_t seconds(Instant t) { return t.time_since_epoch().count(); }
+inline Instant instant(std::int64_t s) { return Instant{std::chrono::seconds{s}}; }
+inline std::int64_t day_number(Date d) { return date::sys_days{d}.time_since_epoch().count(); }
+inline Date date_of(std::int64_t n) { return Date{date::sys_days{date::days{n}}}; }
+
+// A day's windows as stored: "540-780,840-1080".
+std::string encode_windows(const std::vector<LocalWindow>& windows);
+std::vector<LocalWindow> decode_windows(std::string_view text);
+
+template <class E, std::size_t N>
+E decode_enum(std::string_view text, const std::array<std::string_view, N>& names) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names[i] == text) return static_cast<E>(i);
+    }
+    corrupt("enum value \"" + std::string(text) + "\"");
+}
+
+inline std::optional<std::string_view> null_if_empty(const std::string& s) {
+    if (s.empty()) return std::nullopt;
+    return std::string_view(s);
+}
+
+// A cached prepared statement in use: binds by position (?1, ?2, …), steps,
+// reads columns, and on destruction resets and clears its bindings so the
+// cache can hand it out again.
+class Statement {
+public:
+    Statement(sqlite3* db, sqlite3_stmt* stmt) noexcept : db_(db), stmt_(stmt) {}
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    ~Statement() {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+
+    /// Binds `values` to ?1, ?2, … in order.
+    template <class... Values>
+    Statement& bind(const Values&... values) {
+        int index = 0;
+        (bind_one(++index, values), ...);
+        return *this;
+    }
+
+    /// Steps once: true when a row is ready, false when done.
+    bool step() {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        fail(db_, rc);
+    }
+    /// Runs a statement that returns no rows.
+    void run() {
+        while (step()) {
+        }
+    }
+    /// Binds `values` without copying them (they outlive this call), runs,
+    /// and lets go of them before returning: for the hot INSERT, whose
+    /// strings SQLite would otherwise copy one by one.
+    template <class... Values>
+    void run_with(const Values&... values) {
+        borrowed_ = true;
+        int index = 0;
+        (bind_one(++index, values), ...);
+        borrowed_ = false;
+        run();
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+    /// Rows changed by the last run().
+    int changes() const noexcept { return sqlite3_changes(db_); }
+
+    std::string text(int col) const {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+        const int n = sqlite3_column_bytes(stmt_, col);
+        return p ? std::string(p, static_cast<std::size_t>(n)) : std::string();
+    }
+    std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+    int small(int col) const {
+        const auto v = integer(col);
+        if (v < INT_MIN || v > INT_MAX) corrupt("integer " + std::to_string(v));
+        return static_cast<int>(v);
+    }
+    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+    Instant at(int col) const { return instant(integer(col)); }
+    Minutes minutes(int col) const { return Minutes{integer(col)}; }
+    template <class Tag>
+    Id<Tag> id(int col) const {
+        return Id<Tag>{text(col)};
+    }
+
+private:
+    void check(int rc) {
+        if (rc != SQLITE_OK) fail(db_, rc);
+    }
+    void bind_one(int i, std::string_view v) {
+        // Explicit length: embedded NUL bytes are data. TRANSIENT: SQLite
+        // copies, so temporaries passed to bind() are safe.
+        check(sqlite3_bind_text64(stmt_, i, v.data(), v.size(), borrowed_ ? SQLITE_STATIC : SQLITE_TRANSIENT,
+                                  SQLITE_UTF8));
+    }
+    void bind_one(int i, const std::string& v) { bind_one(i, std::string_view(v)); }
+    void bind_one(int i, std::int64_t v) { check(sqlite3_bind_int64(stmt_, i, v)); }
+    void bind_one(int i, int v) { bind_one(i, static_cast<std::int64_t>(v)); }
+    void bind_one(int i, Instant v) { bind_one(i, seconds(v)); }
+    void bind_one(int i, Minutes v) { bind_one(i, static_cast<std::int64_t>(v.count())); }
+    void bind_one(int i, std::nullopt_t) { check(sqlite3_bind_null(stmt_, i)); }
+    template <class Tag>
+    void bind_one(int i, const Id<Tag>& v) {
+        bind_one(i, std::string_view(v.value));
+    }
+    template <class T>
+    void bind_one(int i, const std::optional<T>& v) {
+        if (v) {
+            bind_one(i, *v);
+        } else {
+            bind_one(i, std::nullopt);
+        }
+    }
+
+    sqlite3* db_;
+    sqlite3_stmt* stmt_;
+    bool borrowed_ = false;  // bind without copying (run_with)
+};
+
+struct CloseDatabase {
+    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+
+// What one connection has read of tenants' catalogues (services, resources,
+// weekly hours, and a resource's overrides and blocks when it has few), each
+// tenant's valid while its catalogue_version is the one it was read under. Committed data only: a transaction that changes a
+// catalogue neither reads from nor adds to the cache.
+struct CatalogueCache {
+    using Overrides = std::map<Date, std::vector<LocalWindow>>;
+    struct Tenant {
+        std::int64_t version = -1;
+        std::unordered_map<std::string, std::optional<Service>> services;
+        std::unordered_map<std::string, std::optional<Resource>> resources;
+        std::unordered_map<std::string, WeeklyHours> hours;
+        // All of a resource's overrides or blocks; nullopt when it has more
+        // than kMaxCalendarRows (then each question goes to the database).
+        std::unordered_map<std::string, std::optional<Overrides>> overrides;
+        std::unordered_map<std::string, std::optional<std::vector<Block>>> blocks;
+        std::size_t rows = 0;  // held in the maps above
+    };
+    // Bounds on memory, not a policy: past them the cache starts over. Rows
+    // are at most a few hundred bytes (names and reasons are capped), so a
+    // connection holds at most a few megabytes.
+    static constexpr std::size_t kMaxTenants = 256;
+    static constexpr std::int64_t kMaxCalendarRows = 64;
+    static constexpr std::size_t kMaxRows = 10'000;
+    std::unordered_map<std::string, Tenant> tenants;
+    std::size_t rows = 0;  // held, over all tenants
+};
+
+// How many rows a cached value holds: one, or a resource's overrides or
+// blocks.
+template <class T>
+std::size_t rows_in(const T&) {
+    return 1;
+}
+template <class Rows>
+std::size_t rows_in(const std::optional<Rows>& v) requires requires { v->size(); }
+{
+    return v ? std::max<std::size_t>(v->size(), 1) : 1;
+}
+
+// One SQLite connection and its prepared statements, keyed by the address of
+// the SQL constant above. Used by one transaction (one thread) at a time.
+// One SQLite connection and its prepared statements, keyed by the address of
+// the SQL array (statements.hpp). Used by one transaction (one thread) at a
+// time.
+class Connection {
+public:
+    explicit Connection(const SqliteOptions& options);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection();
+
+    sqlite3* handle() const noexcept { return db_.get(); }
+
+    /// How long SQLite retries a busy lock (0 or less: not at all).
+    void set_busy_timeout(std::chrono::milliseconds timeout) noexcept;
+
+    /// The cached statement for `sql` (one of the arrays of statements.hpp).
+    Statement statement(const char* sql) {
+        auto it = cache_.find(sql);
+        if (it == cache_.end()) it = cache_.emplace(sql, prepare(sql)).first;
+        return Statement(db_.get(), it->second);
+    }
+
+    /// Runs one or more statements without caching them (setup, migrations).
+    void exec(const char* sql);
+
+    std::int64_t query_integer(const char* sql);
+
+    CatalogueCache& catalogue() noexcept { return catalogue_; }
+
+    /// True when no transaction is open on the connection.
+    bool idle() const noexcept { return sqlite3_get_autocommit(db_.get()) != 0; }
+
+    /// Rolls back whatever transaction is open; never throws.
+    void rollback_quietly() noexcept;
+
+private:
+    sqlite3_stmt* prepare(const char* sql);
+
+    std::unique_ptr<sqlite3, CloseDatabase> db_;
+    std::unordered_map<const char*, sqlite3_stmt*> cache_;
+    CatalogueCache catalogue_;
+};
+
+// Brings the schema to the version this build writes, refusing files that
+// are not slotwise databases or are newer than this build (schema.cpp).
+void migrate(Connection& c);
+int schema_version() noexcept;
+
+// Hands each transaction a connection of its own, opening one when none is
+// idle. ":memory:" is a database private to one connection, so a memory pool
+// has exactly one and a transaction waits (up to the busy timeout) for it:
+// memory transactions are serialised.
+class Pool {
+public:
+    /// Opens the first connection, migrates the file and switches it to WAL.
+    explicit Pool(SqliteOptions options);
+
+    std::unique_ptr<Connection> acquire();
+
+    /// Serialises this process's write transactions. SQLite's busy handler
+    /// polls with sleeps of a millisecond and more, while a booking holds the
+    /// lock for well under a tenth of that: writers of one process wait here
+    /// and take the lock the moment it is free; other processes still meet
+    /// them at SQLite's lock. Waits until `deadline` (the busy timeout from
+    /// the start of write()). A semaphore, not a mutex: a transaction may end
+    /// on another thread than it began. Not fair: under contention a writer
+    /// may be overtaken, never past its deadline.
+    void take_writer_turn(std::chrono::steady_clock::time_point deadline) {
+        if (!writer_.try_acquire_until(deadline)) {
+            throw Error(Errc::storage_busy, "sqlite: another write transaction of this process held the lock past "
+                                            "the busy timeout");
+        }
+    }
+    void end_writer_turn() noexcept { writer_.release(); }
+
+    const SqliteOptions& options() const noexcept { return options_; }
+
+    /// Takes a connection back; one that cannot be brought back to idle is
+    /// closed instead (never the only one of a memory database).
+    void release(std::unique_ptr<Connection> c) noexcept;
+
+private:
+    static constexpr std::size_t kMaxIdle = 16;
+
+    void enable_wal(Connection& c);
+
+    const SqliteOptions options_;
+    const bool memory_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<Connection>> idle_;
+    std::binary_semaphore writer_{1};
+};
+
+// Rows, decoded from a statement whose columns are in the order its SQL
+// (statements.hpp) lists them (rows.cpp).
+Resource read_resource(const Statement& s);
+Service read_service(const Statement& s);
+Block read_block(const Statement& s);
+Booking read_booking(const Statement& s);
+std::vector<Booking> read_bookings(Statement& s);
+
+// What one transaction knows of the connection's catalogue cache: whether it
+// changed a catalogue (then it must neither read nor fill the cache: the cache
+// holds committed data only), and the catalogue_version of the last tenant it
+// asked about (catalogue_cache.cpp).
+class CatalogueReader {
+public:
+    explicit CatalogueReader(Connection& c) noexcept : c_(&c) {}
+
+    void changed() noexcept { written_ = true; }
+
+    /// `load()`'s answer for `key` of tenant `t`, from the cache when the
+    /// tenant's catalogue is as it was when the entry was read.
+    template <class Value, class Load>
+    Value cached(const TenantId& t, std::unordered_map<std::string, Value> CatalogueCache::Tenant::*map,
+                 const std::string& key, Load&& load) {
+        const Value* value = cached_ref(t, map, key, load);
+        return value ? *value : load();
+    }
+
+    /// The same, in place: null when the cache may not be used.
+    template <class Value, class Load>
+    const Value* cached_ref(const TenantId& t, std::unordered_map<std::string, Value> CatalogueCache::Tenant::*map,
+                            const std::string& key, Load&& load) {
+        auto* entry = tenant(t);
+        if (entry == nullptr) return nullptr;
+        auto& values = entry->*map;
+        if (const auto it = values.find(key); it != values.end()) return &it->second;
+        if (!make_room()) return nullptr;  // `entry` is gone; the caller asks the database
+        auto value = load();
+        const std::size_t n = rows_in(value);  // at most kMaxCalendarRows past the bound
+        c_->catalogue().rows += n;
+        entry->rows += n;
+        return &values.emplace(key, std::move(value)).first->second;
+    }
+
+    /// Every row `sql` gives for (t, r), added to a Rows by `add`; nullopt
+    /// when there are more than the cache keeps.
+    template <class Rows, class Add>
+    std::optional<Rows> all_rows(const char* sql, const TenantId& t, const ResourceId& r, Add&& add) {
+        Rows rows;
+        std::int64_t n = 0;
+        auto s = c_->statement(sql);
+        s.bind(t, r, CatalogueCache::kMaxCalendarRows + 1);
+        while (s.step()) {
+            if (++n > CatalogueCache::kMaxCalendarRows) return std::nullopt;
+            add(s, rows);
+        }
+        return rows;
+    }
+
+private:
+    // This tenant's cache entry as of this transaction, or null when the
+    // cache must not be used (changed here, or no such tenant).
+    CatalogueCache::Tenant* tenant(const TenantId& t);
+    // False (and the cache emptied) when it holds as many rows as it may.
+    bool make_room() noexcept;
+
+    Connection* c_;
+    bool written_ = false;
+    std::string checked_tenant_;  // whose catalogue_version was read in this transaction
+    std::int64_t checked_version_ = 0;
+};
+
+// The outbox (outbox.cpp). A free booking's confirmation may be owed by its
+// booking row (owes_confirmation) rather than written as an outbox row; these
+// keep that invisible to every reader.
+
+/// Whether `n` can be kept as booking `b`'s owes_confirmation flag: the row
+/// alone then says it again, field for field.
+bool owed_by_row(const TenantId& t, const Booking& b, const Notification& n);
+/// Appends `n` to the outbox table.
+void write_notification(Connection& c, const Notification& n);
+/// Moves the confirmation booking `b` still owes, if any, into the outbox.
+void move_confirmation(Connection& c, const TenantId& t, const BookingId& b);
+/// Leases up to `limit` due notifications (Transaction::take_notifications).
+std::vector<Notification> take_notifications(Connection& c, Instant now, int limit);
+/// Transaction::mark_notification_sent.
+bool mark_notification_sent(Connection& c, const TenantId& t, const std::string& id, Instant now);
+/// Transaction::notifications.
+std::vector<Notification> notifications(Connection& c, const TenantId& t, const BookingId& b);
+
+/// What a transaction may do.
+enum class Access { read, write };
+
+/// A transaction on a connection of `pool` (transaction.cpp).
+std::unique_ptr<Transaction> begin_transaction(std::shared_ptr<Pool> pool, Access access);
+
+}  // namespace slotwise::sqlite

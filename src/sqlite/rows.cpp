@@ -1,0 +1,98 @@
+// Decoding the adapter's rows into model values, and a day's windows to and
+// from the text they are stored as.
+#include "internal.hpp"
+
+#include <charconv>
+
+namespace slotwise::sqlite {
+
+std::string encode_windows(const std::vector<LocalWindow>& windows) {
+    std::string out;
+    for (const auto& w : windows) {
+        if (!out.empty()) out += ',';
+        out += std::to_string(w.start.count());
+        out += '-';
+        out += std::to_string(w.end.count());
+    }
+    return out;
+}
+
+std::vector<LocalWindow> decode_windows(std::string_view text) {
+    std::vector<LocalWindow> out;
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    while (p != end) {
+        std::int64_t a = 0;
+        std::int64_t b = 0;
+        auto r = std::from_chars(p, end, a);
+        if (r.ec != std::errc{} || r.ptr == end || *r.ptr != '-')
+            corrupt("windows \"" + std::string(text) + "\"");
+        r = std::from_chars(r.ptr + 1, end, b);
+        if (r.ec != std::errc{} || (r.ptr != end && *r.ptr != ','))
+            corrupt("windows \"" + std::string(text) + "\"");
+        out.push_back({Minutes{a}, Minutes{b}});
+        p = r.ptr == end ? end : r.ptr + 1;
+    }
+    return out;
+}
+
+Resource read_resource(const Statement& s) {
+    return {.id = s.id<ResourceTag>(0),
+            .name = s.text(1),
+            .kind = decode_enum<ResourceKind>(s.text(2), detail::kind_names),
+            .timezone = s.text(3),
+            .capacity = s.small(4)};
+}
+
+Service read_service(const Statement& s) {
+    return {.id = s.id<ServiceTag>(0),
+            .name = s.text(1),
+            .duration = s.minutes(2),
+            .step = s.minutes(3),
+            .buffer_before = s.minutes(4),
+            .buffer_after = s.minutes(5),
+            .price = s.integer(6),
+            .currency = s.text(7),
+            .min_notice = s.minutes(8),
+            .horizon = s.minutes(9),
+            .hold = s.minutes(10),
+            .resources = {}};
+}
+
+Block read_block(const Statement& s) {
+    return {.id = s.id<BlockTag>(0),
+            .resource = s.id<ResourceTag>(1),
+            .interval = {s.at(2), s.at(3)},
+            .reason = s.text(4)};
+}
+
+Booking read_booking(const Statement& s) {
+    Booking b;
+    b.id = s.id<BookingTag>(0);
+    b.service = s.id<ServiceTag>(1);
+    b.resource = s.id<ResourceTag>(2);
+    b.interval = {s.at(3), s.at(4)};
+    b.seats = s.small(5);
+    b.buffer_before = s.minutes(6);
+    b.buffer_after = s.minutes(7);
+    b.customer = {.name = s.text(8), .email = s.text(9), .phone = s.text(10), .locale = s.text(11)};
+    b.status = decode_enum<BookingStatus>(s.text(12), detail::status_names);
+    b.payment_status = decode_enum<PaymentStatus>(s.text(13), detail::payment_names);
+    if (!s.is_null(14)) b.hold_expires_at = s.at(14);
+    b.idempotency_key = s.text(15);  // NULL reads as ""
+    b.request_fingerprint = s.text(16);
+    b.created_by = s.text(17);
+    b.created_at = s.at(18);
+    b.updated_at = s.at(19);
+    b.checkout_id = s.text(20);
+    b.payment_reference = s.text(21);
+    return b;
+}
+
+std::vector<Booking> read_bookings(Statement& s) {
+    std::vector<Booking> out;
+    while (s.step()) out.push_back(read_booking(s));
+    return out;
+}
+
+}  // namespace slotwise::sqlite

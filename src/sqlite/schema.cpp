@@ -1,0 +1,357 @@
+// The SQLite adapter's schema: every migration as named SQL, one step per
+// version, and `migrate()`, which brings a file to this build's version on
+// open (or refuses it).
+#include "internal.hpp"
+#include "statements.hpp"
+
+namespace slotwise::sqlite {
+namespace {
+
+// `PRAGMA application_id` of a slotwise database ("slot"), so that a SQLite
+// file of another application is refused instead of being "migrated".
+constexpr std::int64_t kApplicationId = 0x736C6F74;
+
+// The schema, one step per version: step i takes `user_version` i to i + 1 and
+// ends by writing that number. All pending steps run in one transaction on
+// open, so a failure leaves the previous version intact. Append new steps;
+// never edit a released one.
+//
+// Every table has tenant_id, and every primary key and index leads with it:
+// a tenant's rows are one range of each index, and every query is keyed by
+// tenant. Instants are integer Unix seconds, lengths integer minutes, and a
+// day's local windows are text, "start-end" in minutes since local midnight
+// joined by commas ("540-780,840-1080"; "" = closed).
+//
+// resources.max_occupied is an upper bound, in seconds, on the occupied length
+// (buffers included) of any booking of the resource, kept by the triggers
+// below and computed from existing bookings when the row is first inserted.
+// It only grows. It lets active_bookings scan its index by occupied start over
+// [range.begin - max_occupied, range.end) instead of from the beginning of
+// time.
+//
+// A booking's status is stored as written; "expired" is not a state this
+// layer writes: it is a pending booking whose hold_expires_at <= now.
+constexpr const char* kMigrations[] = {
+    // Version 1.
+    R"sql(
+CREATE TABLE tenants (
+    tenant_id  TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id)
+);
+
+CREATE TABLE resources (
+    tenant_id    TEXT    NOT NULL,
+    resource_id  TEXT    NOT NULL,
+    name         TEXT    NOT NULL,
+    kind         TEXT    NOT NULL,
+    timezone     TEXT    NOT NULL,
+    capacity     INTEGER NOT NULL,
+    max_occupied INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, resource_id)
+);
+
+CREATE TABLE weekly_hours (
+    tenant_id   TEXT    NOT NULL,
+    resource_id TEXT    NOT NULL,
+    weekday     INTEGER NOT NULL,  -- ISO: 1 = Monday ... 7 = Sunday; no row = closed
+    windows     TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id, resource_id, weekday)
+) WITHOUT ROWID;
+
+CREATE TABLE date_overrides (
+    tenant_id   TEXT    NOT NULL,
+    resource_id TEXT    NOT NULL,
+    day         INTEGER NOT NULL,  -- days since 1970-01-01
+    windows     TEXT    NOT NULL,  -- '' = closed that day
+    PRIMARY KEY (tenant_id, resource_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE blocks (
+    tenant_id   TEXT    NOT NULL,
+    block_id    TEXT    NOT NULL,
+    resource_id TEXT    NOT NULL,
+    start_at    INTEGER NOT NULL,
+    end_at      INTEGER NOT NULL,
+    reason      TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id, block_id)
+);
+CREATE INDEX blocks_by_resource ON blocks (tenant_id, resource_id, start_at);
+
+CREATE TABLE services (
+    tenant_id         TEXT    NOT NULL,
+    service_id        TEXT    NOT NULL,
+    name              TEXT    NOT NULL,
+    duration_min      INTEGER NOT NULL,
+    step_min          INTEGER NOT NULL,
+    buffer_before_min INTEGER NOT NULL,
+    buffer_after_min  INTEGER NOT NULL,
+    price             INTEGER NOT NULL,
+    currency          TEXT    NOT NULL,
+    min_notice_min    INTEGER NOT NULL,
+    horizon_min       INTEGER NOT NULL,
+    hold_min          INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, service_id)
+);
+
+CREATE TABLE service_resources (
+    tenant_id   TEXT    NOT NULL,
+    service_id  TEXT    NOT NULL,
+    position    INTEGER NOT NULL,  -- display order
+    resource_id TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id, service_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE bookings (
+    tenant_id           TEXT    NOT NULL,
+    booking_id          TEXT    NOT NULL,
+    service_id          TEXT    NOT NULL,
+    resource_id         TEXT    NOT NULL,
+    start_at            INTEGER NOT NULL,
+    end_at              INTEGER NOT NULL,
+    occ_start           INTEGER NOT NULL,  -- start_at - buffer_before
+    occ_end             INTEGER NOT NULL,  -- end_at + buffer_after
+    seats               INTEGER NOT NULL,
+    buffer_before_min   INTEGER NOT NULL,
+    buffer_after_min    INTEGER NOT NULL,
+    customer_name       TEXT    NOT NULL,
+    customer_email      TEXT    NOT NULL,
+    customer_phone      TEXT    NOT NULL,
+    customer_locale     TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    payment_status      TEXT    NOT NULL,
+    hold_expires_at     INTEGER,           -- NULL = no hold
+    idempotency_key     TEXT,              -- NULL = none
+    request_fingerprint TEXT    NOT NULL,
+    created_by          TEXT    NOT NULL,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    checkout_id         TEXT    NOT NULL,  -- '' = none
+    payment_reference   TEXT    NOT NULL,  -- '' = none
+    PRIMARY KEY (tenant_id, booking_id)
+);
+-- Covers occupancy(): availability reads its rows from the index alone.
+CREATE INDEX bookings_by_resource ON bookings (tenant_id, resource_id, occ_start, booking_id, occ_end,
+    status, hold_expires_at, start_at, end_at, seats, buffer_before_min, buffer_after_min);
+CREATE INDEX bookings_by_start ON bookings (tenant_id, start_at, booking_id);
+CREATE UNIQUE INDEX bookings_by_idempotency_key ON bookings (tenant_id, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+CREATE INDEX bookings_by_payment_reference ON bookings (tenant_id, payment_reference)
+    WHERE payment_reference <> '';
+
+-- Payments: one provider's keys per tenant, and every provider event applied.
+CREATE TABLE payment_settings (
+    tenant_id      TEXT NOT NULL,
+    provider       TEXT NOT NULL,
+    secret_key     TEXT NOT NULL,
+    webhook_secret TEXT NOT NULL,
+    PRIMARY KEY (tenant_id)
+) WITHOUT ROWID;
+CREATE TABLE payment_events (
+    tenant_id   TEXT    NOT NULL,
+    provider    TEXT    NOT NULL,
+    event_id    TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, provider, event_id)
+) WITHOUT ROWID;
+
+-- The notification outbox: a rowid table, so rows (a kilobyte or two with the
+-- invitation) are appended in rowid order, which is also the order they were
+-- written in; the primary key is a unique index that leads with tenant_id.
+-- The partial index holds just the unsent rows a worker scans.
+CREATE TABLE outbox (
+    tenant_id       TEXT    NOT NULL,
+    notification_id TEXT    NOT NULL,
+    kind            TEXT    NOT NULL,
+    booking_id      TEXT    NOT NULL,
+    locale          TEXT    NOT NULL,
+    recipient       TEXT    NOT NULL,
+    subject         TEXT    NOT NULL,
+    body            TEXT    NOT NULL,
+    ics             TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    sent_at         INTEGER,
+    PRIMARY KEY (tenant_id, notification_id)
+);
+CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id);
+CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
+
+CREATE TRIGGER bookings_widen_max_occupied_on_insert AFTER INSERT ON bookings BEGIN
+    UPDATE resources SET max_occupied = NEW.occ_end - NEW.occ_start
+    WHERE tenant_id = NEW.tenant_id AND resource_id = NEW.resource_id
+      AND max_occupied < NEW.occ_end - NEW.occ_start;
+END;
+CREATE TRIGGER bookings_widen_max_occupied_on_update
+AFTER UPDATE OF resource_id, occ_start, occ_end ON bookings BEGIN
+    UPDATE resources SET max_occupied = NEW.occ_end - NEW.occ_start
+    WHERE tenant_id = NEW.tenant_id AND resource_id = NEW.resource_id
+      AND max_occupied < NEW.occ_end - NEW.occ_start;
+END;
+
+PRAGMA application_id = 1936486260;
+PRAGMA user_version = 1;
+)sql",
+    // Version 2. A free booking's confirmation rides on its row
+    // (owes_confirmation) until the outbox is next used, so book() writes one
+    // row, not two: an outbox row costs as many WAL pages as the booking.
+    // outbox_sweep.last_row is the highest bookings rowid whose confirmation
+    // has been moved to the outbox; rowids grow, as the library never deletes
+    // a booking (a deletion by hand rewinds it, see the trigger). It is the
+    // one table without tenant_id: it holds no tenant's data, only a position
+    // in the bookings table.
+    // Outbox rows now keep what the message is about (resource and time) and
+    // the invitation's sequence; the engine renders the text when it hands a
+    // row out. Rows written by version 1 keep the text they were written with.
+    R"sql(
+ALTER TABLE bookings ADD COLUMN owes_confirmation INTEGER;  -- 1, or NULL = none owed
+ALTER TABLE outbox ADD COLUMN resource_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN start_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN end_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox_sweep (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    last_row INTEGER NOT NULL
+);
+INSERT INTO outbox_sweep (id, last_row) SELECT 1, coalesce(max(rowid), 0) FROM bookings;
+-- A deleted row's rowid may be handed out again: the sweep starts over below it.
+CREATE TRIGGER bookings_rewind_sweep_on_delete AFTER DELETE ON bookings BEGIN
+    UPDATE outbox_sweep SET last_row = min(last_row, OLD.rowid - 1) WHERE id = 1;
+END;
+-- Any change to a booking that still owes its confirmation moves it to the
+-- outbox first, as the booking was, whoever makes the change (this build,
+-- a process of the previous version still running, plain SQL). Setting
+-- owes_confirmation alone (the sweep) is not such a change.
+CREATE TRIGGER bookings_move_confirmation_on_update
+AFTER UPDATE OF tenant_id, booking_id, service_id, resource_id, start_at, end_at, occ_start, occ_end,
+    seats, buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone,
+    customer_locale, status, payment_status, hold_expires_at, idempotency_key, request_fingerprint,
+    created_by, created_at, updated_at, checkout_id, payment_reference ON bookings
+WHEN OLD.owes_confirmation IS NOT NULL BEGIN
+    INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body,
+                        ics, created_at, attempts, next_attempt_at, sent_at, resource_id, start_at,
+                        end_at, sequence)
+    VALUES (OLD.tenant_id, OLD.tenant_id || ':' || OLD.booking_id || ':confirmed', 'booking_confirmed',
+            OLD.booking_id, OLD.customer_locale, OLD.customer_email, '', '', '', OLD.created_at, 0,
+            OLD.created_at, NULL, OLD.resource_id, OLD.start_at, OLD.end_at, 0);
+    UPDATE bookings SET owes_confirmation = NULL WHERE rowid = NEW.rowid;
+END;
+
+-- Bumped by every change to a tenant's resources, services, weekly hours,
+-- date overrides and blocks, so a connection may keep what it read of them
+-- while the number stays put.
+ALTER TABLE tenants ADD COLUMN catalogue_version INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER resources_bump_catalogue_on_insert AFTER INSERT ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+-- Not max_occupied: bookings widen it, and the engine never caches it.
+CREATE TRIGGER resources_bump_catalogue_on_update
+AFTER UPDATE OF tenant_id, resource_id, name, kind, timezone, capacity ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER resources_bump_catalogue_on_delete AFTER DELETE ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER services_bump_catalogue_on_insert AFTER INSERT ON services BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER services_bump_catalogue_on_update AFTER UPDATE ON services BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER services_bump_catalogue_on_delete AFTER DELETE ON services BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER service_resources_bump_catalogue_on_insert AFTER INSERT ON service_resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER service_resources_bump_catalogue_on_update AFTER UPDATE ON service_resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER service_resources_bump_catalogue_on_delete AFTER DELETE ON service_resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER weekly_hours_bump_catalogue_on_insert AFTER INSERT ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER weekly_hours_bump_catalogue_on_update AFTER UPDATE ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER weekly_hours_bump_catalogue_on_delete AFTER DELETE ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER date_overrides_bump_catalogue_on_insert AFTER INSERT ON date_overrides BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER date_overrides_bump_catalogue_on_update AFTER UPDATE ON date_overrides BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER date_overrides_bump_catalogue_on_delete AFTER DELETE ON date_overrides BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER blocks_bump_catalogue_on_insert AFTER INSERT ON blocks BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER blocks_bump_catalogue_on_update AFTER UPDATE ON blocks BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER blocks_bump_catalogue_on_delete AFTER DELETE ON blocks BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+
+PRAGMA user_version = 2;
+)sql",
+};
+
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
+void migrate(Connection& c) {
+    // Reads the version and checks the file; inside a transaction, so that
+    // the three reads see one state even while another process migrates.
+    const auto check = [&] {
+        const auto version = c.query_integer(kUserVersion);
+        const auto application = c.query_integer(kApplicationIdQuery);
+        if (version > kSchemaVersion) {
+            fail(SQLITE_ERROR, "the database has schema version " + std::to_string(version) +
+                                   ", newer than this build's " + std::to_string(kSchemaVersion) +
+                                   "; upgrade slotwise to open it");
+        }
+        if ((application != 0 && application != kApplicationId) ||
+            (version == 0 && c.query_integer(kCountSchemaObjects) != 0)) {
+            fail(SQLITE_ERROR, "the file is not a slotwise database");
+        }
+        return version;
+    };
+    const auto in_transaction = [&](const char* begin, const auto& body) {
+        c.statement(begin).run();
+        try {
+            body();
+            c.statement(kCommit).run();
+        } catch (...) {
+            c.rollback_quietly();
+            throw;
+        }
+    };
+    // Most opens find the schema current and need no write lock.
+    std::int64_t version = 0;
+    in_transaction(kBeginDeferred, [&] { version = check(); });
+    if (version == kSchemaVersion) return;
+    in_transaction(kBeginImmediate, [&] {
+        // Another process may have migrated while we waited for the lock.
+        for (auto v = check(); v < kSchemaVersion; ++v) c.exec(kMigrations[v]);
+    });
+}
+
+int schema_version() noexcept { return kSchemaVersion; }
+
+}  // namespace slotwise::sqlite

@@ -1,0 +1,522 @@
+// The SQLite transaction: BEGIN IMMEDIATE for writers (after this process's
+// writer turn), a pinned snapshot for readers, and every call of the
+// Transaction interface as named statements (statements.hpp) on the
+// transaction's own connection.
+#include "internal.hpp"
+#include "statements.hpp"
+
+namespace slotwise::sqlite {
+namespace {
+
+// A write transaction's turn among this process's writers (Pool::take_writer_turn).
+class WriterTurn {
+public:
+    WriterTurn(Pool* pool, std::chrono::steady_clock::time_point deadline) : pool_(pool) {
+        if (pool_) pool_->take_writer_turn(deadline);
+    }
+    WriterTurn(const WriterTurn&) = delete;
+    WriterTurn& operator=(const WriterTurn&) = delete;
+    ~WriterTurn() { end(); }
+    void end() noexcept {
+        if (pool_) pool_->end_writer_turn();
+        pool_ = nullptr;
+    }
+
+private:
+    Pool* pool_;
+};
+
+class SqliteTransaction final : public Transaction {
+public:
+    SqliteTransaction(std::shared_ptr<Pool> pool, Access access)
+        : pool_(std::move(pool)),
+          deadline_(std::chrono::steady_clock::now() + pool_->options().busy_timeout),
+          writer_turn_(access == Access::write ? pool_.get() : nullptr, deadline_),
+          conn_(pool_->acquire()),
+          access_(access) {
+        try {
+            if (access == Access::write) {
+                // IMMEDIATE takes the write lock now, waiting for what is left
+                // of the busy timeout: a DEFERRED transaction would read first
+                // and get SQLITE_BUSY at once when it tried to upgrade.
+                conn_->set_busy_timeout(std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline_ - std::chrono::steady_clock::now()));
+                const auto restore = [&]() noexcept { conn_->set_busy_timeout(pool_->options().busy_timeout); };
+                try {
+                    conn_->statement(kBeginImmediate).run();
+                } catch (...) {
+                    restore();
+                    throw;
+                }
+                restore();
+            } else {
+                conn_->statement(kBeginDeferred).run();
+                conn_->statement(kPinSnapshot).run();
+            }
+        } catch (...) {
+            pool_->release(std::move(conn_));
+            throw;
+        }
+    }
+    SqliteTransaction(const SqliteTransaction&) = delete;
+    SqliteTransaction& operator=(const SqliteTransaction&) = delete;
+
+    ~SqliteTransaction() override { finish(); }
+
+    void commit() override {
+        call(Access::read, [&] {
+            try {
+                conn_->statement(kCommit).run();
+            } catch (const Error& e) {
+                if (e.code() != Errc::storage_error) throw;
+                // An I/O error on the final sync may strike after the whole
+                // transaction reached the WAL: it is not visible now, but
+                // recovery after a crash could still find it committed.
+                throw Error(
+                    Errc::storage_error,
+                    std::string(e.what()) +
+                        " (on COMMIT: rolled back, but in doubt should the process crash now)");
+            }
+        });
+        state_ = State::committed;
+        finish();
+    }
+
+    // --- tenants ---------------------------------------------------------
+
+    void insert_tenant(const Tenant& t) override {
+        call(Access::write, [&] {
+            catalogue_.changed();
+            c().statement(kInsertTenant).bind(t.id, t.name, t.created_at).run();
+        });
+    }
+
+    std::optional<Tenant> tenant(const TenantId& id) override {
+        return call(Access::read, [&]() -> std::optional<Tenant> {
+            auto s = c().statement(kSelectTenant);
+            s.bind(id);
+            if (!s.step()) return std::nullopt;
+            return Tenant{.id = s.id<TenantTag>(0), .name = s.text(1), .created_at = s.at(2)};
+        });
+    }
+
+    // --- resources and calendars ----------------------------------------
+
+    void put_resource(const TenantId& t, const Resource& r) override {
+        call(Access::write, [&] {
+            catalogue_.changed();
+            c().statement(kUpsertResource)
+                .bind(t, r.id, r.name, std::string(to_string(r.kind)), r.timezone, r.capacity)
+                .run();
+        });
+    }
+
+    std::optional<Resource> resource(const TenantId& t, const ResourceId& id) override {
+        return call(Access::read, [&] {
+            return catalogue_.cached(t, &CatalogueCache::Tenant::resources, id.value, [&]() -> std::optional<Resource> {
+                auto s = c().statement(kSelectResource);
+                s.bind(t, id);
+                if (!s.step()) return std::nullopt;
+                return read_resource(s);
+            });
+        });
+    }
+
+    std::vector<Resource> resources(const TenantId& t) override {
+        return call(Access::read, [&] {
+            std::vector<Resource> out;
+            auto s = c().statement(kSelectResources);
+            s.bind(t);
+            while (s.step()) out.push_back(read_resource(s));
+            return out;
+        });
+    }
+
+    void put_weekly_hours(const TenantId& t, const ResourceId& r, const WeeklyHours& w) override {
+        call(Access::write, [&] {
+            catalogue_.changed();
+            c().statement(kDeleteWeeklyHours).bind(t, r).run();
+            for (int day = 0; day < 7; ++day) {
+                const auto& windows = w.days[static_cast<std::size_t>(day)];
+                if (windows.empty()) continue;
+                c().statement(kInsertWeeklyHours)
+                    .bind(t, r, day + 1, encode_windows(windows))
+                    .run();
+            }
+        });
+    }
+
+    WeeklyHours weekly_hours(const TenantId& t, const ResourceId& r) override {
+        return call(Access::read, [&] {
+            return catalogue_.cached(t, &CatalogueCache::Tenant::hours, r.value, [&] {
+                WeeklyHours w;
+                auto s = c().statement(kSelectWeeklyHours);
+                s.bind(t, r);
+                while (s.step()) {
+                    const auto day = s.integer(0);
+                    if (day < 1 || day > 7) corrupt("weekday " + std::to_string(day));
+                    w.days[static_cast<std::size_t>(day - 1)] = decode_windows(s.text(1));
+                }
+                return w;
+            });
+        });
+    }
+
+    void put_override(const TenantId& t, const ResourceId& r, Date day,
+                      const std::vector<LocalWindow>& windows) override {
+        call(Access::write, [&] {
+            catalogue_.changed();
+            c().statement(kUpsertOverride)
+                .bind(t, r, day_number(day), encode_windows(windows))
+                .run();
+        });
+    }
+
+    bool delete_override(const TenantId& t, const ResourceId& r, Date day) override {
+        return call(Access::write, [&] {
+            catalogue_.changed();
+            auto s = c().statement(kDeleteOverride);
+            s.bind(t, r, day_number(day)).run();
+            return s.changes() > 0;
+        });
+    }
+
+    std::map<Date, std::vector<LocalWindow>> overrides(const TenantId& t, const ResourceId& r,
+                                                       Date from, Date to) override {
+        return call(Access::read, [&] {
+            std::map<Date, std::vector<LocalWindow>> out;
+            if (to < from) return out;
+            const auto* all = catalogue_.cached_ref(t, &CatalogueCache::Tenant::overrides, r.value, [&] {
+                return catalogue_.all_rows<CatalogueCache::Overrides>(kSelectAllOverrides, t, r, [](const Statement& s, auto& rows) {
+                    rows.emplace(date_of(s.integer(0)), decode_windows(s.text(1)));
+                });
+            });
+            if (all && *all) {
+                out.insert((*all)->lower_bound(from), (*all)->upper_bound(to));
+                return out;
+            }
+            auto s = c().statement(kSelectOverrides);
+            s.bind(t, r, day_number(from), day_number(to));
+            while (s.step()) out.emplace(date_of(s.integer(0)), decode_windows(s.text(1)));
+            return out;
+        });
+    }
+
+    // --- blocks ----------------------------------------------------------
+
+    void insert_block(const TenantId& t, const Block& b) override {
+        call(Access::write, [&] {
+            catalogue_.changed();
+            c().statement(kInsertBlock)
+                .bind(t, b.id, b.resource, b.interval.begin, b.interval.end, b.reason)
+                .run();
+        });
+    }
+
+    bool delete_block(const TenantId& t, const BlockId& id) override {
+        return call(Access::write, [&] {
+            catalogue_.changed();
+            auto s = c().statement(kDeleteBlock);
+            s.bind(t, id).run();
+            return s.changes() > 0;
+        });
+    }
+
+    std::vector<Block> blocks(const TenantId& t, const ResourceId& r, Interval range) override {
+        return call(Access::read, [&] {
+            std::vector<Block> out;
+            const auto* all = catalogue_.cached_ref(t, &CatalogueCache::Tenant::blocks, r.value, [&] {
+                return catalogue_.all_rows<std::vector<Block>>(kSelectAllBlocks, t, r, [](const Statement& s, auto& rows) {
+                    rows.push_back(read_block(s));
+                });
+            });
+            if (all && *all) {
+                for (const auto& b : **all) {
+                    if (b.interval.begin < range.end && b.interval.end > range.begin) out.push_back(b);
+                }
+                return out;
+            }
+            auto s = c().statement(kSelectBlocks);
+            s.bind(t, r, range.begin, range.end);
+            while (s.step()) out.push_back(read_block(s));
+            return out;
+        });
+    }
+
+    // --- services --------------------------------------------------------
+
+    void put_service(const TenantId& t, const Service& v) override {
+        call(Access::write, [&] {
+            catalogue_.changed();
+            c().statement(kUpsertService)
+                .bind(t, v.id, v.name, v.duration, v.step, v.buffer_before, v.buffer_after, v.price,
+                      v.currency, v.min_notice, v.horizon, v.hold)
+                .run();
+            c().statement(kDeleteServiceResources).bind(t, v.id).run();
+            for (std::size_t i = 0; i < v.resources.size(); ++i) {
+                c().statement(kInsertServiceResource)
+                    .bind(t, v.id, static_cast<std::int64_t>(i), v.resources[i])
+                    .run();
+            }
+        });
+    }
+
+    std::optional<Service> service(const TenantId& t, const ServiceId& id) override {
+        return call(Access::read, [&] {
+            return catalogue_.cached(t, &CatalogueCache::Tenant::services, id.value, [&]() -> std::optional<Service> {
+                std::optional<Service> out;
+                {
+                    auto s = c().statement(kSelectService);
+                    s.bind(t, id);
+                    if (!s.step()) return std::nullopt;
+                    out = read_service(s);
+                }
+                auto s = c().statement(kSelectServiceResources);
+                s.bind(t, id);
+                while (s.step()) out->resources.push_back(s.id<ResourceTag>(0));
+                return out;
+            });
+        });
+    }
+
+    std::vector<Service> services(const TenantId& t) override {
+        return call(Access::read, [&] {
+            std::vector<Service> out;
+            std::map<std::string, std::size_t> index;
+            {
+                auto s = c().statement(kSelectServices);
+                s.bind(t);
+                while (s.step()) {
+                    out.push_back(read_service(s));
+                    index.emplace(out.back().id.value, out.size() - 1);
+                }
+            }
+            auto s = c().statement(kSelectAllServiceResources);
+            s.bind(t);
+            while (s.step()) {
+                // A link whose service row is missing cannot come from
+                // put_service; skip it rather than invent a service.
+                if (auto it = index.find(s.text(0)); it != index.end()) {
+                    out[it->second].resources.push_back(s.id<ResourceTag>(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    // --- bookings --------------------------------------------------------
+
+    using Transaction::insert_booking;
+
+    void insert_booking(const TenantId& t, const Booking& b, const Notification* confirmation) override {
+        call(Access::write, [&] {
+            // Kept on the row when the row alone can say it again (see
+            // SLOTWISE_OWED_CONFIRMATION); anything else is an outbox row.
+            const bool owed = confirmation && owed_by_row(t, b, *confirmation);
+            const auto occupied = b.occupied_interval();
+            c().statement(kInsertBooking)
+                .run_with(t, b.id, b.service, b.resource, b.interval.begin, b.interval.end, occupied.begin,
+                          occupied.end, b.seats, b.buffer_before, b.buffer_after, b.customer.name,
+                          b.customer.email, b.customer.phone, b.customer.locale, to_string(b.status),
+                          to_string(b.payment_status), b.hold_expires_at, null_if_empty(b.idempotency_key),
+                          b.request_fingerprint, b.created_by, b.created_at, b.updated_at, b.checkout_id,
+                          b.payment_reference, owed ? std::optional<std::int64_t>(1) : std::nullopt);
+            if (confirmation && !owed) write_notification(c(), *confirmation);
+        });
+    }
+
+    void update_booking(const TenantId& t, const Booking& b) override {
+        const bool updated = call(Access::write, [&] {
+            const auto occupied = b.occupied_interval();
+            auto s = c().statement(kUpdateBooking);
+            s.bind(t, b.id, b.service, b.resource, b.interval.begin, b.interval.end, occupied.begin,
+                   occupied.end, b.seats, b.buffer_before, b.buffer_after, b.customer.name,
+                   b.customer.email, b.customer.phone, b.customer.locale,
+                   std::string(to_string(b.status)), std::string(to_string(b.payment_status)),
+                   b.hold_expires_at, b.updated_at, b.checkout_id, b.payment_reference)
+                .run();
+            return s.changes() > 0;
+        });
+        // Not a storage failure: the transaction stays usable.
+        if (!updated) throw Error(Errc::not_found, "booking", "no such booking");
+    }
+
+    std::optional<Booking> booking(const TenantId& t, const BookingId& id) override {
+        return call(Access::read, [&]() -> std::optional<Booking> {
+            auto s = c().statement(kSelectBooking);
+            s.bind(t, id);
+            if (!s.step()) return std::nullopt;
+            return read_booking(s);
+        });
+    }
+
+    std::optional<Booking> booking_by_idempotency_key(const TenantId& t,
+                                                      const std::string& key) override {
+        return call(Access::read, [&]() -> std::optional<Booking> {
+            if (key.empty()) return std::nullopt;  // "" means "no key", never a match
+            auto s = c().statement(kSelectBookingByKey);
+            s.bind(t, key);
+            if (!s.step()) return std::nullopt;
+            return read_booking(s);
+        });
+    }
+
+    std::vector<Booking> active_bookings(const TenantId& t, const ResourceId& r, Interval range,
+                                         Instant now) override {
+        return call(Access::read, [&] {
+            auto s = c().statement(kSelectActiveBookings);
+            s.bind(t, r, range.begin, range.end, now, kLowest);
+            return read_bookings(s);
+        });
+    }
+
+    std::vector<Booked> occupancy(const TenantId& t, const ResourceId& r, Interval range,
+                                  Instant now) override {
+        return call(Access::read, [&] {
+            std::vector<Booked> out;
+            auto s = c().statement(kSelectOccupancy);
+            s.bind(t, r, range.begin, range.end, now, kLowest);
+            while (s.step()) {
+                out.push_back({.interval = {s.at(0), s.at(1)}, .seats = s.small(2),
+                               .buffer_before = s.minutes(3), .buffer_after = s.minutes(4)});
+            }
+            return out;
+        });
+    }
+
+    std::optional<Booking> booking_by_payment_reference(const TenantId& t,
+                                                        const std::string& reference) override {
+        return call(Access::read, [&]() -> std::optional<Booking> {
+            auto s = c().statement(kSelectBookingByPaymentReference);
+            s.bind(t, reference);
+            if (!s.step()) return std::nullopt;
+            return read_booking(s);
+        });
+    }
+
+    // --- payments --------------------------------------------------------
+
+    void put_payment_settings(const TenantId& t, const PaymentSettings& p) override {
+        call(Access::write, [&] {
+            c().statement(kUpsertPaymentSettings).bind(t, p.provider, p.secret_key, p.webhook_secret).run();
+        });
+    }
+
+    std::optional<PaymentSettings> payment_settings(const TenantId& t) override {
+        return call(Access::read, [&]() -> std::optional<PaymentSettings> {
+            auto s = c().statement(kSelectPaymentSettings);
+            s.bind(t);
+            if (!s.step()) return std::nullopt;
+            return PaymentSettings{.provider = s.text(0), .secret_key = s.text(1), .webhook_secret = s.text(2)};
+        });
+    }
+
+    bool record_payment_event(const TenantId& t, const std::string& provider, const std::string& event_id,
+                              const std::string& type, Instant received_at) override {
+        return call(Access::write, [&] {
+            auto s = c().statement(kInsertPaymentEvent);
+            s.bind(t, provider, event_id, type, received_at).run();
+            return s.changes() > 0;
+        });
+    }
+
+    // --- outbox ----------------------------------------------------------
+
+    void insert_notification(const Notification& n) override {
+        call(Access::write, [&] {
+            // A later notification never overtakes the booking's confirmation.
+            move_confirmation(c(), n.tenant, n.booking);
+            write_notification(c(), n);
+        });
+    }
+
+    std::vector<Notification> take_notifications(Instant now, int limit) override {
+        return call(Access::write, [&] { return sqlite::take_notifications(c(), now, limit); });
+    }
+
+    bool mark_notification_sent(const TenantId& t, const std::string& id, Instant now) override {
+        return call(Access::write, [&] { return sqlite::mark_notification_sent(c(), t, id, now); });
+    }
+
+    std::vector<Notification> notifications(const TenantId& t, const BookingId& b) override {
+        return call(Access::read, [&] { return sqlite::notifications(c(), t, b); });
+    }
+
+    std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) override {
+        return call(Access::read, [&]() -> std::vector<Booking> {
+            std::int64_t after_start = kLowest;
+            std::string after_id;
+            if (f.after) {
+                auto s = c().statement(kSelectBookingStart);
+                s.bind(t, *f.after);
+                // A cursor that names no booking of this tenant has nothing after it.
+                if (!s.step()) return {};
+                after_start = s.integer(0);
+                after_id = f.after->value;
+            }
+            std::optional<std::string> status;
+            if (f.status) status = std::string(to_string(*f.status));
+            // The cursor implies start_at >= after_start: folding it into the
+            // lower bound makes each page an index range scan that starts at
+            // the cursor instead of at `from`.
+            const std::int64_t lowest_start =
+                std::max(f.from ? seconds(*f.from) : kLowest, after_start);
+            auto s = c().statement(kSelectBookings);
+            s.bind(t, lowest_start, f.to ? seconds(*f.to) : kHighest, after_start, after_id,
+                   f.resource, f.created_by, status, f.now, std::max(f.limit, 0));
+            return read_bookings(s);
+        });
+    }
+
+private:
+    enum class State { open, committed, failed };
+
+    Connection& c() { return *conn_; }
+
+    // Runs one call of the Transaction interface. A failed call rolls the
+    // whole transaction back at once (SQLite may already have done so after
+    // an I/O error, and later statements would then run outside any
+    // transaction) and leaves it unusable; so does any failure of commit().
+    template <class F>
+    auto call(Access need, F&& f) -> decltype(f()) {
+        if (state_ != State::open) {
+            throw Error(Errc::storage_error,
+                        state_ == State::committed
+                            ? "sqlite: the transaction has already committed"
+                            : "sqlite: the transaction failed earlier and was rolled back");
+        }
+        try {
+            if (need == Access::write && access_ == Access::read) {
+                throw Error(Errc::storage_error, "sqlite: a read transaction cannot write");
+            }
+            return f();
+        } catch (...) {
+            state_ = State::failed;
+            finish();
+            throw;
+        }
+    }
+
+    // Gives the connection back (rolling back whatever is open), then the
+    // process's writer turn.
+    void finish() noexcept {
+        if (conn_) pool_->release(std::move(conn_));
+        writer_turn_.end();
+    }
+
+    std::shared_ptr<Pool> pool_;
+    const std::chrono::steady_clock::time_point deadline_;  // for the write lock
+    WriterTurn writer_turn_;  // before conn_: taken first, ended last
+    std::unique_ptr<Connection> conn_;
+    const Access access_;
+    State state_ = State::open;
+    CatalogueReader catalogue_{*conn_};
+};
+
+}  // namespace
+
+std::unique_ptr<Transaction> begin_transaction(std::shared_ptr<Pool> pool, Access access) {
+    return std::make_unique<SqliteTransaction>(std::move(pool), access);
+}
+
+}  // namespace slotwise::sqlite
