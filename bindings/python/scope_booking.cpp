@@ -1,0 +1,183 @@
+// TenantScope: availability and the booking calls (book, get_booking,
+// bookings, cancel, reschedule).
+#include "binding.hpp"
+
+#include <iterator>
+
+namespace slotwise::python {
+
+// Local date range [from, to] checked with the Python argument names.
+void check_dates(Date from, Date to, const std::string& from_field, const std::string& to_field) {
+    const auto days = (date::sys_days{to} - date::sys_days{from}).count();
+    if (days < 0) invalid(to_field, format_date(to) + " is before " + from_field + " " + format_date(from));
+    if (days >= max_query_days) invalid(to_field, "range longer than " + std::to_string(max_query_days) + " days");
+}
+
+AvailabilityRequest to_availability_request(py::handle service_id, py::handle date_from, py::handle date_to,
+                                            py::handle resources, py::handle seats) {
+    AvailabilityRequest q;
+    q.service = to_given_id<ServiceId>(service_id, "service_id");
+    q.from = to_date(date_from, "date_from");
+    q.to = to_date(date_to, "date_to");
+    check_dates(q.from, q.to, "date_from", "date_to");
+    if (!resources.is_none()) {
+        q.resources = to_ids<ResourceId>(resources, "resources");
+        if (q.resources.empty()) invalid("resources", "empty list; pass None for every resource linked to the service");
+    }
+    q.seats = static_cast<int>(to_integer(seats, "seats", 1, max_seats));
+    return q;
+}
+
+void bind_scope_booking(py::module_& m) {
+    auto scope = bound_class<TenantScope>(m, "TenantScope");
+    scope.def(
+        "availability",
+        [](TenantScope& s, py::handle service_id, py::handle date_from, py::handle date_to, py::handle resources,
+           py::handle seats) {
+            const auto q = to_availability_request(service_id, date_from, date_to, resources, seats);
+            return slots_to_list(nogil([&] { return s.availability(q); }));
+        },
+        py::arg("service_id"), py::arg("date_from"), py::arg("date_to"), py::arg("resources") = py::none(),
+        py::arg("seats") = 1,
+        R"(availability($self, service_id, date_from, date_to, resources=None, seats=1)
+--
+
+Free slots of a service (list[Slot]), sorted by (start, resource_id).
+
+Args:
+    service_id: the service.
+    date_from, date_to: first and last *local* date (each resource's own
+        zone), inclusive; datetime.date or "YYYY-MM-DD".
+    resources: ids to ask about; None = every resource linked to the service.
+    seats: seats wanted; a slot is offered only where they fit.
+
+Minimum notice, horizon and holds are judged at the engine's now.)");
+    scope.def(
+        "book",
+        [](TenantScope& s, py::handle service_id, py::handle start, py::handle resource_id, py::handle customer,
+           py::handle seats, py::handle idempotency_key) {
+            BookingRequest r;
+            r.service = to_given_id<ServiceId>(service_id, "service_id");
+            r.start = to_instant(start, "start");
+            r.resource = to_optional_given_id<ResourceId>(resource_id, "resource_id");
+            r.customer = to_customer(customer, "customer");
+            r.seats = static_cast<int>(to_integer(seats, "seats", 1, max_seats));
+            r.idempotency_key = to_optional_text(idempotency_key, "idempotency_key");
+            return nogil([&] { return s.book(r); });
+        },
+        py::arg("service_id"), py::arg("start"), py::arg("resource_id") = py::none(),
+        py::arg("customer") = py::none(), py::arg("seats") = 1, py::arg("idempotency_key") = py::none(),
+        R"(book($self, service_id, start, resource_id=None, customer=None, seats=1, idempotency_key=None)
+--
+
+Books a slot atomically and returns the Booking.
+
+Args:
+    service_id: the service.
+    start: aware datetime or RFC 3339 string; exactly a start that
+        availability() offers at this moment.
+    resource_id: the resource; None lets the engine pick any linked
+        resource that is free (the first by id).
+    customer: {"name": ..., "email": ..., "phone": ..., "locale": "en"} or a
+        Customer; only "name" is required.
+    seats: seats to take.
+    idempotency_key: repeating a request with the same key returns the
+        first booking instead of booking twice.
+
+A free service is "confirmed" at once; a paid one is "pending" with
+payment_status "pending", holding the slot until hold_expires_at.
+
+Raises:
+    SlotUnavailable: the start is not offered right now (taken, outside
+        hours, too soon, beyond the horizon...).
+    IdempotencyMismatch: the key was used for a different request.
+    NotFound: no such service, or the resource does not perform it.)");
+    scope.def(
+        "get_booking",
+        [](TenantScope& s, py::handle booking_id) {
+            const auto id = to_id<BookingId>(booking_id, "booking_id");
+            return nogil([&] { return s.get_booking(id); });
+        },
+        py::arg("booking_id"),
+        R"(get_booking($self, booking_id)
+--
+
+A booking by id, its status as read now. Raises NotFound (also for another customer's booking).)");
+    scope.def(
+        "bookings",
+        [](TenantScope& s, py::handle date_from, py::handle date_to, py::handle resource_id, py::handle status) {
+            BookingQuery q;
+            std::optional<Date> from, to;
+            if (!date_from.is_none()) from = to_date(date_from, "date_from");
+            if (!date_to.is_none()) to = to_date(date_to, "date_to");
+            if (from && to && *to < *from) {
+                invalid("date_to", format_date(*to) + " is before date_from " + format_date(*from));
+            }
+            if (from) q.from = Instant{date::sys_days{*from}.time_since_epoch()};
+            if (to) q.to = Instant{(date::sys_days{*to} + date::days{1}).time_since_epoch()};
+            q.resource = to_optional_id<ResourceId>(resource_id, "resource_id");
+            if (!status.is_none()) q.status = parse_booking_status(to_text(status, "status"), "status");
+            q.limit = 1000;
+            auto all = nogil([&] {
+                // Page through by (start, id) keyset until a short page.
+                std::vector<Booking> out;
+                for (;;) {
+                    auto page = s.bookings(q);
+                    const bool last = page.size() < static_cast<std::size_t>(q.limit);
+                    if (!page.empty()) q.after = page.back().id;
+                    std::move(page.begin(), page.end(), std::back_inserter(out));
+                    if (last) return out;
+                }
+            });
+            return to_list(std::move(all));
+        },
+        py::arg("date_from") = py::none(), py::arg("date_to") = py::none(), py::arg("resource_id") = py::none(),
+        py::arg("status") = py::none(),
+        R"(bookings($self, date_from=None, date_to=None, resource_id=None, status=None)
+--
+
+Bookings that start within [date_from, date_to] (list[Booking]), ordered by (start, id).
+
+Args:
+    date_from, date_to: *UTC* calendar dates, both inclusive: a booking is
+        listed when its start lies in [date_from 00:00Z, date_to + 1 day
+        00:00Z). datetime.date or "YYYY-MM-DD"; None leaves that side open.
+    resource_id: only this resource's bookings.
+    status: only bookings with this status as read now ("pending",
+        "confirmed", "cancelled" or "expired").
+
+A customer scope lists only its own bookings. Every matching booking is
+returned (read in pages of 1000, each page its own snapshot).)");
+    scope.def(
+        "cancel",
+        [](TenantScope& s, py::handle booking_id) {
+            const auto id = to_id<BookingId>(booking_id, "booking_id");
+            return nogil([&] { return s.cancel(id); });
+        },
+        py::arg("booking_id"),
+        R"(cancel($self, booking_id)
+--
+
+Cancels a pending or confirmed booking and returns it; its slot is free again.
+
+Raises InvalidTransition for a cancelled or expired booking; a paid booking's
+payment_status becomes "refund_due".)");
+    scope.def(
+        "reschedule",
+        [](TenantScope& s, py::handle booking_id, py::handle new_start, py::handle resource_id) {
+            const auto id = to_id<BookingId>(booking_id, "booking_id");
+            const auto start = to_instant(new_start, "new_start");
+            const auto resource = to_optional_given_id<ResourceId>(resource_id, "resource_id");
+            return nogil([&] { return s.reschedule(id, start, resource); });
+        },
+        py::arg("booking_id"), py::arg("new_start"), py::arg("resource_id") = py::none(),
+        R"(reschedule($self, booking_id, new_start, resource_id=None)
+--
+
+Moves a booking to new_start (optionally to another linked resource) atomically.
+
+If the new slot is not offered the booking is left exactly as it was and
+SlotUnavailable is raised. The booking's own time does not block its move.)");
+}
+
+}  // namespace slotwise::python
