@@ -97,18 +97,16 @@ Outcome on(const PaymentSucceeded& e, const Booking& b, const Service&, const Ac
     if (!e.payment_reference.empty()) out.payment_reference = e.payment_reference;
     const auto status = b.status_at(now);
     const bool ahead = now < b.interval.begin;
-    const bool keep = ahead && (status == BookingStatus::pending || status == BookingStatus::confirmed ||
+    const bool keep = ahead && (status == BookingStatus::pending ||
                                 (status == BookingStatus::expired && e.slot_offered && e.slot_offered()));
     if (!keep) {
         out.payment_status = PaymentStatus::refund_due;
         return changed(std::move(out), now, NotificationKind::refund_due);
     }
-    const bool newly_confirmed = b.status != BookingStatus::confirmed;
     out.status = BookingStatus::confirmed;
     out.payment_status = PaymentStatus::paid;
     out.hold_expires_at.reset();
-    return changed(std::move(out), now,
-                   newly_confirmed ? std::optional(NotificationKind::booking_confirmed) : std::nullopt);
+    return changed(std::move(out), now, NotificationKind::booking_confirmed);
 }
 
 Outcome on(const PaymentFailed&, const Booking& b, const Service&, const Actor& who, Instant now) {
@@ -148,6 +146,7 @@ Outcome on(const StartCheckout&, const Booking& b, const Service&, const Actor& 
     if (b.status_at(now) != BookingStatus::pending || b.payment_status != PaymentStatus::pending) {
         refuse("only a pending booking awaiting payment can be paid");
     }
+    if (now >= b.interval.begin) refuse("the appointment has started");
     return {b, std::nullopt};
 }
 

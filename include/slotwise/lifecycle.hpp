@@ -13,7 +13,8 @@
 //   pending, hold running     payment succeeded     provider                  confirmed, paid            booking_confirmed
 //   pending, hold over,       payment succeeded     provider                  confirmed, paid            booking_confirmed
 //     slot still offered
-//   any other, unpaid         payment succeeded     provider                  unchanged, refund_due      refund_due
+//   any other, not yet paid   payment succeeded     provider                  unchanged, refund_due      refund_due
+//     (also: the start passed, or nothing was due)
 //   pending, unpaid           payment failed        provider                  hold released, failed      —
 //   pending, unpaid           checkout expired      provider                  hold released              —
 //   paid or refund_due        refund completed      provider                  refunded (confirmed →      booking_cancelled if it
@@ -24,8 +25,8 @@
 //   active                    reschedule            its customer before       same status, new slot      booking_rescheduled if
 //                                                   start − cancel_notice;                                confirmed
 //                                                   staff, admin before start
-//   pending, hold running,    start checkout        anyone who sees it        unchanged                  —
-//     unpaid
+//   pending, hold running,    start checkout        anyone who sees it,       unchanged                  —
+//     unpaid                                          before the start
 //   refund_due                request refund        staff, admin              unchanged (the provider's  —
 //                                                                               event completes it)
 //   anything else             any                   any                       `invalid_transition`
