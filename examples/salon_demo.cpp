@@ -10,6 +10,7 @@
 // removed at the end. The demo never deletes or reuses a file it was given.
 #include <slotwise/engine.hpp>
 #include <slotwise/sqlite.hpp>
+#include <slotwise/stripe.hpp>
 
 #include <fmt/format.h>
 
@@ -20,6 +21,7 @@
 #include <filesystem>
 #include <latch>
 #include <map>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -50,7 +52,11 @@ int run(const std::string& path) {
     try {
         // A fixed "now" (Monday 1 June 2026, 07:00 in Rome) keeps the demo reproducible.
         const auto now = slotwise::parse_instant("2026-06-01T05:00:00Z", "now");
-        slotwise::Engine engine(slotwise::open_sqlite({.path = path}), [now] { return now; });
+        // The host registers the payment providers it links; each tenant configures its own keys.
+        auto providers = std::make_shared<slotwise::PaymentProviders>();
+        slotwise::register_stripe(*providers);
+        slotwise::Engine engine(slotwise::open_sqlite({.path = path}),
+                                {.clock = [now] { return now; }, .payments = providers});
 
         fmt::print("slotwise demo — database {}\n\n", path);
         const auto salon = engine.create_tenant("Salon Bella");
@@ -69,6 +75,7 @@ int run(const std::string& path) {
         const auto cut = owner.create_service({.name = "Cut & style", .duration = 45min, .step = 15min,
                                                .buffer_after = 15min, .min_notice = 120min,
                                                .resources = {anna.id, marco.id}});
+        owner.configure_stripe("sk_test_demo", "whsec_demo");  // test keys: the demo never calls Stripe
         const auto colour = owner.create_service({.name = "Colour", .duration = 90min, .step = 30min,
                                                   .price = 6500, .currency = "EUR", .hold = 15min,
                                                   .resources = {anna.id}});
