@@ -1,10 +1,12 @@
 // The SQLite adapter under I/O faults: a VFS shim wrapping the default VFS
 // makes the Nth write or sync (and, when sticky, every one after it) fail with
 // SQLITE_IOERR. For every point at which a booking's write transaction can be
-// hit, the call must fail with storage_error, and the file, closed and
-// reopened without faults, must pass `PRAGMA integrity_check` and hold exactly
-// what it held before. A copy taken right after the failure (what a crash
-// would leave) must hold the transaction entirely or not at all.
+// hit, the call must fail — with commit_in_doubt when the fault struck the
+// COMMIT, storage_error before it — and the file, closed and reopened without
+// faults, must pass `PRAGMA integrity_check` and hold exactly what it held
+// before. A copy taken right after the failure (what a crash would leave) must
+// hold the transaction entirely or not at all, and entirely only after a
+// commit_in_doubt.
 #include "support/temp_dir.hpp"
 #include "store_conformance.hpp"
 
@@ -312,7 +314,8 @@ void seed(const std::string& path) {
 // The write transaction under test: a booking with its confirmation, a
 // change to a booking that owes one (moved to the outbox first), a catalogue
 // change, and a take of the outbox (the sweep of owed confirmations).
-void book(Store& store, int n) {
+// `committing`, when given, is set once every call but commit() has returned.
+void book(Store& store, int n, bool* committing = nullptr) {
     auto tx = store.write();
     Booking b = booking("new_" + std::to_string(n), "res_1", at("2026-06-03T09:00:00Z"));
     b.customer.name = std::string(6000, 'n');  // spans several pages
@@ -323,11 +326,13 @@ void book(Store& store, int n) {
     tx->update_booking(tenant, moved);
     tx->delete_block(tenant, {"blk_1"});
     CHECK(tx->take_notifications(at("2026-07-01T00:00:00Z"), 5).size() == 5);
+    if (committing) *committing = true;
     tx->commit();
 }
 
 struct Outcome {
     int points = 0;    // injection points that made the transaction fail
+    int at_commit = 0; // of those, how many struck the COMMIT
     int in_doubt = 0;  // of those, how many a crash would have committed
     bool finally_committed = false;
 };
@@ -371,11 +376,14 @@ Outcome sweep(const fs::path& dir, bool synchronous_full, bool sticky) {
             open_sqlite({.path = path, .synchronous_full = synchronous_full, .vfs = kFaultVfs});
         faults.arm(nth, sticky);
         bool failed = false;
+        bool committing = false;
+        Errc code{};
         try {
-            book(*store, nth);
+            book(*store, nth, &committing);
         } catch (const Error& e) {
             failed = true;
-            CHECK_MESSAGE(e.code() == Errc::storage_error, e.what());
+            code = e.code();
+            CHECK_MESSAGE(e.code() == (committing ? Errc::commit_in_doubt : Errc::storage_error), e.what());
         }
         const bool reached = faults.injected > 0;
         faults.disarm();
@@ -390,6 +398,7 @@ Outcome sweep(const fs::path& dir, bool synchronous_full, bool sticky) {
         }
         CHECK(reached);
         ++out.points;
+        if (committing) ++out.at_commit;
 
         // Had the process crashed right after the failed call, recovery must
         // find the transaction all there or not there at all. (When the
@@ -399,6 +408,8 @@ Outcome sweep(const fs::path& dir, bool synchronous_full, bool sticky) {
         CHECK(crashed.integrity == "s2:ok|");
         if (crashed.dump != before.dump) {
             CHECK(crashed.dump == committed_dump(pristine, dir / "ok", nth));
+            // Whoever may find it committed was told it might be.
+            CHECK(code == Errc::commit_in_doubt);
             ++out.in_doubt;
         }
 
@@ -417,8 +428,8 @@ Outcome sweep(const fs::path& dir, bool synchronous_full, bool sticky) {
 }  // namespace
 
 TEST_CASE(
-    "a booking transaction hit by an I/O fault fails with storage_error and leaves the file as it "
-    "was") {
+    "a booking transaction hit by an I/O fault fails, in doubt only when the COMMIT was hit, and leaves "
+    "the file as it was or, after a crash in doubt, as the whole transaction left it") {
     register_fault_vfs();
     slotwise::test::TempDir dir;
     Outcome outcome;
@@ -430,9 +441,10 @@ TEST_CASE(
         outcome = sweep(dir.path, true, false);
     }
     SUBCASE("synchronous FULL, the disk fails for good") { outcome = sweep(dir.path, true, true); }
-    MESSAGE("injection points exercised: ", outcome.points,
-            ", of which in doubt after a crash: ", outcome.in_doubt);
+    MESSAGE("injection points exercised: ", outcome.points, ", of which at COMMIT: ", outcome.at_commit,
+            ", in doubt after a crash: ", outcome.in_doubt);
     CHECK(outcome.points >= 3);
+    CHECK(outcome.at_commit >= 1);
     CHECK(outcome.finally_committed);
 }
 

@@ -6,6 +6,7 @@
 #include "store_conformance.hpp"
 
 #include <slotwise/sqlite.hpp>
+#include <slotwise/store_wrapper.hpp>
 
 #include <doctest/doctest.h>
 #include <sqlite3.h>
@@ -158,6 +159,110 @@ TEST_CASE("the SQLite store on a file passes the storage conformance suite") {
 TEST_CASE("the SQLite store in memory passes the storage conformance suite") {
     conformance::run_store_conformance(
         [] { return open_sqlite({.path = ":memory:", .busy_timeout = 2s}); });
+}
+
+TEST_CASE("the SQLite store behind a StoreWrapper passes the storage conformance suite") {
+    slotwise::test::TempDir dir;
+    int n = 0;
+    conformance::run_store_conformance([&] {
+        return std::make_shared<StoreWrapper>(open_sqlite({.path = dir.file("wrapped" + std::to_string(n++) + ".db")}));
+    });
+}
+
+// --- faults injected through a wrapper ----------------------------------------
+
+namespace {
+
+enum class FaultAt { before_the_store, after_the_store };
+
+// Fails every insert_notification with storage_error, either before the call
+// reaches SQLite or after SQLite has written the row.
+class FailingOutbox final : public TransactionWrapper {
+public:
+    FailingOutbox(std::unique_ptr<Transaction> target, FaultAt at) : TransactionWrapper(std::move(target)), at_(at) {}
+    void insert_notification(const Notification& n) override {
+        if (at_ == FaultAt::after_the_store) TransactionWrapper::insert_notification(n);
+        throw Error(Errc::storage_error, "injected: the outbox is unavailable");
+    }
+
+private:
+    FaultAt at_;
+};
+
+class StoreWithFailingOutbox final : public StoreWrapper {
+public:
+    StoreWithFailingOutbox(std::shared_ptr<Store> target, FaultAt at) : StoreWrapper(std::move(target)), at_(at) {}
+
+protected:
+    std::unique_ptr<Transaction> wrap(std::unique_ptr<Transaction> tx) override {
+        return std::make_unique<FailingOutbox>(std::move(tx), at_);
+    }
+
+private:
+    FaultAt at_;
+};
+
+}  // namespace
+
+TEST_CASE("a booking transaction whose outbox write fails leaves nothing of itself behind") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("outbox-fault.db");
+    auto plain = open_sqlite({.path = path});
+    add_tenant(*plain);
+    const auto kept = booking("bkg_kept", "res_1", at("2026-06-01T09:00:00Z"));
+    const auto kept_confirmation = conformance::detail::confirmation_of(tenant, kept);
+    {
+        auto tx = plain->write();
+        tx->insert_booking(tenant, kept, &kept_confirmation);
+        tx->commit();
+    }
+    FaultAt where = FaultAt::before_the_store;
+    SUBCASE("the fault strikes before the call reaches SQLite") { where = FaultAt::before_the_store; }
+    SUBCASE("the fault strikes after SQLite wrote the row") { where = FaultAt::after_the_store; }
+    auto store = std::make_shared<StoreWithFailingOutbox>(plain, where);
+
+    // A new booking with its confirmation, a change to the kept booking (its
+    // owed confirmation moves to the outbox), then the notice that fails.
+    const auto fresh = booking("bkg_new", "res_1", at("2026-06-01T10:00:00Z"));
+    const auto confirmation = conformance::detail::confirmation_of(tenant, fresh);
+    auto moved = kept;
+    moved.interval = {at("2026-06-01T11:00:00Z"), at("2026-06-01T11:30:00Z")};
+    auto notice = conformance::detail::confirmation_of(tenant, moved, "ntf_moved");
+    notice.kind = NotificationKind::booking_rescheduled;
+    expect_error(Errc::storage_error, [&] {
+        auto tx = store->write();
+        tx->insert_booking(tenant, fresh, &confirmation);
+        tx->update_booking(tenant, moved);
+        tx->insert_notification(notice);
+        tx->commit();
+    });
+
+    auto tx = plain->read();
+    CHECK_FALSE(tx->booking(tenant, fresh.id));
+    CHECK(tx->notifications(tenant, fresh.id).empty());
+    CHECK(tx->booking(tenant, kept.id) == kept);
+    CHECK(tx->notifications(tenant, kept.id) == std::vector<Notification>{kept_confirmation});
+    Raw raw(path);
+    CHECK(raw.value("SELECT count(*) FROM outbox") == "0");  // the confirmation is still owed by its row
+    CHECK(raw.value("SELECT count(*) FROM bookings") == "1");
+}
+
+TEST_CASE("a StoreWrapper passes the event sink on to its target") {
+    class SinkRecorder final : public StoreWrapper {
+    public:
+        using StoreWrapper::StoreWrapper;
+        void set_event_sink(EventSink sink) override {
+            sink({.kind = EngineEventKind::storage_retry, .detail = "test"});
+            StoreWrapper::set_event_sink(std::move(sink));
+        }
+    };
+    auto recorder = std::make_shared<SinkRecorder>(open_sqlite({.path = ":memory:"}));
+    StoreWrapper outer(recorder);
+    std::vector<EngineEvent> events;
+    outer.set_event_sink([&](const EngineEvent& e) { events.push_back(e); });
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].kind == EngineEventKind::storage_retry);
+    CHECK(&outer.target() == recorder.get());
 }
 
 // --- opening ----------------------------------------------------------------
@@ -384,6 +489,47 @@ TEST_CASE("a version-1 file is upgraded in place, keeping its bookings and the t
         return leased;
     }());
     tx->commit();
+}
+
+TEST_CASE("a version-2 file is upgraded in place, its services taking a cancel notice of 0") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v2.db");
+    {
+        std::ifstream in(std::string(SLOTWISE_TEST_DIR) + "/sqlite/schema_v2.sql");
+        REQUIRE(in);
+        const std::string v2((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        Raw raw(path);
+        raw.exec(v2);
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec(R"sql(INSERT INTO services VALUES ('tenant_a', 'svc_cut', 'Cut', 30, 15, 5, 10, 2500, 'EUR',
+                 120, 0, 15))sql");
+        raw.exec("INSERT INTO service_resources VALUES ('tenant_a', 'svc_cut', 0, 'res_1')");
+        raw.exec(R"sql(INSERT INTO bookings VALUES ('tenant_a', 'bkg_old', 'svc_cut', 'res_1', 1780308000,
+                 1780309800, 1780308000, 1780309800, 1, 0, 0, 'Ada', 'ada@example.com', '', 'it', 'confirmed',
+                 'none', NULL, NULL, 'fp', 'ada', 1780000000, 1780000000, '', '', 1))sql");
+        CHECK(raw.value("PRAGMA user_version") == "2");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    const auto old = store->read()->service(tenant, {"svc_cut"});
+    REQUIRE(old);
+    CHECK(old->cancel_notice == 0min);
+    CHECK(old->hold == 15min);
+    CHECK(old->resources == std::vector<ResourceId>{{"res_1"}});
+    // The booking still owes its confirmation, which reads as before.
+    const auto owed = store->read()->notifications(tenant, {"bkg_old"});
+    REQUIRE(owed.size() == 1);
+    CHECK(owed[0].id == confirmation_id(tenant, {"bkg_old"}));
+    auto changed = *old;
+    changed.cancel_notice = 24h;
+    {
+        auto tx = store->write();
+        tx->put_service(tenant, changed);
+        tx->commit();
+    }
+    CHECK(store->read()->service(tenant, {"svc_cut"}) == changed);
 }
 
 TEST_CASE("a connection's cached catalogue follows changes made through other connections, SQL included") {

@@ -109,7 +109,8 @@ inline Service service(std::string id, std::vector<ResourceId> resources = {}) {
             .min_notice = 120min,
             .horizon = 60 * 24 * 30min,
             .hold = 15min,
-            .resources = std::move(resources)};
+            .resources = std::move(resources),
+            .cancel_notice = 24h};
 }
 
 inline void check_tenant(const std::optional<Tenant>& got, const Tenant& want) {
@@ -378,6 +379,7 @@ inline void services_round_trip(const StoreFactory& make) {
     free.currency = "";
     free.step = 0min;
     free.horizon = 0min;
+    free.cancel_notice = 0min;
     f.write([&](Transaction& tx) {
         tx.put_service(f.a, colour);
         tx.put_service(f.a, free);
@@ -400,6 +402,7 @@ inline void services_round_trip(const StoreFactory& make) {
     changed.hold = 30min;
     changed.price = 9000;
     changed.currency = "USD";
+    changed.cancel_notice = 90min;
     f.write([&](Transaction& tx) { tx.put_service(f.a, changed); });
     f.read([&](Transaction& tx) {
         CHECK(tx.service(f.a, changed.id) == changed);
@@ -1289,6 +1292,44 @@ inline void a_confirmation_written_with_its_booking_is_an_outbox_row_like_any_ot
     });
 }
 
+// An engine may name a confirmation as it likes: the id given is the id read.
+inline void a_confirmation_with_an_id_of_its_own_is_read_back_with_that_id(const StoreFactory& make) {
+    Fixture f(make);
+    const auto b1 = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
+    const auto c1 = confirmation_of(f.a, b1, "ntf_1");
+    f.write([&](Transaction& tx) { tx.insert_booking(f.a, b1, &c1); });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.notifications(f.a, b1.id) == std::vector<Notification>{c1});
+        return 0;
+    });
+    auto cancelled = b1;
+    cancelled.status = BookingStatus::cancelled;
+    auto notice = confirmation_of(f.a, cancelled, "ntf_2");
+    notice.kind = NotificationKind::booking_cancelled;
+    notice.created_at = b1.created_at + 1h;
+    f.write([&](Transaction& tx) {
+        tx.update_booking(f.a, cancelled);
+        tx.insert_notification(notice);
+    });
+    std::vector<Notification> taken;
+    f.write([&](Transaction& tx) { taken = tx.take_notifications(notice.created_at, 10); });
+    REQUIRE(taken.size() == 2);
+    CHECK(taken[0].id == "ntf_1");
+    CHECK(taken[1].id == "ntf_2");
+    f.write([&](Transaction& tx) {
+        CHECK_FALSE(tx.mark_notification_sent(f.a, confirmation_id(f.a, b1.id), notice.created_at));
+        CHECK(tx.mark_notification_sent(f.a, "ntf_1", notice.created_at));
+    });
+    f.read([&](Transaction& tx) {
+        const auto all = tx.notifications(f.a, b1.id);
+        REQUIRE(all.size() == 2);
+        CHECK(all[0].id == "ntf_1");
+        CHECK(all[0].sent_at == notice.created_at);
+        CHECK(all[1].id == "ntf_2");
+        return 0;
+    });
+}
+
 inline void a_later_notification_follows_the_confirmation_which_keeps_the_old_time(const StoreFactory& make) {
     Fixture f(make);
     const auto b1 = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
@@ -1395,7 +1436,7 @@ inline void run_store_conformance(const StoreFactory& make) {
         overrides_round_trip(make);
     }
     SUBCASE("blocks overlapping a half-open range come back by start") { blocks_round_trip(make); }
-    SUBCASE("services round-trip with their resources in display order") {
+    SUBCASE("services round-trip every field, cancel notice included, with their resources in display order") {
         services_round_trip(make);
     }
     SUBCASE("bookings round-trip every field") { bookings_round_trip(make); }
@@ -1456,6 +1497,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("a later notification follows the booking's confirmation, which keeps the time it was for") {
         a_later_notification_follows_the_confirmation_which_keeps_the_old_time(make);
+    }
+    SUBCASE("a confirmation with an id of its own is read, taken and marked by that id") {
+        a_confirmation_with_an_id_of_its_own_is_read_back_with_that_id(make);
     }
     SUBCASE("a booking rolled back leaves no confirmation behind") {
         a_rolled_back_booking_leaves_no_confirmation(make);

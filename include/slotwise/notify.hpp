@@ -77,4 +77,7 @@ inline std::chrono::seconds notification_backoff(int attempts) {
     return std::min<std::chrono::seconds>(wait, 6h);
 }
 
+/// The engine's id for the confirmation written with a free booking: the booking's, so no random part.
+inline std::string confirmation_id(const TenantId& t, const BookingId& b) { return t.value + ":" + b.value + ":confirmed"; }
+
 }  // namespace slotwise

@@ -18,6 +18,17 @@
 // schema stores unrendered). A ":memory:" database lives in a single
 // connection, so its transactions are serialised within the process.
 //
+// A COMMIT that fails with an I/O error throws `commit_in_doubt`: the
+// connection has rolled back, but the whole transaction may already be in the
+// WAL, where recovery after a crash would find it. The adapter never retries
+// a transaction or a statement, so it reports no `storage_retry` events and
+// ignores `Store::set_event_sink`: a writer waits for the lock instead (in
+// this process's queue of writers, then in SQLite's busy handler, which
+// retries taking the lock, not the statement) until the busy timeout, then
+// fails with `storage_busy`. Its one retry loop, switching a new file to WAL
+// while another opener holds it, runs inside `open_sqlite`, before any sink
+// can be installed.
+//
 // <sqlite3.h> is not included here: users of this header do not see it.
 #pragma once
 

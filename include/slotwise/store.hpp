@@ -20,12 +20,25 @@
 //  - A `Transaction` rolls back in its destructor unless `commit()` returned.
 //    Any storage failure throws `Error(storage_error)` (or `storage_busy`)
 //    and leaves the transaction to be rolled back: nothing is half-written.
+//    A `commit()` that fails without knowing whether the data reached
+//    durable storage (an I/O error while committing, a connection lost
+//    before the answer) throws `commit_in_doubt`: the transaction is then
+//    either all there or not there at all, never in part.
+//  - A store keeps what it is given and decides nothing: a booking's status
+//    is stored as the engine wrote it, and changes only when the engine
+//    writes another (a pending booking past its hold is read as expired at
+//    `now`, never rewritten).
+//  - The outbox: a notification given to `insert_booking` or
+//    `insert_notification` is, to every reader, one outbox row, read back as
+//    given. Writing a booking row and an outbox row in the transaction meets
+//    the contract.
 //  - Instants are whole seconds; strings are stored byte for byte (NUL
 //    bytes included).
 //  - A `Store` is safe to use from many threads at once; a `Transaction`
 //    belongs to the thread that opened it.
 #pragma once
 
+#include <slotwise/events.hpp>
 #include <slotwise/model.hpp>
 #include <slotwise/notify.hpp>
 #include <slotwise/payment.hpp>
@@ -97,11 +110,12 @@ public:
 
     // Bookings.
     /// Inserts a new booking and, when `confirmation` is given, that
-    /// notification, in this transaction. An adapter may keep the
-    /// notification with the booking's row until the outbox is next used
-    /// (SQLite does, so that a booking writes one row rather than two), but
-    /// from the commit on notifications() and take_notifications() return it,
-    /// ahead of any later notification about the booking.
+    /// notification (as `insert_notification` would), both in this
+    /// transaction: either both are committed or neither. From then on the
+    /// notification is an outbox row like any other, read back exactly as
+    /// given (same id), and it comes before any later notification about the
+    /// booking. An adapter is free to store it however it likes, as long as
+    /// no reader can tell.
     virtual void insert_booking(const TenantId& t, const Booking& b, const Notification* confirmation) = 0;
     /// Inserts a new booking with no notification.
     void insert_booking(const TenantId& t, const Booking& b) { insert_booking(t, b, nullptr); }
@@ -136,7 +150,9 @@ public:
                                       Instant received_at) = 0;
 
     // Notification outbox.
-    /// Adds a notification (its `tenant` says whose), unsent, due at `created_at`.
+    /// Adds a notification (its `tenant` says whose), unsent, due at
+    /// `created_at`. Every reader gets it back exactly as given (same id,
+    /// same fields) but for what the outbox changes: attempts and sent_at.
     virtual void insert_notification(const Notification& n) = 0;
     /// Unsent notifications of every tenant due at `now` (at most `limit`,
     /// earliest due first), each leased: attempts + 1 and next due at
@@ -148,11 +164,6 @@ public:
     virtual std::vector<Notification> notifications(const TenantId& t, const BookingId& b) = 0;
 };
 
-/// The id of the confirmation written with a free booking (the `confirmation`
-/// of `Transaction::insert_booking`): made from the booking's, so an adapter
-/// that keeps the confirmation on the booking's row stores no id for it.
-inline std::string confirmation_id(const TenantId& t, const BookingId& b) { return t.value + ":" + b.value + ":confirmed"; }
-
 /// A storage backend: a factory of transactions. Thread-safe.
 class Store {
 public:
@@ -161,6 +172,14 @@ public:
     virtual std::unique_ptr<Transaction> read() = 0;
     /// A write transaction, serialised against all other writers (see above).
     virtual std::unique_ptr<Transaction> write() = 0;
+    /// Where to report what the host may want to log or count. An adapter
+    /// that retries a transaction or statement after contention (a
+    /// PostgreSQL serialization failure or deadlock, say) reports each retry
+    /// as an `EngineEventKind::storage_retry` event, from the thread that
+    /// retries; one that never retries may ignore the sink. The engine
+    /// installs its sink when it is built over the store. Call it before the
+    /// store is shared between threads.
+    virtual void set_event_sink(EventSink /*sink*/) {}
 };
 
 }  // namespace slotwise

@@ -16,10 +16,12 @@ void fail(int rc, const std::string& message) {
     throw Error(code, "sqlite: " + message);
 }
 
-void fail(sqlite3* db, int rc) {
+std::string message(sqlite3* db, int rc) {
     const bool current = db != nullptr && sqlite3_extended_errcode(db) == rc;
-    fail(rc, current ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+    return current ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
 }
+
+void fail(sqlite3* db, int rc) { fail(rc, message(db, rc)); }
 
 void corrupt(const std::string& what) {
     throw Error(Errc::storage_error, "sqlite: unreadable stored value: " + what);

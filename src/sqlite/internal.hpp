@@ -40,6 +40,8 @@ constexpr std::int64_t kHighest = std::numeric_limits<std::int64_t>::max();
 // storage_error. No SQLite code leaves the adapter.
 [[noreturn]] void fail(int rc, const std::string& message);
 [[noreturn]] void fail(sqlite3* db, int rc);
+/// What SQLite says went wrong with `rc`, the last result on `db`.
+std::string message(sqlite3* db, int rc);
 [[noreturn]] void corrupt(const std::string& what);
 
 inline std::int64_t seconds(Instant t) { return t.time_since_epoch().count(); }
@@ -96,6 +98,14 @@ public:
     void run() {
         while (step()) {
         }
+    }
+    /// Runs a statement that returns no rows and gives SQLite's result
+    /// (SQLITE_DONE when it succeeded) instead of throwing: for a caller that
+    /// tells some failures apart.
+    int run_code() noexcept {
+        int rc = SQLITE_ROW;
+        while (rc == SQLITE_ROW) rc = sqlite3_step(stmt_);
+        return rc;
     }
     /// Binds `values` without copying them (they outlive this call), runs,
     /// and lets go of them before returning: for the hot INSERT, whose

@@ -56,7 +56,8 @@ Service read_service(const Statement& s) {
             .min_notice = s.minutes(8),
             .horizon = s.minutes(9),
             .hold = s.minutes(10),
-            .resources = {}};
+            .resources = {},
+            .cancel_notice = s.minutes(11)};
 }
 
 Block read_block(const Statement& s) {

@@ -309,6 +309,13 @@ END;
 
 PRAGMA user_version = 2;
 )sql",
+    // Version 3. How long before its start a customer may still cancel or
+    // move a booking of the service; 0 = until the start.
+    R"sql(
+ALTER TABLE services ADD COLUMN cancel_notice_min INTEGER NOT NULL DEFAULT 0;
+
+PRAGMA user_version = 3;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -86,13 +86,15 @@ inline constexpr char kSelectBlocks[] =
 // Services.
 inline constexpr char kUpsertService[] = R"sql(
 INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
-                      buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                      buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min,
+                      cancel_notice_min)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
 ON CONFLICT (tenant_id, service_id) DO UPDATE SET
     name = excluded.name, duration_min = excluded.duration_min, step_min = excluded.step_min,
     buffer_before_min = excluded.buffer_before_min, buffer_after_min = excluded.buffer_after_min,
     price = excluded.price, currency = excluded.currency, min_notice_min = excluded.min_notice_min,
-    horizon_min = excluded.horizon_min, hold_min = excluded.hold_min)sql";
+    horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,
+    cancel_notice_min = excluded.cancel_notice_min)sql";
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kInsertServiceResource[] =
@@ -100,7 +102,7 @@ inline constexpr char kInsertServiceResource[] =
     "VALUES (?1, ?2, ?3, ?4)";
 #define SLOTWISE_SERVICE_COLUMNS                                                      \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
-    "price, currency, min_notice_min, horizon_min, hold_min"
+    "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min"
 inline constexpr char kSelectService[] =
     "SELECT " SLOTWISE_SERVICE_COLUMNS " FROM services WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kSelectServices[] =

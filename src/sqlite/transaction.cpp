@@ -65,18 +65,16 @@ public:
 
     void commit() override {
         call(Access::read, [&] {
-            try {
-                conn_->statement(kCommit).run();
-            } catch (const Error& e) {
-                if (e.code() != Errc::storage_error) throw;
-                // An I/O error on the final sync may strike after the whole
-                // transaction reached the WAL: it is not visible now, but
-                // recovery after a crash could still find it committed.
-                throw Error(
-                    Errc::storage_error,
-                    std::string(e.what()) +
-                        " (on COMMIT: rolled back, but in doubt should the process crash now)");
-            }
+            const int rc = c().statement(kCommit).run_code();
+            if (rc == SQLITE_DONE) return;
+            // An I/O error may strike after the whole transaction reached the
+            // WAL (the final sync, or the write of its last frame): this
+            // connection rolled it back, but recovery after a crash could
+            // still find it committed. Any other failure is a plain one.
+            if ((rc & 0xff) != SQLITE_IOERR) fail(c().handle(), rc);
+            throw Error(Errc::commit_in_doubt,
+                        "sqlite: " + message(c().handle(), rc) +
+                            " (on COMMIT: rolled back, but a crash before the next write could find it committed)");
         });
         state_ = State::committed;
         finish();
@@ -250,7 +248,7 @@ public:
             catalogue_.changed();
             c().statement(kUpsertService)
                 .bind(t, v.id, v.name, v.duration, v.step, v.buffer_before, v.buffer_after, v.price,
-                      v.currency, v.min_notice, v.horizon, v.hold)
+                      v.currency, v.min_notice, v.horizon, v.hold, v.cancel_notice)
                 .run();
             c().statement(kDeleteServiceResources).bind(t, v.id).run();
             for (std::size_t i = 0; i < v.resources.size(); ++i) {

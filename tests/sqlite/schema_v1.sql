@@ -1,5 +1,5 @@
--- Schema version 1 exactly as src/sqlite_store.cpp wrote it before version 2
--- existed, kept so that the migration from it stays tested.
+-- Schema version 1: the file a store of schema version 1 creates; kept so
+-- that upgrades from it stay tested.
 CREATE TABLE tenants (
     tenant_id  TEXT    NOT NULL,
     name       TEXT    NOT NULL,

@@ -1,0 +1,264 @@
+-- Schema version 2: the adapter's steps to versions 1 and 2 in one script,
+-- the file a store of schema version 2 creates; kept so that upgrades from it
+-- stay tested.
+CREATE TABLE tenants (
+    tenant_id  TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id)
+);
+
+CREATE TABLE resources (
+    tenant_id    TEXT    NOT NULL,
+    resource_id  TEXT    NOT NULL,
+    name         TEXT    NOT NULL,
+    kind         TEXT    NOT NULL,
+    timezone     TEXT    NOT NULL,
+    capacity     INTEGER NOT NULL,
+    max_occupied INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, resource_id)
+);
+
+CREATE TABLE weekly_hours (
+    tenant_id   TEXT    NOT NULL,
+    resource_id TEXT    NOT NULL,
+    weekday     INTEGER NOT NULL,  -- ISO: 1 = Monday ... 7 = Sunday; no row = closed
+    windows     TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id, resource_id, weekday)
+) WITHOUT ROWID;
+
+CREATE TABLE date_overrides (
+    tenant_id   TEXT    NOT NULL,
+    resource_id TEXT    NOT NULL,
+    day         INTEGER NOT NULL,  -- days since 1970-01-01
+    windows     TEXT    NOT NULL,  -- '' = closed that day
+    PRIMARY KEY (tenant_id, resource_id, day)
+) WITHOUT ROWID;
+
+CREATE TABLE blocks (
+    tenant_id   TEXT    NOT NULL,
+    block_id    TEXT    NOT NULL,
+    resource_id TEXT    NOT NULL,
+    start_at    INTEGER NOT NULL,
+    end_at      INTEGER NOT NULL,
+    reason      TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id, block_id)
+);
+CREATE INDEX blocks_by_resource ON blocks (tenant_id, resource_id, start_at);
+
+CREATE TABLE services (
+    tenant_id         TEXT    NOT NULL,
+    service_id        TEXT    NOT NULL,
+    name              TEXT    NOT NULL,
+    duration_min      INTEGER NOT NULL,
+    step_min          INTEGER NOT NULL,
+    buffer_before_min INTEGER NOT NULL,
+    buffer_after_min  INTEGER NOT NULL,
+    price             INTEGER NOT NULL,
+    currency          TEXT    NOT NULL,
+    min_notice_min    INTEGER NOT NULL,
+    horizon_min       INTEGER NOT NULL,
+    hold_min          INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, service_id)
+);
+
+CREATE TABLE service_resources (
+    tenant_id   TEXT    NOT NULL,
+    service_id  TEXT    NOT NULL,
+    position    INTEGER NOT NULL,  -- display order
+    resource_id TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id, service_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE bookings (
+    tenant_id           TEXT    NOT NULL,
+    booking_id          TEXT    NOT NULL,
+    service_id          TEXT    NOT NULL,
+    resource_id         TEXT    NOT NULL,
+    start_at            INTEGER NOT NULL,
+    end_at              INTEGER NOT NULL,
+    occ_start           INTEGER NOT NULL,  -- start_at - buffer_before
+    occ_end             INTEGER NOT NULL,  -- end_at + buffer_after
+    seats               INTEGER NOT NULL,
+    buffer_before_min   INTEGER NOT NULL,
+    buffer_after_min    INTEGER NOT NULL,
+    customer_name       TEXT    NOT NULL,
+    customer_email      TEXT    NOT NULL,
+    customer_phone      TEXT    NOT NULL,
+    customer_locale     TEXT    NOT NULL,
+    status              TEXT    NOT NULL,
+    payment_status      TEXT    NOT NULL,
+    hold_expires_at     INTEGER,           -- NULL = no hold
+    idempotency_key     TEXT,              -- NULL = none
+    request_fingerprint TEXT    NOT NULL,
+    created_by          TEXT    NOT NULL,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL,
+    checkout_id         TEXT    NOT NULL,  -- '' = none
+    payment_reference   TEXT    NOT NULL,  -- '' = none
+    PRIMARY KEY (tenant_id, booking_id)
+);
+-- Covers occupancy(): availability reads its rows from the index alone.
+CREATE INDEX bookings_by_resource ON bookings (tenant_id, resource_id, occ_start, booking_id, occ_end,
+    status, hold_expires_at, start_at, end_at, seats, buffer_before_min, buffer_after_min);
+CREATE INDEX bookings_by_start ON bookings (tenant_id, start_at, booking_id);
+CREATE UNIQUE INDEX bookings_by_idempotency_key ON bookings (tenant_id, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+CREATE INDEX bookings_by_payment_reference ON bookings (tenant_id, payment_reference)
+    WHERE payment_reference <> '';
+
+-- Payments: one provider's keys per tenant, and every provider event applied.
+CREATE TABLE payment_settings (
+    tenant_id      TEXT NOT NULL,
+    provider       TEXT NOT NULL,
+    secret_key     TEXT NOT NULL,
+    webhook_secret TEXT NOT NULL,
+    PRIMARY KEY (tenant_id)
+) WITHOUT ROWID;
+CREATE TABLE payment_events (
+    tenant_id   TEXT    NOT NULL,
+    provider    TEXT    NOT NULL,
+    event_id    TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, provider, event_id)
+) WITHOUT ROWID;
+
+-- The notification outbox: a rowid table, so rows (a kilobyte or two with the
+-- invitation) are appended in rowid order, which is also the order they were
+-- written in; the primary key is a unique index that leads with tenant_id.
+-- The partial index holds just the unsent rows a worker scans.
+CREATE TABLE outbox (
+    tenant_id       TEXT    NOT NULL,
+    notification_id TEXT    NOT NULL,
+    kind            TEXT    NOT NULL,
+    booking_id      TEXT    NOT NULL,
+    locale          TEXT    NOT NULL,
+    recipient       TEXT    NOT NULL,
+    subject         TEXT    NOT NULL,
+    body            TEXT    NOT NULL,
+    ics             TEXT    NOT NULL,
+    created_at      INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    sent_at         INTEGER,
+    PRIMARY KEY (tenant_id, notification_id)
+);
+CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id);
+CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
+
+CREATE TRIGGER bookings_widen_max_occupied_on_insert AFTER INSERT ON bookings BEGIN
+    UPDATE resources SET max_occupied = NEW.occ_end - NEW.occ_start
+    WHERE tenant_id = NEW.tenant_id AND resource_id = NEW.resource_id
+      AND max_occupied < NEW.occ_end - NEW.occ_start;
+END;
+CREATE TRIGGER bookings_widen_max_occupied_on_update
+AFTER UPDATE OF resource_id, occ_start, occ_end ON bookings BEGIN
+    UPDATE resources SET max_occupied = NEW.occ_end - NEW.occ_start
+    WHERE tenant_id = NEW.tenant_id AND resource_id = NEW.resource_id
+      AND max_occupied < NEW.occ_end - NEW.occ_start;
+END;
+
+PRAGMA application_id = 1936486260;
+PRAGMA user_version = 1;
+ALTER TABLE bookings ADD COLUMN owes_confirmation INTEGER;  -- 1, or NULL = none owed
+ALTER TABLE outbox ADD COLUMN resource_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN start_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN end_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE outbox_sweep (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    last_row INTEGER NOT NULL
+);
+INSERT INTO outbox_sweep (id, last_row) SELECT 1, coalesce(max(rowid), 0) FROM bookings;
+-- A deleted row's rowid may be handed out again: the sweep starts over below it.
+CREATE TRIGGER bookings_rewind_sweep_on_delete AFTER DELETE ON bookings BEGIN
+    UPDATE outbox_sweep SET last_row = min(last_row, OLD.rowid - 1) WHERE id = 1;
+END;
+-- Any change to a booking that still owes its confirmation moves it to the
+-- outbox first, as the booking was, whoever makes the change (this build,
+-- a process of the previous version still running, plain SQL). Setting
+-- owes_confirmation alone (the sweep) is not such a change.
+CREATE TRIGGER bookings_move_confirmation_on_update
+AFTER UPDATE OF tenant_id, booking_id, service_id, resource_id, start_at, end_at, occ_start, occ_end,
+    seats, buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone,
+    customer_locale, status, payment_status, hold_expires_at, idempotency_key, request_fingerprint,
+    created_by, created_at, updated_at, checkout_id, payment_reference ON bookings
+WHEN OLD.owes_confirmation IS NOT NULL BEGIN
+    INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body,
+                        ics, created_at, attempts, next_attempt_at, sent_at, resource_id, start_at,
+                        end_at, sequence)
+    VALUES (OLD.tenant_id, OLD.tenant_id || ':' || OLD.booking_id || ':confirmed', 'booking_confirmed',
+            OLD.booking_id, OLD.customer_locale, OLD.customer_email, '', '', '', OLD.created_at, 0,
+            OLD.created_at, NULL, OLD.resource_id, OLD.start_at, OLD.end_at, 0);
+    UPDATE bookings SET owes_confirmation = NULL WHERE rowid = NEW.rowid;
+END;
+
+-- Bumped by every change to a tenant's resources, services, weekly hours,
+-- date overrides and blocks, so a connection may keep what it read of them
+-- while the number stays put.
+ALTER TABLE tenants ADD COLUMN catalogue_version INTEGER NOT NULL DEFAULT 0;
+CREATE TRIGGER resources_bump_catalogue_on_insert AFTER INSERT ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+-- Not max_occupied: bookings widen it, and the engine never caches it.
+CREATE TRIGGER resources_bump_catalogue_on_update
+AFTER UPDATE OF tenant_id, resource_id, name, kind, timezone, capacity ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER resources_bump_catalogue_on_delete AFTER DELETE ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER services_bump_catalogue_on_insert AFTER INSERT ON services BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER services_bump_catalogue_on_update AFTER UPDATE ON services BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER services_bump_catalogue_on_delete AFTER DELETE ON services BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER service_resources_bump_catalogue_on_insert AFTER INSERT ON service_resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER service_resources_bump_catalogue_on_update AFTER UPDATE ON service_resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER service_resources_bump_catalogue_on_delete AFTER DELETE ON service_resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER weekly_hours_bump_catalogue_on_insert AFTER INSERT ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER weekly_hours_bump_catalogue_on_update AFTER UPDATE ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER weekly_hours_bump_catalogue_on_delete AFTER DELETE ON weekly_hours BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER date_overrides_bump_catalogue_on_insert AFTER INSERT ON date_overrides BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER date_overrides_bump_catalogue_on_update AFTER UPDATE ON date_overrides BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER date_overrides_bump_catalogue_on_delete AFTER DELETE ON date_overrides BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+CREATE TRIGGER blocks_bump_catalogue_on_insert AFTER INSERT ON blocks BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER blocks_bump_catalogue_on_update AFTER UPDATE ON blocks BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER blocks_bump_catalogue_on_delete AFTER DELETE ON blocks BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+
+PRAGMA user_version = 2;
