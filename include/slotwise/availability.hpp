@@ -313,66 +313,83 @@ struct BusyPart {
     Minutes to{};
 };
 
+// At most this many busy parts: segments alternate at best.
+inline constexpr std::size_t max_busy_parts = (max_segments + 1) / 2;
+
 // The busy parts of `svc`, buffers included: the whole widened appointment
 // without segments; else each busy segment, the first widened by
-// buffer_before, the last by buffer_after.
-inline void busy_parts(const ServiceRules& svc, std::vector<BusyPart>& out) {
-    out.clear();
+// buffer_before, the last by buffer_after. Returns how many were written.
+inline std::size_t busy_parts(const ServiceRules& svc, std::array<BusyPart, max_busy_parts>& out) noexcept {
     if (svc.segments.empty()) {
-        out.push_back({-svc.buffer_before, svc.duration + svc.buffer_after});
-        return;
+        out[0] = {-svc.buffer_before, svc.duration + svc.buffer_after};
+        return 1;
     }
+    std::size_t n = 0;
     Minutes offset{0};
     for (const Segment& seg : svc.segments) {
-        if (seg.kind == SegmentKind::busy) out.push_back({offset, offset + seg.length});
+        // Consecutive busy segments are one part: nothing can come between.
+        if (seg.kind == SegmentKind::busy) {
+            if (n > 0 && out[n - 1].to == offset) {
+                out[n - 1].to += seg.length;
+            } else {
+                out[n++] = {offset, offset + seg.length};
+            }
+        }
         offset += seg.length;
     }
-    out.front().from -= svc.buffer_before;
-    out.back().to += svc.buffer_after;
+    out[0].from -= svc.buffer_before;
+    out[n - 1].to += svc.buffer_after;
+    return n;
 }
 
-// The candidate starts of the windows of every other date (first, first + 2,
-// …, up to last), in rising order. Windows of one date are disjoint and a
-// window ends by 23:59 of the next date, so the windows of dates two apart
-// never overlap either: each such stream rises strictly, and the union of
-// two (even and odd dates) is a merge.
+// The candidate starts of the windows of dates first, first + stride, …, up
+// to last, in rising order, where `stride` is 1 when no window passes
+// midnight and 2 otherwise. Windows of one date are disjoint, and a window
+// ends by 23:59 of the next date, so the windows of dates two apart never
+// overlap: each stream rises strictly, and the union of two (even and odd
+// dates) is a merge.
 class CandidateStream {
 public:
     CandidateStream(const Calendar& cal, const ServiceRules& svc, date::sys_days first, date::sys_days last,
-                    Instant earliest, Instant latest)
-        : cal_(cal), duration_(svc.duration), step_(svc.step), day_(first), last_(last),
+                    date::days stride, Instant earliest, Instant latest)
+        : cal_(cal), duration_(svc.duration), step_(svc.step), day_(first), last_(last), stride_(stride),
           earliest_(earliest), latest_(latest) {
-        if (day_ <= last_) windows_ = windows_on(cal_, Date{day_}).windows;
+        if (day_ <= last_) windows_ = windows_of(day_);
         open_next_window();
     }
 
     bool done() const noexcept { return done_; }
     Instant start() const noexcept { return t_; }
 
-    void advance() {
+    // Inlined by force (as next() and take() below): the per-candidate loop is
+    // the whole cost of a query, and GCC otherwise leaves it a call per
+    // candidate once the merge is there.
+    [[gnu::always_inline]] void advance() {
         t_ += step_;
         if (t_ + duration_ > end_ || t_ >= latest_) open_next_window();
     }
 
 private:
-    void open_next_window() {
+    // Once per window: kept out of line so that the loop above stays small.
+    [[gnu::noinline]] void open_next_window() {
         for (;;) {
             while (index_ == windows_.size()) {
-                day_ += date::days{2};
+                day_ += stride_;
                 if (day_ > last_) {
                     done_ = true;
                     return;
                 }
-                windows_ = windows_on(cal_, Date{day_}).windows;
+                windows_ = windows_of(day_);
                 index_ = 0;
             }
             const LocalWindow& w = windows_[index_++];
-            const Instant a = to_utc(cal_.zone, Date{day_}, w.start);
+            const date::local_days local_day{day_.time_since_epoch()};
+            const Instant a = to_utc(cal_.zone, local_day, w.start);
             if (a >= latest_) {  // every later window of this stream starts later still
                 done_ = true;
                 return;
             }
-            end_ = to_utc(cal_.zone, Date{day_}, w.end);
+            end_ = to_utc(cal_.zone, local_day, w.end);
             t_ = a;
             if (t_ < earliest_) {
                 // Jump to the first grid start at or after the notice limit.
@@ -383,11 +400,21 @@ private:
         }
     }
 
+    // windows_on, without converting the day to a calendar date unless an
+    // override may apply.
+    std::span<const LocalWindow> windows_of(date::sys_days day) const {
+        if (!cal_.overrides.empty()) {
+            if (auto it = cal_.overrides.find(Date{day}); it != cal_.overrides.end()) return it->second;
+        }
+        return cal_.weekly[date::weekday{day}];
+    }
+
     const Calendar& cal_;
     Minutes duration_;
     Minutes step_;
     date::sys_days day_;
     date::sys_days last_;
+    date::days stride_;
     Instant earliest_;
     Instant latest_;
     std::span<const LocalWindow> windows_{};
@@ -397,6 +424,54 @@ private:
     bool done_ = false;
 };
 
+// Whether some window that may apply on from..to ends past midnight.
+inline bool any_window_spills(const Calendar& cal, Date from, Date to) {
+    const auto spills = [](std::span<const LocalWindow> ws) {
+        return !ws.empty() && ws.back().end > Minutes{24 * 60};
+    };
+    for (const auto& day : cal.weekly.days) {
+        if (spills(day)) return true;
+    }
+    for (auto it = cal.overrides.lower_bound(from); it != cal.overrides.end() && it->first <= to; ++it) {
+        if (spills(it->second)) return true;
+    }
+    return false;
+}
+
+// Every candidate start of local dates q.from..q.to in [earliest, latest),
+// in strictly rising order, each start once: one stream when no window
+// passes midnight, else the merge of the even and the odd dates.
+class Candidates {
+public:
+    Candidates(const Calendar& cal, const ServiceRules& svc, const SlotQuery& q, Instant earliest, Instant latest)
+        : merge_(any_window_spills(cal, q.from, q.to)),
+          first_(cal, svc, date::sys_days{q.from}, date::sys_days{q.to}, date::days{merge_ ? 2 : 1}, earliest,
+                 latest),
+          second_(cal, svc, date::sys_days{q.from} + date::days{1}, merge_ ? date::sys_days{q.to} : date::sys_days{q.from},
+                  date::days{2}, earliest, latest) {}
+
+    // The next start into `t`; false when there is none.
+    [[gnu::always_inline]] bool next(Instant& t) {
+        if (!merge_ || second_.done()) return take(first_, t);
+        if (first_.done()) return take(second_, t);
+        if (second_.start() < first_.start()) return take(second_, t);
+        // A spilling window and the next date's own may offer the same start.
+        if (second_.start() == first_.start()) second_.advance();
+        return take(first_, t);
+    }
+
+private:
+    [[gnu::always_inline]] static bool take(CandidateStream& s, Instant& t) {
+        if (s.done()) return false;
+        t = s.start();
+        s.advance();
+        return true;
+    }
+    bool merge_;
+    CandidateStream first_;
+    CandidateStream second_;
+};
+
 }  // namespace detail
 
 /// Scratch space for slot generation; keep one per thread and reuse it to
@@ -404,8 +479,8 @@ private:
 struct AvailabilityWorkspace {
     LoadProfile profile;
     std::vector<std::uint32_t> window_max{};  // the sliding-maximum deques, one per busy part
-    std::vector<detail::BusyPart> busy_parts{};
-    std::vector<detail::SlidingPeak> peaks{};  // one per busy part
+    std::array<detail::BusyPart, detail::max_busy_parts> busy_parts{};
+    std::array<detail::SlidingPeak, detail::max_busy_parts> peaks{};  // one per busy part
     detail::LimitCounter limits{};
 };
 
@@ -417,16 +492,12 @@ void for_each_slot(const Calendar& cal, const ServiceRules& svc, std::span<const
                    std::span<const Interval> blocks, const SlotQuery& q, AvailabilityWorkspace& ws,
                    Sink&& sink) {
     ws.profile.assign(bookings, blocks, cal.capacity);
-    detail::busy_parts(svc, ws.busy_parts);
-    const auto parts = std::span<const detail::BusyPart>(ws.busy_parts);
+    const auto parts = std::span<const detail::BusyPart>(ws.busy_parts).first(detail::busy_parts(svc, ws.busy_parts));
     const auto steps = ws.profile.steps();
     ws.window_max.resize(steps.size() * parts.size());
-    ws.peaks.resize(parts.size());
-    for (std::size_t k = 0; k < parts.size(); ++k) {
-        ws.peaks[k] = detail::SlidingPeak(steps, std::span(ws.window_max).subspan(k * steps.size(), steps.size()));
-    }
     ws.limits.assign(cal.zone, q.counted_starts,
                      {svc.limits.day.value_or(0), svc.limits.week.value_or(0), svc.limits.month.value_or(0)});
+    const bool limited = ws.limits.active();
     Instant earliest = Instant::min();
     Instant latest = Instant::max();  // exclusive
     if (q.now) {
@@ -434,32 +505,33 @@ void for_each_slot(const Calendar& cal, const ServiceRules& svc, std::span<const
         if (svc.horizon > Minutes{0}) latest = *q.now + svc.horizon;
     }
     const std::int64_t capacity = cal.capacity;
-    const auto first = date::sys_days{q.from};
-    const auto last = date::sys_days{q.to};
-    detail::CandidateStream even(cal, svc, first, last, earliest, latest);
-    detail::CandidateStream odd(cal, svc, first + date::days{1}, last, earliest, latest);
-    // Candidates arrive in strictly rising order (a start both streams offer
-    // is taken once), so every busy part's interval only moves forward and
-    // each sliding peak sweeps its steps once.
-    while (!even.done() || !odd.done()) {
-        Instant t;
-        if (odd.done() || (!even.done() && even.start() < odd.start())) {
-            t = even.start();
-            even.advance();
-        } else if (even.done() || odd.start() < even.start()) {
-            t = odd.start();
-            odd.advance();
-        } else {
-            t = even.start();
-            even.advance();
-            odd.advance();
+    const auto offer = [&](Instant t, std::int64_t load) {
+        if (load + svc.seats <= capacity) sink(Slot{t, t + svc.duration, capacity - load});
+    };
+    // Candidates rise strictly, so every busy part's interval only moves
+    // forward and each sliding peak sweeps the steps once.
+    detail::Candidates candidates(cal, svc, q, earliest, latest);
+    Instant t;
+    if (parts.size() == 1) {
+        // One part, one local peak: its state stays in registers.
+        detail::SlidingPeak peak(steps, ws.window_max);
+        const detail::BusyPart part = parts[0];
+        while (candidates.next(t)) {
+            if (limited && !ws.limits.allows(t)) continue;
+            offer(t, peak.peak({t + part.from, t + part.to}));
         }
-        if (ws.limits.active() && !ws.limits.allows(t)) continue;
+        return;
+    }
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+        ws.peaks[k] = detail::SlidingPeak(steps, std::span(ws.window_max).subspan(k * steps.size(), steps.size()));
+    }
+    while (candidates.next(t)) {
+        if (limited && !ws.limits.allows(t)) continue;
         std::int64_t load = 0;
         for (std::size_t k = 0; k < parts.size(); ++k) {
             load = std::max(load, ws.peaks[k].peak({t + parts[k].from, t + parts[k].to}));
         }
-        if (load + svc.seats <= capacity) sink(Slot{t, t + svc.duration, capacity - load});
+        offer(t, load);
     }
 }
 

@@ -86,8 +86,8 @@ inline void explain_load(const Calendar& cal, const ServiceRules& svc, std::span
                          std::span<const Interval> blocks, Instant start, std::vector<std::string>& why) {
     LoadProfile profile;
     profile.assign(bookings, blocks, cal.capacity);
-    std::vector<BusyPart> parts;
-    busy_parts(svc, parts);
+    std::array<BusyPart, max_busy_parts> all_parts{};
+    const auto parts = std::span(all_parts).first(busy_parts(svc, all_parts));
     for (std::size_t k = 0; k < parts.size(); ++k) {
         const Interval occupied{start + parts[k].from, start + parts[k].to};
         const auto peak = profile.peak(occupied);
@@ -97,7 +97,7 @@ inline void explain_load(const Calendar& cal, const ServiceRules& svc, std::span
         if (svc.segments.empty()) {
             why.push_back("over capacity: " + load);
         } else {
-            why.push_back(fmt::format("busy segment {} of {} ({}-{} with its buffers) is over capacity: {}",
+            why.push_back(fmt::format("segment busy: busy part {} of {} ({}-{} with its buffers) is over capacity: {}",
                                       k + 1, parts.size(), local_hm(cal.zone, occupied.begin),
                                       local_hm(cal.zone, occupied.end), load));
         }

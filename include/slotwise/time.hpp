@@ -117,11 +117,16 @@ inline TimeZone locate_zone(std::string_view name, const std::string& field = "t
 /// The instant of local wall time `local` (minutes since midnight of `day`,
 /// 0..max_window_end; from 24:00 on, a wall time of the next date) in `zone`,
 /// by the earliest/gap rule above.
-inline Instant to_utc(TimeZone zone, Date day, Minutes local) {
-    const date::local_seconds wall{date::local_days{day}.time_since_epoch() + local};
+inline Instant to_utc(TimeZone zone, date::local_days day, Minutes local) {
+    const date::local_seconds wall{day.time_since_epoch() + local};
     // choose::earliest picks the first occurrence of an ambiguous time and the
     // transition instant (where the gap ends) for a nonexistent one.
     return std::chrono::floor<std::chrono::seconds>(zone->to_sys(wall, date::choose::earliest));
+}
+
+/// The same for a calendar date.
+inline Instant to_utc(TimeZone zone, Date day, Minutes local) {
+    return to_utc(zone, date::local_days{day}, local);
 }
 
 /// The local date on which `t` falls in `zone`.
