@@ -155,6 +155,53 @@ TEST_CASE("reschedule moves atomically and keeps the old slot when the new one i
     CHECK(anna.front().start == at("2026-06-01T07:00:00Z"));
 }
 
+TEST_CASE("a customer cannot cancel or move inside the service's cancel notice; staff still can") {
+    Salon s;
+    auto cut = s.cut;
+    cut.cancel_notice = 24h;
+    s.admin.update_service(cut);
+    auto c = s.customer("ada");
+    auto staff = s.engine.scope({.tenant = s.tenant.id, .role = Role::staff, .subject = "bruno"});
+    const auto b = c.book({.service = s.cut.id, .start = at("2026-06-02T07:00:00Z"), .resource = s.anna.id, .customer = ada()});
+    CHECK(c.reschedule(b.id, at("2026-06-02T07:30:00Z")).interval.begin == at("2026-06-02T07:30:00Z"));  // 26 h ahead
+    s.time.advance(3h);  // now 23.5 h before the start
+    CHECK(error_of([&] { c.cancel(b.id); }) == Errc::permission_denied);
+    CHECK(error_of([&] { c.reschedule(b.id, at("2026-06-02T08:00:00Z")); }) == Errc::permission_denied);
+    CHECK(c.get_booking(b.id).status == BookingStatus::confirmed);
+    CHECK(staff.reschedule(b.id, at("2026-06-02T08:00:00Z")).interval.begin == at("2026-06-02T08:00:00Z"));
+    CHECK(staff.cancel(b.id).status == BookingStatus::cancelled);
+}
+
+TEST_CASE("nobody moves or cancels an appointment that is over, and staff cannot move one that has started") {
+    Salon s;
+    auto c = s.customer("ada");
+    const auto b = c.book({.service = s.cut.id, .start = at("2026-06-01T07:00:00Z"), .resource = s.anna.id, .customer = ada()});
+    s.time.set(at("2026-06-01T07:10:00Z"));  // started
+    CHECK(error_of([&] { s.admin.reschedule(b.id, at("2026-06-01T09:00:00Z")); }) == Errc::invalid_transition);
+    CHECK(error_of([&] { c.cancel(b.id); }) == Errc::permission_denied);
+    s.time.set(at("2026-06-01T07:30:00Z"));  // over
+    CHECK(error_of([&] { s.admin.cancel(b.id); }) == Errc::invalid_transition);
+    CHECK(error_of([&] { c.reschedule(b.id, at("2026-06-08T07:00:00Z")); }) == Errc::invalid_transition);
+    CHECK(s.admin.get_booking(b.id).interval.begin == at("2026-06-01T07:00:00Z"));
+}
+
+TEST_CASE("a patch changes only the fields it sets, read and written in one transaction") {
+    Salon s;
+    const auto renamed = s.admin.update_resource(s.anna.id, ResourcePatch{.name = "Anna M."});
+    CHECK(renamed.name == "Anna M.");
+    CHECK(renamed.timezone == "Europe/Rome");
+    CHECK(s.admin.update_service(s.colour.id, ServicePatch{.price = 5000}).price == 5000);
+    const auto svc = s.admin.update_service(s.colour.id, ServicePatch{.cancel_notice = 120min});
+    CHECK(svc.price == 5000);
+    CHECK(svc.cancel_notice == 120min);
+    CHECK(s.admin.get_service(s.colour.id).cancel_notice == 120min);
+    CHECK(field_of([&] { s.admin.update_service(s.colour.id, ServicePatch{.duration = 0min}); }) == "duration");
+    CHECK(s.admin.get_service(s.colour.id).duration == 60min);  // nothing half-written
+    CHECK(error_of([&] { s.admin.update_resource(ResourceId{"res_nope"}, ResourcePatch{.name = "X"}); }) == Errc::not_found);
+    auto c = s.customer("ada");
+    CHECK(error_of([&] { c.update_service(s.colour.id, ServicePatch{.price = 1}); }) == Errc::permission_denied);
+}
+
 TEST_CASE("a customer sees and cancels only the bookings it made") {
     Salon s;
     auto ada_scope = s.customer("ada");

@@ -122,6 +122,30 @@ TEST_CASE("expired before completed: the late payment still confirms when the sl
     CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 1);
 }
 
+TEST_CASE("a late payment for a day the admin has since closed is flagged for refund, not confirmed") {
+    PaidSalon s;
+    const auto b = s.book_colour();
+    s.time.advance(16min);  // the hold passes; nobody takes the slot
+    s.admin.set_date_override(s.anna.id, day("2026-06-01"), {});  // then the salon closes that day
+    s.deliver(session_event("evt_late", "checkout.session.completed", b.id));
+    const auto after = s.ada.get_booking(b.id);
+    CHECK(after.status == BookingStatus::expired);
+    CHECK(after.payment_status == PaymentStatus::refund_due);
+    CHECK(s.count(b.id, NotificationKind::refund_due) == 1);
+    CHECK(s.count(b.id, NotificationKind::booking_confirmed) == 0);
+}
+
+TEST_CASE("a late payment inside the minimum notice still keeps a start that is otherwise offered") {
+    PaidSalon s;
+    auto colour = s.colour;
+    colour.min_notice = 60min;
+    s.admin.update_service(colour);
+    const auto b = s.book_colour("2026-06-01T07:00:00Z");  // 09:00 Rome, booked at 07:00 Rome
+    s.time.advance(80min);  // 08:20 Rome: hold over, and inside the hour's notice
+    s.deliver(session_event("evt_late", "checkout.session.completed", b.id));
+    CHECK(s.ada.get_booking(b.id).status == BookingStatus::confirmed);
+}
+
 TEST_CASE("a payment for a slot taken after its hold expired is flagged for refund, never double-booked") {
     PaidSalon s;
     const auto b = s.book_colour();
@@ -246,9 +270,16 @@ TEST_CASE("the outbox leases notifications, retries failures after a backoff and
         }
     } flaky;
     s.time.advance(notification_backoff(2));
-    CHECK(s.engine.deliver_notifications(flaky).sent == 0);
+    const auto failed = s.engine.deliver_notifications(flaky);
+    CHECK(failed.sent == 0);
+    REQUIRE(failed.failed.size() == 1);  // the host learns which one and why
+    CHECK(failed.failed[0].notification_id == taken[0].id);
+    CHECK(failed.failed[0].kind == NotificationKind::booking_confirmed);
+    CHECK(failed.failed[0].error == "smtp down");
     s.time.advance(notification_backoff(3));
-    CHECK(s.engine.deliver_notifications(flaky).sent == 1);
+    const auto delivered = s.engine.deliver_notifications(flaky);
+    CHECK(delivered.sent == 1);
+    CHECK(delivered.failed.empty());
     s.time.advance(24h);
     CHECK(s.engine.take_notifications().empty());
     CHECK(code_of([&] { s.engine.mark_notification_sent("nope"); }) == Errc::not_found);
