@@ -9,6 +9,9 @@
 #include <climits>
 #include <exception>
 #include <new>
+#include <optional>
+#include <stdexcept>
+#include <vector>
 
 namespace slotwise::python {
 
@@ -82,6 +85,19 @@ Date to_date(py::handle h, const std::string& field) {
     }
     if (PyUnicode_Check(p)) return parse_date(to_text(h, field), field);
     wrong_type(field, "a datetime.date or \"YYYY-MM-DD\"", h);
+}
+
+std::variant<Date, Instant> to_date_or_instant(py::handle h, const std::string& field) {
+    PyObject* p = h.ptr();
+    if (PyDateTime_Check(p)) return to_instant(h, field);
+    if (PyDate_Check(p)) return to_date(h, field);
+    if (PyUnicode_Check(p)) {
+        const auto text = to_text(h, field);
+        // "YYYY-MM-DD" is a date; anything longer must be an RFC 3339 instant.
+        if (text.size() <= 10) return parse_date(text, field);
+        return parse_instant(text, field);
+    }
+    wrong_type(field, "a date (datetime.date or \"YYYY-MM-DD\") or an instant (aware datetime or RFC 3339 string)", h);
 }
 
 std::string to_text(py::handle h, const std::string& field) {
@@ -249,7 +265,7 @@ namespace {
 // without a Python-side owner, so they are never released (a static py::object
 // would be decref'd after the interpreter is gone).
 PyObject* base_error = nullptr;
-std::array<PyObject*, static_cast<std::size_t>(Errc::provider_error) + 1> error_classes{};  // indexed by Errc value
+std::vector<PyObject*> error_classes;  // indexed by Errc value; nullptr for none
 
 PyObject* new_error_class(py::module_& m, const char* name, const char* doc, PyObject* base,
                           const char* code) {
@@ -322,6 +338,69 @@ void raise_with_cause(const Error& e, py::handle cause) {
     throw py::error_already_set();
 }
 
+std::vector<Errc> all_codes() {
+    std::vector<Errc> out;
+    for (int c = static_cast<int>(Errc::invalid_argument); to_string(static_cast<Errc>(c)) != "unknown"; ++c) {
+        out.push_back(static_cast<Errc>(c));
+    }
+    return out;
+}
+
+namespace {
+
+// The Python class of one code.
+struct ErrorSpec {
+    const char* name = nullptr;
+    const char* doc = nullptr;
+    std::optional<Errc> parent{};  ///< a subclass of that code's class; else of Error
+};
+
+// One case per `Errc` value and no default: a code added to error.hpp
+// without its class here fails the build (-Wswitch, an error with
+// SLOTWISE_WERROR) and, where warnings are ignored, the import (below).
+ErrorSpec spec_of(Errc code) {
+    switch (code) {
+        case Errc::invalid_argument:
+            return {"ValidationError", R"(Input was refused; ``.field`` names it. Fix the input; do not retry.)"};
+        case Errc::not_found:
+            return {"NotFound",
+                    R"(The id does not exist for this tenant, or belongs to another tenant (the two are indistinguishable on purpose).)"};
+        case Errc::permission_denied:
+            return {"PermissionDenied", R"(The scope's role may not do this (catalogue changes need "admin").)"};
+        case Errc::slot_unavailable:
+            return {"SlotUnavailable",
+                    R"(The start is not (or no longer) offered. Re-read availability and choose again.)"};
+        case Errc::invalid_transition:
+            return {"InvalidTransition",
+                    R"(The booking's state does not allow this change (e.g. cancelling a cancelled booking). Re-read the booking before deciding.)"};
+        case Errc::idempotency_mismatch:
+            return {"IdempotencyMismatch",
+                    R"(The idempotency key was already used for a different request. Use a new key.)"};
+        case Errc::signature_invalid:
+            return {"SignatureInvalid", R"(A webhook signature is missing, wrong or stale. Reject the request.)"};
+        case Errc::storage_busy:
+            return {"StorageBusy",
+                    R"(The database stayed locked past the busy timeout. The transaction was rolled back and is safe to retry as a whole. A subclass of StorageError.)",
+                    Errc::storage_error};
+        case Errc::storage_error:
+            return {"StorageError",
+                    R"(The database failed (I/O, corruption, not a slotwise file). The transaction was rolled back.)"};
+        case Errc::provider_error:
+            return {"ProviderError",
+                    R"(The payment provider refused the request or could not be reached (the transport raised, or Stripe answered with an error status). Nothing changed locally; retrying is safe (requests carry idempotency keys). When the transport raised, that exception is ``__cause__``.)"};
+        case Errc::not_configured:
+            return {"NotConfigured",
+                    R"(The tenant has not configured what the call needs: a payment provider (configure_stripe), or one this engine does not know. An admin must configure it first; do not retry as is.)"};
+        case Errc::commit_in_doubt:
+            return {"CommitInDoubt",
+                    R"(The database connection was lost while committing: the change may or may not have been applied. Never retry blindly: repeat the call with the same idempotency key (or re-read) to learn which. A subclass of StorageError.)",
+                    Errc::storage_error};
+    }
+    return {};
+}
+
+}  // namespace
+
 void register_errors(py::module_& m) {
     base_error = new_error_class(m, "Error",
         R"(Base class of every slotwise error.
@@ -332,39 +411,21 @@ Attributes:
     field: the offending input field for validation errors (e.g.
            ``"customer.name"``, ``"hours.mon[1]"``), else None.)",
         PyExc_Exception, nullptr);
-    struct Spec {
-        Errc code;
-        const char* name;
-        const char* doc;
-    };
-    const Spec specs[] = {
-        {Errc::invalid_argument, "ValidationError",
-         R"(Input was refused; ``.field`` names it. Fix the input; do not retry.)"},
-        {Errc::not_found, "NotFound",
-         R"(The id does not exist for this tenant, or belongs to another tenant (the two are indistinguishable on purpose).)"},
-        {Errc::permission_denied, "PermissionDenied",
-         R"(The scope's role may not do this (catalogue changes need "admin").)"},
-        {Errc::slot_unavailable, "SlotUnavailable",
-         R"(The start is not (or no longer) offered. Re-read availability and choose again.)"},
-        {Errc::invalid_transition, "InvalidTransition",
-         R"(The booking's state does not allow this change (e.g. cancelling a cancelled booking).)"},
-        {Errc::idempotency_mismatch, "IdempotencyMismatch",
-         R"(The idempotency key was already used for a different request. Use a new key.)"},
-        {Errc::signature_invalid, "SignatureInvalid",
-         R"(A webhook signature is missing, wrong or stale. Reject the request.)"},
-        {Errc::storage_error, "StorageError",
-         R"(The database failed (I/O, corruption, not a slotwise file). The transaction was rolled back.)"},
-        {Errc::provider_error, "ProviderError",
-         R"(The payment provider refused the request or could not be reached (the transport raised, or Stripe answered with an error status). Nothing changed locally; retrying is safe (requests carry idempotency keys). When the transport raised, that exception is ``__cause__``.)"},
-    };
-    for (const auto& s : specs) {
-        error_classes[static_cast<std::size_t>(s.code)] =
-            new_error_class(m, s.name, s.doc, base_error, std::string(to_string(s.code)).c_str());
+    const auto codes = all_codes();
+    error_classes.assign(static_cast<std::size_t>(codes.back()) + 1, nullptr);
+    // Parents first: a subclass's code may come before its parent's.
+    for (const bool subclasses : {false, true}) {
+        for (const Errc code : codes) {
+            const ErrorSpec spec = spec_of(code);
+            if (spec.name == nullptr) {
+                throw std::logic_error("slotwise._core: no Python class for Errc::" + std::string(to_string(code)));
+            }
+            if (spec.parent.has_value() != subclasses) continue;
+            PyObject* base = spec.parent ? error_classes[static_cast<std::size_t>(*spec.parent)] : base_error;
+            error_classes[static_cast<std::size_t>(code)] =
+                new_error_class(m, spec.name, spec.doc, base, std::string(to_string(code)).c_str());
+        }
     }
-    error_classes[static_cast<std::size_t>(Errc::storage_busy)] = new_error_class(
-        m, "StorageBusy",
-        R"(The database stayed locked past the busy timeout. The transaction was rolled back and is safe to retry as a whole. A subclass of StorageError.)",
-        error_classes[static_cast<std::size_t>(Errc::storage_error)], "storage_busy");
     py::register_exception_translator(&translate);
 }
 

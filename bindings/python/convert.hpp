@@ -17,6 +17,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace slotwise::python {
@@ -32,6 +33,9 @@ void init_datetime();
 Instant to_instant(py::handle h, const std::string& field);
 /// A `datetime.date` (not a datetime) or "YYYY-MM-DD".
 Date to_date(py::handle h, const std::string& field);
+/// A date (`datetime.date` or "YYYY-MM-DD") or an instant (aware
+/// `datetime` or RFC 3339 string), whichever `h` is.
+std::variant<Date, Instant> to_date_or_instant(py::handle h, const std::string& field);
 /// A `str`.
 std::string to_text(py::handle h, const std::string& field);
 /// A `str`, or None for "".
@@ -93,6 +97,8 @@ py::list slots_to_list(std::vector<ResourceSlot>&& slots);
 
 // --- errors -----------------------------------------------------------------
 
+/// Every `Errc` value, in order.
+std::vector<Errc> all_codes();
 /// Creates slotwise.Error and one subclass per `Errc` in `m`, and registers
 /// the translator from `slotwise::Error` (and stray C++ exceptions).
 void register_errors(py::module_& m);

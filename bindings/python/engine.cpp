@@ -1,8 +1,11 @@
-// Engine: opening a database (with an optional Python clock), tenants,
-// scopes and the engine's now. The outbox calls are in notifications.cpp.
+// Engine: opening a database (with Stripe registered, an optional Python
+// clock and an optional Python event sink), tenants, scopes and the engine's
+// now; the EngineEvent value. The outbox calls are in notifications.cpp.
 #include "binding.hpp"
 
+#include <slotwise/events.hpp>
 #include <slotwise/sqlite.hpp>
+#include <slotwise/stripe.hpp>
 
 #include <array>
 #include <chrono>
@@ -28,19 +31,27 @@ std::string random_subject() {
     return out;
 }
 
-// --- the clock ----------------------------------------------------------------
+// --- Python callables the engine keeps -------------------------------------------
 
-// A Python callable used as the engine's clock. The engine calls it from
-// threads that released the GIL (sometimes inside a write transaction), so it
-// takes the GIL itself. A Python exception inside it is turned into a C++
-// `Error` while the GIL is held: no Python object travels through the engine.
-class PythonClock {
+bool interpreter_alive() {
+#if PY_VERSION_HEX >= 0x030D0000
+    return Py_IsInitialized() && !Py_IsFinalizing();
+#else
+    return Py_IsInitialized() && !_Py_IsFinalizing();
+#endif
+}
+
+// A Python callable held by a std::function inside the engine, which copies
+// and destroys it on any thread, with or without the GIL: the engine holds
+// it through a shared_ptr, and the last owner releases the reference with
+// the GIL taken.
+class HeldCallable {
 public:
-    explicit PythonClock(py::object fn) : fn_(std::move(fn)) {}
-    PythonClock(const PythonClock&) = delete;
-    PythonClock& operator=(const PythonClock&) = delete;
+    explicit HeldCallable(py::object fn) : fn_(std::move(fn)) {}
+    HeldCallable(const HeldCallable&) = delete;
+    HeldCallable& operator=(const HeldCallable&) = delete;
 
-    ~PythonClock() {
+    ~HeldCallable() {
         if (!interpreter_alive()) {
             (void)fn_.release();  // at exit: leak rather than touch a dead interpreter
             return;
@@ -49,33 +60,73 @@ public:
         fn_ = py::object();
     }
 
-    Instant operator()() const {
+    /// The callable; use only with the GIL held.
+    const py::object& fn() const { return fn_; }
+
+private:
+    py::object fn_;
+};
+
+std::shared_ptr<HeldCallable> hold_callable(py::handle fn, const std::string& field, const std::string& expected) {
+    if (!PyCallable_Check(fn.ptr())) invalid(field, "expected " + expected);
+    return std::make_shared<HeldCallable>(py::reinterpret_borrow<py::object>(fn));
+}
+
+// The engine's clock from a Python callable. The engine calls it from threads
+// that released the GIL (sometimes inside a write transaction), so it takes
+// the GIL itself. A Python exception inside it is turned into a C++ `Error`
+// while the GIL is held: no Python object travels through the engine.
+Clock to_clock(py::handle fn) {
+    if (fn.is_none()) return {};
+    auto held = hold_callable(fn, "clock", "a callable returning an aware datetime");
+    return [held] {
         py::gil_scoped_acquire gil;
         py::object t;
         try {
-            t = fn_();
+            t = held->fn()();
         } catch (py::error_already_set& e) {
             invalid("clock", std::string("the clock raised ") + e.what());
         }
         return to_instant(t, "clock");
-    }
+    };
+}
 
-private:
-    static bool interpreter_alive() {
-#if PY_VERSION_HEX >= 0x030D0000
-        return Py_IsInitialized() && !Py_IsFinalizing();
-#else
-        return Py_IsInitialized() && !_Py_IsFinalizing();
-#endif
-    }
-    py::object fn_;
-};
-
-Clock to_clock(py::handle fn) {
+// The engine's event sink from a Python callable, called with each
+// EngineEvent. The engine calls a sink after the change committed, on the
+// thread that made the call, and requires that it never throw: what the
+// callable raises is reported through sys.unraisablehook (as Python does for
+// exceptions in __del__ and callbacks) and dropped, so an error in a logging
+// hook never fails or undoes a booking.
+EventSink to_event_sink(py::handle fn) {
     if (fn.is_none()) return {};
-    if (!PyCallable_Check(fn.ptr())) invalid("clock", "expected a callable returning an aware datetime");
-    auto holder = std::make_shared<PythonClock>(py::reinterpret_borrow<py::object>(fn));
-    return [holder] { return (*holder)(); };
+    auto held = hold_callable(fn, "on_event", "a callable taking an EngineEvent");
+    return [held](const EngineEvent& e) noexcept {
+        if (!interpreter_alive()) return;
+        py::gil_scoped_acquire gil;
+        try {
+            held->fn()(py::cast(e));
+        } catch (py::error_already_set& error) {
+            error.discard_as_unraisable("slotwise on_event callback");
+        } catch (const std::exception& error) {
+            PyErr_SetString(PyExc_RuntimeError, error.what());
+            PyErr_WriteUnraisable(held->fn().ptr());
+        } catch (...) {
+            PyErr_SetString(PyExc_RuntimeError, "unknown C++ exception");
+            PyErr_WriteUnraisable(held->fn().ptr());
+        }
+    };
+}
+
+// The payment providers every engine opened from Python offers: Stripe. The
+// engine links no provider itself; Python users pay through Stripe with
+// configure_stripe, so the module registers it. Built once, then only read.
+const std::shared_ptr<const PaymentProviders>& python_payment_providers() {
+    static const std::shared_ptr<const PaymentProviders> providers = [] {
+        auto p = std::make_shared<PaymentProviders>();
+        register_stripe(*p);
+        return std::shared_ptr<const PaymentProviders>(std::move(p));
+    }();
+    return providers;
 }
 
 std::string to_path(py::handle h, const std::string& field) {
@@ -94,11 +145,61 @@ bool to_bool(py::handle h, const std::string& field) {
     return h.ptr() == Py_True;
 }
 
-}  // namespace
-
 // --- Engine ---------------------------------------------------------------------
 
+void bind_event(py::module_& m) {
+    py::class_<EngineEvent>(m, "EngineEvent", R"(What the engine reports to ``on_event`` (see ``Engine.open_sqlite``).
+
+``kind`` is ``"booking_created"`` (book() committed a booking),
+``"booking_changed"`` (a cancel, reschedule, payment or refund committed;
+``detail`` is the new status), ``"webhook_applied"``, ``"webhook_ignored"``
+(a verified provider event changed nothing; ``detail`` says why),
+``"notification_failed"`` (the notifier raised; ``detail`` is what it said) or
+``"storage_retry"``. Fields that do not apply are None (``tenant``,
+``booking``) or "" (``detail``).)")
+        .def_property_readonly("kind", [](const EngineEvent& e) { return std::string(to_string(e.kind)); },
+                               R"(What happened, e.g. "booking_created".)")
+        .def_property_readonly("tenant", [](const EngineEvent& e) { return text_or_none(e.tenant.value); },
+                               R"(The tenant's id (str), or None.)")
+        .def_property_readonly("booking", [](const EngineEvent& e) { return text_or_none(e.booking.value); },
+                               R"(The booking's id (str), or None.)")
+        .def_property_readonly("detail", [](const EngineEvent& e) { return e.detail; },
+                               R"(The new status, the reason an event was ignored, the notifier's message; may be "".)")
+        .def_property_readonly("at", [](const EngineEvent& e) { return from_instant(e.at); },
+                               R"(When it happened (engine clock), aware UTC datetime.)")
+        .def("__repr__", [](const EngineEvent& e) {
+            return "EngineEvent(kind=" + repr_text(std::string(to_string(e.kind))) +
+                   ", tenant=" + (e.tenant.value.empty() ? "None" : repr_text(e.tenant.value)) +
+                   ", booking=" + (e.booking.value.empty() ? "None" : repr_text(e.booking.value)) +
+                   ", detail=" + repr_text(e.detail) + ", at=" + format_instant(e.at) + ")";
+        });
+}
+
+// A scope's principal from the arguments of Engine.scope. No argument has a
+// default that grants anything: the role must be named, and staff and
+// customer scopes must say who they act for.
+Principal to_principal(py::handle tenant_id, py::handle role, py::handle subject) {
+    Principal p;
+    p.tenant = to_given_id<TenantId>(tenant_id, "tenant_id");
+    if (role.is_none()) invalid("role", "required: \"admin\", \"staff\" or \"customer\"; there is no default");
+    p.role = to_role(role, "role");
+    if (subject.is_none()) {
+        if (p.role != Role::admin) {
+            invalid("subject", "required for a \"" + std::string(to_string(p.role)) +
+                                   "\" scope: the host's id of the signed-in user");
+        }
+        p.subject = random_subject();
+    } else {
+        p.subject = to_text(subject, "subject");
+    }
+    if (p.subject.empty()) invalid("subject", "must not be empty");
+    return p;
+}
+
+}  // namespace
+
 void bind_engine(py::module_& m) {
+    bind_event(m);
     py::class_<Engine>(m, "Engine", R"(The booking engine over one database.
 
 Open with ``Engine.open_sqlite(path)``; create tenants; act inside a tenant
@@ -109,24 +210,27 @@ Example::
 
     eng = slotwise.Engine.open_sqlite("bookings.db")
     tid = eng.create_tenant("Salon Bella")
-    t = eng.scope(tid, role="admin"))")
+    t = eng.scope(tid, role="admin", subject="owner"))")
         .def_static(
             "open_sqlite",
-            [](py::handle path, py::handle clock, py::handle busy_timeout_ms, py::handle synchronous_full) {
-                SqliteOptions options;
-                options.path = to_path(path, "path");
-                options.busy_timeout = std::chrono::milliseconds{
+            [](py::handle path, py::handle clock, py::handle busy_timeout_ms, py::handle synchronous_full,
+               py::handle on_event) {
+                SqliteOptions sqlite;
+                sqlite.path = to_path(path, "path");
+                sqlite.busy_timeout = std::chrono::milliseconds{
                     to_integer(busy_timeout_ms, "busy_timeout_ms", 0, 24LL * 3600 * 1000)};
-                options.synchronous_full = to_bool(synchronous_full, "synchronous_full");
-                Clock c = to_clock(clock);
-                return nogil([&] { return Engine(open_sqlite(options), std::move(c)); });
+                sqlite.synchronous_full = to_bool(synchronous_full, "synchronous_full");
+                EngineOptions options{
+                    .clock = to_clock(clock), .payments = python_payment_providers(), .events = to_event_sink(on_event)};
+                return nogil([&] { return Engine(open_sqlite(sqlite), std::move(options)); });
             },
             py::arg("path"), py::arg("clock") = py::none(), py::arg("busy_timeout_ms") = 30000,
-            py::arg("synchronous_full") = false,
-            R"(open_sqlite(path, clock=None, busy_timeout_ms=30000, synchronous_full=False)
+            py::arg("synchronous_full") = false, py::arg("on_event") = py::none(),
+            R"(open_sqlite(path, clock=None, busy_timeout_ms=30000, synchronous_full=False, on_event=None)
 --
 
-Opens (creating and migrating when needed) a SQLite database.
+Opens (creating and migrating when needed) a SQLite database. Stripe is the
+payment provider tenants may configure (TenantScope.configure_stripe).
 
 Args:
     path: a file path (str or os.PathLike), or ":memory:" for a private
@@ -138,6 +242,11 @@ Args:
     busy_timeout_ms: how long a writer waits for another writer's lock before
         raising StorageBusy.
     synchronous_full: fsync on every commit (survives power loss, slower).
+    on_event: optional callable receiving each EngineEvent (.kind .tenant
+        .booking .detail .at), e.g. for logs and metrics: called after the
+        change committed, on the thread that made the call, with the GIL
+        held. What it raises is reported through sys.unraisablehook and
+        otherwise ignored: it never fails the call that caused the event.
 
 Raises:
     StorageError: the file cannot be opened or is not a slotwise database.)")
@@ -154,15 +263,13 @@ Creates a client business and returns its new id (str).)")
         .def(
             "scope",
             [](const Engine& e, py::handle tenant_id, py::handle role, py::handle subject) {
-                Principal p;
-                p.tenant = to_given_id<TenantId>(tenant_id, "tenant_id");
-                p.role = to_role(role, "role");
-                p.subject = subject.is_none() ? random_subject() : to_text(subject, "subject");
-                if (p.subject.empty()) invalid("subject", "must not be empty");
+                const Principal p = to_principal(tenant_id, role, subject);
                 return nogil([&] { return e.scope(p); });
             },
-            py::arg("tenant_id"), py::arg("role") = "admin", py::arg("subject") = py::none(),
-            R"(scope($self, tenant_id, role='admin', subject=None)
+            // role's None default only lets a missing role be answered as a
+            // ValidationError naming it; the signature shows it required.
+            py::arg("tenant_id"), py::arg("role") = py::none(), py::arg("subject") = py::none(),
+            R"(scope($self, tenant_id, role, subject=None)
 --
 
 A scope acting inside one tenant: what the host app builds from its own
@@ -170,17 +277,19 @@ authenticated session.
 
 Args:
     tenant_id: the tenant, as returned by create_tenant.
-    role: "admin" (catalogue and every booking), "staff" (every booking,
-        time off; reads the catalogue) or "customer" (availability, and
-        booking, reading and cancelling its own bookings).
-    subject: who acts (the host's user id). A customer scope sees exactly
-        the bookings made under its subject. When None, a new unique
-        subject is generated for this scope object, so that bookings made
-        through it are its own and no other scope's.
+    role: required, with no default: "admin" (catalogue and every
+        booking), "staff" (every booking, time off; reads the catalogue) or
+        "customer" (availability, and booking, reading and cancelling its
+        own bookings). A forgotten role is an error, never admin.
+    subject: who acts: the host's id of the signed-in user. Required for
+        "staff" and "customer"; a customer scope sees exactly the bookings
+        made under its subject. For "admin" it may be None: a new unique
+        subject is generated for this scope object.
 
 Raises:
     NotFound: no such tenant.
-    ValidationError: unknown role, empty id.)")
+    ValidationError: no role or an unknown one (field "role"), no subject
+        for a staff or customer scope (field "subject"), an empty id.)")
         .def("now", [](const Engine& e) { return from_instant(nogil([&] { return e.now(); })); },
              R"(now($self)
 --

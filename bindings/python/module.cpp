@@ -45,10 +45,8 @@ Raises ValidationError naming the offending field for malformed or invalid input
         "_raise_error",
         [](py::handle code, py::handle field, py::handle message) {
             const auto name = to_text(code, "code");
-            for (int c = static_cast<int>(Errc::invalid_argument); c <= static_cast<int>(Errc::provider_error); ++c) {
-                if (to_string(static_cast<Errc>(c)) == name) {
-                    throw Error(static_cast<Errc>(c), to_optional_text(field, "field"), to_text(message, "message"));
-                }
+            for (const Errc c : all_codes()) {
+                if (to_string(c) == name) throw Error(c, to_optional_text(field, "field"), to_text(message, "message"));
             }
             if (name == "std::exception") throw std::runtime_error(to_text(message, "message"));
             invalid("code", "no such Errc: " + name);
@@ -59,6 +57,18 @@ Raises ValidationError naming the offending field for malformed or invalid input
 
 For tests only: throws a C++ slotwise::Error with this Errc name (or a
 std::runtime_error for "std::exception"), to check how each is translated.)");
+
+    m.def(
+        "_error_codes",
+        [] {
+            py::list out;
+            for (const Errc c : all_codes()) out.append(std::string(to_string(c)));
+            return out;
+        },
+        R"(_error_codes()
+--
+
+For tests only: the name of every C++ ``slotwise::Errc`` value, in order.)");
 
     m.def(
         "_time_availability",
@@ -103,7 +113,7 @@ PYBIND11_MODULE(_core, m) {
     // pybind11's "handle" types (arguments are taken untyped and checked here).
     py::options options;
     options.disable_function_signatures();
-    m.doc() = R"(slotwise._core: the compiled booking engine. Import `slotwise`, not this.)";
+    m.doc() = R"(slotwise._core: the compiled booking engine. Import `slotwise`, not this; the guide is docs/python.md.)";
     m.attr("__version__") = SLOTWISE_VERSION;
     init_datetime();
     register_errors(m);
@@ -116,7 +126,8 @@ PYBIND11_MODULE(_core, m) {
     bind_functions(m);
     // Users meet these as slotwise.X (help(), repr of the class, pickling).
     for (const char* name : {"Customer", "Resource", "Service", "Block", "Booking", "Engine", "TenantScope", "Checkout",
-                             "Refund", "PaymentSettings", "WebhookOutcome", "Notification"}) {
+                             "Refund", "PaymentSettings", "WebhookOutcome", "Notification", "DeliveryReport",
+                             "DeliveryFailure", "EngineEvent"}) {
         m.attr(name).attr("__module__") = "slotwise";
     }
 }

@@ -34,7 +34,7 @@ public:
             fn_(py::cast(n));
         } catch (py::error_already_set& e) {
             if (!e.matches(PyExc_Exception)) interrupt_ = e.value();
-            throw std::runtime_error(e.what());
+            throw std::runtime_error(describe(e));
         }
     }
 
@@ -47,6 +47,18 @@ public:
     }
 
 private:
+    // "OSError: smtp down": the exception's class and message, without the
+    // traceback pybind11 appends to what().
+    static std::string describe(const py::error_already_set& e) {
+        try {
+            const std::string name = py::str(e.type().attr("__name__"));
+            const std::string message = py::str(e.value());
+            return message.empty() ? name : name + ": " + message;
+        } catch (const py::error_already_set&) {
+            return e.what();
+        }
+    }
+
     py::object fn_;
     py::object interrupt_;
 };
@@ -83,6 +95,27 @@ void bind_notifications(py::module_& m) {
                                R"(When it was marked sent, else None.)");
     equality(notification);
 
+    py::class_<DeliveryFailure>(m, "DeliveryFailure", R"(A notification the notifier raised on; it is offered again after its backoff.)")
+        .def_property_readonly("notification_id", [](const DeliveryFailure& f) { return f.notification_id; },
+                               R"(The notification's id (str).)")
+        .def_property_readonly("kind", [](const DeliveryFailure& f) { return std::string(to_string(f.kind)); },
+                               R"(Its kind, e.g. "booking_confirmed".)")
+        .def_property_readonly("error", [](const DeliveryFailure& f) { return f.error; },
+                               R"(What the notifier raised, e.g. "OSError: smtp down".)")
+        .def("__repr__", [](const DeliveryFailure& f) {
+            return "DeliveryFailure(notification_id=" + repr_text(f.notification_id) +
+                   ", kind=" + repr_text(std::string(to_string(f.kind))) + ", error=" + repr_text(f.error) + ")";
+        });
+
+    py::class_<DeliveryReport>(m, "DeliveryReport", R"(What ``Engine.deliver_notifications`` did: ``.sent`` and ``.failed``.)")
+        .def_property_readonly("sent", [](const DeliveryReport& r) { return r.sent; },
+                               R"(How many notifications were handed to the notifier and marked sent (int).)")
+        .def_property_readonly("failed", [](const DeliveryReport& r) { return to_list(std::vector(r.failed)); },
+                               R"(The ones the notifier raised on (list[DeliveryFailure]), offered again after their backoff.)")
+        .def("__repr__", [](const DeliveryReport& r) {
+            return "DeliveryReport(sent=" + std::to_string(r.sent) + ", failed=" + std::to_string(r.failed.size()) + ")";
+        });
+
     auto engine = bound_class<Engine>(m, "Engine");
     engine.def(
         "take_notifications",
@@ -118,9 +151,9 @@ Marks a taken notification as delivered: it is never offered again. Raises NotFo
         [](Engine& e, py::handle notifier, py::handle limit) {
             PythonNotifier sender(notifier);
             const auto n = static_cast<int>(to_integer(limit, "limit", 1, 1000));
-            const int sent = nogil([&] { return e.deliver_notifications(sender, n).sent; });
+            auto report = nogil([&] { return e.deliver_notifications(sender, n); });
             sender.reraise_interrupt();
-            return sent;
+            return report;
         },
         py::arg("notifier"), py::arg("limit") = 100,
         R"(deliver_notifications($self, notifier, limit=100)
@@ -128,7 +161,9 @@ Marks a taken notification as delivered: it is never offered again. Raises NotFo
 
 Takes up to ``limit`` due notifications (as take_notifications), calls
 ``notifier(notification)`` for each, in this thread, and marks the ones it
-returned from as sent; returns how many were sent (int).
+returned from as sent; returns a DeliveryReport: ``.sent`` (how many were
+sent) and ``.failed`` (a DeliveryFailure for each one the notifier raised on:
+``.notification_id .kind .error``).
 
 An exception from ``notifier`` counts as a failed send: that notification is
 offered again after its backoff and delivery goes on with the next one. A

@@ -233,7 +233,7 @@ Returned by ``TenantScope.payment_settings``.)")
                    ", live=" + (p.live ? "True" : "False") + ")";
         });
 
-    py::class_<WebhookOutcome>(m, "WebhookOutcome", R"(What ``TenantScope.handle_stripe_webhook`` did with a verified event.
+    py::class_<WebhookOutcome>(m, "WebhookOutcome", R"(What ``TenantScope.handle_webhook`` (or ``handle_stripe_webhook``) did with a verified event.
 
 Answer the webhook with HTTP 200 whenever this is returned (also for a
 duplicate: Stripe retries until it gets a 2xx).)")
@@ -247,9 +247,15 @@ duplicate: Stripe retries until it gets a 2xx).)")
                                [](const WebhookOutcome& o) { return o.booking ? py::cast(*o.booking) : py::object(py::none()); },
                                R"(The booking after the event when it names one of this tenant's bookings, else None
 (also None for a duplicate).)")
+        .def_property_readonly("applied", [](const WebhookOutcome& o) { return o.applied; },
+                               R"(True when the event changed the booking (confirmed it, released its hold, flagged or marked a refund).)")
+        .def_property_readonly("ignored_because", [](const WebhookOutcome& o) { return text_or_none(o.ignored_because); },
+                               R"(Why a new event changed nothing (e.g. it names no booking of this tenant, or not the amount due); None when it was applied or is a duplicate.)")
         .def("__repr__", [](const WebhookOutcome& o) {
             return "WebhookOutcome(event_id=" + repr_text(o.event_id) + ", type=" + repr_text(o.type) +
                    ", duplicate=" + (o.duplicate ? "True" : "False") +
+                   ", applied=" + (o.applied ? "True" : "False") +
+                   ", ignored_because=" + (o.ignored_because.empty() ? "None" : repr_text(o.ignored_because)) +
                    ", booking=" + (o.booking ? repr_text(o.booking->id.value) : std::string("None")) + ")";
         });
 
@@ -322,7 +328,7 @@ Raises:
         cancelled, or its hold has expired).
     ProviderError: the transport raised (the exception is ``__cause__``),
         or Stripe answered with an error status or a malformed body.
-    SignatureInvalid: Stripe is not configured for this tenant.
+    NotConfigured: the tenant has no payment provider.
     ValidationError: a bad URL, or the transport returned something other
         than (status, body).)");
     scope.def(
@@ -337,7 +343,8 @@ Raises:
 --
 
 Verifies a Stripe webhook with this tenant's endpoint secret and applies its
-event at most once; returns a WebhookOutcome (.event_id .type .duplicate .booking).
+event at most once; returns a WebhookOutcome (.event_id .type .duplicate
+.applied .ignored_because .booking).
 
 Args:
     payload: the raw request body, bytes exactly as received (a str is
@@ -357,9 +364,32 @@ role may call it: the signature is the authentication.
 
 Raises:
     SignatureInvalid: the Stripe-Signature header is missing, does not match,
-        or is older (or newer) than 300 s by the engine's clock; or Stripe is
-        not configured for this tenant. Nothing is recorded: answer 400.
+        or is older (or newer) than 300 s by the engine's clock. Nothing is
+        recorded: answer 400.
+    NotConfigured: Stripe is not configured for this tenant.
     ValidationError: the verified payload is not a Stripe event.)");
+    scope.def(
+        "handle_webhook",
+        [](TenantScope& s, py::handle payload, py::handle headers) {
+            const auto body = to_payload(payload, "payload");
+            const auto hs = to_headers(headers, "headers");
+            return nogil([&] { return s.handle_webhook(body, hs); });
+        },
+        py::arg("payload"), py::arg("headers"),
+        R"(handle_webhook($self, payload, headers)
+--
+
+Verifies a webhook with the tenant's configured payment provider (its own
+signature header and endpoint secret) and applies its event at most once;
+returns a WebhookOutcome (.event_id .type .duplicate .applied
+.ignored_because .booking). Arguments, rules and errors are those of
+handle_stripe_webhook, for whichever provider the tenant uses: point every
+tenant's endpoint here when you do not want to name the provider.
+
+Raises:
+    SignatureInvalid: the signature is missing, wrong or stale. Answer 400.
+    NotConfigured: the tenant has no payment provider.
+    ValidationError: the verified payload is not an event of the provider.)");
     scope.def(
         "refund",
         [](TenantScope& s, py::handle booking_id, py::handle transport) {

@@ -3,6 +3,7 @@
 #include "binding.hpp"
 
 #include <iterator>
+#include <variant>
 
 namespace slotwise::python {
 
@@ -27,6 +28,41 @@ AvailabilityRequest to_availability_request(py::handle service_id, py::handle da
     q.seats = static_cast<int>(to_integer(seats, "seats", 1, max_seats));
     return q;
 }
+
+namespace {
+
+constexpr int max_page = 1000;  // BookingQuery's largest limit
+
+// The bounds of bookings(): an instant is exact; a date is a whole UTC day,
+// so date_from is its start and date_to the start of the next day.
+Instant to_lower_bound(py::handle h, const std::string& field) {
+    const auto bound = to_date_or_instant(h, field);
+    if (const auto* day = std::get_if<Date>(&bound)) return Instant{date::sys_days{*day}.time_since_epoch()};
+    return std::get<Instant>(bound);
+}
+
+Instant to_upper_bound(py::handle h, const std::string& field) {
+    const auto bound = to_date_or_instant(h, field);
+    if (const auto* day = std::get_if<Date>(&bound)) {
+        return Instant{(date::sys_days{*day} + date::days{1}).time_since_epoch()};
+    }
+    return std::get<Instant>(bound);
+}
+
+// Every booking matching `q`, paging by the (start, id) keyset from
+// `q.after` until a short page.
+std::vector<Booking> every_booking(TenantScope& s, BookingQuery q) {
+    std::vector<Booking> out;
+    for (;;) {
+        auto page = s.bookings(q);
+        const bool last = page.size() < static_cast<std::size_t>(q.limit);
+        if (!page.empty()) q.after = page.back().id;
+        std::move(page.begin(), page.end(), std::back_inserter(out));
+        if (last) return out;
+    }
+}
+
+}  // namespace
 
 void bind_scope_booking(py::module_& m) {
     auto scope = bound_class<TenantScope>(m, "TenantScope");
@@ -105,49 +141,58 @@ Raises:
 A booking by id, its status as read now. Raises NotFound (also for another customer's booking).)");
     scope.def(
         "bookings",
-        [](TenantScope& s, py::handle date_from, py::handle date_to, py::handle resource_id, py::handle status) {
+        [](TenantScope& s, py::handle date_from, py::handle date_to, py::handle resource_id, py::handle status,
+           py::handle after, py::handle limit) {
             BookingQuery q;
-            std::optional<Date> from, to;
-            if (!date_from.is_none()) from = to_date(date_from, "date_from");
-            if (!date_to.is_none()) to = to_date(date_to, "date_to");
-            if (from && to && *to < *from) {
-                invalid("date_to", format_date(*to) + " is before date_from " + format_date(*from));
+            if (!date_from.is_none()) q.from = to_lower_bound(date_from, "date_from");
+            if (!date_to.is_none()) q.to = to_upper_bound(date_to, "date_to");
+            if (q.from && q.to && *q.to <= *q.from) {
+                invalid("date_to", "ends the range at " + format_instant(*q.to) + ", not after date_from (" +
+                                       format_instant(*q.from) + ")");
             }
-            if (from) q.from = Instant{date::sys_days{*from}.time_since_epoch()};
-            if (to) q.to = Instant{(date::sys_days{*to} + date::days{1}).time_since_epoch()};
             q.resource = to_optional_id<ResourceId>(resource_id, "resource_id");
             if (!status.is_none()) q.status = parse_booking_status(to_text(status, "status"), "status");
-            q.limit = 1000;
-            auto all = nogil([&] {
-                // Page through by (start, id) keyset until a short page.
-                std::vector<Booking> out;
-                for (;;) {
-                    auto page = s.bookings(q);
-                    const bool last = page.size() < static_cast<std::size_t>(q.limit);
-                    if (!page.empty()) q.after = page.back().id;
-                    std::move(page.begin(), page.end(), std::back_inserter(out));
-                    if (last) return out;
-                }
-            });
-            return to_list(std::move(all));
+            q.after = to_optional_given_id<BookingId>(after, "after");
+            if (!limit.is_none()) {
+                q.limit = static_cast<int>(to_integer(limit, "limit", 1, max_page));
+                return to_list(nogil([&] { return s.bookings(q); }));
+            }
+            q.limit = max_page;
+            return to_list(nogil([&] { return every_booking(s, std::move(q)); }));
         },
         py::arg("date_from") = py::none(), py::arg("date_to") = py::none(), py::arg("resource_id") = py::none(),
-        py::arg("status") = py::none(),
-        R"(bookings($self, date_from=None, date_to=None, resource_id=None, status=None)
+        py::arg("status") = py::none(), py::kw_only(), py::arg("after") = py::none(), py::arg("limit") = py::none(),
+        R"(bookings($self, date_from=None, date_to=None, resource_id=None, status=None, *, after=None, limit=None)
 --
 
-Bookings that start within [date_from, date_to] (list[Booking]), ordered by (start, id).
+Bookings that start within [date_from, date_to) (list[Booking]), ordered by (start, id).
 
 Args:
-    date_from, date_to: *UTC* calendar dates, both inclusive: a booking is
-        listed when its start lies in [date_from 00:00Z, date_to + 1 day
-        00:00Z). datetime.date or "YYYY-MM-DD"; None leaves that side open.
+    date_from, date_to: each either an instant or a date; None leaves that
+        side open.
+        An instant (aware datetime or RFC 3339 string such as
+        "2026-06-01T07:00:00Z") is an exact bound: a booking is listed when
+        date_from <= start < date_to.
+        A date (datetime.date or "YYYY-MM-DD") is a whole *UTC* day, both
+        ends inclusive: date_from means its 00:00Z, date_to the 00:00Z of
+        the day after. For days in a resource's own zone, pass aware
+        datetimes of local midnight.
     resource_id: only this resource's bookings.
     status: only bookings with this status as read now ("pending",
         "confirmed", "cancelled" or "expired").
+    after: a booking id, the last one of the previous page: the listing
+        resumes just after it in (start, id) order.
+    limit: None returns every match (read in pages of 1000, each page its
+        own snapshot); 1..1000 returns one page of at most that many. Pass
+        the last booking's id as ``after`` for the next page; a page shorter
+        than ``limit`` is the last.
 
-A customer scope lists only its own bookings. Every matching booking is
-returned (read in pages of 1000, each page its own snapshot).)");
+A customer scope lists only its own bookings. Example::
+
+    page = t.bookings("2026-06-01", "2026-06-30", limit=50)
+    while page:
+        show(page)
+        page = t.bookings("2026-06-01", "2026-06-30", after=page[-1].id, limit=50))");
     scope.def(
         "cancel",
         [](TenantScope& s, py::handle booking_id) {

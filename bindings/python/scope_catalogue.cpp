@@ -3,6 +3,18 @@
 #include "binding.hpp"
 
 namespace slotwise::python {
+namespace {
+
+// hold_minutes, checked here so that the error names the Python argument.
+Minutes to_hold(py::handle h) {
+    const Minutes hold = to_minutes(h, "hold_minutes");
+    if (hold < Minutes{1} || hold > max_minutes) {
+        invalid("hold_minutes", "must be between 1 and " + std::to_string(max_minutes.count()) + " minutes");
+    }
+    return hold;
+}
+
+}  // namespace
 
 void bind_scope_catalogue(py::module_& m) {
     py::class_<TenantScope> scope(m, "TenantScope", R"(Everything one principal can do within its tenant.
@@ -54,28 +66,22 @@ A new resource has no working hours: set them with set_weekly_hours.)");
         [](TenantScope& s, py::handle resource_id, py::handle name, py::handle timezone, py::handle capacity,
            py::handle kind) {
             const auto id = to_given_id<ResourceId>(resource_id, "resource_id");
-            std::optional<std::string> new_name, new_zone, new_kind;
-            std::optional<int> new_capacity;
-            if (!name.is_none()) new_name = to_text(name, "name");
-            if (!timezone.is_none()) new_zone = to_text(timezone, "timezone");
-            if (!capacity.is_none()) new_capacity = static_cast<int>(to_integer(capacity, "capacity", 1, max_seats));
-            std::optional<ResourceKind> k;
-            if (!kind.is_none()) k = parse_resource_kind(to_text(kind, "kind"), "kind");
-            return nogil([&] {
-                Resource r = s.get_resource(id);
-                if (new_name) r.name = *new_name;
-                if (new_zone) r.timezone = *new_zone;
-                if (new_capacity) r.capacity = *new_capacity;
-                if (k) r.kind = *k;
-                return s.update_resource(r);
-            });
+            ResourcePatch patch;
+            if (!name.is_none()) patch.name = to_text(name, "name");
+            if (!timezone.is_none()) patch.timezone = to_text(timezone, "timezone");
+            if (!capacity.is_none()) patch.capacity = static_cast<int>(to_integer(capacity, "capacity", 1, max_seats));
+            if (!kind.is_none()) patch.kind = parse_resource_kind(to_text(kind, "kind"), "kind");
+            return nogil([&] { return s.update_resource(id, patch); });
         },
         py::arg("resource_id"), py::kw_only(), py::arg("name") = py::none(), py::arg("timezone") = py::none(),
         py::arg("capacity") = py::none(), py::arg("kind") = py::none(),
         R"(update_resource($self, resource_id, *, name=None, timezone=None, capacity=None, kind=None)
 --
 
-Changes the given fields of a resource (admin) and returns it; None keeps a field.)");
+Changes the given fields of a resource (admin) and returns it; None keeps a field.
+
+The resource is read and written in one transaction, so calls changing
+different fields at the same time all keep their change.)");
     scope.def(
         "get_resource",
         [](TenantScope& s, py::handle resource_id) {
@@ -207,7 +213,7 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
         "create_service",
         [](TenantScope& s, py::handle name, py::handle duration, py::handle step, py::handle buffer_before,
            py::handle buffer_after, py::handle price, py::handle currency, py::handle min_notice,
-           py::handle horizon, py::handle hold_minutes, py::handle resources) {
+           py::handle horizon, py::handle hold_minutes, py::handle resources, py::handle cancel_notice) {
             NewService n;
             n.name = to_text(name, "name");
             n.duration = to_minutes(duration, "duration");
@@ -219,19 +225,17 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
             n.currency = to_optional_text(currency, "currency");
             n.min_notice = to_minutes(min_notice, "min_notice");
             n.horizon = to_minutes(horizon, "horizon");
-            n.hold = to_minutes(hold_minutes, "hold_minutes");
-            if (n.hold < Minutes{1} || n.hold > max_minutes) {
-                invalid("hold_minutes", "must be between 1 and " + std::to_string(max_minutes.count()) + " minutes");
-            }
+            n.hold = to_hold(hold_minutes);
             if (resources.is_none()) invalid("resources", "at least one resource must perform the service");
             n.resources = to_ids<ResourceId>(resources, "resources");
+            n.cancel_notice = to_minutes(cancel_notice, "cancel_notice");
             return nogil([&] { return s.create_service(n); });
         },
         py::arg("name"), py::arg("duration"), py::arg("step") = py::none(), py::arg("buffer_before") = 0,
         py::arg("buffer_after") = 0, py::arg("price") = 0, py::arg("currency") = py::none(),
         py::arg("min_notice") = 0, py::arg("horizon") = 0, py::arg("hold_minutes") = 15,
-        py::arg("resources") = py::none(),
-        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None)
+        py::arg("resources") = py::none(), py::arg("cancel_notice") = 0,
+        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None, cancel_notice=0)
 --
 
 Creates a service (admin) and returns it. All lengths are whole minutes.
@@ -246,30 +250,32 @@ Args:
     min_notice: a slot must start at least this long after now.
     horizon: a slot must start within this long from now; 0 = no limit.
     hold_minutes: how long a pending paid booking holds its slot.
-    resources: ids of the resources that perform it (at least one).)");
+    resources: ids of the resources that perform it (at least one).
+    cancel_notice: a customer may cancel or reschedule until this long
+        before the start (staff and admin until the end); 0 = until the start.)");
     scope.def(
         "update_service",
         [](TenantScope& s, py::handle service_id, py::kwargs kwargs) {
             const auto id = to_given_id<ServiceId>(service_id, "service_id");
-            // Read first (without the GIL), then apply the given fields.
-            Service svc = nogil([&] { return s.get_service(id); });
+            ServicePatch patch;
             for (const auto& [key, value] : kwargs) {
                 const auto k = to_text(key, "kwargs");
                 if (value.is_none()) continue;
-                if (k == "name") svc.name = to_text(value, k);
-                else if (k == "duration") svc.duration = to_minutes(value, k);
-                else if (k == "step") svc.step = to_minutes(value, k);
-                else if (k == "buffer_before") svc.buffer_before = to_minutes(value, k);
-                else if (k == "buffer_after") svc.buffer_after = to_minutes(value, k);
-                else if (k == "price") svc.price = to_integer(value, k, 0, 100'000'000'000LL);
-                else if (k == "currency") svc.currency = to_text(value, k);
-                else if (k == "min_notice") svc.min_notice = to_minutes(value, k);
-                else if (k == "horizon") svc.horizon = to_minutes(value, k);
-                else if (k == "hold_minutes") svc.hold = to_minutes(value, k);
-                else if (k == "resources") svc.resources = to_ids<ResourceId>(value, k);
+                if (k == "name") patch.name = to_text(value, k);
+                else if (k == "duration") patch.duration = to_minutes(value, k);
+                else if (k == "step") patch.step = to_minutes(value, k);
+                else if (k == "buffer_before") patch.buffer_before = to_minutes(value, k);
+                else if (k == "buffer_after") patch.buffer_after = to_minutes(value, k);
+                else if (k == "price") patch.price = to_integer(value, k, 0, 100'000'000'000LL);
+                else if (k == "currency") patch.currency = to_text(value, k);
+                else if (k == "min_notice") patch.min_notice = to_minutes(value, k);
+                else if (k == "horizon") patch.horizon = to_minutes(value, k);
+                else if (k == "hold_minutes") patch.hold = to_hold(value);
+                else if (k == "resources") patch.resources = to_ids<ResourceId>(value, k);
+                else if (k == "cancel_notice") patch.cancel_notice = to_minutes(value, k);
                 else invalid(k, "unknown field of a service");
             }
-            return nogil([&] { return s.update_service(svc); });
+            return nogil([&] { return s.update_service(id, patch); });
         },
         py::arg("service_id"),
         R"(update_service($self, service_id, **fields)
@@ -278,7 +284,9 @@ Args:
 Changes the given fields of a service (admin) and returns it.
 
 Keyword arguments are those of create_service; None or absent keeps a field.
-Existing bookings keep their times and buffers. Example::
+The service is read and written in one transaction, so calls changing
+different fields at the same time all keep their change. Existing bookings
+keep their times and buffers. Example::
 
     t.update_service(s.id, price=3000, buffer_after=15))");
     scope.def(

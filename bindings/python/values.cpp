@@ -39,7 +39,8 @@ std::string repr(const Service& s) {
            ", buffer_after=" + std::to_string(s.buffer_after.count()) + ", price=" + std::to_string(s.price) +
            ", currency=" + (s.currency.empty() ? "None" : repr_text(s.currency)) +
            ", min_notice=" + std::to_string(s.min_notice.count()) + ", horizon=" + std::to_string(s.horizon.count()) +
-           ", hold_minutes=" + std::to_string(s.hold.count()) + ", resources=" + resources + ")";
+           ", hold_minutes=" + std::to_string(s.hold.count()) + ", resources=" + resources +
+           ", cancel_notice=" + std::to_string(s.cancel_notice.count()) + ")";
 }
 
 std::string repr(const Block& b) {
@@ -137,7 +138,9 @@ Returned by ``TenantScope.create_service``, ``get_service`` and ``services``.)")
         .def_property_readonly("hold_minutes", [](const Service& s) { return s.hold.count(); },
                                R"(How long a pending paid booking holds its slot, minutes.)")
         .def_property_readonly("resources", [](const Service& s) { return ids_to_list(s.resources); },
-                               R"(Ids of the resources that perform it (list of str).)");
+                               R"(Ids of the resources that perform it (list of str).)")
+        .def_property_readonly("cancel_notice", [](const Service& s) { return s.cancel_notice.count(); },
+                               R"(A customer may cancel or reschedule until this many minutes before the start; 0 = until the start.)");
     equality(service);
 
     register_slot_type(m);  // native, see slot.cpp

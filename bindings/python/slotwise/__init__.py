@@ -1,14 +1,18 @@
 """slotwise: an embeddable booking engine.
 
 Availability with time zones, buffers, capacity and holds; atomic booking,
-cancelling and rescheduling over SQLite; strict tenant isolation. The
-contract is shared/PYTHON_API.md; every name here is stable.
+cancelling and rescheduling over SQLite; strict tenant isolation. Every name
+here is stable: new ones are added, none is renamed.
+
+Documentation: docs/python.md in the slotwise source tree (the guide to this
+package); each class and call also documents itself, e.g.
+``help(slotwise.TenantScope.book)``.
 
 Example::
 
     import slotwise
     eng = slotwise.Engine.open_sqlite("bookings.db")
-    t = eng.scope(eng.create_tenant("Salon Bella"), role="admin")
+    t = eng.scope(eng.create_tenant("Salon Bella"), role="admin", subject="owner")
     anna = t.create_resource(name="Anna", timezone="Europe/Rome")
     t.set_weekly_hours(anna.id, {"mon": [("09:00", "13:00")]})
     cut = t.create_service(name="Haircut", duration=30, resources=[anna.id])
@@ -29,6 +33,10 @@ slotwise opens no sockets itself: start_checkout and refund take a
 ``transport`` callable for the HTTP request; the default,
 ``slotwise.urllib_transport``, makes a real HTTPS request with urllib.
 
+Scopes: ``eng.scope(tenant_id, role=..., subject=...)`` needs a role
+("admin", "staff" or "customer"; there is no default) and, for staff and
+customers, the host's id of the signed-in user as ``subject``.
+
 Times: instants are aware ``datetime`` (or RFC 3339 strings) and come back
 as aware UTC datetimes; a naive datetime raises ``ValidationError``. Every
 error is a ``slotwise.Error`` with ``.code``.
@@ -38,11 +46,16 @@ from ._core import (
     Block,
     Booking,
     Checkout,
+    CommitInDoubt,
     Customer,
+    DeliveryFailure,
+    DeliveryReport,
     Engine,
+    EngineEvent,
     Error,
     IdempotencyMismatch,
     InvalidTransition,
+    NotConfigured,
     NotFound,
     Notification,
     PaymentSettings,
@@ -68,11 +81,16 @@ __all__ = [
     "Block",
     "Booking",
     "Checkout",
+    "CommitInDoubt",
     "Customer",
+    "DeliveryFailure",
+    "DeliveryReport",
     "Engine",
+    "EngineEvent",
     "Error",
     "IdempotencyMismatch",
     "InvalidTransition",
+    "NotConfigured",
     "NotFound",
     "Notification",
     "PaymentSettings",

@@ -1,4 +1,7 @@
-"""Type stub of the slotwise package (the compiled slotwise._core, re-exported)."""
+"""Type stub of the slotwise package (the compiled slotwise._core, re-exported).
+
+The guide is docs/python.md in the slotwise source tree.
+"""
 
 import datetime
 import os
@@ -18,6 +21,9 @@ ResourceKind = Literal["staff", "room", "equipment", "table"]
 BookingStatus = Literal["pending", "confirmed", "cancelled", "expired"]
 PaymentStatus = Literal["none", "pending", "paid", "refund_due", "refunded", "failed"]
 NotificationKind = Literal["booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due"]
+EngineEventKind = Literal[
+    "booking_created", "booking_changed", "webhook_applied", "webhook_ignored", "notification_failed", "storage_retry"
+]
 HeaderText = Union[str, bytes]
 Headers = Union[Mapping[str, HeaderText], Mapping[bytes, bytes], Sequence[Tuple[HeaderText, HeaderText]]]
 """Request headers: a dict (or any mapping with .items()) or (name, value) pairs."""
@@ -58,13 +64,23 @@ class SignatureInvalid(Error):
     code: Literal["signature_invalid"]
 
 class StorageError(Error):
-    code: Literal["storage_error", "storage_busy"]
+    code: Literal["storage_error", "storage_busy", "commit_in_doubt"]
 
 class StorageBusy(StorageError):
     code: Literal["storage_busy"]
 
+class CommitInDoubt(StorageError):
+    """The commit may or may not have been applied: repeat the call with the same idempotency key."""
+
+    code: Literal["commit_in_doubt"]
+
 class ProviderError(Error):
     code: Literal["provider_error"]
+
+class NotConfigured(Error):
+    """The tenant has not configured what the call needs (a payment provider)."""
+
+    code: Literal["not_configured"]
 
 # --- values -------------------------------------------------------------------
 
@@ -123,6 +139,8 @@ class Service:
     def hold_minutes(self) -> int: ...
     @property
     def resources(self) -> list[str]: ...
+    @property
+    def cancel_notice(self) -> int: ...
 
 class Slot:
     @property
@@ -213,6 +231,10 @@ class WebhookOutcome:
     def duplicate(self) -> bool: ...
     @property
     def booking(self) -> Optional[Booking]: ...
+    @property
+    def applied(self) -> bool: ...
+    @property
+    def ignored_because(self) -> Optional[str]: ...
 
 class Notification:
     @property
@@ -240,6 +262,32 @@ class Notification:
     @property
     def sent_at(self) -> Optional[datetime.datetime]: ...
 
+class DeliveryFailure:
+    @property
+    def notification_id(self) -> str: ...
+    @property
+    def kind(self) -> NotificationKind: ...
+    @property
+    def error(self) -> str: ...
+
+class DeliveryReport:
+    @property
+    def sent(self) -> int: ...
+    @property
+    def failed(self) -> list[DeliveryFailure]: ...
+
+class EngineEvent:
+    @property
+    def kind(self) -> EngineEventKind: ...
+    @property
+    def tenant(self) -> Optional[str]: ...
+    @property
+    def booking(self) -> Optional[str]: ...
+    @property
+    def detail(self) -> str: ...
+    @property
+    def at(self) -> datetime.datetime: ...
+
 # --- engine -------------------------------------------------------------------
 
 class Engine:
@@ -249,14 +297,16 @@ class Engine:
         clock: Optional[Callable[[], datetime.datetime]] = None,
         busy_timeout_ms: int = 30000,
         synchronous_full: bool = False,
+        on_event: Optional[Callable[[EngineEvent], object]] = None,
     ) -> Engine: ...
     def create_tenant(self, name: str) -> str: ...
-    def scope(self, tenant_id: str, role: Role = "admin", subject: Optional[str] = None) -> TenantScope: ...
+    def scope(self, tenant_id: str, role: Role, subject: Optional[str] = None) -> TenantScope:
+        """role has no default; subject is required for "staff" and "customer"."""
     def now(self) -> datetime.datetime: ...
     # notification outbox
     def take_notifications(self, limit: int = 100) -> list[Notification]: ...
     def mark_notification_sent(self, notification_id: str) -> None: ...
-    def deliver_notifications(self, notifier: Callable[[Notification], object], limit: int = 100) -> int: ...
+    def deliver_notifications(self, notifier: Callable[[Notification], object], limit: int = 100) -> DeliveryReport: ...
 
 class TenantScope:
     @property
@@ -305,6 +355,7 @@ class TenantScope:
         horizon: int = 0,
         hold_minutes: int = 15,
         resources: Optional[Sequence[str]] = None,
+        cancel_notice: int = 0,
     ) -> Service: ...
     def update_service(
         self,
@@ -321,6 +372,7 @@ class TenantScope:
         horizon: Optional[int] = ...,
         hold_minutes: Optional[int] = ...,
         resources: Optional[Sequence[str]] = ...,
+        cancel_notice: Optional[int] = ...,
     ) -> Service: ...
     def get_service(self, service_id: str) -> Service: ...
     def services(self) -> list[Service]: ...
@@ -345,11 +397,22 @@ class TenantScope:
     def get_booking(self, booking_id: str) -> Booking: ...
     def bookings(
         self,
-        date_from: Optional[DateLike] = None,
-        date_to: Optional[DateLike] = None,
+        date_from: Union[DateLike, Instant, None] = None,
+        date_to: Union[DateLike, Instant, None] = None,
         resource_id: Optional[str] = None,
         status: Optional[BookingStatus] = None,
-    ) -> list[Booking]: ...
+        *,
+        after: Optional[str] = None,
+        limit: Optional[int] = None,
+    ) -> list[Booking]:
+        """Bookings starting in [date_from, date_to), ordered by (start, id).
+
+        An instant (aware datetime, RFC 3339 string) is an exact bound; a date
+        (datetime.date, "YYYY-MM-DD") is a whole UTC day: date_from from its
+        00:00Z, date_to up to the next day's 00:00Z (both days included).
+        limit=None returns every match; limit=n one page of at most n
+        (1..1000); after=<the previous page's last id> resumes after it.
+        """
     def cancel(self, booking_id: str) -> Booking: ...
     def reschedule(self, booking_id: str, new_start: Instant, resource_id: Optional[str] = None) -> Booking: ...
     # payments and notifications
@@ -363,6 +426,9 @@ class TenantScope:
         transport: Optional[Transport] = None,
     ) -> Checkout: ...
     def handle_stripe_webhook(
+        self, payload: Union[bytes, bytearray, memoryview, str], headers: Headers
+    ) -> WebhookOutcome: ...
+    def handle_webhook(
         self, payload: Union[bytes, bytearray, memoryview, str], headers: Headers
     ) -> WebhookOutcome: ...
     def refund(self, booking_id: str, transport: Optional[Transport] = None) -> Refund: ...

@@ -7,6 +7,7 @@ EUR, 15-minute hold). The clock starts at Monday 2026-06-01 07:00 in Rome
 """
 
 import datetime as dt
+import itertools
 import os
 import pathlib
 
@@ -58,8 +59,16 @@ class Salon:
             resources=[self.anna.id],
         )
 
+    _subjects = itertools.count(1)
+
     def customer(self, subject=None):
+        """A customer scope; without a subject, a new signed-in user each time."""
+        if subject is None:
+            subject = f"customer-{next(self._subjects)}"
         return self.engine.scope(self.tenant_id, role="customer", subject=subject)
+
+    def staff(self, subject="staff-1"):
+        return self.engine.scope(self.tenant_id, role="staff", subject=subject)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import slotwise
 def book_all(path, tenant_id, service_id, resource_id, starts, now_iso, seed):
     now = dt.datetime.fromisoformat(now_iso)
     eng = slotwise.Engine.open_sqlite(path, clock=lambda: now)
-    t = eng.scope(tenant_id, role="customer")
+    t = eng.scope(tenant_id, role="customer", subject=f"process-{seed}")
     order = list(range(len(starts)))
     random.Random(seed).shuffle(order)
     outcomes = []

@@ -132,9 +132,68 @@ def test_bookings_lists_by_inclusive_utc_dates(salon):
     assert t.bookings("2026-06-04", "2026-06-30") == []
 
 
+def test_bookings_takes_instants_as_exact_bounds_and_dates_as_whole_utc_days(salon):
+    t = salon.admin
+    rome = dt.timezone(dt.timedelta(hours=2))
+    # Monday 09:00 and 12:30 in Rome, Tuesday 09:00 in Rome.
+    a = t.book(salon.cut.id, start=utc("2026-06-01T07:00"), resource_id=salon.anna.id, customer=ADA)
+    b = t.book(salon.cut.id, start=utc("2026-06-01T10:30"), resource_id=salon.anna.id, customer=ADA)
+    c = t.book(salon.cut.id, start=utc("2026-06-02T07:00"), resource_id=salon.anna.id, customer=ADA)
+    ids = lambda xs: [x.id for x in xs]
+    # Instants: date_from <= start < date_to, exactly.
+    assert ids(t.bookings("2026-06-01T07:00:00Z", "2026-06-01T10:30:00Z")) == [a.id]
+    assert ids(t.bookings(utc("2026-06-01T07:00"), utc("2026-06-01T10:30:01"))) == [a.id, b.id]
+    assert ids(t.bookings("2026-06-01T07:00:01Z", None)) == [b.id, c.id]
+    assert ids(t.bookings(None, "2026-06-02T07:00:00Z")) == [a.id, b.id]
+    # Any aware datetime: local midnight to local midnight is a day in Rome.
+    rome_monday = (dt.datetime(2026, 6, 1, tzinfo=rome), dt.datetime(2026, 6, 2, tzinfo=rome))
+    assert ids(t.bookings(*rome_monday)) == [a.id, b.id]
+    assert ids(t.bookings("2026-06-01T09:00:00+02:00", "2026-06-01T12:30:00+02:00")) == [a.id]
+    # Dates: whole UTC days, both included: [date_from 00:00Z, date_to + 1 day 00:00Z).
+    assert ids(t.bookings("2026-06-01", "2026-06-01")) == [a.id, b.id]
+    assert ids(t.bookings(dt.date(2026, 6, 2), dt.date(2026, 6, 2))) == [c.id]
+    assert ids(t.bookings("2026-06-01", utc("2026-06-01T10:00"))) == [a.id]  # mixed: a date and an instant
+    # A booking just before midnight UTC belongs to that UTC day, not the local one.
+    late = t.create_resource(name="Night", timezone="UTC")
+    t.set_weekly_hours(late.id, {"mon": [("23:00", "24:00")]})
+    night = t.create_service(name="Night cut", duration=30, resources=[late.id])
+    d = t.book(night.id, start=utc("2026-06-01T23:30"), customer=ADA)  # Tuesday 01:30 in Rome
+    assert d.id in ids(t.bookings("2026-06-01", "2026-06-01"))
+    assert d.id not in ids(t.bookings("2026-06-02", "2026-06-02"))
+    assert d.id not in ids(t.bookings(*rome_monday))
+    # Naive datetimes are refused on both sides.
+    with pytest.raises(slotwise.ValidationError) as e:
+        t.bookings(None, dt.datetime(2026, 6, 2))
+    assert e.value.field == "date_to"
+
+
+def test_bookings_pages_with_after_and_limit(salon):
+    t = salon.admin
+    made = [t.book(salon.cut.id, start=s.start, resource_id=s.resource_id, customer=ADA).id
+            for s in t.availability(salon.cut.id, MONDAY, MONDAY)[:7]]
+    everything = [b.id for b in t.bookings("2026-06-01", "2026-06-01")]
+    assert sorted(everything) == sorted(made) and len(everything) == 7
+    pages, after = [], None
+    while True:
+        page = t.bookings("2026-06-01", "2026-06-01", after=after, limit=3)
+        assert len(page) <= 3
+        pages.append([b.id for b in page])
+        if len(page) < 3:
+            break
+        after = page[-1].id
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [i for p in pages for i in p] == everything  # same order, nothing twice, nothing missed
+    # limit=None reads every match from `after` on.
+    assert [b.id for b in t.bookings("2026-06-01", "2026-06-01", after=everything[1])] == everything[2:]
+    assert t.bookings(after=everything[-1], limit=5) == []
+    # Keyword-only, so that positional calls of the old signature keep their meaning.
+    with pytest.raises(TypeError):
+        t.bookings("2026-06-01", "2026-06-01", None, None, None, 3)
+
+
 def test_bookings_returns_more_than_one_page(tmp_path, clock):
     eng = slotwise.Engine.open_sqlite(tmp_path / "many.db", clock=clock)
-    t = eng.scope(eng.create_tenant("Gym"))
+    t = eng.scope(eng.create_tenant("Gym"), role="admin")
     hall = t.create_resource(name="Hall", timezone="UTC", capacity=2000)
     t.set_weekly_hours(hall.id, {"mon": [("09:00", "10:00")]})
     s = t.create_service(name="Class", duration=60, resources=[hall.id])
@@ -198,7 +257,15 @@ def test_idempotency(salon):
                               idempotency_key="k1")
 
 
+def test_a_paid_service_needs_a_payment_provider(salon):
+    with pytest.raises(slotwise.NotConfigured) as e:
+        salon.customer().book(salon.colour.id, start=utc("2026-06-01T08:00"), customer=ADA)
+    assert e.value.code == "not_configured"
+    assert salon.admin.bookings() == []
+
+
 def test_a_paid_booking_holds_its_slot_until_the_hold_expires(salon):
+    salon.admin.configure_stripe(secret_key="sk_test_salon4242", webhook_secret="whsec_salon")
     t = salon.customer()
     clock = salon.clock
     start = utc("2026-06-01T08:00")

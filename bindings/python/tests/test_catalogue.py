@@ -2,6 +2,7 @@
 
 import datetime as dt
 import inspect
+import threading
 
 import pytest
 
@@ -25,7 +26,7 @@ def test_open_sqlite_in_memory_and_on_a_path(tmp_path):
     eng = slotwise.Engine.open_sqlite(tmp_path / "p.db")  # os.PathLike works too
     tid = eng.create_tenant("B")
     again = slotwise.Engine.open_sqlite(str(tmp_path / "p.db"))
-    assert again.scope(tid).tenant_id == tid
+    assert again.scope(tid, role="admin").tenant_id == tid
 
 
 def test_engine_now_is_the_clock_or_the_system_clock(clock):
@@ -38,17 +39,46 @@ def test_engine_now_is_the_clock_or_the_system_clock(clock):
     assert abs(real - dt.datetime.now(UTC)) < dt.timedelta(seconds=5)
 
 
-def test_scope_properties_and_generated_subjects():
+def test_scope_properties_and_generated_admin_subjects():
     eng = slotwise.Engine.open_sqlite(":memory:")
     tid = eng.create_tenant("Salon")
-    admin = eng.scope(tid)
-    assert (admin.tenant_id, admin.role) == (tid, "admin")
-    assert eng.scope(tid, role="staff").role == "staff"
+    admin = eng.scope(tid, role="admin", subject="owner")
+    assert (admin.tenant_id, admin.role, admin.subject) == (tid, "admin", "owner")
+    assert eng.scope(tid, role="staff", subject="desk").role == "staff"
     named = eng.scope(tid, role="customer", subject="user-42")
     assert named.subject == "user-42"
-    a, b = eng.scope(tid, role="customer"), eng.scope(tid, role="customer")
+    assert "customer" in repr(named) and tid in repr(named)
+    # An admin scope may leave the subject out: each gets a new unique one.
+    a, b = eng.scope(tid, role="admin"), eng.scope(tid, role="admin")
     assert a.subject and b.subject and a.subject != b.subject
-    assert "customer" in repr(a) and tid in repr(a)
+
+
+def test_a_forgotten_role_never_grants_admin():
+    eng = slotwise.Engine.open_sqlite(":memory:")
+    tid = eng.create_tenant("Salon")
+    # Every way of leaving the role out is refused, naming the field: no
+    # scope comes back, so nothing can be done with admin rights by accident.
+    for call in (lambda: eng.scope(tid), lambda: eng.scope(tid, None), lambda: eng.scope(tid, subject="mallory"),
+                 lambda: eng.scope(tid, role=None, subject="mallory"), lambda: eng.scope(tenant_id=tid),
+                 lambda: eng.scope(tid, role=""), lambda: eng.scope(tid, role="Admin"),
+                 lambda: eng.scope(tid, role=" admin")):
+        with pytest.raises(slotwise.ValidationError) as e:
+            call()
+        assert e.value.field == "role" and e.value.code == "invalid_argument"
+    assert eng.scope(tid, role="admin", subject="owner").resources() == []
+    assert inspect.signature(slotwise.Engine.scope).parameters["role"].default is inspect.Parameter.empty
+
+
+def test_staff_and_customer_scopes_need_a_subject():
+    eng = slotwise.Engine.open_sqlite(":memory:")
+    tid = eng.create_tenant("Salon")
+    for role in ("staff", "customer"):
+        for subject in (None, ""):
+            with pytest.raises(slotwise.ValidationError) as e:
+                eng.scope(tid, role=role, subject=subject)
+            assert e.value.field == "subject", (role, subject)
+    # A customer cannot end up seeing an anonymous shared subject's bookings.
+    assert eng.scope(tid, role="customer", subject="ada").bookings() == []
 
 
 def test_resources(salon):
@@ -115,7 +145,7 @@ def test_blocks_take_time_off(salon):
     assert [s.start for s in after] == [s.start for s in before if s.start >= utc("2026-06-01T09:00")]
     assert t.blocks(salon.anna.id, "2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z") == [block]
     # Staff may manage time off too.
-    staff = salon.engine.scope(salon.tenant_id, role="staff")
+    staff = salon.staff()
     staff.remove_block(block.id)
     assert t.blocks(salon.anna.id, "2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z") == []
     with pytest.raises(slotwise.NotFound):
@@ -132,6 +162,7 @@ def test_services_expose_every_rule(salon):
     assert s.id.startswith("svc_")
     assert (s.name, s.duration, s.step, s.buffer_before, s.buffer_after) == ("Haircut", 30, 15, 5, 10)
     assert (s.price, s.currency, s.min_notice, s.horizon, s.hold_minutes) == (2500, "EUR", 60, 86400, 20)
+    assert s.cancel_notice == 0
     assert s.resources == [salon.anna.id]
     assert t.get_service(s.id) == s
     assert s in t.services() and len(t.services()) == 3
@@ -165,3 +196,77 @@ def test_every_public_call_is_documented_with_its_signature():
         assert cls.__doc__ and len(cls.__doc__) > 20
     assert "Free slots" in inspect.getdoc(slotwise.TenantScope.availability)
     assert inspect.getdoc(slotwise.evaluate_scenario)
+
+
+def test_cancel_notice_is_a_service_rule(salon):
+    t = salon.admin
+    s = t.create_service(name="Check-up", duration=30, cancel_notice=24 * 60, resources=[salon.anna.id])
+    assert s.cancel_notice == 1440 and t.get_service(s.id).cancel_notice == 1440
+    assert "cancel_notice=1440" in repr(s)
+    assert t.update_service(s.id, cancel_notice=60).cancel_notice == 60
+    assert t.update_service(s.id, name="Visit").cancel_notice == 60  # absent keeps it
+    with pytest.raises(slotwise.ValidationError) as e:
+        t.create_service(name="X", duration=30, cancel_notice="1 day", resources=[salon.anna.id])
+    assert e.value.field == "cancel_notice"
+
+
+def test_update_resource_changes_only_the_given_fields(salon):
+    t = salon.admin
+    r = t.create_resource(name="Room", timezone="Europe/London", capacity=4, kind="room")
+    assert t.update_resource(r.id, kind="equipment").kind == "equipment"
+    u = t.update_resource(r.id, timezone="Europe/Rome", capacity=None)
+    assert (u.name, u.timezone, u.capacity, u.kind) == ("Room", "Europe/Rome", 4, "equipment")
+
+
+def _race_updates(salon, update, fields, rounds=25):
+    """Runs update(value) for each field from its own thread, all released at once."""
+    errors = []
+    for n in range(rounds):
+        barrier = threading.Barrier(len(fields))
+
+        def run(field):
+            try:
+                barrier.wait()
+                update(field, n)
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=run, args=(f,)) for f in fields]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+        yield n
+    assert errors == []
+
+
+def test_concurrent_updates_of_different_fields_of_a_service_both_stick(salon):
+    # Read-modify-write in the binding would let the later write put back the
+    # field the earlier one changed; the engine reads and writes in one transaction.
+    t = salon.admin
+    s = t.create_service(name="Cut", duration=30, resources=[salon.anna.id])
+
+    def update(field, n):
+        if field == "price":
+            t.update_service(s.id, price=1000 + n, currency="EUR")
+        else:
+            t.update_service(s.id, buffer_after=n + 1)
+
+    for n in _race_updates(salon, update, ["price", "buffer_after"]):
+        got = t.get_service(s.id)
+        assert (got.price, got.buffer_after) == (1000 + n, n + 1), n
+
+
+def test_concurrent_updates_of_different_fields_of_a_resource_both_stick(salon):
+    t = salon.admin
+    r = t.create_resource(name="Room", timezone="UTC", capacity=1, kind="room")
+
+    def update(field, n):
+        if field == "name":
+            t.update_resource(r.id, name=f"Room {n}")
+        else:
+            t.update_resource(r.id, capacity=n + 2)
+
+    for n in _race_updates(salon, update, ["name", "capacity"]):
+        got = t.get_resource(r.id)
+        assert (got.name, got.capacity) == (f"Room {n}", n + 2), n

@@ -20,6 +20,8 @@ CLASSES = {
     "storage_busy": slotwise.StorageBusy,
     "storage_error": slotwise.StorageError,
     "provider_error": slotwise.ProviderError,
+    "not_configured": slotwise.NotConfigured,
+    "commit_in_doubt": slotwise.CommitInDoubt,
 }
 
 
@@ -36,10 +38,32 @@ def test_every_errc_is_its_own_class_with_its_code(code):
     assert "went wrong" in str(e.value)
 
 
-def test_storage_busy_is_a_storage_error():
-    assert issubclass(slotwise.StorageBusy, slotwise.StorageError)
-    with pytest.raises(slotwise.StorageError):
-        core._raise_error("storage_busy")
+def test_every_cpp_error_code_has_its_own_exported_class():
+    # Walks the C++ enum itself: a code added there without a Python class
+    # fails here (and the build, where warnings are errors).
+    codes = core._error_codes()
+    assert codes[0] == "invalid_argument" and len(codes) == len(set(codes))
+    assert set(codes) == set(CLASSES), "a new Errc needs its class, its stub and a line in CLASSES"
+    classes = set()
+    for code in codes:
+        with pytest.raises(slotwise.Error) as e:
+            core._raise_error(code)
+        cls = type(e.value)
+        assert cls is not slotwise.Error and cls.code == code == e.value.code
+        assert getattr(slotwise, cls.__name__) is cls and cls.__name__ in slotwise.__all__
+        assert cls.__doc__ and len(cls.__doc__) > 20
+        classes.add(cls)
+    assert len(classes) == len(codes)
+
+
+def test_storage_busy_and_commit_in_doubt_are_storage_errors():
+    for cls, code in ((slotwise.StorageBusy, "storage_busy"), (slotwise.CommitInDoubt, "commit_in_doubt")):
+        assert issubclass(cls, slotwise.StorageError)
+        with pytest.raises(slotwise.StorageError) as e:
+            core._raise_error(code)
+        assert type(e.value) is cls
+    assert issubclass(slotwise.NotConfigured, slotwise.Error)
+    assert not issubclass(slotwise.NotConfigured, slotwise.StorageError)
 
 
 def test_a_stray_cpp_exception_is_still_a_slotwise_error():
@@ -107,7 +131,10 @@ def bad_calls(salon):
         ("role", lambda: salon.engine.scope(salon.tenant_id, role=None)),
         ("tenant_id", lambda: salon.engine.scope("")),
         ("tenant_id", lambda: salon.engine.scope(123)),
-        ("subject", lambda: salon.engine.scope(salon.tenant_id, subject="")),
+        ("subject", lambda: salon.engine.scope(salon.tenant_id, role="admin", subject="")),
+        ("role", lambda: salon.engine.scope(salon.tenant_id)),
+        ("subject", lambda: salon.engine.scope(salon.tenant_id, role="customer")),
+        ("subject", lambda: salon.engine.scope(salon.tenant_id, role="staff")),
         ("timezone", lambda: t.create_resource(name="X", timezone="Mars/Olympus")),
         ("capacity", lambda: t.create_resource(name="X", timezone="UTC", capacity=0)),
         ("capacity", lambda: t.create_resource(name="X", timezone="UTC", capacity="2")),
@@ -118,7 +145,7 @@ def bad_calls(salon):
         ("name", lambda: t.create_resource(name="bad\nname", timezone="UTC")),
         ("hours", lambda: t.set_weekly_hours(r, [("09:00", "10:00")])),
         ("hours.monday", lambda: t.set_weekly_hours(r, {"monday": [("09:00", "10:00")]})),
-        ("hours.mon[0][1]", lambda: t.set_weekly_hours(r, {"mon": [("09:00", "25:00")]})),
+        ("hours.mon[0][1]", lambda: t.set_weekly_hours(r, {"mon": [("09:00", "48:00")]})),
         ("hours.mon[0][0]", lambda: t.set_weekly_hours(r, {"mon": [(9, "10:00")]})),
         ("hours.mon[0]", lambda: t.set_weekly_hours(r, {"mon": [("09:00",)]})),
         ("hours.mon[0]", lambda: t.set_weekly_hours(r, {"mon": [("10:00", "09:00")]})),
@@ -171,6 +198,14 @@ def bad_calls(salon):
         ("idempotency_key", lambda: t.book(s, start=start, customer=ADA, idempotency_key=5)),
         ("status", lambda: t.bookings(status="done")),
         ("date_to", lambda: t.bookings("2026-06-02", "2026-06-01")),
+        ("date_to", lambda: t.bookings("2026-06-02T10:00:00Z", "2026-06-02T10:00:00Z")),
+        ("date_from", lambda: t.bookings(NAIVE, None)),
+        ("date_from", lambda: t.bookings("June 1st", None)),
+        ("date_to", lambda: t.bookings(None, 20260601)),
+        ("limit", lambda: t.bookings(limit=0)),
+        ("limit", lambda: t.bookings(limit=1001)),
+        ("after", lambda: t.bookings(after="")),
+        ("cancel_notice", lambda: t.create_service(name="X", duration=30, cancel_notice=None, resources=[r])),
         ("booking_id", lambda: t.get_booking(None)),
         ("json_text", lambda: slotwise.evaluate_scenario(None)),
         ("json", lambda: slotwise.evaluate_scenario("{")),
@@ -206,7 +241,7 @@ def test_not_found(salon):
                  lambda: t.availability("svc_nope", MONDAY, MONDAY),
                  lambda: t.set_weekly_hours("res_nope", {}),
                  lambda: t.book("svc_nope", start=utc("2026-06-01T07:00"), customer=ADA),
-                 lambda: salon.engine.scope("ten_nope")]:
+                 lambda: salon.engine.scope("ten_nope", role="admin")]:
         with pytest.raises(slotwise.NotFound) as e:
             call()
         assert e.value.code == "not_found"
@@ -219,7 +254,7 @@ def test_not_found(salon):
 
 def test_permission_denied(salon):
     for role in ("customer", "staff"):
-        t = salon.engine.scope(salon.tenant_id, role=role)
+        t = salon.engine.scope(salon.tenant_id, role=role, subject="someone")
         for call in [lambda: t.create_resource(name="X", timezone="UTC"),
                      lambda: t.update_resource(salon.anna.id, name="Y"),
                      lambda: t.set_weekly_hours(salon.anna.id, {}),
@@ -245,7 +280,7 @@ def test_a_file_that_is_not_a_database_is_a_storage_error(tmp_path):
 
 def test_a_locked_database_raises_storage_busy_and_a_retry_succeeds(salon):
     eng = slotwise.Engine.open_sqlite(salon.path, clock=salon.clock, busy_timeout_ms=100)
-    t = eng.scope(salon.tenant_id)
+    t = eng.scope(salon.tenant_id, role="admin")
     other = sqlite3.connect(salon.path, isolation_level=None, timeout=0)
     try:
         other.execute("BEGIN IMMEDIATE")  # another writer holds the lock

@@ -221,10 +221,32 @@ def test_a_webhook_needs_a_valid_fresh_signature(paid):
 
 
 def test_a_webhook_to_an_unconfigured_tenant_is_refused(salon):
-    b = salon.admin.book(salon.colour.id, start=SLOT, customer=ADA)
+    payload = session_event("evt_1", "checkout.session.completed", "bkg_anything")
+    headers = {"Stripe-Signature": sign(payload, int(salon.clock.now.timestamp()))}
+    for handle in (salon.admin.handle_stripe_webhook, salon.admin.handle_webhook):
+        with pytest.raises(slotwise.NotConfigured) as e:
+            handle(payload, headers)
+        assert e.value.code == "not_configured"
+
+
+def test_handle_webhook_uses_the_tenants_provider_and_says_what_it_did(paid):
+    b = paid.book_colour()
+    stamp = int(paid.engine.now().timestamp())
+    # A new event naming no booking of this tenant is recorded, not applied, and says why.
+    stray = session_event("evt_0", "checkout.session.completed", "bkg_not_ours")
+    out = paid.admin.handle_webhook(stray, {"Stripe-Signature": sign(stray, stamp)})
+    assert (out.duplicate, out.applied, out.booking) == (False, False, None)
+    assert isinstance(out.ignored_because, str) and out.ignored_because
     payload = session_event("evt_1", "checkout.session.completed", b.id)
+    out = paid.ada.handle_webhook(payload, {"Stripe-Signature": sign(payload, stamp)})
+    assert isinstance(out, slotwise.WebhookOutcome)
+    assert (out.event_id, out.duplicate, out.applied, out.ignored_because) == ("evt_1", False, True, None)
+    assert out.booking.status == "confirmed"
+    assert "applied=True" in repr(out)
+    again = paid.admin.handle_stripe_webhook(payload, {"Stripe-Signature": sign(payload, stamp)})
+    assert (again.duplicate, again.applied) == (True, False)
     with pytest.raises(slotwise.SignatureInvalid):
-        salon.admin.handle_stripe_webhook(payload, {"Stripe-Signature": sign(payload, int(salon.clock.now.timestamp()))})
+        paid.admin.handle_webhook(payload, {"Stripe-Signature": sign(payload, stamp, secret="whsec_other")})
 
 
 def test_checkout_expired_then_completed_still_confirms_a_free_slot(paid):
@@ -368,13 +390,20 @@ def test_deliver_notifications_sends_through_a_python_callable(salon):
         assert isinstance(msg, slotwise.Notification)
         sent.append(msg.id)
 
-    assert eng.deliver_notifications(flaky) == 1  # the first failed, the second went out
-    assert eng.deliver_notifications(flaky) == 0  # the failed one waits for its backoff
+    report = eng.deliver_notifications(flaky)  # the first failed, the second went out
+    assert isinstance(report, slotwise.DeliveryReport) and report.sent == 1
+    [failure] = report.failed
+    assert isinstance(failure, slotwise.DeliveryFailure)
+    assert (failure.notification_id, failure.kind) == (calls[0], "booking_confirmed")
+    assert failure.error == "OSError: smtp down"
+    assert "sent=1" in repr(report) and "smtp down" in repr(failure)
+    report = eng.deliver_notifications(flaky)  # the failed one waits for its backoff
+    assert (report.sent, report.failed) == (0, [])
     clock.advance(minutes=6)
-    assert eng.deliver_notifications(flaky, limit=10) == 1
+    assert eng.deliver_notifications(flaky, limit=10).sent == 1
     assert sorted(sent) == sorted(set(calls)) and len(calls) == 3
     clock.advance(days=1)
-    assert eng.deliver_notifications(flaky) == 0
+    assert eng.deliver_notifications(flaky).sent == 0
     with pytest.raises(slotwise.ValidationError) as e:
         eng.deliver_notifications("not callable")
     assert e.value.field == "notifier"
@@ -563,3 +592,47 @@ def test_urllib_transport_returns_statuses_and_raises_only_without_an_answer():
         server.server_close()
     with pytest.raises(OSError):
         slotwise.urllib_transport("POST", base + "/v1/ok", {}, b"", timeout=5)
+
+
+# --- engine events --------------------------------------------------------------------------
+
+
+def test_on_event_receives_each_engine_event(db_path, clock):
+    events = []
+    eng = slotwise.Engine.open_sqlite(db_path, clock=clock, on_event=events.append)
+    tid = eng.create_tenant("Salon")
+    admin = eng.scope(tid, role="admin", subject="owner")
+    anna = admin.create_resource(name="Anna", timezone="Europe/Rome")
+    admin.set_weekly_hours(anna.id, {"mon": [("09:00", "13:00")]})
+    cut = admin.create_service(name="Cut", duration=30, resources=[anna.id])
+    b = admin.book(cut.id, start=SLOT, customer=ADA)
+    admin.cancel(b.id)
+    kinds = [e.kind for e in events]
+    assert kinds[:1] == ["booking_created"] and "booking_changed" in kinds
+    created = events[0]
+    assert isinstance(created, slotwise.EngineEvent)
+    assert (created.tenant, created.booking, created.at) == (tid, b.id, clock.now)
+    assert isinstance(created.detail, str) and "booking_created" in repr(created)
+
+
+def test_an_on_event_callback_that_raises_is_reported_not_raised(db_path, clock, monkeypatch):
+    import sys
+
+    reported = []
+    monkeypatch.setattr(sys, "unraisablehook", reported.append)
+
+    def broken(event):
+        raise RuntimeError("log sink down")
+
+    eng = slotwise.Engine.open_sqlite(db_path, clock=clock, on_event=broken)
+    t = eng.scope(eng.create_tenant("Salon"), role="admin", subject="owner")
+    anna = t.create_resource(name="Anna", timezone="Europe/Rome")
+    t.set_weekly_hours(anna.id, {"mon": [("09:00", "13:00")]})
+    cut = t.create_service(name="Cut", duration=30, resources=[anna.id])
+    b = t.book(cut.id, start=SLOT, customer=ADA)  # the booking stands
+    assert t.get_booking(b.id).status == "confirmed"
+    assert reported and isinstance(reported[0].exc_value, RuntimeError)
+    assert "log sink down" in str(reported[0].exc_value)
+    with pytest.raises(slotwise.ValidationError) as e:
+        slotwise.Engine.open_sqlite(":memory:", on_event="print")
+    assert e.value.field == "on_event"
