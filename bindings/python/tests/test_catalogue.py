@@ -270,3 +270,14 @@ def test_concurrent_updates_of_different_fields_of_a_resource_both_stick(salon):
     for n in _race_updates(salon, update, ["name", "capacity"]):
         got = t.get_resource(r.id)
         assert (got.name, got.capacity) == (f"Room {n}", n + 2), n
+
+
+def test_help_says_where_the_docs_are_and_cites_no_file_a_user_lacks():
+    import pydoc
+
+    assert "docs/python.md" in slotwise.__doc__
+    text = pydoc.render_doc(slotwise) + "".join(
+        pydoc.render_doc(getattr(slotwise, name)) for name in slotwise.__all__
+    )
+    for cited in ("PYTHON_API", "DESIGN.md", "shared/"):
+        assert cited not in text
