@@ -5,13 +5,19 @@
 // works minute by minute over a stretch of UTC minutes around the query:
 //  - local -> UTC: every UTC minute gets its local wall time from
 //    `zone->to_local` (sys -> local is never ambiguous); a local wall time L
-//    maps to the earliest UTC minute whose wall time is >= L (DESIGN.md "Time");
+//    maps to the earliest UTC minute whose wall time is >= L. An end past
+//    24:00 is simply a wall time on the next date (minutes since the window's
+//    own local midnight);
 //  - load: every minute sums the seats of the bookings whose
 //    [start - buffer_before, end + buffer_after) covers it, + capacity under a block;
 //  - candidates: t = a + k*step while t + duration <= b, per window of each
-//    local date (override, else weekly); offered iff the peak load over
-//    [t - bb, t + d + ba) + seats <= capacity, t >= now + min_notice and, with
-//    a horizon, t < now + horizon.
+//    local date from..to (override, else weekly), then sorted with duplicate
+//    starts dropped (a spilling window and the next date's own may meet);
+//  - occupied minutes: t - bb .. t + d + ba, minus the minutes of free
+//    segments; offered iff the peak load over them + seats <= capacity;
+//  - limits: offered only while fewer than n counted starts have the same
+//    local date / Monday of the week / year and month as t;
+//  - t >= now + min_notice and, with a horizon, t < now + horizon.
 //
 // Scenarios are random but valid, in zones with awkward offsets and around
 // their DST transitions. The seed is fixed so CI is deterministic;
@@ -108,7 +114,15 @@ struct Case {
     ServiceRules svc{};
     std::vector<Booked> bookings{};
     std::vector<Interval> blocks{};
-    SlotQuery query{};
+    SlotQuery query{};  // its counted_starts stay empty: a copied Case must not point into another
+    std::vector<Instant> counted{};   // starts that count toward the limits
+    bool counted_are_bookings = true;  // as a scenario file counts: then the JSON replays the case
+
+    SlotQuery query_with_counts() const {
+        SlotQuery q = query;
+        q.counted_starts = counted;
+        return q;
+    }
 };
 
 /// The case as a scenario file, so a failure can be replayed with the CLI.
@@ -149,9 +163,25 @@ nlohmann::json to_scenario_json(const Case& c) {
                     {"step", c.svc.step.count()},
                     {"buffer_before", c.svc.buffer_before.count()},
                     {"buffer_after", c.svc.buffer_after.count()},
-                    {"seats", c.svc.seats},
-                    {"min_notice", c.svc.min_notice.count()},
-                    {"horizon", c.svc.horizon.count()}};
+                    {"seats", c.svc.seats}};
+    if (c.query.now) {  // without now, a scenario refuses notice and horizon
+        j["service"]["min_notice"] = c.svc.min_notice.count();
+        j["service"]["horizon"] = c.svc.horizon.count();
+    }
+    if (!c.svc.segments.empty()) {
+        auto segments = json::array();
+        for (const auto& seg : c.svc.segments) {
+            segments.push_back({seg.kind == SegmentKind::busy ? "busy" : "free", seg.length.count()});
+        }
+        j["service"]["segments"] = segments;
+    }
+    if (c.svc.limits.any()) {
+        auto limits = json::object();
+        if (c.svc.limits.day) limits["day"] = *c.svc.limits.day;
+        if (c.svc.limits.week) limits["week"] = *c.svc.limits.week;
+        if (c.svc.limits.month) limits["month"] = *c.svc.limits.month;
+        j["service"]["limits"] = limits;
+    }
     return j;
 }
 
@@ -194,6 +224,30 @@ struct WallClock {
     }
 };
 
+/// The local calendar date of `t` in `tz`.
+date::sys_days local_day_of(TimeZone tz, Instant t) {
+    return date::sys_days{std::chrono::floor<date::days>(tz->to_local(t)).time_since_epoch()};
+}
+
+/// Whether the limits let a slot start at `start`: fewer than n counted
+/// starts on the same local date, in the same Monday-to-Sunday week, in the
+/// same year and month.
+bool model_limits_allow(const Case& c, Instant start) {
+    const auto& limits = c.svc.limits;
+    const auto day = local_day_of(c.cal.zone, start);
+    const auto monday = [](date::sys_days d) { return d - (date::weekday{d} - date::Monday); };
+    const auto month = [](date::sys_days d) { return date::year_month_day{d}.year() / date::year_month_day{d}.month(); };
+    std::int64_t same_day = 0, same_week = 0, same_month = 0;
+    for (const Instant s : c.counted) {
+        const auto d = local_day_of(c.cal.zone, s);
+        same_day += d == day;
+        same_week += monday(d) == monday(day);
+        same_month += month(d) == month(day);
+    }
+    return (!limits.day || same_day < *limits.day) && (!limits.week || same_week < *limits.week) &&
+           (!limits.month || same_month < *limits.month);
+}
+
 std::vector<Slot> model_slots(const Case& c) {
     const auto first_day = date::sys_days{c.query.from};
     const auto last_day = date::sys_days{c.query.to};
@@ -221,7 +275,14 @@ std::vector<Slot> model_slots(const Case& c) {
     const std::int64_t step = c.svc.step.count();
     const std::int64_t before = c.svc.buffer_before.count();
     const std::int64_t after = c.svc.buffer_after.count();
-    std::vector<Slot> out;
+    // free_minute[i]: minute i of the appointment lies in a free segment.
+    std::vector<bool> free_minute(static_cast<std::size_t>(d), false);
+    std::int64_t at = 0;
+    for (const auto& seg : c.svc.segments) {
+        for (std::int64_t i = 0; i < seg.length.count(); ++i, ++at)
+            free_minute[static_cast<std::size_t>(at)] = seg.kind == SegmentKind::free;
+    }
+    std::vector<std::int64_t> starts;
     for (auto day = first_day; day <= last_day; day += date::days{1}) {
         const Date local_day{day};
         const auto it = c.cal.overrides.find(local_day);
@@ -230,25 +291,31 @@ std::vector<Slot> model_slots(const Case& c) {
         for (const auto& w : windows) {
             const auto a = clock.earliest_at_or_after(local_day, w.start);
             const auto b = clock.earliest_at_or_after(local_day, w.end);
-            for (auto t = a; t + d <= b; t += step) {
-                const auto lo = t - before;
-                const auto hi = t + d + after;
-                if (lo < 0 || hi > n) FAIL("the model's minute range is too short");
-                std::int64_t peak = 0;
-                for (auto i = lo; i < hi; ++i)
-                    peak = std::max(peak, load[static_cast<std::size_t>(i)]);
-                if (peak + c.svc.seats > c.cal.capacity) continue;
-                const Instant start = base + Minutes{t};
-                if (c.query.now) {
-                    if (start < *c.query.now + c.svc.min_notice) continue;
-                    if (c.svc.horizon > 0min && start >= *c.query.now + c.svc.horizon) continue;
-                }
-                out.push_back({start, start + c.svc.duration, c.cal.capacity - peak});
-            }
+            for (auto t = a; t + d <= b; t += step) starts.push_back(t);
         }
     }
-    std::stable_sort(out.begin(), out.end(),
-                     [](const Slot& x, const Slot& y) { return x.start < y.start; });
+    std::sort(starts.begin(), starts.end());
+    starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+    std::vector<Slot> out;
+    for (const auto t : starts) {
+        const auto lo = t - before;
+        const auto hi = t + d + after;
+        if (lo < 0 || hi > n) FAIL("the model's minute range is too short");
+        std::int64_t peak = 0;
+        for (auto i = lo; i < hi; ++i) {
+            const auto offset = i - t;
+            if (offset >= 0 && offset < d && free_minute[static_cast<std::size_t>(offset)]) continue;
+            peak = std::max(peak, load[static_cast<std::size_t>(i)]);
+        }
+        if (peak + c.svc.seats > c.cal.capacity) continue;
+        const Instant start = base + Minutes{t};
+        if (c.query.now) {
+            if (start < *c.query.now + c.svc.min_notice) continue;
+            if (c.svc.horizon > 0min && start >= *c.query.now + c.svc.horizon) continue;
+        }
+        if (!model_limits_allow(c, start)) continue;
+        out.push_back({start, start + c.svc.duration, c.cal.capacity - peak});
+    }
     return out;
 }
 
@@ -257,6 +324,7 @@ std::vector<Slot> open_grid(const Case& c) {
     Case open = c;
     open.bookings.clear();
     open.blocks.clear();
+    open.counted.clear();
     open.query.now.reset();
     open.svc.seats = 1;
     return model_slots(open);
@@ -331,7 +399,9 @@ struct Generator {
         return rng.between(0, 96) * 15;
     }
 
-    /// 0..3 disjoint windows (possibly touching), sorted.
+    /// 0..3 disjoint windows (possibly touching), sorted; often the last
+    /// one passes midnight (up to 47:59), ending near the next date's
+    /// transition as often as near this one's.
     std::vector<LocalWindow> windows() {
         const auto count = rng.between(0, 3);
         std::vector<std::int64_t> points;
@@ -343,7 +413,71 @@ struct Generator {
                 out.push_back({Minutes{points[i]}, Minutes{points[i + 1]}});
             }
         }
+        if (rng.chance(35)) {
+            if (out.empty() || out.back().end >= 1440min) {
+                const auto start = rng.between(out.empty() ? 0 : out.back().end.count() % 1440, 1439);
+                if (out.empty() || start >= out.back().end.count()) out.push_back({Minutes{start}, Minutes{start + 1}});
+            }
+            auto& last = out.back();
+            const auto end = std::clamp<std::int64_t>(1440 + boundary(), last.start.count() + 1, 2879);
+            last.end = Minutes{std::max(end, last.end.count())};
+        }
         normalize_windows(out, "generated");
+        return out;
+    }
+
+    /// Parts of `duration`: 1..5 segments, busy first and last.
+    std::vector<Segment> segments(Minutes duration) {
+        const auto d = duration.count();
+        const auto count = rng.between(1, std::min<std::int64_t>(5, d));
+        std::vector<std::int64_t> cuts{0, d};
+        while (static_cast<std::int64_t>(cuts.size()) < count + 1) {
+            const auto cut = rng.between(1, d - 1);
+            if (std::find(cuts.begin(), cuts.end(), cut) == cuts.end()) cuts.push_back(cut);
+        }
+        std::sort(cuts.begin(), cuts.end());
+        std::vector<Segment> out;
+        for (std::size_t i = 0; i + 1 < cuts.size(); ++i) {
+            const bool edge = i == 0 || i + 2 == cuts.size();
+            const auto kind = edge || rng.chance(20) ? SegmentKind::busy : SegmentKind::free;
+            out.push_back({kind, Minutes{cuts[i + 1] - cuts[i]}});
+        }
+        return out;
+    }
+
+    /// Puts a few short bookings inside the free parts of grid candidates:
+    /// spread at random, bookings would rarely land where segments matter.
+    void book_free_parts(Case& c) {
+        const auto grid = open_grid(c);
+        std::vector<std::pair<Minutes, Minutes>> free;  // [from, to) within the appointment
+        Minutes at{0};
+        for (const auto& seg : c.svc.segments) {
+            if (seg.kind == SegmentKind::free) free.emplace_back(at, at + seg.length);
+            at += seg.length;
+        }
+        if (grid.empty() || free.empty()) return;
+        const auto count = rng.between(1, 4);
+        for (std::int64_t i = 0; i < count; ++i) {
+            const Instant t = rng.pick(grid).start;
+            const auto [from, to] = rng.pick(free);
+            const Minutes begin = from + Minutes{rng.between(0, (to - from).count() - 1)};
+            const Minutes end = begin + Minutes{rng.between(1, (to - begin).count() + (rng.chance(20) ? 15 : 0))};
+            Booked b;
+            b.interval = {t + begin, t + end};
+            b.seats = static_cast<int>(rng.between(1, c.cal.capacity));
+            c.bookings.push_back(b);
+            if (c.counted_are_bookings) c.counted.push_back(b.interval.begin);
+        }
+    }
+
+    /// 1..3 of day, week, month limits of 1..3 bookings.
+    BookingLimits limits() {
+        BookingLimits out;
+        while (!out.any()) {
+            if (rng.chance(50)) out.day = static_cast<int>(rng.between(1, 3));
+            if (rng.chance(50)) out.week = static_cast<int>(rng.between(1, 3));
+            if (rng.chance(50)) out.month = static_cast<int>(rng.between(1, 3));
+        }
         return out;
     }
 
@@ -405,6 +539,28 @@ struct Generator {
             b.buffer_after = some_minutes(90);
             c.bookings.push_back(b);
         }
+        if (rng.chance(30)) {
+            // Limits look beyond the range, to the whole week and month.
+            c.svc.limits = limits();
+            const auto far = rng.between(0, 3);
+            for (std::int64_t i = 0; i < far; ++i) {
+                Booked b;
+                b.interval.begin = span_begin + Minutes{rng.between(-10 * 1440, (days + 10) * 1440)};
+                b.interval.end = b.interval.begin + length();
+                b.seats = 1;
+                c.bookings.push_back(b);
+            }
+        }
+        for (const auto& b : c.bookings) c.counted.push_back(b.interval.begin);
+        if (c.svc.limits.any() && rng.chance(20)) {
+            // The core API counts what the caller says: a subset, and others.
+            c.counted_are_bookings = false;
+            std::erase_if(c.counted, [&](Instant) { return rng.chance(40); });
+            const auto extra = rng.between(0, 4);
+            for (std::int64_t i = 0; i < extra; ++i) {
+                c.counted.push_back(span_begin + std::chrono::seconds{rng.between(-8 * 86400, (days + 8) * 86400)});
+            }
+        }
         const auto blocks = rng.chance(60) ? 0 : rng.between(1, 2);
         for (std::int64_t i = 0; i < blocks; ++i) {
             const Instant begin = some_instant();
@@ -430,6 +586,7 @@ struct Generator {
         s.buffer_before = some_minutes(120);
         s.buffer_after = some_minutes(120);
         s.seats = static_cast<int>(rng.between(1, c.cal.capacity));
+        if (rng.chance(30)) s.segments = segments(s.duration);
         // Quarter hours often, so that now + notice and now + horizon land on
         // grid starts and the boundaries get tested.
         const auto quarters = [&](std::int64_t hi) {
@@ -455,6 +612,7 @@ struct Generator {
                 }
             }
         }
+        if (!s.segments.empty()) book_free_parts(c);
         return c;
     }
 };
@@ -483,12 +641,29 @@ TEST_CASE(
     std::uint64_t mismatches = 0;
     std::uint64_t slots_seen = 0;
     std::uint64_t around_transitions = 0;
+    // Cases where a rule of version 2 changed the answer: without them the
+    // comparison would say nothing about that rule.
+    std::uint64_t spill_mattered = 0, segments_mattered = 0, limits_mattered = 0;
     for (std::uint64_t i = 0; i < runs && mismatches < 3; ++i) {
         const Zone& zone = zones[i % zones.size()];
         Generator gen{rng, zone};
         const Case c = gen.make();
         const auto expected = model_slots(c);
-        const auto got = compute_slots(c.cal, c.svc, c.bookings, c.blocks, c.query);
+        if (i % 4 == 0) {
+            Case plain = c;
+            for (auto& ws : plain.cal.weekly.days)
+                for (auto& w : ws) w.end = std::min(w.end, 1440min);
+            for (auto& [day, ws] : plain.cal.overrides)
+                for (auto& w : ws) w.end = std::min(w.end, 1440min);
+            spill_mattered += model_slots(plain) != expected;
+            plain = c;
+            plain.svc.segments.clear();
+            segments_mattered += model_slots(plain) != expected;
+            plain = c;
+            plain.svc.limits = {};
+            limits_mattered += model_slots(plain) != expected;
+        }
+        const auto got = compute_slots(c.cal, c.svc, c.bookings, c.blocks, c.query_with_counts());
         slots_seen += got.size();
         const Instant first{(date::sys_days{c.query.from} - date::days{1}).time_since_epoch()};
         const Instant last{(date::sys_days{c.query.to} + date::days{2}).time_since_epoch()};
@@ -498,21 +673,30 @@ TEST_CASE(
         }
         // The printed scenario must replay the case: check it does.
         const auto scenario_json = to_scenario_json(c).dump();
-        const auto replayed = evaluate(parse_scenario(scenario_json));
+        const auto replayed = c.counted_are_bookings ? evaluate(parse_scenario(scenario_json)) : got;
         if (got != expected || replayed != got) {
             ++mismatches;
+            std::ostringstream counted;
+            for (const Instant t : c.counted) counted << " " << format_instant(t);
             FAIL_CHECK("mismatch in scenario " << i << " of seed " << seed << "\nscenario:\n"
-                                               << scenario_json << "\nmodel:\n"
+                                               << scenario_json << "\ncounted toward limits"
+                                               << (c.counted_are_bookings ? " (every booking):" : ":")
+                                               << counted.str() << "\nmodel:\n"
                                                << describe(expected) << "compute_slots:\n"
                                                << describe(got) << "from the scenario JSON:\n"
                                                << describe(replayed));
         }
     }
     std::cout << "property_test: " << runs << " scenarios (" << around_transitions
-              << " around a UTC offset change), " << slots_seen << " slots compared" << std::endl;
+              << " around a UTC offset change), " << slots_seen << " slots compared; of every fourth, "
+              << spill_mattered << " changed by windows past midnight, " << segments_mattered
+              << " by segments, " << limits_mattered << " by limits" << std::endl;
     // The generator must actually exercise the core.
     CHECK(slots_seen > runs * 5);
     CHECK(around_transitions > runs / 2);
+    CHECK(spill_mattered > runs / 40);
+    CHECK(segments_mattered > runs / 150);
+    CHECK(limits_mattered > runs / 40);
 }
 
 TEST_CASE(
@@ -529,7 +713,7 @@ TEST_CASE(
         const Case c = gen.make();
         // Every window that can reach an instant of local dates from..to
         // belongs to a date within a day of it.
-        SlotQuery wide = c.query;
+        SlotQuery wide = c.query_with_counts();
         wide.from = Date{date::sys_days{c.query.from} - date::days{1}};
         wide.to = Date{date::sys_days{c.query.to} + date::days{1}};
         const auto slots = compute_slots(c.cal, c.svc, c.bookings, c.blocks, wide);
@@ -559,7 +743,7 @@ TEST_CASE(
             if (day < c.query.from || day > c.query.to) continue;
             const auto it = std::find_if(slots.begin(), slots.end(),
                                          [&](const Slot& s) { return s.start == t; });
-            const auto ex = explain_slot(c.cal, c.svc, c.bookings, c.blocks, c.query.now, t);
+            const auto ex = explain_slot(c.cal, c.svc, c.bookings, c.blocks, c.query.now, t, std::nullopt, c.counted);
             const bool offered = it != slots.end();
             (offered ? offered_seen : refused_seen) += 1;
             const bool ok = ex.offered == offered &&
