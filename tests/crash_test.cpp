@@ -1,4 +1,4 @@
-// Nothing is half-written (DESIGN.md invariant 6) even when the writer dies:
+// Nothing is half-written, a failed call leaving the store as it was, even when the writer dies:
 // a child process books slot after slot with synchronous=FULL and reports
 // each booking id through a pipe once book() has returned; the parent kills
 // it with SIGKILL at a random moment, then reads the file. Repeated on the

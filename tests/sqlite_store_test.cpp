@@ -140,6 +140,13 @@ bool has_booking(Store& store, const std::string& id) {
     return store.read()->booking(tenant, {id}).has_value();
 }
 
+// A SQL script of tests/sqlite/, such as the schema of an older version.
+std::string script(const std::string& name) {
+    std::ifstream in(std::string(SLOTWISE_TEST_DIR) + "/sqlite/" + name);
+    REQUIRE(in);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
 template <class D>
 long long ms(D d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
@@ -452,11 +459,8 @@ TEST_CASE("a version-1 file is upgraded in place, keeping its bookings and the t
     slotwise::test::TempDir dir;
     const auto path = dir.file("v1.db");
     {
-        std::ifstream in(std::string(SLOTWISE_TEST_DIR) + "/sqlite/schema_v1.sql");
-        REQUIRE(in);
-        const std::string v1((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         Raw raw(path);
-        raw.exec(v1);
+        raw.exec(script("schema_v1.sql"));
         raw.exec("INSERT INTO tenants VALUES ('tenant_a', 'Salon', 0)");
         raw.exec(R"sql(INSERT INTO bookings VALUES ('tenant_a', 'bkg_old', 'svc_cut', 'res_1', 1780308000,
                  1780309800, 1780308000, 1780309800, 1, 0, 0, 'Ada', 'ada@example.com', '', 'it', 'confirmed',
@@ -495,11 +499,9 @@ TEST_CASE("a version-2 file is upgraded in place, its services taking a cancel n
     slotwise::test::TempDir dir;
     const auto path = dir.file("v2.db");
     {
-        std::ifstream in(std::string(SLOTWISE_TEST_DIR) + "/sqlite/schema_v2.sql");
-        REQUIRE(in);
-        const std::string v2((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         Raw raw(path);
-        raw.exec(v2);
+        raw.exec(script("schema_v1.sql"));
+        raw.exec(script("schema_v1_to_v2.sql"));
         raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
         raw.exec(R"sql(INSERT INTO services VALUES ('tenant_a', 'svc_cut', 'Cut', 30, 15, 5, 10, 2500, 'EUR',
                  120, 0, 15))sql");

@@ -74,7 +74,7 @@ public:
             if ((rc & 0xff) != SQLITE_IOERR) fail(c().handle(), rc);
             throw Error(Errc::commit_in_doubt,
                         "sqlite: " + message(c().handle(), rc) +
-                            " (on COMMIT: rolled back, but a crash before the next write could find it committed)");
+                            " (on COMMIT: rolled back here, but recovery after a crash may find it committed)");
         });
         state_ = State::committed;
         finish();
