@@ -98,3 +98,77 @@ TEST_CASE("a reused workspace gives the same slots as a fresh one") {
     CHECK(first == second);
     CHECK(first == compute_slots(utc_calendar(), {.duration = 30min, .step = 15min}, bookings, {}, q));
 }
+
+TEST_CASE("a window past midnight belongs to the day it starts on, and a start both days offer is listed once") {
+    Calendar cal{.zone = locate_zone("UTC"), .capacity = 1};
+    cal.weekly[date::Friday] = {{22h, 26h}};
+    cal.weekly[date::Saturday] = {{1h, 3h}};
+    const ServiceRules hour{.duration = 60min, .step = 60min};
+    const auto starts = [&](const char* from, const char* to) {
+        std::vector<Instant> out;
+        for (const auto& s : compute_slots(cal, hour, {}, {}, {.from = day(from), .to = day(to)})) out.push_back(s.start);
+        return out;
+    };
+    // Friday's window reaches Saturday 02:00; Saturday's own starts at 01:00.
+    CHECK(starts("2026-06-05", "2026-06-06") ==
+          std::vector<Instant>{at("2026-06-05T22:00:00Z"), at("2026-06-05T23:00:00Z"), at("2026-06-06T00:00:00Z"),
+                               at("2026-06-06T01:00:00Z"), at("2026-06-06T02:00:00Z")});
+    // The spill of the day before `from` is not offered; the spill of `to` is.
+    CHECK(starts("2026-06-06", "2026-06-06") == std::vector<Instant>{at("2026-06-06T01:00:00Z"), at("2026-06-06T02:00:00Z")});
+    CHECK(starts("2026-06-05", "2026-06-05").back() == at("2026-06-06T01:00:00Z"));
+    SUBCASE("an override of the next day does not cut the spill") {
+        cal.overrides[day("2026-06-06")] = {};
+        CHECK(starts("2026-06-05", "2026-06-06").size() == 4);
+    }
+    SUBCASE("an override of the day it starts on replaces it") {
+        cal.overrides[day("2026-06-05")] = {{10h, 11h}};
+        CHECK(starts("2026-06-05", "2026-06-05") == std::vector<Instant>{at("2026-06-05T10:00:00Z")});
+    }
+}
+
+TEST_CASE("only the busy segments occupy the resource, and each must fit") {
+    const ServiceRules colour{.duration = 95min,
+                              .step = 15min,
+                              .segments = {{SegmentKind::busy, 30min}, {SegmentKind::free, 45min}, {SegmentKind::busy, 20min}}};
+    Calendar cal{.zone = locate_zone("UTC"), .capacity = 1};
+    cal.weekly[date::Monday] = {{9h, 12h}};
+    const std::vector<Booked> cut{{.interval = {at("2026-06-01T10:00:00Z"), at("2026-06-01T10:30:00Z")}}};
+    std::vector<Instant> starts;
+    for (const auto& s : compute_slots(cal, colour, cut, {}, {.from = day("2026-06-01"), .to = day("2026-06-01")}))
+        starts.push_back(s.start);
+    CHECK(starts == std::vector<Instant>{at("2026-06-01T09:15:00Z"), at("2026-06-01T09:30:00Z")});
+    SUBCASE("segments must start and end busy, last at least a minute and sum to the duration") {
+        auto bad = colour;
+        bad.segments[1].length = 0min;
+        CHECK_THROWS_WITH_AS(validate(bad, 1), doctest::Contains("segment"), Error);
+        bad = colour;
+        bad.segments.back().kind = SegmentKind::free;
+        CHECK_THROWS_AS(validate(bad, 1), Error);
+        bad = colour;
+        bad.duration = 90min;
+        CHECK_THROWS_AS(validate(bad, 1), Error);
+    }
+}
+
+TEST_CASE("limits count the starts the caller names, per local day, ISO week and month") {
+    Calendar cal{.zone = locate_zone("America/New_York"), .capacity = 5};
+    for (const auto wd : {date::Sunday, date::Monday}) cal.weekly[wd] = {{9h, 11h}};
+    const ServiceRules weekly_two{.duration = 60min, .step = 60min, .limits = {.week = 2}};
+    // Sunday 7 June 22:00 EDT is 02:00Z on Monday, but in the week of 1-7 June.
+    const std::vector<Instant> counted{at("2026-06-02T14:00:00Z"), at("2026-06-08T02:00:00Z")};
+    const SlotQuery q{.from = day("2026-06-07"), .to = day("2026-06-08"), .counted_starts = counted};
+    const auto slots = compute_slots(cal, weekly_two, {}, {}, q);
+    REQUIRE(slots.size() == 2);
+    CHECK(slots[0].start == at("2026-06-08T13:00:00Z"));
+    SUBCASE("without counted starts (the default) no booking counts") {
+        CHECK(compute_slots(cal, weekly_two, {}, {}, {.from = day("2026-06-07"), .to = day("2026-06-08")}).size() == 4);
+    }
+    SUBCASE("a limit below 1 is refused naming it") {
+        try {
+            validate(ServiceRules{.duration = 60min, .step = 60min, .limits = {.month = 0}}, 1);
+            FAIL("accepted");
+        } catch (const Error& e) {
+            CHECK(e.field() == "service.limits.month");
+        }
+    }
+}

@@ -72,3 +72,68 @@ TEST_CASE("explain names the booking, the capacity, the notice and the horizon")
     const auto late = run_process({cli, "availability", "-", "--explain", "2026-06-01T15:00:00Z"}, busy);
     CHECK(late.out.find("past the booking horizon") != std::string::npos);
 }
+
+TEST_CASE("help says hours are local wall-clock times and bookings are UTC instants") {
+    const auto help = run_process({cli, "availability", "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK(help.out.find("local wall-clock times in the resource's zone") != std::string::npos);
+    CHECK(help.out.find("UTC instants") != std::string::npos);
+    CHECK(help.out.find("47:59") != std::string::npos);
+    CHECK(help.out.find("segments") != std::string::npos);
+    CHECK(help.out.find("limits") != std::string::npos);
+}
+
+TEST_CASE("notice or horizon without now is refused naming the field, not ignored") {
+    for (const auto& [service, field] : std::vector<std::pair<std::string, std::string>>{
+             {R"({"duration":30,"min_notice":60})", "service.min_notice"},
+             {R"({"duration":30,"horizon":600})", "service.horizon"}}) {
+        const std::string doc = R"({"timezone":"UTC","from":"2026-06-01","to":"2026-06-01",
+          "weekly":{"mon":[["09:00","10:00"]]},"service":)" + service + "}";
+        const auto r = run_process({cli, "availability", "-"}, doc);
+        CHECK(r.exit_code == 2);
+        CHECK(r.out.empty());
+        CHECK(r.err.starts_with("error: " + field + ": "));
+    }
+    const auto zero = run_process({cli, "availability", "-"}, R"({"timezone":"UTC","from":"2026-06-01","to":"2026-06-01",
+      "weekly":{"mon":[["09:00","10:00"]]},"service":{"duration":30,"min_notice":0,"horizon":0}})");
+    CHECK(zero.exit_code == 0);
+}
+
+TEST_CASE("an unknown key's error lists the valid keys") {
+    const auto r = run_process({cli, "availability", "-"}, R"({"timezone":"UTC","from":"2026-06-01","to":"2026-06-01",
+      "weekly":{"mon":[["09:00","10:00"]]},"service":{"duration":30,"segment":[]}})");
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.starts_with("error: service.segment: unknown field; expected one of: duration, step,"));
+    CHECK(r.err.find("segments, limits") != std::string::npos);
+}
+
+TEST_CASE("a version-2 scenario runs: past midnight, segments and limits") {
+    const auto r = run_process({cli, "availability", "-"}, R"({"timezone":"UTC","from":"2026-06-05","to":"2026-06-05",
+      "weekly":{"fri":[["23:00","25:30"]]},
+      "bookings":[{"start":"2026-06-05T23:35:00Z","end":"2026-06-05T23:45:00Z"}],
+      "service":{"duration":60,"step":30,"segments":[["busy",30],["free",20],["busy",10]],"limits":{"day":3}}})");
+    CHECK(r.exit_code == 0);
+    // 23:00 has the booking in its free part; 23:30 has it in its first busy
+    // part; 00:00 and 00:30 spill past midnight.
+    CHECK(r.out == R"({"slots":[{"start":"2026-06-05T23:00:00Z","end":"2026-06-06T00:00:00Z","remaining":1},)"
+                   R"({"start":"2026-06-06T00:00:00Z","end":"2026-06-06T01:00:00Z","remaining":1},)"
+                   R"({"start":"2026-06-06T00:30:00Z","end":"2026-06-06T01:30:00Z","remaining":1}]})" "\n");
+}
+
+TEST_CASE("explain names a busy segment over capacity and a reached limit") {
+    const std::string colour = R"({"timezone":"UTC","from":"2026-06-01","to":"2026-06-08",
+      "weekly":{"mon":[["09:00","12:00"]]},
+      "bookings":[{"start":"2026-06-01T10:00:00Z","end":"2026-06-01T10:30:00Z"}],
+      "service":{"duration":95,"step":15,"segments":[["busy",30],["free",45],["busy",20]],"limits":{"week":1}}})";
+    const auto busy = run_process({cli, "availability", "-", "--explain", "2026-06-01T09:00:00Z"}, colour);
+    CHECK(busy.exit_code == 0);
+    CHECK(busy.out.find("not offered") != std::string::npos);
+    CHECK(busy.out.find("segment busy: busy part 2 of 2 (10:15-10:35 with its buffers) is over capacity") !=
+          std::string::npos);
+    CHECK(busy.out.find("overlaps the booking 10:00-10:30") != std::string::npos);
+    const auto limit = run_process({cli, "availability", "-", "--explain", "2026-06-02T09:00:00Z"}, colour);
+    CHECK(limit.out.find("limit reached: the service takes at most 1 booking a week, and 1 booking already "
+                         "starts in the week of 2026-06-01 to 2026-06-07") != std::string::npos);
+    const auto next_week = run_process({cli, "availability", "-", "--explain", "2026-06-08T09:00:00Z"}, colour);
+    CHECK(next_week.out.find("offered, 1 seat remaining") != std::string::npos);
+}

@@ -50,6 +50,23 @@
 //    wholly in the gap (both ends map to 01:00Z) and is skipped.
 //  - kathmandu: +05:45, 09:00 local = 03:15Z.
 //  - chatham: +13:45 in January, 09:00 local = 19:15Z the day before.
+//  - past-midnight-spill-of-to: from = to = Fri; Thu 23:00-25:00 spills into
+//    Fri 00:00-01:00 but belongs to Thu, outside the range: not offered. Fri
+//    22:00-25:30 gives 22:00, 23:00 and Sat 00:00 (01:00 would end at 02:00).
+//  - past-midnight-fall-back-new-york: Sat 2026-10-31 22:00-26:00; 22:00 EDT
+//    = 02:00Z, and 26:00 is Sun 02:00 wall time, after the clocks fell back:
+//    02:00 EST = 07:00Z. Five real hours, five hourly slots 02:00Z-06:00Z.
+//  - segments-free-part-and-buffers: busy 20, free 20, busy 20 with 10-minute
+//    buffers, a booking 10:25-10:35: 09:00 (busy 08:50-09:20, 09:40-10:10),
+//    10:00 (the booking lies in its free part 10:20-10:40) and 11:00 are
+//    offered; 09:30 and 10:30 have a busy part over the booking.
+//  - segments-remaining-over-busy-parts: capacity 3; at 09:00 a 2-seat booking
+//    lies in the free part (ignored) and a 1-seat one in the second busy
+//    part: remaining 2. 10:00 is free: 3.
+//  - limits-day-and-month-by-local-date: Rome, day 1 and month 2. Mon 29 June
+//    has its booking (day full). 2026-06-30T22:30Z is 00:30 on 1 July in
+//    Rome: it fills Wed 1 July, not Tue 30 June, and counts for July. So only
+//    Tue 30 June 09:00 and 10:00 (07:00Z, 08:00Z) remain; June has 1 booking.
 #include <doctest/doctest.h>
 
 #include <algorithm>
