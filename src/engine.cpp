@@ -109,8 +109,10 @@ Tenant Engine::create_tenant(const std::string& name) {
 
 TenantScope Engine::scope(const Principal& principal) const {
     if (principal.tenant.empty()) invalid("tenant", "empty tenant id");
-    if (principal.role == Role::customer && principal.subject.empty()) {
-        invalid("subject", "a customer principal needs a subject");
+    // A customer's bookings are the ones made under its subject, and staff
+    // act in a business's name: both must say who they are.
+    if (principal.role != Role::admin && principal.subject.empty()) {
+        invalid("subject", "a " + std::string(to_string(principal.role)) + " principal needs a subject");
     }
     auto tx = store_->read();
     if (!tx->tenant(principal.tenant)) not_found("tenant");

@@ -100,3 +100,16 @@ TEST_CASE("a scope for a tenant that does not exist cannot be built") {
         CHECK(e.code() == Errc::not_found);
     }
 }
+
+TEST_CASE("a staff or customer scope without a subject is refused, so nobody acts anonymously") {
+    Salon a;
+    for (const auto role : {Role::staff, Role::customer}) {
+        try {
+            (void)a.engine.scope({.tenant = a.tenant.id, .role = role, .subject = ""});
+            FAIL("built");
+        } catch (const Error& e) {
+            CHECK(e.code() == Errc::invalid_argument);
+            CHECK(e.field() == "subject");
+        }
+    }
+}

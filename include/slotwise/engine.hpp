@@ -185,7 +185,8 @@ public:
     Tenant create_tenant(const std::string& name);
 
     /// A scope acting as `principal`. Throws `not_found` when the tenant does
-    /// not exist, `invalid_argument` for an empty tenant id.
+    /// not exist, `invalid_argument` for an empty tenant id or a staff or
+    /// customer principal without a subject.
     TenantScope scope(const Principal& principal) const;
 
     /// The engine's current time.
