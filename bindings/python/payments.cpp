@@ -100,40 +100,6 @@ private:
     py::object error_;  // the exception the callable raised, if any; touched only with the GIL
 };
 
-// A Python callable as the engine's `Notifier`, for one deliver_notifications
-// call (on its stack, like PythonTransport). An `Exception` from it counts as
-// a failed send (retried after the backoff); a KeyboardInterrupt or
-// SystemExit stops the delivery and is re-raised once the engine returns.
-class PythonNotifier final : public Notifier {
-public:
-    explicit PythonNotifier(py::handle fn) : fn_(py::reinterpret_borrow<py::object>(fn)) {
-        if (!PyCallable_Check(fn.ptr())) invalid("notifier", "expected a callable taking a Notification");
-    }
-
-    void send(const Notification& n) override {
-        py::gil_scoped_acquire gil;
-        if (interrupt_) throw std::runtime_error("delivery interrupted");
-        try {
-            fn_(py::cast(n));
-        } catch (py::error_already_set& e) {
-            if (!e.matches(PyExc_Exception)) interrupt_ = e.value();
-            throw std::runtime_error(e.what());
-        }
-    }
-
-    /// Re-raises a KeyboardInterrupt or SystemExit seen while sending.
-    void reraise_interrupt() {
-        if (!interrupt_) return;
-        const py::object e = std::move(interrupt_);
-        PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(e.ptr())), e.ptr());
-        throw py::error_already_set();
-    }
-
-private:
-    py::object fn_;
-    py::object interrupt_;
-};
-
 // Raw bytes of a webhook body: bytes, bytearray, memoryview (any contiguous
 // buffer), or str (encoded as UTF-8; pass the raw bytes when you have them,
 // the signature is over exactly what Stripe sent).
