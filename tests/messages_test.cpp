@@ -6,6 +6,8 @@
 #include "support/process.hpp"
 
 #include <slotwise/i18n.hpp>
+
+#include <limits>
 #include <slotwise/ics.hpp>
 
 #include <doctest/doctest.h>
@@ -129,4 +131,24 @@ print(json.dumps({"method": str(cal["METHOD"]), "uid": str(ev["UID"]), "summary"
     CHECK(parsed["stamp"] == "2026-06-01T05:00:00+00:00");
     CHECK(parsed["sequence"] == 1);
     CHECK(parsed["status"] == "CANCELLED");
+}
+
+TEST_CASE("money is written with the currency's own minor units, in each language's style") {
+    CHECK(format_money(Language::en, 2500, "EUR") == "EUR 25.00");
+    CHECK(format_money(Language::it, 2500, "EUR") == "25,00 EUR");
+    CHECK(format_money(Language::en, 1500, "JPY") == "JPY 1500");  // the yen has no minor unit
+    CHECK(format_money(Language::it, 1500, "JPY") == "1500 JPY");
+    CHECK(format_money(Language::en, 1234, "KWD") == "KWD 1.234");  // thousandths
+    CHECK(format_money(Language::en, 5, "USD") == "USD 0.05");
+    CHECK(format_money(Language::en, -250, "EUR") == "EUR -2.50");
+    CHECK(format_money(Language::en, std::numeric_limits<std::int64_t>::min(), "JPY") == "JPY -9223372036854775808");
+}
+
+TEST_CASE("a refund notice for a yen payment quotes yen, not hundredths of a yen") {
+    auto c = context();
+    c.amount = 4500;
+    c.currency = "JPY";
+    const auto m = render_message(NotificationKind::refund_due, c, "en");
+    CHECK(m.body.find("JPY 4500") != std::string::npos);
+    CHECK(m.body.find("45.00") == std::string::npos);
 }

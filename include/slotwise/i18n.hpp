@@ -105,9 +105,6 @@ inline std::string format_money(Language lang, std::int64_t minor, std::string_v
 }
 
 namespace detail::i18n {
-inline std::string money(Language lang, std::int64_t minor, const std::string& currency) {
-    return format_money(lang, minor, currency);
-}
 
 }  // namespace detail::i18n
 
@@ -148,9 +145,9 @@ inline Message render_message(NotificationKind kind, const MessageContext& c, st
             m.subject = it ? fmt::format("Rimborso in arrivo: {}", c.service) : fmt::format("Refund on its way: {}", c.service);
             m.body = greeting +
                      (it ? fmt::format("abbiamo ricevuto il tuo pagamento di {}, ma l'orario non era più disponibile. Ti rimborseremo l'intero importo.\n\n",
-                                       money(lang, c.amount, c.currency))
+                                       format_money(lang, c.amount, c.currency))
                          : fmt::format("we received your payment of {}, but the time was no longer available. We will refund it in full.\n\n",
-                                       money(lang, c.amount, c.currency))) +
+                                       format_money(lang, c.amount, c.currency))) +
                      details + signature;
             break;
     }
@@ -173,6 +170,7 @@ inline std::string error_text(Errc code, std::string_view locale) {
         case Errc::provider_error: return it ? "Il servizio di pagamento non risponde. Riprova più tardi." : "The payment service is not responding. Please try again later.";
         case Errc::not_configured: return it ? "Questa funzione non è ancora configurata." : "This feature is not set up yet.";
         case Errc::commit_in_doubt: return it ? "Non sappiamo se la richiesta è andata a buon fine. Controlla prima di riprovare." : "We could not tell whether your request went through. Please check before trying again.";
+        case Errc::quota_exceeded: return it ? "Hai raggiunto il limite di prenotazioni consentito. Completa o annulla una prenotazione e riprova." : "You have reached the booking limit. Complete or cancel a booking, then try again.";
     }
     return it ? "Errore." : "Error.";
 }

@@ -2,14 +2,16 @@
 //
 // A notification (booking confirmed, cancelled, rescheduled, refund due) is
 // written in the same transaction as the change it reports, so it exists if
-// and only if the change committed: never before the fact, never lost. (A
-// store may keep a free booking's confirmation on the booking's own row until
-// the outbox is next read; to every reader it is an outbox row.)
+// and only if the change committed: never before the fact, never lost. Which
+// change queues which kind is the lifecycle's table (lifecycle.hpp).
 // A worker in the host app drains the outbox — `Engine::take_notifications`
 // leases due rows (bumping their attempt count and pushing their next attempt
 // out by a backoff, so two workers do not send the same row at once), sends
 // them, and calls `mark_notification_sent`. Delivery is at least once: a row
-// whose sender died is offered again once its lease runs out.
+// whose sender died is offered again once its lease runs out;
+// `Engine::deliver_notifications` does all three with a `Notifier` and reports
+// which sends failed and why. Messages are rendered (i18n.hpp, ics.hpp) when
+// handed out, in the customer's language.
 //
 // Thread-safety: values; the `Notifier` you pass is called from the thread
 // that calls `Engine::deliver_notifications`.
