@@ -201,8 +201,8 @@ const std::vector<Input>& team_input() {
 }
 
 // ---------------------------------------------------------------------------
-// (c) The seed algorithm, kept as the baseline: DESIGN.md "Availability
-// semantics" read literally. Every grid candidate looks at every booking and
+// (c) The seed algorithm, kept as the baseline: the availability rules
+// (docs/availability.md) read literally. Every grid candidate looks at every booking and
 // every block; O(candidates × (bookings + blocks)).
 
 using slotwise::test::naive_slots;

@@ -1,6 +1,6 @@
-// The team's worked examples in ../shared/scenarios. A user's clone has no
-// ../shared: then this suite says so and exits 77, which ctest reports as
-// Skipped.
+// The team's worked examples: the scenarios folder of the shared directory
+// beside a checkout (SLOTWISE_SHARED_DIR). A user's clone has none: then this
+// suite says so and exits 77, which ctest reports as Skipped.
 #include "support/scenario_check.hpp"
 
 #include <cstdio>

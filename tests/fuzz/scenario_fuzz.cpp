@@ -17,7 +17,8 @@
 //    next to a middle slot; whenever the instant lies within the listed range,
 //    `explain` must say "offered" exactly when the slot list has it;
 //  - on small inputs the slots must equal a brute-force model written from
-//    DESIGN.md "Availability semantics" alone.
+//    the availability rules alone (tests/support/seed_algorithm.hpp), every
+//    booking counting toward the service's limits as the scenario format says.
 //
 // Valid but huge scenarios (3,700 days of 24-hour windows on a one-minute
 // grid make 5 million slots and 400 MB of output) are parsed but not
@@ -85,7 +86,8 @@ std::optional<std::int64_t> candidate_count(const Scenario& sc) {
             if (++windows > max_windows) return std::nullopt;
             const Instant a = slotwise::to_utc(sc.calendar.zone, slotwise::Date{day}, w.start);
             const Instant b = slotwise::to_utc(sc.calendar.zone, slotwise::Date{day}, w.end);
-            if (b > a) candidates += (b - a) / sc.service.step + 1;
+            if (b > a) candidates += ((b - a) / sc.service.step + 1) * static_cast<std::int64_t>(
+                                         std::max<std::size_t>(1, sc.service.segments.size()));
             if (candidates > max_candidates) return std::nullopt;
         }
     }
@@ -96,7 +98,10 @@ std::optional<std::int64_t> candidate_count(const Scenario& sc) {
 // The brute-force model: every candidate checks every booking and block.
 
 std::vector<Slot> model_slots(const Scenario& sc) {
-    return slotwise::test::naive_slots(sc.calendar, sc.service, sc.bookings, sc.blocks, sc.query);
+    const auto counted = sc.counted_starts();
+    auto query = sc.query;
+    query.counted_starts = counted;
+    return slotwise::test::naive_slots(sc.calendar, sc.service, sc.bookings, sc.blocks, query);
 }
 
 // ---------------------------------------------------------------------------
