@@ -1,6 +1,6 @@
 // Payment providers are the host's to choose: a toy provider registered by
 // name takes a booking through checkout, webhook and refund, with no Stripe
-// and no OpenSSL linked into this test (CMake checks the binary's libraries).
+// linked into this test (CMake checks the binary's symbols).
 #include "support/temp_dir.hpp"
 
 #include <slotwise/engine.hpp>

@@ -29,12 +29,36 @@
 // while another opener holds it, runs inside `open_sqlite`, before any sink
 // can be installed.
 //
+// Secrets at rest: given `master_key` (32 random bytes the host keeps out of
+// the database: a secrets manager, a key file readable by the service alone),
+// each tenant's payment secrets (secret_key, webhook_secret) are stored
+// encrypted with AES-256-GCM, a fresh random nonce per value and the tenant
+// (and field) as associated data. Opening the file with another key, or
+// altering a stored value, makes reading them fail with `storage_error` ("the
+// master key does not match"), never hand out garbage. Without a key, test
+// keys are stored as given, and `put_payment_settings` refuses a live key
+// (`sk_live_…`, `rk_live_…`) with `not_configured`. Secrets stored in plain
+// before a key was given are still read, and sealed the next time they are
+// configured. A file this adapter creates (and its -wal and -shm, which
+// SQLite creates with the database's mode) is readable by its owner only
+// (0600), whatever the umask; the mode of an existing file is left alone.
+//
+// The WAL stays bounded: after each checkpoint that empties it, the file is
+// cut back to `wal_size_limit` (`PRAGMA journal_size_limit`), and SQLite's
+// automatic checkpoint runs every 1,000 pages. A checkpoint cannot move
+// past a snapshot still being read, so a host must not hold a read (or
+// write) transaction open for long — minutes, say, while it waits on the
+// network or a user: every write meanwhile grows the WAL, and reads slow
+// down with it. Once the reader ends, the next checkpoint brings the WAL
+// back under the limit.
+//
 // <sqlite3.h> is not included here: users of this header do not see it.
 #pragma once
 
 #include <slotwise/store.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -46,6 +70,11 @@ struct SqliteOptions {
     bool synchronous_full = false;               ///< FULL instead of NORMAL: survive power loss, not just crashes
     std::chrono::milliseconds busy_timeout{30'000};  ///< how long a writer waits for the lock before storage_busy
     std::string vfs{};                           ///< a registered SQLite VFS name (fault-injection tests); empty = default
+    /// 32 raw bytes (AES-256) that encrypt payment secrets at rest; empty =
+    /// none (then live keys are refused). Any other length is invalid_argument.
+    std::string master_key{};
+    /// Bytes the WAL file is cut back to after a checkpoint empties it.
+    std::int64_t wal_size_limit = 64LL << 20;
 };
 
 /// Opens (creating and migrating when needed) a SQLite store. Throws

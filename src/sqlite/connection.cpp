@@ -7,6 +7,10 @@
 
 #include <thread>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace slotwise::sqlite {
 
 void fail(int rc, const std::string& message) {
@@ -44,6 +48,8 @@ Connection::Connection(const SqliteOptions& options) {
     set_busy_timeout(options.busy_timeout);
     exec(options.synchronous_full ? kSynchronousFull : kSynchronousNormal);
     exec(kCacheSize);
+    exec((kJournalSizeLimitPrefix + std::to_string(std::max<std::int64_t>(0, options.wal_size_limit))).c_str());
+    exec(kWalAutocheckpoint);
 }
 
 Connection::~Connection() {
@@ -107,7 +113,20 @@ std::string lower(std::string s) {
 
 }  // namespace
 
+// Creates the database file readable by its owner alone (umask aside), so
+// that SQLite, which gives the -wal and -shm files the database's mode,
+// creates those 0600 too. An existing file keeps its mode: the host chose it.
+static void create_private_file(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) return;  // sqlite3_open_v2 reports why, in its words
+    struct stat st {};
+    // Empty: a file just created (here, or by another opener an instant ago).
+    if (::fstat(fd, &st) == 0 && st.st_size == 0 && (st.st_mode & 0777) != 0600) ::fchmod(fd, 0600);
+    ::close(fd);
+}
+
 Pool::Pool(SqliteOptions options) : options_(std::move(options)), memory_(options_.path == ":memory:") {
+    if (!memory_) create_private_file(options_.path);
     auto first = std::make_unique<Connection>(options_);
     migrate(*first);
     // After the checks in migrate(): a foreign or newer file is refused

@@ -3,6 +3,7 @@
 // Transaction interface as named statements (statements.hpp) on the
 // transaction's own connection.
 #include "internal.hpp"
+#include "secrets.hpp"
 #include "statements.hpp"
 
 namespace slotwise::sqlite {
@@ -394,9 +395,25 @@ public:
 
     // --- payments --------------------------------------------------------
 
+    // With a master key the secrets are sealed (secrets.hpp); without one a
+    // live key is refused here, where every path that stores settings meets
+    // it, and test keys are stored as given. Not a storage failure: the
+    // transaction stays usable.
     void put_payment_settings(const TenantId& t, const PaymentSettings& p) override {
+        const std::string& key = pool_->options().master_key;
+        if (key.empty() && is_live_key(p.secret_key)) {
+            throw Error(Errc::not_configured, "secret_key",
+                        "a live key is stored only encrypted: open the store with a master_key");
+        }
         call(Access::write, [&] {
-            c().statement(kUpsertPaymentSettings).bind(t, p.provider, p.secret_key, p.webhook_secret).run();
+            if (key.empty()) {
+                c().statement(kUpsertPaymentSettings).bind(t, p.provider, p.secret_key, p.webhook_secret).run();
+                return;
+            }
+            c().statement(kUpsertPaymentSettings)
+                .bind(t, p.provider, seal(key, t.value, "secret_key", p.secret_key),
+                      seal(key, t.value, "webhook_secret", p.webhook_secret))
+                .run();
         });
     }
 
@@ -405,7 +422,8 @@ public:
             auto s = c().statement(kSelectPaymentSettings);
             s.bind(t);
             if (!s.step()) return std::nullopt;
-            return PaymentSettings{.provider = s.text(0), .secret_key = s.text(1), .webhook_secret = s.text(2)};
+            return PaymentSettings{.provider = s.text(0), .secret_key = readable_secret(t, "secret_key", s.text(1)),
+                                   .webhook_secret = readable_secret(t, "webhook_secret", s.text(2))};
         });
     }
 
@@ -468,6 +486,18 @@ public:
 
 private:
     enum class State { open, committed, failed };
+
+    // A stored secret as the engine gave it: opened when sealed; as stored
+    // when it was written before the store had a key.
+    std::string readable_secret(const TenantId& t, const char* field, const std::string& stored) const {
+        if (!is_sealed(stored)) return stored;
+        const std::string& key = pool_->options().master_key;
+        if (key.empty()) {
+            throw Error(Errc::storage_error,
+                        "sqlite: the payment secrets are encrypted and the store was opened without a master_key");
+        }
+        return unseal(key, t.value, field, stored);
+    }
 
     Connection& c() { return *conn_; }
 
