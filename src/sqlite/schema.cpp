@@ -316,6 +316,77 @@ ALTER TABLE services ADD COLUMN cancel_notice_min INTEGER NOT NULL DEFAULT 0;
 
 PRAGMA user_version = 3;
 )sql",
+    // Version 4. Tenant policies (policy.hpp): a row per tenant that set one,
+    // none = the defaults. Idempotency keys are scoped to (tenant, creator),
+    // so one customer can neither take nor read another's key: the unique
+    // index gains created_by. Two indexes count what one customer holds
+    // inside the booking transaction: confirmed bookings by start, and
+    // pending ones by hold expiry (a lapsed hold stays 'pending' as stored,
+    // so a range on hold_expires_at skips every lapsed one).
+    R"sql(
+CREATE TABLE tenant_policies (
+    tenant_id                      TEXT    NOT NULL,
+    max_pending_per_customer       INTEGER NOT NULL,
+    max_active_per_customer        INTEGER,           -- NULL = unlimited
+    customer_horizon_days          INTEGER NOT NULL,
+    max_seats_per_customer_booking INTEGER,           -- NULL = the resource's capacity
+    PRIMARY KEY (tenant_id)
+) WITHOUT ROWID;
+DROP INDEX bookings_by_idempotency_key;
+CREATE UNIQUE INDEX bookings_by_idempotency_key ON bookings (tenant_id, created_by, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+CREATE INDEX bookings_by_creator ON bookings (tenant_id, created_by, status, start_at);
+CREATE INDEX bookings_pending_by_creator ON bookings (tenant_id, created_by, hold_expires_at, start_at)
+    WHERE status = 'pending';
+
+PRAGMA user_version = 4;
+)sql",
+    // Version 5. Payments are never lost. A booking keeps the amount and
+    // currency it owes from when it was made (existing paid bookings take
+    // their service's price now: the best that is known). Every checkout
+    // session of a booking is a row (existing ones from bookings.checkout_id);
+    // close_by is when the engine must expire it through the provider,
+    // NULL when the provider expires it itself. Verified payments that could
+    // not be applied are kept for an admin to refund.
+    R"sql(
+ALTER TABLE bookings ADD COLUMN amount_due INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN currency_due TEXT NOT NULL DEFAULT '';
+UPDATE bookings SET
+    amount_due = coalesce((SELECT price FROM services s
+                           WHERE s.tenant_id = bookings.tenant_id AND s.service_id = bookings.service_id), 0),
+    currency_due = coalesce((SELECT currency FROM services s
+                             WHERE s.tenant_id = bookings.tenant_id AND s.service_id = bookings.service_id), '')
+WHERE payment_status <> 'none';
+CREATE TABLE checkout_sessions (
+    tenant_id  TEXT    NOT NULL,
+    session_id TEXT    NOT NULL,
+    booking_id TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    close_by   INTEGER,           -- NULL = the provider closes it
+    closed_at  INTEGER,           -- NULL = open
+    PRIMARY KEY (tenant_id, session_id)
+) WITHOUT ROWID;
+CREATE INDEX checkout_sessions_by_booking ON checkout_sessions (tenant_id, booking_id, created_at);
+CREATE INDEX checkout_sessions_to_close ON checkout_sessions (tenant_id, close_by)
+    WHERE closed_at IS NULL AND close_by IS NOT NULL;
+INSERT INTO checkout_sessions (tenant_id, session_id, booking_id, created_at, close_by, closed_at)
+    SELECT tenant_id, checkout_id, booking_id, updated_at, NULL, NULL FROM bookings WHERE checkout_id <> '';
+CREATE TABLE unmatched_payments (
+    tenant_id   TEXT    NOT NULL,
+    provider    TEXT    NOT NULL,
+    event_id    TEXT    NOT NULL,
+    reference   TEXT    NOT NULL,  -- '' = none
+    amount      INTEGER,           -- NULL = the event said none
+    currency    TEXT    NOT NULL,  -- '' = none
+    booking_id  TEXT,              -- NULL = no booking of this tenant
+    reason      TEXT    NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, provider, event_id)
+) WITHOUT ROWID;
+CREATE INDEX unmatched_payments_by_time ON unmatched_payments (tenant_id, received_at, event_id);
+
+PRAGMA user_version = 5;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
