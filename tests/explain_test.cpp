@@ -259,3 +259,39 @@ TEST_CASE("explain refuses a malformed instant naming the caller's field") {
         }
     }
 }
+
+TEST_CASE("explain follows a window past midnight, a busy segment and a reached limit") {
+    const auto bar = parse_scenario(R"({"timezone":"Europe/Rome","from":"2026-06-05","to":"2026-06-06",
+        "weekly":{"fri":[["22:00","26:00"]]},"service":{"duration":60}})");
+    SUBCASE("a start after midnight from the day before's window is offered") {
+        const auto ex = explain(bar, "2026-06-06T01:00", "asked");
+        CHECK(ex.offered);
+        CHECK(ex.reasons.empty());
+    }
+    SUBCASE("one that would end after the spill closes says so") {
+        const auto ex = explain(bar, "2026-06-06T01:30", "asked");
+        CHECK_FALSE(ex.offered);
+        CHECK_REASON(ex, "would end at 02:30, after the window 22:00-26:00 closes");
+    }
+    SUBCASE("a limit reached is named with its period, counting the starts the caller gives") {
+        const auto rules = ServiceRules{.duration = 60min, .step = 60min, .limits = {.day = 1}};
+        const std::vector<Instant> counted{at("2026-06-05T20:00:00Z")};
+        const auto ex = explain_slot(bar.calendar, rules, {}, {}, std::nullopt, at("2026-06-05T21:00:00Z"),
+                                     std::nullopt, counted);
+        CHECK_FALSE(ex.offered);
+        CHECK_REASON(ex, "limit reached: the service takes at most 1 booking a day, and 1 booking already starts on 2026-06-05");
+        const auto without = explain_slot(bar.calendar, rules, {}, {}, std::nullopt, at("2026-06-05T21:00:00Z"));
+        CHECK(without.offered);
+    }
+    SUBCASE("a booking in the free part does not refuse a slot, one under a busy part does") {
+        const auto colour = parse_scenario(R"({"timezone":"UTC","from":"2026-06-01","to":"2026-06-01",
+            "weekly":{"mon":[["09:00","12:00"]]},
+            "bookings":[{"start":"2026-06-01T10:00:00Z","end":"2026-06-01T10:30:00Z"}],
+            "service":{"duration":95,"step":15,"segments":[["busy",30],["free",45],["busy",20]]}})");
+        CHECK(explain(colour, "2026-06-01T09:15:00Z", "asked").offered);
+        const auto ex = explain(colour, "2026-06-01T09:45:00Z", "asked");
+        CHECK_FALSE(ex.offered);
+        CHECK_REASON(ex, "segment busy: busy part 1 of 2 (09:45-10:15 with its buffers) is over capacity");
+        CHECK_NO_REASON(ex, "busy part 2 of 2");
+    }
+}
