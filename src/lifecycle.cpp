@@ -10,8 +10,10 @@ namespace {
 [[noreturn]] void refuse(const std::string& why) { throw Error(Errc::invalid_transition, why); }
 [[noreturn]] void deny(const std::string& why) { throw Error(Errc::permission_denied, why); }
 
+// The booking holds (or held) a payment of its own.
 bool settled(PaymentStatus p) {
-    return p == PaymentStatus::paid || p == PaymentStatus::refund_due || p == PaymentStatus::refunded;
+    return p == PaymentStatus::paid || p == PaymentStatus::refund_due || p == PaymentStatus::refunded ||
+           p == PaymentStatus::refund_pending || p == PaymentStatus::disputed;
 }
 
 // Events only the provider causes: a principal claiming a payment would be
@@ -127,18 +129,66 @@ Outcome on(const CheckoutExpired&, const Booking& b, const Service&, const Actor
     return changed(std::move(out), now);
 }
 
+// Money that cannot be this booking's is owed back. A booking that holds no
+// payment of its own takes the flag (and the reference, so that `refund`
+// returns this payment), and its hold ends: it can no longer be paid. One
+// that holds a payment keeps it; the caller lists the new one as unmatched.
+Outcome on(const PaymentUnmatched& e, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_provider(who, "an unmatched payment");
+    if (settled(b.payment_status)) refuse("the booking already holds a payment (" + std::string(to_string(b.payment_status)) + ")");
+    Booking out = b;
+    out.payment_status = PaymentStatus::refund_due;
+    if (!e.payment_reference.empty()) out.payment_reference = e.payment_reference;
+    release_hold(out, now);
+    return changed(std::move(out), now, NotificationKind::refund_due);
+}
+
+bool refundable(PaymentStatus p) {
+    return p == PaymentStatus::paid || p == PaymentStatus::refund_due || p == PaymentStatus::refund_pending;
+}
+
+Outcome on(const RefundPending&, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_provider(who, "a refund");
+    if (!refundable(b.payment_status)) refuse("nothing was paid to refund");
+    if (b.payment_status == PaymentStatus::refund_pending) refuse("the refund is already pending");
+    Booking out = b;
+    out.payment_status = PaymentStatus::refund_pending;
+    return changed(std::move(out), now);
+}
+
 // Money events apply whenever they come: a refund of a booking still on the
 // calendar (made from the provider's dashboard, say) cancels it.
 Outcome on(const RefundCompleted&, const Booking& b, const Service&, const Actor& who, Instant now) {
     require_provider(who, "a refund");
-    if (b.payment_status != PaymentStatus::paid && b.payment_status != PaymentStatus::refund_due) {
-        refuse("nothing was paid to refund");
-    }
+    if (!refundable(b.payment_status)) refuse("nothing was paid to refund");
     Booking out = b;
     out.payment_status = PaymentStatus::refunded;
     if (b.status != BookingStatus::confirmed) return changed(std::move(out), now);
     out.status = BookingStatus::cancelled;
     return changed(std::move(out), now, NotificationKind::booking_cancelled);
+}
+
+// A refund that failed (or was cancelled) leaves the money with the business:
+// it is owed again. The booking's status stays: a cancellation stands.
+Outcome on(const RefundFailed&, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_provider(who, "a failed refund");
+    if (b.payment_status != PaymentStatus::refund_pending && b.payment_status != PaymentStatus::refunded) {
+        refuse("no refund was under way");
+    }
+    Booking out = b;
+    out.payment_status = PaymentStatus::refund_due;
+    return changed(std::move(out), now);
+}
+
+// A chargeback is settled between the business, the provider and the bank;
+// the booking records it and the host is told (an engine event).
+Outcome on(const DisputeOpened&, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_provider(who, "a dispute");
+    if (!settled(b.payment_status)) refuse("nothing was paid to dispute");
+    if (b.payment_status == PaymentStatus::disputed) refuse("the payment is already disputed");
+    Booking out = b;
+    out.payment_status = PaymentStatus::disputed;
+    return changed(std::move(out), now);
 }
 
 Outcome on(const StartCheckout&, const Booking& b, const Service&, const Actor& who, Instant now) {
@@ -164,6 +214,9 @@ Outcome book(Booking draft, const Service& service, const Actor& who, Instant no
     draft.status = paid ? BookingStatus::pending : BookingStatus::confirmed;
     draft.payment_status = paid ? PaymentStatus::pending : PaymentStatus::none;
     draft.hold_expires_at = paid ? std::optional<Instant>(now + service.hold) : std::nullopt;
+    // What is owed is fixed now: a later price change is not this booking's.
+    draft.amount_due = paid ? service.price : 0;
+    draft.currency_due = paid ? service.currency : std::string{};
     draft.created_by = who.subject;
     draft.created_at = now;
     draft.updated_at = now;
@@ -186,6 +239,10 @@ std::string_view event_name(const Event& event) noexcept {
         std::string_view operator()(const RefundCompleted&) const { return "refund_completed"; }
         std::string_view operator()(const StartCheckout&) const { return "start_checkout"; }
         std::string_view operator()(const RequestRefund&) const { return "request_refund"; }
+        std::string_view operator()(const PaymentUnmatched&) const { return "payment_unmatched"; }
+        std::string_view operator()(const RefundPending&) const { return "refund_pending"; }
+        std::string_view operator()(const RefundFailed&) const { return "refund_failed"; }
+        std::string_view operator()(const DisputeOpened&) const { return "dispute_opened"; }
     };
     return std::visit(Name{}, event);
 }

@@ -79,8 +79,9 @@ void Renderer::render(Notification& n) {
     c.booking_id = n.booking.value;
     c.when = n.when;
     c.zone = zone_or_utc(res ? res->timezone : std::string("UTC"));
-    c.amount = svc ? svc->price : 0;
-    c.currency = svc ? svc->currency : std::string{};
+    // What the booking owed, not the service's price today.
+    c.amount = b ? b->amount_due : 0;
+    c.currency = b ? b->currency_due : std::string{};
     const auto msg = render_message(n.kind, c, n.locale);
     n.subject = msg.subject;
     n.body = msg.body;

@@ -100,7 +100,8 @@ SignatureHeader parse_signature_header(std::string_view header) {
     return out;
 }
 
-HttpResponse post(const HttpTransport& http, const std::string& url, const std::string& secret_key,
+// One request to Stripe; throws only when no answer came.
+HttpResponse send(const HttpTransport& http, const std::string& url, const std::string& secret_key,
                   const std::string& idempotency_key, std::string body) {
     if (!http) invalid("transport", "no HTTP transport given");
     HttpRequest req{.method = "POST", .url = url,
@@ -117,15 +118,24 @@ HttpResponse post(const HttpTransport& http, const std::string& url, const std::
     } catch (const std::exception& e) {
         throw Error(Errc::provider_error, std::string("Stripe could not be reached: ") + e.what());
     }
-    if (res.status < 200 || res.status >= 300) {
-        std::string message = "Stripe answered HTTP " + std::to_string(res.status);
-        const auto json = nlohmann::json::parse(res.body, nullptr, false);
-        if (json.is_object() && json.contains("error") && json["error"].is_object() &&
-            json["error"].contains("message") && json["error"]["message"].is_string()) {
-            message += ": " + json["error"]["message"].get<std::string>();
-        }
-        throw Error(Errc::provider_error, message);
+    return res;
+}
+
+[[noreturn]] void refused(const HttpResponse& res) {
+    std::string message = "Stripe answered HTTP " + std::to_string(res.status);
+    const auto json = nlohmann::json::parse(res.body, nullptr, false);
+    if (json.is_object() && json.contains("error") && json["error"].is_object() &&
+        json["error"].contains("message") && json["error"]["message"].is_string()) {
+        message += ": " + json["error"]["message"].get<std::string>();
     }
+    throw Error(Errc::provider_error, message);
+}
+
+// A request that must succeed (2xx).
+HttpResponse post(const HttpTransport& http, const std::string& url, const std::string& secret_key,
+                  const std::string& idempotency_key, std::string body) {
+    auto res = send(http, url, secret_key, idempotency_key, std::move(body));
+    if (res.status < 200 || res.status >= 300) refused(res);
     return res;
 }
 
@@ -138,6 +148,24 @@ nlohmann::json parse_object(const std::string& body, const char* what) {
 std::string string_at(const nlohmann::json& obj, const char* key) {
     const auto it = obj.find(key);
     return it != obj.end() && it->is_string() ? it->get<std::string>() : std::string{};
+}
+
+// What a charge's `refunds` list (absent from events unless expanded) says of
+// its refunds as a whole: "succeeded" only when every one did; the first
+// failed/canceled one, else "pending"; "" when the event carries no list, so
+// nothing is known.
+std::string refunds_status(const nlohmann::json& charge) {
+    const auto refunds = charge.find("refunds");
+    if (refunds == charge.end() || !refunds->is_object()) return {};
+    const auto data = refunds->find("data");
+    if (data == refunds->end() || !data->is_array() || data->empty()) return {};
+    bool all_succeeded = true;
+    for (const auto& r : *data) {
+        const auto status = r.is_object() ? string_at(r, "status") : std::string{};
+        if (status == "failed" || status == "canceled") return status;
+        all_succeeded &= status == "succeeded";
+    }
+    return all_succeeded ? "succeeded" : "pending";
 }
 
 }  // namespace
@@ -213,7 +241,20 @@ Checkout StripeProvider::create_checkout(const CheckoutRequest& r, const HttpTra
     const auto json = parse_object(res.body, "checkout session");
     Checkout out{.id = string_at(json, "id"), .url = string_at(json, "url")};
     if (out.id.empty() || out.url.empty()) throw Error(Errc::provider_error, "Stripe's checkout session has no id or url");
+    if (body.find("&expires_at=") != std::string::npos) out.expires_at = r.expires_at;
     return out;
+}
+
+void StripeProvider::expire_checkout(const std::string& checkout_id, const HttpTransport& http) const {
+    if (checkout_id.empty()) invalid("checkout_id", "must not be empty");
+    const auto res = send(http, config_.api_base + "/v1/checkout/sessions/" + form_encode(checkout_id) + "/expire",
+                          config_.secret_key, {}, {});
+    // 400: Stripe expires only open sessions, so this one is complete or
+    // already expired; 404: no such session. Either way no payment can come
+    // through it that this call could stop. Anything else (401, 429, 5xx, no
+    // answer) is worth another try later.
+    if ((res.status >= 200 && res.status < 300) || res.status == 400 || res.status == 404) return;
+    refused(res);
 }
 
 std::string StripeProvider::sign(std::string_view payload, Instant t) const {
@@ -233,8 +274,11 @@ PaymentEvent StripeProvider::parse_webhook(std::string_view payload, const Heade
                  CRYPTO_memcmp(candidate.data(), expected.data(), expected.size()) == 0;
     }
     if (!match) bad_signature("no signature matches the payload");
-    const auto age = now.time_since_epoch().count() - sig.timestamp;
-    if (age > config_.tolerance.count() || age < -config_.tolerance.count()) {
+    // Compared without subtracting the sender's number: `t` may be any int64,
+    // and now ± tolerance cannot overflow.
+    const auto now_s = now.time_since_epoch().count();
+    const auto tolerance = config_.tolerance.count();
+    if (sig.timestamp < now_s - tolerance || sig.timestamp > now_s + tolerance) {
         bad_signature("timestamp outside the tolerance of " + std::to_string(config_.tolerance.count()) + " s");
     }
 
@@ -259,15 +303,36 @@ PaymentEvent StripeProvider::parse_webhook(std::string_view payload, const Heade
     // Only metadata names the booking: client_reference_id can be set by a
     // buyer (Payment Links take it from the URL), metadata only by the merchant.
     out.currency = string_at(object, "currency");
+    const bool is_refund = out.type == "charge.refund.updated" || out.type == "refund.updated" ||
+                           out.type == "refund.created" || out.type == "refund.failed";
     if (is_session) {
         out.checkout_id = string_at(object, "id");
         out.payment_reference = string_at(object, "payment_intent");
         out.amount = integer_at(object, "amount_total");
+        // Adaptive Pricing (API 2024-06-20): amount_total and currency are
+        // what the customer saw, converted; currency_conversion keeps the
+        // amount in the currency the session was created in.
+        if (const auto cc = object.find("currency_conversion"); cc != object.end() && cc->is_object()) {
+            out.converted = true;
+            out.amount = integer_at(*cc, "amount_total");
+            out.currency = string_at(*cc, "source_currency");
+        }
     } else if (out.type == "charge.refunded") {
         out.payment_reference = string_at(object, "payment_intent");
         out.amount = integer_at(object, "amount");
         out.amount_refunded = integer_at(object, "amount_refunded");
+        out.refund_status = refunds_status(object);
+    } else if (is_refund) {
+        out.payment_reference = string_at(object, "payment_intent");
+        out.amount_refunded = integer_at(object, "amount");
+        out.refund_status = string_at(object, "status");
+    } else if (out.type == "charge.dispute.created") {
+        out.payment_reference = string_at(object, "payment_intent");
+        out.amount = integer_at(object, "amount");
     }
+    // Stripe sends currencies lowercase; a stray uppercase one still compares.
+    std::transform(out.currency.begin(), out.currency.end(), out.currency.begin(),
+                   [](char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
     if (out.type == "checkout.session.completed") {
         out.kind = string_at(object, "payment_status") == "paid" ? PaymentEventKind::checkout_paid : PaymentEventKind::checkout_unpaid;
     } else if (out.type == "checkout.session.async_payment_succeeded") {
@@ -278,6 +343,10 @@ PaymentEvent StripeProvider::parse_webhook(std::string_view payload, const Heade
         out.kind = PaymentEventKind::checkout_expired;
     } else if (out.type == "charge.refunded") {
         out.kind = PaymentEventKind::charge_refunded;
+    } else if (is_refund) {
+        out.kind = PaymentEventKind::refund_updated;
+    } else if (out.type == "charge.dispute.created") {
+        out.kind = PaymentEventKind::dispute_opened;
     }
     return out;
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <limits>
 #include <map>
 
 using namespace slotwise;
@@ -174,4 +175,88 @@ TEST_CASE("during secret rotation any matching v1 signature is accepted") {
     const auto theirs = old_secret.sign(body, now);
     const auto both = theirs + ",v1=" + mine.substr(mine.find("v1=") + 3) + ",v0=ignored";
     CHECK(stripe.parse_webhook(body, {{"Stripe-Signature", both}}, now).id == "evt_1");
+}
+
+TEST_CASE("a signed header with t at the int64 extremes is refused as stale, without overflow") {
+    const std::string body = completed_event();
+    for (const auto t : {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max(),
+                         std::numeric_limits<std::int64_t>::min() + 1}) {
+        const auto header = stripe.sign(body, Instant{std::chrono::seconds{t}});
+        CHECK(code_of([&] { stripe.parse_webhook(body, {{"Stripe-Signature", header}}, now); }) == Errc::signature_invalid);
+    }
+}
+
+TEST_CASE("a session event without currency or amount parses with none, so the engine cannot apply it") {
+    const std::string body = completed_event();
+    const auto e = stripe.parse_webhook(body, {{"Stripe-Signature", stripe.sign(body, now)}}, now);
+    CHECK(e.kind == PaymentEventKind::checkout_paid);
+    CHECK(e.currency.empty());
+    CHECK_FALSE(e.amount);
+}
+
+TEST_CASE("Adaptive Pricing: the amount and currency read are currency_conversion's source ones") {
+    auto json = nlohmann::json::parse(completed_event());
+    json["data"]["object"]["amount_total"] = 5200;
+    json["data"]["object"]["currency"] = "usd";
+    json["data"]["object"]["currency_conversion"] = {{"amount_subtotal", 4500}, {"amount_total", 4500},
+                                                     {"fx_rate", "1.1555"}, {"source_currency", "eur"}};
+    const auto body = json.dump();
+    const auto e = stripe.parse_webhook(body, {{"Stripe-Signature", stripe.sign(body, now)}}, now);
+    CHECK(e.converted);
+    CHECK(e.amount == 4500);
+    CHECK(e.currency == "eur");
+}
+
+TEST_CASE("refund and dispute events parse their status, payment and amount") {
+    const auto parse = [&](const nlohmann::json& j) {
+        const auto body = j.dump();
+        return stripe.parse_webhook(body, {{"Stripe-Signature", stripe.sign(body, now)}}, now);
+    };
+    for (const char* type : {"charge.refund.updated", "refund.updated", "refund.created", "refund.failed"}) {
+        const auto e = parse({{"id", "evt_r"}, {"type", type},
+                              {"data", {{"object", {{"id", "re_1"}, {"object", "refund"}, {"payment_intent", "pi_1"},
+                                                    {"amount", 4500}, {"currency", "eur"}, {"status", "failed"}}}}}});
+        CHECK(e.kind == PaymentEventKind::refund_updated);
+        CHECK(e.refund_status == "failed");
+        CHECK(e.payment_reference == "pi_1");
+        CHECK(e.amount_refunded == 4500);
+    }
+    const auto charge = parse({{"id", "evt_c"}, {"type", "charge.refunded"},
+                               {"data", {{"object", {{"id", "ch_1"}, {"payment_intent", "pi_1"}, {"amount", 4500},
+                                                     {"amount_refunded", 4500}, {"currency", "eur"}}}}}});
+    CHECK(charge.kind == PaymentEventKind::charge_refunded);
+    CHECK(charge.refund_status.empty());  // no refunds list: not known to have succeeded
+    const auto dispute = parse({{"id", "evt_d"}, {"type", "charge.dispute.created"},
+                                {"data", {{"object", {{"id", "dp_1"}, {"payment_intent", "pi_1"}, {"amount", 4500},
+                                                      {"currency", "eur"}}}}}});
+    CHECK(dispute.kind == PaymentEventKind::dispute_opened);
+    CHECK(dispute.payment_reference == "pi_1");
+}
+
+TEST_CASE("expiring a checkout posts to Stripe; a session Stripe will not expire counts as closed") {
+    std::vector<HttpRequest> seen;
+    int status = 200;
+    const HttpTransport http = [&](const HttpRequest& r) {
+        seen.push_back(r);
+        return HttpResponse{status, R"({"error":{"message":"no"}})"};
+    };
+    stripe.expire_checkout("cs_test_1", http);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].url == "https://api.stripe.com/v1/checkout/sessions/cs_test_1/expire");
+    status = 400;
+    stripe.expire_checkout("cs_test_1", http);
+    status = 500;
+    CHECK(code_of([&] { stripe.expire_checkout("cs_test_1", http); }) == Errc::provider_error);
+    status = 401;
+    CHECK(code_of([&] { stripe.expire_checkout("cs_test_1", http); }) == Errc::provider_error);
+}
+
+TEST_CASE("a checkout says when Stripe closes it: only when expires_at was sent") {
+    const HttpTransport http = [](const HttpRequest&) {
+        return HttpResponse{200, R"({"id":"cs_1","url":"https://checkout.stripe.com/c/pay/cs_1"})"};
+    };
+    auto r = colour_checkout();
+    CHECK(stripe.create_checkout(r, http).expires_at == r.expires_at);
+    r.expires_at = now + 15min;
+    CHECK_FALSE(stripe.create_checkout(r, http).expires_at);
 }

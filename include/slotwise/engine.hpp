@@ -160,6 +160,12 @@ struct DeliveryReport {
     std::vector<DeliveryFailure> failed{};  ///< offered again after their backoff
 };
 
+/// What `Engine::expire_checkouts` did.
+struct ExpiredCheckouts {
+    int closed = 0;                    ///< sessions the provider closed (or that could take no payment)
+    std::vector<std::string> failed{};  ///< "session id: error", tried again 5 minutes later
+};
+
 /// What `handle_webhook` did with an event.
 struct WebhookOutcome {
     std::string event_id{};
@@ -213,6 +219,16 @@ public:
     /// why; a failed one is offered again after its backoff (and reported as
     /// a `notification_failed` event).
     DeliveryReport deliver_notifications(Notifier& notifier, int limit = 100);
+
+    // --- checkout expiry (for the host's worker, beside notifications) -------
+    /// Expires, through each tenant's provider and `http`, up to `limit`
+    /// (1..1000) hosted checkouts whose booking's hold has ended but which
+    /// the provider would keep open (Stripe takes `expires_at` only 30
+    /// minutes or more ahead, and a hold is often shorter). Call it every
+    /// minute or so: a checkout then stops taking money within that of its
+    /// hold. A session the provider could not close is tried again 5 minutes
+    /// later. No transaction is open while the provider is called.
+    ExpiredCheckouts expire_checkouts(const HttpTransport& http, int limit = 100);
 
 private:
     std::shared_ptr<Store> store_;
@@ -322,7 +338,15 @@ public:
     /// `handle_webhook` for a tenant configured with Stripe (`not_configured` otherwise).
     WebhookOutcome handle_stripe_webhook(std::string_view payload, const Headers& headers);
     /// Asks the provider to refund a `refund_due` booking (admin or staff).
+    /// The provider's answer moves the booking: `succeeded` → refunded,
+    /// `pending` → refund_pending (its refund event completes it).
     Refund refund(const BookingId& id, const HttpTransport& http);
+    /// Verified payments that could not be applied (a wrong amount or
+    /// currency, an unknown session, a second payment, a slot gone, no
+    /// booking of this tenant), newest first, at most `limit` (1..1000)
+    /// (admin). Each is owed back; its booking, if it held no payment, is
+    /// `refund_due`.
+    std::vector<UnmatchedPayment> unmatched_payments(int limit = 100);
     /// The outbox rows about one booking, oldest first (admin or staff).
     std::vector<Notification> notifications(const BookingId& id);
 

@@ -27,12 +27,16 @@ enum class EngineEventKind {
     webhook_ignored,      ///< a verified provider event was recorded but changed nothing; `detail` says why
     notification_failed,  ///< the host's notifier threw; `detail` is what it said
     storage_retry,        ///< the store retried a transaction after contention; `detail` says which
+    payment_unmatched,    ///< a verified payment could not be applied and was recorded for refund; `detail` says why
+    payment_disputed,     ///< the provider reports a dispute (chargeback) of a booking's payment
+    refund_failed,        ///< a refund failed or was cancelled: the booking is `refund_due` again
 };
 
 /// The kind's name, as logs spell it.
 constexpr std::string_view to_string(EngineEventKind k) noexcept {
-    constexpr std::array<std::string_view, 6> names{"booking_created", "booking_changed", "webhook_applied",
-                                                    "webhook_ignored", "notification_failed", "storage_retry"};
+    constexpr std::array<std::string_view, 9> names{"booking_created",     "booking_changed",   "webhook_applied",
+                                                    "webhook_ignored",     "notification_failed", "storage_retry",
+                                                    "payment_unmatched",   "payment_disputed",  "refund_failed"};
     return names[static_cast<std::size_t>(k)];
 }
 

@@ -9,16 +9,32 @@
 //
 //   from                      event                 who                       to                         notification
 //   —                         book, free service    anyone in scope           confirmed                  booking_confirmed
-//   —                         book, paid service    anyone in scope           pending (holds its slot)   —
+//   —                         book, paid service    anyone in scope           pending (holds its slot),  —
+//                                                                               amount and currency due
+//                                                                               fixed from the price
 //   pending, hold running     payment succeeded     provider                  confirmed, paid            booking_confirmed
 //   pending, hold over,       payment succeeded     provider                  confirmed, paid            booking_confirmed
 //     slot still offered
 //   any other, not yet paid   payment succeeded     provider                  unchanged, refund_due      refund_due
 //     (also: the start passed, or nothing was due)
+//   holding no payment        payment unmatched     provider                  hold released, refund_due  refund_due
+//     (none, pending, failed)   (wrong amount or
+//                               currency, unknown
+//                               session, no amount)
+//   holding a payment         payment unmatched     provider                  `invalid_transition`: the  —
+//                                                                               payment is listed as
+//                                                                               unmatched, the booking's
+//                                                                               own payment stands
 //   pending, unpaid           payment failed        provider                  hold released, failed      —
 //   pending, unpaid           checkout expired      provider                  hold released              —
-//   paid or refund_due        refund completed      provider                  refunded (confirmed →      booking_cancelled if it
-//                                                                               cancelled)                 was confirmed
+//   paid, refund_due or       refund pending        provider                  refund_pending             —
+//     refund_pending
+//   paid, refund_due or       refund completed      provider                  refunded (confirmed →      booking_cancelled if it
+//     refund_pending            (succeeded)                                     cancelled)                 was confirmed
+//   refund_pending or         refund failed         provider                  refund_due (status as it   — (engine event
+//     refunded                  (failed, canceled)                              was)                        refund_failed)
+//   paid, refund_due,         dispute opened        provider                  disputed (status as it     — (engine event
+//     refund_pending, refunded                                                  was)                        payment_disputed)
 //   active                    cancel                its customer before       cancelled (paid →          booking_cancelled if it
 //                                                   start − cancel_notice;      refund_due)                was confirmed
 //                                                   staff, admin before end
@@ -92,8 +108,21 @@ struct PaymentSucceeded {
 struct PaymentFailed {};
 /// The provider's hosted checkout expired unpaid.
 struct CheckoutExpired {};
-/// The provider refunded the whole payment.
+/// A verified payment that cannot be the booking's (wrong amount or
+/// currency, a session the booking never started, no amount): owed back.
+struct PaymentUnmatched {
+    std::string payment_reference{};
+};
+/// The provider accepted a refund of the whole payment that has not yet
+/// succeeded.
+struct RefundPending {};
+/// The provider says the refund of the whole payment succeeded.
 struct RefundCompleted {};
+/// The provider says a refund failed or was cancelled: the money is still
+/// owed.
+struct RefundFailed {};
+/// The customer's bank disputes the payment (a chargeback).
+struct DisputeOpened {};
 /// A hosted checkout is being started for the booking.
 struct StartCheckout {};
 /// Staff or admin ask the provider to refund.
@@ -101,7 +130,7 @@ struct RequestRefund {};
 
 /// Every event the table knows.
 using Event = std::variant<Cancel, Reschedule, PaymentSucceeded, PaymentFailed, CheckoutExpired, RefundCompleted,
-                           StartCheckout, RequestRefund>;
+                           StartCheckout, RequestRefund, PaymentUnmatched, RefundPending, RefundFailed, DisputeOpened>;
 
 /// What a transition produced: the booking to store and the notification to
 /// queue about it, in the same transaction.
@@ -112,7 +141,8 @@ struct Outcome {
 
 /// The state a new booking of `service` starts in at `now`, made by `who`:
 /// free → confirmed (notify booking_confirmed); paid → pending, holding its
-/// slot for `service.hold`. `draft` carries everything else (slot, customer,
+/// slot for `service.hold`, owing `service.price` in `service.currency`
+/// (`amount_due`, `currency_due`). `draft` carries everything else (slot, customer,
 /// ids); its status fields are overwritten.
 Outcome book(Booking draft, const Service& service, const Actor& who, Instant now);
 

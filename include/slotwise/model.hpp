@@ -122,8 +122,10 @@ struct Customer {
 /// A booking's lifecycle. `expired` is a pending booking whose hold passed.
 enum class BookingStatus { pending, confirmed, cancelled, expired };
 
-/// Where the money is.
-enum class PaymentStatus { none, pending, paid, refund_due, refunded, failed };
+/// Where the money is. `refund_pending`: the provider accepted a refund that
+/// has not yet succeeded; `disputed`: the customer's bank disputes the
+/// payment (a chargeback), which the host settles with the provider.
+enum class PaymentStatus { none, pending, paid, refund_due, refunded, failed, refund_pending, disputed };
 
 /// A booking as stored.
 struct Booking {
@@ -142,6 +144,10 @@ struct Booking {
     std::string request_fingerprint{};         ///< what the key was used for
     std::string checkout_id{};                 ///< the provider's checkout session, once started
     std::string payment_reference{};           ///< the provider's payment (Stripe: payment intent)
+    /// What the customer owes, fixed when the booking is made (a later price
+    /// change does not alter it): minor units, 0 = free.
+    std::int64_t amount_due = 0;
+    std::string currency_due{};                ///< ISO 4217 as the service had it; empty when free
     std::string created_by{};                  ///< the principal's subject
     Instant created_at{};
     Instant updated_at{};
@@ -191,7 +197,8 @@ E parse_enum(std::string_view s, const std::array<std::string_view, N>& names, c
 inline constexpr std::array<std::string_view, 3> role_names{"admin", "staff", "customer"};
 inline constexpr std::array<std::string_view, 4> kind_names{"staff", "room", "equipment", "table"};
 inline constexpr std::array<std::string_view, 4> status_names{"pending", "confirmed", "cancelled", "expired"};
-inline constexpr std::array<std::string_view, 6> payment_names{"none", "pending", "paid", "refund_due", "refunded", "failed"};
+inline constexpr std::array<std::string_view, 8> payment_names{"none",     "pending",  "paid",           "refund_due",
+                                                                "refunded", "failed",   "refund_pending", "disputed"};
 }  // namespace detail
 
 inline std::string_view to_string(Role r) noexcept { return detail::role_names[static_cast<std::size_t>(r)]; }

@@ -87,6 +87,40 @@ struct CheckoutRequest {
 struct Checkout {
     std::string id{};   ///< the provider's session id
     std::string url{};  ///< where to send the customer
+    /// When the provider itself stops accepting payment on the page (the
+    /// `expires_at` it was given), or nullopt when it keeps the page open
+    /// past the hold: the engine then expires it (`Engine::expire_checkouts`).
+    std::optional<Instant> expires_at{};
+};
+
+/// One checkout session started for a booking (a booking may have several:
+/// each `start_checkout` starts its own, and a payment through any of them
+/// is the booking's).
+struct CheckoutSession {
+    TenantId tenant{};
+    std::string id{};                    ///< the provider's session id
+    BookingId booking{};
+    Instant created_at{};
+    /// When the engine must expire it through the provider (the hold's end,
+    /// where the provider could not be told); nullopt = the provider does.
+    std::optional<Instant> close_by{};
+    std::optional<Instant> closed_at{};  ///< paid, expired or closed by the engine
+    friend bool operator==(const CheckoutSession&, const CheckoutSession&) = default;
+};
+
+/// A verified payment the engine could not apply to a booking: it is kept
+/// here, owed back to the customer, for an admin to refund
+/// (`TenantScope::unmatched_payments`).
+struct UnmatchedPayment {
+    std::string event_id{};            ///< the provider's event id
+    std::string provider{};            ///< "stripe"
+    std::string reference{};           ///< the payment (Stripe: payment intent), "" when the event has none
+    std::optional<std::int64_t> amount{};  ///< as the event says (minor units); nullopt when it says none
+    std::string currency{};            ///< lowercase ISO 4217 as the event says, "" when it says none
+    std::optional<BookingId> booking{};  ///< the booking the event names, when it is one of this tenant's
+    std::string reason{};              ///< why it was not applied, e.g. "amount_mismatch"
+    Instant received_at{};
+    friend bool operator==(const UnmatchedPayment&, const UnmatchedPayment&) = default;
 };
 
 /// The kinds of payment event the engine acts on.
@@ -96,7 +130,9 @@ enum class PaymentEventKind {
     async_payment_succeeded,
     async_payment_failed,
     checkout_expired,       ///< the customer never paid; release the hold
-    charge_refunded,
+    charge_refunded,        ///< a (full or partial) refund was made; `refund_status` when the event says
+    refund_updated,         ///< one refund's status changed (`refund_status`)
+    dispute_opened,         ///< the customer's bank disputes the payment
     other,                  ///< recorded and ignored
 };
 
@@ -111,6 +147,13 @@ struct PaymentEvent {
     std::optional<std::int64_t> amount{};           ///< what was charged (minor units), when the event says
     std::optional<std::int64_t> amount_refunded{};  ///< for refunds: how much of `amount` went back
     std::string currency{};              ///< lowercase ISO 4217, when the event says
+    /// For refunds: "succeeded", "pending", "requires_action", "failed" or
+    /// "canceled"; "" when the event does not say.
+    std::string refund_status{};
+    /// The payment was shown converted into another currency (Stripe's
+    /// Adaptive Pricing): `amount` and `currency` are then the source ones,
+    /// the amounts the merchant asked for.
+    bool converted = false;
     Instant created{};
 };
 
@@ -141,6 +184,16 @@ public:
     virtual PaymentEvent parse_webhook(std::string_view payload, const Headers& headers, Instant now) const = 0;
     /// Requests a refund of a booking's payment.
     virtual Refund refund(const RefundRequest& r, const HttpTransport& http) const = 0;
+    /// Stops a hosted checkout from accepting payment. Returns normally when
+    /// the session is closed (or was already: paid, expired, unknown);
+    /// throws `provider_error` when the provider could not be reached or
+    /// answered with a server error (try again later). The default throws
+    /// `not_configured`: a provider that cannot expire sessions.
+    virtual void expire_checkout(const std::string& checkout_id, const HttpTransport& http) const {
+        (void)checkout_id;
+        (void)http;
+        throw Error(Errc::not_configured, "this payment provider cannot expire a checkout");
+    }
 };
 
 /// The payment providers a host makes available, by name. A tenant's stored

@@ -148,14 +148,38 @@ public:
     virtual bool record_payment_event(const TenantId& t, const std::string& provider,
                                       const std::string& event_id, const std::string& type,
                                       Instant received_at) = 0;
+    /// Records a checkout session started for booking `s.booking`; a second
+    /// insert of the same (tenant, session id) changes nothing.
+    virtual void insert_checkout_session(const TenantId& t, const CheckoutSession& s) = 0;
+    /// Every checkout session of a booking, oldest first.
+    virtual std::vector<CheckoutSession> checkout_sessions(const TenantId& t, const BookingId& b) = 0;
+    /// Marks a session closed at `at` (paid, expired, or expired by the
+    /// engine); false when there is no such open session.
+    virtual bool close_checkout_session(const TenantId& t, const std::string& session_id, Instant at) = 0;
+    /// Open sessions of every tenant whose `close_by` is at or before `now`,
+    /// earliest `close_by` first, at most `limit`.
+    virtual std::vector<CheckoutSession> checkouts_to_close(Instant now, int limit) = 0;
+    /// Moves an open session's `close_by` to `until` (after a failed attempt
+    /// to close it, so that it does not stand before the others); false
+    /// when there is no such open session.
+    virtual bool postpone_checkout_close(const TenantId& t, const std::string& session_id, Instant until) = 0;
+    /// Records a verified payment that was not applied; a second record of
+    /// the same (tenant, provider, event id) changes nothing.
+    virtual void insert_unmatched_payment(const TenantId& t, const UnmatchedPayment& p) = 0;
+    /// A tenant's unmatched payments, newest first (by received_at, then
+    /// event id descending), at most `limit` (1..1000).
+    virtual std::vector<UnmatchedPayment> unmatched_payments(const TenantId& t, int limit) = 0;
+
 
     // Notification outbox.
     /// Adds a notification (its `tenant` says whose), unsent, due at
     /// `created_at`. Every reader gets it back exactly as given (same id,
     /// same fields) but for what the outbox changes: attempts and sent_at.
     virtual void insert_notification(const Notification& n) = 0;
-    /// Unsent notifications of every tenant due at `now` (at most `limit`,
-    /// earliest due first), each leased: attempts + 1 and next due at
+    /// Unsent notifications of every tenant due at `now` (at most `limit`),
+    /// tenants served in turn — the earliest due row of each tenant, then the
+    /// next of each, and so on, ties by due time — so that no tenant's backlog
+    /// delays another's; each leased: attempts + 1 and next due at
     /// now + notification_backoff(attempts). Returned with the new attempts.
     virtual std::vector<Notification> take_notifications(Instant now, int limit) = 0;
     /// Marks one sent; false when there is no such unsent notification.

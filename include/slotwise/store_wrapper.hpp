@@ -117,6 +117,27 @@ public:
                               const std::string& type, Instant received_at) override {
         return target_->record_payment_event(t, provider, event_id, type, received_at);
     }
+    void insert_checkout_session(const TenantId& t, const CheckoutSession& s) override {
+        target_->insert_checkout_session(t, s);
+    }
+    std::vector<CheckoutSession> checkout_sessions(const TenantId& t, const BookingId& b) override {
+        return target_->checkout_sessions(t, b);
+    }
+    bool close_checkout_session(const TenantId& t, const std::string& session_id, Instant at) override {
+        return target_->close_checkout_session(t, session_id, at);
+    }
+    std::vector<CheckoutSession> checkouts_to_close(Instant now, int limit) override {
+        return target_->checkouts_to_close(now, limit);
+    }
+    bool postpone_checkout_close(const TenantId& t, const std::string& session_id, Instant until) override {
+        return target_->postpone_checkout_close(t, session_id, until);
+    }
+    void insert_unmatched_payment(const TenantId& t, const UnmatchedPayment& p) override {
+        target_->insert_unmatched_payment(t, p);
+    }
+    std::vector<UnmatchedPayment> unmatched_payments(const TenantId& t, int limit) override {
+        return target_->unmatched_payments(t, limit);
+    }
 
     void insert_notification(const Notification& n) override { target_->insert_notification(n); }
     std::vector<Notification> take_notifications(Instant now, int limit) override {

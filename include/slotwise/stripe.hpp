@@ -4,7 +4,16 @@
 //    line item with `price_data`, `metadata[booking_id]` (also on the payment
 //    intent), `client_reference_id`, `customer_email`, success and cancel
 //    URLs, `expires_at` from the hold where Stripe allows it (30 minutes to 24
-//    hours ahead), and an `Idempotency-Key` header.
+//    hours ahead), and an `Idempotency-Key` header. A hold shorter than 30
+//    minutes cannot be told to Stripe: the engine then expires the session
+//    when the hold ends (`POST /v1/checkout/sessions/{id}/expire`).
+//  - Amounts: a session's `amount_total`/`currency`, or with Adaptive Pricing
+//    `currency_conversion.amount_total`/`source_currency` (the amount in the
+//    currency the session was created in).
+//  - Refunds and disputes: `charge.refunded` (the refund is done only when
+//    its `refunds` list, if any, says succeeded), `charge.refund.updated`,
+//    `refund.created`/`refund.updated`/`refund.failed` (a Refund's `status`),
+//    `charge.dispute.created`.
 //  - Webhooks: the `Stripe-Signature` header `t=…,v1=…` (several v1 values
 //    during secret rotation) is checked as HMAC-SHA256 of "{t}.{raw body}"
 //    with the endpoint secret, compared in constant time, and refused when
@@ -38,6 +47,9 @@ public:
     Checkout create_checkout(const CheckoutRequest& r, const HttpTransport& http) const override;
     PaymentEvent parse_webhook(std::string_view payload, const Headers& headers, Instant now) const override;
     Refund refund(const RefundRequest& r, const HttpTransport& http) const override;
+    /// `POST /v1/checkout/sessions/{id}/expire`; a session Stripe will not
+    /// expire (400: complete or already expired; 404: unknown) counts as closed.
+    void expire_checkout(const std::string& checkout_id, const HttpTransport& http) const override;
 
     /// The form body `create_checkout` posts (exposed for inspection and tests).
     std::string checkout_form(const CheckoutRequest& r) const;

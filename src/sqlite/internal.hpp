@@ -322,6 +322,8 @@ Service read_service(const Statement& s);
 Block read_block(const Statement& s);
 Booking read_booking(const Statement& s);
 std::vector<Booking> read_bookings(Statement& s);
+CheckoutSession read_checkout_session(const Statement& s);
+UnmatchedPayment read_unmatched_payment(const Statement& s);
 
 // What one transaction knows of the connection's catalogue cache: whether it
 // changed a catalogue (then it must neither read nor fill the cache: the cache

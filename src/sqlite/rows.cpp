@@ -87,7 +87,27 @@ Booking read_booking(const Statement& s) {
     b.updated_at = s.at(19);
     b.checkout_id = s.text(20);
     b.payment_reference = s.text(21);
+    b.amount_due = s.integer(22);
+    b.currency_due = s.text(23);
     return b;
+}
+
+CheckoutSession read_checkout_session(const Statement& s) {
+    CheckoutSession out{.tenant = s.id<TenantTag>(0), .id = s.text(1), .booking = s.id<BookingTag>(2),
+                        .created_at = s.at(3)};
+    if (!s.is_null(4)) out.close_by = s.at(4);
+    if (!s.is_null(5)) out.closed_at = s.at(5);
+    return out;
+}
+
+UnmatchedPayment read_unmatched_payment(const Statement& s) {
+    UnmatchedPayment out{.event_id = s.text(0), .provider = s.text(1), .reference = s.text(2)};
+    if (!s.is_null(3)) out.amount = s.integer(3);
+    out.currency = s.text(4);
+    if (!s.is_null(5)) out.booking = s.id<BookingTag>(5);
+    out.reason = s.text(6);
+    out.received_at = s.at(7);
+    return out;
 }
 
 std::vector<Booking> read_bookings(Statement& s) {

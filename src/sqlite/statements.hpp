@@ -125,16 +125,16 @@ inline constexpr char kSelectAllServiceResources[] =
     "booking_id, service_id, resource_id, start_at, end_at, seats, buffer_before_min, "  \
     "buffer_after_min, customer_name, customer_email, customer_phone, customer_locale, " \
     "status, payment_status, hold_expires_at, idempotency_key, request_fingerprint, "    \
-    "created_by, created_at, updated_at, checkout_id, payment_reference"
+    "created_by, created_at, updated_at, checkout_id, payment_reference, amount_due, currency_due"
 inline constexpr char kInsertBooking[] = R"sql(
 INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at,
                       occ_start, occ_end, seats, buffer_before_min, buffer_after_min,
                       customer_name, customer_email, customer_phone, customer_locale,
                       status, payment_status, hold_expires_at, idempotency_key,
                       request_fingerprint, created_by, created_at, updated_at, checkout_id,
-                      payment_reference, owes_confirmation)
+                      payment_reference, owes_confirmation, amount_due, currency_due)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26))sql";
+        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28))sql";
 // The identity and origin of a booking (id, idempotency key and fingerprint,
 // created_by, created_at) never change; everything else does. An owed
 // confirmation is moved to the outbox by bookings_move_confirmation_on_update.
@@ -207,6 +207,32 @@ inline constexpr char kSelectPaymentSettings[] =
 inline constexpr char kInsertPaymentEvent[] =
     "INSERT INTO payment_events (tenant_id, provider, event_id, type, received_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
+// Checkout sessions, in the column order read_checkout_session() decodes.
+#define SLOTWISE_SESSION_COLUMNS "tenant_id, session_id, booking_id, created_at, close_by, closed_at"
+inline constexpr char kInsertCheckoutSession[] =
+    "INSERT INTO checkout_sessions (" SLOTWISE_SESSION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, NULL)"
+    " ON CONFLICT DO NOTHING";
+inline constexpr char kSelectCheckoutSessions[] =
+    "SELECT " SLOTWISE_SESSION_COLUMNS " FROM checkout_sessions WHERE tenant_id = ?1 AND booking_id = ?2"
+    " ORDER BY created_at, session_id";
+inline constexpr char kCloseCheckoutSession[] =
+    "UPDATE checkout_sessions SET closed_at = ?3"
+    " WHERE tenant_id = ?1 AND session_id = ?2 AND closed_at IS NULL";
+inline constexpr char kSelectCheckoutsToClose[] =
+    "SELECT " SLOTWISE_SESSION_COLUMNS " FROM checkout_sessions"
+    " WHERE closed_at IS NULL AND close_by IS NOT NULL AND close_by <= ?1"
+    " ORDER BY close_by, tenant_id, session_id LIMIT ?2";
+#undef SLOTWISE_SESSION_COLUMNS
+inline constexpr char kPostponeCheckoutClose[] =
+    "UPDATE checkout_sessions SET close_by = ?3"
+    " WHERE tenant_id = ?1 AND session_id = ?2 AND closed_at IS NULL AND close_by IS NOT NULL";
+// Unmatched payments, in the column order read_unmatched_payment() decodes.
+inline constexpr char kInsertUnmatchedPayment[] =
+    "INSERT INTO unmatched_payments (tenant_id, provider, event_id, reference, amount, currency, booking_id,"
+    " reason, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING";
+inline constexpr char kSelectUnmatchedPayments[] =
+    "SELECT event_id, provider, reference, amount, currency, booking_id, reason, received_at"
+    " FROM unmatched_payments WHERE tenant_id = ?1 ORDER BY received_at DESC, event_id DESC LIMIT ?2";
 
 // Outbox. The column order is the one read_notification() decodes.
 #define SLOTWISE_OUTBOX_COLUMNS                                                             \

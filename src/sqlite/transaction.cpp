@@ -319,7 +319,8 @@ public:
                           b.customer.email, b.customer.phone, b.customer.locale, to_string(b.status),
                           to_string(b.payment_status), b.hold_expires_at, null_if_empty(b.idempotency_key),
                           b.request_fingerprint, b.created_by, b.created_at, b.updated_at, b.checkout_id,
-                          b.payment_reference, owed ? std::optional<std::int64_t>(1) : std::nullopt);
+                          b.payment_reference, owed ? std::optional<std::int64_t>(1) : std::nullopt,
+                          b.amount_due, b.currency_due);
             if (confirmation && !owed) write_notification(c(), *confirmation);
         });
     }
@@ -433,6 +434,67 @@ public:
             auto s = c().statement(kInsertPaymentEvent);
             s.bind(t, provider, event_id, type, received_at).run();
             return s.changes() > 0;
+        });
+    }
+
+    void insert_checkout_session(const TenantId& t, const CheckoutSession& cs) override {
+        call(Access::write, [&] {
+            c().statement(kInsertCheckoutSession).bind(t, cs.id, cs.booking, cs.created_at, cs.close_by).run();
+        });
+    }
+
+    std::vector<CheckoutSession> checkout_sessions(const TenantId& t, const BookingId& b) override {
+        return call(Access::read, [&] {
+            std::vector<CheckoutSession> out;
+            auto s = c().statement(kSelectCheckoutSessions);
+            s.bind(t, b);
+            while (s.step()) out.push_back(read_checkout_session(s));
+            return out;
+        });
+    }
+
+    bool close_checkout_session(const TenantId& t, const std::string& session_id, Instant at) override {
+        return call(Access::write, [&] {
+            auto s = c().statement(kCloseCheckoutSession);
+            s.bind(t, session_id, at).run();
+            return s.changes() > 0;
+        });
+    }
+
+    std::vector<CheckoutSession> checkouts_to_close(Instant now, int limit) override {
+        return call(Access::read, [&] {
+            std::vector<CheckoutSession> out;
+            auto s = c().statement(kSelectCheckoutsToClose);
+            s.bind(now, std::max(limit, 0));
+            while (s.step()) out.push_back(read_checkout_session(s));
+            return out;
+        });
+    }
+
+    bool postpone_checkout_close(const TenantId& t, const std::string& session_id, Instant until) override {
+        return call(Access::write, [&] {
+            auto s = c().statement(kPostponeCheckoutClose);
+            s.bind(t, session_id, until).run();
+            return s.changes() > 0;
+        });
+    }
+
+    void insert_unmatched_payment(const TenantId& t, const UnmatchedPayment& p) override {
+        call(Access::write, [&] {
+            c().statement(kInsertUnmatchedPayment)
+                .bind(t, p.provider, p.event_id, p.reference, p.amount, p.currency, p.booking, p.reason,
+                      p.received_at)
+                .run();
+        });
+    }
+
+    std::vector<UnmatchedPayment> unmatched_payments(const TenantId& t, int limit) override {
+        return call(Access::read, [&] {
+            std::vector<UnmatchedPayment> out;
+            auto s = c().statement(kSelectUnmatchedPayments);
+            s.bind(t, std::clamp(limit, 0, 1000));
+            while (s.step()) out.push_back(read_unmatched_payment(s));
+            return out;
         });
     }
 
