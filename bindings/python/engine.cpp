@@ -214,9 +214,16 @@ Example::
         .def_static(
             "open_sqlite",
             [](py::handle path, py::handle clock, py::handle busy_timeout_ms, py::handle synchronous_full,
-               py::handle on_event) {
+               py::handle on_event, py::handle master_key) {
                 SqliteOptions sqlite;
                 sqlite.path = to_path(path, "path");
+                if (!master_key.is_none()) {
+                    // bytes only: a str would be text, not 32 random bytes.
+                    if (!py::isinstance<py::bytes>(master_key) || py::len(master_key) != 32) {
+                        throw Error(Errc::invalid_argument, "master_key", "expected bytes of length 32");
+                    }
+                    sqlite.master_key = py::cast<std::string>(master_key);
+                }
                 sqlite.busy_timeout = std::chrono::milliseconds{
                     to_integer(busy_timeout_ms, "busy_timeout_ms", 0, 24LL * 3600 * 1000)};
                 sqlite.synchronous_full = to_bool(synchronous_full, "synchronous_full");
@@ -225,8 +232,8 @@ Example::
                 return nogil([&] { return Engine(open_sqlite(sqlite), std::move(options)); });
             },
             py::arg("path"), py::arg("clock") = py::none(), py::arg("busy_timeout_ms") = 30000,
-            py::arg("synchronous_full") = false, py::arg("on_event") = py::none(),
-            R"(open_sqlite(path, clock=None, busy_timeout_ms=30000, synchronous_full=False, on_event=None)
+            py::arg("synchronous_full") = false, py::arg("on_event") = py::none(), py::arg("master_key") = py::none(),
+            R"(open_sqlite(path, clock=None, busy_timeout_ms=30000, synchronous_full=False, on_event=None, master_key=None)
 --
 
 Opens (creating and migrating when needed) a SQLite database. Stripe is the
@@ -247,9 +254,17 @@ Args:
         change committed, on the thread that made the call, with the GIL
         held. What it raises is reported through sys.unraisablehook and
         otherwise ignored: it never fails the call that caused the event.
+    master_key: optional 32 random bytes, kept out of the database (a
+        secrets manager, a key file only the service reads): tenants'
+        payment secrets are then stored encrypted (AES-256-GCM). Without it,
+        live Stripe keys are refused with NotConfigured; test keys are
+        stored as given.
 
 Raises:
-    StorageError: the file cannot be opened or is not a slotwise database.)")
+    ValidationError: master_key is not bytes of length 32.
+    StorageError: the file cannot be opened or is not a slotwise database,
+        or (when reading payment settings) master_key is not the key that
+        encrypted them.)")
         .def(
             "create_tenant",
             [](Engine& e, py::handle name) {

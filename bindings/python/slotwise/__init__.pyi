@@ -298,6 +298,7 @@ class Engine:
         busy_timeout_ms: int = 30000,
         synchronous_full: bool = False,
         on_event: Optional[Callable[[EngineEvent], object]] = None,
+        master_key: Optional[bytes] = None,
     ) -> Engine: ...
     def create_tenant(self, name: str) -> str: ...
     def scope(self, tenant_id: str, role: Role, subject: Optional[str] = None) -> TenantScope:
