@@ -35,11 +35,15 @@ enum class State {
     cancelled_free,
     cancelled_refund_due,
     cancelled_refunded,
+    confirmed_refund_pending,  // refunded from the provider's side, not yet succeeded
+    cancelled_refund_pending,
+    confirmed_disputed,
 };
 constexpr State all_states[] = {State::pending_hold,   State::pending_lapsed,      State::pending_failed,
                                 State::lapsed_refund_due, State::confirmed_free, State::confirmed_paid,
                                 State::cancelled_unpaid, State::cancelled_free,    State::cancelled_refund_due,
-                                State::cancelled_refunded};
+                                State::cancelled_refunded, State::confirmed_refund_pending,
+                                State::cancelled_refund_pending, State::confirmed_disputed};
 
 enum class Who { own_customer, other_customer, staff, admin, provider };
 constexpr Who all_actors[] = {Who::own_customer, Who::other_customer, Who::staff, Who::admin, Who::provider};
@@ -47,9 +51,13 @@ constexpr Who all_actors[] = {Who::own_customer, Who::other_customer, Who::staff
 enum class When { early, within_notice, during, after };
 constexpr When all_times[] = {When::early, When::within_notice, When::during, When::after};
 
-enum class Ev { cancel, reschedule, paid_slot_free, paid_slot_gone, failed, expired, refunded, checkout, refund };
-constexpr Ev all_events[] = {Ev::cancel, Ev::reschedule, Ev::paid_slot_free, Ev::paid_slot_gone, Ev::failed,
-                             Ev::expired, Ev::refunded, Ev::checkout, Ev::refund};
+enum class Ev {
+    cancel, reschedule, paid_slot_free, paid_slot_gone, failed, expired, refunded, checkout, refund,
+    unmatched, refund_pending, refund_failed, disputed
+};
+constexpr Ev all_events[] = {Ev::cancel,    Ev::reschedule, Ev::paid_slot_free, Ev::paid_slot_gone, Ev::failed,
+                             Ev::expired,   Ev::refunded,   Ev::checkout,       Ev::refund,         Ev::unmatched,
+                             Ev::refund_pending, Ev::refund_failed, Ev::disputed};
 
 Instant time_of(When w) {
     switch (w) {
@@ -84,6 +92,9 @@ Booking booking_in(State s, Instant now) {
         case State::cancelled_free: set(B::cancelled, P::none, {}); break;
         case State::cancelled_refund_due: set(B::cancelled, P::refund_due, {}); break;
         case State::cancelled_refunded: set(B::cancelled, P::refunded, {}); break;
+        case State::confirmed_refund_pending: set(B::confirmed, P::refund_pending, {}); break;
+        case State::cancelled_refund_pending: set(B::cancelled, P::refund_pending, {}); break;
+        case State::confirmed_disputed: set(B::confirmed, P::disputed, {}); break;
     }
     return b;
 }
@@ -116,6 +127,10 @@ lifecycle::Event event_of(Ev e, int* slot_asks) {
         case Ev::refunded: return lifecycle::RefundCompleted{};
         case Ev::checkout: return lifecycle::StartCheckout{};
         case Ev::refund: return lifecycle::RequestRefund{};
+        case Ev::unmatched: return lifecycle::PaymentUnmatched{.payment_reference = "pi_other"};
+        case Ev::refund_pending: return lifecycle::RefundPending{};
+        case Ev::refund_failed: return lifecycle::RefundFailed{};
+        case Ev::disputed: return lifecycle::DisputeOpened{};
     }
     return lifecycle::Cancel{};
 }
@@ -140,14 +155,15 @@ struct Row {
 using B = BookingStatus;
 using P = PaymentStatus;
 using N = NotificationKind;
-const std::set<State> active{State::pending_hold, State::confirmed_free, State::confirmed_paid};
+const std::set<State> active{State::pending_hold, State::confirmed_free, State::confirmed_paid,
+                              State::confirmed_refund_pending, State::confirmed_disputed};
 const std::set<Who> principals{Who::own_customer, Who::staff, Who::admin};
 const std::set<Who> staff{Who::staff, Who::admin};
 const std::set<Who> provider{Who::provider};
 const std::set<When> any_time{When::early, When::within_notice, When::during, When::after};
 const std::set<When> before_start{When::early, When::within_notice};
 
-bool was_confirmed(State s) { return s == State::confirmed_free || s == State::confirmed_paid; }
+bool was_confirmed(State s) { return booking_in(s, start).status == BookingStatus::confirmed; }
 P payment_of(State s) { return booking_in(s, start).payment_status; }
 
 Result cancelled(State s) {
@@ -167,7 +183,17 @@ Result failed(State s) { return {s == State::cancelled_unpaid ? B::cancelled : B
 Result released(State) { return {B::expired, P::pending, {}}; }
 Result refunded(State s) {
     return {s == State::lapsed_refund_due ? B::expired : B::cancelled, P::refunded,
-            s == State::confirmed_paid ? std::optional(N::booking_cancelled) : std::nullopt};
+            was_confirmed(s) ? std::optional(N::booking_cancelled) : std::nullopt};
+}
+// The status stays as it reads; only the money moves.
+Result money(State s, P p, std::optional<N> n = std::nullopt) {
+    const auto b = booking_in(s, start);
+    return {b.status_at(start), p, n};
+}
+// A payment that cannot be the booking's: owed back, and a running hold ends.
+Result unmatched(State s) {
+    const auto b = booking_in(s, start);
+    return {b.status == B::pending ? B::expired : b.status, P::refund_due, N::refund_due};
 }
 Result unchanged(State s) {
     const auto b = booking_in(s, start);
@@ -196,8 +222,18 @@ const std::vector<Row>& table() {
          refund_due},
         {Ev::failed, {State::pending_hold, State::pending_lapsed, State::cancelled_unpaid}, provider, any_time, failed},
         {Ev::expired, {State::pending_hold}, provider, any_time, released},
-        {Ev::refunded, {State::confirmed_paid, State::lapsed_refund_due, State::cancelled_refund_due}, provider, any_time,
-         refunded},
+        {Ev::refunded, {State::confirmed_paid, State::lapsed_refund_due, State::cancelled_refund_due,
+                        State::confirmed_refund_pending, State::cancelled_refund_pending}, provider, any_time, refunded},
+        // Money that cannot be the booking's is owed back by a booking holding no payment of its own.
+        {Ev::unmatched, {State::pending_hold, State::pending_lapsed, State::pending_failed, State::confirmed_free,
+                         State::cancelled_unpaid, State::cancelled_free}, provider, any_time, unmatched},
+        {Ev::refund_pending, {State::confirmed_paid, State::lapsed_refund_due, State::cancelled_refund_due}, provider,
+         any_time, [](State s) { return money(s, P::refund_pending); }},
+        {Ev::refund_failed, {State::confirmed_refund_pending, State::cancelled_refund_pending, State::cancelled_refunded},
+         provider, any_time, [](State s) { return money(s, P::refund_due); }},
+        {Ev::disputed, {State::confirmed_paid, State::lapsed_refund_due, State::cancelled_refund_due,
+                        State::cancelled_refunded, State::confirmed_refund_pending, State::cancelled_refund_pending},
+         provider, any_time, [](State s) { return money(s, P::disputed); }},
         {Ev::checkout, {State::pending_hold}, principals, before_start, unchanged},
         {Ev::refund, {State::lapsed_refund_due, State::cancelled_refund_due}, staff, any_time, unchanged},
     };
@@ -280,6 +316,18 @@ TEST_CASE("every state, event, actor and time does exactly what the lifecycle ta
     // Every row of the table was reached, and most combinations are refusals.
     CHECK(listed > 100);
     CHECK(refused > listed);
+}
+
+TEST_CASE("a new paid booking owes the price it was booked at") {
+    const auto held = lifecycle::book({.id = {"bkg_3"}, .interval = appointment}, service(), actor_of(Who::own_customer),
+                                      start - 1h);
+    CHECK(held.booking.amount_due == 4500);
+    CHECK(held.booking.currency_due == "EUR");
+    Service free = service();
+    free.price = 0;
+    const auto made = lifecycle::book({.id = {"bkg_2"}, .interval = appointment}, free, actor_of(Who::own_customer), start - 1h);
+    CHECK(made.booking.amount_due == 0);
+    CHECK(made.booking.currency_due.empty());
 }
 
 TEST_CASE("a new booking of a free service is confirmed and notified; of a paid one, pending with a hold") {
