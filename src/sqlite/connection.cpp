@@ -7,7 +7,7 @@
 
 #include <thread>
 
-#include <fcntl.h>
+#include <cstdlib>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -116,13 +116,21 @@ std::string lower(std::string s) {
 // Creates the database file readable by its owner alone (umask aside), so
 // that SQLite, which gives the -wal and -shm files the database's mode,
 // creates those 0600 too. An existing file keeps its mode: the host chose it.
+// The file is made under a temporary name, closed, then linked into place:
+// closing a descriptor of a file drops every POSIX lock this process holds
+// on it, so no descriptor of the database itself may ever be closed here
+// while another connection of this process may have it open.
 static void create_private_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) return;  // sqlite3_open_v2 reports why, in its words
     struct stat st {};
-    // Empty: a file just created (here, or by another opener an instant ago).
-    if (::fstat(fd, &st) == 0 && st.st_size == 0 && (st.st_mode & 0777) != 0600) ::fchmod(fd, 0600);
+    if (::lstat(path.c_str(), &st) == 0) return;
+    std::string temp = path + ".new-XXXXXX";
+    const int fd = ::mkstemp(temp.data());
+    if (fd < 0) return;  // sqlite3_open_v2 reports why, in its words
+    const bool ready = ::fchmod(fd, 0600) == 0;
     ::close(fd);
+    // link() never replaces: another opener's file, made an instant ago, wins.
+    if (ready) (void)::link(temp.c_str(), path.c_str());
+    ::unlink(temp.c_str());
 }
 
 Pool::Pool(SqliteOptions options) : options_(std::move(options)), memory_(options_.path == ":memory:") {
