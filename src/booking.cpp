@@ -54,12 +54,15 @@ struct Resolved {
 Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id,
                  const std::vector<ResourceId>& wanted, int seats) {
     check_seats(seats);
+    if (!detail::well_formed_id(service_id.value, detail::service_prefix)) not_found("service");
     auto svc = tx.service(t, service_id);
     if (!svc) not_found("service");
     Resolved out{*svc, {}};
     const auto& ids = wanted.empty() ? svc->resources : wanted;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         // Not linked reads exactly like "does not exist", on purpose.
+        // Only a linked id reaches the store, so an id of any length costs a
+        // comparison with the service's few.
         auto r = std::find(svc->resources.begin(), svc->resources.end(), ids[i]) != svc->resources.end()
                      ? tx.resource(t, ids[i])
                      : std::nullopt;
@@ -81,22 +84,86 @@ struct PerResource {
     std::vector<std::vector<Slot>> slots;   // parallel to resources
 };
 
-PerResource slots_per_resource(const Engine& engine, const TenantId& t, const AvailabilityRequest& q) {
+// Thrown when one call would compute more than max_slots_per_availability slots.
+[[noreturn]] void too_many_slots() {
+    invalid("to", "more than " + std::to_string(max_slots_per_availability) +
+                      " slots in one call: ask for fewer days or resources");
+}
+
+PerResource slots_per_resource(const Engine& engine, const Principal& p, const AvailabilityRequest& q) {
     check_date_range(q.from, q.to);
     const Instant now = engine.now();
     auto tx = engine.store()->read();
-    auto resolved = resolve(*tx, t, q.service, q.resources, q.seats);
+    auto resolved = resolve(*tx, p.tenant, q.service, q.resources, q.seats);
+    std::optional<Instant> customer_limit;
+    std::chrono::days horizon{0};
+    if (p.role == Role::customer) {
+        horizon = tx->policy(p.tenant).value_or(TenantPolicy{}).customer_horizon;
+        customer_limit = now + horizon;
+    }
     PerResource out{std::move(resolved.resources), {}};
     out.slots.reserve(out.resources.size());
     const auto rules = resolved.service.rules(q.seats);
+    std::size_t total = 0;
     for (const auto& r : out.resources) {
         const auto zone = locate_zone(r.timezone, "timezone");
+        if (customer_limit && date::sys_days{q.to} > date::sys_days{local_date(zone, *customer_limit)}) {
+            invalid("to", "beyond this tenant's customer horizon of " + std::to_string(horizon.count()) + " days");
+        }
         const auto range = detail::occupied_range(zone, resolved.service, q.from, q.to);
         auto& slots = out.slots.emplace_back();
-        detail::each_resource_slot(*tx, t, rules, r, zone, q.from, q.to, now, range, nullptr,
-                                   [&](const Slot& s) { slots.push_back(s); });
+        // The cap bounds the work as well as the answer: the walk stops at the
+        // first slot past it.
+        detail::each_resource_slot(*tx, p.tenant, rules, r, zone, q.from, q.to, now, range, nullptr,
+                                   [&](const Slot& s) {
+                                       if (++total > max_slots_per_availability) too_many_slots();
+                                       slots.push_back(s);
+                                   });
     }
     return out;
+}
+
+// True when `start` lies past the last local date (in `r`'s zone) a customer
+// may see: the same date rule as availability's `to`, so every slot a
+// customer is shown can be booked.
+bool beyond_horizon(const Resource& r, Instant start, Instant now, std::chrono::days horizon) {
+    const auto zone = locate_zone(r.timezone, "timezone");
+    return date::sys_days{local_date(zone, start)} > date::sys_days{local_date(zone, now + horizon)};
+}
+
+[[noreturn]] void refuse_beyond_horizon(std::chrono::days horizon) {
+    throw Error(Errc::quota_exceeded, "customer_horizon",
+                "bookings open " + std::to_string(horizon.count()) + " days ahead");
+}
+
+// The tenant's policy, for a customer's booking of `svc` with `seats` at
+// `start` on one of `resources`, checked in the booking's write transaction
+// (so that a customer's concurrent requests are counted one after another).
+void enforce_policy(Transaction& tx, const Principal& p, const Service& svc, const std::vector<Resource>& resources,
+                    int seats, Instant start, Instant now) {
+    const auto policy = tx.policy(p.tenant).value_or(TenantPolicy{});
+    const auto refuse = [](const char* limit, const std::string& why) {
+        throw Error(Errc::quota_exceeded, limit, why);
+    };
+    if (policy.max_seats_per_customer_booking && seats > *policy.max_seats_per_customer_booking) {
+        refuse("max_seats_per_customer_booking",
+               "at most " + std::to_string(*policy.max_seats_per_customer_booking) + " seats per booking");
+    }
+    if (std::all_of(resources.begin(), resources.end(),
+                    [&](const Resource& r) { return beyond_horizon(r, start, now, policy.customer_horizon); })) {
+        refuse_beyond_horizon(policy.customer_horizon);
+    }
+    const int cap = std::max(policy.max_pending_per_customer, policy.max_active_per_customer.value_or(0));
+    const auto held = tx.customer_holdings(p.tenant, p.subject, now, cap);
+    // A free booking is confirmed at once: only a paid one adds a hold.
+    if (svc.price > 0 && held.pending >= policy.max_pending_per_customer) {
+        refuse("max_pending_per_customer", "at most " + std::to_string(policy.max_pending_per_customer) +
+                                               " unpaid bookings at once: pay for or cancel one first");
+    }
+    if (policy.max_active_per_customer && held.active_future >= *policy.max_active_per_customer) {
+        refuse("max_active_per_customer",
+               "at most " + std::to_string(*policy.max_active_per_customer) + " upcoming bookings at once");
+    }
 }
 
 // A paid service needs a provider the tenant configured and this engine
@@ -112,7 +179,7 @@ void require_payments(Transaction& tx, const Engine& engine, const TenantId& t) 
 }  // namespace
 
 std::vector<ResourceSlot> TenantScope::availability(const AvailabilityRequest& q) {
-    const auto per = slots_per_resource(engine_, principal_.tenant, q);
+    const auto per = slots_per_resource(engine_, principal_, q);
     std::vector<ResourceSlot> out;
     for (const auto& a : any_of(per.slots)) {
         out.push_back({a.slot.start, a.slot.end, per.resources[a.resource].id, a.slot.remaining});
@@ -121,7 +188,7 @@ std::vector<ResourceSlot> TenantScope::availability(const AvailabilityRequest& q
 }
 
 std::vector<Slot> TenantScope::availability_together(const AvailabilityRequest& q) {
-    return all_of(slots_per_resource(engine_, principal_.tenant, q).slots);
+    return all_of(slots_per_resource(engine_, principal_, q).slots);
 }
 
 Booking TenantScope::book(const BookingRequest& r) {
@@ -131,6 +198,10 @@ Booking TenantScope::book(const BookingRequest& r) {
     check_customer(r.customer);
     check_optional_text(r.idempotency_key, "idempotency_key", 200);
     if (r.resource && r.resource->empty()) invalid("resource", "empty id");
+    if (!detail::well_formed_id(r.service.value, detail::service_prefix)) not_found("service");
+    if (r.resource && !detail::well_formed_id(r.resource->value, detail::resource_prefix)) {
+        throw Error(Errc::not_found, "resources[0]", "resource not found for this service");
+    }
     const auto print = fingerprint(r);
 
     // The clock may be a host callback (Python): ask it before taking the
@@ -140,8 +211,9 @@ Booking TenantScope::book(const BookingRequest& r) {
     // insert see no other writer in between.
     auto tx = engine_.store()->write();
     if (!r.idempotency_key.empty()) {
-        if (auto existing = tx->booking_by_idempotency_key(principal_.tenant, r.idempotency_key)) {
-            if (existing->request_fingerprint != print || existing->created_by != principal_.subject) {
+        // Scoped to this subject: another's key is neither found nor taken.
+        if (auto existing = tx->booking_by_idempotency_key(principal_.tenant, principal_.subject, r.idempotency_key)) {
+            if (existing->request_fingerprint != print) {
                 throw Error(Errc::idempotency_mismatch, "idempotency_key", "already used for another request");
             }
             return as_read(*existing, now);
@@ -155,6 +227,7 @@ Booking TenantScope::book(const BookingRequest& r) {
                                             [&](const Resource& res) { return r.seats <= res.capacity; });
     if (!fits_somewhere) invalid("seats", "more seats than the resource's capacity");
     if (svc.price > 0) require_payments(*tx, engine_, principal_.tenant);
+    if (principal_.role == Role::customer) enforce_policy(*tx, principal_, svc, resolved.resources, r.seats, r.start, now);
     const Resource* chosen = nullptr;
     for (const auto& res : resolved.resources) {
         if (start_offered(*tx, principal_.tenant, svc, res, r.start, now, r.seats, nullptr, Notice::applies)) {
@@ -200,6 +273,9 @@ Booking TenantScope::cancel(const BookingId& id) {
 
 Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::optional<ResourceId> resource) {
     if (resource && resource->empty()) invalid("resource", "empty id");
+    if (resource && !detail::well_formed_id(resource->value, detail::resource_prefix)) {
+        throw Error(Errc::not_found, "resources[0]", "resource not found for this service");
+    }
     check_instant(new_start, "start");
     const Instant now = engine_.now();  // before the lock, as in book()
     auto tx = engine_.store()->write();
@@ -215,6 +291,10 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
         lifecycle::Reschedule{.resource = target.id, .interval = {new_start, new_start + svc.duration},
                               .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after},
         now);
+    if (principal_.role == Role::customer) {
+        const auto horizon = tx->policy(principal_.tenant).value_or(TenantPolicy{}).customer_horizon;
+        if (beyond_horizon(target, new_start, now, horizon)) refuse_beyond_horizon(horizon);
+    }
     // The booking's own occupancy must not block its new slot.
     if (!start_offered(*tx, principal_.tenant, svc, target, new_start, now, b.seats, &b, Notice::applies)) {
         throw Error(Errc::slot_unavailable, "start", "the new slot is not available");
@@ -237,7 +317,20 @@ std::vector<Booking> TenantScope::bookings(const BookingQuery& q) {
     BookingFilter f{.from = q.from, .to = q.to, .resource = q.resource, .created_by = std::nullopt,
                     .status = q.status, .now = now, .after = q.after, .limit = q.limit};
     if (principal_.role == Role::customer) f.created_by = principal_.subject;
+    if (q.resource && !detail::well_formed_id(q.resource->value, detail::resource_prefix)) return {};
     auto tx = engine_.store()->read();
+    // The cursor must be a booking this principal may see; any other id
+    // (another customer's, another tenant's, none at all) is refused alike,
+    // before its start time can shape the page.
+    if (q.after) {
+        if (!detail::well_formed_id(q.after->value, detail::booking_prefix)) {
+            throw Error(Errc::not_found, "after", "booking not found");
+        }
+        const auto cursor = tx->booking(principal_.tenant, *q.after);
+        if (!cursor || (principal_.role == Role::customer && cursor->created_by != principal_.subject)) {
+            throw Error(Errc::not_found, "after", "booking not found");
+        }
+    }
     auto list = tx->bookings(principal_.tenant, f);
     for (auto& b : list) b = as_read(std::move(b), now);
     return list;

@@ -14,6 +14,12 @@ using detail::check_resource;
 using detail::check_service;
 using detail::not_found;
 using detail::random_id;
+using detail::require_id_shape;
+
+namespace {
+// Every id from a caller is checked by shape before any lookup (engine.hpp).
+void require_resource(const ResourceId& id) { require_id_shape(id, detail::resource_prefix, "resource"); }
+}  // namespace
 
 // --- catalogue ---------------------------------------------------------------
 
@@ -29,6 +35,7 @@ Resource TenantScope::create_resource(const NewResource& r) {
 
 Resource TenantScope::update_resource(const Resource& r) {
     require_admin();
+    require_resource(r.id);
     check_resource({.name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity});
     auto tx = engine_.store()->write();
     if (!tx->resource(principal_.tenant, r.id)) not_found("resource");
@@ -39,6 +46,7 @@ Resource TenantScope::update_resource(const Resource& r) {
 
 Resource TenantScope::update_resource(const ResourceId& id, const ResourcePatch& p) {
     require_admin();
+    require_resource(id);
     auto tx = engine_.store()->write();
     auto r = tx->resource(principal_.tenant, id);
     if (!r) not_found("resource");
@@ -53,6 +61,7 @@ Resource TenantScope::update_resource(const ResourceId& id, const ResourcePatch&
 }
 
 Resource TenantScope::get_resource(const ResourceId& id) {
+    require_resource(id);
     auto tx = engine_.store()->read();
     auto r = tx->resource(principal_.tenant, id);
     if (!r) not_found("resource");
@@ -63,6 +72,7 @@ std::vector<Resource> TenantScope::resources() { return engine_.store()->read()-
 
 void TenantScope::set_weekly_hours(const ResourceId& id, WeeklyHours hours) {
     require_admin();
+    require_resource(id);
     for (std::size_t d = 0; d < 7; ++d) normalize_windows(hours.days[d], "hours." + std::string(weekday_keys[d]));
     auto tx = engine_.store()->write();
     if (!tx->resource(principal_.tenant, id)) not_found("resource");
@@ -71,6 +81,7 @@ void TenantScope::set_weekly_hours(const ResourceId& id, WeeklyHours hours) {
 }
 
 WeeklyHours TenantScope::weekly_hours(const ResourceId& id) {
+    require_resource(id);
     auto tx = engine_.store()->read();
     if (!tx->resource(principal_.tenant, id)) not_found("resource");
     return tx->weekly_hours(principal_.tenant, id);
@@ -78,6 +89,7 @@ WeeklyHours TenantScope::weekly_hours(const ResourceId& id) {
 
 void TenantScope::set_date_override(const ResourceId& id, Date day, std::vector<LocalWindow> windows) {
     require_admin();
+    require_resource(id);
     if (!day.ok()) invalid("date", "not a valid date");
     normalize_windows(windows, "windows");
     auto tx = engine_.store()->write();
@@ -88,6 +100,7 @@ void TenantScope::set_date_override(const ResourceId& id, Date day, std::vector<
 
 void TenantScope::clear_date_override(const ResourceId& id, Date day) {
     require_admin();
+    require_resource(id);
     if (!day.ok()) invalid("date", "not a valid date");
     auto tx = engine_.store()->write();
     if (!tx->resource(principal_.tenant, id)) not_found("resource");
@@ -96,6 +109,7 @@ void TenantScope::clear_date_override(const ResourceId& id, Date day) {
 }
 
 std::map<Date, std::vector<LocalWindow>> TenantScope::date_overrides(const ResourceId& id, Date from, Date to) {
+    require_resource(id);
     check_date_range(from, to);
     auto tx = engine_.store()->read();
     if (!tx->resource(principal_.tenant, id)) not_found("resource");
@@ -104,6 +118,7 @@ std::map<Date, std::vector<LocalWindow>> TenantScope::date_overrides(const Resou
 
 Block TenantScope::add_block(const ResourceId& id, Interval when, const std::string& reason) {
     require_staff_or_admin();
+    require_resource(id);
     check_instant(when.begin, "start");
     check_instant(when.end, "end");
     if (when.end <= when.begin) invalid("end", "is not after start");
@@ -118,22 +133,32 @@ Block TenantScope::add_block(const ResourceId& id, Interval when, const std::str
 
 void TenantScope::remove_block(const BlockId& id) {
     require_staff_or_admin();
+    require_id_shape(id, detail::block_prefix, "block");
     auto tx = engine_.store()->write();
     if (!tx->delete_block(principal_.tenant, id)) not_found("block");
     tx->commit();
 }
 
 std::vector<Block> TenantScope::blocks(const ResourceId& id, Interval range) {
+    require_resource(id);
     if (range.end <= range.begin) invalid("end", "is not after start");
     auto tx = engine_.store()->read();
     if (!tx->resource(principal_.tenant, id)) not_found("resource");
-    return tx->blocks(principal_.tenant, id, range);
+    auto out = tx->blocks(principal_.tenant, id, range);
+    // Customers see when a resource is busy, never why: a reason is staff's
+    // note ("sick leave", "dentist").
+    if (principal_.role == Role::customer) {
+        for (auto& b : out) b.reason.clear();
+    }
+    return out;
 }
 
 namespace {
 void check_links(Transaction& tx, const TenantId& t, const Service& s) {
     for (std::size_t i = 0; i < s.resources.size(); ++i) {
-        if (!tx.resource(t, s.resources[i])) invalid("resources[" + std::to_string(i) + "]", "no such resource");
+        if (!detail::well_formed_id(s.resources[i].value, detail::resource_prefix) || !tx.resource(t, s.resources[i])) {
+            invalid("resources[" + std::to_string(i) + "]", "no such resource");
+        }
     }
 }
 }  // namespace
@@ -154,6 +179,7 @@ Service TenantScope::create_service(const NewService& n) {
 
 Service TenantScope::update_service(const Service& in) {
     require_admin();
+    require_id_shape(in.id, detail::service_prefix, "service");
     Service s = in;
     check_service(s);
     auto tx = engine_.store()->write();
@@ -166,6 +192,7 @@ Service TenantScope::update_service(const Service& in) {
 
 Service TenantScope::update_service(const ServiceId& id, const ServicePatch& p) {
     require_admin();
+    require_id_shape(id, detail::service_prefix, "service");
     auto tx = engine_.store()->write();
     auto s = tx->service(principal_.tenant, id);
     if (!s) not_found("service");
@@ -192,6 +219,7 @@ Service TenantScope::update_service(const ServiceId& id, const ServicePatch& p) 
 }
 
 Service TenantScope::get_service(const ServiceId& id) {
+    require_id_shape(id, detail::service_prefix, "service");
     auto s = engine_.store()->read()->service(principal_.tenant, id);
     if (!s) not_found("service");
     return *s;

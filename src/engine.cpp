@@ -114,6 +114,8 @@ TenantScope Engine::scope(const Principal& principal) const {
     if (principal.role != Role::admin && principal.subject.empty()) {
         invalid("subject", "a " + std::string(to_string(principal.role)) + " principal needs a subject");
     }
+    detail::check_subject(principal.subject);
+    detail::require_id_shape(principal.tenant, detail::tenant_prefix, "tenant");
     auto tx = store_->read();
     if (!tx->tenant(principal.tenant)) not_found("tenant");
     return TenantScope(*this, principal);

@@ -13,6 +13,8 @@ namespace slotwise::detail {
 
 /// `prefix` + "_" + 24 hex digits from the kernel's random source.
 std::string random_id(std::string_view prefix);
+/// True when `id` has exactly the shape random_id(prefix) gives (validate.cpp).
+bool well_formed_id(std::string_view id, std::string_view prefix) noexcept;
 
 // A stored booking as the availability core counts it.
 inline Booked to_booked(const Booking& b) {
@@ -30,6 +32,8 @@ inline Booking as_read(Booking b, Instant now) {
 // A booking the principal may see: customers see only their own; anything
 // else reads exactly like a missing id.
 inline Booking visible_booking(Transaction& tx, const Principal& p, const BookingId& id) {
+    // By shape first: an id random_id could not have made never reaches the store.
+    if (!well_formed_id(id.value, "bkg")) not_found("booking");
     auto b = tx.booking(p.tenant, id);
     if (!b || (p.role == Role::customer && b->created_by != p.subject)) not_found("booking");
     return *b;

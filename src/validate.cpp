@@ -116,6 +116,32 @@ void check_service(Service& s) {
 
 void check_date_range(Date from, Date to) { validate(SlotQuery{.from = from, .to = to}); }
 
+bool well_formed_id(std::string_view id, std::string_view prefix) noexcept {
+    // Length first: a megabyte-long id is refused without reading it.
+    if (id.size() != prefix.size() + 1 + id_hex_digits) return false;
+    if (id.substr(0, prefix.size()) != prefix || id[prefix.size()] != '_') return false;
+    return std::all_of(id.begin() + static_cast<std::ptrdiff_t>(prefix.size() + 1), id.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+void check_subject(const std::string& subject) { check_optional_text(subject, "subject", max_subject); }
+
+void check_policy(const TenantPolicy& p) {
+    const auto count = [](const std::optional<int>& v, const char* field, int highest) {
+        if (v && (*v < 1 || *v > highest)) {
+            invalid(field, "must be between 1 and " + std::to_string(highest) + " (or unset)");
+        }
+    };
+    if (p.max_pending_per_customer < 1 || p.max_pending_per_customer > max_policy_count) {
+        invalid("max_pending_per_customer", "must be between 1 and " + std::to_string(max_policy_count));
+    }
+    count(p.max_active_per_customer, "max_active_per_customer", max_policy_count);
+    if (p.customer_horizon < std::chrono::days{1} || p.customer_horizon > max_customer_horizon) {
+        invalid("customer_horizon", "must be between 1 and " + std::to_string(max_customer_horizon.count()) + " days");
+    }
+    count(p.max_seats_per_customer_booking, "max_seats_per_customer_booking", max_seats);
+}
+
 void check_seats(int seats) {
     if (seats < 1 || seats > max_seats) invalid("seats", "must be between 1 and " + std::to_string(max_seats));
 }

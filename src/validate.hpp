@@ -4,6 +4,7 @@
 #pragma once
 
 #include <slotwise/engine.hpp>
+#include <slotwise/policy.hpp>
 
 #include <cstddef>
 #include <string>
@@ -31,5 +32,30 @@ void check_resource(const NewResource& r);
 void check_service(Service& s);
 void check_date_range(Date from, Date to);
 void check_seats(int seats);
+
+/// The shape of every id the engine hands out (random_id): `prefix`, '_',
+/// then `id_hex_digits` lowercase hex digits, e.g. "res_4f0c9a…" (28 bytes).
+inline constexpr std::size_t id_hex_digits = 24;
+/// Id prefixes, one per entity.
+inline constexpr std::string_view tenant_prefix = "ten", resource_prefix = "res", service_prefix = "svc",
+                                  block_prefix = "blk", booking_prefix = "bkg";
+/// True when `id` has exactly the shape random_id(prefix) gives.
+bool well_formed_id(std::string_view id, std::string_view prefix) noexcept;
+/// Throws `not_found` ("<what> not found") unless `id` is well formed. Called
+/// before any lookup: an id of any length costs a constant amount of work
+/// and never reaches a store or its caches. A malformed id cannot exist, so
+/// this answers exactly as the store would.
+template <class Tag>
+void require_id_shape(const Id<Tag>& id, std::string_view prefix, const std::string& what) {
+    if (!well_formed_id(id.value, prefix)) throw Error(Errc::not_found, what + " not found");
+}
+
+/// Longest principal subject, in bytes (the host's user id).
+inline constexpr std::size_t max_subject = 200;
+/// The principal's subject: at most `max_subject` bytes of UTF-8 without
+/// control characters (field "subject").
+void check_subject(const std::string& subject);
+/// Checks a policy's values (fields named as its members).
+void check_policy(const TenantPolicy& p);
 
 }  // namespace slotwise::detail

@@ -113,3 +113,83 @@ TEST_CASE("a staff or customer scope without a subject is refused, so nobody act
         }
     }
 }
+
+// --- data shown by role -------------------------------------------------------
+
+TEST_CASE("the bookings() cursor leaks nothing: another customer's or tenant's booking id is not_found naming after") {
+    Salon a("shared.db");
+    Engine engine(open_sqlite({.path = (a.dir.path / "shared.db").string()}), a.time.clock());
+    const auto tb = engine.create_tenant("Other Salon");
+    auto b_admin = engine.scope({.tenant = tb.id, .role = Role::admin, .subject = "boss"});
+    // Tenant B is populated, so a cursor lookup without the tenant would find rows.
+    const auto rb = b_admin.create_resource({.name = "Zed", .timezone = "UTC"});
+    WeeklyHours hours;
+    hours[date::Monday] = {{7h, 12h}};
+    b_admin.set_weekly_hours(rb.id, hours);
+    const auto sb = b_admin.create_service({.name = "Shave", .duration = 30min, .resources = {rb.id}});
+    const auto theirs = b_admin.book({.service = sb.id, .start = at("2026-06-01T09:00:00Z"), .customer = {.name = "Zed"}});
+
+    auto ada = a.customer("ada");
+    auto bob = a.customer("bob");
+    const auto adas = ada.book({.service = a.cut.id, .start = at("2026-06-01T07:00:00Z"), .customer = {.name = "Ada"}});
+    const auto bobs = bob.book({.service = a.cut.id, .start = at("2026-06-01T08:30:00Z"), .customer = {.name = "Bob"}});
+    ada.book({.service = a.cut.id, .start = at("2026-06-01T10:00:00Z"), .customer = {.name = "Ada"}});
+    for (const auto& [cursor, what] : {std::pair{bobs.id, "another customer's booking"},
+                                       std::pair{theirs.id, "another tenant's booking"},
+                                       std::pair{BookingId{"bkg_0123456789abcdef01234567"}, "no booking"},
+                                       std::pair{BookingId{std::string(100'000, 'b')}, "a malformed id"}}) {
+        CAPTURE(what);
+        try {
+            (void)ada.bookings({.after = cursor});
+            FAIL("a page after an invisible cursor");
+        } catch (const Error& e) {
+            CHECK(e.code() == Errc::not_found);
+            CHECK(e.field() == "after");
+        }
+    }
+    // Her own cursor pages as before; staff may page over anyone's.
+    CHECK(ada.bookings({.after = adas.id}).size() == 1);
+    auto desk = a.engine.scope({.tenant = a.tenant.id, .role = Role::staff, .subject = "desk"});
+    CHECK(desk.bookings({.after = bobs.id}).size() == 1);
+    try {
+        (void)a.admin.bookings({.after = theirs.id});
+        FAIL("another tenant's cursor");
+    } catch (const Error& e) {
+        CHECK(e.field() == "after");
+    }
+}
+
+TEST_CASE("idempotency keys are per subject: one customer can neither squat nor read another's key") {
+    Salon a;
+    auto mallory = a.customer("mallory");
+    auto ada = a.customer("ada");
+    // Mallory guesses the key Ada's app will send and uses it first.
+    const auto squat = mallory.book({.service = a.cut.id, .start = at("2026-06-01T07:00:00Z"), .customer = {.name = "M"},
+                                     .idempotency_key = "checkout-42"});
+    const BookingRequest adas{.service = a.cut.id, .start = at("2026-06-01T08:00:00Z"), .customer = {.name = "Ada"},
+                              .idempotency_key = "checkout-42"};
+    const auto mine = ada.book(adas);
+    CHECK(mine.id != squat.id);
+    CHECK(mine.created_by == "ada");
+    CHECK(ada.book(adas).id == mine.id);  // her retry finds her own booking
+    // Mallory replaying Ada's exact request under the key is answered from
+    // her own use of it (a mismatch), never with Ada's booking.
+    try {
+        const auto replay = mallory.book(adas);
+        CHECK(replay.id != mine.id);
+    } catch (const Error& e) {
+        CHECK(e.code() == Errc::idempotency_mismatch);
+    }
+}
+
+TEST_CASE("customers see time off as busy intervals, never its reason") {
+    Salon a;
+    const Interval week{at("2026-06-01T00:00:00Z"), at("2026-06-08T00:00:00Z")};
+    a.admin.add_block(a.anna.id, {at("2026-06-02T07:00:00Z"), at("2026-06-02T08:00:00Z")}, "oncologist appointment");
+    const auto seen = a.customer("ada").blocks(a.anna.id, week);
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].interval == Interval{at("2026-06-02T07:00:00Z"), at("2026-06-02T08:00:00Z")});
+    CHECK(seen[0].reason.empty());
+    auto desk = a.engine.scope({.tenant = a.tenant.id, .role = Role::staff, .subject = "desk"});
+    CHECK(desk.blocks(a.anna.id, week)[0].reason == "oncologist appointment");
+}

@@ -332,10 +332,11 @@ TEST_CASE("every table and index leads with tenant_id") {
     Raw raw(path);
     const auto tables =
         raw.column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    CHECK(tables == std::vector<std::string>{"blocks", "bookings", "date_overrides", "outbox",
-                                             "outbox_sweep", "payment_events", "payment_settings",
+    CHECK(tables == std::vector<std::string>{"blocks", "bookings", "checkout_sessions", "date_overrides",
+                                             "outbox", "outbox_sweep", "payment_events", "payment_settings",
                                              "resources", "service_resources", "services",
-                                             "tenants", "weekly_hours"});
+                                             "tenant_policies", "tenants", "unmatched_payments",
+                                             "weekly_hours"});
     for (const auto& table : tables) {
         CAPTURE(table);
         // The one exception holds no tenant's data: a single row with the
@@ -492,6 +493,42 @@ TEST_CASE("a version-1 file is upgraded in place, keeping its bookings and the t
         leased.attempts = 1;
         return leased;
     }());
+    tx->commit();
+}
+
+TEST_CASE("a version-3 file is upgraded in place: idempotency keys become per subject, policies start at the defaults") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v3.db");
+    {
+        Raw raw(path);
+        raw.exec(script("schema_v1.sql"));
+        raw.exec(script("schema_v1_to_v2.sql"));
+        raw.exec(script("schema_v2_to_v3.sql"));
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec(R"sql(INSERT INTO bookings VALUES ('tenant_a', 'bkg_old', 'svc_cut', 'res_1', 1780308000,
+                 1780309800, 1780308000, 1780309800, 1, 0, 0, 'Ada', 'ada@example.com', '', 'it', 'pending',
+                 'pending', 1780300900, 'order-1', 'fp', 'ada', 1780300000, 1780300000, '', '', NULL))sql");
+        CHECK(raw.value("PRAGMA user_version") == "3");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    auto tx = store->write();
+    // The old booking is found under its creator's key, and only there.
+    const auto old = tx->booking_by_idempotency_key(tenant, "ada", "order-1");
+    REQUIRE(old);
+    CHECK(old->id == BookingId{"bkg_old"});
+    CHECK_FALSE(tx->booking_by_idempotency_key(tenant, "bob", "order-1"));
+    // Another subject may now use the same key.
+    auto bobs = *old;
+    bobs.id = {"bkg_bob"};
+    bobs.created_by = "bob";
+    tx->insert_booking(tenant, bobs);
+    CHECK(tx->booking_by_idempotency_key(tenant, "bob", "order-1") == bobs);
+    // Holdings are counted from the old rows too; no policy row yet.
+    CHECK(tx->customer_holdings(tenant, "ada", Instant{std::chrono::seconds{1780300500}}, 10).pending == 1);
+    CHECK_FALSE(tx->policy(tenant));
     tx->commit();
 }
 

@@ -457,10 +457,10 @@ inline void bookings_round_trip(const StoreFactory& make) {
             CHECK(tx.booking(f.a, b.id) == b);
         }
         CHECK_FALSE(tx.booking(f.a, {"bkg_404"}));
-        CHECK(tx.booking_by_idempotency_key(f.a, "key-1") == paid);
-        CHECK_FALSE(tx.booking_by_idempotency_key(f.a, "key-2"));
+        CHECK(tx.booking_by_idempotency_key(f.a, "user_42", "key-1") == paid);
+        CHECK_FALSE(tx.booking_by_idempotency_key(f.a, "user_42", "key-2"));
         // "" means "no key": it never finds the bookings stored without one.
-        CHECK_FALSE(tx.booking_by_idempotency_key(f.a, ""));
+        CHECK_FALSE(tx.booking_by_idempotency_key(f.a, "user_42", ""));
         return 0;
     });
     auto tx = f.store->write();
@@ -491,7 +491,7 @@ inline void update_booking_replaces_the_mutable_fields(const StoreFactory& make)
     f.write([&](Transaction& tx) { tx.update_booking(f.a, changed); });
     f.read([&](Transaction& tx) {
         CHECK(tx.booking(f.a, b.id) == changed);
-        CHECK(tx.booking_by_idempotency_key(f.a, "key-1") == changed);
+        CHECK(tx.booking_by_idempotency_key(f.a, "ada", "key-1") == changed);
         return 0;
     });
     // The new resource and interval are what active_bookings sees.
@@ -533,10 +533,88 @@ inline void idempotency_keys_are_unique_per_tenant(const StoreFactory& make) {
         tx.insert_booking(f.a, booking("bkg_5", "res_1", at("2026-06-01T13:00:00Z")));
     });
     f.read([&](Transaction& tx) {
-        CHECK(tx.booking_by_idempotency_key(f.a, "order-77") == first);
-        CHECK(tx.booking_by_idempotency_key(f.b, "order-77") == theirs);
+        CHECK(tx.booking_by_idempotency_key(f.a, "ada", "order-77") == first);
+        CHECK(tx.booking_by_idempotency_key(f.b, "ada", "order-77") == theirs);
         CHECK(tx.booking(f.a, {"bkg_4"}));
         CHECK(tx.booking(f.a, {"bkg_5"}));
+        return 0;
+    });
+}
+
+inline void idempotency_keys_are_scoped_to_the_subject(const StoreFactory& make) {
+    Fixture f(make);
+    Booking ada = booking("bkg_1", "res_1", at("2026-06-01T10:00:00Z"));
+    ada.idempotency_key = "order-1";
+    Booking bob = booking("bkg_2", "res_1", at("2026-06-01T11:00:00Z"));
+    bob.idempotency_key = "order-1";
+    bob.created_by = "bob";
+    // The same key for two subjects of one tenant: two bookings, neither squats.
+    f.write([&](Transaction& tx) {
+        tx.insert_booking(f.a, ada);
+        tx.insert_booking(f.a, bob);
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.booking_by_idempotency_key(f.a, "ada", "order-1") == ada);
+        CHECK(tx.booking_by_idempotency_key(f.a, "bob", "order-1") == bob);
+        // A third subject reads nothing under the key.
+        CHECK_FALSE(tx.booking_by_idempotency_key(f.a, "eve", "order-1"));
+        return 0;
+    });
+    // The same key again for the same subject is still refused.
+    Booking again = booking("bkg_3", "res_1", at("2026-06-01T12:00:00Z"));
+    again.idempotency_key = "order-1";
+    auto tx = f.store->write();
+    expect_error(Errc::storage_error, [&] { tx->insert_booking(f.a, again); });
+}
+
+inline void a_policy_round_trips_per_tenant(const StoreFactory& make) {
+    Fixture f(make);
+    CHECK_FALSE(f.read([&](Transaction& tx) { return tx.policy(f.a); }));
+    const TenantPolicy set{.max_pending_per_customer = 3, .max_active_per_customer = 7,
+                           .customer_horizon = std::chrono::days{30}, .max_seats_per_customer_booking = 4};
+    f.write([&](Transaction& tx) { tx.put_policy(f.a, set); });
+    CHECK(f.read([&](Transaction& tx) { return tx.policy(f.a); }) == set);
+    CHECK_FALSE(f.read([&](Transaction& tx) { return tx.policy(f.b); }));
+    // Replaced as a whole: unset limits read back unset.
+    const TenantPolicy smaller{.max_pending_per_customer = 1};
+    f.write([&](Transaction& tx) { tx.put_policy(f.a, smaller); });
+    CHECK(f.read([&](Transaction& tx) { return tx.policy(f.a); }) == smaller);
+}
+
+inline void customer_holdings_count_one_subjects_live_bookings(const StoreFactory& make) {
+    Fixture f(make);
+    const Instant now = at("2026-06-01T08:00:00Z");
+    const auto pending = [&](std::string id, Instant start, Instant hold_until) {
+        Booking b = booking(std::move(id), "res_1", start);
+        b.status = BookingStatus::pending;
+        b.payment_status = PaymentStatus::pending;
+        b.hold_expires_at = hold_until;
+        return b;
+    };
+    auto past = booking("bkg_past", "res_1", at("2026-05-01T10:00:00Z"));
+    auto cancelled = booking("bkg_cancelled", "res_1", at("2026-06-02T10:00:00Z"));
+    cancelled.status = BookingStatus::cancelled;
+    auto bobs = booking("bkg_bob", "res_1", at("2026-06-02T11:00:00Z"));
+    bobs.created_by = "bob";
+    f.write([&](Transaction& tx) {
+        tx.insert_booking(f.a, booking("bkg_future", "res_1", at("2026-06-03T10:00:00Z")));
+        tx.insert_booking(f.a, past);
+        tx.insert_booking(f.a, cancelled);
+        tx.insert_booking(f.a, bobs);
+        tx.insert_booking(f.a, pending("bkg_held", at("2026-06-04T10:00:00Z"), now + 10min));
+        tx.insert_booking(f.a, pending("bkg_lapsed", at("2026-06-04T11:00:00Z"), now));
+        tx.insert_booking(f.b, pending("bkg_theirs", at("2026-06-04T10:00:00Z"), now + 10min));
+    });
+    f.read([&](Transaction& tx) {
+        const auto held = tx.customer_holdings(f.a, "ada", now, 100);
+        CHECK(held.pending == 1);        // bkg_held; the lapsed hold does not count
+        CHECK(held.active_future == 2);  // bkg_future and bkg_held
+        // Capped: never more than `cap`.
+        const auto capped = tx.customer_holdings(f.a, "ada", now, 1);
+        CHECK(capped.pending == 1);
+        CHECK(capped.active_future == 1);
+        CHECK(tx.customer_holdings(f.a, "eve", now, 100).active_future == 0);
+        CHECK(tx.customer_holdings(f.b, "ada", now, 100).pending == 1);
         return 0;
     });
 }
@@ -869,7 +947,7 @@ inline void tenant_scoping(const StoreFactory& make) {
         CHECK_FALSE(tx.service(f.b, svc.id));
         CHECK(tx.services(f.b).empty());
         CHECK_FALSE(tx.booking(f.b, bkg.id));
-        CHECK_FALSE(tx.booking_by_idempotency_key(f.b, "key-1"));
+        CHECK_FALSE(tx.booking_by_idempotency_key(f.b, "ada", "key-1"));
         CHECK(tx.active_bookings(f.b, r, june, now).empty());
         CHECK(tx.bookings(f.b, {.now = now}).empty());
         CHECK(tx.bookings(f.b, {.resource = r, .now = now}).empty());
@@ -913,7 +991,7 @@ inline void tenant_scoping(const StoreFactory& make) {
         CHECK(tx.service(f.a, svc.id) == svc);
         CHECK(tx.services(f.a).size() == 1);
         CHECK(tx.booking(f.a, bkg.id) == bkg);
-        CHECK(tx.booking_by_idempotency_key(f.a, "key-1") == bkg);
+        CHECK(tx.booking_by_idempotency_key(f.a, "ada", "key-1") == bkg);
         CHECK(ids(tx.active_bookings(f.a, r, june, now)) == std::vector<std::string>{"bkg_1"});
         CHECK(ids(tx.bookings(f.a, {.now = now})) == std::vector<std::string>{"bkg_1"});
         // And B sees only its own.
@@ -1113,7 +1191,7 @@ inline void strings_are_stored_verbatim(const StoreFactory& make) {
         CHECK(b->idempotency_key == s);
         CHECK(b->request_fingerprint == s);
         CHECK(b->created_by == s);
-        CHECK(tx->booking_by_idempotency_key(t, s) == b);
+        CHECK(tx->booking_by_idempotency_key(t, s, s) == b);
         CHECK(ids(tx->bookings(t, {.resource = ResourceId{s}, .created_by = s, .now = now})) ==
               std::vector<std::string>{s});
         CHECK(tx->active_bookings(t, {s}, {now, at("2026-07-01T00:00:00Z")}, now).size() == 1);
@@ -1123,7 +1201,7 @@ inline void strings_are_stored_verbatim(const StoreFactory& make) {
     CHECK_FALSE(tx->tenant({"t:nul"}));
     CHECK_FALSE(tx->tenant({"t:"}));
     CHECK_FALSE(tx->resource(tenant_of("nul\0inside"s), {"nul"}));
-    CHECK_FALSE(tx->booking_by_idempotency_key(tenant_of("trailing nul\0"s), "trailing nul"));
+    CHECK_FALSE(tx->booking_by_idempotency_key(tenant_of("trailing nul\0"s), "ada", "trailing nul"));
 }
 
 inline void a_megabyte_string_round_trips(const StoreFactory& make) {
@@ -1456,6 +1534,15 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("bookings() pages with an after cursor and a limit, visiting each booking once") {
         bookings_keyset_pagination(make);
+    SUBCASE("an idempotency key is scoped to its subject: another subject neither finds nor blocks it") {
+        idempotency_keys_are_scoped_to_the_subject(make);
+    }
+    SUBCASE("a tenant policy round-trips, replaced as a whole, and is absent until set") {
+        a_policy_round_trips_per_tenant(make);
+    }
+    SUBCASE("customer_holdings counts one subject's running holds and upcoming active bookings, capped") {
+        customer_holdings_count_one_subjects_live_bookings(make);
+    }
     }
     SUBCASE("no call with one tenant's id sees or changes another tenant's rows") {
         tenant_scoping(make);

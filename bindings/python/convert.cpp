@@ -395,6 +395,9 @@ ErrorSpec spec_of(Errc code) {
             return {"CommitInDoubt",
                     R"(The database connection was lost while committing: the change may or may not have been applied. Never retry blindly: repeat the call with the same idempotency key (or re-read) to learn which. A subclass of StorageError.)",
                     Errc::storage_error};
+        case Errc::quota_exceeded:
+            return {"QuotaExceeded",
+                    R"(A tenant policy limit refused the call; ``.field`` names the limit (e.g. ``"max_pending_per_customer"``). Nothing changed. Do not retry as is: finish, cancel or let lapse a held booking first, or ask for less; an admin may raise the limit with set_policy.)"};
     }
     return {};
 }

@@ -21,6 +21,25 @@
 // with `Error(invalid_argument)` naming the field; a failed call changes
 // nothing.
 //
+// Bounded work for every input. Ids are checked by shape before any lookup:
+// an id the engine hands out is a prefix ("ten", "res", "svc", "blk",
+// "bkg"), '_' and 24 lowercase hex digits, and anything else (of any length)
+// is answered `not_found` at once, never reaching the store or its caches.
+// Strings are bounded, in bytes of UTF-8 without control characters:
+// tenant, resource, service and customer names 200; principal subject 200;
+// customer email 254, phone 40, locale 35; block reason 500; idempotency key
+// 200; time zones are IANA names (unknown ones are refused). Availability
+// covers at most `max_query_days` days and computes at most
+// `max_slots_per_availability` slots (policy.hpp) per call; a list of
+// bookings is a page of at most 1000. A tenant's policy (policy.hpp) further
+// bounds what one customer may hold and how far ahead it may look.
+//
+// What each role sees: a customer sees only its own bookings (an id of
+// another customer's booking, also as the `after` cursor of `bookings()`,
+// reads exactly like an unknown one), time off as busy intervals without
+// their reasons, and idempotency keys of its own (keys are scoped to the
+// tenant and the subject).
+//
 // Thread-safety: an `Engine` and its scopes may be used from many threads at
 // once (the store serialises what must be serialised).
 #pragma once
@@ -31,6 +50,7 @@
 #include <slotwise/model.hpp>
 #include <slotwise/notify.hpp>
 #include <slotwise/payment.hpp>
+#include <slotwise/policy.hpp>
 #include <slotwise/store.hpp>
 
 #include <functional>
@@ -271,7 +291,8 @@ public:
     Block add_block(const ResourceId& id, Interval when, const std::string& reason = {});
     /// Removes time off (admin or staff).
     void remove_block(const BlockId& id);
-    /// Time off of a resource overlapping `range`.
+    /// Time off of a resource overlapping `range`. A customer gets the busy
+    /// intervals only: every `reason` is empty.
     std::vector<Block> blocks(const ResourceId& id, Interval range);
     /// Creates a service (admin).
     Service create_service(const NewService& s);
@@ -287,12 +308,19 @@ public:
     // --- availability and booking ----------------------------------------
     /// Free slots of a service: any of the requested (or linked) resources,
     /// sorted by (start, resource id).
+    /// `invalid_argument` naming "to" past `max_slots_per_availability` slots,
+    /// and for a customer when `to` lies beyond the tenant's customer horizon
+    /// (the local date of now + horizon in the resource's zone).
     std::vector<ResourceSlot> availability(const AvailabilityRequest& q);
     /// Slots that every requested resource offers at once (a doctor and a
     /// room), sorted by start; `remaining` is the smallest among them.
     std::vector<Slot> availability_together(const AvailabilityRequest& q);
     /// Books a slot atomically. Free services are confirmed at once; paid
     /// ones are pending and hold the slot for the service's hold time.
+    /// A customer is bound by the tenant's policy (policy.hpp): over a limit,
+    /// `quota_exceeded` naming it ("max_pending_per_customer",
+    /// "max_active_per_customer", "customer_horizon",
+    /// "max_seats_per_customer_booking"), checked in the booking transaction.
     /// Throws `slot_unavailable` when the start is not offered right now,
     /// `idempotency_mismatch` when the key was used for another request,
     /// `not_configured` for a paid service while the tenant has no payment
@@ -308,8 +336,17 @@ public:
                        std::optional<ResourceId> resource = std::nullopt);
     /// A booking by id.
     Booking get_booking(const BookingId& id);
-    /// Bookings matching `q`, ordered by (start, id); a page of at most `q.limit`.
+    /// Bookings matching `q`, ordered by (start, id); a page of at most
+    /// `q.limit`. `q.after` must name a booking this principal may see
+    /// (`not_found` naming "after" otherwise, as for an unknown id).
     std::vector<Booking> bookings(const BookingQuery& q);
+
+    // --- tenant policy (policy.hpp) -------------------------------------------
+    /// Replaces this tenant's policy (admin) and returns it; `invalid_argument`
+    /// naming the member for a value out of its range.
+    TenantPolicy set_policy(const TenantPolicy& p);
+    /// This tenant's policy: the defaults until an admin sets one (any role).
+    TenantPolicy policy();
 
     // --- payments ----------------------------------------------------------
     /// Stores this tenant's payment provider and its secrets (admin). Nothing

@@ -52,6 +52,12 @@ enum class Errc {
     /// not have been applied. Never retry blindly; repeat the call with the
     /// same idempotency key (or re-read) to learn which.
     commit_in_doubt,
+    /// A tenant policy limit (policy.hpp) refuses the call: `Error::field()`
+    /// names the limit ("max_pending_per_customer", "customer_horizon", ...).
+    /// Nothing was changed. Do not retry as is: the customer must first
+    /// finish, cancel or let lapse what they hold, or pick a smaller request;
+    /// an admin may raise the limit with `set_policy`.
+    quota_exceeded,
 };
 
 /// The `std::error_category` of `Errc`; its name is "slotwise".
@@ -77,6 +83,7 @@ constexpr std::string_view to_string(Errc e) noexcept {
         case Errc::provider_error: return "provider_error";
         case Errc::not_configured: return "not_configured";
         case Errc::commit_in_doubt: return "commit_in_doubt";
+        case Errc::quota_exceeded: return "quota_exceeded";
     }
     return "unknown";
 }

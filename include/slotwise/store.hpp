@@ -42,6 +42,7 @@
 #include <slotwise/model.hpp>
 #include <slotwise/notify.hpp>
 #include <slotwise/payment.hpp>
+#include <slotwise/policy.hpp>
 
 #include <memory>
 #include <optional>
@@ -62,6 +63,12 @@ struct BookingFilter {
     Instant now{};                            ///< the moment `status` is judged at
     std::optional<BookingId> after{};         ///< keyset pagination: (start, id) after this booking
     int limit = 100;                          ///< at most this many, 1..1000
+};
+
+/// What one customer subject holds (`Transaction::customer_holdings`).
+struct CustomerHoldings {
+    int pending = 0;        ///< pending, hold running
+    int active_future = 0;  ///< active and starting at or after now
 };
 
 /// One unit of work against a store. Reads see the transaction's own writes.
@@ -122,8 +129,21 @@ public:
     /// Replaces every mutable field of an existing booking (matched by id).
     virtual void update_booking(const TenantId& t, const Booking& b) = 0;
     virtual std::optional<Booking> booking(const TenantId& t, const BookingId& id) = 0;
-    virtual std::optional<Booking> booking_by_idempotency_key(const TenantId& t,
+    /// The booking subject `created_by` made with idempotency key `key`
+    /// (never matches ""). Keys are scoped to (tenant, created_by): two
+    /// subjects of one tenant may use the same key for different bookings,
+    /// and one never sees or blocks the other's; `insert_booking` refuses
+    /// (storage_error) a second booking with the same (tenant, created_by,
+    /// key).
+    virtual std::optional<Booking> booking_by_idempotency_key(const TenantId& t, const std::string& created_by,
                                                               const std::string& key) = 0;
+    /// What subject `created_by` holds at `now`, each count capped at `cap`
+    /// (so the answer costs at most `cap` rows): `pending`, its pending
+    /// bookings whose hold runs past `now`; `active_future`, its bookings
+    /// active at `now` (confirmed, or pending with a running hold) that start
+    /// at or after `now`.
+    virtual CustomerHoldings customer_holdings(const TenantId& t, const std::string& created_by, Instant now,
+                                               int cap) = 0;
     /// Bookings of resource `r` that are active at `now` (confirmed, or
     /// pending with a hold after `now`) and whose occupied interval (buffers
     /// included) overlaps `range`, ordered by occupied start.
@@ -170,6 +190,12 @@ public:
     /// event id descending), at most `limit` (1..1000).
     virtual std::vector<UnmatchedPayment> unmatched_payments(const TenantId& t, int limit) = 0;
 
+    // Tenant policy (policy.hpp).
+    /// Stores a tenant's policy, replacing an earlier one.
+    virtual void put_policy(const TenantId& t, const TenantPolicy& p) = 0;
+    /// The stored policy; nullopt when none was ever stored (the engine then
+    /// uses `TenantPolicy{}`).
+    virtual std::optional<TenantPolicy> policy(const TenantId& t) = 0;
 
     // Notification outbox.
     /// Adds a notification (its `tenant` says whose), unsent, due at

@@ -90,8 +90,13 @@ public:
     }
     void update_booking(const TenantId& t, const Booking& b) override { target_->update_booking(t, b); }
     std::optional<Booking> booking(const TenantId& t, const BookingId& id) override { return target_->booking(t, id); }
-    std::optional<Booking> booking_by_idempotency_key(const TenantId& t, const std::string& key) override {
-        return target_->booking_by_idempotency_key(t, key);
+    std::optional<Booking> booking_by_idempotency_key(const TenantId& t, const std::string& created_by,
+                                                      const std::string& key) override {
+        return target_->booking_by_idempotency_key(t, created_by, key);
+    }
+    CustomerHoldings customer_holdings(const TenantId& t, const std::string& created_by, Instant now,
+                                       int cap) override {
+        return target_->customer_holdings(t, created_by, now, cap);
     }
     std::vector<Booking> active_bookings(const TenantId& t, const ResourceId& r, Interval range,
                                          Instant now) override {
@@ -113,6 +118,8 @@ public:
     std::optional<PaymentSettings> payment_settings(const TenantId& t) override {
         return target_->payment_settings(t);
     }
+    void put_policy(const TenantId& t, const TenantPolicy& p) override { target_->put_policy(t, p); }
+    std::optional<TenantPolicy> policy(const TenantId& t) override { return target_->policy(t); }
     bool record_payment_event(const TenantId& t, const std::string& provider, const std::string& event_id,
                               const std::string& type, Instant received_at) override {
         return target_->record_payment_event(t, provider, event_id, type, received_at);

@@ -203,9 +203,19 @@ struct CatalogueCache {
     static constexpr std::size_t kMaxTenants = 256;
     static constexpr std::int64_t kMaxCalendarRows = 64;
     static constexpr std::size_t kMaxRows = 10'000;
+    // Longer keys are never kept (ids are 28 bytes; see the engine's id shape).
+    static constexpr std::size_t kMaxKeyBytes = 64;
     std::unordered_map<std::string, Tenant> tenants;
     std::size_t rows = 0;  // held, over all tenants
 };
+
+// Whether a loaded value says "no such row": never cached (cached()).
+template <class T>
+bool is_miss(const T&) {
+    return false;
+}
+inline bool is_miss(const std::optional<Service>& v) { return !v; }
+inline bool is_miss(const std::optional<Resource>& v) { return !v; }
 
 // How many rows a cached value holds: one, or a resource's overrides or
 // blocks.
@@ -337,18 +347,30 @@ public:
 
     /// `load()`'s answer for `key` of tenant `t`, from the cache when the
     /// tenant's catalogue is as it was when the entry was read.
+    /// A miss (no such row) is answered but never kept: the key is the
+    /// caller's string, and keeping misses would let any caller grow the cache
+    /// with ids that do not exist.
     template <class Value, class Load>
     Value cached(const TenantId& t, std::unordered_map<std::string, Value> CatalogueCache::Tenant::*map,
                  const std::string& key, Load&& load) {
-        const Value* value = cached_ref(t, map, key, load);
-        return value ? *value : load();
+        auto* entry = key.size() <= CatalogueCache::kMaxKeyBytes ? tenant(t) : nullptr;
+        if (entry == nullptr) return load();
+        auto& values = entry->*map;
+        if (const auto it = values.find(key); it != values.end()) return it->second;
+        auto value = load();
+        if (is_miss(value) || !make_room()) return value;  // after make_room() failed, `entry` is gone
+        const std::size_t n = rows_in(value);
+        c_->catalogue().rows += n;
+        entry->rows += n;
+        values.emplace(key, value);
+        return value;
     }
 
     /// The same, in place: null when the cache may not be used.
     template <class Value, class Load>
     const Value* cached_ref(const TenantId& t, std::unordered_map<std::string, Value> CatalogueCache::Tenant::*map,
                             const std::string& key, Load&& load) {
-        auto* entry = tenant(t);
+        auto* entry = key.size() <= CatalogueCache::kMaxKeyBytes ? tenant(t) : nullptr;
         if (entry == nullptr) return nullptr;
         auto& values = entry->*map;
         if (const auto it = values.find(key); it != values.end()) return &it->second;

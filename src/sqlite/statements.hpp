@@ -148,9 +148,21 @@ UPDATE bookings SET
 WHERE tenant_id = ?1 AND booking_id = ?2)sql";
 inline constexpr char kSelectBooking[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings WHERE tenant_id = ?1 AND booking_id = ?2";
+// Keys are scoped to (tenant, creator): the unique index of schema version 4.
 inline constexpr char kSelectBookingByKey[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
-    " WHERE tenant_id = ?1 AND idempotency_key = ?2";
+    " WHERE tenant_id = ?1 AND created_by = ?2 AND idempotency_key = ?3";
+// What one creator holds (customer_holdings), each count at most ?4 rows of
+// an index range: pending with a hold past ?3 and a start at or after ?5
+// (bookings_pending_by_creator), and confirmed starting at or after ?3
+// (bookings_by_creator).
+inline constexpr char kCountPendingByCreator[] =
+    "SELECT count(*) FROM (SELECT 1 FROM bookings"
+    " WHERE tenant_id = ?1 AND created_by = ?2 AND status = 'pending' AND hold_expires_at > ?3"
+    " AND start_at >= ?5 LIMIT ?4)";
+inline constexpr char kCountConfirmedByCreator[] =
+    "SELECT count(*) FROM (SELECT 1 FROM bookings"
+    " WHERE tenant_id = ?1 AND created_by = ?2 AND status = 'confirmed' AND start_at >= ?3 LIMIT ?4)";
 // Overlap of [occ_start, occ_end) with [?3, ?4), as a range scan of
 // bookings_by_resource: occ_end > ?3 implies occ_start > ?3 - max_occupied.
 // Without a resources row there is no bound and ?6 (the lowest integer)
@@ -204,6 +216,18 @@ ON CONFLICT (tenant_id) DO UPDATE SET provider = excluded.provider,
     secret_key = excluded.secret_key, webhook_secret = excluded.webhook_secret)sql";
 inline constexpr char kSelectPaymentSettings[] =
     "SELECT provider, secret_key, webhook_secret FROM payment_settings WHERE tenant_id = ?1";
+// Tenant policies (policy.hpp); no row = the defaults.
+inline constexpr char kUpsertPolicy[] = R"sql(
+INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,
+                             customer_horizon_days, max_seats_per_customer_booking)
+VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT (tenant_id) DO UPDATE SET max_pending_per_customer = excluded.max_pending_per_customer,
+    max_active_per_customer = excluded.max_active_per_customer,
+    customer_horizon_days = excluded.customer_horizon_days,
+    max_seats_per_customer_booking = excluded.max_seats_per_customer_booking)sql";
+inline constexpr char kSelectPolicy[] =
+    "SELECT max_pending_per_customer, max_active_per_customer, customer_horizon_days,"
+    " max_seats_per_customer_booking FROM tenant_policies WHERE tenant_id = ?1";
 inline constexpr char kInsertPaymentEvent[] =
     "INSERT INTO payment_events (tenant_id, provider, event_id, type, received_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";

@@ -350,14 +350,32 @@ public:
         });
     }
 
-    std::optional<Booking> booking_by_idempotency_key(const TenantId& t,
+    std::optional<Booking> booking_by_idempotency_key(const TenantId& t, const std::string& created_by,
                                                       const std::string& key) override {
         return call(Access::read, [&]() -> std::optional<Booking> {
             if (key.empty()) return std::nullopt;  // "" means "no key", never a match
             auto s = c().statement(kSelectBookingByKey);
-            s.bind(t, key);
+            s.bind(t, created_by, key);
             if (!s.step()) return std::nullopt;
             return read_booking(s);
+        });
+    }
+
+    CustomerHoldings customer_holdings(const TenantId& t, const std::string& created_by, Instant now,
+                                       int cap) override {
+        return call(Access::read, [&] {
+            const auto count = [&](const char* sql, std::int64_t lowest_start) {
+                auto s = c().statement(sql);
+                s.bind(t, created_by, now, std::max(cap, 0), lowest_start);
+                return s.step() ? s.small(0) : 0;
+            };
+            const int pending = count(kCountPendingByCreator, kLowest);
+            const int pending_future = count(kCountPendingByCreator, seconds(now));
+            auto s = c().statement(kCountConfirmedByCreator);
+            s.bind(t, created_by, now, std::max(cap, 0));
+            const int confirmed_future = s.step() ? s.small(0) : 0;
+            return CustomerHoldings{.pending = pending,
+                                    .active_future = std::min(cap, pending_future + confirmed_future)};
         });
     }
 
@@ -425,6 +443,31 @@ public:
             if (!s.step()) return std::nullopt;
             return PaymentSettings{.provider = s.text(0), .secret_key = readable_secret(t, "secret_key", s.text(1)),
                                    .webhook_secret = readable_secret(t, "webhook_secret", s.text(2))};
+        });
+    }
+
+    void put_policy(const TenantId& t, const TenantPolicy& p) override {
+        call(Access::write, [&] {
+            c().statement(kUpsertPolicy)
+                .bind(t, p.max_pending_per_customer, p.max_active_per_customer,
+                      static_cast<std::int64_t>(p.customer_horizon.count()), p.max_seats_per_customer_booking)
+                .run();
+        });
+    }
+
+    std::optional<TenantPolicy> policy(const TenantId& t) override {
+        return call(Access::read, [&]() -> std::optional<TenantPolicy> {
+            auto s = c().statement(kSelectPolicy);
+            s.bind(t);
+            if (!s.step()) return std::nullopt;
+            const auto optional_count = [&](int col) -> std::optional<int> {
+                if (s.is_null(col)) return std::nullopt;
+                return s.small(col);
+            };
+            return TenantPolicy{.max_pending_per_customer = s.small(0),
+                                .max_active_per_customer = optional_count(1),
+                                .customer_horizon = std::chrono::days(s.integer(2)),
+                                .max_seats_per_customer_booking = optional_count(3)};
         });
     }
 
