@@ -1,9 +1,12 @@
 // No double booking under contention (DESIGN.md invariant 1): threads sharing
 // one engine, threads with engines of their own, and separate processes race
-// for the same slots of one SQLite file. Each slot goes to exactly as many
-// racers as the resource has seats, every loser hears slot_unavailable (never
-// storage_busy or storage_error), and a check of the file through the sqlite3
-// C API finds no overbooked instant.
+// for the same slots of one SQLite file, each racer trying the starts in its
+// own shuffled order, over back-to-back slots and over a buffered service
+// whose neighbouring starts compete through their buffers. Every loser hears
+// slot_unavailable (never storage_busy or storage_error) and lost a slot that
+// has no room left, and a check of the file through the sqlite3 C API finds
+// no overbooked instant. Concurrent retries of one request with one
+// idempotency key all get the one booking.
 #include "support/race_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -133,31 +136,143 @@ std::vector<std::vector<Attempt>> race_processes_and_threads(const RaceSetup& s,
 
 }  // namespace
 
-TEST_CASE("threads sharing one engine win each single-seat slot exactly once; the others get slot_unavailable") {
-    TempDir dir;
-    const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count);
-    check_race(s, race_threads(s, true));
+// Every race runs over both shapes of service; a few rounds each, since a
+// window between check and insert shows only now and then.
+RaceService race_shape() {
+    RaceService shape;
+    SUBCASE("back-to-back 30-minute slots") {}
+    SUBCASE("a 45-minute service with 10-minute buffers, starts every 15 minutes") { shape = buffered_service; }
+    return shape;
 }
 
-TEST_CASE("threads with an engine each on one file win each single-seat slot exactly once") {
-    TempDir dir;
-    const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count);
-    check_race(s, race_threads(s, false));
+constexpr int rounds = 3;
+
+TEST_CASE("threads sharing one engine never overbook a single seat; the others get slot_unavailable") {
+    const auto shape = race_shape();
+    for (int round = 0; round < rounds; ++round) {
+        TempDir dir;
+        const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count, shape);
+        check_race(s, race_threads(s, true));
+    }
 }
 
-TEST_CASE("processes with a store each on one file win each single-seat slot exactly once") {
-    TempDir dir;
-    const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count);
-    check_race(s, race_processes(s, dir.path));
+TEST_CASE("threads with an engine each on one file never overbook a single seat") {
+    const auto shape = race_shape();
+    for (int round = 0; round < rounds; ++round) {
+        TempDir dir;
+        const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count, shape);
+        check_race(s, race_threads(s, false));
+    }
+}
+
+TEST_CASE("processes with a store each on one file never overbook a single seat") {
+    const auto shape = race_shape();
+    for (int round = 0; round < rounds; ++round) {
+        TempDir dir;
+        const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count, shape);
+        check_race(s, race_processes(s, dir.path));
+    }
 }
 
 TEST_CASE("racers fill a three-seat resource to exactly three seats per slot and never beyond") {
+    const auto shape = race_shape();
     TempDir dir;
-    const auto s = make_race_setup((dir.path / "race.db").string(), 3, slot_count);
+    const auto s = make_race_setup((dir.path / "race.db").string(), 3, slot_count, shape);
     SUBCASE("threads sharing one engine") { check_race(s, race_threads(s, true)); }
     SUBCASE("threads with an engine each") { check_race(s, race_threads(s, false)); }
     SUBCASE("processes with a store each") { check_race(s, race_processes(s, dir.path)); }
     SUBCASE("processes and threads at once") { check_race(s, race_processes_and_threads(s, dir.path)); }
+}
+
+namespace {
+
+// One customer's request, sent again and again at once with one key (a
+// client retrying after timeouts, from several app servers).
+BookingRequest retried_request(const RaceSetup& s, int round) {
+    return {.service = s.service, .start = s.slots[static_cast<std::size_t>(round)], .resource = s.resource,
+            .customer = {.name = "Retrier"}, .idempotency_key = "retry-" + std::to_string(round)};
+}
+
+// The booking id book() returned, or "error: …".
+std::string retry_once(TenantScope& scope, const BookingRequest& r) {
+    try {
+        return scope.book(r).id.value;
+    } catch (const Error& e) {
+        return "error: " + std::string(to_string(e.code())) + ": " + e.what();
+    } catch (const std::exception& e) {
+        return std::string("error: ") + e.what();
+    }
+}
+
+// Every answer is the same booking id, and the file holds that one booking.
+void check_retries(const RaceSetup& s, const std::vector<std::string>& answers, std::size_t expected_bookings) {
+    REQUIRE(!answers.empty());
+    for (const auto& a : answers) CHECK_MESSAGE(a == answers.front(), "one retry answered " << a);
+    CHECK_MESSAGE(answers.front().starts_with("bkg_"), answers.front());
+    RawDb db(s.path);
+    CHECK(stored_bookings(db).size() == expected_bookings);
+}
+
+}  // namespace
+
+TEST_CASE("concurrent retries of one request with one idempotency key all get the one booking") {
+    constexpr int retry_rounds = 6;
+    TempDir dir;
+    // One start per round, apart from each other's buffers.
+    auto apart = buffered_service;
+    apart.step = Minutes{90};
+    const auto s = make_race_setup((dir.path / "race.db").string(), 3, retry_rounds, apart);
+    SUBCASE("threads sharing one engine, and threads with an engine each") {
+        for (const bool shared_engine : {true, false}) {
+            CAPTURE(shared_engine);
+            std::shared_ptr<Engine> shared;
+            if (shared_engine) shared = std::make_shared<Engine>(open_sqlite({.path = s.path}), fixed_clock(at(race_now)));
+            for (int round = shared_engine ? 0 : retry_rounds / 2; round < (shared_engine ? retry_rounds / 2 : retry_rounds);
+                 ++round) {
+                CAPTURE(round);
+                std::vector<std::string> answers(2 * racers);
+                std::latch start(2 * racers);
+                std::vector<std::thread> threads;
+                for (std::size_t i = 0; i < answers.size(); ++i) {
+                    threads.emplace_back([&, i] {
+                        std::optional<Engine> own;
+                        Engine& engine = shared ? *shared : own.emplace(open_sqlite({.path = s.path}), fixed_clock(at(race_now)));
+                        auto scope = engine.scope({.tenant = s.tenant, .role = Role::customer, .subject = "retrier"});
+                        start.arrive_and_wait();
+                        answers[i] = retry_once(scope, retried_request(s, round));
+                    });
+                }
+                for (auto& t : threads) t.join();
+                check_retries(s, answers, static_cast<std::size_t>(round + 1));
+            }
+        }
+    }
+    SUBCASE("processes with a store each") {
+        for (int round = 0; round < retry_rounds; ++round) {
+            CAPTURE(round);
+            ForkedRacers children(racers, [&s, &dir, round](int i) -> std::function<int()> {
+                auto engine = std::make_shared<Engine>(open_sqlite({.path = s.path}), fixed_clock(at(race_now)));
+                auto scope = std::make_shared<TenantScope>(
+                    engine->scope({.tenant = s.tenant, .role = Role::customer, .subject = "retrier"}));
+                const auto report = (dir.path / ("retry-" + std::to_string(i) + ".txt")).string();
+                return [engine, scope, &s, round, report] {
+                    std::ofstream(report, std::ios::trunc) << one_line(retry_once(*scope, retried_request(s, round))) << "\n";
+                    return 0;
+                };
+            });
+            REQUIRE(children.wait_ready());
+            children.open_gate();
+            for (int code : children.wait_all()) CHECK(code == 0);
+            std::vector<std::string> answers;
+            for (int i = 0; i < racers; ++i) {
+                std::ifstream in(dir.path / ("retry-" + std::to_string(i) + ".txt"));
+                std::string line;
+                CHECK(std::getline(in, line));
+                answers.push_back(line);
+            }
+            check_retries(s, answers, static_cast<std::size_t>(round + 1));
+        }
+    }
 }
 
 // The first open creates the schema and switches the file to WAL. Openers

@@ -25,6 +25,9 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <numeric>
+#include <random>
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <set>
@@ -54,15 +57,44 @@ struct RaceSetup {
     ServiceId service{};
     int capacity = 1;
     Minutes duration{30};
+    Minutes buffer_before{0};
+    Minutes buffer_after{0};
     std::vector<Instant> slots{};  // the starts everybody races for, ascending
+
+    /// What booking slot `i` occupies, buffers included.
+    std::pair<std::int64_t, std::int64_t> occupied(std::size_t i) const {
+        const auto t = slots[i].time_since_epoch().count();
+        return {t - std::chrono::seconds(buffer_before).count(),
+                t + std::chrono::seconds(duration + buffer_after).count()};
+    }
+    /// Whether two slots' occupied intervals overlap (so they compete).
+    bool slots_overlap() const { return buffer_before + buffer_after > Minutes{0} || step < duration; }
+    Minutes step{0};  ///< between consecutive raced starts
 };
+
+/// The service a race is run with.
+struct RaceService {
+    Minutes duration{30};
+    Minutes buffer_before{0};
+    Minutes buffer_after{0};
+    Minutes step{0};  ///< between the raced starts (and the service's step); 0 = duration
+};
+
+/// The shape every race is run with beside plain back-to-back slots: a
+/// 45-minute service with a 10-minute buffer each side, offered every 15
+/// minutes, so each start competes with its neighbours through its buffers.
+inline constexpr RaceService buffered_service{.duration = Minutes{45}, .buffer_before = Minutes{10},
+                                              .buffer_after = Minutes{10}, .step = Minutes{15}};
 
 // Creates a tenant, a UTC resource with `capacity` seats open 00:00-24:00
 // every day, and a free service of `duration` on the file at `path`, then
 // closes the store. `slots` consecutive starts from 2030-01-07 09:00 UTC are
 // the race's prizes.
-inline RaceSetup make_race_setup(const std::string& path, int capacity, int slots, Minutes duration = Minutes{30}) {
-    RaceSetup s{.path = path, .capacity = capacity, .duration = duration};
+inline RaceSetup make_race_setup(const std::string& path, int capacity, int slots, RaceService shape) {
+    const Minutes duration = shape.duration;
+    const Minutes step = shape.step > Minutes{0} ? shape.step : duration;
+    RaceSetup s{.path = path, .capacity = capacity, .duration = duration, .buffer_before = shape.buffer_before,
+                .buffer_after = shape.buffer_after, .step = step};
     Engine engine(open_sqlite({.path = path}), fixed_clock(at(race_now)));
     const auto tenant = engine.create_tenant("Race Club");
     auto admin = engine.scope({.tenant = tenant.id, .role = Role::admin, .subject = "owner"});
@@ -71,13 +103,31 @@ inline RaceSetup make_race_setup(const std::string& path, int capacity, int slot
     WeeklyHours week;
     for (auto& d : week.days) d = {{Minutes{0}, Minutes{24 * 60}}};
     admin.set_weekly_hours(court.id, week);
-    const auto svc = admin.create_service({.name = "Match", .duration = duration, .resources = {court.id}});
+    const auto svc = admin.create_service({.name = "Match", .duration = duration, .step = step,
+                                           .buffer_before = shape.buffer_before, .buffer_after = shape.buffer_after,
+                                           .resources = {court.id}});
     s.tenant = tenant.id;
     s.resource = court.id;
     s.service = svc.id;
     const Instant first = at("2030-01-07T09:00:00Z");
-    for (int i = 0; i < slots; ++i) s.slots.push_back(first + i * duration);
+    for (int i = 0; i < slots; ++i) s.slots.push_back(first + i * step);
     return s;
+}
+
+inline RaceSetup make_race_setup(const std::string& path, int capacity, int slots, Minutes duration = Minutes{30}) {
+    return make_race_setup(path, capacity, slots, RaceService{.duration = duration});
+}
+
+// The seed racers shuffle their order of starts with (printed by the tests,
+// settable with SLOTWISE_RACE_SEED to replay one run).
+inline unsigned race_seed() {
+    static const unsigned seed = [] {
+        if (const char* env = std::getenv("SLOTWISE_RACE_SEED")) {
+            return static_cast<unsigned>(std::strtoul(env, nullptr, 10));
+        }
+        return static_cast<unsigned>(std::random_device{}());
+    }();
+    return seed;
 }
 
 // What one book() call answered.
@@ -89,11 +139,18 @@ struct Attempt {
     std::string error{};    // failed: "code: message"
 };
 
-// Tries every slot once, in order, as customer `who`. Never throws: an
-// unexpected failure is recorded as `failed` for the checks to report.
-inline std::vector<Attempt> race_for_slots(TenantScope& scope, const RaceSetup& s, const std::string& who) {
+// Tries every slot once as customer `who`, in an order shuffled by `seed`
+// (each racer its own: racers that all went in one order would meet at one
+// slot at a time and hide a window between check and insert). Never throws:
+// an unexpected failure is recorded as `failed` for the checks to report.
+inline std::vector<Attempt> race_for_slots(TenantScope& scope, const RaceSetup& s, const std::string& who,
+                                           unsigned seed = race_seed()) {
+    std::vector<std::size_t> order(s.slots.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::mt19937 rng(seed ^ static_cast<unsigned>(std::hash<std::string>{}(who)));
+    std::shuffle(order.begin(), order.end(), rng);
     std::vector<Attempt> out;
-    for (std::size_t i = 0; i < s.slots.size(); ++i) {
+    for (const std::size_t i : order) {
         Attempt a{.slot = i};
         try {
             const auto b = scope.book(
@@ -376,35 +433,57 @@ inline std::string integrity_check(RawDb& db) {
 
 // --- judging a race ------------------------------------------------------
 
+// The most seats `rows` take at any instant of [begin, end). The load is
+// highest at the interval's start or at some booking's occupied start.
+inline std::int64_t peak_load(const std::vector<StoredBooking>& rows, std::int64_t begin, std::int64_t end) {
+    std::int64_t peak = 0;
+    const auto load_at = [&](std::int64_t t) {
+        std::int64_t n = 0;
+        for (const auto& b : rows) {
+            if (b.occupied_start <= t && t < b.occupied_end) n += b.seats;
+        }
+        return n;
+    };
+    peak = load_at(begin);
+    for (const auto& b : rows) {
+        if (begin <= b.occupied_start && b.occupied_start < end) peak = std::max(peak, load_at(b.occupied_start));
+    }
+    return peak;
+}
+
 // Every racer tried every slot; every attempt either won or lost with
-// slot_unavailable; each slot has exactly `capacity` winners; the file holds
-// exactly the winners' bookings and no instant is overbooked.
+// slot_unavailable; the file holds exactly the winners' bookings, no instant
+// is overbooked (buffers included), and every loss was deserved: the final
+// bookings leave no room for the lost slot (bookings are never removed
+// during a race, so what blocked it then blocks it still). When slots do not
+// compete with their neighbours, each has exactly `capacity` winners.
 inline void check_race(const RaceSetup& s, const std::vector<std::vector<Attempt>>& racers) {
+    INFO("SLOTWISE_RACE_SEED=" << race_seed());
     std::vector<int> winners(s.slots.size(), 0);
+    std::vector<int> losers(s.slots.size(), 0);
     std::set<std::string> won_ids;
     for (std::size_t r = 0; r < racers.size(); ++r) {
         CAPTURE(r);
         CHECK(racers[r].size() == s.slots.size());
+        std::set<std::size_t> tried;
         for (const auto& a : racers[r]) {
             CAPTURE(a.slot);
             REQUIRE(a.slot < s.slots.size());
+            tried.insert(a.slot);
             if (a.outcome == Attempt::Outcome::failed) FAIL_CHECK("book() failed with " << a.error);
+            if (a.outcome == Attempt::Outcome::lost) ++losers[a.slot];
             if (a.outcome == Attempt::Outcome::won) {
                 ++winners[a.slot];
                 CHECK(won_ids.insert(a.booking).second);
             }
         }
-    }
-    for (std::size_t i = 0; i < s.slots.size(); ++i) {
-        CAPTURE(i);
-        CHECK(winners[i] == s.capacity);
+        CHECK(tried.size() == racers[r].size());
     }
 
     RawDb db(s.path);
     CHECK(integrity_check(db) == "ok");
     const auto rows = stored_bookings(db);
     std::set<std::string> stored_ids;
-    std::map<std::int64_t, int> seats_at;
     for (const auto& b : rows) {
         CAPTURE(b.id);
         stored_ids.insert(b.id);
@@ -413,17 +492,21 @@ inline void check_race(const RaceSetup& s, const std::vector<std::vector<Attempt
         CHECK(b.status == "confirmed");
         CHECK(b.seats == 1);
         CHECK(b.end - b.start == std::chrono::seconds(s.duration).count());
-        seats_at[b.start] += static_cast<int>(b.seats);
+        CHECK(b.start - b.occupied_start == std::chrono::seconds(s.buffer_before).count());
+        CHECK(b.occupied_end - b.end == std::chrono::seconds(s.buffer_after).count());
     }
     CHECK(stored_ids == won_ids);
-    for (const auto& slot : s.slots) {
-        const auto t = slot.time_since_epoch().count();
-        CAPTURE(t);
-        CHECK(seats_at[t] == s.capacity);
-    }
     const auto over = overbooked_instants(db, at(race_now));
     for (const auto& o : over) FAIL_CHECK("overbooked: " << o);
     CHECK(over.empty());
+    for (std::size_t i = 0; i < s.slots.size(); ++i) {
+        CAPTURE(i);
+        const auto [begin, end] = s.occupied(i);
+        if (losers[i] > 0) {
+            CHECK_MESSAGE(peak_load(rows, begin, end) >= s.capacity, "a racer lost slot " << i << " that still has room");
+        }
+        if (!s.slots_overlap()) CHECK(winners[i] == s.capacity);
+    }
 }
 
 }  // namespace slotwise::test
