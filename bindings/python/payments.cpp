@@ -191,7 +191,7 @@ Returned by ``TenantScope.payment_settings``.)")
         .def_property_readonly("provider", [](const PaymentSettingsSummary& p) { return p.provider; },
                                R"("stripe".)")
         .def_property_readonly("key_hint", [](const PaymentSettingsSummary& p) { return p.key_hint; },
-                               R"(The key's prefix and last four characters, e.g. "sk_test_…4242".)")
+                               R"(The key's public prefix and at most its last four characters (never more than a third of what follows the prefix), e.g. "sk_test_…4242".)")
         .def_property_readonly("live", [](const PaymentSettingsSummary& p) { return p.live; },
                                R"(True for a live key, False for a test key.)")
         .def("__repr__", [](const PaymentSettingsSummary& p) {
@@ -225,7 +225,83 @@ duplicate: Stripe retries until it gets a 2xx).)")
                    ", booking=" + (o.booking ? repr_text(o.booking->id.value) : std::string("None")) + ")";
         });
 
+    py::class_<UnmatchedPayment>(m, "UnmatchedPayment", R"(A verified payment the engine could not apply: owed back to the
+customer. Listed by ``TenantScope.unmatched_payments``.)")
+        .def_property_readonly("event_id", [](const UnmatchedPayment& p) { return p.event_id; },
+                               R"(The provider's event id ("evt_...").)")
+        .def_property_readonly("provider", [](const UnmatchedPayment& p) { return p.provider; }, R"("stripe".)")
+        .def_property_readonly("reference", [](const UnmatchedPayment& p) { return text_or_none(p.reference); },
+                               R"(The payment ("pi_..."), or None when the event names none.)")
+        .def_property_readonly("amount",
+                               [](const UnmatchedPayment& p) { return p.amount ? py::cast(*p.amount) : py::object(py::none()); },
+                               R"(The amount in minor units, or None when the event says none.)")
+        .def_property_readonly("currency", [](const UnmatchedPayment& p) { return text_or_none(p.currency); },
+                               R"(Lowercase ISO 4217, or None when the event says none.)")
+        .def_property_readonly("booking_id",
+                               [](const UnmatchedPayment& p) { return p.booking ? py::cast(p.booking->value) : py::object(py::none()); },
+                               R"(The booking the event names when it is one of this tenant's, else None.)")
+        .def_property_readonly("reason", [](const UnmatchedPayment& p) { return p.reason; },
+                               R"(Why it was not applied: "amount_mismatch", "no_amount", "unknown_session",
+"already_paid", "slot_unavailable" or "no_booking".)")
+        .def_property_readonly("received_at", [](const UnmatchedPayment& p) { return from_instant(p.received_at); },
+                               R"(When the event arrived (aware UTC datetime).)")
+        .def("__repr__", [](const UnmatchedPayment& p) {
+            return "UnmatchedPayment(event_id=" + repr_text(p.event_id) + ", reason=" + repr_text(p.reason) +
+                   ", amount=" + (p.amount ? std::to_string(*p.amount) : std::string("None")) +
+                   ", currency=" + repr_text(p.currency) + ")";
+        });
+
+    py::class_<ExpiredCheckouts>(m, "ExpiredCheckouts", R"(What ``Engine.expire_checkouts`` did.)")
+        .def_property_readonly("closed", [](const ExpiredCheckouts& e) { return e.closed; },
+                               R"(How many checkout sessions were closed.)")
+        .def_property_readonly("failed", [](const ExpiredCheckouts& e) {
+                py::list out;
+                for (const auto& f : e.failed) out.append(py::str(f));
+                return out;
+            },
+                               R"(One "session id: error" per session the provider could not close (tried again 5 minutes later).)")
+        .def("__repr__", [](const ExpiredCheckouts& e) {
+            return "ExpiredCheckouts(closed=" + std::to_string(e.closed) + ", failed=" + std::to_string(e.failed.size()) + ")";
+        });
+
+    bound_class<Engine>(m, "Engine").def(
+        "expire_checkouts",
+        [](Engine& e, py::handle transport, py::handle limit) {
+            const int n = limit.is_none() ? 100 : static_cast<int>(to_integer(limit, "limit", 1, 1000));
+            PythonTransport t(transport);
+            const auto http = t.http();
+            return t.run([&] { return e.expire_checkouts(http, n); });
+        },
+        py::arg("transport") = py::none(), py::arg("limit") = py::none(),
+        R"(expire_checkouts($self, transport=None, limit=100)
+--
+
+Closes, through each tenant's Stripe account, up to ``limit`` hosted checkouts
+whose booking's hold has ended but which Stripe would keep open (Stripe takes
+``expires_at`` only 30 minutes or more ahead). Call it from the worker that
+delivers notifications, every minute or so. ``transport`` is as for
+TenantScope.start_checkout. Returns ExpiredCheckouts (.closed .failed).)");
+
     auto scope = bound_class<TenantScope>(m, "TenantScope");
+    scope.def(
+        "unmatched_payments",
+        [](TenantScope& s, py::handle limit) {
+            const int n = limit.is_none() ? 100 : static_cast<int>(to_integer(limit, "limit", 1, 1000));
+            py::list out;
+            for (auto& p : s.unmatched_payments(n)) out.append(py::cast(std::move(p)));
+            return out;
+        },
+        py::arg("limit") = py::none(),
+        R"(unmatched_payments($self, limit=100)
+--
+
+Verified payments that could not be applied (a wrong amount or currency, an
+unknown checkout session, a second payment of one booking, a slot gone, no
+booking of this tenant), newest first, as UnmatchedPayment objects (admin).
+Each is owed back to the customer.
+
+Raises:
+    PermissionDenied: not an admin.)");
     scope.def(
         "configure_stripe",
         [](TenantScope& s, py::handle secret_key, py::handle webhook_secret) {
@@ -370,7 +446,8 @@ Raises:
 
 Asks Stripe to refund a booking whose payment_status is "refund_due" (admin
 or staff) and returns the provider's Refund (.id .status). The booking turns
-"refunded" when Stripe's ``charge.refunded`` webhook arrives. ``transport``
+"refunded" when Stripe says the refund succeeded (in this answer or a later
+webhook), "refund_pending" while it is pending. ``transport``
 is as for start_checkout (None makes a real HTTPS request).
 
 Raises:

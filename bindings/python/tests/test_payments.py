@@ -81,6 +81,8 @@ class FakeStripe:
         if url.endswith("/v1/checkout/sessions"):
             return 200, json.dumps({"id": "cs_test_1", "object": "checkout.session",
                                     "url": "https://checkout.stripe.com/c/pay/cs_test_1"}).encode()
+        if url.endswith("/expire"):
+            return 200, b'{"object": "checkout.session", "status": "expired"}'
         if url.endswith("/v1/refunds"):
             return 200, '{"id": "re_1", "object": "refund", "status": "succeeded"}'  # a str body works too
         return 404, b"{}"
@@ -154,9 +156,9 @@ def test_a_paid_booking_is_confirmed_by_the_webhook_and_notified_exactly_once(pa
     assert (form["success_url"], form["cancel_url"]) == ("https://salon.example/ok", "https://salon.example/back")
     assert "expires_at" not in form  # a 15-minute hold is shorter than Stripe's 30-minute minimum
     assert paid.ada.get_booking(b.id).checkout_id == "cs_test_1"
-    # A retry sends the same idempotency key, so Stripe returns the same session.
+    # Another call starts another session: another idempotency key.
     assert paid.ada.start_checkout(b.id, "https://salon.example/ok", "https://salon.example/back", stripe) == co
-    assert stripe.requests[1]["headers"]["Idempotency-Key"] == headers["Idempotency-Key"]
+    assert stripe.requests[1]["headers"]["Idempotency-Key"] != headers["Idempotency-Key"]
     # Paying is not confirming: nothing until the verified event.
     assert paid.ada.get_booking(b.id).status == "pending"
     assert paid.admin.notifications(b.id) == []
@@ -292,8 +294,8 @@ def test_a_late_payment_for_a_taken_slot_is_refund_due_then_refunded(paid):
     assert request["url"] == "https://api.stripe.com/v1/refunds"
     assert request["headers"]["Idempotency-Key"] == f"refund-{b.id}"
     assert stripe.form()["payment_intent"] == f"pi_{b.id}"
-    # The booking turns refunded when Stripe's event says so.
-    assert paid.ada.get_booking(b.id).payment_status == "refund_due"
+    # Stripe answered "succeeded": the booking is refunded; its later event changes nothing.
+    assert paid.ada.get_booking(b.id).payment_status == "refunded"
     assert paid.deliver(refund_event("evt_ref", b.id)).booking.payment_status == "refunded"
     with pytest.raises(slotwise.InvalidTransition):
         paid.admin.refund(b.id, transport=stripe)
@@ -516,8 +518,12 @@ def test_payment_settings_never_show_a_secret(salon):
     with pytest.raises(slotwise.ValidationError) as e:
         salon.admin.configure_stripe(secret_key=SECRET_KEY, webhook_secret=None)
     assert e.value.field == "webhook_secret"
-    salon.admin.configure_stripe(secret_key="sk_live_abcdefgh9999", webhook_secret=WHSEC)
-    assert salon.admin.payment_settings().live is True
+    # A short key shows at most a third of what follows its prefix.
+    salon.admin.configure_stripe(secret_key="sk_test_abcdef", webhook_secret=WHSEC)
+    assert salon.admin.payment_settings().key_hint == "sk_test_…ef"
+    # Without a master key a live key is refused (stored only encrypted).
+    with pytest.raises(slotwise.NotConfigured):
+        salon.admin.configure_stripe(secret_key="sk_live_abcdefgh9999", webhook_secret=WHSEC)
 
 
 def test_webhook_arguments_are_checked(paid):
@@ -636,3 +642,41 @@ def test_an_on_event_callback_that_raises_is_reported_not_raised(db_path, clock,
     with pytest.raises(slotwise.ValidationError) as e:
         slotwise.Engine.open_sqlite(":memory:", on_event="print")
     assert e.value.field == "on_event"
+
+
+# --- payments are never lost ------------------------------------------------------------------
+
+
+def test_a_payment_of_another_amount_is_listed_as_unmatched_and_owed_back(paid):
+    b = paid.book_colour()
+    out = paid.deliver(session_event("evt_cheap", "checkout.session.completed", b.id, amount=100))
+    assert out.booking.payment_status == "refund_due"
+    assert out.booking.status == "expired"
+    [u] = paid.admin.unmatched_payments()
+    assert isinstance(u, slotwise.UnmatchedPayment)
+    assert (u.event_id, u.provider, u.reference, u.amount, u.currency) == ("evt_cheap", "stripe", f"pi_{b.id}", 100, "eur")
+    assert (u.booking_id, u.reason) == (b.id, "amount_mismatch")
+    assert u.received_at == paid.engine.now()
+    with pytest.raises(slotwise.PermissionDenied):
+        paid.ada.unmatched_payments()
+
+
+def test_a_payment_without_currency_is_not_applied(paid):
+    b = paid.book_colour()
+    event = json.loads(session_event("evt_nocur", "checkout.session.completed", b.id))
+    del event["data"]["object"]["currency"]
+    paid.deliver(json.dumps(event).encode())
+    assert paid.ada.get_booking(b.id).payment_status == "refund_due"
+    assert [u.reason for u in paid.admin.unmatched_payments()] == ["no_amount"]
+
+
+def test_a_checkout_of_a_short_hold_is_expired_through_stripe_when_the_hold_lapses(paid):
+    b = paid.book_colour()
+    stripe = FakeStripe()
+    paid.ada.start_checkout(b.id, "https://salon.example/ok", "https://salon.example/back", transport=stripe)
+    assert paid.engine.expire_checkouts(transport=stripe).closed == 0
+    paid.clock.advance(minutes=15)
+    done = paid.engine.expire_checkouts(transport=stripe, limit=10)
+    assert isinstance(done, slotwise.ExpiredCheckouts)
+    assert (done.closed, done.failed) == (1, [])
+    assert stripe.requests[-1]["url"] == "https://api.stripe.com/v1/checkout/sessions/cs_test_1/expire"
