@@ -193,3 +193,191 @@ TEST_CASE("customers see time off as busy intervals, never its reason") {
     auto desk = a.engine.scope({.tenant = a.tenant.id, .role = Role::staff, .subject = "desk"});
     CHECK(desk.blocks(a.anna.id, week)[0].reason == "oncologist appointment");
 }
+
+namespace {
+
+// What a call answered, as text to compare: "error <code> <field>" or
+// "ok <what it returned>".
+std::string answer(const std::function<std::string()>& call) {
+    try {
+        return "ok " + call();
+    } catch (const Error& e) {
+        return "error " + std::string(to_string(e.code())) + " " + e.field();
+    }
+}
+
+// An id of the same shape that names nothing: the last character changed.
+template <class Tag>
+Id<Tag> missing(const Id<Tag>& id) {
+    std::string v = id.value;
+    v.back() = v.back() == '0' ? '1' : '0';
+    return {v};
+}
+
+std::string ids(const std::vector<Booking>& bookings) {
+    std::string out;
+    for (const auto& b : bookings) out += b.id.value + ",";
+    return out;
+}
+
+// One tenant's rows: a resource with hours and an override, a block, a free
+// and a paid service, a confirmed booking (with its confirmation queued), a
+// pending paid one, and a refund_due one.
+struct Populated {
+    Resource res;
+    Block block;
+    Service free, paid;
+    Booking confirmed, pending;
+};
+
+Populated populate(TenantScope& admin, TenantScope& customer) {
+    Populated p;
+    p.res = admin.create_resource({.name = "Desk", .timezone = "UTC"});
+    WeeklyHours hours;
+    for (auto& d : hours.days) d = {{std::chrono::hours{8}, std::chrono::hours{18}}};
+    admin.set_weekly_hours(p.res.id, hours);
+    admin.set_date_override(p.res.id, day("2026-06-10"), {});
+    p.block = admin.add_block(p.res.id, {at("2026-06-02T12:00:00Z"), at("2026-06-02T13:00:00Z")}, "lunch");
+    p.free = admin.create_service({.name = "Free", .duration = 30min, .resources = {p.res.id}});
+    p.paid = admin.create_service({.name = "Paid", .duration = 30min, .price = 1000, .currency = "EUR",
+                                   .hold = 15min, .resources = {p.res.id}});
+    admin.configure_stripe("sk_test_iso", "whsec_iso");
+    p.confirmed = customer.book({.service = p.free.id, .start = at("2026-06-01T09:00:00Z"), .customer = {.name = "Ada"}});
+    for (int i = 1; i < 4; ++i) {
+        customer.book({.service = p.free.id, .start = at("2026-06-01T09:00:00Z") + i * 30min, .customer = {.name = "Ada"}});
+    }
+    p.pending = customer.book({.service = p.paid.id, .start = at("2026-06-01T15:00:00Z"), .customer = {.name = "Ada"}});
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("with both tenants populated, every scope call given the other tenant's ids answers as for a missing id") {
+    Salon base("shared.db");
+    Engine& engine = base.engine;
+    const auto ta = engine.create_tenant("A");
+    const auto tb = engine.create_tenant("B");
+    auto a_admin = engine.scope({.tenant = ta.id, .role = Role::admin, .subject = "owner"});
+    auto b_admin = engine.scope({.tenant = tb.id, .role = Role::admin, .subject = "owner"});
+    auto a_customer = engine.scope({.tenant = ta.id, .role = Role::customer, .subject = "ada"});
+    auto b_customer = engine.scope({.tenant = tb.id, .role = Role::customer, .subject = "ada"});
+    const auto a = populate(a_admin, a_customer);
+    const auto b = populate(b_admin, b_customer);
+    int http_calls = 0;
+    const HttpTransport http = [&](const HttpRequest&) {
+        ++http_calls;
+        return HttpResponse{.status = 500};
+    };
+    const Interval week{at("2026-06-01T00:00:00Z"), at("2026-06-08T00:00:00Z")};
+
+    // Each call of B's scopes with A's id `foreign` must answer as with `gone`
+    // (same shape, names nothing).
+    struct Call {
+        const char* what;
+        std::function<std::string(TenantScope&, const Populated&, bool)> run;  // bool: use the mangled ids
+    };
+    const auto pick = [](bool gone, const auto& id) { return gone ? missing(id) : id; };
+    const std::vector<Call> calls = {
+        {"get_resource", [&](TenantScope& s, const Populated& p, bool g) { return s.get_resource(pick(g, p.res.id)).name; }},
+        {"update_resource", [&](TenantScope& s, const Populated& p, bool g) {
+             auto r = p.res;
+             r.id = pick(g, r.id);
+             return s.update_resource(r).name;
+         }},
+        {"update_resource patch", [&](TenantScope& s, const Populated& p, bool g) {
+             return s.update_resource(pick(g, p.res.id), ResourcePatch{.name = "X"}).name;
+         }},
+        {"weekly_hours", [&](TenantScope& s, const Populated& p, bool g) {
+             return std::to_string(s.weekly_hours(pick(g, p.res.id)).days[0].size());
+         }},
+        {"set_weekly_hours", [&](TenantScope& s, const Populated& p, bool g) {
+             s.set_weekly_hours(pick(g, p.res.id), {});
+             return std::string();
+         }},
+        {"set_date_override", [&](TenantScope& s, const Populated& p, bool g) {
+             s.set_date_override(pick(g, p.res.id), day("2026-06-11"), {});
+             return std::string();
+         }},
+        {"clear_date_override", [&](TenantScope& s, const Populated& p, bool g) {
+             s.clear_date_override(pick(g, p.res.id), day("2026-06-10"));
+             return std::string();
+         }},
+        {"date_overrides", [&](TenantScope& s, const Populated& p, bool g) {
+             return std::to_string(s.date_overrides(pick(g, p.res.id), day("2026-06-01"), day("2026-06-30")).size());
+         }},
+        {"add_block", [&](TenantScope& s, const Populated& p, bool g) { return s.add_block(pick(g, p.res.id), week).id.value; }},
+        {"remove_block", [&](TenantScope& s, const Populated& p, bool g) {
+             s.remove_block(pick(g, p.block.id));
+             return std::string();
+         }},
+        {"blocks", [&](TenantScope& s, const Populated& p, bool g) { return std::to_string(s.blocks(pick(g, p.res.id), week).size()); }},
+        {"get_service", [&](TenantScope& s, const Populated& p, bool g) { return s.get_service(pick(g, p.free.id)).name; }},
+        {"update_service", [&](TenantScope& s, const Populated& p, bool g) {
+             auto v = p.free;
+             v.id = pick(g, v.id);
+             return s.update_service(v).name;
+         }},
+        {"update_service patch", [&](TenantScope& s, const Populated& p, bool g) {
+             return s.update_service(pick(g, p.free.id), ServicePatch{.name = "X"}).name;
+         }},
+        {"availability", [&](TenantScope& s, const Populated& p, bool g) {
+             return std::to_string(s.availability({.service = pick(g, p.free.id), .from = day("2026-06-01"), .to = day("2026-06-02")}).size());
+         }},
+        {"availability with a resource", [&](TenantScope& s, const Populated& p, bool g) {
+             return std::to_string(s.availability({.service = pick(g, p.free.id), .from = day("2026-06-01"), .to = day("2026-06-02"),
+                                                   .resources = {pick(g, p.res.id)}}).size());
+         }},
+        {"availability_together", [&](TenantScope& s, const Populated& p, bool g) {
+             return std::to_string(s.availability_together({.service = pick(g, p.free.id), .from = day("2026-06-01"), .to = day("2026-06-02")}).size());
+         }},
+        {"book", [&](TenantScope& s, const Populated& p, bool g) {
+             return s.book({.service = pick(g, p.free.id), .start = at("2026-06-03T10:00:00Z"), .customer = {.name = "Eve"}}).id.value;
+         }},
+        {"get_booking", [&](TenantScope& s, const Populated& p, bool g) { return s.get_booking(pick(g, p.confirmed.id)).id.value; }},
+        {"cancel", [&](TenantScope& s, const Populated& p, bool g) { return s.cancel(pick(g, p.confirmed.id)).id.value; }},
+        {"reschedule", [&](TenantScope& s, const Populated& p, bool g) {
+             return s.reschedule(pick(g, p.confirmed.id), at("2026-06-04T10:00:00Z")).id.value;
+         }},
+        {"bookings after", [&](TenantScope& s, const Populated& p, bool g) {
+             return ids(s.bookings({.after = pick(g, p.confirmed.id)}));
+         }},
+        {"bookings of a resource", [&](TenantScope& s, const Populated& p, bool g) {
+             return ids(s.bookings({.resource = pick(g, p.res.id)}));
+         }},
+        {"notifications", [&](TenantScope& s, const Populated& p, bool g) {
+             return std::to_string(s.notifications(pick(g, p.confirmed.id)).size());
+         }},
+        {"start_checkout", [&](TenantScope& s, const Populated& p, bool g) {
+             return s.start_checkout(pick(g, p.pending.id), "https://a.example/ok", "https://a.example/no", http).id;
+         }},
+        {"refund", [&](TenantScope& s, const Populated& p, bool g) {
+             return s.refund(pick(g, p.confirmed.id), http).id;
+         }},
+    };
+    for (const auto& [scope_name, scope, victim] :
+         {std::tuple<const char*, TenantScope*, const Populated*>{"B's admin, A's ids", &b_admin, &a},
+          {"B's customer, A's ids", &b_customer, &a},
+          {"A's admin, B's ids", &a_admin, &b},
+          {"A's customer, B's ids", &a_customer, &b}}) {
+        CAPTURE(scope_name);
+        for (const auto& call : calls) {
+            CAPTURE(call.what);
+            const auto gone = answer([&] { return call.run(*scope, *victim, true); });
+            const auto foreign = answer([&] { return call.run(*scope, *victim, false); });
+            CHECK(foreign == gone);
+        }
+    }
+    CHECK(http_calls == 0);
+    // Nothing of either tenant changed.
+    for (const auto* p : {&a, &b}) {
+        auto& admin = p == &a ? a_admin : b_admin;
+        CHECK(admin.get_booking(p->confirmed.id).status == BookingStatus::confirmed);
+        CHECK(admin.get_booking(p->confirmed.id).interval == p->confirmed.interval);
+        CHECK(admin.get_resource(p->res.id).name == "Desk");
+        CHECK(admin.get_service(p->free.id).name == "Free");
+        CHECK(admin.blocks(p->res.id, week).size() == 1);
+        CHECK(admin.weekly_hours(p->res.id).days[0].size() == 1);
+        CHECK(admin.date_overrides(p->res.id, day("2026-06-01"), day("2026-06-30")).size() == 1);
+        CHECK(admin.bookings({}).size() == 5);
+    }
+}
