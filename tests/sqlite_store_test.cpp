@@ -571,6 +571,56 @@ TEST_CASE("a version-2 file is upgraded in place, its services taking a cancel n
     CHECK(store->read()->service(tenant, {"svc_cut"}) == changed);
 }
 
+TEST_CASE("a file of the version before payments were kept is upgraded in place: amounts due, sessions, unmatched payments") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("prev.db");
+    (void)open_sqlite({.path = path});
+    {
+        // The previous version: this build's file without what its last step
+        // added (the step is the last one, so the rest is as it was).
+        Raw raw(path);
+        raw.exec(R"sql(DROP TABLE checkout_sessions; DROP TABLE unmatched_payments;
+                 ALTER TABLE bookings DROP COLUMN amount_due; ALTER TABLE bookings DROP COLUMN currency_due;)sql");
+        raw.exec("PRAGMA user_version = " + std::to_string(sqlite_schema_version() - 1));
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
+                 buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
+                 VALUES ('tenant_a', 'svc_colour', 'Colour', 60, 60, 0, 0, 4500, 'EUR', 0, 0, 15, 0))sql");
+        const auto booking = [&](const char* id, const char* payment, const char* checkout) {
+            raw.exec(std::string(R"sql(INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at,
+                 end_at, occ_start, occ_end, seats, buffer_before_min, buffer_after_min, customer_name, customer_email,
+                 customer_phone, customer_locale, status, payment_status, hold_expires_at, idempotency_key,
+                 request_fingerprint, created_by, created_at, updated_at, checkout_id, payment_reference)
+                 VALUES ('tenant_a', ')sql") + id + R"sql(', 'svc_colour', 'res_1', 1780308000, 1780311600, 1780308000,
+                 1780311600, 1, 0, 0, 'Ada', 'ada@example.com', '', 'it', 'pending', ')sql" + payment +
+                     R"sql(', 1780300000, NULL, 'fp', 'ada', 1780000000, 1780000100, ')sql" + checkout + "', '')");
+        };
+        booking("bkg_paid", "pending", "cs_old");
+        booking("bkg_free", "none", "");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    // A booking made before the amount was kept owes its service's price as it is now.
+    const auto paid = store->read()->booking(tenant, {"bkg_paid"});
+    REQUIRE(paid);
+    CHECK(paid->amount_due == 4500);
+    CHECK(paid->currency_due == "EUR");
+    CHECK(store->read()->booking(tenant, {"bkg_free"})->amount_due == 0);
+    // Its checkout is its first session.
+    const auto sessions = store->read()->checkout_sessions(tenant, {"bkg_paid"});
+    REQUIRE(sessions.size() == 1);
+    CHECK(sessions[0].id == "cs_old");
+    CHECK_FALSE(sessions[0].close_by);
+    CHECK(store->read()->unmatched_payments(tenant, 10).empty());
+    auto tx = store->write();
+    tx->insert_unmatched_payment(tenant, {.event_id = "evt_1", .provider = "stripe", .reason = "no_amount",
+                                          .received_at = at("2026-06-01T07:00:00Z")});
+    tx->commit();
+    CHECK(store->read()->unmatched_payments(tenant, 10).size() == 1);
+}
+
 TEST_CASE("a connection's cached catalogue follows changes made through other connections, SQL included") {
     using conformance::detail::resource;
     using conformance::detail::service;

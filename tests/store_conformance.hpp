@@ -1251,6 +1251,86 @@ inline void payment_settings_and_events_are_per_tenant(const StoreFactory& make)
     f.write([&](Transaction& tx) { CHECK(tx.record_payment_event(f.a, "stripe", "evt_2", "x", at("2026-06-01T00:00:00Z"))); });
 }
 
+inline void money_fields_and_payment_statuses_round_trip(const StoreFactory& make) {
+    Fixture f(make);
+    auto b = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
+    b.amount_due = 4500;
+    b.currency_due = "EUR";
+    b.payment_status = PaymentStatus::refund_pending;
+    f.write([&](Transaction& tx) { tx.insert_booking(f.a, b); });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.booking(f.a, b.id) == b);
+        return 0;
+    });
+    // The amount due is fixed when the booking is made; the payment status moves.
+    auto changed = b;
+    changed.payment_status = PaymentStatus::disputed;
+    f.write([&](Transaction& tx) { tx.update_booking(f.a, changed); });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.booking(f.a, b.id) == changed);
+        return 0;
+    });
+}
+
+inline void checkout_sessions_are_kept_per_booking_and_closed_once(const StoreFactory& make) {
+    Fixture f(make);
+    const auto t0 = at("2026-06-01T07:00:00Z");
+    f.write([&](Transaction& tx) {
+        tx.insert_checkout_session(f.a, {.tenant = f.a, .id = "cs_1", .booking = {"bkg_1"}, .created_at = t0,
+                                         .close_by = t0 + 15min});
+        tx.insert_checkout_session(f.a, {.tenant = f.a, .id = "cs_2", .booking = {"bkg_1"}, .created_at = t0 + 1min});
+        tx.insert_checkout_session(f.a, {.tenant = f.a, .id = "cs_2", .booking = {"bkg_1"}, .created_at = t0 + 9min});
+        tx.insert_checkout_session(f.b, {.tenant = f.b, .id = "cs_1", .booking = {"bkg_1"}, .created_at = t0,
+                                         .close_by = t0 + 20min});
+    });
+    f.read([&](Transaction& tx) {
+        const auto a = tx.checkout_sessions(f.a, {"bkg_1"});
+        REQUIRE(a.size() == 2);
+        CHECK(a[0] == CheckoutSession{.tenant = f.a, .id = "cs_1", .booking = {"bkg_1"}, .created_at = t0,
+                                      .close_by = t0 + 15min});
+        CHECK(a[1].id == "cs_2");
+        CHECK(a[1].created_at == t0 + 1min);  // a second insert changed nothing
+        CHECK(tx.checkouts_to_close(t0 + 14min, 10).empty());
+        const auto due = tx.checkouts_to_close(t0 + 30min, 10);  // every tenant's, earliest first
+        REQUIRE(due.size() == 2);
+        CHECK(due[0].tenant == f.a);
+        CHECK(due[1].tenant == f.b);
+        CHECK(tx.checkouts_to_close(t0 + 30min, 1).size() == 1);
+        return 0;
+    });
+    f.write([&](Transaction& tx) {
+        CHECK(tx.postpone_checkout_close(f.a, "cs_1", t0 + 40min));
+        CHECK(tx.close_checkout_session(f.b, "cs_1", t0 + 21min));
+        CHECK_FALSE(tx.close_checkout_session(f.b, "cs_1", t0 + 22min));
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.checkouts_to_close(t0 + 30min, 10).empty());
+        CHECK(tx.checkouts_to_close(t0 + 40min, 10).size() == 1);
+        CHECK(tx.checkout_sessions(f.b, {"bkg_1"})[0].closed_at == t0 + 21min);
+        return 0;
+    });
+}
+
+inline void unmatched_payments_are_kept_per_tenant_newest_first(const StoreFactory& make) {
+    Fixture f(make);
+    const UnmatchedPayment first{.event_id = "evt_1", .provider = "stripe", .reference = "pi_1", .amount = 100,
+                                 .currency = "eur", .booking = BookingId{"bkg_1"}, .reason = "amount_mismatch",
+                                 .received_at = at("2026-06-01T07:00:00Z")};
+    const UnmatchedPayment second{.event_id = "evt_2", .provider = "stripe", .reason = "no_amount",
+                                  .received_at = at("2026-06-01T08:00:00Z")};
+    f.write([&](Transaction& tx) {
+        tx.insert_unmatched_payment(f.a, first);
+        tx.insert_unmatched_payment(f.a, second);
+        tx.insert_unmatched_payment(f.a, first);  // once per event
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.unmatched_payments(f.a, 10) == std::vector<UnmatchedPayment>{second, first});
+        CHECK(tx.unmatched_payments(f.a, 1) == std::vector<UnmatchedPayment>{second});
+        CHECK(tx.unmatched_payments(f.b, 10).empty());
+        return 0;
+    });
+}
+
 inline void bookings_are_found_by_payment_reference_within_their_tenant(const StoreFactory& make) {
     Fixture f(make);
     auto b = booking("bkg_1", "res_1", at("2026-06-01T09:00:00Z"));
@@ -1563,11 +1643,21 @@ inline void run_store_conformance(const StoreFactory& make) {
     SUBCASE("payment settings and applied events are kept per tenant, at most once") {
         payment_settings_and_events_are_per_tenant(make);
     }
+    SUBCASE("a booking's amount due and the newer payment statuses round-trip") {
+        money_fields_and_payment_statuses_round_trip(make);
+    }
+    SUBCASE("checkout sessions are kept per booking, listed when due to close and closed once") {
+        checkout_sessions_are_kept_per_booking_and_closed_once(make);
+    }
+    SUBCASE("unmatched payments are kept per tenant, once per event, newest first") {
+        unmatched_payments_are_kept_per_tenant_newest_first(make);
+    }
     SUBCASE("a booking is found by its payment reference within its tenant only") {
         bookings_are_found_by_payment_reference_within_their_tenant(make);
     }
     SUBCASE("the outbox leases due rows with a backoff and forgets sent ones") {
         the_outbox_leases_due_rows_and_forgets_sent_ones(make);
+    }
     }
     SUBCASE("a confirmation written with its booking is read, taken and marked like any outbox row") {
         a_confirmation_written_with_its_booking_is_an_outbox_row_like_any_other(make);
