@@ -1658,7 +1658,6 @@ inline void run_store_conformance(const StoreFactory& make) {
     SUBCASE("the outbox leases due rows with a backoff and forgets sent ones") {
         the_outbox_leases_due_rows_and_forgets_sent_ones(make);
     }
-    }
     SUBCASE("a confirmation written with its booking is read, taken and marked like any outbox row") {
         a_confirmation_written_with_its_booking_is_an_outbox_row_like_any_other(make);
     }
