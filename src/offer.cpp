@@ -13,10 +13,11 @@ Calendar load_calendar(Transaction& tx, const TenantId& t, const Resource& r, Ti
 }
 
 // Every candidate of local dates [from, to] starts in [to_utc(from, 00:00),
-// to_utc(to + 1, 00:00)) and ends by the latter (the local → UTC rule is
-// monotone), so its occupied interval lies within this range.
+// to_utc(to + 2, 00:00)) and ends by the latter — a window of `to` may run
+// past midnight up to 47:59 — and the local → UTC rule is monotone, so its
+// occupied interval lies within this range.
 Interval occupied_range(TimeZone zone, const Service& svc, Date from, Date to) {
-    const Date after{date::sys_days{to} + date::days{1}};
+    const Date after{date::sys_days{to} + date::days{2}};
     return {to_utc(zone, from, Minutes{0}) - svc.buffer_before, to_utc(zone, after, Minutes{0}) + svc.buffer_after};
 }
 

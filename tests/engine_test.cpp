@@ -202,6 +202,24 @@ TEST_CASE("a patch changes only the fields it sets, read and written in one tran
     CHECK(error_of([&] { c.update_service(s.colour.id, ServicePatch{.price = 1}); }) == Errc::permission_denied);
 }
 
+TEST_CASE("hours past midnight: a booking after midnight blocks the slot the day before offers") {
+    Salon s;
+    WeeklyHours bar;
+    bar[date::Friday] = {{22h, 26h}};  // Friday 22:00 to Saturday 02:00, Rome
+    s.admin.set_weekly_hours(s.anna.id, bar);
+    const AvailabilityRequest friday{.service = s.cut.id, .from = day("2026-06-05"), .to = day("2026-06-05"),
+                                     .resources = {s.anna.id}};
+    const auto before = s.admin.availability(friday);
+    REQUIRE(before.size() == 8);
+    CHECK(before.back().start == at("2026-06-05T23:30:00Z"));  // Saturday 01:30 belongs to Friday
+    const auto b = s.customer("ada").book({.service = s.cut.id, .start = at("2026-06-05T23:00:00Z"),
+                                           .resource = s.anna.id, .customer = ada()});
+    CHECK(b.status == BookingStatus::confirmed);
+    const auto after = s.admin.availability(friday);
+    CHECK(after.size() == 7);
+    for (const auto& slot : after) CHECK(slot.start != at("2026-06-05T23:00:00Z"));
+}
+
 TEST_CASE("a customer sees and cancels only the bookings it made") {
     Salon s;
     auto ada_scope = s.customer("ada");

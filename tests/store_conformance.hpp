@@ -1399,6 +1399,26 @@ inline void the_outbox_leases_due_rows_and_forgets_sent_ones(const StoreFactory&
         return 0;
     });
 }
+// One tenant's backlog must not starve another: the outbox serves tenants in
+// turn, each tenant's rows earliest due first.
+inline void the_outbox_serves_tenants_in_turn(const StoreFactory& make) {
+    Fixture f(make);
+    const auto t0 = at("2026-06-01T09:00:00Z");
+    f.write([&](Transaction& tx) {
+        for (int i = 0; i < 50; ++i) {
+            tx.insert_notification(notification(f.a, "flood" + std::to_string(i), "bkg_1", t0 + std::chrono::seconds{i}));
+        }
+        tx.insert_notification(notification(f.b, "b1", "bkg_2", t0 + std::chrono::seconds{100}));
+        tx.insert_notification(notification(f.b, "b2", "bkg_2", t0 + std::chrono::seconds{101}));
+    });
+    std::vector<Notification> taken;
+    f.write([&](Transaction& tx) { taken = tx.take_notifications(t0 + std::chrono::seconds{200}, 4); });
+    REQUIRE(taken.size() == 4);
+    std::vector<std::string> ids;
+    for (const auto& n : taken) ids.push_back(n.id);
+    CHECK(ids == std::vector<std::string>{"flood0", "b1", "flood1", "b2"});
+}
+
 // The confirmation book() writes with a free booking, unrendered.
 inline Notification confirmation_of(const TenantId& t, const Booking& b, std::string id = {}) {
     return {.id = id.empty() ? confirmation_id(t, b.id) : std::move(id), .tenant = t, .kind = NotificationKind::booking_confirmed, .booking = b.id,
@@ -1594,6 +1614,15 @@ inline void run_store_conformance(const StoreFactory& make) {
     SUBCASE("an idempotency key is unique within a tenant and free in another") {
         idempotency_keys_are_unique_per_tenant(make);
     }
+    SUBCASE("an idempotency key is scoped to its subject: another subject neither finds nor blocks it") {
+        idempotency_keys_are_scoped_to_the_subject(make);
+    }
+    SUBCASE("a tenant policy round-trips, replaced as a whole, and is absent until set") {
+        a_policy_round_trips_per_tenant(make);
+    }
+    SUBCASE("customer_holdings counts one subject's running holds and upcoming active bookings, capped") {
+        customer_holdings_count_one_subjects_live_bookings(make);
+    }
     SUBCASE("active bookings occupy their buffers too") { active_bookings_include_buffers(make); }
     SUBCASE("active bookings leave out expired holds and cancelled bookings") {
         active_bookings_skip_expired_holds_and_cancelled(make);
@@ -1614,15 +1643,6 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("bookings() pages with an after cursor and a limit, visiting each booking once") {
         bookings_keyset_pagination(make);
-    SUBCASE("an idempotency key is scoped to its subject: another subject neither finds nor blocks it") {
-        idempotency_keys_are_scoped_to_the_subject(make);
-    }
-    SUBCASE("a tenant policy round-trips, replaced as a whole, and is absent until set") {
-        a_policy_round_trips_per_tenant(make);
-    }
-    SUBCASE("customer_holdings counts one subject's running holds and upcoming active bookings, capped") {
-        customer_holdings_count_one_subjects_live_bookings(make);
-    }
     }
     SUBCASE("no call with one tenant's id sees or changes another tenant's rows") {
         tenant_scoping(make);
@@ -1657,6 +1677,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("the outbox leases due rows with a backoff and forgets sent ones") {
         the_outbox_leases_due_rows_and_forgets_sent_ones(make);
+    }
+    SUBCASE("the outbox serves tenants in turn, so one tenant's backlog cannot starve another") {
+        the_outbox_serves_tenants_in_turn(make);
     }
     SUBCASE("a confirmation written with its booking is read, taken and marked like any outbox row") {
         a_confirmation_written_with_its_booking_is_an_outbox_row_like_any_other(make);

@@ -298,10 +298,14 @@ inline constexpr char kSweepClear[] =
 inline constexpr char kSetSweptRow[] = "UPDATE outbox_sweep SET last_row = ?1 WHERE id = 1";
 #undef SLOTWISE_MOVE_CONFIRMATIONS
 #undef SLOTWISE_OWED_CONFIRMATION
+// Tenants take turns: each due row is numbered within its tenant (earliest
+// due first) and rows are handed out by that number, so a tenant with a
+// backlog of thousands gets one row per turn like a tenant with one.
 inline constexpr char kSelectDueNotifications[] =
-    "SELECT " SLOTWISE_OUTBOX_COLUMNS " FROM outbox"
-    " WHERE sent_at IS NULL AND next_attempt_at <= ?1"
-    " ORDER BY next_attempt_at, created_at, rowid LIMIT ?2";
+    "SELECT " SLOTWISE_OUTBOX_COLUMNS " FROM ("
+    " SELECT *, row_number() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at, created_at, rowid) AS turn,"
+    " rowid AS row FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= ?1)"
+    " ORDER BY turn, next_attempt_at, created_at, row LIMIT ?2";
 inline constexpr char kLeaseNotification[] =
     "UPDATE outbox SET attempts = ?3, next_attempt_at = ?4 WHERE tenant_id = ?1 AND notification_id = ?2";
 inline constexpr char kMarkNotificationSent[] =
