@@ -64,6 +64,77 @@ std::vector<Booking> every_booking(TenantScope& s, BookingQuery q) {
 
 }  // namespace
 
+namespace {
+
+std::optional<int> to_optional_count(py::handle h, const char* field, int highest) {
+    if (h.is_none()) return std::nullopt;
+    return static_cast<int>(to_integer(h, field, 1, highest));
+}
+
+py::object optional_int(const std::optional<int>& v) { return v ? py::object(py::int_(*v)) : py::object(py::none()); }
+
+std::string policy_repr(const TenantPolicy& p) {
+    const auto optional = [](const std::optional<int>& v) { return v ? std::to_string(*v) : std::string("None"); };
+    return "Policy(max_pending_per_customer=" + std::to_string(p.max_pending_per_customer) +
+           ", max_active_per_customer=" + optional(p.max_active_per_customer) +
+           ", customer_horizon_days=" + std::to_string(p.customer_horizon.count()) +
+           ", max_seats_per_customer_booking=" + optional(p.max_seats_per_customer_booking) + ")";
+}
+
+// Policy (policy.hpp) and the scope's set_policy / policy.
+template <class Scope>
+void bind_policy(py::module_& m, Scope& scope) {
+    py::class_<TenantPolicy>(m, "Policy", R"(A tenant's abuse limits on one customer subject (read-only; see TenantScope.set_policy).
+
+Attributes:
+    max_pending_per_customer:       unpaid bookings with a running hold one customer may hold at once.
+    max_active_per_customer:        upcoming active bookings per customer, or None (unlimited).
+    customer_horizon_days:          how many days ahead a customer may query and book.
+    max_seats_per_customer_booking: most seats in one customer booking, or None (the capacity).)")
+        .def_property_readonly("max_pending_per_customer", [](const TenantPolicy& p) { return p.max_pending_per_customer; })
+        .def_property_readonly("max_active_per_customer", [](const TenantPolicy& p) { return optional_int(p.max_active_per_customer); })
+        .def_property_readonly("customer_horizon_days", [](const TenantPolicy& p) { return p.customer_horizon.count(); })
+        .def_property_readonly("max_seats_per_customer_booking",
+                               [](const TenantPolicy& p) { return optional_int(p.max_seats_per_customer_booking); })
+        .def("__eq__", [](const TenantPolicy& a, py::handle b) {
+            return py::isinstance<TenantPolicy>(b) && a == b.cast<const TenantPolicy&>();
+        })
+        .def("__repr__", &policy_repr);
+    m.attr("Policy").attr("__module__") = "slotwise";
+    scope.def(
+        "set_policy",
+        [](TenantScope& s, py::handle max_pending, py::handle max_active, py::handle horizon_days, py::handle seats_cap) {
+            TenantPolicy p{
+                .max_pending_per_customer =
+                    static_cast<int>(to_integer(max_pending, "max_pending_per_customer", 1, max_policy_count)),
+                .max_active_per_customer = to_optional_count(max_active, "max_active_per_customer", max_policy_count),
+                .customer_horizon = std::chrono::days(
+                    to_integer(horizon_days, "customer_horizon_days", 1, max_customer_horizon.count())),
+                .max_seats_per_customer_booking =
+                    to_optional_count(seats_cap, "max_seats_per_customer_booking", max_seats)};
+            return nogil([&] { return s.set_policy(p); });
+        },
+        py::arg("max_pending_per_customer") = 2, py::arg("max_active_per_customer") = py::none(),
+        py::arg("customer_horizon_days") = 92, py::arg("max_seats_per_customer_booking") = py::none(),
+        R"(set_policy($self, max_pending_per_customer=2, max_active_per_customer=None, customer_horizon_days=92, max_seats_per_customer_booking=None)
+--
+
+Replaces this tenant's policy (admin) and returns it as a Policy. Arguments
+left out take the defaults (not the current values). The limits bind customer
+scopes only, inside the booking transaction; over one, book and reschedule
+raise QuotaExceeded with .field naming it (e.g. "max_pending_per_customer",
+"customer_horizon"), and availability beyond the horizon raises
+ValidationError naming "to".)");
+    scope.def(
+        "policy", [](TenantScope& s) { return nogil([&] { return s.policy(); }); },
+        R"(policy($self)
+--
+
+This tenant's Policy: the defaults until an admin sets one. Any role may read it.)");
+}
+
+}  // namespace
+
 void bind_scope_booking(py::module_& m) {
     auto scope = bound_class<TenantScope>(m, "TenantScope");
     scope.def(
@@ -223,6 +294,7 @@ Moves a booking to new_start (optionally to another linked resource) atomically.
 
 If the new slot is not offered the booking is left exactly as it was and
 SlotUnavailable is raised. The booking's own time does not block its move.)");
+    bind_policy(m, scope);
 }
 
 }  // namespace slotwise::python

@@ -83,6 +83,11 @@ class NotConfigured(Error):
 
     code: Literal["not_configured"]
 
+class QuotaExceeded(Error):
+    """A tenant policy limit refused the call; ``.field`` names the limit."""
+
+    code: Literal["quota_exceeded"]
+
 # --- values -------------------------------------------------------------------
 
 class Customer:
@@ -315,6 +320,18 @@ class EngineEvent:
 
 # --- engine -------------------------------------------------------------------
 
+class Policy:
+    """A tenant's abuse limits on one customer subject (TenantScope.set_policy)."""
+
+    @property
+    def max_pending_per_customer(self) -> int: ...
+    @property
+    def max_active_per_customer(self) -> Optional[int]: ...
+    @property
+    def customer_horizon_days(self) -> int: ...
+    @property
+    def max_seats_per_customer_booking(self) -> Optional[int]: ...
+
 class Engine:
     @staticmethod
     def open_sqlite(
@@ -442,6 +459,15 @@ class TenantScope:
         """
     def cancel(self, booking_id: str) -> Booking: ...
     def reschedule(self, booking_id: str, new_start: Instant, resource_id: Optional[str] = None) -> Booking: ...
+    # tenant policy
+    def set_policy(
+        self,
+        max_pending_per_customer: int = 2,
+        max_active_per_customer: Optional[int] = None,
+        customer_horizon_days: int = 92,
+        max_seats_per_customer_booking: Optional[int] = None,
+    ) -> Policy: ...
+    def policy(self) -> Policy: ...
     # payments and notifications
     def configure_stripe(self, secret_key: str, webhook_secret: str) -> None: ...
     def payment_settings(self) -> Optional[PaymentSettings]: ...

@@ -251,10 +251,13 @@ def test_idempotency(salon):
         t.book(salon.cut.id, start=utc("2026-06-01T08:00"), resource_id=salon.anna.id, customer=ADA,
                idempotency_key="k1")
     assert e.value.code == "idempotency_mismatch"
-    # Another scope reusing the key is a mismatch too, never a peek at the booking.
-    with pytest.raises(slotwise.IdempotencyMismatch):
-        salon.customer().book(salon.cut.id, start=start, resource_id=salon.anna.id, customer=ADA,
-                              idempotency_key="k1")
+    # Keys are per subject: another customer's "k1" is its own booking, never
+    # a peek at this one, and cannot squat this customer's key.
+    theirs = salon.customer().book(salon.cut.id, start=start, resource_id=salon.bruno.id, customer=ADA,
+                                   idempotency_key="k1")
+    assert theirs.id != first.id
+    assert t.book(salon.cut.id, start=start, resource_id=salon.anna.id, customer=ADA,
+                  idempotency_key="k1").id == first.id
 
 
 def test_a_paid_service_needs_a_payment_provider(salon):

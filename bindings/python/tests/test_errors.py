@@ -22,6 +22,7 @@ CLASSES = {
     "provider_error": slotwise.ProviderError,
     "not_configured": slotwise.NotConfigured,
     "commit_in_doubt": slotwise.CommitInDoubt,
+    "quota_exceeded": slotwise.QuotaExceeded,
 }
 
 
