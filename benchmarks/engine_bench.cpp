@@ -41,6 +41,7 @@
 #include <slotwise/combine.hpp>
 #include <slotwise/engine.hpp>
 #include <slotwise/sqlite.hpp>
+#include <slotwise/stripe.hpp>
 
 #include <benchmark/benchmark.h>
 
@@ -167,10 +168,25 @@ struct Catalogue {
     ServiceId paid_service;
 };
 
+// Paid bookings need a provider the engine knows and the tenant configured
+// (Stripe with test keys; the benchmark never reaches the network).
+std::shared_ptr<const slotwise::PaymentProviders> bench_providers() {
+    static const auto providers = [] {
+        auto p = std::make_shared<slotwise::PaymentProviders>();
+        slotwise::register_stripe(*p);
+        return p;
+    }();
+    return providers;
+}
+
+Engine bench_engine(std::shared_ptr<Store> store) {
+    return Engine(std::move(store), slotwise::EngineOptions{.clock = fixed_clock, .payments = bench_providers()});
+}
+
 Catalogue make_catalogue(const std::filesystem::path& file) {
     Catalogue c;
     c.store = slotwise::open_sqlite({.path = file.string()});
-    Engine engine(c.store, fixed_clock);
+    Engine engine = bench_engine(c.store);
     c.tenant = engine.create_tenant("Salon Bella").id;
     auto admin = engine.scope({.tenant = c.tenant, .role = slotwise::Role::admin, .subject = "owner"});
     for (int i = 0; i < kBookResources; ++i) {
@@ -178,6 +194,7 @@ Catalogue make_catalogue(const std::filesystem::path& file) {
         admin.set_weekly_hours(r.id, weekdays_9_to_18());
         c.resources.push_back(r.id);
     }
+    admin.configure_stripe("sk_test_bench", "whsec_bench");
     c.free_service = admin.create_service({.name = "Cut", .duration = kDuration, .resources = c.resources}).id;
     c.paid_service = admin.create_service({.name = "Colour", .duration = kDuration, .price = 4500,
                                            .currency = "EUR", .resources = {c.resources[kPaidResource]}})
@@ -197,7 +214,7 @@ struct EngineBookFixture {
     Engine engine;
     Cursors cursors;
 
-    EngineBookFixture() : catalogue(make_catalogue(work_dir() / "book-engine.db")), engine(catalogue.store, fixed_clock) {}
+    EngineBookFixture() : catalogue(make_catalogue(work_dir() / "book-engine.db")), engine(bench_engine(catalogue.store)) {}
 };
 
 // ---------------------------------------------------------------------------
