@@ -160,8 +160,15 @@ public:
                                                                 const std::string& reference) = 0;
 
     // Payments.
-    /// Stores a tenant's provider settings, replacing earlier ones.
+    /// Stores a tenant's provider settings, replacing earlier ones. The
+    /// secrets are the most sensitive thing a store holds: an adapter should
+    /// encrypt them at rest (SQLite: `SqliteOptions::master_key`), and one
+    /// that cannot (no key given) must refuse a live key (`sk_live_…`,
+    /// `rk_live_…`) with `not_configured`, leaving the transaction usable:
+    /// this is where every path that stores settings meets the rule.
     virtual void put_payment_settings(const TenantId& t, const PaymentSettings& s) = 0;
+    /// The settings as given to `put_payment_settings`; `storage_error`, never
+    /// other bytes, when stored secrets cannot be decrypted (a wrong key).
     virtual std::optional<PaymentSettings> payment_settings(const TenantId& t) = 0;
     /// Records that a provider event was applied; false (and nothing written)
     /// when this tenant recorded the same provider and event id before.
