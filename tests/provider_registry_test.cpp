@@ -135,22 +135,24 @@ TEST_CASE("a provider registered by name takes a booking through checkout, payme
     CHECK(shop.count(EngineEventKind::webhook_applied) == 1);
 }
 
-TEST_CASE("a webhook that changes nothing is recorded as ignored, with the reason, for the host") {
+TEST_CASE("a webhook that changes nothing is recorded as ignored, an unmatched payment as unmatched, with the reason") {
     Shop shop(toy_registry());
     shop.admin.configure_payments({.provider = "toy", .secret_key = "toy_key", .webhook_secret = "toy_hook"});
     const auto b = shop.book();
     const Headers signed_by_toy{{"X-Toy-Secret", "toy_hook"}};
     const auto wrong_amount = shop.admin.handle_webhook("evt_1|paid|" + b.id.value + "|100|eur", signed_by_toy);
-    CHECK_FALSE(wrong_amount.applied);
+    CHECK(wrong_amount.applied);  // the booking is flagged: the money is owed back
     CHECK(wrong_amount.ignored_because.find("amount") != std::string::npos);
     const auto unknown = shop.admin.handle_webhook("evt_2|paid|bkg_nope|4500|eur", signed_by_toy);
     CHECK_FALSE(unknown.applied);
     CHECK_FALSE(unknown.booking);
     const auto noise = shop.admin.handle_webhook("evt_3|noise|" + b.id.value + "|4500|eur", signed_by_toy);
     CHECK(noise.ignored_because == "nothing to do for noise");
-    REQUIRE(shop.count(EngineEventKind::webhook_ignored) == 3);
+    REQUIRE(shop.count(EngineEventKind::webhook_ignored) == 2);
+    CHECK(shop.count(EngineEventKind::payment_unmatched) == 2);
     CHECK(shop.events.back().detail.find("nothing to do") != std::string::npos);
-    CHECK(shop.admin.get_booking(b.id).status == BookingStatus::pending);
+    CHECK(shop.admin.get_booking(b.id).payment_status == PaymentStatus::refund_due);
+    CHECK(shop.admin.unmatched_payments().size() == 2);
 }
 
 TEST_CASE("without a payment provider a paid service cannot be booked or paid, and says not_configured") {

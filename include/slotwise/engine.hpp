@@ -192,8 +192,10 @@ struct WebhookOutcome {
     std::string type{};
     bool duplicate = false;               ///< seen before: nothing changed
     std::optional<Booking> booking{};     ///< the booking after the event, when it names one of this tenant's
-    bool applied = false;                 ///< the event changed the booking
-    std::string ignored_because{};        ///< when a new event changed nothing: why
+    bool applied = false;                 ///< the event changed the booking (an unmatched payment flags it `refund_due`)
+    /// Why a new event changed nothing, or why a payment was not the
+    /// booking's (an unmatched payment, whose booking may still be flagged).
+    std::string ignored_because{};
 };
 
 class TenantScope;
