@@ -381,3 +381,25 @@ TEST_CASE("with both tenants populated, every scope call given the other tenant'
         CHECK(admin.bookings({}).size() == 5);
     }
 }
+
+TEST_CASE("the store's bookings cursor never reads another tenant's booking, even when the engine would not ask") {
+    // The engine checks a cursor before the store sees it; the adapter must
+    // not lean on that: its own lookup of the cursor is keyed by tenant.
+    Salon base("shared.db");
+    Engine& engine = base.engine;
+    const auto ta = engine.create_tenant("A");
+    const auto tb = engine.create_tenant("B");
+    auto a_admin = engine.scope({.tenant = ta.id, .role = Role::admin, .subject = "owner"});
+    auto b_admin = engine.scope({.tenant = tb.id, .role = Role::admin, .subject = "owner"});
+    auto a_customer = engine.scope({.tenant = ta.id, .role = Role::customer, .subject = "ada"});
+    auto b_customer = engine.scope({.tenant = tb.id, .role = Role::customer, .subject = "ada"});
+    const auto a = populate(a_admin, a_customer);
+    (void)populate(b_admin, b_customer);
+    auto store = open_sqlite({.path = (base.dir.path / "shared.db").string()});
+    auto tx = store->read();
+    const auto page = [&](const BookingId& after) {
+        return ids(tx->bookings(tb.id, {.now = at("2026-06-01T00:00:00Z"), .after = after, .limit = 100}));
+    };
+    CHECK(page(a.confirmed.id) == page(missing(a.confirmed.id)));
+    CHECK(page(a.confirmed.id).empty());
+}
