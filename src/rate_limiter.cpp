@@ -45,7 +45,7 @@ RateLimiter::RateLimiter(Options o) : impl_(std::make_unique<Impl>()) {
     if (o.burst < 1 || o.burst > kMaxBurst) invalid("burst", "must be between 1 and 1000000000");
     if (o.refill_every <= std::chrono::nanoseconds{0}) invalid("refill_every", "must be positive");
     // B*T must fit in nanoseconds with room for now + c*T: about 100 years.
-    if (o.refill_every > std::chrono::hours{24 * 365 * 100} / o.burst) {
+    if (o.refill_every > std::chrono::nanoseconds{std::chrono::hours{24 * 365 * 100}} / o.burst) {
         invalid("refill_every", "burst x refill_every must be at most 100 years");
     }
     if (o.max_keys < 1) invalid("max_keys", "must be at least 1");

@@ -79,6 +79,11 @@ TEST_CASE("bad options, costs and keys are refused naming them") {
     CHECK(field_of([] { RateLimiter({.burst = 0}); }) == "burst");
     CHECK(field_of([] { RateLimiter({.refill_every = 0s}); }) == "refill_every");
     CHECK(field_of([] { RateLimiter({.max_keys = 0}); }) == "max_keys");
+    CHECK(field_of([] { RateLimiter({.burst = 1000, .refill_every = std::chrono::hours{24 * 365 * 1000}}); }) ==
+          "refill_every");
+    // A large burst with a short interval is fine.
+    RateLimiter big({.burst = 1'000'000, .refill_every = 1us});
+    CHECK(big.try_acquire("k", 1'000'000));
     RateLimiter limit({.burst = 5});
     CHECK(field_of([&] { limit.try_acquire("k", 6); }) == "cost");
     CHECK(field_of([&] { limit.try_acquire("k", 0); }) == "cost");
