@@ -204,29 +204,34 @@ int v_current_time_int64(sqlite3_vfs*, sqlite3_int64* out) {
     return real_vfs()->xCurrentTimeInt64(real_vfs(), out);
 }
 
+// A shim VFS named `name` whose files are `File` wrappers: opening and
+// deleting are its own, everything else goes to the real VFS.
+template <class File>
+sqlite3_vfs shim_vfs(const char* name, decltype(sqlite3_vfs::xOpen) open, decltype(sqlite3_vfs::xDelete) remove) {
+    sqlite3_vfs v{};
+    v.iVersion = 2;
+    v.szOsFile = static_cast<int>(sizeof(File)) + real_vfs()->szOsFile;
+    v.mxPathname = real_vfs()->mxPathname;
+    v.zName = name;
+    v.xOpen = open;
+    v.xDelete = remove;
+    v.xAccess = v_access;
+    v.xFullPathname = v_full_pathname;
+    v.xDlOpen = v_dl_open;
+    v.xDlError = v_dl_error;
+    v.xDlSym = v_dl_sym;
+    v.xDlClose = v_dl_close;
+    v.xRandomness = v_randomness;
+    v.xSleep = v_sleep;
+    v.xCurrentTime = v_current_time;
+    v.xGetLastError = v_get_last_error;
+    v.xCurrentTimeInt64 = v_current_time_int64;
+    return v;
+}
+
 // Registers the shim once (not as the default VFS).
 void register_fault_vfs() {
-    static sqlite3_vfs vfs = [] {
-        sqlite3_vfs v{};
-        v.iVersion = 2;
-        v.szOsFile = static_cast<int>(sizeof(FaultFile)) + real_vfs()->szOsFile;
-        v.mxPathname = real_vfs()->mxPathname;
-        v.zName = kFaultVfs;
-        v.xOpen = v_open;
-        v.xDelete = v_delete;
-        v.xAccess = v_access;
-        v.xFullPathname = v_full_pathname;
-        v.xDlOpen = v_dl_open;
-        v.xDlError = v_dl_error;
-        v.xDlSym = v_dl_sym;
-        v.xDlClose = v_dl_close;
-        v.xRandomness = v_randomness;
-        v.xSleep = v_sleep;
-        v.xCurrentTime = v_current_time;
-        v.xGetLastError = v_get_last_error;
-        v.xCurrentTimeInt64 = v_current_time_int64;
-        return v;
-    }();
+    static sqlite3_vfs vfs = shim_vfs<FaultFile>(kFaultVfs, v_open, v_delete);
     static const int registered = sqlite3_vfs_register(&vfs, 0);
     REQUIRE(registered == SQLITE_OK);
 }
@@ -637,27 +642,7 @@ int p_delete(sqlite3_vfs*, const char* name, int sync_dir) {
 }
 
 void register_power_vfs() {
-    static sqlite3_vfs vfs = [] {
-        sqlite3_vfs v{};
-        v.iVersion = 2;
-        v.szOsFile = static_cast<int>(sizeof(PowerFile)) + real_vfs()->szOsFile;
-        v.mxPathname = real_vfs()->mxPathname;
-        v.zName = kPowerVfs;
-        v.xOpen = p_open;
-        v.xDelete = p_delete;
-        v.xAccess = v_access;
-        v.xFullPathname = v_full_pathname;
-        v.xDlOpen = v_dl_open;
-        v.xDlError = v_dl_error;
-        v.xDlSym = v_dl_sym;
-        v.xDlClose = v_dl_close;
-        v.xRandomness = v_randomness;
-        v.xSleep = v_sleep;
-        v.xCurrentTime = v_current_time;
-        v.xGetLastError = v_get_last_error;
-        v.xCurrentTimeInt64 = v_current_time_int64;
-        return v;
-    }();
+    static sqlite3_vfs vfs = shim_vfs<PowerFile>(kPowerVfs, p_open, p_delete);
     static const int registered = sqlite3_vfs_register(&vfs, 0);
     REQUIRE(registered == SQLITE_OK);
 }
