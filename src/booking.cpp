@@ -153,10 +153,13 @@ void enforce_policy(Transaction& tx, const Principal& p, const Service& svc, con
                     [&](const Resource& r) { return beyond_horizon(r, start, now, policy.customer_horizon); })) {
         refuse_beyond_horizon(policy.customer_horizon);
     }
+    // A free booking is confirmed at once: only a paid one adds a hold. With
+    // no active-bookings limit, a free booking needs no count (book()'s hot path).
+    const bool paid = svc.price > 0;
+    if (!paid && !policy.max_active_per_customer) return;
     const int cap = std::max(policy.max_pending_per_customer, policy.max_active_per_customer.value_or(0));
     const auto held = tx.customer_holdings(p.tenant, p.subject, now, cap);
-    // A free booking is confirmed at once: only a paid one adds a hold.
-    if (svc.price > 0 && held.pending >= policy.max_pending_per_customer) {
+    if (paid && held.pending >= policy.max_pending_per_customer) {
         refuse("max_pending_per_customer", "at most " + std::to_string(policy.max_pending_per_customer) +
                                                " unpaid bookings at once: pay for or cancel one first");
     }
