@@ -134,10 +134,13 @@ TEST_CASE("the bookings() cursor leaks nothing: another customer's or tenant's b
     const auto adas = ada.book({.service = a.cut.id, .start = at("2026-06-01T07:00:00Z"), .customer = {.name = "Ada"}});
     const auto bobs = bob.book({.service = a.cut.id, .start = at("2026-06-01T08:30:00Z"), .customer = {.name = "Bob"}});
     ada.book({.service = a.cut.id, .start = at("2026-06-01T10:00:00Z"), .customer = {.name = "Ada"}});
-    for (const auto& [cursor, what] : {std::pair{bobs.id, "another customer's booking"},
-                                       std::pair{theirs.id, "another tenant's booking"},
-                                       std::pair{BookingId{"bkg_0123456789abcdef01234567"}, "no booking"},
-                                       std::pair{BookingId{std::string(100'000, 'b')}, "a malformed id"}}) {
+    // Plain variables, not structured bindings: clang 14 cannot capture those in CAPTURE's lambda.
+    for (const auto& invisible : {std::pair{bobs.id, "another customer's booking"},
+                                  std::pair{theirs.id, "another tenant's booking"},
+                                  std::pair{BookingId{"bkg_0123456789abcdef01234567"}, "no booking"},
+                                  std::pair{BookingId{std::string(100'000, 'b')}, "a malformed id"}}) {
+        const BookingId& cursor = invisible.first;
+        const char* what = invisible.second;
         CAPTURE(what);
         try {
             (void)ada.bookings({.after = cursor});
@@ -354,11 +357,14 @@ TEST_CASE("with both tenants populated, every scope call given the other tenant'
              return s.refund(pick(g, p.confirmed.id), http).id;
          }},
     };
-    for (const auto& [scope_name, scope, victim] :
+    for (const auto& caller :
          {std::tuple<const char*, TenantScope*, const Populated*>{"B's admin, A's ids", &b_admin, &a},
           {"B's customer, A's ids", &b_customer, &a},
           {"A's admin, B's ids", &a_admin, &b},
           {"A's customer, B's ids", &a_customer, &b}}) {
+        const char* scope_name = std::get<0>(caller);
+        TenantScope* scope = std::get<1>(caller);
+        const Populated* victim = std::get<2>(caller);
         CAPTURE(scope_name);
         for (const auto& call : calls) {
             CAPTURE(call.what);
