@@ -253,19 +253,29 @@ Populated populate(TenantScope& admin, TenantScope& customer) {
     return p;
 }
 
+// Two tenants of one database, each with a customer and a populated catalogue.
+struct TwoTenants {
+    Salon base{"shared.db"};
+    Tenant ta = base.engine.create_tenant("A");
+    Tenant tb = base.engine.create_tenant("B");
+    TenantScope a_admin = base.engine.scope({.tenant = ta.id, .role = Role::admin, .subject = "owner"});
+    TenantScope b_admin = base.engine.scope({.tenant = tb.id, .role = Role::admin, .subject = "owner"});
+    TenantScope a_customer = base.engine.scope({.tenant = ta.id, .role = Role::customer, .subject = "ada"});
+    TenantScope b_customer = base.engine.scope({.tenant = tb.id, .role = Role::customer, .subject = "ada"});
+    Populated a = populate(a_admin, a_customer);
+    Populated b = populate(b_admin, b_customer);
+};
+
 }  // namespace
 
 TEST_CASE("with both tenants populated, every scope call given the other tenant's ids answers as for a missing id") {
-    Salon base("shared.db");
-    Engine& engine = base.engine;
-    const auto ta = engine.create_tenant("A");
-    const auto tb = engine.create_tenant("B");
-    auto a_admin = engine.scope({.tenant = ta.id, .role = Role::admin, .subject = "owner"});
-    auto b_admin = engine.scope({.tenant = tb.id, .role = Role::admin, .subject = "owner"});
-    auto a_customer = engine.scope({.tenant = ta.id, .role = Role::customer, .subject = "ada"});
-    auto b_customer = engine.scope({.tenant = tb.id, .role = Role::customer, .subject = "ada"});
-    const auto a = populate(a_admin, a_customer);
-    const auto b = populate(b_admin, b_customer);
+    TwoTenants two;
+    TenantScope& a_admin = two.a_admin;
+    TenantScope& b_admin = two.b_admin;
+    TenantScope& a_customer = two.a_customer;
+    TenantScope& b_customer = two.b_customer;
+    const Populated& a = two.a;
+    const Populated& b = two.b;
     int http_calls = 0;
     const HttpTransport http = [&](const HttpRequest&) {
         ++http_calls;
@@ -391,16 +401,10 @@ TEST_CASE("with both tenants populated, every scope call given the other tenant'
 TEST_CASE("the store's bookings cursor never reads another tenant's booking, even when the engine would not ask") {
     // The engine checks a cursor before the store sees it; the adapter must
     // not lean on that: its own lookup of the cursor is keyed by tenant.
-    Salon base("shared.db");
-    Engine& engine = base.engine;
-    const auto ta = engine.create_tenant("A");
-    const auto tb = engine.create_tenant("B");
-    auto a_admin = engine.scope({.tenant = ta.id, .role = Role::admin, .subject = "owner"});
-    auto b_admin = engine.scope({.tenant = tb.id, .role = Role::admin, .subject = "owner"});
-    auto a_customer = engine.scope({.tenant = ta.id, .role = Role::customer, .subject = "ada"});
-    auto b_customer = engine.scope({.tenant = tb.id, .role = Role::customer, .subject = "ada"});
-    const auto a = populate(a_admin, a_customer);
-    (void)populate(b_admin, b_customer);
+    TwoTenants two;
+    const Salon& base = two.base;
+    const Tenant& tb = two.tb;
+    const Populated& a = two.a;
     auto store = open_sqlite({.path = (base.dir.path / "shared.db").string()});
     auto tx = store->read();
     const auto page = [&](const BookingId& after) {
