@@ -243,7 +243,8 @@ Booking TenantScope::book(const BookingRequest& r) {
                   .interval = {r.start, r.start + svc.duration}, .seats = r.seats,
                   .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .customer = r.customer,
                   .idempotency_key = r.idempotency_key, .request_fingerprint = print};
-    const auto made = lifecycle::book(std::move(draft), svc, Actor::of(principal_), now);
+    auto made = lifecycle::book(std::move(draft), svc, Actor::of(principal_), now);
+    const auto dropped = detail::apply_notification_cap(*tx, principal_, made, now);
     if (made.notification) {
         // Handed to the store with the booking, so that an adapter can keep
         // the two in one row (see store.hpp).
@@ -258,6 +259,7 @@ Booking TenantScope::book(const BookingRequest& r) {
         return EngineEvent{.kind = EngineEventKind::booking_created, .tenant = principal_.tenant,
                            .booking = made.booking.id, .detail = std::string(to_string(made.booking.status)), .at = now};
     });
+    detail::report_dropped(engine_, principal_.tenant, made.booking.id, dropped, now);
     return made.booking;
 }
 
@@ -267,10 +269,12 @@ Booking TenantScope::cancel(const BookingId& id) {
     const Booking b = visible_booking(*tx, principal_, id);
     const auto svc = tx->service(principal_.tenant, b.service);
     if (!svc) not_found("service");
-    const auto out = lifecycle::apply(b, *svc, Actor::of(principal_), lifecycle::Cancel{}, now);
+    auto out = lifecycle::apply(b, *svc, Actor::of(principal_), lifecycle::Cancel{}, now);
+    const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);
     detail::store_outcome(*tx, principal_.tenant, out, now);
     tx->commit();
     detail::report_change(engine_, principal_.tenant, out.booking, "cancel", now);
+    detail::report_dropped(engine_, principal_.tenant, out.booking.id, dropped, now);
     return out.booking;
 }
 
@@ -289,7 +293,7 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     const Resource& target = resolved.resources.front();
     // The lifecycle first: a booking that may not move is refused as such,
     // whether or not the new slot happens to be free.
-    const auto out = lifecycle::apply(
+    auto out = lifecycle::apply(
         b, svc, Actor::of(principal_),
         lifecycle::Reschedule{.resource = target.id, .interval = {new_start, new_start + svc.duration},
                               .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after},
@@ -302,9 +306,11 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     if (!start_offered(*tx, principal_.tenant, svc, target, new_start, now, b.seats, &b, Notice::applies)) {
         throw Error(Errc::slot_unavailable, "start", "the new slot is not available");
     }
+    const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);
     detail::store_outcome(*tx, principal_.tenant, out, now);
     tx->commit();
     detail::report_change(engine_, principal_.tenant, out.booking, "reschedule", now);
+    detail::report_dropped(engine_, principal_.tenant, out.booking.id, dropped, now);
     return as_read(out.booking, now);
 }
 

@@ -571,17 +571,87 @@ TEST_CASE("a version-2 file is upgraded in place, its services taking a cancel n
     CHECK(store->read()->service(tenant, {"svc_cut"}) == changed);
 }
 
+// Version 6 taken back out of a current file: what version 5 looked like.
+constexpr char kUndoVersion6[] = R"sql(
+DROP INDEX outbox_by_creator;
+DROP INDEX bookings_owing_by_creator;
+DROP TRIGGER bookings_move_confirmation_on_update;
+ALTER TABLE outbox DROP COLUMN created_by;
+ALTER TABLE tenant_policies DROP COLUMN max_notifications_per_customer_hour;
+CREATE TRIGGER bookings_move_confirmation_on_update
+AFTER UPDATE OF tenant_id, booking_id, service_id, resource_id, start_at, end_at, occ_start, occ_end,
+    seats, buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone,
+    customer_locale, status, payment_status, hold_expires_at, idempotency_key, request_fingerprint,
+    created_by, created_at, updated_at, checkout_id, payment_reference ON bookings
+WHEN OLD.owes_confirmation IS NOT NULL BEGIN
+    INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body,
+                        ics, created_at, attempts, next_attempt_at, sent_at, resource_id, start_at,
+                        end_at, sequence)
+    VALUES (OLD.tenant_id, OLD.tenant_id || ':' || OLD.booking_id || ':confirmed', 'booking_confirmed',
+            OLD.booking_id, OLD.customer_locale, OLD.customer_email, '', '', '', OLD.created_at, 0,
+            OLD.created_at, NULL, OLD.resource_id, OLD.start_at, OLD.end_at, 0);
+    UPDATE bookings SET owes_confirmation = NULL WHERE rowid = NEW.rowid;
+END;
+PRAGMA user_version = 5;
+)sql";
+
+TEST_CASE("a version-5 file is upgraded in place: outbox rows learn their creator, owed confirmations still move") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v5.db");
+    (void)open_sqlite({.path = path});
+    {
+        Raw raw(path);
+        raw.exec(kUndoVersion6);
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec(R"sql(INSERT INTO tenant_policies VALUES ('tenant_a', 3, NULL, 30, NULL))sql");
+        const auto booking = [&](const char* id, const char* owes) {
+            raw.exec(std::string(R"sql(INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at,
+                 end_at, occ_start, occ_end, seats, buffer_before_min, buffer_after_min, customer_name, customer_email,
+                 customer_phone, customer_locale, status, payment_status, hold_expires_at, idempotency_key,
+                 request_fingerprint, created_by, created_at, updated_at, checkout_id, payment_reference,
+                 owes_confirmation)
+                 VALUES ('tenant_a', ')sql") + id + R"sql(', 'svc_cut', 'res_1', 1780308000, 1780309800, 1780308000,
+                 1780309800, 1, 0, 0, 'Ada', 'ada@example.com', '', 'it', 'confirmed', 'none', NULL, NULL, 'fp',
+                 'ada', 1780300000, 1780300000, '', '', )sql" + owes + ")");
+        };
+        booking("bkg_mailed", "NULL");
+        booking("bkg_owes", "1");
+        raw.exec(R"sql(INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject,
+                 body, ics, created_at, attempts, next_attempt_at, sent_at, resource_id, start_at, end_at, sequence)
+                 VALUES ('tenant_a', 'n1', 'booking_confirmed', 'bkg_mailed', 'it', 'ada@example.com', '', '', '',
+                 1780300000, 0, 1780300000, NULL, 'res_1', 1780308000, 1780309800, 0))sql");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    const Instant made{std::chrono::seconds{1780300000}};
+    // The old outbox row and the owed confirmation count against their creator.
+    CHECK(store->read()->notifications_by_creator(tenant, "ada", made, 10) == 2);
+    CHECK(store->read()->notifications_by_creator(tenant, "bob", made, 10) == 0);
+    // A stored policy keeps its limits and takes the default cap.
+    const auto policy = store->read()->policy(tenant);
+    REQUIRE(policy);
+    CHECK(policy->max_pending_per_customer == 3);
+    CHECK(policy->max_notifications_per_customer_hour == TenantPolicy{}.max_notifications_per_customer_hour);
+    // A change to the owing row (plain SQL, as an older process would make)
+    // moves its confirmation with its creator.
+    raw.exec("UPDATE bookings SET status = 'cancelled' WHERE booking_id = 'bkg_owes'");
+    CHECK(raw.value("SELECT created_by FROM outbox WHERE booking_id = 'bkg_owes'") == "ada");
+    CHECK(store->read()->notifications_by_creator(tenant, "ada", made, 10) == 2);
+}
+
 TEST_CASE("a file of the version before payments were kept is upgraded in place: amounts due, sessions, unmatched payments") {
     slotwise::test::TempDir dir;
     const auto path = dir.file("prev.db");
     (void)open_sqlite({.path = path});
     {
-        // The previous version: this build's file without what its last step
-        // added (the step is the last one, so the rest is as it was).
+        // Version 4: this build's file without what steps 6 and 5 added.
         Raw raw(path);
+        raw.exec(kUndoVersion6);
         raw.exec(R"sql(DROP TABLE checkout_sessions; DROP TABLE unmatched_payments;
                  ALTER TABLE bookings DROP COLUMN amount_due; ALTER TABLE bookings DROP COLUMN currency_due;)sql");
-        raw.exec("PRAGMA user_version = " + std::to_string(sqlite_schema_version() - 1));
+        raw.exec("PRAGMA user_version = 4");
         raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
         raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
                  buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
