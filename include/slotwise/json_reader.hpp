@@ -44,6 +44,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -125,6 +126,21 @@ inline constexpr std::array<unsigned char, 256> string_class = [] {
     for (int c = 0x80; c < 0x100; ++c) t[static_cast<std::size_t>(c)] = 4;
     return t;
 }();
+
+// The bytes among the 8 at `q` that end plain string content ('"', '\\',
+// control, non-ASCII): each flagged byte's high bit set. SWAR: the lowest
+// flag is exact (a borrow only runs upward from a true hit), so on a
+// little-endian machine countr_zero(mask) / 8 is the first such byte.
+inline std::uint64_t special8(const char* q) {
+    std::uint64_t v = 0;
+    std::memcpy(&v, q, 8);
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    const auto has_zero_byte = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+    const std::uint64_t quote = has_zero_byte(v ^ (ones * '"'));
+    const std::uint64_t backslash = has_zero_byte(v ^ (ones * '\\'));
+    const std::uint64_t control = (v - ones * 0x20) & ~v & highs;
+    return quote | backslash | control | (v & highs);
+}
 
 }  // namespace detail::json
 
@@ -279,7 +295,8 @@ public:
     /// lasts until the next key.
     template <class Member>
     void object(const JsonField& field, Member&& member) {
-        expect(field, JsonKind::object);
+        skip_space();
+        if (p_ == end_ || *p_ != '{') expect(field, JsonKind::object);
         enter();
         ++p_;
         skip_space();
@@ -312,7 +329,8 @@ public:
     /// `element` must read exactly that value.
     template <class Element>
     void array(const JsonField& field, Element&& element) {
-        expect(field, JsonKind::array);
+        skip_space();
+        if (p_ == end_ || *p_ != '[') expect(field, JsonKind::array);
         enter();
         ++p_;
         skip_space();
@@ -593,6 +611,15 @@ private:
         const char* q = ++p_;
         const auto& cls = detail::json::string_class;
         for (;;) {
+            if constexpr (std::endian::native == std::endian::little) {
+                while (end_ - q >= 8) {
+                    if (const std::uint64_t m = detail::json::special8(q)) {
+                        q += std::countr_zero(m) / 8;
+                        break;
+                    }
+                    q += 8;
+                }
+            }
             while (q < end_ && cls[static_cast<unsigned char>(*q)] == 0) ++q;
             if (q == end_) fail(open, "unterminated string " + excerpt(open));
             const unsigned char c = static_cast<unsigned char>(*q);
