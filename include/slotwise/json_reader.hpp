@@ -49,6 +49,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -436,6 +437,66 @@ public:
             }
         } while (!closers.empty());
     }
+
+    // Shape-specific fast paths. A caller that knows the usual spelling of a
+    // small flat object reads it with these, and on any surprise rewinds to
+    // where it started and reads it again with `object`: they accept only
+    // what `object` accepts, and report nothing themselves.
+
+    /// Skips white space; if the text continues with the string literal
+    /// `lit` (its length known here, so the compare is a few instructions),
+    /// consumes it.
+    template <std::size_t N>
+    bool try_literal(const char (&lit)[N]) {
+        constexpr std::size_t n = N - 1;
+        skip_space();
+        if (static_cast<std::size_t>(end_ - p_) < n || std::memcmp(p_, lit, n) != 0) return false;
+        p_ += n;
+        return true;
+    }
+
+    /// Skips white space; if a '{' follows and one more level is allowed,
+    /// consumes it (the depth is not counted: the caller reads no nested value).
+    bool try_open_flat_object() { return depth_ < limits_.max_depth && try_literal("{"); }
+
+    /// Skips white space; if a string of exactly `n` bytes of printable ASCII
+    /// without escapes follows, consumes it and returns its content.
+    std::optional<std::string_view> try_plain_string(std::size_t n) {
+        skip_space();
+        if (static_cast<std::size_t>(end_ - p_) < n + 2 || *p_ != '"' || p_[n + 1] != '"') return std::nullopt;
+        const char* q = p_ + 1;
+        if (std::endian::native == std::endian::little && n >= 8) {
+            // Whole words, the last one overlapping.
+            for (std::size_t i = 0; i < n; i += 8) {
+                if (detail::json::special8(q + std::min(i, n - 8)) != 0) return std::nullopt;
+            }
+        } else {
+            for (std::size_t i = 0; i < n; ++i) {
+                if (detail::json::string_class[static_cast<unsigned char>(q[i])] != 0) return std::nullopt;
+            }
+        }
+        p_ += n + 2;
+        return std::string_view(q, n);
+    }
+
+    /// Skips white space; if an integer of 1 to 9 digits without sign,
+    /// fraction or exponent follows, consumes it into `v`.
+    bool try_small_natural(std::int64_t& v) {
+        skip_space();
+        const char* q = p_;
+        if (q == end_ || *q < '0' || *q > '9') return false;
+        std::int64_t n = 0;
+        for (; q < end_ && q - p_ < 10 && *q >= '0' && *q <= '9'; ++q) n = n * 10 + (*q - '0');
+        const std::size_t digits = static_cast<std::size_t>(q - p_);
+        if (digits > 9 || (digits > 1 && *p_ == '0')) return false;
+        if (q < end_ && (*q == '.' || *q == 'e' || *q == 'E' || (*q >= '0' && *q <= '9'))) return false;
+        p_ = q;
+        v = n;
+        return true;
+    }
+
+    /// Goes back to `offset`, a place this reader has been at the same depth.
+    void rewind(std::size_t offset) { p_ = begin_ + offset; }
 
     /// Checks that nothing but white space follows the document.
     void finish() {

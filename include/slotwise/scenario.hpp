@@ -25,6 +25,7 @@
 #include <slotwise/json_reader.hpp>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -145,64 +146,173 @@ inline std::vector<LocalWindow> parse_windows(JsonReader& r, const JsonField& fi
     return out;
 }
 
+// The last date `plain_utc_instant` converted: a scenario's instants come
+// mostly sorted, many on one date.
+struct DayCache {
+    bool valid = false;
+    char text[10] = {};  // "YYYY-MM-DD"
+    std::int64_t days = 0;
+};
+
+// Masks of an 8-byte template such as "####-##-" ('#' a digit), for a
+// little-endian load: `keep` selects what must equal `want` (a digit's high
+// nibble 3, a separator whole); `six` adds 6 to each digit, whose high nibble
+// must stay 3 (so the digit is at most 9).
+struct Template8 {
+    std::uint64_t keep = 0, want = 0, six = 0, digit_high = 0;
+    constexpr explicit Template8(const char (&t)[9]) {
+        for (int i = 0; i < 8; ++i) {
+            const int shift = 8 * i;
+            if (t[i] == '#') {
+                keep |= std::uint64_t{0xf0} << shift;
+                want |= std::uint64_t{0x30} << shift;
+                six |= std::uint64_t{0x06} << shift;
+                digit_high |= std::uint64_t{0xf0} << shift;
+            } else {
+                keep |= std::uint64_t{0xff} << shift;
+                want |= std::uint64_t{static_cast<unsigned char>(t[i])} << shift;
+            }
+        }
+    }
+    bool matches(const char* p) const {
+        if constexpr (std::endian::native == std::endian::little) {
+            std::uint64_t v = 0;
+            std::memcpy(&v, p, 8);
+            // A carry out of a byte needs a byte >= 0xfa, which fails the first test.
+            return (v & keep) == want && ((v + six) & digit_high) == (want & digit_high);
+        } else {
+            for (int i = 0; i < 8; ++i) {
+                const auto c = static_cast<std::uint64_t>(static_cast<unsigned char>(p[i]));
+                const auto k = (keep >> (8 * i)) & 0xff, w = (want >> (8 * i)) & 0xff;
+                if ((c & k) != w || (k == 0xf0 && c > '9')) return false;
+            }
+            return true;
+        }
+    }
+};
+
 // "YYYY-MM-DDTHH:MM:SSZ", the form nearly every instant of a scenario takes,
-// read without the general parser's branches; nothing when `s` has another
-// form or is out of range, and then `parse_instant` decides (and names the
-// fault). Gives exactly what `parse_instant` gives (tests/json_reader_test.cpp).
-inline std::optional<Instant> plain_utc_instant(std::string_view s) {
-    if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z') {
-        return std::nullopt;
+// read without the general parser's branches into `out`; false when `s` has
+// another form or is out of range, and then `parse_instant` decides (and
+// names the fault). Gives exactly what `parse_instant` gives
+// (tests/json_reader_test.cpp). A bool and an out-parameter rather than an
+// optional: the optional's flag, stored as a byte and read back as a word,
+// stalled the store-forwarding of every call.
+inline bool plain_utc_instant(std::string_view s, DayCache& cache, Instant& out) {
+    static constexpr Template8 date_part("####-##-"), date_end("##T##:##"), time_part("##:##:##");
+    if (s.size() != 20) return false;
+    const char* p = s.data();
+    const bool same_day = cache.valid && std::memcmp(p, cache.text, 10) == 0;
+    if (!(same_day || (date_part.matches(p) && date_end.matches(p + 8))) || p[10] != 'T' || !time_part.matches(p + 11) ||
+        p[19] != 'Z') {
+        return false;
     }
-    constexpr std::size_t at[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
-    int d[14];
-    for (std::size_t i = 0; i < 14; ++i) {
-        d[i] = s[at[i]] - '0';
-        if (d[i] < 0 || d[i] > 9) return std::nullopt;
+    const auto two = [&](std::size_t i) { return static_cast<unsigned>((p[i] - '0') * 10 + (p[i + 1] - '0')); };
+    const unsigned hh = two(11), mm = two(14), ss = two(17);
+    if (hh > 23 || mm > 59 || ss > 60) return false;
+    const std::chrono::seconds time_of_day{hh * 3600 + mm * 60 + ss};
+    if (!same_day) {
+        const unsigned y = two(0) * 100 + two(2), mo = two(5), day = two(8);
+        if (y < static_cast<unsigned>(min_instant_year) || y > static_cast<unsigned>(max_instant_year) || mo < 1 ||
+            mo > 12 || day < 1) {
+            return false;
+        }
+        const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        if (day > month_days[mo - 1] + (mo == 2 && leap ? 1u : 0u)) return false;
+        // Days since 1970-01-01 (H. Hinnant's days_from_civil; the years here are positive).
+        const unsigned yy = y - (mo <= 2 ? 1 : 0);
+        const unsigned era = yy / 400;
+        const unsigned yoe = yy - era * 400;
+        const unsigned doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + day - 1;
+        const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        cache.valid = true;
+        std::memcpy(cache.text, p, 10);
+        cache.days = std::int64_t{era} * 146097 + doe - 719468;
     }
-    const int y = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
-    const unsigned mo = static_cast<unsigned>(d[4] * 10 + d[5]), day = static_cast<unsigned>(d[6] * 10 + d[7]);
-    const int hh = d[8] * 10 + d[9], mm = d[10] * 10 + d[11], ss = d[12] * 10 + d[13];
-    if (y < min_instant_year || y > max_instant_year || mo < 1 || mo > 12 || day < 1 || hh > 23 || mm > 59 || ss > 60) {
-        return std::nullopt;
-    }
-    const bool leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    constexpr unsigned month_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (day > month_days[mo - 1] + (mo == 2 && leap ? 1u : 0u)) return std::nullopt;
-    // Days since 1970-01-01 (H. Hinnant's days_from_civil; years here are positive).
-    const int yy = y - (mo <= 2 ? 1 : 0);
-    const int era = yy / 400;
-    const int yoe = yy - era * 400;
-    const int doy = static_cast<int>((153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + day - 1);
-    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    const std::int64_t days = std::int64_t{era} * 146097 + doe - 719468;
-    return Instant{std::chrono::seconds{days * 86400 + hh * 3600 + mm * 60 + ss}};
+    out = Instant{std::chrono::seconds{cache.days * 86400} + time_of_day};
+    return true;
 }
 
 inline Instant read_instant(JsonReader& r, const JsonField& field) {
     const auto text = r.string(field);
-    if (const auto t = plain_utc_instant(text)) return *t;
+    DayCache cache;
+    if (Instant t; plain_utc_instant(text, cache, t)) return t;
     return at_field(field, [&](const std::string& f) { return parse_instant(text, f); });
 }
 
+// The members of a booking after its key: its value into `b`.
+inline void read_booked_member(JsonReader& r, const JsonField& member, std::size_t i, Booked& b) {
+    switch (i) {
+        case 0: b.interval.begin = read_instant(r, member); break;
+        case 1: b.interval.end = read_instant(r, member); break;
+        case 2: b.seats = static_cast<int>(r.integer(member, 1, max_seats)); break;
+        case 3: b.buffer_before = read_minutes(r, member, 0); break;
+        default: b.buffer_after = read_minutes(r, member, 0); break;
+    }
+}
+
+// The usual spelling of a booking or block, read without the general
+// machinery: keys as literals, instants "YYYY-MM-DDTHH:MM:SSZ". False (the
+// reader where it was) at anything else, a duplicate included, so that
+// `object` reads it again and names any fault.
+inline bool read_booked_fast(JsonReader& r, bool booking, Booked& b, unsigned& seen, DayCache& days) {
+    const std::size_t at = r.offset();
+    const auto give_up = [&] {
+        r.rewind(at);
+        b = Booked{};
+        seen = 0;
+        return false;
+    };
+    if (!r.try_open_flat_object()) return give_up();
+    for (;;) {
+        std::size_t i = 0;
+        if (r.try_literal("\"start\"")) {
+            i = 0;
+        } else if (r.try_literal("\"end\"")) {
+            i = 1;
+        } else if (booking && r.try_literal("\"seats\"")) {
+            i = 2;
+        } else if (booking && r.try_literal("\"buffer_before\"")) {
+            i = 3;
+        } else if (booking && r.try_literal("\"buffer_after\"")) {
+            i = 4;
+        } else {
+            return give_up();
+        }
+        if ((seen & (1u << i)) || !r.try_literal(":")) return give_up();
+        seen |= 1u << i;
+        if (i < 2) {
+            const auto text = r.try_plain_string(20);
+            if (!text || !plain_utc_instant(*text, days, i == 0 ? b.interval.begin : b.interval.end)) return give_up();
+        } else {
+            std::int64_t n = 0;
+            const std::int64_t lowest = i == 2 ? 1 : 0, highest = i == 2 ? max_seats : max_minutes.count();
+            if (!r.try_small_natural(n) || n < lowest || n > highest) return give_up();
+            if (i == 2) {
+                b.seats = static_cast<int>(n);
+            } else {
+                (i == 3 ? b.buffer_before : b.buffer_after) = Minutes{n};
+            }
+        }
+        if (r.try_literal(",")) continue;
+        if (r.try_literal("}")) return true;
+        return give_up();
+    }
+}
+
 // {"start", "end"} and, for a booking, "seats" and its buffers.
-inline Booked parse_booked(JsonReader& r, const JsonField& field, bool booking) {
+inline Booked parse_booked(JsonReader& r, const JsonField& field, bool booking, DayCache& days) {
     Booked b;
     unsigned seen = 0;
-    r.object(field, [&](std::string_view key) {
-        const JsonField member = field / key;
-        // The hot path of a large scenario: fixed-length compares first.
-        std::size_t i = key.size() == 5 && std::memcmp(key.data(), "start", 5) == 0 ? 0
-                        : key.size() == 3 && std::memcmp(key.data(), "end", 3) == 0 ? 1
-                                                                                      : member_index(member, key, booking_keys, booking ? 5 : 2);
-        first_time(seen, i, member, r);
-        switch (i) {
-            case 0: b.interval.begin = read_instant(r, member); break;
-            case 1: b.interval.end = read_instant(r, member); break;
-            case 2: b.seats = static_cast<int>(r.integer(member, 1, max_seats)); break;
-            case 3: b.buffer_before = read_minutes(r, member, 0); break;
-            default: b.buffer_after = read_minutes(r, member, 0); break;
-        }
-    });
+    if (!read_booked_fast(r, booking, b, seen, days)) {
+        r.object(field, [&](std::string_view key) {
+            const JsonField member = field / key;
+            const std::size_t i = member_index(member, key, booking_keys, booking ? 5 : 2);
+            first_time(seen, i, member, r);
+            read_booked_member(r, member, i, b);
+        });
+    }
     if (!(seen & 1u)) invalid((field / "start").str(), "required");
     if (!(seen & 2u)) invalid((field / "end").str(), "required");
     if (b.interval.end <= b.interval.begin) {
@@ -289,6 +399,7 @@ inline Scenario read_scenario(std::string_view text) {
     Scenario sc;
     unsigned seen = 0, service_seen = 0;
     std::optional<std::int64_t> service_seats;
+    DayCache days;
     r.object(root, [&](std::string_view key) {
         const JsonField member = root / key;
         const std::size_t i = member_index(member, key, top_keys);
@@ -328,11 +439,11 @@ inline Scenario read_scenario(std::string_view text) {
             // the text never reallocates, and untouched capacity costs no memory.
             case 7:
                 sc.bookings.reserve((text.size() - r.offset()) / 61 + 1);
-                r.array(member, [&](std::size_t b) { sc.bookings.push_back(parse_booked(r, member[b], true)); });
+                r.array(member, [&](std::size_t b) { sc.bookings.push_back(parse_booked(r, member[b], true, days)); });
                 break;
             case 8:
                 sc.blocks.reserve((text.size() - r.offset()) / 61 + 1);
-                r.array(member, [&](std::size_t b) { sc.blocks.push_back(parse_booked(r, member[b], false).interval); });
+                r.array(member, [&](std::size_t b) { sc.blocks.push_back(parse_booked(r, member[b], false, days).interval); });
                 break;
             default: parse_service(r, member, sc.service, service_seats, service_seen); break;
         }
