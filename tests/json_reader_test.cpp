@@ -284,6 +284,11 @@ TEST_CASE("the fast instant reader gives exactly what parse_instant gives, warm 
         if (warm_ok) REQUIRE(fast_warm == *general);
         if (general && s.size() == 20 && s[10] == 'T' && s[19] == 'Z') CHECK(cold_ok);
     }
+    // An empty cache matches no date, not even one of ten NUL bytes (a JSON
+    // string may hold them as \u0000).
+    slotwise::detail::scenario::DayCache fresh;
+    slotwise::Instant t{};
+    CHECK_FALSE(slotwise::detail::scenario::plain_utc_instant(std::string(10, '\0') + "T12:00:00Z", fresh, t));
     MESSAGE(accepted << " of 200000 mutated instants read by the fast path");
     CHECK(accepted > 10'000);
 }
