@@ -17,9 +17,9 @@
 //    (lone surrogates included); a number too large for a double is refused;
 //    a UTF-8 byte-order mark at the start is skipped;
 //  - **error messages quote at most `max_quoted_chars` characters of input**,
-//    escaped (`quote_excerpt`): a 100 MB string yields a one-line message,
-//    and control characters, C1 controls and bidirectional overrides never
-//    reach a terminal raw.
+//    escaped (`quote_excerpt`, json_text.hpp): a 100 MB string yields a
+//    one-line message, and control characters, C1 controls and bidirectional
+//    overrides never reach a terminal raw.
 //
 // Errors are `Error(invalid_argument)`. Syntax, size and depth errors name
 // the document's field (`"json"` for a scenario) and say where: "line 3,
@@ -31,16 +31,17 @@
 //    (the scenario parser): no document tree, strings returned as views into
 //    the text when they hold no escapes, fields named lazily (`JsonField`)
 //    so that nothing is allocated for names on the happy path;
-//  - `check_json`, which validates a whole document against every rule above
-//    without building it (memory: the open objects' keys, 16 bytes each), for
-//    code that then hands the text to a general parser, and to report the
-//    first document-level error of a document a `JsonReader` refused.
+//  - `check_json` (json_check.hpp, included at the end of this header), which
+//    validates a whole document against every rule above without building
+//    it, for code that then hands the text to a general parser, and to report
+//    the first document-level error of a document a `JsonReader` refused.
 //
 // Thread-safety: the functions are pure; a `JsonReader` is used by one thread
 // at a time and must not outlive the text it reads (views point into it).
 #pragma once
 
 #include <slotwise/error.hpp>
+#include <slotwise/json_text.hpp>
 
 #include <algorithm>
 #include <array>
@@ -56,157 +57,6 @@
 #include <vector>
 
 namespace slotwise {
-
-/// Bounds on one JSON document. Each reader of slotwise documents its own.
-struct JsonLimits {
-    std::size_t max_bytes = std::size_t{16} << 20;  ///< longest document, in bytes
-    std::size_t max_depth = 64;                      ///< most arrays/objects open at once
-};
-
-/// Most characters of input an error message quotes.
-inline constexpr std::size_t max_quoted_chars = 60;
-
-namespace detail::json {
-
-// Decodes one UTF-8 sequence at `p` (strict: no overlongs, surrogates or
-// values past U+10FFFF). Returns its length, 0 when invalid.
-inline std::size_t utf8_sequence(const unsigned char* p, const unsigned char* end, char32_t& cp) {
-    const unsigned char c = *p;
-    std::size_t n = 0;
-    char32_t lowest = 0;
-    if (c < 0x80) {
-        cp = c;
-        return 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-        n = 2, cp = c & 0x1f, lowest = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3, cp = c & 0x0f, lowest = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4, cp = c & 0x07, lowest = 0x10000;
-    } else {
-        return 0;
-    }
-    if (static_cast<std::size_t>(end - p) < n) return 0;
-    for (std::size_t i = 1; i < n; ++i) {
-        if ((p[i] & 0xc0) != 0x80) return 0;
-        cp = (cp << 6) | (p[i] & 0x3f);
-    }
-    if (cp < lowest || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return 0;
-    return n;
-}
-
-// Code points a terminal may act on rather than show: C0/C1 controls, DEL,
-// bidirectional marks and overrides, line/paragraph separators, BOM.
-constexpr bool unsafe_to_show(char32_t cp) {
-    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x200e || cp == 0x200f ||
-           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
-           cp == 0x2029 || cp == 0xfeff;
-}
-
-inline void append_hex(std::string& out, unsigned v, int digits) {
-    static constexpr char hex[] = "0123456789abcdef";
-    for (int i = digits - 1; i >= 0; --i) out += hex[(v >> (4 * i)) & 15];
-}
-
-// FNV-1a over the decoded key: duplicate detection sorts by it.
-inline std::uint64_t fnv1a(std::string_view s) {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (const char c : s) {
-        h ^= static_cast<unsigned char>(c);
-        h *= 0x100000001b3ULL;
-    }
-    return h;
-}
-
-// Byte classes inside a string: 0 plain ASCII, 1 '"', 2 '\\', 3 control, 4 non-ASCII.
-inline constexpr std::array<unsigned char, 256> string_class = [] {
-    std::array<unsigned char, 256> t{};
-    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = 3;
-    t['"'] = 1;
-    t['\\'] = 2;
-    for (int c = 0x80; c < 0x100; ++c) t[static_cast<std::size_t>(c)] = 4;
-    return t;
-}();
-
-// The bytes among the 8 at `q` that end plain string content ('"', '\\',
-// control, non-ASCII): each flagged byte's high bit set. SWAR: the lowest
-// flag is exact (a borrow only runs upward from a true hit), so on a
-// little-endian machine countr_zero(mask) / 8 is the first such byte.
-inline std::uint64_t special8(const char* q) {
-    std::uint64_t v = 0;
-    std::memcpy(&v, q, 8);
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    const auto has_zero_byte = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
-    const std::uint64_t quote = has_zero_byte(v ^ (ones * '"'));
-    const std::uint64_t backslash = has_zero_byte(v ^ (ones * '\\'));
-    const std::uint64_t control = (v - ones * 0x20) & ~v & highs;
-    return quote | backslash | control | (v & highs);
-}
-
-}  // namespace detail::json
-
-/// `s` in double quotes, escaped JSON-style (\n, \", \\, \u001b …; invalid
-/// UTF-8 bytes as \xHH; controls, C1, bidi marks and separators as \uXXXX),
-/// cut after `max_chars` code points with "..." inside the quotes.
-inline std::string quote_excerpt(std::string_view s, std::size_t max_chars = max_quoted_chars) {
-    std::string out = "\"";
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* end = p + s.size();
-    std::size_t shown = 0;
-    for (; p < end && shown < max_chars; ++shown) {
-        char32_t cp = 0;
-        const std::size_t n = detail::json::utf8_sequence(p, end, cp);
-        if (n == 0) {
-            out += "\\x";
-            detail::json::append_hex(out, *p, 2);
-            ++p;
-            continue;
-        }
-        switch (cp) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (detail::json::unsafe_to_show(cp)) {
-                    out += "\\u";
-                    detail::json::append_hex(out, static_cast<unsigned>(cp), 4);
-                } else {
-                    out.append(reinterpret_cast<const char*>(p), n);
-                }
-        }
-        p += n;
-    }
-    if (p < end) out += "...";
-    return out + "\"";
-}
-
-/// A key as it appears in a field name ("weekly.mon"): at most 64 bytes (cut
-/// at a character boundary, then "..."), and every character a terminal could
-/// act on — or an invalid byte — shown as '?'. Empty shows as "".
-inline std::string printable_key(std::string_view key) {
-    if (key.empty()) return "\"\"";
-    constexpr std::size_t max_bytes = 64;
-    std::string out;
-    const auto* p = reinterpret_cast<const unsigned char*>(key.data());
-    const auto* end = p + key.size();
-    while (p < end) {
-        char32_t cp = 0;
-        std::size_t n = detail::json::utf8_sequence(p, end, cp);
-        const bool bad = n == 0 || detail::json::unsafe_to_show(cp);
-        if (n == 0) n = 1;
-        if (out.size() + (bad ? 1 : n) > max_bytes) break;
-        if (bad) {
-            out += '?';
-        } else {
-            out.append(reinterpret_cast<const char*>(p), n);
-        }
-        p += n;
-    }
-    if (p < end) out += "...";
-    return out;
-}
 
 /// The name of a value inside a document, built only when an error needs
 /// it: a chain of stack objects ("bookings" → [3] → "start" names
@@ -786,145 +636,6 @@ private:
     std::string value_scratch_;
 };
 
-/// Validates a whole document against the rules at the top of this header
-/// (size, depth, duplicate keys, syntax, UTF-8, number range) without
-/// building it. Syntax, size and depth errors name `document_field`;
-/// a duplicate key names its path after `path_prefix` ("" gives
-/// "service.duration", "payload." gives "payload.data.object.id").
-inline void check_json(std::string_view text, JsonLimits limits, const std::string& document_field,
-                       const std::string& path_prefix) {
-    JsonReader r(text, limits, document_field);
-    // One entry per member of each open object; its members are sorted by
-    // key hash when it closes.
-    struct Key {
-        std::uint64_t hash;
-        std::uint32_t offset;  // of the key's opening quote
-    };
-    struct Level {
-        bool object;
-        std::size_t keys_from;  // first entry of this object in `keys`
-        std::size_t index;      // elements read so far (arrays)
-        std::string key;        // the member being read (objects)
-    };
-    std::vector<Key> keys;
-    std::vector<Level> levels;
-    const auto path = [&](std::size_t upto) {
-        std::string out;
-        for (std::size_t i = 0; i < upto; ++i) {
-            const auto& l = levels[i];
-            if (l.object) {
-                out += (out.empty() ? "" : ".") + printable_key(l.key);
-            } else {
-                out += "[" + std::to_string(l.index) + "]";
-            }
-        }
-        return out;
-    };
-    const auto decoded_key_at = [&](std::uint32_t offset, std::string& into) {
-        JsonReader k(text, limits, document_field);
-        k.p_ = text.data() + offset;
-        into = std::string(k.read_string(k.key_scratch_));
-    };
-    const auto close_object = [&] {
-        const std::size_t from = levels.back().keys_from;
-        std::sort(keys.begin() + static_cast<std::ptrdiff_t>(from), keys.end(),
-                  [](const Key& a, const Key& b) { return a.hash != b.hash ? a.hash < b.hash : a.offset < b.offset; });
-        // Among equal hashes, equal keys: the duplicate earliest in the text is reported.
-        std::uint32_t best_second = std::numeric_limits<std::uint32_t>::max(), best_first = 0;
-        std::string best_key;
-        for (std::size_t i = from; i < keys.size();) {
-            std::size_t j = i + 1;
-            while (j < keys.size() && keys[j].hash == keys[i].hash) ++j;
-            if (j - i > 1) {
-                std::vector<std::pair<std::string, std::uint32_t>> run;
-                for (std::size_t k = i; k < j; ++k) {
-                    run.emplace_back();
-                    decoded_key_at(keys[k].offset, run.back().first);
-                    run.back().second = keys[k].offset;
-                }
-                std::sort(run.begin(), run.end());
-                for (std::size_t k = 1; k < run.size(); ++k) {
-                    if (run[k].first == run[k - 1].first && run[k].second < best_second) {
-                        // `run` is sorted by offset within equal keys: k-1 may itself be a repeat.
-                        std::size_t first = k - 1;
-                        while (first > 0 && run[first - 1].first == run[k].first) --first;
-                        best_second = run[k].second, best_first = run[first].second, best_key = run[k].first;
-                    }
-                }
-            }
-            i = j;
-        }
-        if (best_second != std::numeric_limits<std::uint32_t>::max()) {
-            const auto where = path(levels.size() - 1);
-            invalid(path_prefix + (where.empty() ? "" : where + ".") + printable_key(best_key),
-                    "duplicate key at " + r.position(best_second) + "; first at " + r.position(best_first));
-        }
-        keys.resize(from);
-    };
-    // Reads a member name into the current level and records it.
-    const auto member_name = [&] {
-        r.skip_space();
-        if (r.p_ == r.end_ || *r.p_ != '"') {
-            r.fail(r.p_, "expected a member name in double quotes, got " + r.excerpt(r.p_));
-        }
-        const auto offset = static_cast<std::uint32_t>(r.p_ - r.begin_);
-        const std::string_view key = r.read_string(r.key_scratch_);
-        keys.push_back({detail::json::fnv1a(key), offset});
-        levels.back().key.assign(key);
-        r.skip_space();
-        if (r.p_ == r.end_ || *r.p_ != ':') r.fail(r.p_, "expected ':' after a member name, got " + r.excerpt(r.p_));
-        ++r.p_;
-    };
-    // Offsets are 32-bit: a document past 4 GB is refused by any sane limit.
-    if (text.size() > std::numeric_limits<std::uint32_t>::max()) {
-        r.fail(r.begin_, "the document is too large to check");
-    }
-    for (;;) {
-        const JsonKind k = r.peek();
-        if (k == JsonKind::object || k == JsonKind::array) {
-            r.enter();
-            ++r.p_;
-            levels.push_back({k == JsonKind::object, keys.size(), 0, {}});
-            r.skip_space();
-            const char close = k == JsonKind::object ? '}' : ']';
-            if (r.p_ < r.end_ && *r.p_ == close) {
-                ++r.p_;
-                --r.depth_;
-                if (k == JsonKind::object) close_object();
-                levels.pop_back();
-            } else {
-                if (k == JsonKind::object) member_name();
-                continue;
-            }
-        } else {
-            r.skip_scalar(k);
-        }
-            // After a value: commas and closing brackets until the next value or the end.
-        bool next_value = false;
-        while (!levels.empty() && !next_value) {
-            r.skip_space();
-            auto& top = levels.back();
-            if (r.p_ < r.end_ && *r.p_ == ',') {
-                ++r.p_;
-                if (top.object) {
-                    member_name();
-                } else {
-                    ++top.index;
-                }
-                next_value = true;
-            } else if (r.p_ < r.end_ && *r.p_ == (top.object ? '}' : ']')) {
-                ++r.p_;
-                --r.depth_;
-                if (top.object) close_object();
-                levels.pop_back();
-            } else {
-                r.fail(r.p_, std::string("expected ',' or '") + (top.object ? "}' after an object member" : "]' after an array element") +
-                                 ", got " + r.excerpt(r.p_));
-            }
-        }
-        if (levels.empty()) break;
-    }
-    r.finish();
-}
-
 }  // namespace slotwise
+
+#include <slotwise/json_check.hpp>

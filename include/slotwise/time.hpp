@@ -21,7 +21,7 @@
 #pragma once
 
 #include <slotwise/error.hpp>
-#include <slotwise/json_reader.hpp>
+#include <slotwise/json_text.hpp>
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -90,7 +90,7 @@ constexpr bool read_digits(std::string_view s, std::size_t pos, std::size_t n, i
     return true;
 }
 
-// Input quoted in an error message: bounded and escaped (json_reader.hpp).
+// Input quoted in an error message: bounded and escaped (json_text.hpp).
 inline std::string quoted(std::string_view s) { return quote_excerpt(s); }
 
 }  // namespace detail
