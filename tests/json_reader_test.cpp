@@ -365,3 +365,22 @@ TEST_CASE("check_json accepts every scenario the scenario reader accepts") {
         CHECK_NOTHROW(slotwise::check_json(text, slotwise::scenario_json_limits));
     }
 }
+
+TEST_CASE("skip passes over any value, checking its syntax and depth, and leaves the reader after it") {
+    slotwise::JsonReader r(R"([{"a":[1,{"b":"\u00e9"},[]],"c":{}}, "next"])", {.max_bytes = 1000, .max_depth = 4});
+    std::vector<std::string> seen;
+    r.array(slotwise::JsonField{}, [&](std::size_t i) {
+        if (i == 0) {
+            r.skip();
+        } else {
+            seen.emplace_back(r.string(slotwise::JsonField{}[i]));
+        }
+    });
+    r.finish();
+    CHECK(seen == std::vector<std::string>{"next"});
+    slotwise::JsonReader deep("[[[[[1]]]]]", {.max_bytes = 1000, .max_depth = 4});
+    CHECK(std::string(error_of([&] { deep.skip(); }).what()) ==
+          "json: line 1, column 5: nested deeper than the limit of 4 arrays and objects");
+    slotwise::JsonReader broken(R"({"a":[1 2]})");
+    CHECK(std::string(error_of([&] { broken.skip(); }).what()) == "json: line 1, column 9: expected ',' or ']', got \"2]}\"");
+}

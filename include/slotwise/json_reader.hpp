@@ -371,9 +371,6 @@ public:
     /// Offset of the next unread byte.
     std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
 
-    /// Throws a document-level error at `offset`.
-    [[noreturn]] void fail_at(std::size_t offset, const std::string& what) const { fail(begin_ + offset, what); }
-
     /// Throws the type error for `field` when the next value is not of kind `want`.
     void expect(const JsonField& field, JsonKind want) {
         const JsonKind got = peek();
