@@ -115,7 +115,6 @@ void check_document_rules(std::string_view text, const slotwise::Error* scenario
                 !message.starts_with(": duplicate key at "),
             "parse_scenario reports a document-level fault check_json does not find: " + what);
 }
-}
 
 // Number of grid candidates the scenario would sweep, or nothing when it is
 // over budget. Costs one local → UTC conversion per window, as evaluation does.
