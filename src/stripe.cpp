@@ -1,6 +1,8 @@
 // The Stripe adapter. See include/slotwise/stripe.hpp.
 #include <slotwise/stripe.hpp>
 
+#include <slotwise/json_reader.hpp>
+
 #include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -20,6 +22,24 @@ using namespace std::chrono_literals;
 // A minute of margin: Stripe measures from when the request arrives.
 constexpr auto min_session_life = 31min;
 constexpr auto max_session_life = 24h;
+
+// Every JSON body from Stripe is checked against the strict rules of
+// json_reader.hpp before nlohmann builds it: bounded size and depth, no
+// duplicate key (which nlohmann would settle silently, last one winning).
+// Stripe's events and API objects are a few KB and nest about 6 levels.
+constexpr JsonLimits stripe_json_limits{.max_bytes = std::size_t{4} << 20, .max_depth = 64};
+
+// nlohmann's tree of a body that passed check_json, or nothing when it failed.
+std::optional<nlohmann::json> checked_parse(std::string_view body) {
+    try {
+        check_json(body, stripe_json_limits);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+    auto json = nlohmann::json::parse(body, nullptr, false);
+    if (json.is_discarded()) return std::nullopt;
+    return json;
+}
 
 // FNV-1a, 64 bits: a stable digest of the request body for its idempotency key.
 std::string digest(std::string_view s) {
@@ -123,10 +143,12 @@ HttpResponse send(const HttpTransport& http, const std::string& url, const std::
 
 [[noreturn]] void refused(const HttpResponse& res) {
     std::string message = "Stripe answered HTTP " + std::to_string(res.status);
-    const auto json = nlohmann::json::parse(res.body, nullptr, false);
+    const auto parsed = checked_parse(res.body);
+    const auto& json = parsed ? *parsed : nlohmann::json();
     if (json.is_object() && json.contains("error") && json["error"].is_object() &&
         json["error"].contains("message") && json["error"]["message"].is_string()) {
-        message += ": " + json["error"]["message"].get<std::string>();
+        // Stripe's own sentence, but bounded and escaped like any input.
+        message += ": " + quote_excerpt(json["error"]["message"].get<std::string>(), 200);
     }
     throw Error(Errc::provider_error, message);
 }
@@ -140,9 +162,9 @@ HttpResponse post(const HttpTransport& http, const std::string& url, const std::
 }
 
 nlohmann::json parse_object(const std::string& body, const char* what) {
-    auto json = nlohmann::json::parse(body, nullptr, false);
-    if (!json.is_object()) throw Error(Errc::provider_error, std::string("Stripe sent a malformed ") + what);
-    return json;
+    auto json = checked_parse(body);
+    if (!json || !json->is_object()) throw Error(Errc::provider_error, std::string("Stripe sent a malformed ") + what);
+    return std::move(*json);
 }
 
 std::string string_at(const nlohmann::json& obj, const char* key) {
@@ -263,6 +285,11 @@ std::string StripeProvider::sign(std::string_view payload, Instant t) const {
 }
 
 PaymentEvent StripeProvider::parse_webhook(std::string_view payload, const Headers& headers, Instant now) const {
+    // Before the HMAC: a huge body costs nothing to refuse.
+    if (payload.size() > stripe_json_limits.max_bytes) {
+        invalid("payload", "the document is " + std::to_string(payload.size()) + " bytes, more than the limit of " +
+                               std::to_string(stripe_json_limits.max_bytes));
+    }
     const auto header = find_header(headers, "Stripe-Signature");
     if (!header) bad_signature("missing");
     const auto sig = parse_signature_header(*header);
@@ -282,6 +309,9 @@ PaymentEvent StripeProvider::parse_webhook(std::string_view payload, const Heade
         bad_signature("timestamp outside the tolerance of " + std::to_string(config_.tolerance.count()) + " s");
     }
 
+    // Signed, but still held to the rules: a duplicate "amount_total" would
+    // otherwise be read as whichever nlohmann keeps.
+    check_json(payload, stripe_json_limits, "payload", "payload.");
     const auto event = nlohmann::json::parse(payload, nullptr, false);
     if (!event.is_object()) invalid("payload", "not a JSON object");
     PaymentEvent out;

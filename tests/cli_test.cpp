@@ -137,3 +137,30 @@ TEST_CASE("explain names a busy segment over capacity and a reached limit") {
     const auto next_week = run_process({cli, "availability", "-", "--explain", "2026-06-08T09:00:00Z"}, colour);
     CHECK(next_week.out.find("offered, 1 seat remaining") != std::string::npos);
 }
+
+TEST_CASE("an endless or oversized input is refused at the size limit without reading it all") {
+    const auto r = run_process({cli, "availability", "/dev/zero"});
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "error: json: the document is more than the limit of 33554432 bytes\n");
+}
+
+TEST_CASE("a malformed document's error is one bounded line with the input escaped") {
+    // A 5 MB string with a raw terminal escape in it, never closed.
+    const auto r = run_process({cli, "availability", "-"},
+                               "{\"timezone\":\"\x1b[31m" + std::string(5'000'000, 'A'));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err.starts_with(R"(error: json: line 1, column 14: control character in a string (escape it): "\"\u001b[31mAAA)"));
+    CHECK(r.err.size() < 200);
+    CHECK(r.err.find('\n') == r.err.size() - 1);
+    CHECK(r.err.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("a duplicate key is refused naming it, where the last value used to win") {
+    const auto r = run_process({cli, "availability", "-"}, R"({"timezone":"UTC","from":"2026-06-01","to":"2026-06-01",
+      "weekly":{"mon":[["09:00","10:00"]]},"service":{"duration":30,"duration":5}})");
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(r.err == "error: service.duration: duplicate key at line 2, column 69; first at line 2, column 55\n");
+}

@@ -19,6 +19,12 @@
 //    with the endpoint secret, compared in constant time, and refused when
 //    `t` is more than the tolerance (300 s) away from the engine's clock.
 //  - Refunds: `POST /v1/refunds` with `payment_intent`.
+//  - JSON: webhook bodies and API answers are held to json_reader.hpp's
+//    rules with 4 MiB and 64 levels at most and no duplicate key (a webhook
+//    over the size is refused before its HMAC is computed; a malformed one is
+//    `invalid_argument` on "payload", a duplicate on its path, e.g.
+//    "payload.data.object.amount_total"); Stripe's error messages are quoted
+//    bounded and escaped.
 //
 // OpenSSL is used inside; this header does not include it.
 #pragma once

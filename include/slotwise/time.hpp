@@ -21,6 +21,7 @@
 #pragma once
 
 #include <slotwise/error.hpp>
+#include <slotwise/json_text.hpp>
 
 #include <date/date.h>
 #include <date/tz.h>
@@ -89,16 +90,8 @@ constexpr bool read_digits(std::string_view s, std::size_t pos, std::size_t n, i
     return true;
 }
 
-inline std::string quoted(std::string_view s) {
-    constexpr std::size_t max_shown = 64;
-    std::string out = "\"";
-    for (char c : s.substr(0, max_shown)) {
-        const auto u = static_cast<unsigned char>(c);
-        out += (u < 0x20 || u == 0x7f) ? '?' : c;
-    }
-    if (s.size() > max_shown) out += "...";
-    return out + "\"";
-}
+// Input quoted in an error message: bounded and escaped (json_text.hpp).
+inline std::string quoted(std::string_view s) { return quote_excerpt(s); }
 
 }  // namespace detail
 

@@ -11,6 +11,13 @@
 // Any other outcome — another exception, a broken invariant, a sanitizer
 // report — aborts, and libFuzzer keeps the input as a reproducer.
 //
+// The JSON rules (json_reader.hpp), on every input:
+//  - the scenario reader accepts only documents `check_json` accepts, and a
+//    document-level refusal ("json", or a duplicate key) is exactly the
+//    error `check_json` gives;
+//  - every error message is one line of printable text, bounded whatever the
+//    input's size (quotes hold at most 60 characters).
+//
 // Beyond the contract, on every evaluated input:
 //  - `explain` is asked about the first slot (must be offered, same
 //    `remaining`), the same start as a local wall time, and a few instants
@@ -31,6 +38,7 @@
 // Run it with scripts/fuzz.
 #include "support/seed_algorithm.hpp"
 
+#include <slotwise/json_reader.hpp>
 #include <slotwise/scenario.hpp>
 
 #include <nlohmann/json.hpp>
@@ -68,11 +76,44 @@ void require(bool ok, const std::string& what) {
     if (!ok) fail(what);
 }
 
-// A refusal must be the documented one: invalid_argument naming a field.
+// A refusal must be the documented one: invalid_argument naming a field, in
+// one bounded line without control characters.
 void check_refusal(const slotwise::Error& e) {
     require(e.code() == slotwise::Errc::invalid_argument,
             "refused with code " + std::string(slotwise::to_string(e.code())) + ": " + e.what());
     require(!e.field().empty(), std::string("refused without a field: ") + e.what());
+    const std::string_view what = e.what();
+    require(what.size() <= 1200, "error message of " + std::to_string(what.size()) + " bytes");
+    for (const char c : what) {
+        const auto u = static_cast<unsigned char>(c);
+        require(u >= 0x20 && u != 0x7f, "control character in the error message: " + std::string(what.substr(0, 200)));
+    }
+}
+
+// The scenario reader and check_json agree on what is a document-level fault.
+void check_document_rules(std::string_view text, const slotwise::Error* scenario_error) {
+    std::optional<std::string> generic;
+    try {
+        slotwise::check_json(text, slotwise::scenario_json_limits);
+    } catch (const slotwise::Error& e) {
+        generic = e.what();
+    }
+    if (scenario_error == nullptr) {
+        require(!generic, "parse_scenario accepted what check_json refuses: " + generic.value_or(""));
+        return;
+    }
+    const std::string what = scenario_error->what();
+    if (generic) {
+        require(*generic == what, "parse_scenario says \"" + what + "\", check_json says \"" + *generic + "\"");
+        return;
+    }
+    // No document-level fault: the refusal must be a field's. (A key may be
+    // named "json": its error is "json: unknown field; ...".)
+    const auto& field = scenario_error->field();
+    const std::string_view message = std::string_view(what).substr(field.size());
+    require(!(field == "json" && (message.starts_with(": line ") || message.starts_with(": the document is"))) &&
+                !message.starts_with(": duplicate key at "),
+            "parse_scenario reports a document-level fault check_json does not find: " + what);
 }
 
 // Number of grid candidates the scenario would sweep, or nothing when it is
@@ -197,8 +238,10 @@ void run(std::string_view text) {
         sc = slotwise::parse_scenario(text);
     } catch (const slotwise::Error& e) {
         check_refusal(e);
+        check_document_rules(text, &e);
         return;
     }
+    check_document_rules(text, nullptr);
     const auto candidates = candidate_count(*sc);
     if (!candidates) return;  // valid, but too big to evaluate in a fuzzing run
 

@@ -8,6 +8,8 @@
 
 #include <slotwise/scenario.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <doctest/doctest.h>
 
 #include <filesystem>
