@@ -342,7 +342,8 @@ Booking TenantScope::book(const BookingRequest& r) {
                   .interval = {r.start, r.start + svc.duration}, .seats = r.seats,
                   .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .segments = svc.segments,
                   .customer = r.customer, .idempotency_key = r.idempotency_key, .request_fingerprint = print};
-    const auto made = lifecycle::book(std::move(draft), svc, Actor::of(principal_), now);
+    auto made = lifecycle::book(std::move(draft), svc, Actor::of(principal_), now);
+    const auto dropped = detail::apply_notification_cap(*tx, principal_, made, now);
     if (made.notification) {
         // Handed to the store with the booking, so that an adapter can keep
         // the two in one row (see store.hpp).
@@ -357,6 +358,7 @@ Booking TenantScope::book(const BookingRequest& r) {
         return EngineEvent{.kind = EngineEventKind::booking_created, .tenant = principal_.tenant,
                            .booking = made.booking.id, .detail = std::string(to_string(made.booking.status)), .at = now};
     });
+    detail::report_dropped(engine_, principal_.tenant, made.booking.id, dropped, now);
     return made.booking;
 }
 
@@ -366,10 +368,12 @@ Booking TenantScope::cancel(const BookingId& id) {
     const Booking b = visible_booking(*tx, principal_, id);
     const auto svc = tx->service(principal_.tenant, b.service);
     if (!svc) not_found("service");
-    const auto out = lifecycle::apply(b, *svc, Actor::of(principal_), lifecycle::Cancel{}, now);
+    auto out = lifecycle::apply(b, *svc, Actor::of(principal_), lifecycle::Cancel{}, now);
+    const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);
     detail::store_outcome(*tx, principal_.tenant, out, now);
     tx->commit();
     detail::report_change(engine_, principal_.tenant, out.booking, "cancel", now);
+    detail::report_dropped(engine_, principal_.tenant, out.booking.id, dropped, now);
     return out.booking;
 }
 
@@ -413,9 +417,11 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     // The new slot takes the service's shape as it is now, as its buffers do.
     out.booking.other_resources.assign(chosen.begin() + 1, chosen.end());
     out.booking.segments = svc.segments;
+    const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);
     detail::store_outcome(*tx, principal_.tenant, out, now);
     tx->commit();
     detail::report_change(engine_, principal_.tenant, out.booking, "reschedule", now);
+    detail::report_dropped(engine_, principal_.tenant, out.booking.id, dropped, now);
     return as_read(out.booking, now);
 }
 

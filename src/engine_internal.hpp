@@ -47,6 +47,18 @@ Notification notification_about(std::string id, const TenantId& t, const Booking
 /// asks for, so both commit or neither does.
 void store_outcome(Transaction& tx, const TenantId& t, const lifecycle::Outcome& o, Instant now);
 
+/// The tenant's cap on notifications one customer's own actions queue per
+/// hour (`TenantPolicy::max_notifications_per_customer_hour`): when `p` is a
+/// customer who has reached it, takes the notification out of `o` and returns
+/// its kind (the change itself goes ahead); otherwise leaves `o` alone.
+/// Other roles are not counted.
+std::optional<NotificationKind> apply_notification_cap(Transaction& tx, const Principal& p, lifecycle::Outcome& o,
+                                                       Instant now);
+
+/// Reports a notification `apply_notification_cap` dropped, after the commit.
+void report_dropped(const Engine& engine, const TenantId& t, const BookingId& b,
+                    const std::optional<NotificationKind>& dropped, Instant now);
+
 /// Reports the event `make()` builds, building it only when a sink listens.
 template <class Make>
 void report(const Engine& engine, Make&& make) {

@@ -93,6 +93,25 @@ void Renderer::render(Notification& n) {
     }
 }
 
+std::optional<NotificationKind> apply_notification_cap(Transaction& tx, const Principal& p, lifecycle::Outcome& o,
+                                                       Instant now) {
+    if (!o.notification || p.role != Role::customer) return std::nullopt;
+    using namespace std::chrono_literals;
+    const int cap = tx.policy(p.tenant).value_or(TenantPolicy{}).max_notifications_per_customer_hour;
+    if (tx.notifications_by_creator(p.tenant, p.subject, now - 1h, cap) < cap) return std::nullopt;
+    return std::exchange(o.notification, std::nullopt);
+}
+
+void report_dropped(const Engine& engine, const TenantId& t, const BookingId& b,
+                    const std::optional<NotificationKind>& dropped, Instant now) {
+    if (!dropped) return;
+    report(engine, [&] {
+        return EngineEvent{.kind = EngineEventKind::notification_dropped, .tenant = t, .booking = b,
+                           .detail = std::string(to_string(*dropped)) + ": over max_notifications_per_customer_hour",
+                           .at = now};
+    });
+}
+
 void store_outcome(Transaction& tx, const TenantId& t, const lifecycle::Outcome& o, Instant now) {
     tx.update_booking(t, o.booking);
     if (o.notification) queue_notification(tx, t, o.booking, *o.notification, now);

@@ -167,9 +167,11 @@ void check_policy(const TenantPolicy& p) {
             invalid(field, "must be between 1 and " + std::to_string(highest) + " (or unset)");
         }
     };
-    if (p.max_pending_per_customer < 1 || p.max_pending_per_customer > max_policy_count) {
-        invalid("max_pending_per_customer", "must be between 1 and " + std::to_string(max_policy_count));
-    }
+    const auto required_count = [](int v, const char* field) {
+        if (v < 1 || v > max_policy_count) invalid(field, "must be between 1 and " + std::to_string(max_policy_count));
+    };
+    required_count(p.max_pending_per_customer, "max_pending_per_customer");
+    required_count(p.max_notifications_per_customer_hour, "max_notifications_per_customer_hour");
     count(p.max_active_per_customer, "max_active_per_customer", max_policy_count);
     if (p.customer_horizon < std::chrono::days{1} || p.customer_horizon > max_customer_horizon) {
         invalid("customer_horizon", "must be between 1 and " + std::to_string(max_customer_horizon.count()) + " days");

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -123,7 +124,7 @@ TEST_CASE("racing threads of one customer still hold at most the policy's pendin
     CHECK(quota == 6);
 }
 
-TEST_CASE("seats per customer booking: one customer cannot take a whole class in one booking") {
+TEST_CASE("seats per customer booking: one customer cannot take a whole class in one booking, by default too") {
     Salon s;
     const auto hall = s.admin.create_resource({.name = "Hall", .kind = ResourceKind::room, .timezone = "Europe/Rome",
                                                .capacity = 12});
@@ -131,10 +132,17 @@ TEST_CASE("seats per customer booking: one customer cannot take a whole class in
     open[date::Monday] = {{9h, 13h}};
     s.admin.set_weekly_hours(hall.id, open);
     const auto yoga = s.admin.create_service({.name = "Yoga", .duration = 60min, .resources = {hall.id}});
-    s.admin.set_policy({.max_seats_per_customer_booking = 2});
     auto mallory = s.customer("mallory");
-    const auto e = error_of([&] {
+    // No policy set: the default already refuses the whole class.
+    auto e = error_of([&] {
         mallory.book({.service = yoga.id, .start = at("2026-06-01T08:00:00Z"), .customer = ada(), .seats = 12});
+    });
+    CHECK(e.code() == Errc::quota_exceeded);
+    CHECK(e.field() == "max_seats_per_customer_booking");
+    CHECK(TenantPolicy{}.max_seats_per_customer_booking == 8);
+    s.admin.set_policy({.max_seats_per_customer_booking = 2});
+    e = error_of([&] {
+        mallory.book({.service = yoga.id, .start = at("2026-06-01T08:00:00Z"), .customer = ada(), .seats = 3});
     });
     CHECK(e.code() == Errc::quota_exceeded);
     CHECK(e.field() == "max_seats_per_customer_booking");
@@ -157,6 +165,48 @@ TEST_CASE("active bookings per customer bound free bookings too, counting only u
     s.customer("bob").book({.service = s.cut.id, .start = day1[7], .customer = ada()});
     s.time.set(at("2026-06-02T05:00:00Z"));
     mallory.book({.service = s.cut.id, .start = at("2026-06-02T07:00:00Z"), .customer = ada()});
+}
+
+TEST_CASE("a customer cannot use the outbox as a relay: past the hourly cap bookings succeed, their mail is dropped") {
+    std::mutex m;
+    std::vector<EngineEvent> events;
+    Salon s("salon.db", [&](const EngineEvent& e) {
+        std::lock_guard lock(m);
+        if (e.kind == EngineEventKind::notification_dropped) events.push_back(e);
+    });
+    s.admin.set_policy({.max_notifications_per_customer_hour = 5});
+    auto mallory = s.customer("mallory");
+    const auto day1 = starts(mallory, s.cut, "2026-06-01", "2026-06-01");
+    REQUIRE(day1.size() >= 8);
+    // Each booking would mail a text the customer chose to an address the
+    // customer chose.
+    const Customer victim{.name = "Your bank account is locked: verify at evil.example", .email = "victim@example.com",
+                          .locale = "en"};
+    std::vector<Booking> made;
+    for (std::size_t i = 0; i < 8; ++i) made.push_back(mallory.book({.service = s.cut.id, .start = day1[i], .customer = victim}));
+    int mailed = 0;
+    for (const auto& b : made) {
+        CHECK(b.status == BookingStatus::confirmed);  // the bookings themselves all succeed
+        mailed += static_cast<int>(s.admin.notifications(b.id).size());
+    }
+    CHECK(mailed == 5);
+    REQUIRE(events.size() == 3);
+    CHECK(events[0].booking == made[5].id);
+    CHECK(events[0].detail.find("booking_confirmed") != std::string::npos);
+    // Cancelling them is capped alike; staff and admin are not counted.
+    mallory.cancel(made[0].id);
+    CHECK(s.admin.notifications(made[0].id).size() == 1);
+    CHECK(events.size() == 4);
+    s.admin.cancel(made[1].id);
+    CHECK(s.admin.notifications(made[1].id).size() == 2);
+    // Another customer has a cap of their own.
+    const auto bobs = s.customer("bob").book({.service = s.cut.id, .start = day1[8], .customer = ada()});
+    CHECK(s.admin.notifications(bobs.id).size() == 1);
+    // An hour later the window has moved on.
+    s.time.set(at("2026-06-01T06:00:01Z"));
+    mallory.cancel(made[2].id);
+    CHECK(s.admin.notifications(made[2].id).size() == 2);
+    CHECK(events.size() == 4);
 }
 
 TEST_CASE("customers neither query nor book beyond the tenant's customer horizon; staff may") {
@@ -209,6 +259,10 @@ TEST_CASE("a policy is validated, set by an admin only, read by anyone, defaults
     CHECK(error_of([&] { s.admin.set_policy({.customer_horizon = std::chrono::days{5000}}); }).field() == "customer_horizon");
     CHECK(error_of([&] { s.admin.set_policy({.max_seats_per_customer_booking = 0}); }).field() ==
           "max_seats_per_customer_booking");
+    CHECK(error_of([&] { s.admin.set_policy({.max_notifications_per_customer_hour = 0}); }).field() ==
+          "max_notifications_per_customer_hour");
+    CHECK(error_of([&] { s.admin.set_policy({.max_notifications_per_customer_hour = max_policy_count + 1}); }).field() ==
+          "max_notifications_per_customer_hour");
     const TenantPolicy p{.max_pending_per_customer = 5, .max_active_per_customer = 9,
                          .customer_horizon = std::chrono::days{30}, .max_seats_per_customer_booking = 3};
     CHECK(s.admin.set_policy(p) == p);

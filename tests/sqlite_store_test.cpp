@@ -571,13 +571,62 @@ TEST_CASE("a version-2 file is upgraded in place, its services taking a cancel n
     CHECK(store->read()->service(tenant, {"svc_cut"}) == changed);
 }
 
-TEST_CASE("a version-5 file is upgraded in place: each booking holds its one resource, each service has one group") {
+TEST_CASE("a version-5 file is upgraded in place: outbox rows learn their creator, owed confirmations still move") {
     slotwise::test::TempDir dir;
     const auto path = dir.file("v5.db");
     {
         Raw raw(path);
         for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
                                  "schema_v4_to_v5.sql"}) {
+            raw.exec(script(step));
+        }
+        CHECK(raw.value("PRAGMA user_version") == "5");
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec(R"sql(INSERT INTO tenant_policies VALUES ('tenant_a', 3, NULL, 30, NULL))sql");
+        const auto booking = [&](const char* id, const char* owes) {
+            raw.exec(std::string(R"sql(INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at,
+                 end_at, occ_start, occ_end, seats, buffer_before_min, buffer_after_min, customer_name, customer_email,
+                 customer_phone, customer_locale, status, payment_status, hold_expires_at, idempotency_key,
+                 request_fingerprint, created_by, created_at, updated_at, checkout_id, payment_reference,
+                 owes_confirmation)
+                 VALUES ('tenant_a', ')sql") + id + R"sql(', 'svc_cut', 'res_1', 1780308000, 1780309800, 1780308000,
+                 1780309800, 1, 0, 0, 'Ada', 'ada@example.com', '', 'it', 'confirmed', 'none', NULL, NULL, 'fp',
+                 'ada', 1780300000, 1780300000, '', '', )sql" + owes + ")");
+        };
+        booking("bkg_mailed", "NULL");
+        booking("bkg_owes", "1");
+        raw.exec(R"sql(INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject,
+                 body, ics, created_at, attempts, next_attempt_at, sent_at, resource_id, start_at, end_at, sequence)
+                 VALUES ('tenant_a', 'n1', 'booking_confirmed', 'bkg_mailed', 'it', 'ada@example.com', '', '', '',
+                 1780300000, 0, 1780300000, NULL, 'res_1', 1780308000, 1780309800, 0))sql");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    const Instant made{std::chrono::seconds{1780300000}};
+    // The old outbox row and the owed confirmation count against their creator.
+    CHECK(store->read()->notifications_by_creator(tenant, "ada", made, 10) == 2);
+    CHECK(store->read()->notifications_by_creator(tenant, "bob", made, 10) == 0);
+    // A stored policy keeps its limits and takes the default cap.
+    const auto policy = store->read()->policy(tenant);
+    REQUIRE(policy);
+    CHECK(policy->max_pending_per_customer == 3);
+    CHECK(policy->max_notifications_per_customer_hour == TenantPolicy{}.max_notifications_per_customer_hour);
+    // A change to the owing row (plain SQL, as an older process would make)
+    // moves its confirmation with its creator.
+    raw.exec("UPDATE bookings SET status = 'cancelled' WHERE booking_id = 'bkg_owes'");
+    CHECK(raw.value("SELECT created_by FROM outbox WHERE booking_id = 'bkg_owes'") == "ada");
+    CHECK(store->read()->notifications_by_creator(tenant, "ada", made, 10) == 2);
+}
+
+TEST_CASE("a version-6 file is upgraded in place: each booking holds its one resource, each service has one group") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v6.db");
+    {
+        Raw raw(path);
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql"}) {
             raw.exec(script(step));
         }
         raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
@@ -599,7 +648,7 @@ TEST_CASE("a version-5 file is upgraded in place: each booking holds its one res
                  VALUES ('tenant_a', )sql") + row +
                      ", 'svc_cut', 'res_1', 1, 'Ada', '', '', 'en', 'none', 'fp', 'ada', 0, 0, '', '')");
         }
-        CHECK(raw.value("PRAGMA user_version") == "5");
+        CHECK(raw.value("PRAGMA user_version") == "6");
         CHECK(raw.value("SELECT max_occupied FROM resources") == "12000");
     }
     auto store = open_sqlite({.path = path});

@@ -576,12 +576,13 @@ inline void a_policy_round_trips_per_tenant(const StoreFactory& make) {
     Fixture f(make);
     CHECK_FALSE(f.read([&](Transaction& tx) { return tx.policy(f.a); }));
     const TenantPolicy set{.max_pending_per_customer = 3, .max_active_per_customer = 7,
-                           .customer_horizon = std::chrono::days{30}, .max_seats_per_customer_booking = 4};
+                           .customer_horizon = std::chrono::days{30}, .max_seats_per_customer_booking = 4,
+                           .max_notifications_per_customer_hour = 5};
     f.write([&](Transaction& tx) { tx.put_policy(f.a, set); });
     CHECK(f.read([&](Transaction& tx) { return tx.policy(f.a); }) == set);
     CHECK_FALSE(f.read([&](Transaction& tx) { return tx.policy(f.b); }));
     // Replaced as a whole: unset limits read back unset.
-    const TenantPolicy smaller{.max_pending_per_customer = 1};
+    const TenantPolicy smaller{.max_pending_per_customer = 1, .max_seats_per_customer_booking = std::nullopt};
     f.write([&](Transaction& tx) { tx.put_policy(f.a, smaller); });
     CHECK(f.read([&](Transaction& tx) { return tx.policy(f.a); }) == smaller);
 }
@@ -1361,6 +1362,50 @@ inline Notification notification(const TenantId& t, std::string id, std::string 
             .ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", .created_at = created};
 }
 
+// The notification cap's count: by the booking's creator, from `since`,
+// outbox rows and confirmations handed to insert_booking alike, per tenant.
+inline void notifications_are_counted_by_their_bookings_creator(const StoreFactory& make) {
+    Fixture f(make);
+    const auto t0 = at("2026-06-01T09:00:00Z");
+    auto adas = booking("bkg_ada", "res_1", at("2026-06-03T10:00:00Z"));
+    adas.created_at = t0;
+    auto owed = booking("bkg_owed", "res_1", at("2026-06-03T11:00:00Z"));
+    owed.created_at = t0 + 10min;
+    auto bobs = booking("bkg_bob", "res_1", at("2026-06-03T12:00:00Z"));
+    bobs.created_by = "bob";
+    bobs.created_at = t0;
+    f.write([&](Transaction& tx) {
+        tx.insert_booking(f.a, adas);
+        tx.insert_booking(f.a, bobs);
+        // The engine's own confirmation: an adapter may keep it on the row.
+        const auto confirmation = [&] {
+            auto n = notification(f.a, confirmation_id(f.a, owed.id), "bkg_owed", owed.created_at);
+            n.subject = n.body = n.ics = "";
+            n.resource = owed.resource;
+            n.when = owed.interval;
+            return n;
+        }();
+        tx.insert_booking(f.a, owed, &confirmation);
+        tx.insert_notification(notification(f.a, "n_old", "bkg_ada", t0 - 2h));
+        tx.insert_notification(notification(f.a, "n_1", "bkg_ada", t0 + 1min));
+        tx.insert_notification(notification(f.a, "n_2", "bkg_ada", t0 + 2min));
+        tx.insert_notification(notification(f.a, "n_bob", "bkg_bob", t0 + 1min));
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.notifications_by_creator(f.a, "ada", t0, 100) == 3);  // n_1, n_2 and the owed confirmation
+        CHECK(tx.notifications_by_creator(f.a, "ada", t0 - 3h, 100) == 4);
+        CHECK(tx.notifications_by_creator(f.a, "ada", t0 + 5min, 100) == 1);
+        CHECK(tx.notifications_by_creator(f.a, "ada", t0, 2) == 2);  // capped
+        CHECK(tx.notifications_by_creator(f.a, "bob", t0, 100) == 1);
+        CHECK(tx.notifications_by_creator(f.a, "eve", t0, 100) == 0);
+        CHECK(tx.notifications_by_creator(f.b, "ada", t0 - 3h, 100) == 0);
+        return 0;
+    });
+    // Still counted once the confirmation has moved to the outbox.
+    f.write([&](Transaction& tx) { (void)tx.take_notifications(t0 + 1h, 100); });
+    CHECK(f.read([&](Transaction& tx) { return tx.notifications_by_creator(f.a, "ada", t0, 100); }) == 3);
+}
+
 inline void the_outbox_leases_due_rows_and_forgets_sent_ones(const StoreFactory& make) {
     Fixture f(make);
     const auto t0 = at("2026-06-01T09:00:00Z");
@@ -1761,6 +1806,9 @@ inline void run_store_conformance(const StoreFactory& make) {
         customer_holdings_count_one_subjects_live_bookings(make);
     }
     SUBCASE("active bookings occupy their buffers too") { active_bookings_include_buffers(make); }
+    SUBCASE("notifications are counted by their booking's creator, from a time, capped, per tenant") {
+        notifications_are_counted_by_their_bookings_creator(make);
+    }
     SUBCASE("active bookings leave out expired holds and cancelled bookings") {
         active_bookings_skip_expired_holds_and_cancelled(make);
     }

@@ -154,8 +154,10 @@ void bind_event(py::module_& m) {
 ``"booking_changed"`` (a cancel, reschedule, payment or refund committed;
 ``detail`` is the new status), ``"webhook_applied"``, ``"webhook_ignored"``
 (a verified provider event changed nothing; ``detail`` says why),
-``"notification_failed"`` (the notifier raised; ``detail`` is what it said) or
-``"storage_retry"``. Fields that do not apply are None (``tenant``,
+``"notification_failed"`` (the notifier raised; ``detail`` is what it said),
+``"storage_retry"``, ``"payment_unmatched"``, ``"payment_disputed"``,
+``"refund_failed"`` or ``"notification_dropped"`` (a customer's change
+committed without its notification, over the tenant's hourly cap). Fields that do not apply are None (``tenant``,
 ``booking``) or "" (``detail``).)")
         .def_property_readonly("kind", [](const EngineEvent& e) { return std::string(to_string(e.kind)); },
                                R"(What happened, e.g. "booking_created".)")

@@ -78,7 +78,8 @@ std::string policy_repr(const TenantPolicy& p) {
     return "Policy(max_pending_per_customer=" + std::to_string(p.max_pending_per_customer) +
            ", max_active_per_customer=" + optional(p.max_active_per_customer) +
            ", customer_horizon_days=" + std::to_string(p.customer_horizon.count()) +
-           ", max_seats_per_customer_booking=" + optional(p.max_seats_per_customer_booking) + ")";
+           ", max_seats_per_customer_booking=" + optional(p.max_seats_per_customer_booking) +
+           ", max_notifications_per_customer_hour=" + std::to_string(p.max_notifications_per_customer_hour) + ")";
 }
 
 // Policy (policy.hpp) and the scope's set_policy / policy.
@@ -90,12 +91,16 @@ Attributes:
     max_pending_per_customer:       unpaid bookings with a running hold one customer may hold at once.
     max_active_per_customer:        upcoming active bookings per customer, or None (unlimited).
     customer_horizon_days:          how many days ahead a customer may query and book.
-    max_seats_per_customer_booking: most seats in one customer booking, or None (the capacity).)")
+    max_seats_per_customer_booking: most seats in one customer booking, or None (the capacity).
+    max_notifications_per_customer_hour: notifications one customer's own actions may queue per hour;
+                                    past it the action succeeds and its notification is dropped.)")
         .def_property_readonly("max_pending_per_customer", [](const TenantPolicy& p) { return p.max_pending_per_customer; })
         .def_property_readonly("max_active_per_customer", [](const TenantPolicy& p) { return optional_int(p.max_active_per_customer); })
         .def_property_readonly("customer_horizon_days", [](const TenantPolicy& p) { return p.customer_horizon.count(); })
         .def_property_readonly("max_seats_per_customer_booking",
                                [](const TenantPolicy& p) { return optional_int(p.max_seats_per_customer_booking); })
+        .def_property_readonly("max_notifications_per_customer_hour",
+                               [](const TenantPolicy& p) { return p.max_notifications_per_customer_hour; })
         .def("__eq__", [](const TenantPolicy& a, py::handle b) {
             return py::isinstance<TenantPolicy>(b) && a == b.cast<const TenantPolicy&>();
         })
@@ -103,7 +108,8 @@ Attributes:
     m.attr("Policy").attr("__module__") = "slotwise";
     scope.def(
         "set_policy",
-        [](TenantScope& s, py::handle max_pending, py::handle max_active, py::handle horizon_days, py::handle seats_cap) {
+        [](TenantScope& s, py::handle max_pending, py::handle max_active, py::handle horizon_days, py::handle seats_cap,
+           py::handle notifications_cap) {
             TenantPolicy p{
                 .max_pending_per_customer =
                     static_cast<int>(to_integer(max_pending, "max_pending_per_customer", 1, max_policy_count)),
@@ -111,16 +117,20 @@ Attributes:
                 .customer_horizon = std::chrono::days(
                     to_integer(horizon_days, "customer_horizon_days", 1, max_customer_horizon.count())),
                 .max_seats_per_customer_booking =
-                    to_optional_count(seats_cap, "max_seats_per_customer_booking", max_seats)};
+                    to_optional_count(seats_cap, "max_seats_per_customer_booking", max_seats),
+                .max_notifications_per_customer_hour = static_cast<int>(to_integer(
+                    notifications_cap, "max_notifications_per_customer_hour", 1, max_policy_count))};
             return nogil([&] { return s.set_policy(p); });
         },
         py::arg("max_pending_per_customer") = 2, py::arg("max_active_per_customer") = py::none(),
-        py::arg("customer_horizon_days") = 92, py::arg("max_seats_per_customer_booking") = py::none(),
-        R"(set_policy($self, max_pending_per_customer=2, max_active_per_customer=None, customer_horizon_days=92, max_seats_per_customer_booking=None)
+        py::arg("customer_horizon_days") = 92, py::arg("max_seats_per_customer_booking") = 8,
+        py::arg("max_notifications_per_customer_hour") = 20,
+        R"(set_policy($self, max_pending_per_customer=2, max_active_per_customer=None, customer_horizon_days=92, max_seats_per_customer_booking=8, max_notifications_per_customer_hour=20)
 --
 
 Replaces this tenant's policy (admin) and returns it as a Policy. Arguments
-left out take the defaults (not the current values). The limits bind customer
+left out take the defaults (not the current values); None lifts a limit that
+allows it (max_active_per_customer, max_seats_per_customer_booking). The limits bind customer
 scopes only, inside the booking transaction; over one, book and reschedule
 raise QuotaExceeded with .field naming it (e.g. "max_pending_per_customer",
 "customer_horizon"), and availability beyond the horizon raises

@@ -30,13 +30,15 @@ enum class EngineEventKind {
     payment_unmatched,    ///< a verified payment could not be applied and was recorded for refund; `detail` says why
     payment_disputed,     ///< the provider reports a dispute (chargeback) of a booking's payment
     refund_failed,        ///< a refund failed or was cancelled: the booking is `refund_due` again
+    notification_dropped, ///< a customer's change committed without its notification: over the
+                          ///< tenant's `max_notifications_per_customer_hour`; `detail` names the kind
 };
 
 /// The kind's name, as logs spell it.
 constexpr std::string_view to_string(EngineEventKind k) noexcept {
-    constexpr std::array<std::string_view, 9> names{"booking_created",     "booking_changed",   "webhook_applied",
-                                                    "webhook_ignored",     "notification_failed", "storage_retry",
-                                                    "payment_unmatched",   "payment_disputed",  "refund_failed"};
+    constexpr std::array<std::string_view, 10> names{
+        "booking_created",   "booking_changed",  "webhook_applied", "webhook_ignored",      "notification_failed",
+        "storage_retry",     "payment_unmatched", "payment_disputed", "refund_failed",      "notification_dropped"};
     return names[static_cast<std::size_t>(k)];
 }
 

@@ -49,8 +49,18 @@ struct TenantPolicy {
     /// "customer_horizon"). 1 .. `max_customer_horizon` days.
     std::chrono::days customer_horizon{92};
     /// Most seats in one customer booking; none = up to the resource's
-    /// capacity. Field "max_seats_per_customer_booking". 1 .. `max_seats`.
-    std::optional<int> max_seats_per_customer_booking{};
+    /// capacity. The default keeps one customer from taking a whole class in
+    /// one booking; a restaurant taking larger parties online raises it.
+    /// Field "max_seats_per_customer_booking". 1 .. `max_seats`.
+    std::optional<int> max_seats_per_customer_booking = 8;
+    /// Notifications that one customer's own actions (booking, cancelling,
+    /// moving) may queue per rolling hour. Past it the action still succeeds
+    /// but its notification is dropped and an `EngineEventKind::
+    /// notification_dropped` event is reported, so that no customer can use
+    /// the tenant's outbox as a mail relay (a message to any address, with a
+    /// name they chose). Payments and staff actions are not counted against
+    /// it. Field "max_notifications_per_customer_hour". 1 .. `max_policy_count`.
+    int max_notifications_per_customer_hour = 20;
 
     friend bool operator==(const TenantPolicy&, const TenantPolicy&) = default;
 };

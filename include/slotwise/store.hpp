@@ -222,6 +222,12 @@ public:
     /// `created_at`. Every reader gets it back exactly as given (same id,
     /// same fields) but for what the outbox changes: attempts and sent_at.
     virtual void insert_notification(const Notification& n) = 0;
+    /// How many notifications about bookings that `created_by` made were
+    /// written at or after `since` (confirmations given to `insert_booking`
+    /// included), counting at most `cap` (so the answer costs at most about
+    /// `cap` rows). The per-customer notification cap of policy.hpp.
+    virtual int notifications_by_creator(const TenantId& t, const std::string& created_by, Instant since,
+                                         int cap) = 0;
     /// Unsent notifications of every tenant due at `now` (at most `limit`),
     /// tenants served in turn — the earliest due row of each tenant, then the
     /// next of each, and so on, ties by due time — so that no tenant's backlog

@@ -98,6 +98,10 @@ public:
                                        int cap) override {
         return target_->customer_holdings(t, created_by, now, cap);
     }
+    int notifications_by_creator(const TenantId& t, const std::string& created_by, Instant since,
+                                 int cap) override {
+        return target_->notifications_by_creator(t, created_by, since, cap);
+    }
     std::vector<Booking> active_bookings(const TenantId& t, const ResourceId& r, Interval range,
                                          Instant now) override {
         return target_->active_bookings(t, r, range, now);

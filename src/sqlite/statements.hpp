@@ -235,15 +235,17 @@ inline constexpr char kSelectPaymentSettings[] =
 // Tenant policies (policy.hpp); no row = the defaults.
 inline constexpr char kUpsertPolicy[] = R"sql(
 INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,
-                             customer_horizon_days, max_seats_per_customer_booking)
-VALUES (?1, ?2, ?3, ?4, ?5)
+                             customer_horizon_days, max_seats_per_customer_booking,
+                             max_notifications_per_customer_hour)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
 ON CONFLICT (tenant_id) DO UPDATE SET max_pending_per_customer = excluded.max_pending_per_customer,
     max_active_per_customer = excluded.max_active_per_customer,
     customer_horizon_days = excluded.customer_horizon_days,
-    max_seats_per_customer_booking = excluded.max_seats_per_customer_booking)sql";
+    max_seats_per_customer_booking = excluded.max_seats_per_customer_booking,
+    max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour)sql";
 inline constexpr char kSelectPolicy[] =
     "SELECT max_pending_per_customer, max_active_per_customer, customer_horizon_days,"
-    " max_seats_per_customer_booking FROM tenant_policies WHERE tenant_id = ?1";
+    " max_seats_per_customer_booking, max_notifications_per_customer_hour FROM tenant_policies WHERE tenant_id = ?1";
 inline constexpr char kInsertPaymentEvent[] =
     "INSERT INTO payment_events (tenant_id, provider, event_id, type, received_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";
@@ -284,13 +286,24 @@ inline constexpr char kSelectUnmatchedPayments[] =
     "booking_id, customer_locale, "                                                        \
     "customer_email, '', '', '', created_at, 0, NULL, resource_id, start_at, end_at, 0"
 #define SLOTWISE_MOVE_CONFIRMATIONS                                                       \
-    "INSERT INTO outbox (" SLOTWISE_OUTBOX_COLUMNS ", next_attempt_at)"                    \
-    " SELECT " SLOTWISE_OWED_CONFIRMATION ", created_at FROM bookings"
+    "INSERT INTO outbox (" SLOTWISE_OUTBOX_COLUMNS ", next_attempt_at, created_by)"        \
+    " SELECT " SLOTWISE_OWED_CONFIRMATION ", created_at, created_by FROM bookings"
+// The row learns who made its booking (the per-customer notification cap).
 inline constexpr char kInsertNotification[] = R"sql(
 INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject,
                     body, ics, created_at, attempts, next_attempt_at, sent_at, resource_id,
-                    start_at, end_at, sequence)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?10, NULL, ?11, ?12, ?13, ?14))sql";
+                    start_at, end_at, sequence, created_by)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 0, ?10, NULL, ?11, ?12, ?13, ?14,
+        coalesce((SELECT created_by FROM bookings WHERE tenant_id = ?1 AND booking_id = ?4), '')))sql";
+// Notifications about one creator's bookings written at or after ?3: outbox
+// rows, and confirmations their booking rows still owe; each part counts at
+// most ?4 rows, so a flood costs no more than the cap.
+inline constexpr char kCountNotificationsByCreator[] = R"sql(
+SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox
+                              WHERE tenant_id = ?1 AND created_by = ?2 AND created_at >= ?3 LIMIT ?4))
+     + (SELECT count(*) FROM (SELECT 1 FROM bookings
+                              WHERE tenant_id = ?1 AND created_by = ?2 AND created_at >= ?3
+                                AND owes_confirmation IS NOT NULL LIMIT ?4)))sql";
 // One booking's owed confirmation into the outbox (then kClearConfirmation).
 inline constexpr char kMoveConfirmation[] =
     SLOTWISE_MOVE_CONFIRMATIONS

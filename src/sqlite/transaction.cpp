@@ -470,7 +470,8 @@ public:
         call(Access::write, [&] {
             c().statement(kUpsertPolicy)
                 .bind(t, p.max_pending_per_customer, p.max_active_per_customer,
-                      static_cast<std::int64_t>(p.customer_horizon.count()), p.max_seats_per_customer_booking)
+                      static_cast<std::int64_t>(p.customer_horizon.count()), p.max_seats_per_customer_booking,
+                      p.max_notifications_per_customer_hour)
                 .run();
         });
     }
@@ -487,7 +488,8 @@ public:
             return TenantPolicy{.max_pending_per_customer = s.small(0),
                                 .max_active_per_customer = optional_count(1),
                                 .customer_horizon = std::chrono::days(s.integer(2)),
-                                .max_seats_per_customer_booking = optional_count(3)};
+                                .max_seats_per_customer_booking = optional_count(3),
+                                .max_notifications_per_customer_hour = s.small(4)};
         });
     }
 
@@ -568,6 +570,16 @@ public:
             // A later notification never overtakes the booking's confirmation.
             move_confirmation(c(), n.tenant, n.booking);
             write_notification(c(), n);
+        });
+    }
+
+    int notifications_by_creator(const TenantId& t, const std::string& created_by, Instant since,
+                                 int cap) override {
+        return call(Access::read, [&] {
+            auto s = c().statement(kCountNotificationsByCreator);
+            s.bind(t, created_by, since, std::max(cap, 0));
+            s.step();
+            return std::min(s.small(0), std::max(cap, 0));
         });
     }
 

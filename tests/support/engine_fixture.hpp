@@ -48,9 +48,9 @@ struct Salon {
     Resource anna, bruno;
     Service cut, colour;
 
-    explicit Salon(const std::string& file = "salon.db")
+    explicit Salon(const std::string& file = "salon.db", EventSink events = {})
         : engine(open_sqlite({.path = (dir.path / file).string()}),
-                 EngineOptions{.clock = init_clock(), .payments = test_providers()}),
+                 EngineOptions{.clock = init_clock(), .payments = test_providers(), .events = std::move(events)}),
           tenant(engine.create_tenant("Salon Bella")),
           admin(engine.scope({.tenant = tenant.id, .role = Role::admin, .subject = "owner"})) {
         using namespace std::chrono_literals;

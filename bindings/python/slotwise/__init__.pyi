@@ -23,7 +23,7 @@ PaymentStatus = Literal["none", "pending", "paid", "refund_due", "refunded", "fa
 NotificationKind = Literal["booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due"]
 EngineEventKind = Literal[
     "booking_created", "booking_changed", "webhook_applied", "webhook_ignored", "notification_failed", "storage_retry",
-    "payment_unmatched", "payment_disputed", "refund_failed"
+    "payment_unmatched", "payment_disputed", "refund_failed", "notification_dropped"
 ]
 HeaderText = Union[str, bytes]
 Headers = Union[Mapping[str, HeaderText], Mapping[bytes, bytes], Sequence[Tuple[HeaderText, HeaderText]]]
@@ -331,6 +331,8 @@ class Policy:
     def customer_horizon_days(self) -> int: ...
     @property
     def max_seats_per_customer_booking(self) -> Optional[int]: ...
+    @property
+    def max_notifications_per_customer_hour(self) -> int: ...
 
 class Engine:
     @staticmethod
@@ -465,7 +467,8 @@ class TenantScope:
         max_pending_per_customer: int = 2,
         max_active_per_customer: Optional[int] = None,
         customer_horizon_days: int = 92,
-        max_seats_per_customer_booking: Optional[int] = None,
+        max_seats_per_customer_booking: Optional[int] = 8,
+        max_notifications_per_customer_hour: int = 20,
     ) -> Policy: ...
     def policy(self) -> Policy: ...
     # payments and notifications

@@ -28,7 +28,8 @@ def test_one_customer_cannot_hold_every_paid_slot_of_a_week(salon):
 def test_set_policy_returns_the_policy_and_every_role_reads_it(salon):
     default = salon.customer().policy()
     assert (default.max_pending_per_customer, default.max_active_per_customer,
-            default.customer_horizon_days, default.max_seats_per_customer_booking) == (2, None, 92, None)
+            default.customer_horizon_days, default.max_seats_per_customer_booking,
+            default.max_notifications_per_customer_hour) == (2, None, 92, 8, 20)
     p = salon.admin.set_policy(max_pending_per_customer=1, max_active_per_customer=3, customer_horizon_days=30,
                                max_seats_per_customer_booking=2)
     assert isinstance(p, slotwise.Policy)
@@ -42,6 +43,27 @@ def test_set_policy_returns_the_policy_and_every_role_reads_it(salon):
     with pytest.raises(slotwise.ValidationError) as e:
         salon.admin.set_policy(customer_horizon_days=100000)
     assert e.value.field == "customer_horizon_days"
+    with pytest.raises(slotwise.ValidationError) as e:
+        salon.admin.set_policy(max_notifications_per_customer_hour=0)
+    assert e.value.field == "max_notifications_per_customer_hour"
+    # None lifts the seats limit; the notification cap cannot be lifted.
+    assert salon.admin.set_policy(max_seats_per_customer_booking=None).max_seats_per_customer_booking is None
+    with pytest.raises(slotwise.ValidationError):
+        salon.admin.set_policy(max_notifications_per_customer_hour=None)
+
+
+def test_the_outbox_is_no_relay_past_the_hourly_cap_mail_is_dropped_not_bookings(salon):
+    dropped = []
+    watched = slotwise.Engine.open_sqlite(salon.path, clock=salon.clock, on_event=lambda e: dropped.append(e)
+                                          if e.kind == "notification_dropped" else None)
+    salon.admin.set_policy(max_notifications_per_customer_hour=2)
+    mallory = watched.scope(salon.tenant_id, role="customer", subject="mallory")
+    starts = sorted({s.start for s in mallory.availability(salon.cut.id, MONDAY, MONDAY)})
+    victim = {"name": "Your account is locked: verify at evil.example", "email": "victim@example.com"}
+    made = [mallory.book(salon.cut.id, start=s, customer=victim) for s in starts[:4]]
+    assert all(b.status == "confirmed" for b in made)
+    assert [len(salon.admin.notifications(b.id)) for b in made] == [1, 1, 0, 0]
+    assert [e.booking for e in dropped] == [made[2].id, made[3].id]
 
 
 def test_free_bookings_are_bounded_by_max_active(salon):
