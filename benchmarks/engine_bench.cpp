@@ -909,7 +909,7 @@ void run_groups_availability(benchmark::State& state, bool two_groups) {
     guarded(state, [&] {
         auto& f = groups();
         auto scope = f.engine.scope({.tenant = f.tenant, .role = slotwise::Role::customer, .subject = "c"});
-        const AvailabilityRequest request{.service = two_groups ? f.checkup : f.doctors_only, .from = kWeekFrom,
+        const slotwise::AvailabilityRequest request{.service = two_groups ? f.checkup : f.doctors_only, .from = kWeekFrom,
                                           .to = kWeekTo};
         std::size_t count = 0;
         for (auto _ : state) {
