@@ -207,6 +207,9 @@ Catalogue make_catalogue(const std::filesystem::path& file) {
         c.resources.push_back(r.id);
     }
     admin.configure_stripe("sk_test_bench", "whsec_bench");
+    // Customers book slot after slot for as long as the run lasts: months
+    // ahead, past the default horizon of 92 days.
+    admin.set_policy({.customer_horizon = slotwise::max_customer_horizon});
     c.free_service = admin.create_service({.name = "Cut", .duration = kDuration, .resources = c.resources}).id;
     c.paid_service = admin.create_service({.name = "Colour", .duration = kDuration, .price = 4500,
                                            .currency = "EUR", .resources = {c.resources[kPaidResource]}})
@@ -864,6 +867,7 @@ struct GroupsFixture {
         : store(slotwise::open_sqlite({.path = (work_dir() / "groups.db").string()})), engine(store, fixed_clock) {
         tenant = engine.create_tenant("Clinica").id;
         auto admin = engine.scope({.tenant = tenant, .role = slotwise::Role::admin, .subject = "owner"});
+        admin.set_policy({.customer_horizon = slotwise::max_customer_horizon});  // the week asked is months ahead
         std::vector<ResourceId> doctors, rooms;
         for (int i = 0; i < kDoctors + kRooms; ++i) {
             const bool doctor = i < kDoctors;
