@@ -90,7 +90,7 @@ WeeklyHours TenantScope::weekly_hours(const ResourceId& id) {
 void TenantScope::set_date_override(const ResourceId& id, Date day, std::vector<LocalWindow> windows) {
     require_admin();
     require_resource(id);
-    if (!day.ok()) invalid("date", "not a valid date");
+    check_date(day, "date");
     normalize_windows(windows, "windows");
     auto tx = engine_.store()->write();
     if (!tx->resource(principal_.tenant, id)) not_found("resource");
@@ -101,7 +101,7 @@ void TenantScope::set_date_override(const ResourceId& id, Date day, std::vector<
 void TenantScope::clear_date_override(const ResourceId& id, Date day) {
     require_admin();
     require_resource(id);
-    if (!day.ok()) invalid("date", "not a valid date");
+    check_date(day, "date");
     auto tx = engine_.store()->write();
     if (!tx->resource(principal_.tenant, id)) not_found("resource");
     if (!tx->delete_override(principal_.tenant, id, day)) not_found("override");

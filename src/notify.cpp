@@ -114,6 +114,14 @@ void report_dropped(const Engine& engine, const TenantId& t, const BookingId& b,
 
 void store_outcome(Transaction& tx, const TenantId& t, const lifecycle::Outcome& o, Instant now) {
     tx.update_booking(t, o.booking);
+    // A booking cancelled before it was paid must not stay payable: its open
+    // checkout sessions are expired by the next Engine::expire_checkouts,
+    // not when their hold (or the provider's 24 hours) would have ended.
+    if (o.booking.status == BookingStatus::cancelled && o.booking.payment_status == PaymentStatus::pending) {
+        for (const auto& s : tx.checkout_sessions(t, o.booking.id)) {
+            if (!s.closed_at) tx.set_checkout_close_by(t, s.id, now);
+        }
+    }
     if (o.notification) queue_notification(tx, t, o.booking, *o.notification, now);
 }
 

@@ -413,7 +413,7 @@ ExpiredCheckouts Engine::expire_checkouts(const HttpTransport& http, int limit) 
             if (e.code() != Errc::not_configured) {
                 out.failed.push_back(s.id + ": " + e.what());
                 auto tx = store_->write();
-                tx->postpone_checkout_close(s.tenant, s.id, now + std::chrono::minutes{5});
+                tx->set_checkout_close_by(s.tenant, s.id, now + std::chrono::minutes{5});
                 tx->commit();
                 continue;
             }

@@ -30,13 +30,14 @@ struct RateLimiter::Impl {
     // and an index into that list. The index's keys view the list's strings.
     struct Shard {
         std::mutex mutex;
+        std::size_t capacity = 0;  // keys this shard may remember
         std::list<Entry> lru;
         std::unordered_map<std::string_view, std::list<Entry>::iterator> index;
     };
 
     std::int64_t burst;
     std::chrono::nanoseconds interval;
-    std::size_t max_per_shard;
+    std::size_t used_shards;  // min(kShards, max_keys): every used shard remembers at least one key
     Clock clock;
     std::array<Shard, kShards> shards;
 };
@@ -51,7 +52,12 @@ RateLimiter::RateLimiter(Options o) : impl_(std::make_unique<Impl>()) {
     if (o.max_keys < 1) invalid("max_keys", "must be at least 1");
     impl_->burst = o.burst;
     impl_->interval = o.refill_every;
-    impl_->max_per_shard = (o.max_keys + kShards - 1) / kShards;
+    // The capacities add up to max_keys exactly, so that the promise "at
+    // most max_keys keys" holds for any max_keys, not just multiples of 16.
+    impl_->used_shards = std::min(kShards, o.max_keys);
+    for (std::size_t i = 0; i < impl_->used_shards; ++i) {
+        impl_->shards[i].capacity = o.max_keys / impl_->used_shards + (i < o.max_keys % impl_->used_shards ? 1 : 0);
+    }
     impl_->clock = o.clock ? std::move(o.clock) : Clock{[] { return std::chrono::steady_clock::now(); }};
 }
 
@@ -61,7 +67,7 @@ RateLimiter::Decision RateLimiter::try_acquire(std::string_view key, std::int64_
     if (key.size() > max_key_bytes) invalid("key", "longer than " + std::to_string(max_key_bytes) + " bytes");
     if (cost < 1 || cost > impl_->burst) invalid("cost", "must be between 1 and the burst");
     const TimePoint now = impl_->clock();
-    auto& shard = impl_->shards[std::hash<std::string_view>{}(key) % kShards];
+    auto& shard = impl_->shards[std::hash<std::string_view>{}(key) % impl_->used_shards];
     const auto need = impl_->interval * cost;
     const auto room = impl_->interval * impl_->burst;
 
@@ -70,7 +76,7 @@ RateLimiter::Decision RateLimiter::try_acquire(std::string_view key, std::int64_
     if (it == shard.index.end()) {
         // A new key starts full (tat = now); make room by forgetting the
         // least recently used key of this shard.
-        if (shard.lru.size() >= impl_->max_per_shard) {
+        if (shard.lru.size() >= shard.capacity) {
             shard.index.erase(shard.lru.back().key);
             shard.lru.pop_back();
         }

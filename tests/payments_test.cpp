@@ -651,6 +651,19 @@ TEST_CASE("a checkout never outlives its hold: short holds are expired through S
         s.time.advance(60min);
         CHECK(s.engine.expire_checkouts(sessions_transport(seen)).closed == 0);
     }
+    SUBCASE("a booking cancelled before it is paid has its session expired at once, long hold or not") {
+        auto longer = s.colour;
+        longer.hold = 45min;
+        s.admin.update_service(longer);
+        const auto c = s.book_colour("2026-06-02T07:00:00Z");
+        const auto open = s.ada.start_checkout(c.id, "https://salon.example/ok", "https://salon.example/back",
+                                               sessions_transport(seen));
+        s.time.advance(1min);
+        CHECK(s.engine.expire_checkouts(sessions_transport(seen)).closed == 0);  // Stripe would close it in 44 min
+        s.ada.cancel(c.id);
+        CHECK(s.engine.expire_checkouts(sessions_transport(seen)).closed == 1);
+        CHECK(seen.back().url == "https://api.stripe.com/v1/checkout/sessions/" + open.id + "/expire");
+    }
     SUBCASE("a Stripe that fails is tried again later") {
         const auto c = s.book_colour("2026-06-02T07:00:00Z");
         s.ada.start_checkout(c.id, "https://salon.example/ok", "https://salon.example/back", sessions_transport(seen));

@@ -95,6 +95,14 @@ TEST_CASE("memory is bounded: past max_keys the least recently used key is forgo
     RateLimiter limit({.burst = 1, .refill_every = 1h, .max_keys = 160, .clock = time.clock()});
     for (int i = 0; i < 100'000; ++i) limit.try_acquire("addr-" + std::to_string(i));
     CHECK(limit.size() <= 160);
+    // Whatever max_keys is, not only a multiple of the shards.
+    for (const std::size_t max_keys : {1, 3, 15, 17, 100, 1000}) {
+        RateLimiter odd({.burst = 1, .refill_every = 1h, .max_keys = max_keys, .clock = time.clock()});
+        for (int i = 0; i < 20'000; ++i) odd.try_acquire("spoofed-" + std::to_string(i));
+        CAPTURE(max_keys);
+        CHECK(odd.size() <= max_keys);
+        CHECK(odd.size() >= max_keys * 9 / 10);  // and not far below: the capacity is used
+    }
     // A key in steady use is kept while strangers come and go.
     RateLimiter kept({.burst = 1, .refill_every = 1h, .max_keys = 16 * 4, .clock = time.clock()});
     CHECK(kept.try_acquire("busy"));

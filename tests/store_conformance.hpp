@@ -1305,13 +1305,17 @@ inline void checkout_sessions_are_kept_per_booking_and_closed_once(const StoreFa
         return 0;
     });
     f.write([&](Transaction& tx) {
-        CHECK(tx.postpone_checkout_close(f.a, "cs_1", t0 + 40min));
+        CHECK(tx.set_checkout_close_by(f.a, "cs_1", t0 + 40min));
         CHECK(tx.close_checkout_session(f.b, "cs_1", t0 + 21min));
         CHECK_FALSE(tx.close_checkout_session(f.b, "cs_1", t0 + 22min));
+        CHECK_FALSE(tx.set_checkout_close_by(f.b, "cs_1", t0 + 22min));  // closed already
+        // A session the provider was to close gets a time of its own.
+        CHECK(tx.set_checkout_close_by(f.a, "cs_2", t0 + 45min));
     });
     f.read([&](Transaction& tx) {
         CHECK(tx.checkouts_to_close(t0 + 30min, 10).empty());
         CHECK(tx.checkouts_to_close(t0 + 40min, 10).size() == 1);
+        CHECK(tx.checkouts_to_close(t0 + 45min, 10).size() == 2);
         CHECK(tx.checkout_sessions(f.b, {"bkg_1"})[0].closed_at == t0 + 21min);
         return 0;
     });

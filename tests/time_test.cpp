@@ -1,3 +1,4 @@
+#include <slotwise/availability.hpp>
 #include <slotwise/time.hpp>
 
 #include <doctest/doctest.h>
@@ -103,6 +104,28 @@ TEST_CASE("the parsers name a plain field when called without one") {
     CHECK(field_of([] { (void)parse_instant("tomorrow"); }) == "instant");
     CHECK(field_of([] { (void)parse_local_time("9"); }) == "time");
     CHECK(field_of([] { (void)locate_zone("Mars/Olympus"); }) == "timezone");
+}
+
+TEST_CASE("dates outside 1900..2999 are refused however they arrive, naming the field") {
+    const auto field_of = [](auto call) {
+        try {
+            call();
+        } catch (const Error& e) {
+            return e.field() + "|" + e.what();  // what() = "field: message"
+        }
+        return std::string("(accepted)");
+    };
+    CHECK(field_of([] { check_date(Date{date::year{1899} / 12 / 31}, "from"); }).starts_with("from|from: year must be"));
+    CHECK(field_of([] { check_date(Date{date::year{3000} / 1 / 1}, "to"); }).starts_with("to|to: year must be"));
+    CHECK(field_of([] { check_date(Date{date::year{-32767} / 1 / 1}, "to"); }).starts_with("to|to: year must be"));
+    CHECK(field_of([] { check_date(Date{date::year{2026} / 2 / 30}, "day"); }) == "day|day: not a valid date");
+    CHECK(field_of([] { check_date(Date{date::year{1900} / 1 / 1}); }) == "(accepted)");
+    CHECK(field_of([] { check_date(Date{date::year{2999} / 12 / 31}); }) == "(accepted)");
+    CHECK(field_of([] { (void)parse_date("3000-01-01", "d"); }).starts_with("d|d: year must be"));
+    CHECK(field_of([] { (void)parse_date("3000-02-30", "d"); }).starts_with("d|d: year must be"));
+    // The availability core bounds a C++ caller's dates the same way.
+    CHECK(field_of([] { validate(SlotQuery{.from = Date{date::year{1} / 1 / 1}, .to = Date{date::year{1} / 1 / 2}}); })
+              .starts_with("from|from: year must be"));
 }
 
 TEST_CASE("error codes belong to the slotwise category") {

@@ -12,6 +12,7 @@
 //   payments.cpp         Checkout, Refund, PaymentSettings, WebhookOutcome; the
 //                        Python HTTP transport; TenantScope's payment calls
 //   notifications.cpp    Notification, DeliveryReport; the outbox on Engine and TenantScope
+//   rate_limiter.cpp     RateLimiter, RateDecision (the host's token buckets)
 //   module.cpp           PYBIND11_MODULE and the module functions
 //   convert.cpp          conversions and the exception classes
 //
@@ -54,6 +55,8 @@ void bind_scope_booking(py::module_& m);
 void bind_payments(py::module_& m);
 /// Notification values and the outbox calls (notifications.cpp).
 void bind_notifications(py::module_& m);
+/// RateLimiter and RateDecision (rate_limiter.cpp).
+void bind_rate_limiter(py::module_& m);
 
 // --- GIL and results ----------------------------------------------------------
 

@@ -79,9 +79,10 @@ Date to_date(py::handle h, const std::string& field) {
     PyObject* p = h.ptr();
     if (PyDateTime_Check(p)) invalid(field, "expected a date, got a datetime; pass .date() or \"YYYY-MM-DD\"");
     if (PyDate_Check(p)) {
-        return Date{date::year{PyDateTime_GET_YEAR(p)},
-                    date::month{static_cast<unsigned>(PyDateTime_GET_MONTH(p))},
-                    date::day{static_cast<unsigned>(PyDateTime_GET_DAY(p))}};
+        const Date d{date::year{PyDateTime_GET_YEAR(p)}, date::month{static_cast<unsigned>(PyDateTime_GET_MONTH(p))},
+                     date::day{static_cast<unsigned>(PyDateTime_GET_DAY(p))}};
+        check_date(d, field);
+        return d;
     }
     if (PyUnicode_Check(p)) return parse_date(to_text(h, field), field);
     wrong_type(field, "a datetime.date or \"YYYY-MM-DD\"", h);

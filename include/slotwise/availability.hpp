@@ -282,8 +282,8 @@ inline void validate(const ServiceRules& s, int capacity) {
 
 /// Checks a query's date range (from <= to, at most max_query_days days).
 inline void validate(const SlotQuery& q) {
-    if (!q.from.ok()) invalid("from", "not a valid date");
-    if (!q.to.ok()) invalid("to", "not a valid date");
+    check_date(q.from, "from");
+    check_date(q.to, "to");
     const auto days = (date::sys_days{q.to} - date::sys_days{q.from}).count();
     if (days < 0) invalid("to", format_date(q.to) + " is before from " + format_date(q.from));
     if (days >= max_query_days) {

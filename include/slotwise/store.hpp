@@ -199,10 +199,11 @@ public:
     /// Open sessions of every tenant whose `close_by` is at or before `now`,
     /// earliest `close_by` first, at most `limit`.
     virtual std::vector<CheckoutSession> checkouts_to_close(Instant now, int limit) = 0;
-    /// Moves an open session's `close_by` to `until` (after a failed attempt
-    /// to close it, so that it does not stand before the others); false
-    /// when there is no such open session.
-    virtual bool postpone_checkout_close(const TenantId& t, const std::string& session_id, Instant until) = 0;
+    /// Sets an open session's `close_by` to `until`, whether it had one or
+    /// not: later after a failed attempt to close it (so that it does not
+    /// stand before the others), now when its booking can no longer be paid
+    /// for. False when there is no such open session.
+    virtual bool set_checkout_close_by(const TenantId& t, const std::string& session_id, Instant until) = 0;
     /// Records a verified payment that was not applied; a second record of
     /// the same (tenant, provider, event id) changes nothing.
     virtual void insert_unmatched_payment(const TenantId& t, const UnmatchedPayment& p) = 0;

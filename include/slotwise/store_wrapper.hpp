@@ -144,8 +144,8 @@ public:
     std::vector<CheckoutSession> checkouts_to_close(Instant now, int limit) override {
         return target_->checkouts_to_close(now, limit);
     }
-    bool postpone_checkout_close(const TenantId& t, const std::string& session_id, Instant until) override {
-        return target_->postpone_checkout_close(t, session_id, until);
+    bool set_checkout_close_by(const TenantId& t, const std::string& session_id, Instant until) override {
+        return target_->set_checkout_close_by(t, session_id, until);
     }
     void insert_unmatched_payment(const TenantId& t, const UnmatchedPayment& p) override {
         target_->insert_unmatched_payment(t, p);

@@ -144,6 +144,16 @@ inline date::local_seconds to_local(TimeZone zone, Instant t) { return zone->to_
 inline constexpr int min_date_year = 1900, max_date_year = 2999;
 inline constexpr int min_instant_year = 1800, max_instant_year = 3100;
 
+/// Throws `invalid_argument` naming `field` unless `d` is a real date in
+/// years 1900..2999: the one bound on dates, however they arrive (text,
+/// a C++ value, a Python `datetime.date`).
+inline void check_date(Date d, const std::string& field = "date") {
+    if (!d.year().ok() || int{d.year()} < min_date_year || int{d.year()} > max_date_year) {
+        invalid(field, "year must be between " + std::to_string(min_date_year) + " and " + std::to_string(max_date_year));
+    }
+    if (!d.ok()) invalid(field, "not a valid date");
+}
+
 /// Parses "YYYY-MM-DD" (years 1900..2999); throws `invalid_argument` naming
 /// `field` for a malformed or impossible date such as 2026-02-30.
 inline Date parse_date(std::string_view s, const std::string& field = "date") {
@@ -152,12 +162,14 @@ inline Date parse_date(std::string_view s, const std::string& field = "date") {
         !detail::read_digits(s, 5, 2, m) || !detail::read_digits(s, 8, 2, d)) {
         invalid(field, "expected a date YYYY-MM-DD, got " + detail::quoted(s));
     }
-    if (y < min_date_year || y > max_date_year) {
-        invalid(field, "year must be between " + std::to_string(min_date_year) + " and " + std::to_string(max_date_year));
-    }
     const Date date{date::year{y}, date::month{static_cast<unsigned>(m)},
                     date::day{static_cast<unsigned>(d)}};
-    if (!date.ok()) invalid(field, "no such date " + detail::quoted(s));
+    if (date.year().ok() && date.ok()) {
+        check_date(date, field);
+    } else {
+        check_date(date::year{y} / 1 / 1, field);
+        invalid(field, "no such date " + detail::quoted(s));
+    }
     return date;
 }
 

@@ -265,9 +265,9 @@ inline constexpr char kSelectCheckoutsToClose[] =
     " WHERE closed_at IS NULL AND close_by IS NOT NULL AND close_by <= ?1"
     " ORDER BY close_by, tenant_id, session_id LIMIT ?2";
 #undef SLOTWISE_SESSION_COLUMNS
-inline constexpr char kPostponeCheckoutClose[] =
+inline constexpr char kSetCheckoutCloseBy[] =
     "UPDATE checkout_sessions SET close_by = ?3"
-    " WHERE tenant_id = ?1 AND session_id = ?2 AND closed_at IS NULL AND close_by IS NOT NULL";
+    " WHERE tenant_id = ?1 AND session_id = ?2 AND closed_at IS NULL";
 // Unmatched payments, in the column order read_unmatched_payment() decodes.
 inline constexpr char kInsertUnmatchedPayment[] =
     "INSERT INTO unmatched_payments (tenant_id, provider, event_id, reference, amount, currency, booking_id,"

@@ -536,9 +536,9 @@ public:
         });
     }
 
-    bool postpone_checkout_close(const TenantId& t, const std::string& session_id, Instant until) override {
+    bool set_checkout_close_by(const TenantId& t, const std::string& session_id, Instant until) override {
         return call(Access::write, [&] {
-            auto s = c().statement(kPostponeCheckoutClose);
+            auto s = c().statement(kSetCheckoutCloseBy);
             s.bind(t, session_id, until).run();
             return s.changes() > 0;
         });

@@ -340,6 +340,30 @@ class EngineEvent:
 
 # --- engine -------------------------------------------------------------------
 
+class RateDecision:
+    """What RateLimiter.try_acquire decided; true when allowed."""
+
+    @property
+    def allowed(self) -> bool: ...
+    @property
+    def retry_after(self) -> datetime.timedelta: ...
+    @property
+    def retry_after_seconds(self) -> int: ...
+    def __bool__(self) -> bool: ...
+
+class RateLimiter:
+    """A token bucket per key, bounded in memory; thread-safe."""
+
+    def __init__(
+        self,
+        burst: int = 10,
+        refill_every: Union[float, datetime.timedelta] = 1.0,
+        max_keys: int = 100000,
+        clock: Optional[Callable[[], float]] = None,
+    ) -> None: ...
+    def try_acquire(self, key: str, cost: int = 1) -> RateDecision: ...
+    def __len__(self) -> int: ...
+
 class Policy:
     """A tenant's abuse limits on one customer subject (TenantScope.set_policy)."""
 

@@ -101,6 +101,20 @@ def test_naive_datetimes_are_refused_everywhere(salon):
     assert len(t.bookings()) == 1
 
 
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(1899, 12, 31), dt.date(3000, 1, 1), dt.date(9999, 12, 31)])
+def test_a_datetime_date_outside_1900_to_2999_is_refused_like_the_text_form(salon, day):
+    t = salon.customer()
+    with pytest.raises(slotwise.ValidationError) as e:
+        t.availability(salon.cut.id, day, day)
+    assert e.value.field == "date_from"
+    with pytest.raises(slotwise.ValidationError) as e:
+        t.availability(salon.cut.id, "2026-06-01", day)
+    assert e.value.field == "date_to"
+    with pytest.raises(slotwise.ValidationError) as e:
+        salon.admin.set_date_override(salon.anna.id, day, [])
+    assert "year must be between 1900 and 2999" in str(e.value)
+
+
 def test_a_clock_returning_a_naive_datetime_is_refused():
     eng = slotwise.Engine.open_sqlite(":memory:", clock=lambda: NAIVE)
     with pytest.raises(slotwise.ValidationError) as e:
