@@ -4,6 +4,7 @@
 #include "support/engine_fixture.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <string>
@@ -72,6 +73,18 @@ struct Clinic {
 
 // The first of `ids` in id order (the engine's "first free by id").
 ResourceId first_by_id(std::vector<ResourceId> ids) { return *std::min_element(ids.begin(), ids.end()); }
+
+// A verified Stripe payment of 45.00 EUR for booking `b`.
+WebhookOutcome pay(Salon& s, const Booking& b, const std::string& event) {
+    static const StripeProvider signer({.secret_key = "sk_test_salon", .webhook_secret = "whsec_salon"});
+    const auto body = nlohmann::json{
+        {"id", event}, {"object", "event"}, {"type", "checkout.session.completed"}, {"created", 1780290000},
+        {"data", {{"object", {{"id", "cs_" + b.id.value}, {"object", "checkout.session"}, {"payment_status", "paid"},
+                              {"payment_intent", "pi_" + b.id.value}, {"client_reference_id", b.id.value},
+                              {"amount_total", 4500}, {"currency", "eur"},
+                              {"metadata", {{"booking_id", b.id.value}}}}}}}}.dump();
+    return s.admin.handle_stripe_webhook(body, {{"Stripe-Signature", signer.sign(body, s.engine.now())}});
+}
 
 bool offers(const std::vector<ResourceSlot>& slots, Instant start) {
     return std::any_of(slots.begin(), slots.end(), [&](const ResourceSlot& s) { return s.start == start; });
@@ -304,4 +317,24 @@ TEST_CASE("segments, limits and groups are validated and named by field") {
     CHECK(made.resource_groups == good.resource_groups);
     CHECK(made.segments == good.segments);
     CHECK(made.limits == good.limits);
+}
+
+TEST_CASE("a payment after the hold keeps a doctor-and-room booking only while every resource it holds is still free") {
+    Clinic c;
+    const auto paid = c.admin().create_service({.name = "Paid check-up", .duration = 30min, .price = 4500,
+                                                .currency = "EUR", .hold = 15min,
+                                                .resource_groups = {{c.rossi.id}, {c.room1.id}}});
+    const auto scan = c.admin().create_service({.name = "Scan", .duration = 30min, .resources = {c.room1.id}});
+    const Instant ten = at("2026-06-01T08:00:00Z");
+    const auto late = c.customer("p1").book({.service = paid.id, .start = ten, .customer = patient("p1")});
+    const auto kept = c.customer("p2").book({.service = paid.id, .start = ten + 60min, .customer = patient("p2")});
+    c.base.time.advance(16min);  // both holds pass
+    // Only the room of the first is taken meanwhile; its doctor is still free.
+    c.customer("p3").book({.service = scan.id, .start = ten, .customer = patient("p3")});
+    pay(c.base, late, "evt_late");
+    const auto refunded = c.admin().get_booking(late.id);
+    CHECK(refunded.status == BookingStatus::expired);
+    CHECK(refunded.payment_status == PaymentStatus::refund_due);
+    pay(c.base, kept, "evt_kept");
+    CHECK(c.admin().get_booking(kept.id).status == BookingStatus::confirmed);
 }
