@@ -590,3 +590,32 @@ TEST_CASE("the double-booking check of the clinic race sees a room held twice, p
     CHECK(problems[0].starts_with("double booked: "));
     CHECK(problems[0].ends_with(" share " + c.groups[1][0].value));
 }
+
+TEST_CASE("eight threads sharing one engine booking a doctor and a room never share a resource either") {
+    TempDir dir;
+    const auto c = make_clinic_race((dir.path / "clinic.db").string());
+    Engine engine(open_sqlite({.path = c.path}), fixed_clock(at(race_now)));
+    std::vector<std::vector<std::string>> answers(racers);
+    std::latch start(racers);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < racers; ++i) {
+        threads.emplace_back([&, i] {
+            const std::string who = "thread-" + std::to_string(i);
+            auto scope = engine.scope({.tenant = c.tenant, .role = Role::customer, .subject = who});
+            start.arrive_and_wait();
+            answers[static_cast<std::size_t>(i)] = race_clinic(scope, c, who);
+        });
+    }
+    for (auto& t : threads) t.join();
+    std::size_t won = 0;
+    for (const auto& list : answers) {
+        for (const auto& a : list) {
+            if (a == "won") ++won;
+            else if (a != "lost") FAIL_CHECK(a);
+        }
+    }
+    std::size_t active = 0;
+    for (const auto& p : clinic_problems(c, active)) FAIL_CHECK(p);
+    CHECK(active == won);
+    CHECK(won > 0);
+}
