@@ -8,7 +8,9 @@
 //                  transaction at the heart of a booking straight on the
 //                  sqlite3 C API with reused prepared statements and the same
 //                  pragmas: BEGIN IMMEDIATE, one conflict SELECT over
-//                  `bookings`, one INSERT of the same columns, COMMIT.
+//                  `booking_holds` (what the resource's bookings occupy), one
+//                  INSERT of the same booking columns and one of its hold,
+//                  COMMIT.
 //                    distinct:  each thread books the next free slot of a
 //                               resource of its own (every attempt succeeds);
 //                    contended: every thread races for the next free slot of
@@ -21,6 +23,13 @@
 //                  version 2), so engine and baseline write the same rows.
 //                  Counters: book/s (successes) and attempt/s, summed over
 //                  the threads, per second of wall time.
+//  book/engine_two_resources/distinct
+//                  one thread books a service that needs a doctor and a room
+//                  (two groups, one resource each), beside book/engine/distinct
+//                  at one thread: what holding a second resource costs.
+//  availability/two_groups/…  a check-up needing one of 10 doctors and one of
+//                  5 rooms over 7 days (some of each already booked), beside
+//                  the same 10 doctors asked as one group.
 //  availability/…  `TenantScope::availability` for a 30-minute service (on a
 //                  15-minute grid) over 10 resources × 7 days, in a database
 //                  of 100,000 bookings spread over 2026 (weekdays 09:00–18:00
@@ -151,7 +160,8 @@ Instant slot_start(std::int64_t k) {
 constexpr int kMaxThreads = 8;
 constexpr int kContendedResource = kMaxThreads;      // shared by every thread of a contended run
 constexpr int kPaidResource = kMaxThreads + 1;       // the paid-service diagnostic
-constexpr int kBookResources = kMaxThreads + 2;
+constexpr int kPairResource = kMaxThreads + 2;       // the doctor of the two-resource service
+constexpr int kBookResources = kMaxThreads + 3;
 
 const Customer kCustomer{.name = "Ada Lovelace", .email = "ada@example.com", .phone = "+39 055 0000000",
                          .locale = "en"};
@@ -166,6 +176,8 @@ struct Catalogue {
     std::vector<ResourceId> resources;
     ServiceId free_service;
     ServiceId paid_service;
+    ServiceId pair_service;  // resources[kPairResource] and `room`, both at once
+    ResourceId room;
 };
 
 // Paid bookings need a provider the engine knows and the tenant configured
@@ -195,9 +207,18 @@ Catalogue make_catalogue(const std::filesystem::path& file) {
         c.resources.push_back(r.id);
     }
     admin.configure_stripe("sk_test_bench", "whsec_bench");
+    // Customers book slot after slot for as long as the run lasts: months
+    // ahead, past the default horizon of 92 days.
+    admin.set_policy({.customer_horizon = slotwise::max_customer_horizon});
     c.free_service = admin.create_service({.name = "Cut", .duration = kDuration, .resources = c.resources}).id;
     c.paid_service = admin.create_service({.name = "Colour", .duration = kDuration, .price = 4500,
                                            .currency = "EUR", .resources = {c.resources[kPaidResource]}})
+                         .id;
+    const auto room = admin.create_resource({.name = "Room", .kind = slotwise::ResourceKind::room, .timezone = "Europe/Rome"});
+    admin.set_weekly_hours(room.id, weekdays_9_to_18());
+    c.room = room.id;
+    c.pair_service = admin.create_service({.name = "Check-up", .duration = kDuration,
+                                           .resource_groups = {{c.resources[kPairResource]}, {room.id}}})
                          .id;
     return c;
 }
@@ -225,7 +246,7 @@ struct EngineBookFixture {
 // query) and the same INSERT columns.
 
 constexpr const char* kRawConflict = R"sql(
-SELECT coalesce(sum(seats), 0) FROM bookings
+SELECT coalesce(sum(seats), 0) FROM booking_holds
 WHERE tenant_id = ?1 AND resource_id = ?2
   AND occ_start >= ?3 - (SELECT max_occupied FROM resources WHERE tenant_id = ?1 AND resource_id = ?2)
   AND occ_start < ?4 AND occ_end > ?3
@@ -241,6 +262,12 @@ INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, 
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
         ?19, ?20, ?21, ?22, ?23, ?24, ?25))sql";
 
+constexpr const char* kRawInsertHold = R"sql(
+INSERT INTO booking_holds (tenant_id, booking_id, part, resource_id, service_id, occ_start, occ_end,
+                           start_at, end_at, buffer_before_min, buffer_after_min, seats, status,
+                           hold_expires_at)
+VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?5, ?6, 0, 0, 1, 'confirmed', NULL))sql";
+
 class RawConnection {
 public:
     RawConnection(const std::filesystem::path& file, std::uint64_t seed) : rng_(seed) {
@@ -253,13 +280,14 @@ public:
         begin_ = prepare("BEGIN IMMEDIATE");
         conflict_ = prepare(kRawConflict);
         insert_ = prepare(kRawInsert);
+        insert_hold_ = prepare(kRawInsertHold);
         commit_ = prepare("COMMIT");
         rollback_ = prepare("ROLLBACK");
     }
     RawConnection(const RawConnection&) = delete;
     RawConnection& operator=(const RawConnection&) = delete;
     ~RawConnection() {
-        for (auto* s : {begin_, conflict_, insert_, commit_, rollback_}) sqlite3_finalize(s);
+        for (auto* s : {begin_, conflict_, insert_, insert_hold_, commit_, rollback_}) sqlite3_finalize(s);
         sqlite3_close_v2(db_);
     }
 
@@ -312,6 +340,14 @@ public:
             bind_text(insert_, ++i, "");
             bind_text(insert_, ++i, "");
             run(insert_);
+            i = 0;
+            bind_text(insert_hold_, ++i, tenant.value);
+            bind_text(insert_hold_, ++i, id);
+            bind_text(insert_hold_, ++i, resource.value);
+            bind_text(insert_hold_, ++i, service.value);
+            sqlite3_bind_int64(insert_hold_, ++i, begin);
+            sqlite3_bind_int64(insert_hold_, ++i, end);
+            run(insert_hold_);
             run(commit_);
             return true;
         } catch (...) {
@@ -380,6 +416,7 @@ private:
     sqlite3_stmt* begin_ = nullptr;
     sqlite3_stmt* conflict_ = nullptr;
     sqlite3_stmt* insert_ = nullptr;
+    sqlite3_stmt* insert_hold_ = nullptr;
     sqlite3_stmt* commit_ = nullptr;
     sqlite3_stmt* rollback_ = nullptr;
     std::mt19937_64 rng_;
@@ -489,6 +526,18 @@ void book_engine_distinct(benchmark::State& state) {
                                .resource = f.catalogue.resources[static_cast<std::size_t>(r)],
                                .customer = kCustomer};
         run_distinct(state, f.cursors, r, engine_attempt(scope, request));
+    });
+}
+
+// One thread books a doctor and a room at once, each slot in turn.
+void book_engine_two_resources(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& f = engine_book();
+        auto scope = customer_scope(f.engine, f.catalogue.tenant, kPairResource);
+        BookingRequest request{.service = f.catalogue.pair_service,
+                               .resources = {f.catalogue.resources[kPairResource], f.catalogue.room},
+                               .customer = kCustomer};
+        run_distinct(state, f.cursors, kPairResource, engine_attempt(scope, request));
     });
 }
 
@@ -798,6 +847,89 @@ void availability_core_only(benchmark::State& state) {
 }
 
 // ---------------------------------------------------------------------------
+// A clinic: 10 doctors and 5 rooms open weekdays 09:00-18:00 in Rome; a
+// 30-minute check-up on a 15-minute grid needs one of each. In the week asked
+// about, each doctor has 4 visits a day and each room 6 scans a day (booked
+// through the engine), so the groups' slots differ and must be matched.
+
+constexpr int kDoctors = 10;
+constexpr int kRooms = 5;
+
+struct GroupsFixture {
+    std::shared_ptr<Store> store;
+    Engine engine;
+    TenantId tenant;
+    ServiceId checkup;       // [[10 doctors], [5 rooms]]
+    ServiceId doctors_only;  // [[10 doctors]], the same shape
+    std::size_t bookings = 0;
+
+    GroupsFixture()
+        : store(slotwise::open_sqlite({.path = (work_dir() / "groups.db").string()})), engine(store, fixed_clock) {
+        tenant = engine.create_tenant("Clinica").id;
+        auto admin = engine.scope({.tenant = tenant, .role = slotwise::Role::admin, .subject = "owner"});
+        admin.set_policy({.customer_horizon = slotwise::max_customer_horizon});  // the week asked is months ahead
+        std::vector<ResourceId> doctors, rooms;
+        for (int i = 0; i < kDoctors + kRooms; ++i) {
+            const bool doctor = i < kDoctors;
+            const auto r = admin.create_resource({.name = (doctor ? "Doctor " : "Room ") + std::to_string(i + 1),
+                                                  .kind = doctor ? slotwise::ResourceKind::staff : slotwise::ResourceKind::room,
+                                                  .timezone = "Europe/Rome"});
+            admin.set_weekly_hours(r.id, weekdays_9_to_18());
+            (doctor ? doctors : rooms).push_back(r.id);
+        }
+        checkup = admin.create_service({.name = "Check-up", .duration = 30min, .step = 15min,
+                                        .resource_groups = {doctors, rooms}}).id;
+        doctors_only = admin.create_service({.name = "Visit", .duration = 30min, .step = 15min, .resources = doctors}).id;
+        const auto scan = admin.create_service({.name = "Scan", .duration = 45min, .resources = rooms}).id;
+        for (int d = 0; d < 5; ++d) {
+            const date::sys_days day = date::sys_days{kWeekFrom} + date::days{d};
+            for (std::size_t i = 0; i < doctors.size(); ++i) {
+                for (int k = 0; k < 4; ++k) {
+                    const auto at = local_instant(day, 9h + 15min * static_cast<int>(i % 4) + 2h * k);
+                    admin.book({.service = doctors_only, .start = at, .resource = doctors[i], .customer = kCustomer});
+                    ++bookings;
+                }
+            }
+            for (std::size_t i = 0; i < rooms.size(); ++i) {
+                for (int k = 0; k < 6; ++k) {
+                    const auto at = local_instant(day, 9h + 45min * static_cast<int>(i % 2) + 90min * k);
+                    admin.book({.service = scan, .start = at, .resource = rooms[i], .customer = kCustomer});
+                    ++bookings;
+                }
+            }
+        }
+    }
+};
+
+std::once_flag groups_once;
+std::unique_ptr<GroupsFixture> groups_fixture;
+
+GroupsFixture& groups() {
+    std::call_once(groups_once, [] { groups_fixture = std::make_unique<GroupsFixture>(); });
+    return *groups_fixture;
+}
+
+void run_groups_availability(benchmark::State& state, bool two_groups) {
+    guarded(state, [&] {
+        auto& f = groups();
+        auto scope = f.engine.scope({.tenant = f.tenant, .role = slotwise::Role::customer, .subject = "c"});
+        const slotwise::AvailabilityRequest request{.service = two_groups ? f.checkup : f.doctors_only, .from = kWeekFrom,
+                                          .to = kWeekTo};
+        std::size_t count = 0;
+        for (auto _ : state) {
+            const auto slots = scope.availability(request);
+            count = slots.size();
+            benchmark::DoNotOptimize(slots.data());
+        }
+        state.counters["slots"] = static_cast<double>(count);
+        state.counters["bookings_in_db"] = static_cast<double>(f.bookings);
+    });
+}
+
+void availability_two_groups(benchmark::State& state) { run_groups_availability(state, true); }
+void availability_one_group(benchmark::State& state) { run_groups_availability(state, false); }
+
+// ---------------------------------------------------------------------------
 // Names, the reporter and the summary.
 
 constexpr const char* name_engine = "book/engine/distinct";
@@ -805,6 +937,9 @@ constexpr const char* name_raw = "book/raw_sqlite/distinct";
 constexpr const char* name_engine_contended = "book/engine/contended";
 constexpr const char* name_raw_contended = "book/raw_sqlite/contended";
 constexpr const char* name_engine_paid = "book/engine_paid/distinct";
+constexpr const char* name_engine_two = "book/engine_two_resources/distinct";
+constexpr const char* name_two_groups = "availability/two_groups/10_doctors_5_rooms_7_days";
+constexpr const char* name_one_group = "availability/one_group/10_doctors_7_days";
 constexpr const char* name_availability = "availability/engine/10_resources_7_days_100k_bookings";
 constexpr const char* name_availability_core = "availability/core_only/10_resources_7_days";
 
@@ -855,6 +990,23 @@ void print_summary(const RecordingReporter& reporter, int repetitions) {
         std::fprintf(out, "  %-24s %7d %10.0f %11s  %-12s (diagnostic: pending with a hold)\n", "engine, paid service", 1,
                      pb, "", ratio_text(pb, counter(reporter.find(name_raw, 1), "book/s")).c_str());
     }
+    if (const auto* two = reporter.find(name_engine_two, 1)) {
+        const double tb = counter(two, "book/s");
+        const double ob = counter(reporter.find(name_engine, 1), "book/s");
+        std::fprintf(out, "  %-24s %7d %10.0f %11s  two/one resource: %s\n", "engine, doctor + room", 1, tb, "",
+                     ob > 0 ? std::to_string(tb / ob).substr(0, 4).c_str() : "n/a");
+    }
+    const auto* two_groups = reporter.find(name_two_groups);
+    const auto* one_group = reporter.find(name_one_group);
+    if (two_groups != nullptr) {
+        std::fprintf(out, "\navailability of a doctor and a room, 10 doctors x 5 rooms x 7 days (%.0f bookings, %.0f slots): %.3f ms",
+                     counter(two_groups, "bookings_in_db"), counter(two_groups, "slots"), two_groups->real_ns / 1e6);
+        if (one_group != nullptr) {
+            std::fprintf(out, "; the 10 doctors alone: %.3f ms (two groups / one: %.2f×)", one_group->real_ns / 1e6,
+                         two_groups->real_ns / one_group->real_ns);
+        }
+        std::fprintf(out, "\n");
+    }
     const auto* a = reporter.find(name_availability);
     const auto* core = reporter.find(name_availability_core);
     if (a != nullptr) {
@@ -879,6 +1031,9 @@ BENCHMARK(book_raw_distinct)->Name(name_raw)->Threads(1)->Threads(2)->Threads(8)
 BENCHMARK(book_engine_contended)->Name(name_engine_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_raw_contended)->Name(name_raw_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_engine_paid)->Name(name_engine_paid)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(book_engine_two_resources)->Name(name_engine_two)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(availability_two_groups)->Name(name_two_groups)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(availability_one_group)->Name(name_one_group)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(availability_engine)->Name(name_availability)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(availability_core_only)->Name(name_availability_core)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
@@ -923,6 +1078,7 @@ int main(int argc, char** argv) {
     engine_book_fixture.reset();
     raw_book_fixture.reset();
     availability_fixture.reset();
+    groups_fixture.reset();
     remove_work_dir();
     return 0;
 }

@@ -42,46 +42,71 @@ std::string fingerprint(const BookingRequest& r) {
     add(r.customer.email);
     add(r.customer.phone);
     add(r.customer.locale);
+    // Only when given, so that a request without them reads as it always did.
+    for (const auto& id : r.resources) add(id.value);
     return f;
 }
 
+// The service and, per group, the resources a question is about (sorted by
+// id), checked in `tx`.
 struct Resolved {
     Service service;
-    std::vector<Resource> resources;  // sorted by id
+    std::vector<std::vector<Resource>> groups;  // parallel to service.resource_groups
+    const std::vector<Resource>& first() const { return groups.front(); }
 };
 
-// The service and the resources a question is about, checked in `tx`.
+[[noreturn]] void resource_not_linked(std::size_t i) {
+    throw Error(Errc::not_found, "resources[" + std::to_string(i) + "]", "resource not found for this service");
+}
+
+// The group of `svc` that links `id`, if any.
+std::optional<std::size_t> group_of(const Service& svc, const ResourceId& id) {
+    for (std::size_t g = 0; g < svc.resource_groups.size(); ++g) {
+        const auto& group = svc.resource_groups[g];
+        if (std::find(group.begin(), group.end(), id) != group.end()) return g;
+    }
+    return std::nullopt;
+}
+
+// Of each group, the resources `wanted` names (each must be linked: one that
+// is not reads exactly like one that does not exist, on purpose), or all of
+// them when it names none of the group (so `wanted` empty: every linked one).
 Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id,
                  const std::vector<ResourceId>& wanted, int seats) {
     check_seats(seats);
     if (!detail::well_formed_id(service_id.value, detail::service_prefix)) not_found("service");
     auto svc = tx.service(t, service_id);
     if (!svc) not_found("service");
-    Resolved out{*svc, {}};
-    const auto& ids = wanted.empty() ? svc->resources : wanted;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        // Not linked reads exactly like "does not exist", on purpose.
+    Resolved out{*svc, std::vector<std::vector<Resource>>(svc->resource_groups.size())};
+    const auto add = [&](std::size_t g, const ResourceId& id, std::size_t i) {
+        auto r = tx.resource(t, id);
+        if (!r) resource_not_linked(i);
+        out.groups[g].push_back(std::move(*r));
+    };
+    for (std::size_t i = 0; i < wanted.size(); ++i) {
         // Only a linked id reaches the store, so an id of any length costs a
         // comparison with the service's few.
-        auto r = std::find(svc->resources.begin(), svc->resources.end(), ids[i]) != svc->resources.end()
-                     ? tx.resource(t, ids[i])
-                     : std::nullopt;
-        if (!r) {
-            throw Error(Errc::not_found, "resources[" + std::to_string(i) + "]", "resource not found for this service");
-        }
-        out.resources.push_back(std::move(*r));
+        const auto g = group_of(*svc, wanted[i]);
+        if (!g) resource_not_linked(i);
+        add(*g, wanted[i], i);
     }
-    std::sort(out.resources.begin(), out.resources.end(), [](const Resource& a, const Resource& b) { return a.id < b.id; });
-    out.resources.erase(std::unique(out.resources.begin(), out.resources.end(),
-                                    [](const Resource& a, const Resource& b) { return a.id == b.id; }),
-                        out.resources.end());
+    for (std::size_t g = 0; g < svc->resource_groups.size(); ++g) {
+        if (!out.groups[g].empty()) continue;
+        for (const auto& id : svc->resource_groups[g]) add(g, id, 0);
+    }
+    for (auto& group : out.groups) {
+        std::sort(group.begin(), group.end(), [](const Resource& a, const Resource& b) { return a.id < b.id; });
+        group.erase(std::unique(group.begin(), group.end(),
+                                [](const Resource& a, const Resource& b) { return a.id == b.id; }),
+                    group.end());
+    }
     return out;
 }
 
-// Each requested resource's slots, from one read snapshot.
-struct PerResource {
-    std::vector<Resource> resources;        // sorted by id
-    std::vector<std::vector<Slot>> slots;   // parallel to resources
+// The slots of each resource of each group, from one read snapshot.
+struct GroupSlots {
+    std::vector<std::vector<Resource>> resources;        // per group, sorted by id
+    std::vector<std::vector<std::vector<Slot>>> slots;   // parallel to resources
 };
 
 // Thrown when one call would compute more than max_slots_per_availability slots.
@@ -90,7 +115,7 @@ struct PerResource {
                       " slots in one call: ask for fewer days or resources");
 }
 
-PerResource slots_per_resource(const Engine& engine, const Principal& p, const AvailabilityRequest& q) {
+GroupSlots slots_per_group(const Engine& engine, const Principal& p, const AvailabilityRequest& q) {
     check_date_range(q.from, q.to);
     const Instant now = engine.now();
     auto tx = engine.store()->read();
@@ -101,26 +126,35 @@ PerResource slots_per_resource(const Engine& engine, const Principal& p, const A
         horizon = tx->policy(p.tenant).value_or(TenantPolicy{}).customer_horizon;
         customer_limit = now + horizon;
     }
-    PerResource out{std::move(resolved.resources), {}};
-    out.slots.reserve(out.resources.size());
-    const auto rules = resolved.service.rules(q.seats);
+    GroupSlots out{std::move(resolved.groups), {}};
     std::size_t total = 0;
-    for (const auto& r : out.resources) {
-        const auto zone = locate_zone(r.timezone, "timezone");
-        if (customer_limit && date::sys_days{q.to} > date::sys_days{local_date(zone, *customer_limit)}) {
-            invalid("to", "beyond this tenant's customer horizon of " + std::to_string(horizon.count()) + " days");
+    for (std::size_t g = 0; g < out.resources.size(); ++g) {
+        const auto rules = resolved.service.rules(q.seats, g);
+        auto& group = out.slots.emplace_back();
+        for (const auto& r : out.resources[g]) {
+            const auto zone = locate_zone(r.timezone, "timezone");
+            if (customer_limit && date::sys_days{q.to} > date::sys_days{local_date(zone, *customer_limit)}) {
+                invalid("to", "beyond this tenant's customer horizon of " + std::to_string(horizon.count()) + " days");
+            }
+            const auto range = detail::occupied_range(zone, resolved.service, q.from, q.to);
+            auto& slots = group.emplace_back();
+            // The cap bounds the work as well as the answer: the walk stops at
+            // the first slot past it.
+            detail::each_resource_slot(*tx, p.tenant, resolved.service, rules, r, zone, q.from, q.to, now, range,
+                                       nullptr, [&](const Slot& s) {
+                                           if (++total > max_slots_per_availability) too_many_slots();
+                                           slots.push_back(s);
+                                       });
         }
-        const auto range = detail::occupied_range(zone, resolved.service, q.from, q.to);
-        auto& slots = out.slots.emplace_back();
-        // The cap bounds the work as well as the answer: the walk stops at the
-        // first slot past it.
-        detail::each_resource_slot(*tx, p.tenant, rules, r, zone, q.from, q.to, now, range, nullptr,
-                                   [&](const Slot& s) {
-                                       if (++total > max_slots_per_availability) too_many_slots();
-                                       slots.push_back(s);
-                                   });
     }
     return out;
+}
+
+// The slot `list` (sorted by start) offers at `s`'s start with its end, if any.
+const Slot* same_slot(const std::vector<Slot>& list, const Slot& s) {
+    const auto it = std::lower_bound(list.begin(), list.end(), s.start,
+                                     [](const Slot& x, Instant t) { return x.start < t; });
+    return it != list.end() && it->start == s.start && it->end == s.end ? &*it : nullptr;
 }
 
 // True when `start` lies past the last local date (in `r`'s zone) a customer
@@ -182,17 +216,87 @@ void require_payments(Transaction& tx, const Engine& engine, const TenantId& t) 
 }  // namespace
 
 std::vector<ResourceSlot> TenantScope::availability(const AvailabilityRequest& q) {
-    const auto per = slots_per_resource(engine_, principal_, q);
+    const auto per = slots_per_group(engine_, principal_, q);
     std::vector<ResourceSlot> out;
-    for (const auto& a : any_of(per.slots)) {
-        out.push_back({a.slot.start, a.slot.end, per.resources[a.resource].id, a.slot.remaining});
+    // One slot per start and resource of the first group, naming the first
+    // resource (by id) of every other group that offers the same slot.
+    for (const auto& a : any_of(per.slots.front())) {
+        ResourceSlot slot{a.slot.start, a.slot.end, per.resources.front()[a.resource].id, a.slot.remaining, {}};
+        bool complete = true;
+        for (std::size_t g = 1; g < per.slots.size() && complete; ++g) {
+            complete = false;
+            for (std::size_t i = 0; i < per.slots[g].size(); ++i) {
+                if (const Slot* other = same_slot(per.slots[g][i], a.slot)) {
+                    slot.other_resources.push_back(per.resources[g][i].id);
+                    slot.remaining = std::min(slot.remaining, other->remaining);
+                    complete = true;
+                    break;
+                }
+            }
+        }
+        if (complete) out.push_back(std::move(slot));
     }
     return out;
 }
 
 std::vector<Slot> TenantScope::availability_together(const AvailabilityRequest& q) {
-    return all_of(slots_per_resource(engine_, principal_, q).slots);
+    auto per = slots_per_group(engine_, principal_, q);
+    std::vector<std::vector<Slot>> lists;
+    for (auto& group : per.slots) {
+        for (auto& list : group) lists.push_back(std::move(list));
+    }
+    return all_of(lists);
 }
+
+namespace {
+
+// The resource each group gives booking `r` of `resolved.service` at
+// `r.start`: the pinned one, or the first (by id) that offers the start,
+// asked inside the booking's write transaction. Empty when a group has none.
+std::vector<ResourceId> choose_resources(Transaction& tx, const TenantId& t, const Resolved& resolved,
+                                         Instant start, Instant now, int seats, const Booking* exclude) {
+    std::vector<ResourceId> chosen;
+    for (std::size_t g = 0; g < resolved.groups.size(); ++g) {
+        for (const auto& res : resolved.groups[g]) {
+            if (start_offered(tx, t, resolved.service, g, res, start, now, seats, exclude, Notice::applies)) {
+                chosen.push_back(res.id);
+                break;
+            }
+        }
+        if (chosen.size() != g + 1) return {};
+    }
+    return chosen;
+}
+
+// The resources a request pins, one per group in group order, or only the
+// first group's (`resource`); refused when they do not match the groups.
+std::vector<ResourceId> pinned(const Service& svc, const std::optional<ResourceId>& first,
+                               const std::vector<ResourceId>& per_group) {
+    if (per_group.empty()) return first ? std::vector<ResourceId>{*first} : std::vector<ResourceId>{};
+    if (first && *first != per_group.front()) invalid("resource", "differs from resources[0]");
+    if (per_group.size() != svc.resource_groups.size()) {
+        invalid("resources", "one resource per group: the service has " + std::to_string(svc.resource_groups.size()) +
+                                 " groups, " + std::to_string(per_group.size()) + " given");
+    }
+    for (std::size_t g = 0; g < per_group.size(); ++g) {
+        if (group_of(svc, per_group[g]) != g) resource_not_linked(g);
+    }
+    return per_group;
+}
+
+void check_resource_ids(const std::optional<ResourceId>& first, const std::vector<ResourceId>& per_group) {
+    if (first && first->empty()) invalid("resource", "empty id");
+    if (first && !detail::well_formed_id(first->value, detail::resource_prefix)) resource_not_linked(0);
+    if (per_group.size() > detail::max_resource_groups) {
+        invalid("resources", "at most " + std::to_string(detail::max_resource_groups) + " resources");
+    }
+    for (std::size_t i = 0; i < per_group.size(); ++i) {
+        if (per_group[i].empty()) invalid("resources[" + std::to_string(i) + "]", "empty id");
+        if (!detail::well_formed_id(per_group[i].value, detail::resource_prefix)) resource_not_linked(i);
+    }
+}
+
+}  // namespace
 
 Booking TenantScope::book(const BookingRequest& r) {
     if (r.service.empty()) invalid("service", "empty id");
@@ -200,18 +304,15 @@ Booking TenantScope::book(const BookingRequest& r) {
     check_seats(r.seats);
     check_customer(r.customer);
     check_optional_text(r.idempotency_key, "idempotency_key", 200);
-    if (r.resource && r.resource->empty()) invalid("resource", "empty id");
+    check_resource_ids(r.resource, r.resources);
     if (!detail::well_formed_id(r.service.value, detail::service_prefix)) not_found("service");
-    if (r.resource && !detail::well_formed_id(r.resource->value, detail::resource_prefix)) {
-        throw Error(Errc::not_found, "resources[0]", "resource not found for this service");
-    }
     const auto print = fingerprint(r);
 
     // The clock may be a host callback (Python): ask it before taking the
     // write lock, so the lock is never held while the host runs.
     const Instant now = engine_.now();
-    // BEGIN IMMEDIATE (or the adapter's equivalent): the check below and the
-    // insert see no other writer in between.
+    // BEGIN IMMEDIATE (or the adapter's equivalent): the checks below and
+    // the insert see no other writer in between.
     auto tx = engine_.store()->write();
     if (!r.idempotency_key.empty()) {
         // Scoped to this subject: another's key is neither found nor taken.
@@ -222,27 +323,25 @@ Booking TenantScope::book(const BookingRequest& r) {
             return as_read(*existing, now);
         }
     }
-    std::vector<ResourceId> wanted;
-    if (r.resource) wanted.push_back(*r.resource);
-    const auto resolved = resolve(*tx, principal_.tenant, r.service, wanted, r.seats);
+    auto svc_row = tx->service(principal_.tenant, r.service);
+    if (!svc_row) not_found("service");
+    const auto resolved = resolve(*tx, principal_.tenant, r.service, pinned(*svc_row, r.resource, r.resources), r.seats);
     const Service& svc = resolved.service;
-    const bool fits_somewhere = std::any_of(resolved.resources.begin(), resolved.resources.end(),
-                                            [&](const Resource& res) { return r.seats <= res.capacity; });
-    if (!fits_somewhere) invalid("seats", "more seats than the resource's capacity");
-    if (svc.price > 0) require_payments(*tx, engine_, principal_.tenant);
-    if (principal_.role == Role::customer) enforce_policy(*tx, principal_, svc, resolved.resources, r.seats, r.start, now);
-    const Resource* chosen = nullptr;
-    for (const auto& res : resolved.resources) {
-        if (start_offered(*tx, principal_.tenant, svc, res, r.start, now, r.seats, nullptr, Notice::applies)) {
-            chosen = &res;
-            break;
-        }
+    for (const auto& group : resolved.groups) {
+        const bool fits = std::any_of(group.begin(), group.end(), [&](const Resource& res) { return r.seats <= res.capacity; });
+        if (!fits) invalid("seats", "more seats than the resource's capacity");
     }
-    if (!chosen) throw Error(Errc::slot_unavailable, "start", "the slot is not available");
-    Booking draft{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen->id,
+    if (svc.price > 0) require_payments(*tx, engine_, principal_.tenant);
+    if (principal_.role == Role::customer) enforce_policy(*tx, principal_, svc, resolved.first(), r.seats, r.start, now);
+    // Every group's resource is re-checked here, in the transaction that
+    // inserts the booking holding all of them: all or none.
+    auto chosen = choose_resources(*tx, principal_.tenant, resolved, r.start, now, r.seats, nullptr);
+    if (chosen.empty()) throw Error(Errc::slot_unavailable, "start", "the slot is not available");
+    Booking draft{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen.front(),
+                  .other_resources = {chosen.begin() + 1, chosen.end()},
                   .interval = {r.start, r.start + svc.duration}, .seats = r.seats,
-                  .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .customer = r.customer,
-                  .idempotency_key = r.idempotency_key, .request_fingerprint = print};
+                  .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .segments = svc.segments,
+                  .customer = r.customer, .idempotency_key = r.idempotency_key, .request_fingerprint = print};
     auto made = lifecycle::book(std::move(draft), svc, Actor::of(principal_), now);
     const auto dropped = detail::apply_notification_cap(*tx, principal_, made, now);
     if (made.notification) {
@@ -279,18 +378,28 @@ Booking TenantScope::cancel(const BookingId& id) {
 }
 
 Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::optional<ResourceId> resource) {
-    if (resource && resource->empty()) invalid("resource", "empty id");
-    if (resource && !detail::well_formed_id(resource->value, detail::resource_prefix)) {
-        throw Error(Errc::not_found, "resources[0]", "resource not found for this service");
-    }
+    check_resource_ids(resource, {});
     check_instant(new_start, "start");
     const Instant now = engine_.now();  // before the lock, as in book()
     auto tx = engine_.store()->write();
     const Booking b = visible_booking(*tx, principal_, id);
-    const auto resolved = resolve(*tx, principal_.tenant, b.service, {resource.value_or(b.resource)}, b.seats);
+    auto svc_row = tx->service(principal_.tenant, b.service);
+    if (!svc_row) not_found("service");
+    // The first group's resource as asked (or kept); each other group keeps
+    // its resource when that is still linked and free, else takes the first
+    // free one.
+    std::vector<ResourceId> wanted{resource.value_or(b.resource)};
+    if (!group_of(*svc_row, wanted.front())) resource_not_linked(0);
+    auto resolved = resolve(*tx, principal_.tenant, b.service, wanted, b.seats);
     const Service& svc = resolved.service;
-    if (resolved.resources.empty()) throw Error(Errc::slot_unavailable, "start", "the new slot is not available");
-    const Resource& target = resolved.resources.front();
+    for (std::size_t g = 1; g < resolved.groups.size(); ++g) {
+        auto& group = resolved.groups[g];
+        if (g - 1 >= b.other_resources.size()) continue;
+        const auto held = std::find_if(group.begin(), group.end(),
+                                       [&](const Resource& x) { return x.id == b.other_resources[g - 1]; });
+        if (held != group.end()) std::rotate(group.begin(), held, held + 1);
+    }
+    const Resource& target = resolved.first().front();
     // The lifecycle first: a booking that may not move is refused as such,
     // whether or not the new slot happens to be free.
     auto out = lifecycle::apply(
@@ -302,10 +411,12 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
         const auto horizon = tx->policy(principal_.tenant).value_or(TenantPolicy{}).customer_horizon;
         if (beyond_horizon(target, new_start, now, horizon)) refuse_beyond_horizon(horizon);
     }
-    // The booking's own occupancy must not block its new slot.
-    if (!start_offered(*tx, principal_.tenant, svc, target, new_start, now, b.seats, &b, Notice::applies)) {
-        throw Error(Errc::slot_unavailable, "start", "the new slot is not available");
-    }
+    // The booking's own holds must not block its new slot.
+    const auto chosen = choose_resources(*tx, principal_.tenant, resolved, new_start, now, b.seats, &b);
+    if (chosen.empty()) throw Error(Errc::slot_unavailable, "start", "the new slot is not available");
+    // The new slot takes the service's shape as it is now, as its buffers do.
+    out.booking.other_resources.assign(chosen.begin() + 1, chosen.end());
+    out.booking.segments = svc.segments;
     const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);
     detail::store_outcome(*tx, principal_.tenant, out, now);
     tx->commit();

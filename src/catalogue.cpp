@@ -154,12 +154,31 @@ std::vector<Block> TenantScope::blocks(const ResourceId& id, Interval range) {
 }
 
 namespace {
+// Every linked resource exists in this tenant. A one-group service names
+// them as it was given them ("resources[i]").
 void check_links(Transaction& tx, const TenantId& t, const Service& s) {
-    for (std::size_t i = 0; i < s.resources.size(); ++i) {
-        if (!detail::well_formed_id(s.resources[i].value, detail::resource_prefix) || !tx.resource(t, s.resources[i])) {
-            invalid("resources[" + std::to_string(i) + "]", "no such resource");
+    const bool one_group = s.resource_groups.size() == 1;
+    for (std::size_t g = 0; g < s.resource_groups.size(); ++g) {
+        const auto& group = s.resource_groups[g];
+        for (std::size_t i = 0; i < group.size(); ++i) {
+            if (!detail::well_formed_id(group[i].value, detail::resource_prefix) || !tx.resource(t, group[i])) {
+                invalid(one_group ? "resources[" + std::to_string(i) + "]"
+                                  : "resource_groups[" + std::to_string(g) + "][" + std::to_string(i) + "]",
+                        "no such resource");
+            }
         }
     }
+}
+
+// `resources` is the one-group spelling of `resource_groups`; a service is
+// given one or the other.
+ResourceGroups groups_of(const std::vector<ResourceId>& resources, const ResourceGroups& groups) {
+    if (!resources.empty() && !groups.empty()) {
+        invalid("resource_groups", "give resources or resource_groups, not both");
+    }
+    if (!groups.empty()) return groups;
+    if (resources.empty()) invalid("resources", "at least one resource must perform the service");
+    return {resources};
 }
 }  // namespace
 
@@ -168,7 +187,8 @@ Service TenantScope::create_service(const NewService& n) {
     Service s{.id = {random_id("svc")}, .name = n.name, .duration = n.duration, .step = n.step,
               .buffer_before = n.buffer_before, .buffer_after = n.buffer_after, .price = n.price,
               .currency = n.currency, .min_notice = n.min_notice, .horizon = n.horizon, .hold = n.hold,
-              .resources = n.resources, .cancel_notice = n.cancel_notice};
+              .resource_groups = groups_of(n.resources, n.resource_groups), .cancel_notice = n.cancel_notice,
+              .segments = n.segments, .limits = n.limits};
     check_service(s);
     auto tx = engine_.store()->write();
     check_links(*tx, principal_.tenant, s);
@@ -209,8 +229,13 @@ Service TenantScope::update_service(const ServiceId& id, const ServicePatch& p) 
     set(s->min_notice, p.min_notice);
     set(s->horizon, p.horizon);
     set(s->hold, p.hold);
-    set(s->resources, p.resources);
+    if (p.resources || p.resource_groups) {
+        s->resource_groups = groups_of(p.resources.value_or(std::vector<ResourceId>{}),
+                                       p.resource_groups.value_or(ResourceGroups{}));
+    }
     set(s->cancel_notice, p.cancel_notice);
+    set(s->segments, p.segments);
+    set(s->limits, p.limits);
     check_service(*s);
     check_links(*tx, principal_.tenant, *s);
     tx->put_service(principal_.tenant, *s);

@@ -129,9 +129,7 @@ lifecycle::PaymentSucceeded payment_of(const PaymentEvent& e, Transaction& tx, c
     return lifecycle::PaymentSucceeded{
         .payment_reference = e.payment_reference,
         .slot_offered = [&tx, &t, &svc, &b, now] {
-            const auto res = tx.resource(t, b.resource);
-            return res && detail::start_offered(tx, t, svc, *res, b.interval.begin, now, b.seats, &b,
-                                                detail::Notice::waived);
+            return detail::booking_offered(tx, t, svc, b, now, detail::Notice::waived);
         }};
 }
 

@@ -104,12 +104,47 @@ void check_service(Service& s) {
     if ((s.price > 0 || !s.currency.empty()) && !currency_ok) {
         invalid("currency", "expected an ISO 4217 code such as \"EUR\"");
     }
-    if (s.resources.empty()) invalid("resources", "at least one resource must perform the service");
-    for (std::size_t i = 0; i < s.resources.size(); ++i) {
-        const auto field = "resources[" + std::to_string(i) + "]";
-        if (s.resources[i].empty()) invalid(field, "empty id");
-        for (std::size_t j = 0; j < i; ++j) {
-            if (s.resources[j] == s.resources[i]) invalid(field, "listed twice");
+    check_groups(s.resource_groups);
+    // The segments and limits as the core checks them (a capacity that no
+    // seat count exceeds: seats are checked per booking).
+    auto rules = s.rules(1);
+    try {
+        validate(rules, max_seats);
+    } catch (const Error& e) {
+        // The core names them "service.segments…"; here the service is the subject.
+        const std::string& named = e.field();
+        const std::string field = named.starts_with("service.") ? named.substr(8) : named;
+        std::string message = e.what();
+        if (message.starts_with(named + ": ")) message.erase(0, named.size() + 2);
+        throw Error(Errc::invalid_argument, field, message);
+    }
+}
+
+void check_groups(const ResourceGroups& groups) {
+    if (groups.empty()) invalid("resource_groups", "at least one resource must perform the service");
+    if (groups.size() > max_resource_groups) {
+        invalid("resource_groups", "at most " + std::to_string(max_resource_groups) + " groups");
+    }
+    std::size_t total = 0;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        const auto group = "resource_groups[" + std::to_string(g) + "]";
+        if (groups[g].empty()) invalid(group, "a group needs at least one resource");
+        total += groups[g].size();
+        if (total > max_linked_resources) {
+            invalid(group, "at most " + std::to_string(max_linked_resources) + " resources in all");
+        }
+        for (std::size_t i = 0; i < groups[g].size(); ++i) {
+            // A one-group service was most likely given as `resources`.
+            const auto field = groups.size() == 1 ? "resources[" + std::to_string(i) + "]"
+                                                  : group + "[" + std::to_string(i) + "]";
+            if (groups[g][i].empty()) invalid(field, "empty id");
+            // One resource in two groups would be booked twice by one booking.
+            for (std::size_t h = 0; h <= g; ++h) {
+                const std::size_t until = h == g ? i : groups[h].size();
+                for (std::size_t j = 0; j < until; ++j) {
+                    if (groups[h][j] == groups[g][i]) invalid(field, "listed twice");
+                }
+            }
         }
     }
 }

@@ -30,6 +30,12 @@ void check_customer(const Customer& c);
 void check_resource(const NewResource& r);
 /// Checks a service and fills its defaults (`step` 0 → duration).
 void check_service(Service& s);
+/// Most groups one service may need, and most resources linked to it in all.
+inline constexpr std::size_t max_resource_groups = 8;
+inline constexpr std::size_t max_linked_resources = 200;
+/// Groups not empty, each resource listed once over all of them (fields
+/// "resource_groups[g][i]").
+void check_groups(const ResourceGroups& groups);
 void check_date_range(Date from, Date to);
 void check_seats(int seats);
 

@@ -317,7 +317,7 @@ void seed(const std::string& path) {
                       .resource = {"res_1"},
                       .interval = {at("2026-06-01T12:00:00Z"), at("2026-06-01T13:00:00Z")}});
     tx->put_service(
-        tenant, {.id = {"svc_cut"}, .name = "Cut", .duration = 30min, .resources = {{"res_1"}}});
+        tenant, {.id = {"svc_cut"}, .name = "Cut", .duration = 30min, .resource_groups = {{{"res_1"}}}});
     for (int i = 0; i < 20; ++i) {
         // Every other booking still owes its confirmation (kept on its row).
         const auto b = booking("bkg_" + std::to_string(i), "res_1", at("2026-06-01T08:00:00Z") + i * 30min);

@@ -332,7 +332,7 @@ TEST_CASE("every table and index leads with tenant_id") {
     Raw raw(path);
     const auto tables =
         raw.column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-    CHECK(tables == std::vector<std::string>{"blocks", "bookings", "checkout_sessions", "date_overrides",
+    CHECK(tables == std::vector<std::string>{"blocks", "booking_holds", "bookings", "checkout_sessions", "date_overrides",
                                              "outbox", "outbox_sweep", "payment_events", "payment_settings",
                                              "resources", "service_resources", "services",
                                              "tenant_policies", "tenants", "unmatched_payments",
@@ -556,7 +556,7 @@ TEST_CASE("a version-2 file is upgraded in place, its services taking a cancel n
     REQUIRE(old);
     CHECK(old->cancel_notice == 0min);
     CHECK(old->hold == 15min);
-    CHECK(old->resources == std::vector<ResourceId>{{"res_1"}});
+    CHECK(old->all_resources() == std::vector<ResourceId>{{"res_1"}});
     // The booking still owes its confirmation, which reads as before.
     const auto owed = store->read()->notifications(tenant, {"bkg_old"});
     REQUIRE(owed.size() == 1);
@@ -571,37 +571,16 @@ TEST_CASE("a version-2 file is upgraded in place, its services taking a cancel n
     CHECK(store->read()->service(tenant, {"svc_cut"}) == changed);
 }
 
-// Version 6 taken back out of a current file: what version 5 looked like.
-constexpr char kUndoVersion6[] = R"sql(
-DROP INDEX outbox_by_creator;
-DROP INDEX bookings_owing_by_creator;
-DROP TRIGGER bookings_move_confirmation_on_update;
-ALTER TABLE outbox DROP COLUMN created_by;
-ALTER TABLE tenant_policies DROP COLUMN max_notifications_per_customer_hour;
-CREATE TRIGGER bookings_move_confirmation_on_update
-AFTER UPDATE OF tenant_id, booking_id, service_id, resource_id, start_at, end_at, occ_start, occ_end,
-    seats, buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone,
-    customer_locale, status, payment_status, hold_expires_at, idempotency_key, request_fingerprint,
-    created_by, created_at, updated_at, checkout_id, payment_reference ON bookings
-WHEN OLD.owes_confirmation IS NOT NULL BEGIN
-    INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body,
-                        ics, created_at, attempts, next_attempt_at, sent_at, resource_id, start_at,
-                        end_at, sequence)
-    VALUES (OLD.tenant_id, OLD.tenant_id || ':' || OLD.booking_id || ':confirmed', 'booking_confirmed',
-            OLD.booking_id, OLD.customer_locale, OLD.customer_email, '', '', '', OLD.created_at, 0,
-            OLD.created_at, NULL, OLD.resource_id, OLD.start_at, OLD.end_at, 0);
-    UPDATE bookings SET owes_confirmation = NULL WHERE rowid = NEW.rowid;
-END;
-PRAGMA user_version = 5;
-)sql";
-
 TEST_CASE("a version-5 file is upgraded in place: outbox rows learn their creator, owed confirmations still move") {
     slotwise::test::TempDir dir;
     const auto path = dir.file("v5.db");
-    (void)open_sqlite({.path = path});
     {
         Raw raw(path);
-        raw.exec(kUndoVersion6);
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql"}) {
+            raw.exec(script(step));
+        }
+        CHECK(raw.value("PRAGMA user_version") == "5");
         raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
         raw.exec(R"sql(INSERT INTO tenant_policies VALUES ('tenant_a', 3, NULL, 30, NULL))sql");
         const auto booking = [&](const char* id, const char* owes) {
@@ -641,17 +620,77 @@ TEST_CASE("a version-5 file is upgraded in place: outbox rows learn their creato
     CHECK(store->read()->notifications_by_creator(tenant, "ada", made, 10) == 2);
 }
 
+TEST_CASE("a version-6 file is upgraded in place: each booking holds its one resource, each service has one group") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v6.db");
+    {
+        Raw raw(path);
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql"}) {
+            raw.exec(script(step));
+        }
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec("INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied)"
+                 " VALUES ('tenant_a', 'res_1', 'Anna', 'staff', 'Europe/Rome', 1, 0)");
+        raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
+                 buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
+                 VALUES ('tenant_a', 'svc_cut', 'Cut', 30, 15, 0, 0, 0, '', 0, 0, 15, 0))sql");
+        raw.exec("INSERT INTO service_resources VALUES ('tenant_a', 'svc_cut', 0, 'res_1')");
+        raw.exec("INSERT INTO service_resources VALUES ('tenant_a', 'svc_cut', 1, 'res_2')");
+        // A long booking (10:00-13:00 with buffers) the old triggers measured,
+        // and a cancelled one.
+        for (const char* row : {"'bkg_long', 'confirmed', 1780308000, 1780318800, 1780307400, 1780319400, 10, 10",
+                                "'bkg_gone', 'cancelled', 1780308000, 1780309800, 1780308000, 1780309800, 0, 0"}) {
+            raw.exec(std::string(R"sql(INSERT INTO bookings (tenant_id, booking_id, status, start_at, end_at, occ_start,
+                 occ_end, buffer_before_min, buffer_after_min, service_id, resource_id, seats, customer_name,
+                 customer_email, customer_phone, customer_locale, payment_status, request_fingerprint, created_by,
+                 created_at, updated_at, checkout_id, payment_reference)
+                 VALUES ('tenant_a', )sql") + row +
+                     ", 'svc_cut', 'res_1', 1, 'Ada', '', '', 'en', 'none', 'fp', 'ada', 0, 0, '', '')");
+        }
+        CHECK(raw.value("PRAGMA user_version") == "6");
+        CHECK(raw.value("SELECT max_occupied FROM resources") == "12000");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    CHECK(raw.value("SELECT max_occupied FROM resources") == "12000");
+    const auto svc = store->read()->service(tenant, {"svc_cut"});
+    REQUIRE(svc);
+    CHECK(svc->resource_groups == ResourceGroups{{{"res_1"}, {"res_2"}}});
+    CHECK(svc->segments.empty());
+    CHECK_FALSE(svc->limits.any());
+    const auto now = Instant{std::chrono::seconds{1780000000}};
+    const Interval noon{Instant{std::chrono::seconds{1780315200}}, Instant{std::chrono::seconds{1780315260}}};
+    auto tx = store->read();
+    // The long booking still holds its resource, long after it started.
+    const auto occ = tx->occupancy(tenant, {"res_1"}, noon, now);
+    REQUIRE(occ.size() == 1);
+    CHECK(occ[0].buffer_before == 10min);
+    CHECK(occ[0].occupied_interval() == Interval{Instant{std::chrono::seconds{1780307400}},
+                                                 Instant{std::chrono::seconds{1780319400}}});
+    CHECK(has_booking(*store, "bkg_long"));
+    const auto old = tx->booking(tenant, {"bkg_long"});
+    REQUIRE(old);
+    CHECK(old->other_resources.empty());
+    CHECK(old->holds() == std::vector<Hold>{{{"res_1"}, old->interval, 10min, 10min}});
+    BookingFilter by{.resource = ResourceId{"res_1"}, .now = now};
+    CHECK(tx->bookings(tenant, by).size() == 2);
+    CHECK(tx->counted_starts(tenant, {"svc_cut"}, {"res_1"}, {now, now + std::chrono::hours{24 * 365}}, now) ==
+          std::vector<Instant>{old->interval.begin});
+}
+
 TEST_CASE("a file of the version before payments were kept is upgraded in place: amounts due, sessions, unmatched payments") {
     slotwise::test::TempDir dir;
     const auto path = dir.file("prev.db");
-    (void)open_sqlite({.path = path});
     {
-        // Version 4: this build's file without what steps 6 and 5 added.
+        // A version-4 file, made by the released steps.
         Raw raw(path);
-        raw.exec(kUndoVersion6);
-        raw.exec(R"sql(DROP TABLE checkout_sessions; DROP TABLE unmatched_payments;
-                 ALTER TABLE bookings DROP COLUMN amount_due; ALTER TABLE bookings DROP COLUMN currency_due;)sql");
-        raw.exec("PRAGMA user_version = 4");
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql"}) {
+            raw.exec(script(step));
+        }
+        CHECK(raw.value("PRAGMA user_version") == "4");
         raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
         raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
                  buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
@@ -721,7 +760,7 @@ TEST_CASE("a connection's cached catalogue follows changes made through other co
         REQUIRE(r);
         REQUIRE(svc);
         CHECK(r->name == "Anna");
-        CHECK(svc->resources == std::vector<ResourceId>{{"res_1"}});
+        CHECK(svc->all_resources() == std::vector<ResourceId>{{"res_1"}});
         CHECK(hours.days == nine_to_five.days);
     }
     auto renamed = resource("res_1", 2);
@@ -737,7 +776,7 @@ TEST_CASE("a connection's cached catalogue follows changes made through other co
     {
         const auto [r, svc, hours] = look();
         CHECK(*r == renamed);
-        CHECK(svc->resources == std::vector<ResourceId>{{"res_2"}, {"res_1"}});
+        CHECK(svc->all_resources() == std::vector<ResourceId>{{"res_2"}, {"res_1"}});
         CHECK(hours.days == mornings.days);
     }
     // Straight SQL (a migration script, a support engineer) is seen too.
@@ -747,7 +786,7 @@ TEST_CASE("a connection's cached catalogue follows changes made through other co
     {
         const auto [r, svc, hours] = look();
         CHECK(svc->name == "Trim");
-        CHECK(svc->resources == std::vector<ResourceId>{{"res_1"}});
+        CHECK(svc->all_resources() == std::vector<ResourceId>{{"res_1"}});
         CHECK(hours[date::Tuesday] == std::vector<LocalWindow>{{10h, 11h}});
     }
     Raw(path).exec("DELETE FROM resources WHERE resource_id = 'res_1'");

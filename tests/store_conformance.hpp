@@ -109,7 +109,7 @@ inline Service service(std::string id, std::vector<ResourceId> resources = {}) {
             .min_notice = 120min,
             .horizon = 60 * 24 * 30min,
             .hold = 15min,
-            .resources = std::move(resources),
+            .resource_groups = resources.empty() ? ResourceGroups{} : ResourceGroups{std::move(resources)},
             .cancel_notice = 24h};
 }
 
@@ -373,7 +373,12 @@ inline void blocks_round_trip(const StoreFactory& make) {
 inline void services_round_trip(const StoreFactory& make) {
     Fixture f(make);
     // Resource order is display order, not id order.
-    const Service colour = service("svc_b", {{"res_3"}, {"res_1"}, {"res_2"}});
+    Service colour = service("svc_b", {{"res_3"}, {"res_1"}, {"res_2"}});
+    // Groups keep their order and their members' order; segments and limits round-trip.
+    colour.resource_groups.push_back({{"res_5"}, {"res_4"}});
+    colour.duration = 95min;
+    colour.segments = {{SegmentKind::busy, 30min}, {SegmentKind::free, 45min}, {SegmentKind::busy, 20min}};
+    colour.limits = {.day = 6, .month = 100};
     Service free = service("svc_a");
     free.price = 0;
     free.currency = "";
@@ -411,7 +416,7 @@ inline void services_round_trip(const StoreFactory& make) {
         CHECK(list[1] == changed);
         return 0;
     });
-    changed.resources.clear();
+    changed.resource_groups.clear();
     f.write([&](Transaction& tx) { tx.put_service(f.a, changed); });
     CHECK(f.read([&](Transaction& tx) { return tx.service(f.a, changed.id); }) == changed);
 }
@@ -999,7 +1004,7 @@ inline void tenant_scoping(const StoreFactory& make) {
         CHECK(tx.resource(f.b, r)->capacity == 7);
         CHECK(tx.overrides(f.b, r, day("2026-01-01"), day("2026-12-31")).size() == 2);
         CHECK(tx.blocks(f.b, r, june).at(0).reason == "B's block");
-        CHECK(tx.service(f.b, svc.id)->resources.empty());
+        CHECK(tx.service(f.b, svc.id)->resource_groups.empty());
         CHECK(tx.booking(f.b, bkg.id)->status == BookingStatus::cancelled);
         CHECK(tx.active_bookings(f.b, r, june, now).empty());
         return 0;
@@ -1182,7 +1187,7 @@ inline void strings_are_stored_verbatim(const StoreFactory& make) {
         REQUIRE(svc);
         CHECK(svc->name == s);
         CHECK(svc->currency == s);
-        CHECK(svc->resources == std::vector<ResourceId>{{s}, {s + "2"}});
+        CHECK(svc->all_resources() == std::vector<ResourceId>{{s}, {s + "2"}});
         const auto b = tx->booking(t, {s});
         REQUIRE(b);
         CHECK(b->customer.name == s);
@@ -1596,6 +1601,138 @@ inline void a_rolled_back_booking_leaves_no_confirmation(const StoreFactory& mak
     f.write([&](Transaction& tx) { CHECK(tx.take_notifications(b1.interval.end, 10).empty()); });
 }
 
+// --- several resources, segments, limits -----------------------------------
+
+inline void a_booking_of_several_resources_occupies_each_it_holds(const StoreFactory& make) {
+    Fixture f(make);
+    const auto now = at("2026-06-01T00:00:00Z");
+    // A doctor and a room, 10:00-10:30, a 5-minute buffer each side.
+    auto visit = booking("bkg_visit", "res_doc", at("2026-06-01T10:00:00Z"));
+    visit.other_resources = {{"res_room"}, {"res_nurse"}};
+    visit.buffer_before = 5min;
+    visit.buffer_after = 5min;
+    visit.seats = 2;
+    f.write([&](Transaction& tx) {
+        for (const char* r : {"res_doc", "res_room", "res_nurse", "res_other"}) tx.put_resource(f.a, resource(r, 3));
+        tx.insert_booking(f.a, visit);
+    });
+    const Interval morning{at("2026-06-01T09:00:00Z"), at("2026-06-01T12:00:00Z")};
+    f.read([&](Transaction& tx) {
+        CHECK(tx.booking(f.a, visit.id) == visit);
+        for (const char* r : {"res_doc", "res_room", "res_nurse"}) {
+            CAPTURE(r);
+            CHECK(ids(tx.active_bookings(f.a, {r}, morning, now)) == std::vector<std::string>{"bkg_visit"});
+            const auto occ = tx.occupancy(f.a, {r}, morning, now);
+            REQUIRE(occ.size() == 1);
+            CHECK(occ[0].interval == visit.interval);
+            CHECK(occ[0].seats == 2);
+            CHECK(occ[0].occupied_interval() == visit.occupied_interval());
+            // Its buffers are part of what it holds of each resource.
+            CHECK(tx.occupancy(f.a, {r}, {at("2026-06-01T10:30:00Z"), at("2026-06-01T10:35:00Z")}, now).size() == 1);
+            BookingFilter by{.resource = ResourceId{r}, .now = now};
+            CHECK(ids(tx.bookings(f.a, by)) == std::vector<std::string>{"bkg_visit"});
+        }
+        CHECK(tx.active_bookings(f.a, {"res_other"}, morning, now).empty());
+        CHECK(tx.occupancy(f.a, {"res_other"}, morning, now).empty());
+        BookingFilter other{.resource = ResourceId{"res_other"}, .now = now};
+        CHECK(tx.bookings(f.a, other).empty());
+        // Another tenant's resource of the same id holds nothing.
+        CHECK(tx.occupancy(f.b, {"res_room"}, morning, now).empty());
+        return 0;
+    });
+    // Moved to another room and cancelled: each answer follows the last write.
+    auto moved = visit;
+    moved.other_resources = {{"res_other"}, {"res_nurse"}};
+    f.write([&](Transaction& tx) { tx.update_booking(f.a, moved); });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.occupancy(f.a, {"res_room"}, morning, now).empty());
+        CHECK(tx.occupancy(f.a, {"res_other"}, morning, now).size() == 1);
+        CHECK(tx.booking(f.a, visit.id)->other_resources == moved.other_resources);
+        return 0;
+    });
+    moved.status = BookingStatus::cancelled;
+    f.write([&](Transaction& tx) { tx.update_booking(f.a, moved); });
+    f.read([&](Transaction& tx) {
+        for (const char* r : {"res_doc", "res_other", "res_nurse"}) {
+            CHECK(tx.occupancy(f.a, {r}, morning, now).empty());
+            CHECK(tx.active_bookings(f.a, {r}, morning, now).empty());
+        }
+        return 0;
+    });
+}
+
+inline void a_booking_with_segments_occupies_only_its_busy_parts_of_its_first_resource(const StoreFactory& make) {
+    Fixture f(make);
+    const auto now = at("2026-06-01T00:00:00Z");
+    // A colour 10:00-11:35: apply 30, process 45, rinse 20; a chair held throughout.
+    auto colour = booking("bkg_colour", "res_anna", at("2026-06-01T10:00:00Z"), 95min);
+    colour.segments = {{SegmentKind::busy, 30min}, {SegmentKind::free, 45min}, {SegmentKind::busy, 20min}};
+    colour.buffer_before = 5min;
+    colour.buffer_after = 10min;
+    colour.other_resources = {{"res_chair"}};
+    f.write([&](Transaction& tx) {
+        tx.put_resource(f.a, resource("res_anna"));
+        tx.put_resource(f.a, resource("res_chair"));
+        tx.insert_booking(f.a, colour);
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.booking(f.a, colour.id) == colour);
+        auto occ = tx.occupancy(f.a, {"res_anna"}, {at("2026-06-01T09:00:00Z"), at("2026-06-01T13:00:00Z")}, now);
+        std::sort(occ.begin(), occ.end(), [](const Booked& a, const Booked& b) { return a.interval.begin < b.interval.begin; });
+        REQUIRE(occ.size() == 2);
+        CHECK(occ[0].occupied_interval() == Interval{at("2026-06-01T09:55:00Z"), at("2026-06-01T10:30:00Z")});
+        CHECK(occ[1].occupied_interval() == Interval{at("2026-06-01T11:15:00Z"), at("2026-06-01T11:45:00Z")});
+        // The free part is free: nothing of Anna is held 10:30-11:15 ...
+        const Interval processing{at("2026-06-01T10:30:00Z"), at("2026-06-01T11:15:00Z")};
+        CHECK(tx.occupancy(f.a, {"res_anna"}, processing, now).empty());
+        CHECK(tx.active_bookings(f.a, {"res_anna"}, processing, now).empty());
+        // ... while the chair is held all along.
+        CHECK(tx.occupancy(f.a, {"res_chair"}, processing, now).size() == 1);
+        CHECK(ids(tx.active_bookings(f.a, {"res_chair"}, processing, now)) == std::vector<std::string>{"bkg_colour"});
+        return 0;
+    });
+}
+
+inline void counted_starts_are_the_active_bookings_of_one_service_on_its_first_resource(const StoreFactory& make) {
+    Fixture f(make);
+    const auto now = at("2026-06-01T00:00:00Z");
+    const Interval june{at("2026-06-01T00:00:00Z"), at("2026-07-01T00:00:00Z")};
+    std::vector<Booking> all;
+    all.push_back(booking("bkg_1", "res_1", at("2026-06-02T09:00:00Z")));
+    all.push_back(booking("bkg_2", "res_1", at("2026-06-02T11:00:00Z")));
+    all.back().seats = 3;  // counts once
+    all.push_back(booking("bkg_3", "res_1", at("2026-07-01T09:00:00Z")));   // after the range
+    all.push_back(booking("bkg_4", "res_1", at("2026-05-31T23:30:00Z"), 60min));  // starts before it
+    all.push_back(booking("bkg_5", "res_2", at("2026-06-03T09:00:00Z")));   // another resource
+    all.back().other_resources = {{"res_1"}};                              // held, not worked
+    all.push_back(booking("bkg_6", "res_1", at("2026-06-04T09:00:00Z")));
+    all.back().service = {"svc_other"};
+    all.push_back(booking("bkg_7", "res_1", at("2026-06-05T09:00:00Z")));
+    all.back().status = BookingStatus::cancelled;
+    all.push_back(booking("bkg_8", "res_1", at("2026-06-06T09:00:00Z")));
+    all.back().status = BookingStatus::pending;
+    all.back().hold_expires_at = now;  // lapsed at now
+    all.push_back(booking("bkg_9", "res_1", at("2026-06-07T09:00:00Z")));
+    all.back().status = BookingStatus::pending;
+    all.back().hold_expires_at = now + 15min;
+    f.write([&](Transaction& tx) {
+        tx.put_resource(f.a, resource("res_1"));
+        tx.put_resource(f.a, resource("res_2"));
+        for (const auto& b : all) tx.insert_booking(f.a, b);
+        tx.insert_booking(f.b, booking("bkg_b", "res_1", at("2026-06-02T10:00:00Z")));
+    });
+    f.read([&](Transaction& tx) {
+        auto starts = tx.counted_starts(f.a, {"svc_cut"}, {"res_1"}, june, now);
+        std::sort(starts.begin(), starts.end());
+        CHECK(starts == std::vector<Instant>{at("2026-06-02T09:00:00Z"), at("2026-06-02T11:00:00Z"),
+                                             at("2026-06-07T09:00:00Z")});
+        CHECK(tx.counted_starts(f.a, {"svc_cut"}, {"res_2"}, june, now) ==
+              std::vector<Instant>{at("2026-06-03T09:00:00Z")});
+        CHECK(tx.counted_starts(f.b, {"svc_cut"}, {"res_2"}, june, now).empty());
+        return 0;
+    });
+}
+
 inline void occupancy_is_active_bookings_reduced(const StoreFactory& make) {
     Fixture f(make);
     const auto now = at("2026-06-01T00:00:00Z");
@@ -1684,6 +1821,15 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("occupancy is exactly the active bookings, reduced to their load") {
         occupancy_is_active_bookings_reduced(make);
+    }
+    SUBCASE("a booking of several resources occupies each one it holds, and only those, as last written") {
+        a_booking_of_several_resources_occupies_each_it_holds(make);
+    }
+    SUBCASE("a booking with segments occupies only its busy parts of its first resource, the others throughout") {
+        a_booking_with_segments_occupies_only_its_busy_parts_of_its_first_resource(make);
+    }
+    SUBCASE("counted_starts are the active bookings of one service on its first resource, once each") {
+        counted_starts_are_the_active_bookings_of_one_service_on_its_first_resource(make);
     }
     SUBCASE("active bookings are ordered by occupied start") {
         active_bookings_are_ordered_by_occupied_start(make);

@@ -193,6 +193,50 @@ WeeklyHours to_weekly_hours(py::handle h, const std::string& field) {
     return hours;
 }
 
+ResourceGroups to_groups(py::handle h, const std::string& field) {
+    if (PyUnicode_Check(h.ptr()) || !is_sequence(h)) wrong_type(field, "a list of lists of str ids", h);
+    const auto seq = py::reinterpret_borrow<py::sequence>(h);
+    ResourceGroups out;
+    out.reserve(seq.size());
+    for (std::size_t g = 0; g < seq.size(); ++g) {
+        out.push_back(to_ids<ResourceId>(seq[g], field + "[" + std::to_string(g) + "]"));
+    }
+    return out;
+}
+
+std::vector<Segment> to_segments(py::handle h, const std::string& field) {
+    if (PyUnicode_Check(h.ptr()) || !is_sequence(h)) wrong_type(field, "a list of (\"busy\" | \"free\", minutes) pairs", h);
+    const auto seq = py::reinterpret_borrow<py::sequence>(h);
+    std::vector<Segment> out;
+    out.reserve(seq.size());
+    for (std::size_t i = 0; i < seq.size(); ++i) {
+        const auto name = field + "[" + std::to_string(i) + "]";
+        const py::object pair = seq[i];
+        if (PyUnicode_Check(pair.ptr()) || !is_sequence(pair) || py::len(pair) != 2) {
+            wrong_type(name, "a (\"busy\" | \"free\", minutes) pair", pair);
+        }
+        const auto items = py::reinterpret_borrow<py::sequence>(pair);
+        const auto kind = to_text(items[0], name + "[0]");
+        if (kind != "busy" && kind != "free") invalid(name + "[0]", "expected \"busy\" or \"free\"");
+        out.push_back({kind == "busy" ? SegmentKind::busy : SegmentKind::free, to_minutes(items[1], name + "[1]")});
+    }
+    return out;
+}
+
+BookingLimits to_limits(py::handle h, const std::string& field) {
+    if (!PyDict_Check(h.ptr())) wrong_type(field, "a dict such as {\"day\": 8, \"week\": 30}", h);
+    BookingLimits out;
+    for (const auto& [key, value] : py::reinterpret_borrow<py::dict>(h)) {
+        const auto period = to_text(key, field);
+        const auto name = field + "." + period;
+        std::optional<int>* slot = period == "day" ? &out.day : period == "week" ? &out.week
+                                 : period == "month" ? &out.month : nullptr;
+        if (slot == nullptr) invalid(name, "unknown period; expected day, week or month");
+        if (!value.is_none()) *slot = to_int(value, name);
+    }
+    return out;
+}
+
 Customer to_customer(py::handle h, const std::string& field) {
     if (h.is_none()) invalid(field, "required: a dict with at least \"name\"");
     if (py::isinstance<Customer>(h)) return h.cast<Customer>();

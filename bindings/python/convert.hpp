@@ -63,6 +63,13 @@ std::optional<Id> to_optional_id(py::handle h, const std::string& field) {
 template <class Id>
 std::vector<Id> to_ids(py::handle h, const std::string& field);
 
+/// A list of lists of `str` ids (fields "resource_groups[g]").
+ResourceGroups to_groups(py::handle h, const std::string& field);
+/// A list of ("busy" | "free", minutes) pairs (fields "segments[i]").
+std::vector<Segment> to_segments(py::handle h, const std::string& field);
+/// A dict with any of "day", "week", "month" → int or None (fields "limits.day", …).
+BookingLimits to_limits(py::handle h, const std::string& field);
+
 /// A sequence of ("HH:MM", "HH:MM") pairs; the end may be "24:00".
 std::vector<LocalWindow> to_windows(py::handle h, const std::string& field);
 /// {"mon": [("09:00", "13:00")], ...}; days left out are closed.

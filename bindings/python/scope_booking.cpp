@@ -161,18 +161,25 @@ void bind_scope_booking(py::module_& m) {
 
 Free slots of a service (list[Slot]), sorted by (start, resource_id).
 
+For a service of several resource groups (a doctor and a room), one slot
+per start and free resource of the first group, naming in resource_ids the
+first free resource (by id) of every other group; a start where some group
+has none free is not offered.
+
 Args:
     service_id: the service.
     date_from, date_to: first and last *local* date (each resource's own
         zone), inclusive; datetime.date or "YYYY-MM-DD".
-    resources: ids to ask about; None = every resource linked to the service.
+    resources: ids to ask about, for the groups they belong to (a group
+        none of them belongs to offers all of its own); None = every
+        resource linked to the service.
     seats: seats wanted; a slot is offered only where they fit.
 
 Minimum notice, horizon and holds are judged at the engine's now.)");
     scope.def(
         "book",
         [](TenantScope& s, py::handle service_id, py::handle start, py::handle resource_id, py::handle customer,
-           py::handle seats, py::handle idempotency_key) {
+           py::handle seats, py::handle idempotency_key, py::handle resource_ids) {
             BookingRequest r;
             r.service = to_given_id<ServiceId>(service_id, "service_id");
             r.start = to_instant(start, "start");
@@ -180,11 +187,16 @@ Minimum notice, horizon and holds are judged at the engine's now.)");
             r.customer = to_customer(customer, "customer");
             r.seats = static_cast<int>(to_integer(seats, "seats", 1, max_seats));
             r.idempotency_key = to_optional_text(idempotency_key, "idempotency_key");
+            if (!resource_ids.is_none()) {
+                r.resources = to_ids<ResourceId>(resource_ids, "resource_ids");
+                if (r.resources.empty()) invalid("resource_ids", "empty list; pass None to let the engine choose");
+            }
             return nogil([&] { return s.book(r); });
         },
         py::arg("service_id"), py::arg("start"), py::arg("resource_id") = py::none(),
         py::arg("customer") = py::none(), py::arg("seats") = 1, py::arg("idempotency_key") = py::none(),
-        R"(book($self, service_id, start, resource_id=None, customer=None, seats=1, idempotency_key=None)
+        py::arg("resource_ids") = py::none(),
+        R"(book($self, service_id, start, resource_id=None, customer=None, seats=1, idempotency_key=None, resource_ids=None)
 --
 
 Books a slot atomically and returns the Booking.
@@ -193,8 +205,12 @@ Args:
     service_id: the service.
     start: aware datetime or RFC 3339 string; exactly a start that
         availability() offers at this moment.
-    resource_id: the resource; None lets the engine pick any linked
-        resource that is free (the first by id).
+    resource_id: the resource (of the first group); None lets the engine
+        pick any linked resource that is free (the first by id).
+    resource_ids: one resource per group, in group order, as a slot's
+        resource_ids names them; None lets the engine pick the first free
+        of each group. The booking holds every one of them, or fails and
+        holds none.
     customer: {"name": ..., "email": ..., "phone": ..., "locale": "en"} or a
         Customer; only "name" is required.
     seats: seats to take.

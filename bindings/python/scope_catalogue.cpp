@@ -213,7 +213,8 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
         "create_service",
         [](TenantScope& s, py::handle name, py::handle duration, py::handle step, py::handle buffer_before,
            py::handle buffer_after, py::handle price, py::handle currency, py::handle min_notice,
-           py::handle horizon, py::handle hold_minutes, py::handle resources, py::handle cancel_notice) {
+           py::handle horizon, py::handle hold_minutes, py::handle resources, py::handle cancel_notice,
+           py::handle resource_groups, py::handle segments, py::handle limits) {
             NewService n;
             n.name = to_text(name, "name");
             n.duration = to_minutes(duration, "duration");
@@ -226,16 +227,22 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
             n.min_notice = to_minutes(min_notice, "min_notice");
             n.horizon = to_minutes(horizon, "horizon");
             n.hold = to_hold(hold_minutes);
-            if (resources.is_none()) invalid("resources", "at least one resource must perform the service");
-            n.resources = to_ids<ResourceId>(resources, "resources");
+            if (resources.is_none() && resource_groups.is_none()) {
+                invalid("resources", "at least one resource must perform the service");
+            }
+            if (!resources.is_none()) n.resources = to_ids<ResourceId>(resources, "resources");
+            if (!resource_groups.is_none()) n.resource_groups = to_groups(resource_groups, "resource_groups");
             n.cancel_notice = to_minutes(cancel_notice, "cancel_notice");
+            if (!segments.is_none()) n.segments = to_segments(segments, "segments");
+            if (!limits.is_none()) n.limits = to_limits(limits, "limits");
             return nogil([&] { return s.create_service(n); });
         },
         py::arg("name"), py::arg("duration"), py::arg("step") = py::none(), py::arg("buffer_before") = 0,
         py::arg("buffer_after") = 0, py::arg("price") = 0, py::arg("currency") = py::none(),
         py::arg("min_notice") = 0, py::arg("horizon") = 0, py::arg("hold_minutes") = 15,
-        py::arg("resources") = py::none(), py::arg("cancel_notice") = 0,
-        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None, cancel_notice=0)
+        py::arg("resources") = py::none(), py::arg("cancel_notice") = 0, py::arg("resource_groups") = py::none(),
+        py::arg("segments") = py::none(), py::arg("limits") = py::none(),
+        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None, cancel_notice=0, resource_groups=None, segments=None, limits=None)
 --
 
 Creates a service (admin) and returns it. All lengths are whole minutes.
@@ -250,9 +257,25 @@ Args:
     min_notice: a slot must start at least this long after now.
     horizon: a slot must start within this long from now; 0 = no limit.
     hold_minutes: how long a pending paid booking holds its slot.
-    resources: ids of the resources that perform it (at least one).
+    resources: ids of the resources that perform it, any one of them (at
+        least one); the same as resource_groups=[resources].
     cancel_notice: a customer may cancel or reschedule until this long
-        before the start (staff and admin until the end); 0 = until the start.)");
+        before the start (staff and admin until the end); 0 = until the start.
+    resource_groups: [[doctor ids], [room ids]]: one resource of each group,
+        all at once (give this or resources). The first group is the one who
+        works: segments and limits apply to it; the others are held for the
+        whole appointment.
+    segments: [("busy", 30), ("free", 45), ("busy", 20)]: starting and ending
+        with "busy", summing to the duration; the first group's resource is
+        occupied only by the busy parts.
+    limits: {"day": 8, "week": 30, "month": 100}, each optional: at most this
+        many bookings of the service per resource of the first group in one
+        local day, ISO week (Monday-Sunday) or calendar month of its zone.
+
+Example::
+
+    t.create_service(name="Check-up", duration=30,
+                     resource_groups=[[rossi.id, bianchi.id], [room1.id, room2.id]]))");
     scope.def(
         "update_service",
         [](TenantScope& s, py::handle service_id, py::kwargs kwargs) {
@@ -273,6 +296,9 @@ Args:
                 else if (k == "hold_minutes") patch.hold = to_hold(value);
                 else if (k == "resources") patch.resources = to_ids<ResourceId>(value, k);
                 else if (k == "cancel_notice") patch.cancel_notice = to_minutes(value, k);
+                else if (k == "resource_groups") patch.resource_groups = to_groups(value, k);
+                else if (k == "segments") patch.segments = to_segments(value, k);
+                else if (k == "limits") patch.limits = to_limits(value, k);
                 else invalid(k, "unknown field of a service");
             }
             return nogil([&] { return s.update_service(id, patch); });

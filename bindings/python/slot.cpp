@@ -23,9 +23,16 @@ struct SlotObject {
     long long end;
     long long remaining;
     PyObject* resource_id;  // str, shared between the slots of one resource
+    PyObject* others;       // tuple of str: the chosen resource of each further group; () when none
 };
 
 PyTypeObject* slot_type = nullptr;  // owned for the process's lifetime
+
+// The () every one-group slot shares.
+PyObject* empty_tuple() {
+    static PyObject* const empty = PyTuple_New(0);  // owned for the process's lifetime
+    return empty;
+}
 
 Instant instant_of(long long s) { return Instant{std::chrono::seconds{s}}; }
 
@@ -39,7 +46,7 @@ constexpr int kFreeSlots = 16384;
 PyObject* free_slots[kFreeSlots];
 int free_count = 0;
 
-PyObject* new_slot(long long start, long long end, PyObject* resource_id, long long remaining) {
+PyObject* new_slot(long long start, long long end, PyObject* resource_id, long long remaining, PyObject* others) {
     SlotObject* s = nullptr;
     if (free_count > 0) {
         s = reinterpret_cast<SlotObject*>(PyObject_Init(free_slots[--free_count], slot_type));
@@ -52,12 +59,15 @@ PyObject* new_slot(long long start, long long end, PyObject* resource_id, long l
     s->remaining = remaining;
     Py_INCREF(resource_id);
     s->resource_id = resource_id;
+    Py_INCREF(others);
+    s->others = others;
     return reinterpret_cast<PyObject*>(s);
 }
 
 void slot_dealloc(PyObject* self) {
     PyTypeObject* type = Py_TYPE(self);
     Py_XDECREF(as_slot(self)->resource_id);
+    Py_XDECREF(as_slot(self)->others);
     if (free_count < kFreeSlots) {
         free_slots[free_count++] = self;
     } else {
@@ -89,12 +99,29 @@ PyObject* get_resource_id(PyObject* self, void*) {
     Py_INCREF(as_slot(self)->resource_id);
     return as_slot(self)->resource_id;
 }
+PyObject* get_resource_ids(PyObject* self, void*) {
+    const SlotObject* s = as_slot(self);
+    const Py_ssize_t n = PyTuple_GET_SIZE(s->others);
+    PyObject* out = PyList_New(n + 1);
+    if (out == nullptr) return nullptr;
+    Py_INCREF(s->resource_id);
+    PyList_SET_ITEM(out, 0, s->resource_id);
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        PyObject* id = PyTuple_GET_ITEM(s->others, i);
+        Py_INCREF(id);
+        PyList_SET_ITEM(out, i + 1, id);
+    }
+    return out;
+}
+
 PyObject* get_remaining(PyObject* self, void*) { return PyLong_FromLongLong(as_slot(self)->remaining); }
 
 PyGetSetDef slot_getset[] = {
     {"start", get_start, nullptr, "Start, aware datetime in UTC.", nullptr},
     {"end", get_end, nullptr, "End, aware datetime in UTC.", nullptr},
-    {"resource_id", get_resource_id, nullptr, "Id of the resource offering it (str).", nullptr},
+    {"resource_id", get_resource_id, nullptr, "Id of the chosen resource of the first group (str).", nullptr},
+    {"resource_ids", get_resource_ids, nullptr,
+     "The chosen resource of each group, in group order (list of str; resource_ids[0] == resource_id).", nullptr},
     {"remaining", get_remaining, nullptr, "Seats still free over the slot's occupied interval.", nullptr},
     {nullptr, nullptr, nullptr, nullptr, nullptr},
 };
@@ -103,7 +130,11 @@ PyObject* slot_repr(PyObject* self) {
     const SlotObject* s = as_slot(self);
     const std::string text = "Slot(start=" + format_instant(instant_of(s->start)) +
                              ", end=" + format_instant(instant_of(s->end)) + ", resource_id=";
-    return PyUnicode_FromFormat("%s%R, remaining=%lld)", text.c_str(), s->resource_id, s->remaining);
+    if (PyTuple_GET_SIZE(s->others) == 0) {
+        return PyUnicode_FromFormat("%s%R, remaining=%lld)", text.c_str(), s->resource_id, s->remaining);
+    }
+    return PyUnicode_FromFormat("%s%R, remaining=%lld, other_resource_ids=%R)", text.c_str(), s->resource_id,
+                                s->remaining, s->others);
 }
 
 PyObject* slot_richcompare(PyObject* a, PyObject* b, int op) {
@@ -115,6 +146,10 @@ PyObject* slot_richcompare(PyObject* a, PyObject* b, int op) {
         same = PyObject_RichCompareBool(x->resource_id, y->resource_id, Py_EQ);
         if (same < 0) return nullptr;
     }
+    if (same) {
+        same = PyObject_RichCompareBool(x->others, y->others, Py_EQ);
+        if (same < 0) return nullptr;
+    }
     return PyBool_FromLong(op == Py_EQ ? same : !same);
 }
 
@@ -122,30 +157,43 @@ Py_hash_t slot_hash(PyObject* self) {
     const SlotObject* s = as_slot(self);
     const Py_hash_t id = PyObject_Hash(s->resource_id);
     if (id == -1) return -1;
-    Py_uhash_t h = static_cast<Py_uhash_t>(id);
+    const Py_hash_t others = PyObject_Hash(s->others);
+    if (others == -1) return -1;
+    Py_uhash_t h = static_cast<Py_uhash_t>(id) * 1000003u ^ static_cast<Py_uhash_t>(others);
     for (long long v : {s->start, s->end, s->remaining}) h = h * 1000003u ^ static_cast<Py_uhash_t>(v);
     const auto out = static_cast<Py_hash_t>(h);
     return out == -1 ? -2 : out;
 }
 
-// Pickling: (Slot._make, (start_seconds, end_seconds, resource_id, remaining)).
+// Pickling: (Slot._make, (start_seconds, end_seconds, resource_id, remaining,
+// other_resource_ids)); the last may be left out (one group).
 // A class method pickles by reference to slotwise.Slot.
 PyObject* slot_make(PyObject* cls, PyObject* args) {
     long long start = 0, end = 0, remaining = 0;
     PyObject* resource_id = nullptr;
-    if (!PyArg_ParseTuple(args, "LLUL:_make", &start, &end, &resource_id, &remaining)) return nullptr;
+    PyObject* others = nullptr;
+    if (!PyArg_ParseTuple(args, "LLUL|O!:_make", &start, &end, &resource_id, &remaining, &PyTuple_Type, &others)) {
+        return nullptr;
+    }
+    if (others == nullptr) others = empty_tuple();
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(others); ++i) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(others, i))) {
+            PyErr_SetString(PyExc_TypeError, "Slot._make: other resource ids must be str");
+            return nullptr;
+        }
+    }
     if (cls != reinterpret_cast<PyObject*>(slot_type)) {
         PyErr_SetString(PyExc_TypeError, "Slot._make makes only Slot");
         return nullptr;
     }
-    return new_slot(start, end, resource_id, remaining);
+    return new_slot(start, end, resource_id, remaining, others);
 }
 
 PyObject* slot_reduce(PyObject* self, PyObject*) {
     const SlotObject* s = as_slot(self);
     PyObject* make = PyObject_GetAttrString(reinterpret_cast<PyObject*>(Py_TYPE(self)), "_make");
     if (make == nullptr) return nullptr;
-    return Py_BuildValue("(N(LLOL))", make, s->start, s->end, s->resource_id, s->remaining);
+    return Py_BuildValue("(N(LLOLO))", make, s->start, s->end, s->resource_id, s->remaining, s->others);
 }
 
 PyMethodDef slot_methods[] = {
@@ -154,11 +202,13 @@ PyMethodDef slot_methods[] = {
     {nullptr, nullptr, 0, nullptr},
 };
 
-const char slot_doc[] = R"(A free slot ``[start, end)`` offered by one resource.
+const char slot_doc[] = R"(A free slot ``[start, end)``: one resource of each of the service's groups.
 
 ``start`` and ``end`` are aware UTC datetimes; ``remaining`` is the number of
-seats still free over the slot's occupied interval (buffers included). Pass
-``slot.start`` and ``slot.resource_id`` to ``TenantScope.book``. Slots compare
+seats still free over the slot's occupied interval (buffers included), the
+fewest among its resources. ``resource_ids`` names the chosen resource of
+each group, ``resource_id`` the first. Pass ``slot.start`` and
+``slot.resource_ids`` to ``TenantScope.book``. Slots compare
 equal by value and are hashable.)";
 
 }  // namespace
@@ -230,8 +280,14 @@ py::list slots_to_list(std::vector<ResourceSlot>&& slots) {
             id = ids.back().id.ptr();
         }
         const auto& s = slots[i];
+        py::object others = py::reinterpret_borrow<py::object>(empty_tuple());
+        if (!s.other_resources.empty()) {
+            py::tuple t(s.other_resources.size());
+            for (std::size_t k = 0; k < s.other_resources.size(); ++k) t[k] = py::str(s.other_resources[k].value);
+            others = std::move(t);
+        }
         PyObject* slot = new_slot(s.start.time_since_epoch().count(), s.end.time_since_epoch().count(), id,
-                                  s.remaining);
+                                  s.remaining, others.ptr());
         if (slot == nullptr) throw py::error_already_set();
         PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), slot);
     }

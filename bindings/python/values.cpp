@@ -12,6 +12,28 @@ py::list ids_to_list(const std::vector<ResourceId>& ids) {
     return out;
 }
 
+py::list groups_to_list(const ResourceGroups& groups) {
+    py::list out;
+    for (const auto& g : groups) out.append(ids_to_list(g));
+    return out;
+}
+
+py::list segments_to_list(const std::vector<Segment>& segments) {
+    py::list out;
+    for (const auto& seg : segments) {
+        out.append(py::make_tuple(seg.kind == SegmentKind::busy ? "busy" : "free", seg.length.count()));
+    }
+    return out;
+}
+
+py::dict limits_to_dict(const BookingLimits& l) {
+    py::dict out;
+    if (l.day) out["day"] = *l.day;
+    if (l.week) out["week"] = *l.week;
+    if (l.month) out["month"] = *l.month;
+    return out;
+}
+
 py::object text_or_none(const std::string& s) { return s.empty() ? py::object(py::none()) : py::object(py::str(s)); }
 
 // --- __repr__ -------------------------------------------------------------------
@@ -29,8 +51,12 @@ std::string repr(const Resource& r) {
 
 std::string repr(const Service& s) {
     std::string resources = "[";
-    for (std::size_t i = 0; i < s.resources.size(); ++i) {
-        resources += (i ? ", " : "") + repr_text(s.resources[i].value);
+    for (std::size_t g = 0; g < s.resource_groups.size(); ++g) {
+        resources += g ? ", [" : "[";
+        for (std::size_t i = 0; i < s.resource_groups[g].size(); ++i) {
+            resources += (i ? ", " : "") + repr_text(s.resource_groups[g][i].value);
+        }
+        resources += "]";
     }
     resources += "]";
     return "Service(id=" + repr_text(s.id.value) + ", name=" + repr_text(s.name) +
@@ -39,7 +65,7 @@ std::string repr(const Service& s) {
            ", buffer_after=" + std::to_string(s.buffer_after.count()) + ", price=" + std::to_string(s.price) +
            ", currency=" + (s.currency.empty() ? "None" : repr_text(s.currency)) +
            ", min_notice=" + std::to_string(s.min_notice.count()) + ", horizon=" + std::to_string(s.horizon.count()) +
-           ", hold_minutes=" + std::to_string(s.hold.count()) + ", resources=" + resources +
+           ", hold_minutes=" + std::to_string(s.hold.count()) + ", resource_groups=" + resources +
            ", cancel_notice=" + std::to_string(s.cancel_notice.count()) + ")";
 }
 
@@ -137,8 +163,16 @@ Returned by ``TenantScope.create_service``, ``get_service`` and ``services``.)")
                                R"(A slot must start within this many minutes from now; 0 = no limit.)")
         .def_property_readonly("hold_minutes", [](const Service& s) { return s.hold.count(); },
                                R"(How long a pending paid booking holds its slot, minutes.)")
-        .def_property_readonly("resources", [](const Service& s) { return ids_to_list(s.resources); },
-                               R"(Ids of the resources that perform it (list of str).)")
+        .def_property_readonly("resources", [](const Service& s) { return ids_to_list(s.all_resources()); },
+                               R"(Ids of every resource linked to it, group by group (list of str).)")
+        .def_property_readonly("resource_groups", [](const Service& s) { return groups_to_list(s.resource_groups); },
+                               R"(One resource of each group performs it, all at once (list of lists of str).)")
+        .def_property_readonly("segments", [](const Service& s) { return segments_to_list(s.segments); },
+                               R"([("busy", 30), ("free", 45), ("busy", 20)]: the parts of the appointment; the
+first group's resource is occupied only by the busy ones. [] = busy throughout.)")
+        .def_property_readonly("limits", [](const Service& s) { return limits_to_dict(s.limits); },
+                               R"({"day": n, "week": n, "month": n}, each optional: most bookings of this service
+per resource of the first group per local day, ISO week or month. {} = none.)")
         .def_property_readonly("cancel_notice", [](const Service& s) { return s.cancel_notice.count(); },
                                R"(A customer may cancel or reschedule until this many minutes before the start; 0 = until the start.)");
     equality(service);
@@ -166,7 +200,11 @@ UTC datetimes.)");
         .def_property_readonly("service_id", [](const Booking& b) { return b.service.value; },
                                R"(The service booked.)")
         .def_property_readonly("resource_id", [](const Booking& b) { return b.resource.value; },
-                               R"(The resource that performs it.)")
+                               R"(The resource of the first group: the one who performs it.)")
+        .def_property_readonly("resource_ids", [](const Booking& b) { return ids_to_list(b.held_resources()); },
+                               R"(Every resource it holds, one per group in group order (list of str).)")
+        .def_property_readonly("segments", [](const Booking& b) { return segments_to_list(b.segments); },
+                               R"(The service's segments when it was booked (see Service.segments).)")
         .def_property_readonly("start", [](const Booking& b) { return from_instant(b.interval.begin); },
                                R"(Start of the appointment, aware datetime in UTC.)")
         .def_property_readonly("end", [](const Booking& b) { return from_instant(b.interval.end); },

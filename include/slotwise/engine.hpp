@@ -94,8 +94,14 @@ struct NewService {
     Minutes min_notice{0};
     Minutes horizon{0};
     Minutes hold{15};
+    /// Who can perform it: one group (any one of these). Give either this or
+    /// `resource_groups`.
     std::vector<ResourceId> resources{};
     Minutes cancel_notice{0};  ///< customers cancel or reschedule until start − this
+    /// One resource from each group, all at once (a doctor and a room).
+    ResourceGroups resource_groups{};
+    std::vector<Segment> segments{};  ///< busy/free parts; empty = busy throughout
+    BookingLimits limits{};           ///< per resource of the first group
 };
 
 /// Fields of a resource to change; each left empty keeps its value.
@@ -118,8 +124,11 @@ struct ServicePatch {
     std::optional<Minutes> min_notice{};
     std::optional<Minutes> horizon{};
     std::optional<Minutes> hold{};
-    std::optional<std::vector<ResourceId>> resources{};
+    std::optional<std::vector<ResourceId>> resources{};  ///< replaces the groups by this one
     std::optional<Minutes> cancel_notice{};
+    std::optional<ResourceGroups> resource_groups{};
+    std::optional<std::vector<Segment>> segments{};
+    std::optional<BookingLimits> limits{};
 };
 
 /// An availability question.
@@ -127,24 +136,39 @@ struct AvailabilityRequest {
     ServiceId service{};
     Date from{};                           ///< first local date, inclusive
     Date to{};                             ///< last local date, inclusive
-    std::vector<ResourceId> resources{};   ///< empty = every resource linked to the service
+    /// Only these resources are considered for the groups they belong to; a
+    /// group none of them belongs to offers all of its own (so empty = every
+    /// resource linked to the service).
+    std::vector<ResourceId> resources{};
     int seats = 1;
 };
 
-/// A free slot and the resource offering it.
+/// A free slot and the resources offering it.
 struct ResourceSlot {
     Instant start{};
     Instant end{};
-    ResourceId resource{};
-    std::int64_t remaining = 0;
+    ResourceId resource{};  ///< the chosen resource of the first group
+    std::int64_t remaining = 0;  ///< the fewest seats left among the chosen resources
+    /// The chosen resource of each further group, in group order (the first
+    /// free by id); empty for a one-group service.
+    std::vector<ResourceId> other_resources{};
     friend bool operator==(const ResourceSlot&, const ResourceSlot&) = default;
+    /// Every chosen resource: `resource`, then `other_resources`.
+    std::vector<ResourceId> resources() const {
+        std::vector<ResourceId> out{resource};
+        out.insert(out.end(), other_resources.begin(), other_resources.end());
+        return out;
+    }
 };
 
 /// A booking request.
 struct BookingRequest {
     ServiceId service{};
     Instant start{};
-    std::optional<ResourceId> resource{};  ///< empty = any linked resource that is free
+    std::optional<ResourceId> resource{};  ///< the first group's; empty = any linked resource that is free
+    /// Pins one resource per group, in group order (as a slot names them);
+    /// empty = the first free of each group (by id). Give this or `resource`.
+    std::vector<ResourceId> resources{};
     Customer customer{};
     int seats = 1;
     std::string idempotency_key{};         ///< empty = none

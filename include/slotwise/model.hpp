@@ -74,6 +74,11 @@ struct Resource {
     friend bool operator==(const Resource&, const Resource&) = default;
 };
 
+/// The resources a service needs: one from each group, all at once (a
+/// doctor from {Rossi, Bianchi} and a room from {1, 2}). A service with one
+/// group is booked on any one of its resources.
+using ResourceGroups = std::vector<std::vector<ResourceId>>;
+
 /// A bookable service and its rules.
 struct Service {
     ServiceId id{};
@@ -87,17 +92,40 @@ struct Service {
     Minutes min_notice{0};
     Minutes horizon{0};        ///< 0 = no limit
     Minutes hold{15};          ///< how long a pending paid booking holds its slot
-    std::vector<ResourceId> resources{};  ///< who can perform it, in display order
+    /// One resource from each group performs it, each group in display
+    /// order. The first group is the one who works (segments and limits
+    /// apply to it); the others are held for the whole appointment.
+    ResourceGroups resource_groups{};
     /// How long before the start a customer may still cancel or reschedule
     /// (staff and admin are not bound by it); 0 = until the start.
     Minutes cancel_notice{0};
+    /// When not empty, the busy and free parts of the appointment
+    /// (availability.hpp, `ServiceRules::segments`); they occupy the first
+    /// group's resource only.
+    std::vector<Segment> segments{};
+    /// Most bookings of this service a resource of the first group takes per
+    /// local day, week or month of its zone.
+    BookingLimits limits{};
     friend bool operator==(const Service&, const Service&) = default;
 
-    /// The availability rules of this service for `seats` seats.
-    ServiceRules rules(int seats = 1) const {
-        return {.duration = duration, .step = step, .buffer_before = buffer_before,
-                .buffer_after = buffer_after, .seats = seats, .min_notice = min_notice,
-                .horizon = horizon};
+    /// The availability rules of this service for `seats` seats, as they
+    /// apply to a resource of group `group`: the first group works the
+    /// segments and carries the limits, any other is held throughout.
+    ServiceRules rules(int seats = 1, std::size_t group = 0) const {
+        ServiceRules r{.duration = duration, .step = step, .buffer_before = buffer_before,
+                       .buffer_after = buffer_after, .seats = seats, .min_notice = min_notice,
+                       .horizon = horizon};
+        if (group == 0) {
+            r.segments = segments;
+            r.limits = limits;
+        }
+        return r;
+    }
+    /// Every resource linked to it, group by group.
+    std::vector<ResourceId> all_resources() const {
+        std::vector<ResourceId> out;
+        for (const auto& g : resource_groups) out.insert(out.end(), g.begin(), g.end());
+        return out;
     }
 };
 
@@ -127,15 +155,33 @@ enum class BookingStatus { pending, confirmed, cancelled, expired };
 /// payment (a chargeback), which the host settles with the provider.
 enum class PaymentStatus { none, pending, paid, refund_due, refunded, failed, refund_pending, disputed };
 
+/// What a booking occupies of one resource it holds: `interval` widened by
+/// its buffers (a busy part of the appointment, or all of it).
+struct Hold {
+    ResourceId resource{};
+    Interval interval{};
+    Minutes buffer_before{0};
+    Minutes buffer_after{0};
+    friend bool operator==(const Hold&, const Hold&) = default;
+    /// [interval.begin − buffer_before, interval.end + buffer_after).
+    Interval occupied() const { return {interval.begin - buffer_before, interval.end + buffer_after}; }
+};
+
 /// A booking as stored.
 struct Booking {
     BookingId id{};
     ServiceId service{};
-    ResourceId resource{};
+    ResourceId resource{};     ///< the resource of the service's first group
+    /// The resource of each further group, in group order: the booking
+    /// holds `resource` and every one of these, or (before it is stored)
+    /// none of them.
+    std::vector<ResourceId> other_resources{};
     Interval interval{};       ///< the appointment, [start, end)
     int seats = 1;
     Minutes buffer_before{0};  ///< the service's buffers when it was booked
     Minutes buffer_after{0};
+    /// The service's segments when it was booked (empty = busy throughout).
+    std::vector<Segment> segments{};
     Customer customer{};
     BookingStatus status = BookingStatus::confirmed;
     PaymentStatus payment_status = PaymentStatus::none;
@@ -156,6 +202,35 @@ struct Booking {
     /// The interval it keeps its resource busy, buffers included.
     Interval occupied_interval() const {
         return {interval.begin - buffer_before, interval.end + buffer_after};
+    }
+    /// Every resource it holds: `resource`, then `other_resources`.
+    std::vector<ResourceId> held_resources() const {
+        std::vector<ResourceId> out{resource};
+        out.insert(out.end(), other_resources.begin(), other_resources.end());
+        return out;
+    }
+    /// What it occupies of each resource it holds, buffers included: of
+    /// `resource`, each busy part of its segments (the first widened by
+    /// buffer_before, the last by buffer_after; the whole occupied interval
+    /// without segments); of every other resource, the occupied interval.
+    /// This is what every capacity check counts.
+    std::vector<Hold> holds() const {
+        std::vector<Hold> out;
+        if (segments.empty()) {
+            out.push_back({resource, interval, buffer_before, buffer_after});
+        } else {
+            std::array<detail::BusyPart, detail::max_busy_parts> parts{};
+            const ServiceRules shape{.segments = segments};  // busy parts without buffers
+            const std::size_t n = detail::busy_parts(shape, parts);
+            for (std::size_t i = 0; i < n; ++i) {
+                out.push_back({resource,
+                               {interval.begin + parts[i].from, interval.begin + parts[i].to},
+                               i == 0 ? buffer_before : Minutes{0},
+                               i + 1 == n ? buffer_after : Minutes{0}});
+            }
+        }
+        for (const auto& r : other_resources) out.push_back({r, interval, buffer_before, buffer_after});
+        return out;
     }
     /// True when it occupies its slot at `now`: confirmed, or pending with an
     /// unexpired hold.

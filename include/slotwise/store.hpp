@@ -32,6 +32,12 @@
 //    `insert_notification` is, to every reader, one outbox row, read back as
 //    given. Writing a booking row and an outbox row in the transaction meets
 //    the contract.
+//  - Occupancy: a booking holds `Booking::resource` and each of its
+//    `other_resources`, and occupies of each what `Booking::holds()` says
+//    (the busy parts of its segments on its first resource). Every question
+//    about a resource (`active_bookings`, `occupancy`, `BookingFilter::
+//    resource`) answers from the holds of the bookings as last written: a
+//    booking is found under every resource it holds, and only those.
 //  - Instants are whole seconds; strings are stored byte for byte (NUL
 //    bytes included).
 //  - A `Store` is safe to use from many threads at once; a `Transaction`
@@ -55,7 +61,7 @@ namespace slotwise {
 struct BookingFilter {
     std::optional<Instant> from{};            ///< start >= from
     std::optional<Instant> to{};              ///< start < to
-    std::optional<ResourceId> resource{};
+    std::optional<ResourceId> resource{};     ///< only bookings holding this resource (any group)
     std::optional<std::string> created_by{};  ///< only this subject's bookings
     /// Status as read at `now`: `pending` means a hold still running (or no
     /// hold), `expired` a pending booking whose hold ended at or before `now`.
@@ -144,15 +150,22 @@ public:
     /// at or after `now`.
     virtual CustomerHoldings customer_holdings(const TenantId& t, const std::string& created_by, Instant now,
                                                int cap) = 0;
-    /// Bookings of resource `r` that are active at `now` (confirmed, or
-    /// pending with a hold after `now`) and whose occupied interval (buffers
-    /// included) overlaps `range`, ordered by occupied start.
+    /// Bookings holding resource `r` that are active at `now` (confirmed,
+    /// or pending with a hold after `now`) and of which some hold of `r`
+    /// (`Booking::holds()`, buffers included) overlaps `range`, each once,
+    /// ordered by (occupied start, id).
     virtual std::vector<Booking> active_bookings(const TenantId& t, const ResourceId& r,
                                                  Interval range, Instant now) = 0;
-    /// Exactly the bookings `active_bookings` returns, reduced to what the
-    /// availability core needs (an adapter can answer from an index alone).
+    /// The holds of `r` of those bookings that overlap `range`, one entry
+    /// per hold (interval, seats, buffers), in any order: what the
+    /// availability core counts (an adapter can answer from an index alone).
     virtual std::vector<Booked> occupancy(const TenantId& t, const ResourceId& r, Interval range,
                                           Instant now) = 0;
+    /// The starts of the bookings of service `s` whose first resource
+    /// (`Booking::resource`) is `r`, active at `now` and starting in `range`,
+    /// in any order: what the service's booking limits count.
+    virtual std::vector<Instant> counted_starts(const TenantId& t, const ServiceId& s, const ResourceId& r,
+                                                Interval range, Instant now) = 0;
     /// Bookings matching `f`, ordered by (start, id).
     virtual std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) = 0;
     /// The booking whose `payment_reference` is `reference` (never matches "").

@@ -109,6 +109,10 @@ public:
     std::vector<Booked> occupancy(const TenantId& t, const ResourceId& r, Interval range, Instant now) override {
         return target_->occupancy(t, r, range, now);
     }
+    std::vector<Instant> counted_starts(const TenantId& t, const ServiceId& s, const ResourceId& r, Interval range,
+                                        Instant now) override {
+        return target_->counted_starts(t, s, r, range, now);
+    }
     std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) override {
         return target_->bookings(t, f);
     }

@@ -53,6 +53,15 @@ inline Date date_of(std::int64_t n) { return Date{date::sys_days{date::days{n}}}
 std::string encode_windows(const std::vector<LocalWindow>& windows);
 std::vector<LocalWindow> decode_windows(std::string_view text);
 
+// A service's or booking's segments as stored: "busy:30,free:45,busy:20"
+// ('' = none).
+std::string encode_segments(const std::vector<Segment>& segments);
+std::vector<Segment> decode_segments(std::string_view text);
+// A list of resource ids as stored, each "<bytes>:<id>" (ids are bytes,
+// commas included).
+std::string encode_ids(const std::vector<ResourceId>& ids);
+std::vector<ResourceId> decode_ids(std::string_view text);
+
 template <class E, std::size_t N>
 E decode_enum(std::string_view text, const std::array<std::string_view, N>& names) {
     for (std::size_t i = 0; i < N; ++i) {

@@ -36,6 +36,61 @@ std::vector<LocalWindow> decode_windows(std::string_view text) {
     return out;
 }
 
+std::string encode_segments(const std::vector<Segment>& segments) {
+    std::string out;
+    for (const auto& seg : segments) {
+        if (!out.empty()) out += ',';
+        out += seg.kind == SegmentKind::busy ? "busy:" : "free:";
+        out += std::to_string(seg.length.count());
+    }
+    return out;
+}
+
+std::vector<Segment> decode_segments(std::string_view text) {
+    std::vector<Segment> out;
+    std::size_t p = 0;
+    while (p < text.size()) {
+        const auto comma = std::min(text.find(',', p), text.size());
+        const auto part = text.substr(p, comma - p);
+        std::int64_t minutes = 0;
+        const bool busy = part.starts_with("busy:");
+        if (!busy && !part.starts_with("free:")) corrupt("segments \"" + std::string(text) + "\"");
+        const auto r = std::from_chars(part.data() + 5, part.data() + part.size(), minutes);
+        if (r.ec != std::errc{} || r.ptr != part.data() + part.size()) {
+            corrupt("segments \"" + std::string(text) + "\"");
+        }
+        out.push_back({busy ? SegmentKind::busy : SegmentKind::free, Minutes{minutes}});
+        p = comma + 1;
+    }
+    return out;
+}
+
+std::string encode_ids(const std::vector<ResourceId>& ids) {
+    std::string out;
+    for (const auto& id : ids) {
+        out += std::to_string(id.value.size());
+        out += ':';
+        out += id.value;
+    }
+    return out;
+}
+
+std::vector<ResourceId> decode_ids(std::string_view text) {
+    std::vector<ResourceId> out;
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    while (p != end) {
+        std::size_t n = 0;
+        const auto r = std::from_chars(p, end, n);
+        if (r.ec != std::errc{} || r.ptr == end || *r.ptr != ':' || static_cast<std::size_t>(end - r.ptr - 1) < n) {
+            corrupt("resource ids \"" + std::string(text) + "\"");
+        }
+        out.push_back({std::string(r.ptr + 1, n)});
+        p = r.ptr + 1 + n;
+    }
+    return out;
+}
+
 Resource read_resource(const Statement& s) {
     return {.id = s.id<ResourceTag>(0),
             .name = s.text(1),
@@ -43,6 +98,13 @@ Resource read_resource(const Statement& s) {
             .timezone = s.text(3),
             .capacity = s.small(4)};
 }
+
+namespace {
+std::optional<int> optional_small(const Statement& s, int col) {
+    if (s.is_null(col)) return std::nullopt;
+    return s.small(col);
+}
+}  // namespace
 
 Service read_service(const Statement& s) {
     return {.id = s.id<ServiceTag>(0),
@@ -56,8 +118,10 @@ Service read_service(const Statement& s) {
             .min_notice = s.minutes(8),
             .horizon = s.minutes(9),
             .hold = s.minutes(10),
-            .resources = {},
-            .cancel_notice = s.minutes(11)};
+            .resource_groups = {},
+            .cancel_notice = s.minutes(11),
+            .segments = decode_segments(s.text(12)),
+            .limits = {.day = optional_small(s, 13), .week = optional_small(s, 14), .month = optional_small(s, 15)}};
 }
 
 Block read_block(const Statement& s) {
@@ -89,6 +153,8 @@ Booking read_booking(const Statement& s) {
     b.payment_reference = s.text(21);
     b.amount_due = s.integer(22);
     b.currency_due = s.text(23);
+    b.other_resources = decode_ids(s.text(24));
+    b.segments = decode_segments(s.text(25));
     return b;
 }
 

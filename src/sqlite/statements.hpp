@@ -44,7 +44,7 @@ inline constexpr char kSelectCatalogueVersion[] =
 inline constexpr char kUpsertResource[] = R"sql(
 INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
-        (SELECT coalesce(max(occ_end - occ_start), 0) FROM bookings
+        (SELECT coalesce(max(occ_end - occ_start), 0) FROM booking_holds
          WHERE tenant_id = ?1 AND resource_id = ?2))
 ON CONFLICT (tenant_id, resource_id) DO UPDATE SET
     name = excluded.name, kind = excluded.kind, timezone = excluded.timezone,
@@ -92,32 +92,34 @@ inline constexpr char kSelectBlocks[] =
 inline constexpr char kUpsertService[] = R"sql(
 INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
                       buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min,
-                      cancel_notice_min)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                      cancel_notice_min, segments, limit_day, limit_week, limit_month)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
 ON CONFLICT (tenant_id, service_id) DO UPDATE SET
     name = excluded.name, duration_min = excluded.duration_min, step_min = excluded.step_min,
     buffer_before_min = excluded.buffer_before_min, buffer_after_min = excluded.buffer_after_min,
     price = excluded.price, currency = excluded.currency, min_notice_min = excluded.min_notice_min,
     horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,
-    cancel_notice_min = excluded.cancel_notice_min)sql";
+    cancel_notice_min = excluded.cancel_notice_min, segments = excluded.segments,
+    limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month)sql";
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kInsertServiceResource[] =
-    "INSERT INTO service_resources (tenant_id, service_id, position, resource_id) "
-    "VALUES (?1, ?2, ?3, ?4)";
+    "INSERT INTO service_resources (tenant_id, service_id, position, resource_id, grp) "
+    "VALUES (?1, ?2, ?3, ?4, ?5)";
 #define SLOTWISE_SERVICE_COLUMNS                                                      \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
-    "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min"
+    "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
+    "limit_day, limit_week, limit_month"
 inline constexpr char kSelectService[] =
     "SELECT " SLOTWISE_SERVICE_COLUMNS " FROM services WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kSelectServices[] =
     "SELECT " SLOTWISE_SERVICE_COLUMNS " FROM services WHERE tenant_id = ?1 ORDER BY service_id";
 #undef SLOTWISE_SERVICE_COLUMNS
 inline constexpr char kSelectServiceResources[] =
-    "SELECT resource_id FROM service_resources WHERE tenant_id = ?1 AND service_id = ?2 "
+    "SELECT resource_id, grp FROM service_resources WHERE tenant_id = ?1 AND service_id = ?2 "
     "ORDER BY position";
 inline constexpr char kSelectAllServiceResources[] =
-    "SELECT service_id, resource_id FROM service_resources WHERE tenant_id = ?1 "
+    "SELECT service_id, resource_id, grp FROM service_resources WHERE tenant_id = ?1 "
     "ORDER BY service_id, position";
 
 // Bookings. The column order is the one read_booking() decodes.
@@ -125,16 +127,25 @@ inline constexpr char kSelectAllServiceResources[] =
     "booking_id, service_id, resource_id, start_at, end_at, seats, buffer_before_min, "  \
     "buffer_after_min, customer_name, customer_email, customer_phone, customer_locale, " \
     "status, payment_status, hold_expires_at, idempotency_key, request_fingerprint, "    \
-    "created_by, created_at, updated_at, checkout_id, payment_reference, amount_due, currency_due"
+    "created_by, created_at, updated_at, checkout_id, payment_reference, amount_due, currency_due, " \
+    "other_resources, segments"
 inline constexpr char kInsertBooking[] = R"sql(
 INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at,
                       occ_start, occ_end, seats, buffer_before_min, buffer_after_min,
                       customer_name, customer_email, customer_phone, customer_locale,
                       status, payment_status, hold_expires_at, idempotency_key,
                       request_fingerprint, created_by, created_at, updated_at, checkout_id,
-                      payment_reference, owes_confirmation, amount_due, currency_due)
+                      payment_reference, owes_confirmation, amount_due, currency_due,
+                      other_resources, segments)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28))sql";
+        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30))sql";
+// One row of Booking::holds(), carrying the booking's status and hold.
+inline constexpr char kInsertHold[] = R"sql(
+INSERT INTO booking_holds (tenant_id, booking_id, part, resource_id, service_id, occ_start, occ_end,
+                           start_at, end_at, buffer_before_min, buffer_after_min, seats, status,
+                           hold_expires_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14))sql";
+inline constexpr char kDeleteHolds[] = "DELETE FROM booking_holds WHERE tenant_id = ?1 AND booking_id = ?2";
 // The identity and origin of a booking (id, idempotency key and fingerprint,
 // created_by, created_at) never change; everything else does. An owed
 // confirmation is moved to the outbox by bookings_move_confirmation_on_update.
@@ -144,7 +155,7 @@ UPDATE bookings SET
     seats = ?9, buffer_before_min = ?10, buffer_after_min = ?11, customer_name = ?12,
     customer_email = ?13, customer_phone = ?14, customer_locale = ?15, status = ?16,
     payment_status = ?17, hold_expires_at = ?18, updated_at = ?19, checkout_id = ?20,
-    payment_reference = ?21, owes_confirmation = NULL
+    payment_reference = ?21, owes_confirmation = NULL, other_resources = ?22, segments = ?23
 WHERE tenant_id = ?1 AND booking_id = ?2)sql";
 inline constexpr char kSelectBooking[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings WHERE tenant_id = ?1 AND booking_id = ?2";
@@ -163,32 +174,36 @@ inline constexpr char kCountPendingByCreator[] =
 inline constexpr char kCountConfirmedByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM bookings"
     " WHERE tenant_id = ?1 AND created_by = ?2 AND status = 'confirmed' AND start_at >= ?3 LIMIT ?4)";
-// Overlap of [occ_start, occ_end) with [?3, ?4), as a range scan of
-// bookings_by_resource: occ_end > ?3 implies occ_start > ?3 - max_occupied.
-// Without a resources row there is no bound and ?6 (the lowest integer)
-// stands in.
+// Overlap of a hold's [occ_start, occ_end) with [?3, ?4), as a range scan of
+// booking_holds_by_resource: occ_end > ?3 implies occ_start > ?3 -
+// max_occupied. Without a resources row there is no bound and ?6 (the lowest
+// integer) stands in.
+#define SLOTWISE_ACTIVE_HOLDS                                                                      \
+    " FROM booking_holds h WHERE h.tenant_id = ?1 AND h.resource_id = ?2"                          \
+    " AND h.occ_start >= coalesce(?3 - (SELECT max_occupied FROM resources"                         \
+    "                                   WHERE tenant_id = ?1 AND resource_id = ?2), ?6)"            \
+    " AND h.occ_start < ?4 AND h.occ_end > ?3"                                                      \
+    " AND (h.status = 'confirmed' OR (h.status = 'pending' AND h.hold_expires_at > ?5))"
 inline constexpr char kSelectActiveBookings[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
-    " WHERE tenant_id = ?1 AND resource_id = ?2"
-    " AND occ_start >= coalesce(?3 - (SELECT max_occupied FROM resources"
-    "                                 WHERE tenant_id = ?1 AND resource_id = ?2), ?6)"
-    " AND occ_start < ?4 AND occ_end > ?3"
-    " AND (status = 'confirmed' OR (status = 'pending' AND hold_expires_at > ?5))"
+    " WHERE tenant_id = ?1 AND booking_id IN (SELECT h.booking_id" SLOTWISE_ACTIVE_HOLDS ")"
     " ORDER BY occ_start, booking_id";
 inline constexpr char kSelectBookingByPaymentReference[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
     " WHERE tenant_id = ?1 AND payment_reference = ?2 AND payment_reference <> ''"
     " ORDER BY booking_id LIMIT 1";
-// The same rows as kSelectActiveBookings, only the columns the availability
-// core needs: all of them are in bookings_by_resource.
+// The holds behind kSelectActiveBookings, only the columns the availability
+// core needs: all of them are in booking_holds_by_resource.
 inline constexpr char kSelectOccupancy[] =
-    "SELECT start_at, end_at, seats, buffer_before_min, buffer_after_min FROM bookings"
-    " WHERE tenant_id = ?1 AND resource_id = ?2"
-    " AND occ_start >= coalesce(?3 - (SELECT max_occupied FROM resources"
-    "                                 WHERE tenant_id = ?1 AND resource_id = ?2), ?6)"
-    " AND occ_start < ?4 AND occ_end > ?3"
-    " AND (status = 'confirmed' OR (status = 'pending' AND hold_expires_at > ?5))"
-    " ORDER BY occ_start, booking_id";
+    "SELECT h.start_at, h.end_at, h.seats, h.buffer_before_min, h.buffer_after_min" SLOTWISE_ACTIVE_HOLDS
+    " ORDER BY h.occ_start";
+// Starts of the active bookings of service ?7 whose first resource is ?2,
+// starting in [?3, ?4): part 0 is the first resource's first busy part, which
+// begins at the booking's start, so the scan is the one above.
+inline constexpr char kSelectCountedStarts[] =
+    "SELECT h.start_at" SLOTWISE_ACTIVE_HOLDS " AND h.part = 0 AND h.service_id = ?7"
+    " AND h.start_at >= ?3 AND h.start_at < ?4";
+#undef SLOTWISE_ACTIVE_HOLDS
 inline constexpr char kSelectBookingStart[] =
     "SELECT start_at FROM bookings WHERE tenant_id = ?1 AND booking_id = ?2";
 // ?2/?3: start range (?2 already raised to the cursor's start); (?4, ?5):
@@ -198,7 +213,8 @@ inline constexpr char kSelectBookings[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
     " WHERE tenant_id = ?1 AND start_at >= ?2 AND start_at < ?3"
     " AND (start_at, booking_id) > (?4, ?5)"
-    " AND (?6 IS NULL OR resource_id = ?6)"
+    " AND (?6 IS NULL OR EXISTS (SELECT 1 FROM booking_holds h WHERE h.tenant_id = ?1"
+    "                            AND h.booking_id = bookings.booking_id AND h.resource_id = ?6))"
     " AND (?7 IS NULL OR created_by = ?7)"
     " AND (?8 IS NULL"
     "  OR (?8 = 'pending' AND status = 'pending'"

@@ -249,13 +249,17 @@ public:
             catalogue_.changed();
             c().statement(kUpsertService)
                 .bind(t, v.id, v.name, v.duration, v.step, v.buffer_before, v.buffer_after, v.price,
-                      v.currency, v.min_notice, v.horizon, v.hold, v.cancel_notice)
+                      v.currency, v.min_notice, v.horizon, v.hold, v.cancel_notice, encode_segments(v.segments),
+                      v.limits.day, v.limits.week, v.limits.month)
                 .run();
             c().statement(kDeleteServiceResources).bind(t, v.id).run();
-            for (std::size_t i = 0; i < v.resources.size(); ++i) {
-                c().statement(kInsertServiceResource)
-                    .bind(t, v.id, static_cast<std::int64_t>(i), v.resources[i])
-                    .run();
+            std::int64_t position = 0;
+            for (std::size_t g = 0; g < v.resource_groups.size(); ++g) {
+                for (const auto& r : v.resource_groups[g]) {
+                    c().statement(kInsertServiceResource)
+                        .bind(t, v.id, position++, r, static_cast<std::int64_t>(g))
+                        .run();
+                }
             }
         });
     }
@@ -272,7 +276,7 @@ public:
                 }
                 auto s = c().statement(kSelectServiceResources);
                 s.bind(t, id);
-                while (s.step()) out->resources.push_back(s.id<ResourceTag>(0));
+                while (s.step()) add_link(*out, s.id<ResourceTag>(0), s.integer(1));
                 return out;
             });
         });
@@ -296,7 +300,7 @@ public:
                 // A link whose service row is missing cannot come from
                 // put_service; skip it rather than invent a service.
                 if (auto it = index.find(s.text(0)); it != index.end()) {
-                    out[it->second].resources.push_back(s.id<ResourceTag>(1));
+                    add_link(out[it->second], s.id<ResourceTag>(1), s.integer(2));
                 }
             }
             return out;
@@ -320,7 +324,8 @@ public:
                           to_string(b.payment_status), b.hold_expires_at, null_if_empty(b.idempotency_key),
                           b.request_fingerprint, b.created_by, b.created_at, b.updated_at, b.checkout_id,
                           b.payment_reference, owed ? std::optional<std::int64_t>(1) : std::nullopt,
-                          b.amount_due, b.currency_due);
+                          b.amount_due, b.currency_due, encode_ids(b.other_resources), encode_segments(b.segments));
+            write_holds(t, b);
             if (confirmation && !owed) write_notification(c(), *confirmation);
         });
     }
@@ -333,9 +338,13 @@ public:
                    occupied.end, b.seats, b.buffer_before, b.buffer_after, b.customer.name,
                    b.customer.email, b.customer.phone, b.customer.locale,
                    std::string(to_string(b.status)), std::string(to_string(b.payment_status)),
-                   b.hold_expires_at, b.updated_at, b.checkout_id, b.payment_reference)
+                   b.hold_expires_at, b.updated_at, b.checkout_id, b.payment_reference, encode_ids(b.other_resources),
+                   encode_segments(b.segments))
                 .run();
-            return s.changes() > 0;
+            if (s.changes() == 0) return false;
+            c().statement(kDeleteHolds).bind(t, b.id).run();
+            write_holds(t, b);
+            return true;
         });
         // Not a storage failure: the transaction stays usable.
         if (!updated) throw Error(Errc::not_found, "booking", "no such booking");
@@ -398,6 +407,17 @@ public:
                 out.push_back({.interval = {s.at(0), s.at(1)}, .seats = s.small(2),
                                .buffer_before = s.minutes(3), .buffer_after = s.minutes(4)});
             }
+            return out;
+        });
+    }
+
+    std::vector<Instant> counted_starts(const TenantId& t, const ServiceId& sv, const ResourceId& r, Interval range,
+                                        Instant now) override {
+        return call(Access::read, [&] {
+            std::vector<Instant> out;
+            auto s = c().statement(kSelectCountedStarts);
+            s.bind(t, r, range.begin, range.end, now, kLowest, sv);
+            while (s.step()) out.push_back(s.at(0));
             return out;
         });
     }
@@ -617,6 +637,27 @@ private:
     }
 
     Connection& c() { return *conn_; }
+
+    // A link of service `s` to resource `r` in group `g`, read in position order.
+    static void add_link(Service& s, ResourceId r, std::int64_t g) {
+        if (g < 0 || g > 1'000'000) corrupt("resource group " + std::to_string(g));
+        while (s.resource_groups.size() <= static_cast<std::size_t>(g)) s.resource_groups.emplace_back();
+        s.resource_groups[static_cast<std::size_t>(g)].push_back(std::move(r));
+    }
+
+    // The rows of b.holds(), each with the booking's status and hold.
+    void write_holds(const TenantId& t, const Booking& b) {
+        const auto holds = b.holds();
+        const auto status = to_string(b.status);
+        for (std::size_t i = 0; i < holds.size(); ++i) {
+            const auto& h = holds[i];
+            const auto occupied = h.occupied();
+            c().statement(kInsertHold)
+                .run_with(t, b.id, static_cast<std::int64_t>(i), h.resource, b.service, occupied.begin, occupied.end,
+                          h.interval.begin, h.interval.end, h.buffer_before, h.buffer_after, b.seats, status,
+                          b.hold_expires_at);
+        }
+    }
 
     // Runs one call of the Transaction interface. A failed call rolls the
     // whole transaction back at once (SQLite may already have done so after

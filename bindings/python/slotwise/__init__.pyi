@@ -31,6 +31,14 @@ Headers = Union[Mapping[str, HeaderText], Mapping[bytes, bytes], Sequence[Tuple[
 Transport = Callable[[str, str, dict[str, str], bytes], Tuple[int, Union[bytes, str]]]
 """transport(method, url, headers, body) -> (status, body): performs one HTTP request."""
 
+SegmentKind = Literal["busy", "free"]
+
+class Limits(TypedDict, total=False):
+    """Most bookings of a service per resource of its first group, per local period."""
+    day: Optional[int]
+    week: Optional[int]
+    month: Optional[int]
+
 class CustomerDict(TypedDict, total=False):
     name: str
     email: Optional[str]
@@ -147,6 +155,12 @@ class Service:
     def resources(self) -> list[str]: ...
     @property
     def cancel_notice(self) -> int: ...
+    @property
+    def resource_groups(self) -> list[list[str]]: ...
+    @property
+    def segments(self) -> list[tuple[SegmentKind, int]]: ...
+    @property
+    def limits(self) -> Limits: ...
 
 class Slot:
     @property
@@ -155,6 +169,8 @@ class Slot:
     def end(self) -> datetime.datetime: ...
     @property
     def resource_id(self) -> str: ...
+    @property
+    def resource_ids(self) -> list[str]: ...
     @property
     def remaining(self) -> int: ...
 
@@ -177,6 +193,10 @@ class Booking:
     def service_id(self) -> str: ...
     @property
     def resource_id(self) -> str: ...
+    @property
+    def resource_ids(self) -> list[str]: ...
+    @property
+    def segments(self) -> list[tuple[SegmentKind, int]]: ...
     @property
     def start(self) -> datetime.datetime: ...
     @property
@@ -426,6 +446,9 @@ class TenantScope:
         hold_minutes: int = 15,
         resources: Optional[Sequence[str]] = None,
         cancel_notice: int = 0,
+        resource_groups: Optional[Sequence[Sequence[str]]] = None,
+        segments: Optional[Sequence[tuple[SegmentKind, int]]] = None,
+        limits: Optional[Limits] = None,
     ) -> Service: ...
     def update_service(
         self,
@@ -443,6 +466,9 @@ class TenantScope:
         hold_minutes: Optional[int] = ...,
         resources: Optional[Sequence[str]] = ...,
         cancel_notice: Optional[int] = ...,
+        resource_groups: Optional[Sequence[Sequence[str]]] = ...,
+        segments: Optional[Sequence[tuple[SegmentKind, int]]] = ...,
+        limits: Optional[Limits] = ...,
     ) -> Service: ...
     def get_service(self, service_id: str) -> Service: ...
     def services(self) -> list[Service]: ...
@@ -463,6 +489,7 @@ class TenantScope:
         customer: Union[CustomerDict, Customer, None] = None,
         seats: int = 1,
         idempotency_key: Optional[str] = None,
+        resource_ids: Optional[Sequence[str]] = None,
     ) -> Booking: ...
     def get_booking(self, booking_id: str) -> Booking: ...
     def bookings(

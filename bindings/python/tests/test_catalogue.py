@@ -185,7 +185,7 @@ def test_every_public_call_is_documented_with_its_signature():
             assert len(doc) > 20, f"{cls.__name__}.{name} has no docstring"
     sig = inspect.signature(slotwise.TenantScope.book)
     assert [p for p in sig.parameters if p != "self"] == [
-        "service_id", "start", "resource_id", "customer", "seats", "idempotency_key",
+        "service_id", "start", "resource_id", "customer", "seats", "idempotency_key", "resource_ids",
     ]
     assert sig.parameters["seats"].default == 1
     assert "open_sqlite" in (slotwise.Engine.__doc__ or "") + "".join(
