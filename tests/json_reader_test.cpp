@@ -7,6 +7,7 @@
 #include <slotwise/scenario.hpp>
 
 #include "support/files.hpp"
+#include "support/memory.hpp"
 #include "support/process.hpp"
 
 #include <doctest/doctest.h>
@@ -21,32 +22,10 @@
 
 using slotwise::Error;
 using slotwise::Errc;
+using slotwise::test::rss_is_meaningful;
+using slotwise::test::status_kib;
 
 namespace {
-
-// AddressSanitizer keeps freed memory in quarantine and adds shadow memory,
-// so under it RSS says nothing about the reader: growth is printed, and
-// checked only in an ordinary build.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool rss_is_meaningful = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool rss_is_meaningful = false;
-#else
-constexpr bool rss_is_meaningful = true;
-#endif
-#else
-constexpr bool rss_is_meaningful = true;
-#endif
-
-std::size_t status_kib(const char* key) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind(key, 0) == 0) return std::stoul(line.substr(std::string(key).size()));
-    }
-    return 0;
-}
 
 // The peak resident memory `run` adds, in bytes: the kernel's high-water
 // mark is reset first (writing 5 to clear_refs), so freed memory counts too.

@@ -2,6 +2,7 @@
 // succeed: one customer holding every paid slot of a week, a class taken in
 // one booking, a query over ten years, megabyte ids growing the process.
 #include "support/engine_fixture.hpp"
+#include "support/memory.hpp"
 
 #include <doctest/doctest.h>
 
@@ -42,33 +43,6 @@ std::vector<Instant> starts(TenantScope& scope, const Service& svc, const char* 
     return out;
 }
 
-// Resident set size of this process, in bytes.
-std::size_t rss_bytes() {
-    std::ifstream statm("/proc/self/statm");
-    std::size_t pages = 0, resident = 0;
-    statm >> pages >> resident;
-    return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-}
-
-std::size_t rss_growth_since(std::size_t before) {
-    const auto after = rss_bytes();
-    return after > before ? after - before : 0;
-}
-
-// AddressSanitizer keeps freed memory in quarantine (256 MB by default), so
-// under it RSS says nothing about what the library keeps: the growth is
-// printed and checked only in an ordinary build.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool rss_is_meaningful = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool rss_is_meaningful = false;
-#else
-constexpr bool rss_is_meaningful = true;
-#endif
-#else
-constexpr bool rss_is_meaningful = true;
-#endif
 }  // namespace
 
 TEST_CASE("a customer cannot hold every paid slot of a week: the third unpaid hold is quota_exceeded") {
