@@ -1,7 +1,7 @@
 // What the files of the SQLite adapter share, and nothing a user sees (this
 // header is not installed): the prepared-statement wrapper, the connection
 // with its statement and catalogue caches, the pool, row decoding, and the
-// outbox and catalogue helpers the transaction calls.
+// outbox, payment-record and catalogue helpers the transaction calls.
 //
 // Nothing in here knows the engine's rules beyond store.hpp's contract. Every
 // value reaches SQLite as a bound parameter; strings are bound with their byte
@@ -436,6 +436,17 @@ std::vector<Notification> take_notifications(Connection& c, Instant now, int lim
 bool mark_notification_sent(Connection& c, const TenantId& t, const std::string& id, Instant now);
 /// Transaction::notifications.
 std::vector<Notification> notifications(Connection& c, const TenantId& t, const BookingId& b);
+
+// Payment records (payments.cpp): each one call of the Transaction interface.
+bool record_payment_event(Connection& c, const TenantId& t, const std::string& provider, const std::string& event_id,
+                          const std::string& type, Instant received_at);
+void insert_checkout_session(Connection& c, const TenantId& t, const CheckoutSession& cs);
+std::vector<CheckoutSession> checkout_sessions(Connection& c, const TenantId& t, const BookingId& b);
+bool close_checkout_session(Connection& c, const TenantId& t, const std::string& session_id, Instant at);
+std::vector<CheckoutSession> checkouts_to_close(Connection& c, Instant now, int limit);
+bool set_checkout_close_by(Connection& c, const TenantId& t, const std::string& session_id, Instant until);
+void insert_unmatched_payment(Connection& c, const TenantId& t, const UnmatchedPayment& p);
+std::vector<UnmatchedPayment> unmatched_payments(Connection& c, const TenantId& t, int limit);
 
 /// What a transaction may do.
 enum class Access { read, write };

@@ -493,74 +493,31 @@ public:
         });
     }
 
+    // Payment records (payments.cpp).
     bool record_payment_event(const TenantId& t, const std::string& provider, const std::string& event_id,
                               const std::string& type, Instant received_at) override {
-        return call(Access::write, [&] {
-            auto s = c().statement(kInsertPaymentEvent);
-            s.bind(t, provider, event_id, type, received_at).run();
-            return s.changes() > 0;
-        });
+        return call(Access::write, [&] { return sqlite::record_payment_event(c(), t, provider, event_id, type, received_at); });
     }
-
     void insert_checkout_session(const TenantId& t, const CheckoutSession& cs) override {
-        call(Access::write, [&] {
-            c().statement(kInsertCheckoutSession).bind(t, cs.id, cs.booking, cs.created_at, cs.close_by).run();
-        });
+        call(Access::write, [&] { sqlite::insert_checkout_session(c(), t, cs); });
     }
-
     std::vector<CheckoutSession> checkout_sessions(const TenantId& t, const BookingId& b) override {
-        return call(Access::read, [&] {
-            std::vector<CheckoutSession> out;
-            auto s = c().statement(kSelectCheckoutSessions);
-            s.bind(t, b);
-            while (s.step()) out.push_back(read_checkout_session(s));
-            return out;
-        });
+        return call(Access::read, [&] { return sqlite::checkout_sessions(c(), t, b); });
     }
-
     bool close_checkout_session(const TenantId& t, const std::string& session_id, Instant at) override {
-        return call(Access::write, [&] {
-            auto s = c().statement(kCloseCheckoutSession);
-            s.bind(t, session_id, at).run();
-            return s.changes() > 0;
-        });
+        return call(Access::write, [&] { return sqlite::close_checkout_session(c(), t, session_id, at); });
     }
-
     std::vector<CheckoutSession> checkouts_to_close(Instant now, int limit) override {
-        return call(Access::read, [&] {
-            std::vector<CheckoutSession> out;
-            auto s = c().statement(kSelectCheckoutsToClose);
-            s.bind(now, std::max(limit, 0));
-            while (s.step()) out.push_back(read_checkout_session(s));
-            return out;
-        });
+        return call(Access::read, [&] { return sqlite::checkouts_to_close(c(), now, limit); });
     }
-
     bool set_checkout_close_by(const TenantId& t, const std::string& session_id, Instant until) override {
-        return call(Access::write, [&] {
-            auto s = c().statement(kSetCheckoutCloseBy);
-            s.bind(t, session_id, until).run();
-            return s.changes() > 0;
-        });
+        return call(Access::write, [&] { return sqlite::set_checkout_close_by(c(), t, session_id, until); });
     }
-
     void insert_unmatched_payment(const TenantId& t, const UnmatchedPayment& p) override {
-        call(Access::write, [&] {
-            c().statement(kInsertUnmatchedPayment)
-                .bind(t, p.provider, p.event_id, p.reference, p.amount, p.currency, p.booking, p.reason,
-                      p.received_at)
-                .run();
-        });
+        call(Access::write, [&] { sqlite::insert_unmatched_payment(c(), t, p); });
     }
-
     std::vector<UnmatchedPayment> unmatched_payments(const TenantId& t, int limit) override {
-        return call(Access::read, [&] {
-            std::vector<UnmatchedPayment> out;
-            auto s = c().statement(kSelectUnmatchedPayments);
-            s.bind(t, std::clamp(limit, 0, 1000));
-            while (s.step()) out.push_back(read_unmatched_payment(s));
-            return out;
-        });
+        return call(Access::read, [&] { return sqlite::unmatched_payments(c(), t, limit); });
     }
 
     // --- outbox ----------------------------------------------------------
