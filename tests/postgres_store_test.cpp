@@ -64,26 +64,43 @@ TEST_CASE("the PostgreSQL store behind a StoreWrapper passes the storage conform
 TEST_CASE("the database itself refuses an overlapping booking of a capacity-1 resource (exclusion constraint)") {
     auto store = salon();
     {
+        // As the engine books: the resource's bookings read first, under its lock.
         auto tx = store->write();
+        CHECK(tx->occupancy({"t1"}, {"res_1"}, {at("2026-06-01T10:00:00Z"), at("2026-06-01T10:30:00Z")},
+                            at("2026-05-01T00:00:00Z"))
+                  .empty());
         tx->insert_booking({"t1"}, booking("bkg_1", "res_1", at("2026-06-01T10:00:00Z")));
         tx->commit();
     }
-    // Straight to insert_booking, no check by anyone: only the constraint stands in the way.
+    // A writer whose check looked at the wrong range (a bug in the check):
+    // it read the resource's bookings under the lock, saw none, and inserts
+    // an overlap. Only the constraint stands in the way.
+    const Interval elsewhere{at("2026-06-02T10:00:00Z"), at("2026-06-02T11:00:00Z")};
+    const Instant now = at("2026-05-01T00:00:00Z");
     auto tx = store->write();
+    CHECK(tx->occupancy({"t1"}, {"res_1"}, elsewhere, now).empty());
     Booking clash = booking("bkg_2", "res_1", at("2026-06-01T10:15:00Z"));
     CHECK(error_of([&] { tx->insert_booking({"t1"}, clash); }) == Errc::slot_unavailable);
     // Buffers widen the range: a booking ending at 10:00 with 5 minutes after clashes too.
     auto tx2 = store->write();
+    CHECK(tx2->active_bookings({"t1"}, {"res_1"}, elsewhere, now).empty());
     Booking buffered = booking("bkg_3", "res_1", at("2026-06-01T09:30:00Z"));
     buffered.buffer_after = 5min;
     CHECK(error_of([&] { tx2->insert_booking({"t1"}, buffered); }) == Errc::slot_unavailable);
     // Half-open: back to back is fine, and so is another tenant's resource of the same id.
     auto tx3 = store->write();
+    CHECK(tx3->occupancy({"t1"}, {"res_1"}, elsewhere, now).empty());
     tx3->insert_booking({"t1"}, booking("bkg_4", "res_1", at("2026-06-01T10:30:00Z")));
     tx3->insert_tenant({.id = {"t2"}, .name = "Other", .created_at = at("2026-01-01T00:00:00Z")});
     tx3->put_resource({"t2"}, {.id = {"res_1"}, .name = "Chair", .timezone = "Etc/UTC", .capacity = 1});
+    CHECK(tx3->occupancy({"t2"}, {"res_1"}, elsewhere, now).empty());
     tx3->insert_booking({"t2"}, booking("bkg_1", "res_1", at("2026-06-01T10:00:00Z")));
     tx3->commit();
+    // A booking stored without a check (an import, the conformance suite's
+    // direct writes) is kept as given: the store decides nothing for it.
+    auto tx4 = store->write();
+    tx4->insert_booking({"t1"}, booking("bkg_imported", "res_1", at("2026-06-01T10:00:00Z")));
+    tx4->commit();
 }
 
 TEST_CASE("a lapsed hold does not block a new booking once a writer has seen it lapsed") {
@@ -92,12 +109,14 @@ TEST_CASE("a lapsed hold does not block a new booking once a writer has seen it 
     hold.status = BookingStatus::pending;
     hold.payment_status = PaymentStatus::pending;
     hold.hold_expires_at = at("2026-05-01T00:15:00Z");
+    const Interval range{at("2026-06-01T10:00:00Z"), at("2026-06-01T10:30:00Z")};
     {
+        // As the engine books: the resource's bookings read first, under its lock.
         auto tx = store->write();
+        CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:00:00Z")).empty());
         tx->insert_booking({"t1"}, hold);
         tx->commit();
     }
-    const Interval range{at("2026-06-01T10:00:00Z"), at("2026-06-01T10:30:00Z")};
     SUBCASE("while the hold runs, the slot is taken") {
         auto tx = store->write();
         CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:10:00Z")).size() == 1);
@@ -121,7 +140,10 @@ TEST_CASE("a lapsed hold does not block a new booking once a writer has seen it 
             tx->insert_booking({"t1"}, booking("bkg_new", "res_1", range.begin));
             tx->commit();
         }
+        // The late payment's check looks at the slot as of the hold's own
+        // booking (a bug would let it through): the constraint refuses.
         auto tx = store->write();
+        (void)tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:25:00Z"));
         hold.status = BookingStatus::confirmed;
         CHECK(error_of([&] { tx->update_booking({"t1"}, hold); }) == Errc::slot_unavailable);
     }

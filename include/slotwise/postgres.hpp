@@ -21,19 +21,23 @@
 // row per resource it holds in `booking_resources` (tenant, booking,
 // resource, occupied range as a half-open `tstzrange` widened by the
 // buffers); an exclusion constraint (btree_gist) forbids two rows of one
-// tenant and resource whose ranges overlap, among the rows marked
-// `exclusive` (the resource had capacity 1 when booked) and `active`. A write
-// transaction that reads a resource's bookings (to check a slot) first takes
-// a transaction-scoped advisory lock for that tenant and resource, so
+// tenant and resource whose ranges overlap, among the rows marked `active`
+// and `exclusive`. A write transaction that reads a resource's bookings (to
+// check a slot, as book(), reschedule and a late payment do) first takes a
+// transaction-scoped advisory lock for that tenant and resource, so
 // contenders queue instead of meeting in the constraint, where lockstep
 // inserts deadlock; a booking of several resources takes them in the order
-// it reads them, resource-id order. The constraint then never fires in
-// normal operation; if it does (plain SQL, a bug), 23P01 becomes
-// `slot_unavailable`. A deadlock or serialization failure (40P01, 40001) while
-// taking a lock is retried in place (a savepoint around the lock) up to
-// `max_retries` times, each reported as a `storage_retry` event, then
-// `storage_busy`; elsewhere it is `storage_busy` at once, as is a lock
-// wait longer than `busy_timeout` (lock_timeout).
+// it reads them, resource-id order. What such a transaction then writes on a
+// capacity-1 resource is `exclusive`: the constraint refuses it if it
+// overlaps another checked booking, whatever the check concluded (23P01
+// becomes `slot_unavailable`). A booking written without reading the
+// resource first (an import, a tool writing through the Store interface) is
+// kept as given, as the store contract requires, and is not exclusive. A
+// deadlock or serialization failure (40P01, 40001) while taking a lock is
+// retried in place (a savepoint around the lock) up to `max_retries` times,
+// each reported as a `storage_retry` event, then `storage_busy`; elsewhere it
+// is `storage_busy` at once, as is a lock wait longer than `busy_timeout`
+// (lock_timeout).
 //
 // Expired holds and the constraint: `active` cannot depend on the clock (a
 // constraint's predicate must be immutable), and the store must not rewrite a

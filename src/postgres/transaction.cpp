@@ -631,7 +631,8 @@ private:
                                       .add(occupied.begin)
                                       .add(occupied.end)
                                       .text(to_string(b.status))
-                                      .add(b.hold_expires_at));
+                                      .add(b.hold_expires_at)
+                                      .add(checked_.contains(resource_key(t, b.resource)) ? 1 : 0));
     }
 
     // In a write transaction, before the bookings of `r` are read to decide
@@ -641,10 +642,14 @@ private:
     void before_checking(const TenantId& t, const ResourceId& r, Interval range, Instant now) {
         if (access_ != Access::write) return;
         lock_resource(t, r);
+        checked_.insert(resource_key(t, r));
         c().run(kClearLapsedHolds, Params().add(t).add(r).add(now).add(range.begin).add(range.end));
     }
 
-    void lock_resource(const TenantId& t, const ResourceId& r) { lock(lock_key("resource", t.value, r.value)); }
+    static std::int64_t resource_key(const TenantId& t, const ResourceId& r) {
+        return lock_key("resource", t.value, r.value);
+    }
+    void lock_resource(const TenantId& t, const ResourceId& r) { lock(resource_key(t, r)); }
 
     // Takes a transaction-scoped advisory lock once per transaction. Inside a
     // savepoint, so that a deadlock (40P01) or serialization failure (40001)
@@ -720,6 +725,7 @@ private:
     std::unique_ptr<Connection> conn_;
     State state_ = State::open;
     std::unordered_set<std::int64_t> locks_;
+    std::unordered_set<std::int64_t> checked_;  // resources whose bookings this transaction read under their lock
 };
 
 }  // namespace
