@@ -34,6 +34,16 @@ inline constexpr char kUpsertResource[] =
     " VALUES ($1, $2, $3, $4, $5, $6)"
     " ON CONFLICT (tenant_id, resource_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
     " timezone = excluded.timezone, capacity = excluded.capacity";
+// A resource changed by a transaction that read it first: only the columns
+// it changed ($7: a bit per column, $3..$6 in order), so two concurrent
+// edits of different fields both stick (the second waits for the first's
+// row lock, then applies its own columns to the newer row).
+#define SW_IF(bit, n, col) col " = CASE WHEN ($7::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
+inline constexpr char kUpdateResourceColumns[] =
+    "UPDATE resources SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::text", "kind") ", "
+    SW_IF(4, "$5::bytea", "timezone") ", " SW_IF(8, "$6::int4", "capacity")
+    " WHERE tenant_id = $1 AND resource_id = $2";
+#undef SW_IF
 inline constexpr char kSelectResource[] =
     "SELECT resource_id, name, kind, timezone, capacity FROM resources WHERE tenant_id = $1 AND resource_id = $2";
 inline constexpr char kSelectResources[] =
@@ -72,6 +82,17 @@ inline constexpr char kUpsertService[] =
     " buffer_after_min = excluded.buffer_after_min, price = excluded.price, currency = excluded.currency,"
     " min_notice_min = excluded.min_notice_min, horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,"
     " cancel_notice_min = excluded.cancel_notice_min";
+// As kUpdateResourceColumns, for services: $3..$13 in the order of
+// kUpsertService, $14 a bit per column.
+#define SW_IF(bit, n, col) col " = CASE WHEN ($14::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
+inline constexpr char kUpdateServiceColumns[] =
+    "UPDATE services SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::int8", "duration_min") ", "
+    SW_IF(4, "$5::int8", "step_min") ", " SW_IF(8, "$6::int8", "buffer_before_min") ", "
+    SW_IF(16, "$7::int8", "buffer_after_min") ", " SW_IF(32, "$8::int8", "price") ", "
+    SW_IF(64, "$9::bytea", "currency") ", " SW_IF(128, "$10::int8", "min_notice_min") ", "
+    SW_IF(256, "$11::int8", "horizon_min") ", " SW_IF(512, "$12::int8", "hold_min") ", "
+    SW_IF(1024, "$13::int8", "cancel_notice_min") " WHERE tenant_id = $1 AND service_id = $2";
+#undef SW_IF
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = $1 AND service_id = $2";
 inline constexpr char kInsertServiceResource[] =
@@ -270,11 +291,11 @@ struct NamedStatement {
 
 #define SW_STMT(name) NamedStatement{#name, name, {}}
 inline constexpr NamedStatement kAll[] = {
-    SW_STMT(kInsertTenant), SW_STMT(kSelectTenant), SW_STMT(kUpsertResource), SW_STMT(kSelectResource),
+    SW_STMT(kInsertTenant), SW_STMT(kSelectTenant), SW_STMT(kUpsertResource), SW_STMT(kUpdateResourceColumns), SW_STMT(kSelectResource),
     SW_STMT(kSelectResources), SW_STMT(kDeleteWeeklyHours), SW_STMT(kInsertWeeklyHours),
     SW_STMT(kSelectWeeklyHours), SW_STMT(kUpsertOverride), SW_STMT(kDeleteOverride), SW_STMT(kSelectOverrides),
     SW_STMT(kInsertBlock), SW_STMT(kDeleteBlock), SW_STMT(kSelectBlocks), SW_STMT(kUpsertService),
-    SW_STMT(kDeleteServiceResources), SW_STMT(kInsertServiceResource), SW_STMT(kSelectService),
+    SW_STMT(kUpdateServiceColumns), SW_STMT(kDeleteServiceResources), SW_STMT(kInsertServiceResource), SW_STMT(kSelectService),
     SW_STMT(kSelectServices), SW_STMT(kSelectServiceResources), SW_STMT(kSelectAllServiceResources),
     SW_STMT(kInsertBooking), SW_STMT(kInsertOccupancy), SW_STMT(kDeleteOccupancy), SW_STMT(kUpdateBooking),
     SW_STMT(kSelectBooking), SW_STMT(kSelectBookingForUpdate), SW_STMT(kSelectBookingByKey),

@@ -98,6 +98,19 @@ public:
 
     void put_resource(const TenantId& t, const Resource& r) override {
         call(Access::write, [&] {
+            const auto seen = read_resources_.find(entity_key(t, r.id.value));
+            if (seen != read_resources_.end()) {
+                // Read in this transaction: write back only what changed since.
+                const Resource& was = seen->second;
+                const std::int64_t mask = (r.name != was.name ? 1 : 0) | (r.kind != was.kind ? 2 : 0) |
+                                          (r.timezone != was.timezone ? 4 : 0) | (r.capacity != was.capacity ? 8 : 0);
+                if (mask != 0) {
+                    c().run(kUpdateResourceColumns, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(
+                                                        r.timezone).add(r.capacity).add(mask));
+                }
+                seen->second = r;
+                return;
+            }
             c().run(kUpsertResource, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(r.timezone).add(
                                          r.capacity));
         });
@@ -107,7 +120,9 @@ public:
         return call(Access::read, [&]() -> std::optional<Resource> {
             const auto r = c().run(kSelectResource, Params().add(t).add(id));
             if (r.rows() == 0) return std::nullopt;
-            return read_resource(r, 0);
+            auto out = read_resource(r, 0);
+            if (access_ == Access::write) read_resources_.insert_or_assign(entity_key(t, id.value), out);
+            return std::optional<Resource>(std::move(out));
         });
     }
 
@@ -199,26 +214,31 @@ public:
 
     void put_service(const TenantId& t, const Service& v) override {
         call(Access::write, [&] {
-            // The upsert locks the service's row: a second writer of it waits here.
-            c().run(kUpsertService, Params()
-                                        .add(t)
-                                        .add(v.id)
-                                        .add(v.name)
-                                        .add(v.duration)
-                                        .add(v.step)
-                                        .add(v.buffer_before)
-                                        .add(v.buffer_after)
-                                        .add(v.price)
-                                        .add(v.currency)
-                                        .add(v.min_notice)
-                                        .add(v.horizon)
-                                        .add(v.hold)
-                                        .add(v.cancel_notice));
-            c().run(kDeleteServiceResources, Params().add(t).add(v.id));
-            for (std::size_t i = 0; i < v.resources.size(); ++i) {
-                c().run(kInsertServiceResource,
-                        Params().add(t).add(v.id).add(static_cast<std::int64_t>(i)).add(v.resources[i]));
+            const auto seen = read_services_.find(entity_key(t, v.id.value));
+            if (seen != read_services_.end()) {
+                // Read in this transaction: write back only what changed since.
+                const Service& was = seen->second;
+                std::int64_t mask = 0;
+                const auto bit = [&](bool changed, std::int64_t b) { mask |= changed ? b : 0; };
+                bit(v.name != was.name, 1);
+                bit(v.duration != was.duration, 2);
+                bit(v.step != was.step, 4);
+                bit(v.buffer_before != was.buffer_before, 8);
+                bit(v.buffer_after != was.buffer_after, 16);
+                bit(v.price != was.price, 32);
+                bit(v.currency != was.currency, 64);
+                bit(v.min_notice != was.min_notice, 128);
+                bit(v.horizon != was.horizon, 256);
+                bit(v.hold != was.hold, 512);
+                bit(v.cancel_notice != was.cancel_notice, 1024);
+                if (mask != 0) c().run(kUpdateServiceColumns, service_params(t, v).add(mask));
+                if (v.resources != was.resources) put_service_resources(t, v);
+                seen->second = v;
+                return;
             }
+            // The upsert locks the service's row: a second writer of it waits here.
+            c().run(kUpsertService, service_params(t, v));
+            put_service_resources(t, v);
         });
     }
 
@@ -229,7 +249,8 @@ public:
             auto out = read_service(r, 0);
             const auto links = c().run(kSelectServiceResources, Params().add(t).add(id));
             for (int i = 0; i < links.rows(); ++i) out.resources.push_back(links.id<ResourceTag>(i, 0));
-            return out;
+            if (access_ == Access::write) read_services_.insert_or_assign(entity_key(t, id.value), out);
+            return std::optional<Service>(std::move(out));
         });
     }
 
@@ -603,6 +624,29 @@ private:
 
     Connection& c() { return *conn_; }
 
+    static std::string entity_key(const TenantId& t, const std::string& id) {
+        std::string k = t.value;
+        k += '\0';
+        k += id;
+        return k;
+    }
+
+    static Params service_params(const TenantId& t, const Service& v) {
+        Params p;
+        p.add(t).add(v.id).add(v.name).add(v.duration).add(v.step).add(v.buffer_before).add(v.buffer_after).add(
+            v.price).add(v.currency).add(v.min_notice).add(v.horizon).add(v.hold).add(v.cancel_notice);
+        return p;
+    }
+
+    void put_service_resources(const TenantId& t, const Service& v) {
+        // Delete-then-insert: two writers of one service's links take turns.
+        lock(lock_key("service-links", t.value, v.id.value));
+        c().run(kDeleteServiceResources, Params().add(t).add(v.id));
+        for (std::size_t i = 0; i < v.resources.size(); ++i) {
+            c().run(kInsertServiceResource, Params().add(t).add(v.id).add(static_cast<std::int64_t>(i)).add(v.resources[i]));
+        }
+    }
+
     void write_notification(const Notification& n) {
         c().run(kInsertNotification, Params()
                                          .add(n.tenant)
@@ -725,7 +769,11 @@ private:
     std::unique_ptr<Connection> conn_;
     State state_ = State::open;
     std::unordered_set<std::int64_t> locks_;
-    std::unordered_set<std::int64_t> checked_;  // resources whose bookings this transaction read under their lock
+    std::unordered_set<std::int64_t> checked_;
+    // Catalogue rows as this write transaction read them (put_* then writes
+    // back only the fields it changed).
+    std::unordered_map<std::string, Service> read_services_;
+    std::unordered_map<std::string, Resource> read_resources_;  // resources whose bookings this transaction read under their lock
 };
 
 }  // namespace
