@@ -126,16 +126,18 @@ inline constexpr char kInsertBooking[] =
     " VALUES ($1, $2, $3, $4, " SW_TS("$5") ", " SW_TS("$6") ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
     SW_TS("$16") ", $17, $18, $19, " SW_TS("$20") ", " SW_TS("$21") ", $22, $23, $24, $25)";
 // What a booking occupies of a resource. `exclusive`: this transaction
-// checked the resource's bookings under its lock ($8) and the resource has
-// capacity 1 (postgres.hpp: what the constraint covers). `active`:
-// confirmed, or pending with a hold (a lapsed hold is switched off by
-// kClearLapsedHolds). $4/$5 occupied range, $6 status, $7 hold.
+// checked the resource's bookings under its lock ($8 = 1) and the resource
+// has capacity 1 (postgres.hpp: what the constraint covers). `active`:
+// confirmed, or pending with a hold that runs past the instant the check was
+// made at ($9; NULL when unchecked: any hold). $4/$5 occupied range, $6
+// status, $7 hold.
 inline constexpr char kInsertOccupancy[] =
     "INSERT INTO booking_resources (tenant_id, booking_id, resource_id, occupied, hold_expires_at, exclusive, active)"
     " VALUES ($1, $2, $3, tstzrange(" SW_TS("$4") ", greatest(" SW_TS("$4") ", " SW_TS("$5") "), '[)'), "
     SW_TS("$7") ", $8::int8 = 1 AND coalesce((SELECT r.capacity = 1 FROM resources r"
     " WHERE r.tenant_id = $1 AND r.resource_id = $3), false),"
-    " $6::text = 'confirmed' OR ($6::text = 'pending' AND $7::int8 IS NOT NULL))";
+    " $6::text = 'confirmed' OR ($6::text = 'pending' AND $7::int8 IS NOT NULL"
+    " AND ($9::int8 IS NULL OR $7::int8 > $9::int8)))";
 inline constexpr char kDeleteOccupancy[] = "DELETE FROM booking_resources WHERE tenant_id = $1 AND booking_id = $2";
 // The identity and origin (id, key, fingerprint, created_by, created_at)
 // never change; everything else does.

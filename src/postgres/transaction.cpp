@@ -668,6 +668,8 @@ private:
     // The booking's occupancy row: what the exclusion constraint sees.
     void occupy(const TenantId& t, const Booking& b) {
         const auto occupied = b.occupied_interval();
+        const auto found = checked_.find(resource_key(t, b.resource));
+        const auto* checked = found == checked_.end() ? nullptr : &*found;
         c().run(kInsertOccupancy, Params()
                                       .add(t)
                                       .add(b.id)
@@ -676,7 +678,8 @@ private:
                                       .add(occupied.end)
                                       .text(to_string(b.status))
                                       .add(b.hold_expires_at)
-                                      .add(checked_.contains(resource_key(t, b.resource)) ? 1 : 0));
+                                      .add(checked ? 1 : 0)
+                                      .add(checked ? std::optional<Instant>(checked->second) : std::nullopt));
     }
 
     // In a write transaction, before the bookings of `r` are read to decide
@@ -686,7 +689,7 @@ private:
     void before_checking(const TenantId& t, const ResourceId& r, Interval range, Instant now) {
         if (access_ != Access::write) return;
         lock_resource(t, r);
-        checked_.insert(resource_key(t, r));
+        checked_.insert_or_assign(resource_key(t, r), now);
         c().run(kClearLapsedHolds, Params().add(t).add(r).add(now).add(range.begin).add(range.end));
     }
 
@@ -769,7 +772,9 @@ private:
     std::unique_ptr<Connection> conn_;
     State state_ = State::open;
     std::unordered_set<std::int64_t> locks_;
-    std::unordered_set<std::int64_t> checked_;
+    // Resources whose bookings this transaction read under their lock, and
+    // the instant it read them at.
+    std::unordered_map<std::int64_t, Instant> checked_;
     // Catalogue rows as this write transaction read them (put_* then writes
     // back only the fields it changed).
     std::unordered_map<std::string, Service> read_services_;

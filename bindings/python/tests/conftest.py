@@ -54,6 +54,24 @@ def pytest_configure(config):
         pytest.exit("SKIPPED: this slotwise was built without the PostgreSQL adapter", returncode=77)
 
 
+# Tests that open the salon's SQLite file themselves (sqlite3 locks, a second
+# engine on the file, processes on one file): about SQLite, not the salon.
+SQLITE_FILE_TESTS = {
+    "test_threads_run_while_another_waits_on_the_database",
+    "test_processes_each_with_their_own_engine_on_one_file",
+    "test_a_locked_database_raises_storage_busy_and_a_retry_succeeds",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if STORE != "postgres":
+        return
+    skip = pytest.mark.skip(reason="opens the salon's SQLite file itself")
+    for item in items:
+        if item.name in SQLITE_FILE_TESTS:
+            item.add_marker(skip)
+
+
 def wipe_postgres():
     """Empties every table of the test database (psql, Debian's postgresql-client)."""
     psql = shutil.which("psql")
