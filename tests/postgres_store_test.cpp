@@ -149,6 +149,37 @@ TEST_CASE("a lapsed hold does not block a new booking once a writer has seen it 
     }
 }
 
+TEST_CASE("a hold confirmed by its payment, without a new check, stays covered by the constraint") {
+    auto store = salon();
+    const Interval range{at("2026-06-01T10:00:00Z"), at("2026-06-01T10:30:00Z")};
+    Booking hold = booking("bkg_paid", "res_1", range.begin);
+    hold.status = BookingStatus::pending;
+    hold.payment_status = PaymentStatus::pending;
+    hold.hold_expires_at = at("2026-05-01T00:15:00Z");
+    {
+        auto tx = store->write();
+        CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:00:00Z")).empty());
+        tx->insert_booking({"t1"}, hold);
+        tx->commit();
+    }
+    {
+        // The payment arrives while the hold runs: the engine confirms without a check.
+        auto tx = store->write();
+        hold.status = BookingStatus::confirmed;
+        hold.payment_status = PaymentStatus::paid;
+        hold.hold_expires_at.reset();
+        tx->update_booking({"t1"}, hold);
+        tx->commit();
+    }
+    // A wrong check later (it looked elsewhere) meets the constraint.
+    auto tx = store->write();
+    CHECK(tx->occupancy({"t1"}, {"res_1"}, {at("2026-06-02T10:00:00Z"), at("2026-06-02T11:00:00Z")},
+                        at("2026-05-02T00:00:00Z"))
+              .empty());
+    CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_clash", "res_1", range.begin)); }) ==
+          Errc::slot_unavailable);
+}
+
 TEST_CASE("bad options are refused naming the option") {
     const auto field_of = [](PostgresOptions o) -> std::string {
         try {

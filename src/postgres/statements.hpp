@@ -138,7 +138,21 @@ inline constexpr char kInsertOccupancy[] =
     " WHERE r.tenant_id = $1 AND r.resource_id = $3), false),"
     " $6::text = 'confirmed' OR ($6::text = 'pending' AND $7::int8 IS NOT NULL"
     " AND ($9::int8 IS NULL OR $7::int8 > $9::int8)))";
-inline constexpr char kDeleteOccupancy[] = "DELETE FROM booking_resources WHERE tenant_id = $1 AND booking_id = $2";
+// A changed booking's occupancy, parameters as kInsertOccupancy. A change
+// made without checking the resource keeps the row exclusive only if the
+// booking stays where it was (a payment confirming it, say); a checked one
+// is judged afresh. SET reads the row as it was.
+inline constexpr char kUpdateOccupancy[] =
+    "UPDATE booking_resources SET resource_id = $3,"
+    " occupied = tstzrange(" SW_TS("$4") ", greatest(" SW_TS("$4") ", " SW_TS("$5") "), '[)'),"
+    " hold_expires_at = " SW_TS("$7") ","
+    " exclusive = CASE WHEN $8::int8 = 1 THEN coalesce((SELECT r.capacity = 1 FROM resources r"
+    "     WHERE r.tenant_id = $1 AND r.resource_id = $3), false)"
+    "   ELSE exclusive AND resource_id = $3"
+    "     AND occupied = tstzrange(" SW_TS("$4") ", greatest(" SW_TS("$4") ", " SW_TS("$5") "), '[)') END,"
+    " active = $6::text = 'confirmed' OR ($6::text = 'pending' AND $7::int8 IS NOT NULL"
+    "   AND ($9::int8 IS NULL OR $7::int8 > $9::int8))"
+    " WHERE tenant_id = $1 AND booking_id = $2";
 // The identity and origin (id, key, fingerprint, created_by, created_at)
 // never change; everything else does.
 inline constexpr char kUpdateBooking[] =
@@ -299,7 +313,7 @@ inline constexpr NamedStatement kAll[] = {
     SW_STMT(kInsertBlock), SW_STMT(kDeleteBlock), SW_STMT(kSelectBlocks), SW_STMT(kUpsertService),
     SW_STMT(kUpdateServiceColumns), SW_STMT(kDeleteServiceResources), SW_STMT(kInsertServiceResource), SW_STMT(kSelectService),
     SW_STMT(kSelectServices), SW_STMT(kSelectServiceResources), SW_STMT(kSelectAllServiceResources),
-    SW_STMT(kInsertBooking), SW_STMT(kInsertOccupancy), SW_STMT(kDeleteOccupancy), SW_STMT(kUpdateBooking),
+    SW_STMT(kInsertBooking), SW_STMT(kInsertOccupancy), SW_STMT(kUpdateOccupancy), SW_STMT(kUpdateBooking),
     SW_STMT(kSelectBooking), SW_STMT(kSelectBookingForUpdate), SW_STMT(kSelectBookingByKey),
     SW_STMT(kSelectBookingByPaymentReference), SW_STMT(kSelectBookingByPaymentReferenceForUpdate),
     SW_STMT(kCountPendingByCreator), SW_STMT(kCountConfirmedByCreator), SW_STMT(kSelectActiveBookings),

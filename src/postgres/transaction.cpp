@@ -307,7 +307,7 @@ public:
                                         .add(b.payment_reference)
                                         .add(b.amount_due)
                                         .add(b.currency_due));
-            occupy(t, b);
+            write_occupancy(kInsertOccupancy, t, b);
             if (confirmation) write_notification(*confirmation);
         });
     }
@@ -336,8 +336,7 @@ public:
                                                        .add(b.checkout_id)
                                                        .add(b.payment_reference));
             if (r.changed() == 0) return false;
-            c().run(kDeleteOccupancy, Params().add(t).add(b.id));
-            occupy(t, b);
+            if (write_occupancy(kUpdateOccupancy, t, b).changed() == 0) write_occupancy(kInsertOccupancy, t, b);
             return true;
         });
         // Not a storage failure: the transaction stays usable.
@@ -665,21 +664,22 @@ private:
                                          .add(n.sequence));
     }
 
-    // The booking's occupancy row: what the exclusion constraint sees.
-    void occupy(const TenantId& t, const Booking& b) {
+    // Writes the booking's occupancy row (kInsertOccupancy or
+    // kUpdateOccupancy): what the exclusion constraint sees.
+    Result write_occupancy(const char* sql, const TenantId& t, const Booking& b) {
         const auto occupied = b.occupied_interval();
         const auto found = checked_.find(resource_key(t, b.resource));
         const auto* checked = found == checked_.end() ? nullptr : &*found;
-        c().run(kInsertOccupancy, Params()
-                                      .add(t)
-                                      .add(b.id)
-                                      .add(b.resource)
-                                      .add(occupied.begin)
-                                      .add(occupied.end)
-                                      .text(to_string(b.status))
-                                      .add(b.hold_expires_at)
-                                      .add(checked ? 1 : 0)
-                                      .add(checked ? std::optional<Instant>(checked->second) : std::nullopt));
+        return c().run(sql, Params()
+                                .add(t)
+                                .add(b.id)
+                                .add(b.resource)
+                                .add(occupied.begin)
+                                .add(occupied.end)
+                                .text(to_string(b.status))
+                                .add(b.hold_expires_at)
+                                .add(checked ? 1 : 0)
+                                .add(checked ? std::optional<Instant>(checked->second) : std::nullopt));
     }
 
     // In a write transaction, before the bookings of `r` are read to decide
