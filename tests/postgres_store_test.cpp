@@ -133,6 +133,19 @@ TEST_CASE("a lapsed hold does not block a new booking once a writer has seen it 
         CHECK(rd->booking({"t1"}, {"bkg_hold"})->status == BookingStatus::pending);
         CHECK(rd->booking({"t1"}, {"bkg_new"})->status == BookingStatus::confirmed);
     }
+    SUBCASE("a change of the lapsed hold's payment alone does not switch it back on") {
+        {
+            auto tx = store->write();
+            CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:20:00Z")).empty());
+            tx->insert_booking({"t1"}, booking("bkg_new", "res_1", range.begin));
+            tx->commit();
+        }
+        // A refund of the late payment: no check of the slot, status still pending.
+        auto tx = store->write();
+        hold.payment_status = PaymentStatus::refund_pending;
+        tx->update_booking({"t1"}, hold);
+        tx->commit();
+    }
     SUBCASE("a late payment confirming it meets the constraint again") {
         {
             auto tx = store->write();

@@ -140,7 +140,8 @@ inline constexpr char kInsertOccupancy[] =
     " AND ($9::int8 IS NULL OR $7::int8 > $9::int8)))";
 // A changed booking's occupancy, parameters as kInsertOccupancy. A change
 // made without checking the resource keeps the row exclusive only if the
-// booking stays where it was (a payment confirming it, say); a checked one
+// booking stays where it was (a payment confirming it, say), and never
+// switches a hold found lapsed back on (a refund of it, say); a checked one
 // is judged afresh. SET reads the row as it was.
 inline constexpr char kUpdateOccupancy[] =
     "UPDATE booking_resources SET resource_id = $3,"
@@ -151,7 +152,7 @@ inline constexpr char kUpdateOccupancy[] =
     "   ELSE exclusive AND resource_id = $3"
     "     AND occupied = tstzrange(" SW_TS("$4") ", greatest(" SW_TS("$4") ", " SW_TS("$5") "), '[)') END,"
     " active = $6::text = 'confirmed' OR ($6::text = 'pending' AND $7::int8 IS NOT NULL"
-    "   AND ($9::int8 IS NULL OR $7::int8 > $9::int8))"
+    "   AND CASE WHEN $9::int8 IS NULL THEN active ELSE $7::int8 > $9::int8 END)"
     " WHERE tenant_id = $1 AND booking_id = $2";
 // The identity and origin (id, key, fingerprint, created_by, created_at)
 // never change; everything else does.
