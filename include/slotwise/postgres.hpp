@@ -33,6 +33,9 @@
 // becomes `slot_unavailable`). A booking written without reading the
 // resource first (an import, a tool writing through the Store interface) is
 // kept as given, as the store contract requires, and is not exclusive. A
+// later change made without such a read (a payment confirming a running
+// hold, a refund) keeps the row exclusive unless the booking moves, and
+// never switches a hold found lapsed back on. A
 // deadlock or serialization failure (40P01, 40001) while taking a lock is
 // retried in place (a savepoint around the lock) up to `max_retries` times,
 // each reported as a `storage_retry` event, then `storage_busy`; elsewhere it
