@@ -143,6 +143,6 @@ TEST_CASE("every statement of the adapter is one the server accepts (the list is
         CAPTURE(st.name);
         const std::string name = "check_" + std::to_string(n++);
         CHECK_NOTHROW(s.exec("PREPARE " + name + " AS " + st.sql));
-        (void)PQexec(s.get(), ("DEALLOCATE " + name).c_str());
+        PQclear(PQexec(s.get(), ("DEALLOCATE " + name).c_str()));
     }
 }

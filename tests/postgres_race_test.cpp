@@ -178,7 +178,7 @@ TEST_CASE("the seed article's SELECT-then-INSERT in READ COMMITTED double-books 
                     s.exec("COMMIT");
                 } catch (const std::exception&) {
                     ++failures;
-                    (void)PQexec(s.get(), "ROLLBACK");
+                    PQclear(PQexec(s.get(), "ROLLBACK"));
                 }
             }
         });
