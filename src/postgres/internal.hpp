@@ -226,5 +226,11 @@ UnmatchedPayment read_unmatched_payment(const Result& r, int row);
 Notification read_notification(const Result& r, int row);
 std::string encode_windows(const std::vector<LocalWindow>& windows);
 std::vector<LocalWindow> decode_windows(std::string_view text);
+// A service's or booking's segments ("busy:30,free:45,busy:20", "" = none)
+// and a booking's further resources (each "<bytes>:<id>"), as stored.
+std::string encode_segments(const std::vector<Segment>& segments);
+std::vector<Segment> decode_segments(std::string_view text);
+std::string encode_ids(const std::vector<ResourceId>& ids);
+std::vector<ResourceId> decode_ids(std::string_view text);
 
 }  // namespace slotwise::postgres

@@ -2,6 +2,7 @@
 // statements.hpp selects them), and a day's windows to and from their text.
 #include "internal.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace slotwise::postgres {
@@ -13,6 +14,11 @@ E decode_enum(const std::string& text, const std::array<std::string_view, N>& na
         if (names[i] == text) return static_cast<E>(i);
     }
     corrupt("enum value \"" + text + "\"");
+}
+
+std::optional<int> optional_small(const Result& r, int row, int col) {
+    if (r.is_null(row, col)) return std::nullopt;
+    return r.small(row, col);
 }
 
 }  // namespace
@@ -45,6 +51,59 @@ std::vector<LocalWindow> decode_windows(std::string_view text) {
     return out;
 }
 
+std::string encode_segments(const std::vector<Segment>& segments) {
+    std::string out;
+    for (const auto& seg : segments) {
+        if (!out.empty()) out += ',';
+        out += seg.kind == SegmentKind::busy ? "busy:" : "free:";
+        out += std::to_string(seg.length.count());
+    }
+    return out;
+}
+
+std::vector<Segment> decode_segments(std::string_view text) {
+    std::vector<Segment> out;
+    std::size_t p = 0;
+    while (p < text.size()) {
+        const auto comma = std::min(text.find(',', p), text.size());
+        const auto part = text.substr(p, comma - p);
+        const bool busy = part.starts_with("busy:");
+        if (!busy && !part.starts_with("free:")) corrupt("segments \"" + std::string(text) + "\"");
+        std::int64_t minutes = 0;
+        const auto r = std::from_chars(part.data() + 5, part.data() + part.size(), minutes);
+        if (r.ec != std::errc{} || r.ptr != part.data() + part.size()) corrupt("segments \"" + std::string(text) + "\"");
+        out.push_back({busy ? SegmentKind::busy : SegmentKind::free, Minutes{minutes}});
+        p = comma + 1;
+    }
+    return out;
+}
+
+std::string encode_ids(const std::vector<ResourceId>& ids) {
+    std::string out;
+    for (const auto& id : ids) {
+        out += std::to_string(id.value.size());
+        out += ':';
+        out += id.value;
+    }
+    return out;
+}
+
+std::vector<ResourceId> decode_ids(std::string_view text) {
+    std::vector<ResourceId> out;
+    std::size_t p = 0;
+    while (p < text.size()) {
+        std::size_t n = 0;
+        const auto r = std::from_chars(text.data() + p, text.data() + text.size(), n);
+        const auto colon = static_cast<std::size_t>(r.ptr - text.data());
+        if (r.ec != std::errc{} || colon >= text.size() || text[colon] != ':' || n > text.size() - colon - 1) {
+            corrupt("resource list");
+        }
+        out.push_back(ResourceId{std::string(text.substr(colon + 1, n))});
+        p = colon + 1 + n;
+    }
+    return out;
+}
+
 Resource read_resource(const Result& r, int i) {
     return {.id = r.id<ResourceTag>(i, 0),
             .name = r.bytes(i, 1),
@@ -65,8 +124,11 @@ Service read_service(const Result& r, int i) {
             .min_notice = r.minutes(i, 8),
             .horizon = r.minutes(i, 9),
             .hold = r.minutes(i, 10),
-            .resources = {},
-            .cancel_notice = r.minutes(i, 11)};
+            .resource_groups = {},
+            .cancel_notice = r.minutes(i, 11),
+            .segments = decode_segments(r.bytes(i, 12)),
+            .limits = {.day = optional_small(r, i, 13), .week = optional_small(r, i, 14),
+                       .month = optional_small(r, i, 15)}};
 }
 
 Block read_block(const Result& r, int i) {
@@ -98,6 +160,8 @@ Booking read_booking(const Result& r, int i) {
     b.payment_reference = r.bytes(i, 21);
     b.amount_due = r.integer(i, 22);
     b.currency_due = r.bytes(i, 23);
+    b.other_resources = decode_ids(r.bytes(i, 24));
+    b.segments = decode_segments(r.bytes(i, 25));
     return b;
 }
 

@@ -80,14 +80,19 @@ CREATE TABLE services (
     horizon_min       bigint  NOT NULL,
     hold_min          bigint  NOT NULL,
     cancel_notice_min bigint  NOT NULL,
+    segments          text    NOT NULL,  -- "busy:30,free:45,busy:20"; '' = busy throughout
+    limit_day         integer,           -- NULL = no limit
+    limit_week        integer,
+    limit_month       integer,
     PRIMARY KEY (tenant_id, service_id)
 );
 
 CREATE TABLE service_resources (
     tenant_id   bytea   NOT NULL,
     service_id  bytea   NOT NULL,
-    position    integer NOT NULL,  -- display order
+    position    integer NOT NULL,  -- display order, across groups
     resource_id bytea   NOT NULL,
+    grp         integer NOT NULL,  -- index in Service::resource_groups
     PRIMARY KEY (tenant_id, service_id, position)
 );
 
@@ -117,6 +122,8 @@ CREATE TABLE bookings (
     payment_reference   bytea       NOT NULL,  -- '' = none
     amount_due          bigint      NOT NULL,
     currency_due        bytea       NOT NULL,
+    other_resources     bytea       NOT NULL,  -- each "<bytes>:<id>"; '' = none
+    segments            text        NOT NULL,  -- as services.segments, when it was booked
     PRIMARY KEY (tenant_id, booking_id)
 );
 CREATE INDEX bookings_by_start ON bookings (tenant_id, start_at, booking_id);
@@ -126,21 +133,30 @@ CREATE INDEX bookings_by_payment_reference ON bookings (tenant_id, payment_refer
     WHERE payment_reference <> ''::bytea;
 CREATE INDEX bookings_by_creator ON bookings (tenant_id, created_by, status, start_at);
 
--- What each booking occupies of each resource it holds: [start - buffer
--- before, end + buffer after). The exclusion constraint is the database's
--- own refusal of double booking for capacity-1 resources.
+-- What each booking occupies of each resource it holds, one row per entry
+-- of Booking::holds(): of its first resource each busy part of its segments
+-- (part 0 begins at the booking's start), of every other resource the whole
+-- appointment; occupied = [start - buffer before, end + buffer after). The
+-- exclusion constraint is the database's own refusal of double booking for
+-- capacity-1 resources (a booking's own rows never conflict with each other).
 CREATE TABLE booking_resources (
-    tenant_id       bytea       NOT NULL,
-    booking_id      bytea       NOT NULL,
-    resource_id     bytea       NOT NULL,
-    occupied        tstzrange   NOT NULL,
-    hold_expires_at timestamptz,           -- the booking's, while pending
-    exclusive       boolean     NOT NULL,  -- the resource had capacity 1
-    active          boolean     NOT NULL,  -- confirmed, or a hold not yet found lapsed
-    PRIMARY KEY (tenant_id, booking_id, resource_id),
+    tenant_id         bytea       NOT NULL,
+    booking_id        bytea       NOT NULL,
+    part              integer     NOT NULL,  -- position in Booking::holds()
+    resource_id       bytea       NOT NULL,
+    occupied          tstzrange   NOT NULL,
+    start_at          timestamptz NOT NULL,  -- the hold's, without buffers
+    end_at            timestamptz NOT NULL,
+    buffer_before_min bigint      NOT NULL,
+    buffer_after_min  bigint      NOT NULL,
+    hold_expires_at   timestamptz,           -- the booking's, while pending
+    exclusive         boolean     NOT NULL,  -- the resource had capacity 1
+    active            boolean     NOT NULL,  -- confirmed, or a hold not yet found lapsed
+    PRIMARY KEY (tenant_id, booking_id, part),
     FOREIGN KEY (tenant_id, booking_id) REFERENCES bookings (tenant_id, booking_id) ON DELETE CASCADE,
     CONSTRAINT booking_resources_no_overlap
-        EXCLUDE USING gist (tenant_id WITH =, resource_id WITH =, occupied WITH &&) WHERE (exclusive AND active)
+        EXCLUDE USING gist (tenant_id WITH =, resource_id WITH =, occupied WITH &&, booking_id WITH <>)
+        WHERE (exclusive AND active)
 );
 CREATE INDEX booking_resources_by_range ON booking_resources USING gist (tenant_id, resource_id, occupied);
 
@@ -191,6 +207,7 @@ CREATE TABLE tenant_policies (
     max_active_per_customer        integer,           -- NULL = unlimited
     customer_horizon_days          bigint  NOT NULL,
     max_seats_per_customer_booking integer,           -- NULL = the resource's capacity
+    max_notifications_per_customer_hour integer NOT NULL,
     PRIMARY KEY (tenant_id)
 );
 
@@ -214,10 +231,12 @@ CREATE TABLE outbox (
     start_at        timestamptz NOT NULL,
     end_at          timestamptz NOT NULL,
     sequence        integer     NOT NULL,
+    created_by      bytea       NOT NULL,  -- who made the booking ('' = no such booking)
     PRIMARY KEY (tenant_id, notification_id)
 );
 CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id, row_no);
 CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
+CREATE INDEX outbox_by_creator ON outbox (tenant_id, created_by, created_at);
 )sql",
 };
 

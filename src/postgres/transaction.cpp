@@ -231,8 +231,12 @@ public:
                 bit(v.horizon != was.horizon, 256);
                 bit(v.hold != was.hold, 512);
                 bit(v.cancel_notice != was.cancel_notice, 1024);
+                bit(v.segments != was.segments, 2048);
+                bit(v.limits.day != was.limits.day, 4096);
+                bit(v.limits.week != was.limits.week, 8192);
+                bit(v.limits.month != was.limits.month, 16384);
                 if (mask != 0) c().run(kUpdateServiceColumns, service_params(t, v).add(mask));
-                if (v.resources != was.resources) put_service_resources(t, v);
+                if (v.resource_groups != was.resource_groups) put_service_resources(t, v);
                 seen->second = v;
                 return;
             }
@@ -248,7 +252,7 @@ public:
             if (r.rows() == 0) return std::nullopt;
             auto out = read_service(r, 0);
             const auto links = c().run(kSelectServiceResources, Params().add(t).add(id));
-            for (int i = 0; i < links.rows(); ++i) out.resources.push_back(links.id<ResourceTag>(i, 0));
+            for (int i = 0; i < links.rows(); ++i) add_link(out, links.id<ResourceTag>(i, 0), links.integer(i, 1));
             if (access_ == Access::write) read_services_.insert_or_assign(entity_key(t, id.value), out);
             return std::optional<Service>(std::move(out));
         });
@@ -266,7 +270,7 @@ public:
             const auto links = c().run(kSelectAllServiceResources, Params().add(t));
             for (int i = 0; i < links.rows(); ++i) {
                 if (auto it = index.find(links.bytes(i, 0)); it != index.end()) {
-                    out[it->second].resources.push_back(links.id<ResourceTag>(i, 1));
+                    add_link(out[it->second], links.id<ResourceTag>(i, 1), links.integer(i, 2));
                 }
             }
             return out;
@@ -279,7 +283,7 @@ public:
 
     void insert_booking(const TenantId& t, const Booking& b, const Notification* confirmation) override {
         call(Access::write, [&] {
-            lock_resource(t, b.resource);
+            lock_held_resources(t, b);
             c().run(kInsertBooking, Params()
                                         .add(t)
                                         .add(b.id)
@@ -306,15 +310,17 @@ public:
                                         .add(b.checkout_id)
                                         .add(b.payment_reference)
                                         .add(b.amount_due)
-                                        .add(b.currency_due));
-            write_occupancy(kInsertOccupancy, t, b);
+                                        .add(b.currency_due)
+                                        .add(encode_ids(b.other_resources))
+                                        .text(encode_segments(b.segments)));
+            write_occupancy(t, b, {});
             if (confirmation) write_notification(*confirmation);
         });
     }
 
     void update_booking(const TenantId& t, const Booking& b) override {
         const bool updated = call(Access::write, [&] {
-            lock_resource(t, b.resource);
+            lock_held_resources(t, b);
             const auto r = c().run(kUpdateBooking, Params()
                                                        .add(t)
                                                        .add(b.id)
@@ -334,9 +340,19 @@ public:
                                                        .add(b.hold_expires_at)
                                                        .add(b.updated_at)
                                                        .add(b.checkout_id)
-                                                       .add(b.payment_reference));
+                                                       .add(b.payment_reference)
+                                                       .add(encode_ids(b.other_resources))
+                                                       .text(encode_segments(b.segments)));
             if (r.changed() == 0) return false;
-            if (write_occupancy(kUpdateOccupancy, t, b).changed() == 0) write_occupancy(kInsertOccupancy, t, b);
+            const auto was = c().run(kSelectOccupancyRows, Params().add(t).add(b.id));
+            std::vector<PreviousHold> previous;
+            for (int i = 0; i < was.rows(); ++i) {
+                previous.push_back({.part = was.integer(i, 0), .resource = was.bytes(i, 1),
+                                    .occupied = {was.at(i, 2), was.at(i, 3)}, .exclusive = was.boolean(i, 4),
+                                    .active = was.boolean(i, 5)});
+            }
+            c().run(kDeleteOccupancy, Params().add(t).add(b.id));
+            write_occupancy(t, b, previous);
             return true;
         });
         // Not a storage failure: the transaction stays usable.
@@ -408,6 +424,19 @@ public:
                 out.push_back({.interval = {rows.at(i, 0), rows.at(i, 1)}, .seats = rows.small(i, 2),
                                .buffer_before = rows.minutes(i, 3), .buffer_after = rows.minutes(i, 4)});
             }
+            return out;
+        });
+    }
+
+    std::vector<Instant> counted_starts(const TenantId& t, const ServiceId& s, const ResourceId& r, Interval range,
+                                        Instant now) override {
+        return call(Access::read, [&] {
+            before_checking(t, r, range, now);
+            const auto rows = c().run(kSelectCountedStarts,
+                                      Params().add(t).add(r).add(range.begin).add(range.end).add(now).add(s));
+            std::vector<Instant> out;
+            out.reserve(static_cast<std::size_t>(rows.rows()));
+            for (int i = 0; i < rows.rows(); ++i) out.push_back(rows.at(i, 0));
             return out;
         });
     }
@@ -494,7 +523,8 @@ public:
                                        .add(p.max_pending_per_customer)
                                        .add(p.max_active_per_customer)
                                        .add(static_cast<std::int64_t>(p.customer_horizon.count()))
-                                       .add(p.max_seats_per_customer_booking));
+                                       .add(p.max_seats_per_customer_booking)
+                                       .add(p.max_notifications_per_customer_hour));
         });
     }
 
@@ -509,7 +539,8 @@ public:
             return TenantPolicy{.max_pending_per_customer = r.small(0, 0),
                                 .max_active_per_customer = optional_count(1),
                                 .customer_horizon = std::chrono::days(r.integer(0, 2)),
-                                .max_seats_per_customer_booking = optional_count(3)};
+                                .max_seats_per_customer_booking = optional_count(3),
+                                .max_notifications_per_customer_hour = r.small(0, 4)};
         });
     }
 
@@ -551,9 +582,9 @@ public:
         });
     }
 
-    bool postpone_checkout_close(const TenantId& t, const std::string& session_id, Instant until) override {
+    bool set_checkout_close_by(const TenantId& t, const std::string& session_id, Instant until) override {
         return call(Access::write, [&] {
-            return c().run(kPostponeCheckoutClose, Params().add(t).add(session_id).add(until)).changed() > 0;
+            return c().run(kSetCheckoutCloseBy, Params().add(t).add(session_id).add(until)).changed() > 0;
         });
     }
 
@@ -585,6 +616,14 @@ public:
 
     void insert_notification(const Notification& n) override {
         call(Access::write, [&] { write_notification(n); });
+    }
+
+    int notifications_by_creator(const TenantId& t, const std::string& created_by, Instant since,
+                                 int cap) override {
+        return call(Access::read, [&] {
+            return c().run(kCountNotificationsByCreator, Params().add(t).add(created_by).add(since).add(std::max(cap, 0)))
+                .small(0, 0);
+        });
     }
 
     std::vector<Notification> take_notifications(Instant now, int limit) override {
@@ -634,15 +673,26 @@ private:
         Params p;
         p.add(t).add(v.id).add(v.name).add(v.duration).add(v.step).add(v.buffer_before).add(v.buffer_after).add(
             v.price).add(v.currency).add(v.min_notice).add(v.horizon).add(v.hold).add(v.cancel_notice);
+        p.text(encode_segments(v.segments)).add(v.limits.day).add(v.limits.week).add(v.limits.month);
         return p;
+    }
+
+    static void add_link(Service& s, ResourceId r, std::int64_t group) {
+        if (group < 0 || group >= 64) corrupt("resource group " + std::to_string(group));
+        while (s.resource_groups.size() <= static_cast<std::size_t>(group)) s.resource_groups.emplace_back();
+        s.resource_groups[static_cast<std::size_t>(group)].push_back(std::move(r));
     }
 
     void put_service_resources(const TenantId& t, const Service& v) {
         // Delete-then-insert: two writers of one service's links take turns.
         lock(lock_key("service-links", t.value, v.id.value));
         c().run(kDeleteServiceResources, Params().add(t).add(v.id));
-        for (std::size_t i = 0; i < v.resources.size(); ++i) {
-            c().run(kInsertServiceResource, Params().add(t).add(v.id).add(static_cast<std::int64_t>(i)).add(v.resources[i]));
+        std::int64_t position = 0;
+        for (std::size_t g = 0; g < v.resource_groups.size(); ++g) {
+            for (const auto& r : v.resource_groups[g]) {
+                c().run(kInsertServiceResource,
+                        Params().add(t).add(v.id).add(position++).add(r).add(static_cast<std::int64_t>(g)));
+            }
         }
     }
 
@@ -664,22 +714,57 @@ private:
                                          .add(n.sequence));
     }
 
-    // Writes the booking's occupancy row (kInsertOccupancy or
-    // kUpdateOccupancy): what the exclusion constraint sees.
-    Result write_occupancy(const char* sql, const TenantId& t, const Booking& b) {
-        const auto occupied = b.occupied_interval();
-        const auto found = checked_.find(resource_key(t, b.resource));
-        const auto* checked = found == checked_.end() ? nullptr : &*found;
-        return c().run(sql, Params()
-                                .add(t)
-                                .add(b.id)
-                                .add(b.resource)
-                                .add(occupied.begin)
-                                .add(occupied.end)
-                                .text(to_string(b.status))
-                                .add(b.hold_expires_at)
-                                .add(checked ? 1 : 0)
-                                .add(checked ? std::optional<Instant>(checked->second) : std::nullopt));
+    // A row of booking_resources as it was before a change.
+    struct PreviousHold {
+        std::int64_t part = 0;
+        std::string resource;
+        Interval occupied{};
+        bool exclusive = false;
+        bool active = true;
+    };
+
+    // Writes one booking_resources row per entry of `b.holds()`: what the
+    // exclusion constraint sees. `previous`: the rows the change replaces
+    // (none for a new booking).
+    void write_occupancy(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous) {
+        const auto holds = b.holds();
+        const auto status = to_string(b.status);
+        bool all_active = true;
+        for (const auto& p : previous) all_active = all_active && p.active;
+        for (std::size_t i = 0; i < holds.size(); ++i) {
+            const auto& h = holds[i];
+            const auto occupied = h.occupied();
+            const auto found = checked_.find(resource_key(t, h.resource));
+            const auto* checked = found == checked_.end() ? nullptr : &*found;
+            const auto was = std::find_if(previous.begin(), previous.end(), [&](const PreviousHold& p) {
+                return p.part == static_cast<std::int64_t>(i);
+            });
+            // Unchecked, a row stays exclusive only where the booking stays
+            // (a payment confirming it, say), and a hold found lapsed is
+            // never switched back on (a refund of it, say).
+            const bool kept = was != previous.end() && was->exclusive && was->resource == h.resource.value &&
+                              was->occupied == occupied;
+            Params p;
+            p.add(t).add(b.id).add(static_cast<std::int64_t>(i)).add(h.resource).add(occupied.begin).add(
+                occupied.end).add(h.interval.begin).add(h.interval.end).add(h.buffer_before).add(h.buffer_after);
+            p.text(status).add(b.hold_expires_at).add(checked ? 1 : 0);
+            p.add(checked ? std::optional<Instant>(checked->second) : std::nullopt);
+            p.add(kept ? 1 : 0);
+            if (previous.empty()) {
+                p.null(Params::kInt8);
+            } else {
+                p.add((was != previous.end() ? was->active : all_active) ? 1 : 0);
+            }
+            c().run(kInsertOccupancy, p);
+        }
+    }
+
+    // Every resource a booking holds, locked in resource-id order (the one
+    // order every writer of several resources takes them in).
+    void lock_held_resources(const TenantId& t, const Booking& b) {
+        auto held = b.held_resources();
+        std::sort(held.begin(), held.end(), [](const ResourceId& x, const ResourceId& y) { return x.value < y.value; });
+        for (const auto& r : held) lock_resource(t, r);
     }
 
     // In a write transaction, before the bookings of `r` are read to decide
