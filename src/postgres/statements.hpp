@@ -150,8 +150,8 @@ inline constexpr char kInsertOccupancy[] =
 // A booking's rows as they are before a change replaces them: what an
 // unchecked change keeps of them.
 inline constexpr char kSelectOccupancyRows[] =
-    "SELECT part, resource_id, " SW_AT("lower(occupied)") ", " SW_AT("upper(occupied)") ", exclusive::int8,"
-    " active::int8 FROM booking_resources WHERE tenant_id = $1 AND booking_id = $2";
+    "SELECT part, resource_id, " SW_AT("lower(occupied)") ", " SW_AT("upper(occupied)") ", exclusive,"
+    " active FROM booking_resources WHERE tenant_id = $1 AND booking_id = $2";
 inline constexpr char kDeleteOccupancy[] = "DELETE FROM booking_resources WHERE tenant_id = $1 AND booking_id = $2";
 // The identity and origin (id, key, fingerprint, created_by, created_at)
 // never change; everything else does.
@@ -201,7 +201,7 @@ inline constexpr char kSelectActiveBookings[] =
     " ORDER BY b.start_at - b.buffer_before_min * interval '1 minute', b.booking_id";
 inline constexpr char kSelectOccupancy[] =
     "SELECT " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", b.seats, o.buffer_before_min, o.buffer_after_min"
-    SW_ACTIVE_HOLDS;
+    SW_ACTIVE_HOLDS " ORDER BY lower(o.occupied), b.booking_id, o.part";
 // Starts of the active bookings of service $6 whose first resource is $2,
 // starting in [$3, $4): part 0 begins at the booking's start.
 inline constexpr char kSelectCountedStarts[] =
