@@ -9,7 +9,11 @@
 //  - kill -9 of a client holding a booking transaction, and (with the
 //    throwaway cluster of scripts/test, SLOTWISE_PG_CLUSTER_DIR)
 //    `pg_ctl restart -m immediate` in a booking storm: no acknowledged booking
-//    lost, no overlap, the pool recovers without restarting the app.
+//    lost, no overlap, the pool recovers without restarting the app;
+//  - a doctor and a room at once: 6 processes x 4 connections book check-ups
+//    (any doctor and room, or a pinned pair), talks (Doctor A alone) and
+//    scans (Room A alone): never a resource held twice at overlapping times,
+//    never a check-up holding only one of its two.
 // Overlaps are counted with plain SQL over the tables, not through the adapter.
 #include "support/postgres_server.hpp"
 
@@ -22,6 +26,7 @@
 #include <barrier>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <numeric>
@@ -461,4 +466,264 @@ TEST_CASE("pg_ctl restart -m immediate in a booking storm: no acknowledged booki
         CHECK((code == "slot_unavailable" || code == "storage_error" || code == "commit_in_doubt" ||
                code == "storage_busy"));
     }
+}
+
+// --- a doctor and a room at once --------------------------------------------
+
+namespace {
+
+// A clinic: doctors and rooms (capacity 1) open 09:00-17:00 UTC; a check-up
+// (45 minutes, 10-minute buffers, every 15 minutes) needs a doctor and a
+// room; a talk needs Doctor A alone and a scan Room A alone, so that a
+// booking holding only one of its two would collide with them.
+struct Clinic {
+    TenantId tenant{};
+    ResourceGroups groups{};  // doctors, rooms
+    ServiceId checkup{}, talk{}, scan{};
+    std::vector<Instant> starts{};
+};
+
+Clinic make_clinic() {
+    auto store = fresh_postgres({.dsn = pg_dsn()});
+    Engine engine(store, [] { return race_now; });
+    Clinic c;
+    c.tenant = engine.create_tenant("Race Clinic").id;
+    auto admin = engine.scope({.tenant = c.tenant, .role = Role::admin, .subject = "owner"});
+    WeeklyHours week;
+    for (auto& d : week.days) d = {{Minutes{9 * 60}, Minutes{17 * 60}}};
+    c.groups.resize(2);
+    for (const char* name : {"Doctor A", "Doctor B"}) {
+        const auto r = admin.create_resource({.name = name, .timezone = "Etc/UTC"});
+        admin.set_weekly_hours(r.id, week);
+        c.groups[0].push_back(r.id);
+    }
+    for (const char* name : {"Room A", "Room B"}) {
+        const auto r = admin.create_resource({.name = name, .kind = ResourceKind::room, .timezone = "Etc/UTC"});
+        admin.set_weekly_hours(r.id, week);
+        c.groups[1].push_back(r.id);
+    }
+    const NewService shape{.duration = 45min, .step = 15min, .buffer_before = 10min, .buffer_after = 10min};
+    auto checkup = shape;
+    checkup.name = "Check-up";
+    checkup.resource_groups = c.groups;
+    c.checkup = admin.create_service(checkup).id;
+    auto talk = shape;
+    talk.name = "Talk";
+    talk.resources = {c.groups[0][0]};
+    c.talk = admin.create_service(talk).id;
+    auto scan = shape;
+    scan.name = "Scan";
+    scan.resources = {c.groups[1][0]};
+    c.scan = admin.create_service(scan).id;
+    for (Instant t = first_slot; t + 45min <= first_slot + 8h; t += 15min) c.starts.push_back(t);
+    return c;
+}
+
+// Every start of the day in an order of its own, each time one of the three
+// services (a check-up pinned to a doctor and a room one time in three).
+void race_clinic(TenantScope& scope, const Clinic& c, unsigned seed, Tally& tally) {
+    std::mt19937 rng(seed);
+    std::vector<std::size_t> order(c.starts.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::shuffle(order.begin(), order.end(), rng);
+    for (const std::size_t i : order) {
+        BookingRequest r{.start = c.starts[i], .customer = {.name = "racer"}};
+        switch (rng() % 6) {
+            case 0: r.service = c.talk; break;
+            case 1: r.service = c.scan; break;
+            case 2:
+            case 3: r.service = c.checkup; break;
+            default:
+                r.service = c.checkup;
+                r.resources = {c.groups[0][rng() % 2], c.groups[1][rng() % 2]};
+        }
+        try {
+            (void)scope.book(r);
+            ++tally.won;
+        } catch (const Error& e) {
+            if (e.code() == Errc::slot_unavailable) {
+                ++tally.lost;
+            } else {
+                tally.failed(std::string(to_string(e.code())) + ": " + e.what());
+            }
+        } catch (const std::exception& e) {
+            tally.failed(e.what());
+        }
+    }
+}
+
+// The resources a bookings row names: resource_id, then other_resources
+// decoded as the adapter encodes them ("<bytes>:<id>" each).
+std::vector<std::string> held_by_row(const std::string& first, const std::string& others) {
+    std::vector<std::string> out{first};
+    std::size_t p = 0;
+    while (p < others.size()) {
+        const auto colon = others.find(':', p);
+        if (colon == std::string::npos) return {"(unreadable other_resources)"};
+        const auto n = std::stoul(others.substr(p, colon - p));
+        out.push_back(others.substr(colon + 1, n));
+        p = colon + 1 + n;
+    }
+    return out;
+}
+
+// Reads the tables behind the adapter's back: every confirmed booking holds
+// one resource of each of its service's groups and nothing else, its
+// booking_resources rows say the same, and no two of them that share a
+// resource overlap (buffers included). What is wrong, one line each; the
+// confirmed bookings counted into `active`.
+std::vector<std::string> clinic_problems(const Clinic& c, std::size_t& active) {
+    PgSession db;
+    struct Row {
+        std::string id, service;
+        std::vector<std::string> held;
+        std::int64_t occ_start, occ_end;
+    };
+    std::vector<Row> rows;
+    for (const auto& r : db.exec(
+             "SELECT convert_from(booking_id, 'UTF8'), convert_from(service_id, 'UTF8'),"
+             " convert_from(resource_id, 'UTF8'), convert_from(other_resources, 'UTF8'),"
+             " extract(epoch FROM start_at)::int8 - buffer_before_min * 60, extract(epoch FROM end_at)::int8 + buffer_after_min * 60"
+             " FROM bookings WHERE status = 'confirmed'")) {
+        rows.push_back({r[0], r[1], held_by_row(r[2], r[3]), std::stoll(r[4]), std::stoll(r[5])});
+    }
+    active = rows.size();
+    const auto in = [](const std::vector<ResourceId>& group, const std::string& id) {
+        return std::any_of(group.begin(), group.end(), [&](const ResourceId& r) { return r.value == id; });
+    };
+    std::vector<std::string> problems;
+    for (const auto& b : rows) {
+        if (b.service == c.checkup.value) {
+            if (b.held.size() != 2 || !in(c.groups[0], b.held[0]) || !in(c.groups[1], b.held[1])) {
+                problems.push_back(b.id + " holds " + std::to_string(b.held.size()) + " resources, not a doctor and a room");
+            }
+        } else {
+            const auto& only = b.service == c.talk.value ? c.groups[0][0] : c.groups[1][0];
+            if (b.held != std::vector<std::string>{only.value}) problems.push_back(b.id + " holds the wrong resource");
+        }
+        std::vector<std::string> holds;
+        for (const auto& h : db.exec("SELECT convert_from(resource_id, 'UTF8'), extract(epoch FROM lower(occupied))::int8,"
+                                     " extract(epoch FROM upper(occupied))::int8, exclusive AND active"
+                                     " FROM booking_resources WHERE booking_id = convert_to('" + b.id + "', 'UTF8')"
+                                     " ORDER BY part")) {
+            holds.push_back(h[0]);
+            if (std::stoll(h[1]) != b.occ_start || std::stoll(h[2]) != b.occ_end) {
+                problems.push_back(b.id + ": a hold's range differs from the booking's");
+            }
+            if (h[3] != "t") problems.push_back(b.id + ": a hold the exclusion constraint does not cover");
+        }
+        if (holds != b.held) problems.push_back(b.id + ": its booking_resources rows differ from its row");
+    }
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        for (std::size_t j = i + 1; j < rows.size(); ++j) {
+            const auto& a = rows[i];
+            const auto& b = rows[j];
+            if (a.occ_start >= b.occ_end || b.occ_start >= a.occ_end) continue;
+            for (const auto& r : a.held) {
+                if (std::find(b.held.begin(), b.held.end(), r) != b.held.end()) {
+                    problems.push_back("double booked: " + a.id + " and " + b.id + " share " + r);
+                }
+            }
+        }
+    }
+    return problems;
+}
+
+}  // namespace
+
+TEST_CASE("6 processes x 4 connections booking a doctor and a room never share a resource, never hold part of a booking") {
+    constexpr int processes = 6;
+    constexpr int threads_each = 4;
+    const Clinic c = make_clinic();
+    std::vector<pid_t> children;
+    std::vector<int> pipes;
+    for (int p = 0; p < processes; ++p) {
+        int fds[2];
+        REQUIRE(pipe(fds) == 0);
+        const pid_t pid = fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            close(fds[0]);
+            Tally tally;
+            try {
+                Engine engine(open_postgres({.dsn = pg_dsn(), .pool_size = threads_each}), [] { return race_now; });
+                std::vector<std::thread> threads;
+                for (int t = 0; t < threads_each; ++t) {
+                    threads.emplace_back([&, t] {
+                        auto scope = engine.scope({.tenant = c.tenant, .role = Role::staff,
+                                                   .subject = "p" + std::to_string(p) + "t" + std::to_string(t)});
+                        race_clinic(scope, c, static_cast<unsigned>(p * 100 + t), tally);
+                    });
+                }
+                for (auto& t : threads) t.join();
+            } catch (const std::exception& e) {
+                tally.failed(e.what());
+            }
+            std::string report = std::to_string(tally.won) + " " + std::to_string(tally.lost) + " " +
+                                 std::to_string(tally.other) + "\n";
+            for (const auto& e : tally.errors) report += e + "\n";
+            (void)!write(fds[1], report.data(), report.size());
+            close(fds[1]);
+            _exit(0);
+        }
+        close(fds[1]);
+        children.push_back(pid);
+        pipes.push_back(fds[0]);
+    }
+    int won = 0, lost = 0, other = 0;
+    for (int p = 0; p < processes; ++p) {
+        std::string report;
+        char buf[4096];
+        for (ssize_t n; (n = read(pipes[static_cast<std::size_t>(p)], buf, sizeof buf)) > 0;) {
+            report.append(buf, static_cast<std::size_t>(n));
+        }
+        close(pipes[static_cast<std::size_t>(p)]);
+        int status = 0;
+        waitpid(children[static_cast<std::size_t>(p)], &status, 0);
+        CHECK(WIFEXITED(status));
+        int w = 0, l = 0, o = 0;
+        CHECK(std::sscanf(report.c_str(), "%d %d %d", &w, &l, &o) == 3);
+        won += w;
+        lost += l;
+        other += o;
+        if (o > 0) MESSAGE("process " << p << ": " << report);
+    }
+    std::size_t active = 0;
+    const auto problems = clinic_problems(c, active);
+    std::printf("clinic, %d processes x %d connections, %zu starts: %d won, %d lost, %d other, %zu problems\n",
+                processes, threads_each, c.starts.size(), won, lost, other, problems.size());
+    for (const auto& problem : problems) FAIL_CHECK(problem);
+    CHECK(other == 0);
+    CHECK(active == static_cast<std::size_t>(won));
+    CHECK(won + lost == processes * threads_each * static_cast<int>(c.starts.size()));
+    // The day was contended: more attempts lost than won.
+    CHECK(won > 0);
+    CHECK(lost > won);
+}
+
+TEST_CASE("the clinic check sees a room held twice, planted behind the engine's back") {
+    const Clinic c = make_clinic();
+    {
+        Engine engine(open_postgres({.dsn = pg_dsn()}), [] { return race_now; });
+        auto scope = engine.scope({.tenant = c.tenant, .role = Role::staff, .subject = "desk"});
+        (void)scope.book({.service = c.checkup, .start = c.starts[0], .resources = {c.groups[0][0], c.groups[1][0]},
+                          .customer = {.name = "Ada"}});
+        (void)scope.book({.service = c.checkup, .start = c.starts[0], .resources = {c.groups[0][1], c.groups[1][1]},
+                          .customer = {.name = "Bob"}});
+    }
+    std::size_t active = 0;
+    CHECK(clinic_problems(c, active).empty());
+    CHECK(active == 2);
+    // Bob's room becomes Ada's in his row; his occupancy row too, off the constraint.
+    PgSession db;
+    const auto room = c.groups[1][0].value;
+    db.exec("UPDATE booking_resources SET exclusive = false, resource_id = convert_to('" + room + "', 'UTF8')"
+            " WHERE part = 1 AND booking_id = (SELECT booking_id FROM bookings WHERE customer_name = 'Bob'::bytea);"
+            "UPDATE bookings SET other_resources = convert_to('" + std::to_string(room.size()) + ":" + room +
+            "', 'UTF8') WHERE customer_name = 'Bob'::bytea");
+    const auto problems = clinic_problems(c, active);
+    REQUIRE(problems.size() == 2);
+    CHECK(problems[0].ends_with(": a hold the exclusion constraint does not cover"));
+    CHECK(problems[1].starts_with("double booked: "));
+    CHECK(problems[1].ends_with(" share " + room));
 }

@@ -18,16 +18,18 @@
 // pool recovers by itself; the transaction that met the break fails.
 //
 // The database is the last line against double booking. Every booking has a
-// row per resource it holds in `booking_resources` (tenant, booking,
-// resource, occupied range as a half-open `tstzrange` widened by the
-// buffers); an exclusion constraint (btree_gist) forbids two rows of one
-// tenant and resource whose ranges overlap, among the rows marked `active`
-// and `exclusive`. A write transaction that reads a resource's bookings (to
+// row per entry of `Booking::holds()` in `booking_resources` (tenant,
+// booking, part, resource, occupied range as a half-open `tstzrange` widened
+// by the buffers: the busy parts of its segments on its first resource, the
+// whole appointment on each other); an exclusion constraint (btree_gist)
+// forbids two rows of one tenant and resource, of different bookings, whose
+// ranges overlap, among the rows marked `active` and `exclusive`. A write transaction that reads a resource's bookings (to
 // check a slot, as book(), reschedule and a late payment do) first takes a
 // transaction-scoped advisory lock for that tenant and resource, so
 // contenders queue instead of meeting in the constraint, where lockstep
-// inserts deadlock; a booking of several resources takes them in the order
-// it reads them, resource-id order. What such a transaction then writes on a
+// inserts deadlock. The engine reads a booking's resources group by group;
+// writing a booking then locks every resource it holds not yet locked, in
+// resource-id order. What such a transaction then writes on a
 // capacity-1 resource is `exclusive`: the constraint refuses it if it
 // overlaps another checked booking, whatever the check concluded (23P01
 // becomes `slot_unavailable`). A booking written without reading the
@@ -36,8 +38,10 @@
 // later change made without such a read (a payment confirming a running
 // hold, a refund) keeps the row exclusive unless the booking moves, and
 // never switches a hold found lapsed back on. A
-// deadlock or serialization failure (40P01, 40001) while taking a lock is
-// retried in place (a savepoint around the lock) up to `max_retries` times,
+// deadlock (40P01) while taking a lock is `storage_busy` at once when the
+// transaction already holds another resource's lock (two services listing
+// shared resources in opposite group orders); otherwise it, and a
+// serialization failure (40001), is retried in place (a savepoint around the lock) up to `max_retries` times,
 // each reported as a `storage_retry` event, then `storage_busy`; elsewhere it
 // is `storage_busy` at once, as is a lock wait longer than `busy_timeout`
 // (lock_timeout).

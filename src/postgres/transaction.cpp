@@ -781,20 +781,31 @@ private:
     static std::int64_t resource_key(const TenantId& t, const ResourceId& r) {
         return lock_key("resource", t.value, r.value);
     }
-    void lock_resource(const TenantId& t, const ResourceId& r) { lock(resource_key(t, r)); }
+    void lock_resource(const TenantId& t, const ResourceId& r) {
+        const auto key = resource_key(t, r);
+        if (locks_.contains(key)) return;
+        lock(key, !resource_locks_.empty());
+        resource_locks_.insert(key);
+    }
 
     // Takes a transaction-scoped advisory lock once per transaction. Inside a
     // savepoint, so that a deadlock (40P01) or serialization failure (40001)
     // while waiting undoes only this wait and the lock is asked for again:
     // the other party, which the server let through, finishes meanwhile.
-    void lock(std::int64_t key) {
+    // Not so when this transaction already holds another resource's lock
+    // (`holding_resources`) and the wait deadlocks: two writers took shared
+    // resources in opposite orders (services whose groups list them in
+    // different orders), the other one waits for a lock kept here, and
+    // asking again would only close the cycle again; storage_busy at once
+    // lets the other finish.
+    void lock(std::int64_t key, bool holding_resources = false) {
         if (!locks_.insert(key).second) return;
         const std::string take = "SAVEPOINT sw_lock; SELECT pg_advisory_xact_lock(" + std::to_string(key) +
                                  "); RELEASE SAVEPOINT sw_lock";
         for (int attempt = 0;; ++attempt) {
             const auto failed = c().try_exec(take);
             if (!failed) return;
-            const bool retryable = failed->sqlstate == "40P01" || failed->sqlstate == "40001";
+            const bool retryable = (failed->sqlstate == "40P01" && !holding_resources) || failed->sqlstate == "40001";
             if (!retryable || failed->connection_lost) {
                 locks_.erase(key);
                 fail(*failed);
@@ -857,6 +868,7 @@ private:
     std::unique_ptr<Connection> conn_;
     State state_ = State::open;
     std::unordered_set<std::int64_t> locks_;
+    std::unordered_set<std::int64_t> resource_locks_;
     // Resources whose bookings this transaction read under their lock, and
     // the instant it read them at.
     std::unordered_map<std::int64_t, Instant> checked_;
