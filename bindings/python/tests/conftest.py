@@ -93,6 +93,13 @@ def open_engine(path, clock=None, **options):
     return slotwise.Engine.open_sqlite(path, clock=clock, **options)
 
 
+def open_again(path, clock=None, **options):
+    """A second engine on the store open_engine made, its data kept (a second server)."""
+    if STORE == "postgres":
+        return slotwise.Engine.open_postgres(os.environ["SLOTWISE_PG_DSN"], clock=clock, **options)
+    return slotwise.Engine.open_sqlite(path, clock=clock, **options)
+
+
 class Salon:
     def __init__(self, path, clock):
         self.path = str(path)
