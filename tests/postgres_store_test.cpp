@@ -10,6 +10,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <latch>
 #include <thread>
 
@@ -281,4 +282,48 @@ TEST_CASE("a transaction waiting for a connection of a full pool gets storage_bu
     auto store = open_postgres({.dsn = pg_dsn(), .pool_size = 1, .busy_timeout = 300ms});
     auto held = store->read();
     CHECK(error_of([&] { (void)store->read(); }) == Errc::storage_busy);
+}
+
+TEST_CASE("two writers taking two resources in opposite orders: one is storage_busy at once, the other books both") {
+    auto store = salon();
+    {
+        auto tx = store->write();
+        tx->put_resource({"t1"}, {.id = {"res_2"}, .name = "Room", .timezone = "Etc/UTC", .capacity = 1});
+        tx->commit();
+    }
+    std::atomic<int> retries{0};
+    store->set_event_sink([&](const EngineEvent& e) {
+        if (e.kind == EngineEventKind::storage_retry) ++retries;
+    });
+    const Interval range{at("2026-06-01T10:00:00Z"), at("2026-06-01T10:30:00Z")};
+    const Instant now = at("2026-05-01T00:00:00Z");
+    // Each has read (and locked) one resource; each then reads the other's.
+    auto first = store->write();
+    auto second = store->write();
+    (void)first->occupancy({"t1"}, {"res_1"}, range, now);
+    (void)second->occupancy({"t1"}, {"res_2"}, range, now);
+    std::latch both(2);
+    std::atomic<int> busy{0};
+    std::atomic<int> booked{0};
+    const auto take_other = [&](Transaction& tx, const char* other, const char* id) {
+        both.arrive_and_wait();
+        try {
+            (void)tx.occupancy({"t1"}, {other}, range, now);
+            Booking b = booking(id, "res_1", range.begin);
+            b.other_resources = {{"res_2"}};
+            tx.insert_booking({"t1"}, b);
+            tx.commit();
+            ++booked;
+        } catch (const Error& e) {
+            if (e.code() == Errc::storage_busy) ++busy;
+        }
+    };
+    std::thread a([&] { take_other(*first, "res_2", "bkg_first"); });
+    std::thread b([&] { take_other(*second, "res_1", "bkg_second"); });
+    a.join();
+    b.join();
+    CHECK(busy == 1);
+    CHECK(booked == 1);
+    // Asking again could only close the cycle again.
+    CHECK(retries == 0);
 }
