@@ -327,3 +327,31 @@ TEST_CASE("two writers taking two resources in opposite orders: one is storage_b
     // Asking again could only close the cycle again.
     CHECK(retries == 0);
 }
+
+TEST_CASE("the constraint covers a booking's busy parts only: its free part can be booked, its busy parts cannot") {
+    auto store = salon();
+    const Instant start = at("2026-06-01T10:00:00Z");
+    const Instant now = at("2026-05-01T00:00:00Z");
+    Booking colour = booking("bkg_colour", "res_1", start, 95min);
+    colour.segments = {{SegmentKind::busy, 30min}, {SegmentKind::free, 45min}, {SegmentKind::busy, 20min}};
+    const Interval day{start - 1h, start + 3h};
+    {
+        auto tx = store->write();
+        CHECK(tx->occupancy({"t1"}, {"res_1"}, day, now).empty());
+        tx->insert_booking({"t1"}, colour);
+        tx->commit();
+    }
+    // A cut in the free 45 minutes, checked like every engine booking.
+    {
+        auto tx = store->write();
+        CHECK(tx->occupancy({"t1"}, {"res_1"}, day, now).size() == 2);
+        tx->insert_booking({"t1"}, booking("bkg_gap", "res_1", start + 35min));
+        tx->commit();
+    }
+    // A wrong check (it looked at another day) over the second busy part
+    // meets the constraint.
+    auto tx = store->write();
+    CHECK(tx->occupancy({"t1"}, {"res_1"}, {start + 24h, start + 25h}, now).empty());
+    CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_clash", "res_1", start + 80min, 10min)); }) ==
+          Errc::slot_unavailable);
+}
