@@ -8,13 +8,20 @@
 // DATABASE must not exist yet: the demo creates it and leaves it for you to
 // look at. Without it the database lives in a new temporary directory,
 // removed at the end. The demo never deletes or reuses a file it was given.
+//
+// With SLOTWISE_PG_DSN set (and slotwise built with its PostgreSQL adapter)
+// the demo runs on that PostgreSQL database instead: it adds a new tenant
+// there each run and deletes nothing.
 #include <slotwise/engine.hpp>
 #include <slotwise/sqlite.hpp>
 #include <slotwise/stripe.hpp>
+#ifdef SLOTWISE_DEMO_POSTGRES
+#include <slotwise/postgres.hpp>
+#endif
 
 #include <fmt/format.h>
 
-#include <stdlib.h>  // mkdtemp
+#include <stdlib.h>  // mkdtemp, getenv
 
 #include <atomic>
 #include <cstdio>
@@ -55,10 +62,17 @@ int run(const std::string& path) {
         // The host registers the payment providers it links; each tenant configures its own keys.
         auto providers = std::make_shared<slotwise::PaymentProviders>();
         slotwise::register_stripe(*providers);
-        slotwise::Engine engine(slotwise::open_sqlite({.path = path}),
-                                {.clock = [now] { return now; }, .payments = providers});
+        std::shared_ptr<slotwise::Store> store;
+#ifdef SLOTWISE_DEMO_POSTGRES
+        if (const char* dsn = std::getenv("SLOTWISE_PG_DSN"); path.empty() && dsn != nullptr && *dsn != '\0') {
+            store = slotwise::open_postgres({.dsn = dsn});
+        }
+#endif
+        if (!store) store = slotwise::open_sqlite({.path = path});
+        slotwise::Engine engine(store, {.clock = [now] { return now; }, .payments = providers});
 
-        fmt::print("slotwise demo — database {}\n\n", path);
+        fmt::print("slotwise demo — database {}\n\n",
+                   path.empty() ? std::string("PostgreSQL at SLOTWISE_PG_DSN") : path);
         const auto salon = engine.create_tenant("Salon Bella");
         auto owner = engine.scope({.tenant = salon.id, .role = slotwise::Role::admin, .subject = "owner"});
         const auto anna = owner.create_resource({.name = "Anna", .timezone = "Europe/Rome"});
@@ -133,6 +147,11 @@ int run(const std::string& path) {
 
 int main(int argc, char** argv) {
     namespace fs = std::filesystem;
+#ifdef SLOTWISE_DEMO_POSTGRES
+    if (const char* dsn = std::getenv("SLOTWISE_PG_DSN"); dsn != nullptr && *dsn != '\0' && argc <= 1) {
+        return run("");
+    }
+#endif
     if (argc > 1) {
         const std::string path = argv[1];
         std::error_code ec;

@@ -5,6 +5,9 @@
 
 #include <slotwise/events.hpp>
 #include <slotwise/sqlite.hpp>
+#ifdef SLOTWISE_HAS_POSTGRES
+#include <slotwise/postgres.hpp>
+#endif
 #include <slotwise/stripe.hpp>
 
 #include <array>
@@ -267,6 +270,49 @@ Raises:
     StorageError: the file cannot be opened or is not a slotwise database,
         or (when reading payment settings) master_key is not the key that
         encrypted them.)")
+#ifdef SLOTWISE_HAS_POSTGRES
+        .def_static(
+            "open_postgres",
+            [](py::handle dsn, py::handle pool_size, py::handle clock, py::handle master_key, py::handle busy_timeout_ms,
+               py::handle on_event) {
+                PostgresOptions pg;
+                pg.dsn = to_text(dsn, "dsn");
+                pg.pool_size = static_cast<int>(to_integer(pool_size, "pool_size", 1, 1000));
+                if (!master_key.is_none()) {
+                    if (!py::isinstance<py::bytes>(master_key) || py::len(master_key) != 32) {
+                        throw Error(Errc::invalid_argument, "master_key", "expected bytes of length 32");
+                    }
+                    pg.master_key = py::cast<std::string>(master_key);
+                }
+                pg.busy_timeout = std::chrono::milliseconds{
+                    to_integer(busy_timeout_ms, "busy_timeout_ms", 1, 24LL * 3600 * 1000)};
+                EngineOptions options{
+                    .clock = to_clock(clock), .payments = python_payment_providers(), .events = to_event_sink(on_event)};
+                return nogil([&] { return Engine(open_postgres(pg), std::move(options)); });
+            },
+            py::arg("dsn"), py::arg("pool_size") = 8, py::arg("clock") = py::none(), py::arg("master_key") = py::none(),
+            py::arg("busy_timeout_ms") = 30000, py::arg("on_event") = py::none(),
+            R"(open_postgres(dsn, pool_size=8, clock=None, master_key=None, busy_timeout_ms=30000, on_event=None)
+--
+
+Opens a PostgreSQL database (PostgreSQL 13 or later, btree_gist available),
+creating or migrating the schema when needed: for several app servers over
+one database. Calls release the GIL; one engine serves many threads.
+
+Args:
+    dsn: a libpq connection string ("host=db.example port=5432 dbname=app
+        user=app sslmode=verify-full") or URI, passed to libpq unchanged
+        (TLS options, passwords, service files as libpq documents them).
+    pool_size: at most this many connections at once (1..1000).
+    clock, master_key, on_event: as for open_sqlite.
+    busy_timeout_ms: how long a call waits for a connection of the pool or a
+        lock before raising StorageBusy.
+
+Raises:
+    ValidationError: a bad argument (named by the error's field).
+    StorageError: the server cannot be reached, or its schema is newer than
+        this build.)")
+#endif
         .def(
             "create_tenant",
             [](Engine& e, py::handle name) {

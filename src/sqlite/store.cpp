@@ -1,7 +1,7 @@
 // `open_sqlite`: the Store of the SQLite adapter, a factory of transactions
 // over one pool of connections.
 #include "internal.hpp"
-#include "secrets.hpp"
+#include "../common/secrets.hpp"
 
 namespace slotwise {
 namespace {
@@ -22,7 +22,7 @@ std::shared_ptr<Store> open_sqlite(const SqliteOptions& options) {
     // SQLite reads "" as a temporary database private to each connection: a
     // pool of them would not share data.
     if (options.path.empty()) invalid("path", "is empty (use \":memory:\" for an in-memory database)");
-    if (!options.master_key.empty() && options.master_key.size() != sqlite::kMasterKeyBytes) {
+    if (!options.master_key.empty() && options.master_key.size() != secrets::kMasterKeyBytes) {
         invalid("master_key", "must be 32 bytes (AES-256), got " + std::to_string(options.master_key.size()));
     }
     return std::make_shared<SqliteStore>(std::make_shared<sqlite::Pool>(options));

@@ -3,11 +3,16 @@
 // Transaction interface as named statements (statements.hpp) on the
 // transaction's own connection.
 #include "internal.hpp"
-#include "secrets.hpp"
+#include "../common/secrets.hpp"
 #include "statements.hpp"
 
 namespace slotwise::sqlite {
 namespace {
+
+using secrets::is_live_key;
+using secrets::is_sealed;
+using secrets::seal;
+using secrets::unseal;
 
 // A write transaction's turn among this process's writers (Pool::take_writer_turn).
 class WriterTurn {

@@ -388,6 +388,15 @@ class Engine:
         on_event: Optional[Callable[[EngineEvent], object]] = None,
         master_key: Optional[bytes] = None,
     ) -> Engine: ...
+    @staticmethod
+    def open_postgres(
+        dsn: str,
+        pool_size: int = 8,
+        clock: Optional[Callable[[], datetime.datetime]] = None,
+        master_key: Optional[bytes] = None,
+        busy_timeout_ms: int = 30000,
+        on_event: Optional[Callable[[EngineEvent], object]] = None,
+    ) -> Engine: ...
     def create_tenant(self, name: str) -> str: ...
     def scope(self, tenant_id: str, role: Role, subject: Optional[str] = None) -> TenantScope:
         """role has no default; subject is required for "staff" and "customer"."""

@@ -10,6 +10,8 @@ import datetime as dt
 import itertools
 import os
 import pathlib
+import shutil
+import subprocess
 
 import pytest
 
@@ -39,11 +41,70 @@ class FakeClock:
         self.now += dt.timedelta(**delta)
 
 
+# Which store the salon fixture runs on: "sqlite" (default), or "postgres"
+# (SLOTWISE_PYTHON_STORE=postgres, against SLOTWISE_PG_DSN, a database the
+# tests may wipe: scripts/test starts a throwaway one).
+STORE = os.environ.get("SLOTWISE_PYTHON_STORE", "sqlite")
+
+
+def pytest_configure(config):
+    if STORE == "postgres" and not os.environ.get("SLOTWISE_PG_DSN"):
+        pytest.exit("SKIPPED: SLOTWISE_PYTHON_STORE=postgres but no SLOTWISE_PG_DSN", returncode=77)
+    if STORE == "postgres" and not hasattr(slotwise.Engine, "open_postgres"):
+        pytest.exit("SKIPPED: this slotwise was built without the PostgreSQL adapter", returncode=77)
+
+
+# Tests that open the salon's SQLite file themselves (sqlite3 locks, a second
+# engine on the file, processes on one file): about SQLite, not the salon.
+SQLITE_FILE_TESTS = {
+    "test_threads_run_while_another_waits_on_the_database",
+    "test_processes_each_with_their_own_engine_on_one_file",
+    "test_a_locked_database_raises_storage_busy_and_a_retry_succeeds",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    if STORE != "postgres":
+        return
+    skip = pytest.mark.skip(reason="opens the salon's SQLite file itself")
+    for item in items:
+        if item.name in SQLITE_FILE_TESTS:
+            item.add_marker(skip)
+
+
+def wipe_postgres():
+    """Empties every table of the test database (psql, Debian's postgresql-client)."""
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.exit("SKIPPED: psql not found (needed to empty the test database)", returncode=77)
+    subprocess.run(
+        [psql, "-q", "-v", "ON_ERROR_STOP=1", os.environ["SLOTWISE_PG_DSN"], "-c",
+         "DO $$ DECLARE names text; BEGIN SELECT string_agg(quote_ident(tablename), ', ') INTO names"
+         " FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'slotwise_schema';"
+         " IF names IS NOT NULL THEN EXECUTE 'TRUNCATE ' || names; END IF; END $$"],
+        check=True, capture_output=True)
+
+
+def open_engine(path, clock=None, **options):
+    """An engine on the store under test: a new SQLite file at path, or the emptied PostgreSQL database."""
+    if STORE == "postgres":
+        wipe_postgres()
+        return slotwise.Engine.open_postgres(os.environ["SLOTWISE_PG_DSN"], clock=clock, **options)
+    return slotwise.Engine.open_sqlite(path, clock=clock, **options)
+
+
+def open_again(path, clock=None, **options):
+    """A second engine on the store open_engine made, its data kept (a second server)."""
+    if STORE == "postgres":
+        return slotwise.Engine.open_postgres(os.environ["SLOTWISE_PG_DSN"], clock=clock, **options)
+    return slotwise.Engine.open_sqlite(path, clock=clock, **options)
+
+
 class Salon:
     def __init__(self, path, clock):
         self.path = str(path)
         self.clock = clock
-        self.engine = slotwise.Engine.open_sqlite(self.path, clock=clock)
+        self.engine = open_engine(self.path, clock=clock)
         self.tenant_id = self.engine.create_tenant("Salon Bella")
         self.admin = self.engine.scope(self.tenant_id, role="admin", subject="owner")
         self.anna = self.admin.create_resource(name="Anna", timezone="Europe/Rome", capacity=1)

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 import slotwise
-from conftest import ADA, MONDAY
+from conftest import ADA, MONDAY, open_again
 
 
 def test_one_customer_cannot_hold_every_paid_slot_of_a_week(salon):
@@ -54,7 +54,7 @@ def test_set_policy_returns_the_policy_and_every_role_reads_it(salon):
 
 def test_the_outbox_is_no_relay_past_the_hourly_cap_mail_is_dropped_not_bookings(salon):
     dropped = []
-    watched = slotwise.Engine.open_sqlite(salon.path, clock=salon.clock, on_event=lambda e: dropped.append(e)
+    watched = open_again(salon.path, clock=salon.clock, on_event=lambda e: dropped.append(e)
                                           if e.kind == "notification_dropped" else None)
     salon.admin.set_policy(max_notifications_per_customer_hour=2)
     mallory = watched.scope(salon.tenant_id, role="customer", subject="mallory")

@@ -1,5 +1,5 @@
 // Payment secrets at rest: AES-256-GCM under the host's master key
-// (SqliteOptions::master_key), with the tenant and the field as associated
+// (SqliteOptions::master_key, PostgresOptions::master_key), with the tenant and the field as associated
 // data, so a sealed value copied to another tenant's row or to the other
 // field does not open. Not installed; see secrets.cpp.
 #pragma once
@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace slotwise::sqlite {
+namespace slotwise::secrets {
 
 /// The length of a master key: AES-256.
 inline constexpr std::size_t kMasterKeyBytes = 32;
@@ -26,4 +26,4 @@ std::string unseal(std::string_view key, std::string_view tenant, std::string_vi
 /// A Stripe live-mode secret or restricted key (sk_live_…, rk_live_…).
 bool is_live_key(std::string_view secret) noexcept;
 
-}  // namespace slotwise::sqlite
+}  // namespace slotwise::secrets

@@ -16,7 +16,7 @@
 #include <array>
 #include <memory>
 
-namespace slotwise::sqlite {
+namespace slotwise::secrets {
 namespace {
 
 constexpr std::string_view kPrefix = "swenc1:";
@@ -29,12 +29,12 @@ struct FreeCipher {
 using Cipher = std::unique_ptr<EVP_CIPHER_CTX, FreeCipher>;
 
 [[noreturn]] void crypto_failure(const char* step) {
-    throw Error(Errc::storage_error, std::string("sqlite: encrypting payment secrets failed (") + step + ")");
+    throw Error(Errc::storage_error, std::string("encrypting payment secrets failed (") + step + ")");
 }
 
 [[noreturn]] void key_mismatch(std::string_view tenant) {
     throw Error(Errc::storage_error,
-                std::string("sqlite: the master key does not match the one that encrypted the payment secrets of "
+                std::string("the master key does not match the one that encrypted the payment secrets of "
                                 "tenant \"") +
                     std::string(tenant.substr(0, 60)) + "\" (or the stored value was altered)");
 }
@@ -144,4 +144,4 @@ std::string unseal(std::string_view key, std::string_view tenant, std::string_vi
     return out;
 }
 
-}  // namespace slotwise::sqlite
+}  // namespace slotwise::secrets

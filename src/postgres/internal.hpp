@@ -1,0 +1,236 @@
+// What the files of the PostgreSQL adapter share, and nothing a user sees
+// (not installed): parameters and results in libpq's binary format, one
+// connection with its prepared statements, the pool, the mapping of SQLSTATEs
+// to `Errc`, row decoding and the schema migration.
+//
+// Every user string (ids included) is stored as bytea and sent as a binary
+// parameter: NUL bytes and bytes that are not UTF-8 are data. Results come in
+// binary format, so bytea needs no unescaping and integers are read by width.
+#pragma once
+
+#include <slotwise/postgres.hpp>
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace slotwise::postgres {
+
+inline std::int64_t seconds(Instant t) { return t.time_since_epoch().count(); }
+inline Instant instant(std::int64_t s) { return Instant{std::chrono::seconds{s}}; }
+
+[[noreturn]] void corrupt(const std::string& what);
+
+/// Values for one statement, in order ($1, $2, …), each with its type.
+class Params {
+public:
+    static constexpr unsigned kBytea = 17;
+    static constexpr unsigned kInt8 = 20;
+    static constexpr unsigned kText = 25;
+
+    Params& bytes(std::string_view v) { return push(kBytea, std::string(v), 1); }
+    Params& text(std::string_view v) { return push(kText, std::string(v), 0); }
+    Params& integer(std::int64_t v) { return push(kInt8, std::to_string(v), 0); }
+    Params& null(unsigned type) {
+        types_.push_back(type);
+        values_.emplace_back();
+        formats_.push_back(0);
+        return *this;
+    }
+
+    // The types the model uses, by what they are.
+    Params& add(std::string_view v) { return bytes(v); }
+    Params& add(const std::string& v) { return bytes(v); }
+    Params& add(const char* v) { return bytes(v); }
+    Params& add(std::int64_t v) { return integer(v); }
+    Params& add(int v) { return integer(v); }
+    Params& add(Instant v) { return integer(seconds(v)); }
+    Params& add(Minutes v) { return integer(v.count()); }
+    template <class Tag>
+    Params& add(const Id<Tag>& v) {
+        return bytes(v.value);
+    }
+    template <class T>
+    Params& add(const std::optional<T>& v) {
+        if (v) return add(*v);
+        return null(type_of(static_cast<const T*>(nullptr)));
+    }
+
+    int size() const noexcept { return static_cast<int>(values_.size()); }
+    const unsigned* types() const noexcept { return types_.data(); }
+    const int* formats() const noexcept { return formats_.data(); }
+    /// Pointers and lengths for libpq; valid while this object lives unchanged.
+    void arrays(std::vector<const char*>& values, std::vector<int>& lengths) const;
+
+private:
+    static unsigned type_of(const std::string*) { return kBytea; }
+    template <class Tag>
+    static unsigned type_of(const Id<Tag>*) {
+        return kBytea;
+    }
+    static unsigned type_of(const std::int64_t*) { return kInt8; }
+    static unsigned type_of(const int*) { return kInt8; }
+    static unsigned type_of(const Instant*) { return kInt8; }
+    static unsigned type_of(const Minutes*) { return kInt8; }
+
+    Params& push(unsigned type, std::string v, int format) {
+        types_.push_back(type);
+        values_.emplace_back(std::move(v));
+        formats_.push_back(format);
+        return *this;
+    }
+
+    std::vector<unsigned> types_;
+    std::vector<std::optional<std::string>> values_;
+    std::vector<int> formats_;
+};
+
+struct ClearResult {
+    void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+
+/// A statement's result, columns in binary format.
+class Result {
+public:
+    explicit Result(PGresult* r) : r_(r) {}
+    int rows() const noexcept { return PQntuples(r_.get()); }
+    const PGresult* raw() const noexcept { return r_.get(); }
+    /// Rows an INSERT, UPDATE or DELETE changed.
+    int changed() const;
+    bool is_null(int row, int col) const noexcept { return PQgetisnull(r_.get(), row, col) != 0; }
+    std::string bytes(int row, int col) const {
+        return std::string(PQgetvalue(r_.get(), row, col), static_cast<std::size_t>(PQgetlength(r_.get(), row, col)));
+    }
+    std::int64_t integer(int row, int col) const;
+    int small(int row, int col) const;
+    bool boolean(int row, int col) const { return integer(row, col) != 0; }
+    Instant at(int row, int col) const { return instant(integer(row, col)); }
+    std::optional<Instant> maybe_at(int row, int col) const {
+        if (is_null(row, col)) return std::nullopt;
+        return at(row, col);
+    }
+    Minutes minutes(int row, int col) const { return Minutes{integer(row, col)}; }
+    template <class Tag>
+    Id<Tag> id(int row, int col) const {
+        return Id<Tag>{bytes(row, col)};
+    }
+
+private:
+    std::unique_ptr<PGresult, ClearResult> r_;
+};
+
+/// What a failed statement says: SQLSTATE (empty when the connection broke
+/// before the server answered) and message.
+struct Failure {
+    std::string sqlstate;
+    std::string message;
+    bool connection_lost = false;
+};
+
+/// Throws the Error a failure maps to: 23P01 slot_unavailable; 40001,
+/// 40P01, 55P03 (lock timeout) and 57014 (cancelled) storage_busy; anything
+/// else storage_error.
+[[noreturn]] void fail(const Failure& f);
+
+struct FinishConnection {
+    void operator()(PGconn* c) const noexcept { PQfinish(c); }
+};
+
+/// One libpq connection, its session settings and prepared statements (keyed
+/// by the address of the SQL constant, statements.hpp). Used by one
+/// transaction (one thread) at a time.
+class Connection {
+public:
+    /// Connects and sets the session up; storage_error when it cannot.
+    Connection(const std::string& dsn, std::chrono::milliseconds lock_timeout);
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    /// Runs a statement of statements.hpp, prepared on first use. Throws
+    /// (fail) on error.
+    Result run(const char* sql, const Params& p);
+    /// The same, giving the failure back instead of throwing.
+    std::optional<Failure> try_run(const char* sql, const Params& p, std::optional<Result>& out);
+    /// Runs one or more statements without parameters (control, schema).
+    void exec(const std::string& sql);
+    std::optional<Failure> try_exec(const std::string& sql);
+
+    /// True while the connection is usable.
+    bool ok() const noexcept { return PQstatus(pg_.get()) == CONNECTION_OK; }
+    /// True when no transaction is open on it.
+    bool idle() const noexcept { return PQtransactionStatus(pg_.get()) == PQTRANS_IDLE; }
+
+private:
+    Failure failure(const PGresult* r) const;
+
+    std::unique_ptr<PGconn, FinishConnection> pg_;
+    std::unordered_map<const char*, std::string> prepared_;
+};
+
+/// Hands each transaction a connection, opening one (up to the pool size)
+/// when none is idle, and waiting up to the busy timeout otherwise.
+class Pool {
+public:
+    explicit Pool(PostgresOptions options);
+
+    std::unique_ptr<Connection> acquire();
+    /// A connection one could not use: closed, its place freed.
+    void discard(std::unique_ptr<Connection> c) noexcept;
+    /// Takes a connection back; rolled back when needed, closed when broken.
+    void release(std::unique_ptr<Connection> c) noexcept;
+
+    const PostgresOptions& options() const noexcept { return options_; }
+    void set_event_sink(EventSink sink) { sink_ = std::move(sink); }
+    const EventSink& sink() const noexcept { return sink_; }
+
+private:
+    void give_back(std::unique_ptr<Connection> c) noexcept;
+
+    const PostgresOptions options_;
+    EventSink sink_;
+    std::mutex mutex_;
+    std::condition_variable available_;
+    std::vector<std::unique_ptr<Connection>> idle_;
+    int open_ = 0;  // idle, in use, or being opened
+};
+
+/// Brings the schema to this build's version under a session advisory lock
+/// (schema.cpp).
+void migrate(Connection& c);
+int schema_version() noexcept;
+
+/// What a transaction may do.
+enum class Access { read, write };
+
+/// A transaction on a connection of `pool` (transaction.cpp).
+std::unique_ptr<Transaction> begin_transaction(std::shared_ptr<Pool> pool, Access access);
+
+// Rows, decoded from results whose columns are in the order statements.hpp
+// lists them (rows.cpp).
+Resource read_resource(const Result& r, int row);
+Service read_service(const Result& r, int row);
+Block read_block(const Result& r, int row);
+Booking read_booking(const Result& r, int row);
+std::vector<Booking> read_bookings(const Result& r);
+CheckoutSession read_checkout_session(const Result& r, int row);
+UnmatchedPayment read_unmatched_payment(const Result& r, int row);
+Notification read_notification(const Result& r, int row);
+std::string encode_windows(const std::vector<LocalWindow>& windows);
+std::vector<LocalWindow> decode_windows(std::string_view text);
+// A service's or booking's segments ("busy:30,free:45,busy:20", "" = none)
+// and a booking's further resources (each "<bytes>:<id>"), as stored.
+std::string encode_segments(const std::vector<Segment>& segments);
+std::vector<Segment> decode_segments(std::string_view text);
+std::string encode_ids(const std::vector<ResourceId>& ids);
+std::vector<ResourceId> decode_ids(std::string_view text);
+
+}  // namespace slotwise::postgres

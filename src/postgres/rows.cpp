@@ -1,0 +1,219 @@
+// Decoding the adapter's rows into model values (columns in the order
+// statements.hpp selects them), and a day's windows to and from their text.
+#include "internal.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace slotwise::postgres {
+namespace {
+
+template <class E, std::size_t N>
+E decode_enum(const std::string& text, const std::array<std::string_view, N>& names) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (names[i] == text) return static_cast<E>(i);
+    }
+    corrupt("enum value \"" + text + "\"");
+}
+
+std::optional<int> optional_small(const Result& r, int row, int col) {
+    if (r.is_null(row, col)) return std::nullopt;
+    return r.small(row, col);
+}
+
+}  // namespace
+
+std::string encode_windows(const std::vector<LocalWindow>& windows) {
+    std::string out;
+    for (const auto& w : windows) {
+        if (!out.empty()) out += ',';
+        out += std::to_string(w.start.count());
+        out += '-';
+        out += std::to_string(w.end.count());
+    }
+    return out;
+}
+
+std::vector<LocalWindow> decode_windows(std::string_view text) {
+    std::vector<LocalWindow> out;
+    const char* p = text.data();
+    const char* const end = p + text.size();
+    while (p != end) {
+        std::int64_t a = 0;
+        std::int64_t b = 0;
+        auto r = std::from_chars(p, end, a);
+        if (r.ec != std::errc{} || r.ptr == end || *r.ptr != '-') corrupt("windows \"" + std::string(text) + "\"");
+        r = std::from_chars(r.ptr + 1, end, b);
+        if (r.ec != std::errc{} || (r.ptr != end && *r.ptr != ',')) corrupt("windows \"" + std::string(text) + "\"");
+        out.push_back({Minutes{a}, Minutes{b}});
+        p = r.ptr == end ? end : r.ptr + 1;
+    }
+    return out;
+}
+
+std::string encode_segments(const std::vector<Segment>& segments) {
+    std::string out;
+    for (const auto& seg : segments) {
+        if (!out.empty()) out += ',';
+        out += seg.kind == SegmentKind::busy ? "busy:" : "free:";
+        out += std::to_string(seg.length.count());
+    }
+    return out;
+}
+
+std::vector<Segment> decode_segments(std::string_view text) {
+    std::vector<Segment> out;
+    std::size_t p = 0;
+    while (p < text.size()) {
+        const auto comma = std::min(text.find(',', p), text.size());
+        const auto part = text.substr(p, comma - p);
+        const bool busy = part.starts_with("busy:");
+        if (!busy && !part.starts_with("free:")) corrupt("segments \"" + std::string(text) + "\"");
+        std::int64_t minutes = 0;
+        const auto r = std::from_chars(part.data() + 5, part.data() + part.size(), minutes);
+        if (r.ec != std::errc{} || r.ptr != part.data() + part.size()) corrupt("segments \"" + std::string(text) + "\"");
+        out.push_back({busy ? SegmentKind::busy : SegmentKind::free, Minutes{minutes}});
+        p = comma + 1;
+    }
+    return out;
+}
+
+std::string encode_ids(const std::vector<ResourceId>& ids) {
+    std::string out;
+    for (const auto& id : ids) {
+        out += std::to_string(id.value.size());
+        out += ':';
+        out += id.value;
+    }
+    return out;
+}
+
+std::vector<ResourceId> decode_ids(std::string_view text) {
+    std::vector<ResourceId> out;
+    std::size_t p = 0;
+    while (p < text.size()) {
+        std::size_t n = 0;
+        const auto r = std::from_chars(text.data() + p, text.data() + text.size(), n);
+        const auto colon = static_cast<std::size_t>(r.ptr - text.data());
+        if (r.ec != std::errc{} || colon >= text.size() || text[colon] != ':' || n > text.size() - colon - 1) {
+            corrupt("resource list");
+        }
+        out.push_back(ResourceId{std::string(text.substr(colon + 1, n))});
+        p = colon + 1 + n;
+    }
+    return out;
+}
+
+Resource read_resource(const Result& r, int i) {
+    return {.id = r.id<ResourceTag>(i, 0),
+            .name = r.bytes(i, 1),
+            .kind = decode_enum<ResourceKind>(r.bytes(i, 2), detail::kind_names),
+            .timezone = r.bytes(i, 3),
+            .capacity = r.small(i, 4)};
+}
+
+Service read_service(const Result& r, int i) {
+    return {.id = r.id<ServiceTag>(i, 0),
+            .name = r.bytes(i, 1),
+            .duration = r.minutes(i, 2),
+            .step = r.minutes(i, 3),
+            .buffer_before = r.minutes(i, 4),
+            .buffer_after = r.minutes(i, 5),
+            .price = r.integer(i, 6),
+            .currency = r.bytes(i, 7),
+            .min_notice = r.minutes(i, 8),
+            .horizon = r.minutes(i, 9),
+            .hold = r.minutes(i, 10),
+            .resource_groups = {},
+            .cancel_notice = r.minutes(i, 11),
+            .segments = decode_segments(r.bytes(i, 12)),
+            .limits = {.day = optional_small(r, i, 13), .week = optional_small(r, i, 14),
+                       .month = optional_small(r, i, 15)}};
+}
+
+Block read_block(const Result& r, int i) {
+    return {.id = r.id<BlockTag>(i, 0),
+            .resource = r.id<ResourceTag>(i, 1),
+            .interval = {r.at(i, 2), r.at(i, 3)},
+            .reason = r.bytes(i, 4)};
+}
+
+Booking read_booking(const Result& r, int i) {
+    Booking b;
+    b.id = r.id<BookingTag>(i, 0);
+    b.service = r.id<ServiceTag>(i, 1);
+    b.resource = r.id<ResourceTag>(i, 2);
+    b.interval = {r.at(i, 3), r.at(i, 4)};
+    b.seats = r.small(i, 5);
+    b.buffer_before = r.minutes(i, 6);
+    b.buffer_after = r.minutes(i, 7);
+    b.customer = {.name = r.bytes(i, 8), .email = r.bytes(i, 9), .phone = r.bytes(i, 10), .locale = r.bytes(i, 11)};
+    b.status = decode_enum<BookingStatus>(r.bytes(i, 12), detail::status_names);
+    b.payment_status = decode_enum<PaymentStatus>(r.bytes(i, 13), detail::payment_names);
+    b.hold_expires_at = r.maybe_at(i, 14);
+    b.idempotency_key = r.bytes(i, 15);  // NULL reads as ""
+    b.request_fingerprint = r.bytes(i, 16);
+    b.created_by = r.bytes(i, 17);
+    b.created_at = r.at(i, 18);
+    b.updated_at = r.at(i, 19);
+    b.checkout_id = r.bytes(i, 20);
+    b.payment_reference = r.bytes(i, 21);
+    b.amount_due = r.integer(i, 22);
+    b.currency_due = r.bytes(i, 23);
+    b.other_resources = decode_ids(r.bytes(i, 24));
+    b.segments = decode_segments(r.bytes(i, 25));
+    return b;
+}
+
+std::vector<Booking> read_bookings(const Result& r) {
+    std::vector<Booking> out;
+    out.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) out.push_back(read_booking(r, i));
+    return out;
+}
+
+CheckoutSession read_checkout_session(const Result& r, int i) {
+    return {.tenant = r.id<TenantTag>(i, 0), .id = r.bytes(i, 1), .booking = r.id<BookingTag>(i, 2),
+            .created_at = r.at(i, 3), .close_by = r.maybe_at(i, 4), .closed_at = r.maybe_at(i, 5)};
+}
+
+UnmatchedPayment read_unmatched_payment(const Result& r, int i) {
+    UnmatchedPayment out{.event_id = r.bytes(i, 0), .provider = r.bytes(i, 1), .reference = r.bytes(i, 2)};
+    if (!r.is_null(i, 3)) out.amount = r.integer(i, 3);
+    out.currency = r.bytes(i, 4);
+    if (!r.is_null(i, 5)) out.booking = r.id<BookingTag>(i, 5);
+    out.reason = r.bytes(i, 6);
+    out.received_at = r.at(i, 7);
+    return out;
+}
+
+Notification read_notification(const Result& r, int i) {
+    Notification n;
+    n.tenant = r.id<TenantTag>(i, 0);
+    n.id = r.bytes(i, 1);
+    const auto kind = r.bytes(i, 2);
+    bool known = false;
+    for (auto k : {NotificationKind::booking_confirmed, NotificationKind::booking_cancelled,
+                   NotificationKind::booking_rescheduled, NotificationKind::refund_due}) {
+        if (to_string(k) == kind) {
+            n.kind = k;
+            known = true;
+        }
+    }
+    if (!known) corrupt("notification kind \"" + kind + "\"");
+    n.booking = r.id<BookingTag>(i, 3);
+    n.locale = r.bytes(i, 4);
+    n.to = r.bytes(i, 5);
+    n.subject = r.bytes(i, 6);
+    n.body = r.bytes(i, 7);
+    n.ics = r.bytes(i, 8);
+    n.created_at = r.at(i, 9);
+    n.attempts = r.small(i, 10);
+    n.sent_at = r.maybe_at(i, 11);
+    n.resource = r.id<ResourceTag>(i, 12);
+    n.when = {r.at(i, 13), r.at(i, 14)};
+    n.sequence = r.small(i, 15);
+    return n;
+}
+
+}  // namespace slotwise::postgres

@@ -1,0 +1,278 @@
+// The PostgreSQL schema and its migrations. Each entry of kMigrations takes
+// the schema from version i to i + 1; slotwise_schema records the version.
+// open_postgres migrates under a session advisory lock, so of several servers
+// starting at once one migrates and the others wait, then find it current.
+//
+// Layout: the same logical schema as the SQLite adapter, every user string as
+// bytea (NUL bytes and any encoding are data; bytea sorts bytewise, as SQLite
+// compares text), instants as timestamptz. Every primary key, unique key,
+// index and foreign key leads with tenant_id, the column a Citus deployment
+// distributes by (docs/storage.md). A booking's occupancy of each resource it
+// holds is a row of booking_resources, which carries the exclusion
+// constraint (postgres.hpp explains `exclusive` and `active`).
+#include "internal.hpp"
+
+namespace slotwise::postgres {
+namespace {
+
+// Any 64-bit number nobody else uses: the migration's session lock.
+constexpr const char* kMigrationLock = "7310593858486744832";
+
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE EXTENSION IF NOT EXISTS btree_gist;
+
+CREATE TABLE tenants (
+    tenant_id  bytea       NOT NULL,
+    name       bytea       NOT NULL,
+    created_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id)
+);
+
+CREATE TABLE resources (
+    tenant_id   bytea   NOT NULL,
+    resource_id bytea   NOT NULL,
+    name        bytea   NOT NULL,
+    kind        text    NOT NULL,
+    timezone    bytea   NOT NULL,
+    capacity    integer NOT NULL,
+    PRIMARY KEY (tenant_id, resource_id)
+);
+
+CREATE TABLE weekly_hours (
+    tenant_id   bytea    NOT NULL,
+    resource_id bytea    NOT NULL,
+    weekday     smallint NOT NULL,  -- ISO: 1 = Monday ... 7 = Sunday; no row = closed
+    windows     text     NOT NULL,  -- "540-780,840-1080": minutes from local midnight
+    PRIMARY KEY (tenant_id, resource_id, weekday)
+);
+
+CREATE TABLE date_overrides (
+    tenant_id   bytea   NOT NULL,
+    resource_id bytea   NOT NULL,
+    day         integer NOT NULL,  -- days since 1970-01-01
+    windows     text    NOT NULL,  -- '' = closed that day
+    PRIMARY KEY (tenant_id, resource_id, day)
+);
+
+CREATE TABLE blocks (
+    tenant_id   bytea       NOT NULL,
+    block_id    bytea       NOT NULL,
+    resource_id bytea       NOT NULL,
+    start_at    timestamptz NOT NULL,
+    end_at      timestamptz NOT NULL,
+    reason      bytea       NOT NULL,
+    PRIMARY KEY (tenant_id, block_id)
+);
+CREATE INDEX blocks_by_resource ON blocks (tenant_id, resource_id, start_at);
+
+CREATE TABLE services (
+    tenant_id         bytea   NOT NULL,
+    service_id        bytea   NOT NULL,
+    name              bytea   NOT NULL,
+    duration_min      bigint  NOT NULL,
+    step_min          bigint  NOT NULL,
+    buffer_before_min bigint  NOT NULL,
+    buffer_after_min  bigint  NOT NULL,
+    price             bigint  NOT NULL,
+    currency          bytea   NOT NULL,
+    min_notice_min    bigint  NOT NULL,
+    horizon_min       bigint  NOT NULL,
+    hold_min          bigint  NOT NULL,
+    cancel_notice_min bigint  NOT NULL,
+    segments          text    NOT NULL,  -- "busy:30,free:45,busy:20"; '' = busy throughout
+    limit_day         integer,           -- NULL = no limit
+    limit_week        integer,
+    limit_month       integer,
+    PRIMARY KEY (tenant_id, service_id)
+);
+
+CREATE TABLE service_resources (
+    tenant_id   bytea   NOT NULL,
+    service_id  bytea   NOT NULL,
+    position    integer NOT NULL,  -- display order, across groups
+    resource_id bytea   NOT NULL,
+    grp         integer NOT NULL,  -- index in Service::resource_groups
+    PRIMARY KEY (tenant_id, service_id, position)
+);
+
+CREATE TABLE bookings (
+    tenant_id           bytea       NOT NULL,
+    booking_id          bytea       NOT NULL,
+    service_id          bytea       NOT NULL,
+    resource_id         bytea       NOT NULL,
+    start_at            timestamptz NOT NULL,
+    end_at              timestamptz NOT NULL,
+    seats               integer     NOT NULL,
+    buffer_before_min   bigint      NOT NULL,
+    buffer_after_min    bigint      NOT NULL,
+    customer_name       bytea       NOT NULL,
+    customer_email      bytea       NOT NULL,
+    customer_phone      bytea       NOT NULL,
+    customer_locale     bytea       NOT NULL,
+    status              text        NOT NULL,
+    payment_status      text        NOT NULL,
+    hold_expires_at     timestamptz,           -- NULL = no hold
+    idempotency_key     bytea,                 -- NULL = none
+    request_fingerprint bytea       NOT NULL,
+    created_by          bytea       NOT NULL,
+    created_at          timestamptz NOT NULL,
+    updated_at          timestamptz NOT NULL,
+    checkout_id         bytea       NOT NULL,  -- '' = none
+    payment_reference   bytea       NOT NULL,  -- '' = none
+    amount_due          bigint      NOT NULL,
+    currency_due        bytea       NOT NULL,
+    other_resources     bytea       NOT NULL,  -- each "<bytes>:<id>"; '' = none
+    segments            text        NOT NULL,  -- as services.segments, when it was booked
+    PRIMARY KEY (tenant_id, booking_id)
+);
+CREATE INDEX bookings_by_start ON bookings (tenant_id, start_at, booking_id);
+CREATE UNIQUE INDEX bookings_by_idempotency_key ON bookings (tenant_id, created_by, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
+CREATE INDEX bookings_by_payment_reference ON bookings (tenant_id, payment_reference)
+    WHERE payment_reference <> ''::bytea;
+CREATE INDEX bookings_by_creator ON bookings (tenant_id, created_by, status, start_at);
+
+-- What each booking occupies of each resource it holds, one row per entry
+-- of Booking::holds(): of its first resource each busy part of its segments
+-- (part 0 begins at the booking's start), of every other resource the whole
+-- appointment; occupied = [start - buffer before, end + buffer after). The
+-- exclusion constraint is the database's own refusal of double booking for
+-- capacity-1 resources (a booking's own rows never conflict with each other).
+CREATE TABLE booking_resources (
+    tenant_id         bytea       NOT NULL,
+    booking_id        bytea       NOT NULL,
+    part              integer     NOT NULL,  -- position in Booking::holds()
+    resource_id       bytea       NOT NULL,
+    occupied          tstzrange   NOT NULL,
+    start_at          timestamptz NOT NULL,  -- the hold's, without buffers
+    end_at            timestamptz NOT NULL,
+    buffer_before_min bigint      NOT NULL,
+    buffer_after_min  bigint      NOT NULL,
+    hold_expires_at   timestamptz,           -- the booking's, while pending
+    exclusive         boolean     NOT NULL,  -- the resource had capacity 1
+    active            boolean     NOT NULL,  -- confirmed, or a hold not yet found lapsed
+    PRIMARY KEY (tenant_id, booking_id, part),
+    FOREIGN KEY (tenant_id, booking_id) REFERENCES bookings (tenant_id, booking_id) ON DELETE CASCADE,
+    CONSTRAINT booking_resources_no_overlap
+        EXCLUDE USING gist (tenant_id WITH =, resource_id WITH =, occupied WITH &&, booking_id WITH <>)
+        WHERE (exclusive AND active)
+);
+CREATE INDEX booking_resources_by_range ON booking_resources USING gist (tenant_id, resource_id, occupied);
+
+CREATE TABLE payment_settings (
+    tenant_id      bytea NOT NULL,
+    provider       bytea NOT NULL,
+    secret_key     bytea NOT NULL,
+    webhook_secret bytea NOT NULL,
+    PRIMARY KEY (tenant_id)
+);
+CREATE TABLE payment_events (
+    tenant_id   bytea       NOT NULL,
+    provider    bytea       NOT NULL,
+    event_id    bytea       NOT NULL,
+    type        bytea       NOT NULL,
+    received_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, provider, event_id)
+);
+CREATE TABLE checkout_sessions (
+    tenant_id  bytea       NOT NULL,
+    session_id bytea       NOT NULL,
+    booking_id bytea       NOT NULL,
+    created_at timestamptz NOT NULL,
+    close_by   timestamptz,           -- NULL = the provider closes it
+    closed_at  timestamptz,           -- NULL = open
+    PRIMARY KEY (tenant_id, session_id)
+);
+CREATE INDEX checkout_sessions_by_booking ON checkout_sessions (tenant_id, booking_id, created_at);
+CREATE INDEX checkout_sessions_to_close ON checkout_sessions (tenant_id, close_by)
+    WHERE closed_at IS NULL AND close_by IS NOT NULL;
+CREATE TABLE unmatched_payments (
+    tenant_id   bytea       NOT NULL,
+    provider    bytea       NOT NULL,
+    event_id    bytea       NOT NULL,
+    reference   bytea       NOT NULL,  -- '' = none
+    amount      bigint,                -- NULL = the event said none
+    currency    bytea       NOT NULL,  -- '' = none
+    booking_id  bytea,                 -- NULL = no booking of this tenant
+    reason      bytea       NOT NULL,
+    received_at timestamptz NOT NULL,
+    PRIMARY KEY (tenant_id, provider, event_id)
+);
+CREATE INDEX unmatched_payments_by_time ON unmatched_payments (tenant_id, received_at, event_id);
+
+CREATE TABLE tenant_policies (
+    tenant_id                      bytea   NOT NULL,
+    max_pending_per_customer       integer NOT NULL,
+    max_active_per_customer        integer,           -- NULL = unlimited
+    customer_horizon_days          bigint  NOT NULL,
+    max_seats_per_customer_booking integer,           -- NULL = the resource's capacity
+    max_notifications_per_customer_hour integer NOT NULL,
+    PRIMARY KEY (tenant_id)
+);
+
+-- The outbox: row_no keeps the order rows were written in.
+CREATE TABLE outbox (
+    tenant_id       bytea       NOT NULL,
+    notification_id bytea       NOT NULL,
+    row_no          bigint      GENERATED ALWAYS AS IDENTITY,
+    kind            text        NOT NULL,
+    booking_id      bytea       NOT NULL,
+    locale          bytea       NOT NULL,
+    recipient       bytea       NOT NULL,
+    subject         bytea       NOT NULL,
+    body            bytea       NOT NULL,
+    ics             bytea       NOT NULL,
+    created_at      timestamptz NOT NULL,
+    attempts        integer     NOT NULL,
+    next_attempt_at timestamptz NOT NULL,
+    sent_at         timestamptz,
+    resource_id     bytea       NOT NULL,
+    start_at        timestamptz NOT NULL,
+    end_at          timestamptz NOT NULL,
+    sequence        integer     NOT NULL,
+    created_by      bytea       NOT NULL,  -- who made the booking ('' = no such booking)
+    PRIMARY KEY (tenant_id, notification_id)
+);
+CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id, row_no);
+CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
+CREATE INDEX outbox_by_creator ON outbox (tenant_id, created_by, created_at);
+)sql",
+};
+
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+}  // namespace
+
+void migrate(Connection& c) {
+    // The lock is the session's: held across the migration's transactions,
+    // let go by the unlock below, or by the server if this process dies.
+    c.exec(std::string("SELECT pg_advisory_lock(") + kMigrationLock + ")");
+    struct Unlock {
+        Connection& c;
+        ~Unlock() { (void)c.try_exec(std::string("SELECT pg_advisory_unlock(") + kMigrationLock + ")"); }
+    } unlock{c};
+    c.exec("CREATE TABLE IF NOT EXISTS slotwise_schema (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL);"
+           "INSERT INTO slotwise_schema (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING");
+    const auto version = c.run("SELECT version FROM slotwise_schema WHERE id = 1", Params{}).integer(0, 0);
+    if (version > kSchemaVersion) {
+        throw Error(Errc::storage_error, "postgres: the database has schema version " + std::to_string(version) +
+                                             ", newer than this build's " + std::to_string(kSchemaVersion) +
+                                             "; upgrade slotwise to open it");
+    }
+    for (auto v = version; v < kSchemaVersion; ++v) {
+        c.exec("BEGIN");
+        try {
+            c.exec(kMigrations[v]);
+            c.exec("UPDATE slotwise_schema SET version = " + std::to_string(v + 1) + " WHERE id = 1");
+            c.exec("COMMIT");
+        } catch (...) {
+            (void)c.try_exec("ROLLBACK");
+            throw;
+        }
+    }
+}
+
+int schema_version() noexcept { return kSchemaVersion; }
+
+}  // namespace slotwise::postgres

@@ -1,0 +1,354 @@
+// Every SQL statement the PostgreSQL adapter runs outside the schema, by
+// name. Connection::run() prepares each once per connection, keyed by the
+// array's address (an inline array is one object in the whole program).
+// Every value is a parameter ($1, $2, …); user strings are bytea. Instants
+// cross as epoch seconds: to_timestamp($n) in, extract(epoch …)::int8 out.
+//
+// Citus: every statement names tenant_id = $1 (or inserts it first), so it
+// routes to one shard, except those in kCrossTenant (the outbox and checkout
+// sweeps, which read every tenant's due rows by design, and the global lock).
+// tests/postgres_citus_test.cpp reads kAll and checks it.
+#pragma once
+
+#include <string_view>
+
+namespace slotwise::postgres {
+
+#define SW_AT(col) "extract(epoch FROM " col ")::int8"
+#define SW_TS(n) "to_timestamp(" n ")"
+
+// Transaction control and locks (parameterless: run with exec()).
+inline constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL READ COMMITTED";
+inline constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+inline constexpr char kCommit[] = "COMMIT";
+
+// Tenants.
+inline constexpr char kInsertTenant[] =
+    "INSERT INTO tenants (tenant_id, name, created_at) VALUES ($1, $2, " SW_TS("$3") ")";
+inline constexpr char kSelectTenant[] =
+    "SELECT tenant_id, name, " SW_AT("created_at") " FROM tenants WHERE tenant_id = $1";
+
+// Resources and calendars.
+inline constexpr char kUpsertResource[] =
+    "INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity)"
+    " VALUES ($1, $2, $3, $4, $5, $6)"
+    " ON CONFLICT (tenant_id, resource_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
+    " timezone = excluded.timezone, capacity = excluded.capacity";
+// A resource changed by a transaction that read it first: only the columns
+// it changed ($7: a bit per column, $3..$6 in order), so two concurrent
+// edits of different fields both stick (the second waits for the first's
+// row lock, then applies its own columns to the newer row).
+#define SW_IF(bit, n, col) col " = CASE WHEN ($7::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
+inline constexpr char kUpdateResourceColumns[] =
+    "UPDATE resources SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::text", "kind") ", "
+    SW_IF(4, "$5::bytea", "timezone") ", " SW_IF(8, "$6::int4", "capacity")
+    " WHERE tenant_id = $1 AND resource_id = $2";
+#undef SW_IF
+inline constexpr char kSelectResource[] =
+    "SELECT resource_id, name, kind, timezone, capacity FROM resources WHERE tenant_id = $1 AND resource_id = $2";
+inline constexpr char kSelectResources[] =
+    "SELECT resource_id, name, kind, timezone, capacity FROM resources WHERE tenant_id = $1 ORDER BY resource_id";
+inline constexpr char kDeleteWeeklyHours[] = "DELETE FROM weekly_hours WHERE tenant_id = $1 AND resource_id = $2";
+inline constexpr char kInsertWeeklyHours[] =
+    "INSERT INTO weekly_hours (tenant_id, resource_id, weekday, windows) VALUES ($1, $2, $3, $4)";
+inline constexpr char kSelectWeeklyHours[] =
+    "SELECT weekday, windows FROM weekly_hours WHERE tenant_id = $1 AND resource_id = $2 ORDER BY weekday";
+inline constexpr char kUpsertOverride[] =
+    "INSERT INTO date_overrides (tenant_id, resource_id, day, windows) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (tenant_id, resource_id, day) DO UPDATE SET windows = excluded.windows";
+inline constexpr char kDeleteOverride[] =
+    "DELETE FROM date_overrides WHERE tenant_id = $1 AND resource_id = $2 AND day = $3";
+inline constexpr char kSelectOverrides[] =
+    "SELECT day, windows FROM date_overrides WHERE tenant_id = $1 AND resource_id = $2 AND day >= $3 AND day <= $4"
+    " ORDER BY day";
+
+// Blocks.
+inline constexpr char kInsertBlock[] =
+    "INSERT INTO blocks (tenant_id, block_id, resource_id, start_at, end_at, reason)"
+    " VALUES ($1, $2, $3, " SW_TS("$4") ", " SW_TS("$5") ", $6)";
+inline constexpr char kDeleteBlock[] = "DELETE FROM blocks WHERE tenant_id = $1 AND block_id = $2";
+inline constexpr char kSelectBlocks[] =
+    "SELECT block_id, resource_id, " SW_AT("start_at") ", " SW_AT("end_at") ", reason FROM blocks"
+    " WHERE tenant_id = $1 AND resource_id = $2 AND start_at < " SW_TS("$4") " AND end_at > " SW_TS("$3")
+    " ORDER BY start_at, block_id";
+
+// Services.
+inline constexpr char kUpsertService[] =
+    "INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min,"
+    " price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, limit_day, limit_week,"
+    " limit_month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+    " ON CONFLICT (tenant_id, service_id) DO UPDATE SET name = excluded.name, duration_min = excluded.duration_min,"
+    " step_min = excluded.step_min, buffer_before_min = excluded.buffer_before_min,"
+    " buffer_after_min = excluded.buffer_after_min, price = excluded.price, currency = excluded.currency,"
+    " min_notice_min = excluded.min_notice_min, horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,"
+    " cancel_notice_min = excluded.cancel_notice_min, segments = excluded.segments, limit_day = excluded.limit_day,"
+    " limit_week = excluded.limit_week, limit_month = excluded.limit_month";
+// As kUpdateResourceColumns, for services: $3..$17 in the order of
+// kUpsertService, $18 a bit per column.
+#define SW_IF(bit, n, col) col " = CASE WHEN ($18::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
+inline constexpr char kUpdateServiceColumns[] =
+    "UPDATE services SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::int8", "duration_min") ", "
+    SW_IF(4, "$5::int8", "step_min") ", " SW_IF(8, "$6::int8", "buffer_before_min") ", "
+    SW_IF(16, "$7::int8", "buffer_after_min") ", " SW_IF(32, "$8::int8", "price") ", "
+    SW_IF(64, "$9::bytea", "currency") ", " SW_IF(128, "$10::int8", "min_notice_min") ", "
+    SW_IF(256, "$11::int8", "horizon_min") ", " SW_IF(512, "$12::int8", "hold_min") ", "
+    SW_IF(1024, "$13::int8", "cancel_notice_min") ", " SW_IF(2048, "$14::text", "segments") ", "
+    SW_IF(4096, "$15::int4", "limit_day") ", " SW_IF(8192, "$16::int4", "limit_week") ", "
+    SW_IF(16384, "$17::int4", "limit_month") " WHERE tenant_id = $1 AND service_id = $2";
+#undef SW_IF
+inline constexpr char kDeleteServiceResources[] =
+    "DELETE FROM service_resources WHERE tenant_id = $1 AND service_id = $2";
+inline constexpr char kInsertServiceResource[] =
+    "INSERT INTO service_resources (tenant_id, service_id, position, resource_id, grp) VALUES ($1, $2, $3, $4, $5)";
+#define SW_SERVICE_COLUMNS                                                            \
+    "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
+    "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
+    "limit_day, limit_week, limit_month"
+inline constexpr char kSelectService[] =
+    "SELECT " SW_SERVICE_COLUMNS " FROM services WHERE tenant_id = $1 AND service_id = $2";
+inline constexpr char kSelectServices[] =
+    "SELECT " SW_SERVICE_COLUMNS " FROM services WHERE tenant_id = $1 ORDER BY service_id";
+#undef SW_SERVICE_COLUMNS
+inline constexpr char kSelectServiceResources[] =
+    "SELECT resource_id, grp FROM service_resources WHERE tenant_id = $1 AND service_id = $2 ORDER BY position";
+inline constexpr char kSelectAllServiceResources[] =
+    "SELECT service_id, resource_id, grp FROM service_resources WHERE tenant_id = $1 ORDER BY service_id, position";
+
+// Bookings, in the column order read_booking() decodes.
+#define SW_BOOKING_COLUMNS                                                                                   \
+    "b.booking_id, b.service_id, b.resource_id, " SW_AT("b.start_at") ", " SW_AT("b.end_at") ", b.seats, "   \
+    "b.buffer_before_min, b.buffer_after_min, b.customer_name, b.customer_email, b.customer_phone, "         \
+    "b.customer_locale, b.status, b.payment_status, " SW_AT("b.hold_expires_at") ", b.idempotency_key, "     \
+    "b.request_fingerprint, b.created_by, " SW_AT("b.created_at") ", " SW_AT("b.updated_at") ", "            \
+    "b.checkout_id, b.payment_reference, b.amount_due, b.currency_due, b.other_resources, b.segments"
+// $1..$27 as listed; the occupancy rows go with it (kInsertOccupancy).
+inline constexpr char kInsertBooking[] =
+    "INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at, seats,"
+    " buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone, customer_locale,"
+    " status, payment_status, hold_expires_at, idempotency_key, request_fingerprint, created_by, created_at,"
+    " updated_at, checkout_id, payment_reference, amount_due, currency_due, other_resources, segments)"
+    " VALUES ($1, $2, $3, $4, " SW_TS("$5") ", " SW_TS("$6") ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
+    SW_TS("$16") ", $17, $18, $19, " SW_TS("$20") ", " SW_TS("$21") ", $22, $23, $24, $25, $26, $27)";
+// One entry of a booking's Booking::holds(). $3 part, $4 resource, $5/$6
+// occupied range, $7/$8 the hold without buffers, $9/$10 buffers, $11
+// status, $12 hold expiry. `exclusive`: this transaction checked the
+// resource's bookings under its lock ($13 = 1) and the resource has capacity
+// 1; unchecked, what the row it replaces had ($15 = 1) when that held the
+// same resource over the same range (postgres.hpp: what the constraint
+// covers). `active`: confirmed, or pending with a hold that runs past the
+// instant of the check ($14; NULL when unchecked: then any hold, unless the
+// row it replaces had been found lapsed, $16 = 0).
+inline constexpr char kInsertOccupancy[] =
+    "INSERT INTO booking_resources (tenant_id, booking_id, part, resource_id, occupied, start_at, end_at,"
+    " buffer_before_min, buffer_after_min, hold_expires_at, exclusive, active)"
+    " VALUES ($1, $2, $3, $4, tstzrange(" SW_TS("$5") ", greatest(" SW_TS("$5") ", " SW_TS("$6") "), '[)'), "
+    SW_TS("$7") ", " SW_TS("$8") ", $9, $10, " SW_TS("$12") ","
+    " CASE WHEN $13::int8 = 1 THEN coalesce((SELECT r.capacity = 1 FROM resources r"
+    "   WHERE r.tenant_id = $1 AND r.resource_id = $4), false) ELSE coalesce($15::int8 = 1, false) END,"
+    " $11::text = 'confirmed' OR ($11::text = 'pending' AND $12::int8 IS NOT NULL"
+    " AND CASE WHEN $14::int8 IS NULL THEN coalesce($16::int8 <> 0, true) ELSE $12::int8 > $14::int8 END))";
+// A booking's rows as they are before a change replaces them: what an
+// unchecked change keeps of them.
+inline constexpr char kSelectOccupancyRows[] =
+    "SELECT part, resource_id, " SW_AT("lower(occupied)") ", " SW_AT("upper(occupied)") ", exclusive,"
+    " active FROM booking_resources WHERE tenant_id = $1 AND booking_id = $2";
+inline constexpr char kDeleteOccupancy[] = "DELETE FROM booking_resources WHERE tenant_id = $1 AND booking_id = $2";
+// The identity and origin (id, key, fingerprint, created_by, created_at)
+// never change; everything else does.
+inline constexpr char kUpdateBooking[] =
+    "UPDATE bookings SET service_id = $3, resource_id = $4, start_at = " SW_TS("$5") ", end_at = " SW_TS("$6") ","
+    " seats = $7, buffer_before_min = $8, buffer_after_min = $9, customer_name = $10, customer_email = $11,"
+    " customer_phone = $12, customer_locale = $13, status = $14, payment_status = $15,"
+    " hold_expires_at = " SW_TS("$16") ", updated_at = " SW_TS("$17") ", checkout_id = $18,"
+    " payment_reference = $19, other_resources = $20, segments = $21 WHERE tenant_id = $1 AND booking_id = $2";
+inline constexpr char kSelectBooking[] =
+    "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id = $2";
+// In a write transaction: the row is locked until the end, so two changes
+// of one booking (a cancel and a payment) take turns.
+inline constexpr char kSelectBookingForUpdate[] =
+    "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id = $2 FOR UPDATE";
+inline constexpr char kSelectBookingByKey[] =
+    "SELECT " SW_BOOKING_COLUMNS " FROM bookings b"
+    " WHERE b.tenant_id = $1 AND b.created_by = $2 AND b.idempotency_key = $3";
+inline constexpr char kSelectBookingByPaymentReference[] =
+    "SELECT " SW_BOOKING_COLUMNS " FROM bookings b"
+    " WHERE b.tenant_id = $1 AND b.payment_reference = $2 AND b.payment_reference <> ''::bytea"
+    " ORDER BY b.booking_id LIMIT 1";
+inline constexpr char kSelectBookingByPaymentReferenceForUpdate[] =
+    "SELECT " SW_BOOKING_COLUMNS " FROM bookings b"
+    " WHERE b.tenant_id = $1 AND b.payment_reference = $2 AND b.payment_reference <> ''::bytea"
+    " ORDER BY b.booking_id LIMIT 1 FOR UPDATE";
+// customer_holdings: $3 now, $4 cap, $5 lowest start (NULL = none).
+inline constexpr char kCountPendingByCreator[] =
+    "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE tenant_id = $1 AND created_by = $2 AND status = 'pending'"
+    " AND hold_expires_at > " SW_TS("$3") " AND start_at >= coalesce(" SW_TS("$5::int8") ", '-infinity')"
+    " LIMIT $4) AS held";
+inline constexpr char kCountConfirmedByCreator[] =
+    "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE tenant_id = $1 AND created_by = $2"
+    " AND status = 'confirmed' AND start_at >= " SW_TS("$3") " LIMIT $4) AS held";
+// The holds of resource $2 active at $5 and occupying [$3, $4), through the
+// occupancy index.
+#define SW_ACTIVE_HOLDS                                                                                      \
+    " FROM booking_resources o JOIN bookings b ON b.tenant_id = o.tenant_id AND b.booking_id = o.booking_id" \
+    " WHERE o.tenant_id = $1 AND o.resource_id = $2"                                                         \
+    " AND o.occupied && tstzrange(" SW_TS("$3") ", " SW_TS("$4") ", '[)')"                                   \
+    " AND b.tenant_id = $1"                                                                                  \
+    " AND (b.status = 'confirmed' OR (b.status = 'pending' AND b.hold_expires_at > " SW_TS("$5") "))"
+// Each booking once, by (occupied start, id).
+inline constexpr char kSelectActiveBookings[] =
+    "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id IN"
+    " (SELECT o.booking_id" SW_ACTIVE_HOLDS ")"
+    " ORDER BY b.start_at - b.buffer_before_min * interval '1 minute', b.booking_id";
+inline constexpr char kSelectOccupancy[] =
+    "SELECT " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", b.seats, o.buffer_before_min, o.buffer_after_min"
+    SW_ACTIVE_HOLDS " ORDER BY lower(o.occupied), b.booking_id, o.part";
+// Starts of the active bookings of service $6 whose first resource is $2,
+// starting in [$3, $4): part 0 begins at the booking's start.
+inline constexpr char kSelectCountedStarts[] =
+    "SELECT " SW_AT("b.start_at") SW_ACTIVE_HOLDS " AND o.part = 0 AND b.service_id = $6"
+    " AND b.start_at >= " SW_TS("$3") " AND b.start_at < " SW_TS("$4");
+#undef SW_ACTIVE_HOLDS
+// A write transaction that reads a resource's bookings at $4 first switches
+// off the occupancy of holds lapsed by then over [$3-ish): every lapsed row
+// of the resource overlapping the range ($3, $5).
+inline constexpr char kClearLapsedHolds[] =
+    "UPDATE booking_resources SET active = false WHERE tenant_id = $1 AND resource_id = $2 AND active"
+    " AND hold_expires_at <= " SW_TS("$3") " AND occupied && tstzrange(" SW_TS("$4") ", " SW_TS("$5") ", '[)')";
+inline constexpr char kSelectBookingStart[] =
+    "SELECT " SW_AT("start_at") " FROM bookings WHERE tenant_id = $1 AND booking_id = $2";
+// bookings(): $2/$3 start range (NULL = open), ($4, $5) the cursor (NULL =
+// none), $6 resource, $7 creator, $8 status (NULL = any), $9 now, $10 limit.
+inline constexpr char kSelectBookings[] =
+    "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1"
+    " AND b.start_at >= coalesce(" SW_TS("$2::int8") ", '-infinity')"
+    " AND b.start_at < coalesce(" SW_TS("$3::int8") ", 'infinity')"
+    " AND ($4::int8 IS NULL OR (b.start_at, b.booking_id) > (" SW_TS("$4::int8") ", $5::bytea))"
+    " AND ($6::bytea IS NULL OR EXISTS (SELECT 1 FROM booking_resources o WHERE o.tenant_id = $1"
+    "      AND o.booking_id = b.booking_id AND o.resource_id = $6::bytea))"
+    " AND ($7::bytea IS NULL OR b.created_by = $7::bytea)"
+    " AND ($8::text IS NULL"
+    "  OR ($8::text = 'pending' AND b.status = 'pending'"
+    "      AND (b.hold_expires_at IS NULL OR b.hold_expires_at > " SW_TS("$9") "))"
+    "  OR ($8::text = 'expired' AND (b.status = 'expired'"
+    "      OR (b.status = 'pending' AND b.hold_expires_at <= " SW_TS("$9") ")))"
+    "  OR ($8::text IN ('confirmed', 'cancelled') AND b.status = $8::text))"
+    " ORDER BY b.start_at, b.booking_id LIMIT $10";
+#undef SW_BOOKING_COLUMNS
+
+// Payments.
+inline constexpr char kUpsertPaymentSettings[] =
+    "INSERT INTO payment_settings (tenant_id, provider, secret_key, webhook_secret) VALUES ($1, $2, $3, $4)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET provider = excluded.provider, secret_key = excluded.secret_key,"
+    " webhook_secret = excluded.webhook_secret";
+inline constexpr char kSelectPaymentSettings[] =
+    "SELECT provider, secret_key, webhook_secret FROM payment_settings WHERE tenant_id = $1";
+inline constexpr char kUpsertPolicy[] =
+    "INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,"
+    " customer_horizon_days, max_seats_per_customer_booking, max_notifications_per_customer_hour)"
+    " VALUES ($1, $2, $3, $4, $5, $6)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET max_pending_per_customer = excluded.max_pending_per_customer,"
+    " max_active_per_customer = excluded.max_active_per_customer,"
+    " customer_horizon_days = excluded.customer_horizon_days,"
+    " max_seats_per_customer_booking = excluded.max_seats_per_customer_booking,"
+    " max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour";
+inline constexpr char kSelectPolicy[] =
+    "SELECT max_pending_per_customer, max_active_per_customer, customer_horizon_days,"
+    " max_seats_per_customer_booking, max_notifications_per_customer_hour FROM tenant_policies WHERE tenant_id = $1";
+inline constexpr char kInsertPaymentEvent[] =
+    "INSERT INTO payment_events (tenant_id, provider, event_id, type, received_at)"
+    " VALUES ($1, $2, $3, $4, " SW_TS("$5") ") ON CONFLICT DO NOTHING";
+#define SW_SESSION_COLUMNS \
+    "tenant_id, session_id, booking_id, " SW_AT("created_at") ", " SW_AT("close_by") ", " SW_AT("closed_at")
+inline constexpr char kInsertCheckoutSession[] =
+    "INSERT INTO checkout_sessions (tenant_id, session_id, booking_id, created_at, close_by, closed_at)"
+    " VALUES ($1, $2, $3, " SW_TS("$4") ", " SW_TS("$5") ", NULL) ON CONFLICT DO NOTHING";
+inline constexpr char kSelectCheckoutSessions[] =
+    "SELECT " SW_SESSION_COLUMNS " FROM checkout_sessions WHERE tenant_id = $1 AND booking_id = $2"
+    " ORDER BY created_at, session_id";
+inline constexpr char kCloseCheckoutSession[] =
+    "UPDATE checkout_sessions SET closed_at = " SW_TS("$3")
+    " WHERE tenant_id = $1 AND session_id = $2 AND closed_at IS NULL";
+inline constexpr char kSelectCheckoutsToClose[] =
+    "SELECT " SW_SESSION_COLUMNS " FROM checkout_sessions"
+    " WHERE closed_at IS NULL AND close_by IS NOT NULL AND close_by <= " SW_TS("$1")
+    " ORDER BY close_by, tenant_id, session_id LIMIT $2";
+#undef SW_SESSION_COLUMNS
+inline constexpr char kSetCheckoutCloseBy[] =
+    "UPDATE checkout_sessions SET close_by = " SW_TS("$3")
+    " WHERE tenant_id = $1 AND session_id = $2 AND closed_at IS NULL";
+inline constexpr char kInsertUnmatchedPayment[] =
+    "INSERT INTO unmatched_payments (tenant_id, provider, event_id, reference, amount, currency, booking_id,"
+    " reason, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, " SW_TS("$9") ") ON CONFLICT DO NOTHING";
+inline constexpr char kSelectUnmatchedPayments[] =
+    "SELECT event_id, provider, reference, amount, currency, booking_id, reason, " SW_AT("received_at")
+    " FROM unmatched_payments WHERE tenant_id = $1 ORDER BY received_at DESC, event_id DESC LIMIT $2";
+
+// Outbox, in the column order read_notification() decodes.
+#define SW_OUTBOX_COLUMNS                                                                          \
+    "tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body, ics, "       \
+    SW_AT("created_at") ", attempts, " SW_AT("sent_at") ", resource_id, " SW_AT("start_at") ", " \
+    SW_AT("end_at") ", sequence"
+inline constexpr char kInsertNotification[] =
+    "INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body, ics,"
+    " created_at, attempts, next_attempt_at, sent_at, resource_id, start_at, end_at, sequence, created_by)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, " SW_TS("$10") ", 0, " SW_TS("$10") ", NULL, $11, "
+    SW_TS("$12") ", " SW_TS("$13") ", $14,"
+    " coalesce((SELECT created_by FROM bookings WHERE tenant_id = $1 AND booking_id = $4), ''::bytea))";
+// Notifications about one creator's bookings written at or after $3,
+// counting at most $4 rows.
+inline constexpr char kCountNotificationsByCreator[] =
+    "SELECT count(*) FROM (SELECT 1 FROM outbox WHERE tenant_id = $1 AND created_by = $2"
+    " AND created_at >= " SW_TS("$3") " LIMIT $4) AS written";
+// Tenants take turns (row_number within a tenant, earliest due first).
+inline constexpr char kSelectDueNotifications[] =
+    "SELECT " SW_OUTBOX_COLUMNS " FROM ("
+    " SELECT *, row_number() OVER (PARTITION BY tenant_id ORDER BY next_attempt_at, created_at, row_no) AS turn"
+    " FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= " SW_TS("$1") ") AS due"
+    " ORDER BY turn, next_attempt_at, created_at, row_no LIMIT $2";
+inline constexpr char kLeaseNotification[] =
+    "UPDATE outbox SET attempts = $3, next_attempt_at = " SW_TS("$4")
+    " WHERE tenant_id = $1 AND notification_id = $2";
+inline constexpr char kMarkNotificationSent[] =
+    "UPDATE outbox SET sent_at = " SW_TS("$3") " WHERE tenant_id = $1 AND notification_id = $2 AND sent_at IS NULL";
+inline constexpr char kSelectBookingNotifications[] =
+    "SELECT " SW_OUTBOX_COLUMNS " FROM outbox WHERE tenant_id = $1 AND booking_id = $2 ORDER BY row_no";
+#undef SW_OUTBOX_COLUMNS
+#undef SW_AT
+#undef SW_TS
+
+/// One statement and, when it reads across tenants, why.
+struct NamedStatement {
+    std::string_view name;
+    const char* sql;
+    std::string_view cross_tenant;  ///< empty: keyed by tenant_id
+};
+
+#define SW_STMT(name) NamedStatement{#name, name, {}}
+inline constexpr NamedStatement kAll[] = {
+    SW_STMT(kInsertTenant), SW_STMT(kSelectTenant), SW_STMT(kUpsertResource), SW_STMT(kUpdateResourceColumns), SW_STMT(kSelectResource),
+    SW_STMT(kSelectResources), SW_STMT(kDeleteWeeklyHours), SW_STMT(kInsertWeeklyHours),
+    SW_STMT(kSelectWeeklyHours), SW_STMT(kUpsertOverride), SW_STMT(kDeleteOverride), SW_STMT(kSelectOverrides),
+    SW_STMT(kInsertBlock), SW_STMT(kDeleteBlock), SW_STMT(kSelectBlocks), SW_STMT(kUpsertService),
+    SW_STMT(kUpdateServiceColumns), SW_STMT(kDeleteServiceResources), SW_STMT(kInsertServiceResource), SW_STMT(kSelectService),
+    SW_STMT(kSelectServices), SW_STMT(kSelectServiceResources), SW_STMT(kSelectAllServiceResources),
+    SW_STMT(kInsertBooking), SW_STMT(kInsertOccupancy), SW_STMT(kSelectOccupancyRows), SW_STMT(kDeleteOccupancy),
+    SW_STMT(kUpdateBooking),
+    SW_STMT(kSelectBooking), SW_STMT(kSelectBookingForUpdate), SW_STMT(kSelectBookingByKey),
+    SW_STMT(kSelectBookingByPaymentReference), SW_STMT(kSelectBookingByPaymentReferenceForUpdate),
+    SW_STMT(kCountPendingByCreator), SW_STMT(kCountConfirmedByCreator), SW_STMT(kSelectActiveBookings),
+    SW_STMT(kSelectOccupancy), SW_STMT(kSelectCountedStarts), SW_STMT(kClearLapsedHolds), SW_STMT(kSelectBookingStart), SW_STMT(kSelectBookings),
+    SW_STMT(kUpsertPaymentSettings), SW_STMT(kSelectPaymentSettings), SW_STMT(kUpsertPolicy), SW_STMT(kSelectPolicy),
+    SW_STMT(kInsertPaymentEvent), SW_STMT(kInsertCheckoutSession), SW_STMT(kSelectCheckoutSessions),
+    SW_STMT(kCloseCheckoutSession),
+    NamedStatement{"kSelectCheckoutsToClose", kSelectCheckoutsToClose,
+                   "the engine's sweep of every tenant's checkouts due to close (a fan-out read on Citus)"},
+    SW_STMT(kSetCheckoutCloseBy), SW_STMT(kInsertUnmatchedPayment), SW_STMT(kSelectUnmatchedPayments),
+    SW_STMT(kInsertNotification), SW_STMT(kCountNotificationsByCreator),
+    NamedStatement{"kSelectDueNotifications", kSelectDueNotifications,
+                   "the outbox worker's read of every tenant's due rows, partitioned by tenant_id (a fan-out "
+                   "read on Citus)"},
+    SW_STMT(kLeaseNotification), SW_STMT(kMarkNotificationSent), SW_STMT(kSelectBookingNotifications),
+};
+#undef SW_STMT
+
+}  // namespace slotwise::postgres
