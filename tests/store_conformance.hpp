@@ -167,6 +167,26 @@ inline void tenants_round_trip(const StoreFactory& make) {
     CHECK_FALSE(tx->tenant({""}));
 }
 
+// The operator's list pages through every tenant by id; a page never
+// repeats or skips one.
+inline void tenants_are_listed_in_pages_by_id(const StoreFactory& make) {
+    Fixture f(make);
+    f.write([&](Transaction& tx) { tx.insert_tenant({.id = {"tenant_0"}, .name = "Zero", .created_at = at("2026-01-03T00:00:00Z")}); });
+    const auto names = [](const std::vector<Tenant>& list) {
+        std::vector<std::string> out;
+        for (const auto& t : list) out.push_back(t.id.value + "=" + t.name);
+        return out;
+    };
+    CHECK(names(f.read([&](Transaction& tx) { return tx.tenants({}, 10); })) ==
+          std::vector<std::string>{"tenant_0=Zero", "tenant_a=Salon A", "tenant_b=Salon B"});
+    const auto first = f.read([&](Transaction& tx) { return tx.tenants({}, 2); });
+    CHECK(names(first) == std::vector<std::string>{"tenant_0=Zero", "tenant_a=Salon A"});
+    CHECK(first[1].created_at == at("2026-01-01T00:00:00Z"));
+    CHECK(names(f.read([&](Transaction& tx) { return tx.tenants(first.back().id, 2); })) ==
+          std::vector<std::string>{"tenant_b=Salon B"});
+    CHECK(f.read([&](Transaction& tx) { return tx.tenants({"tenant_b"}, 2); }).empty());
+}
+
 inline void duplicate_tenant_is_refused(const StoreFactory& make) {
     Fixture f(make);
     auto tx = f.store->write();
@@ -1777,6 +1797,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     using namespace detail;
     SUBCASE("a tenant round-trips and an unknown tenant reads as absent") {
         tenants_round_trip(make);
+    }
+    SUBCASE("tenants are listed in pages by id") {
+        tenants_are_listed_in_pages_by_id(make);
     }
     SUBCASE("inserting a tenant twice is a storage_error") { duplicate_tenant_is_refused(make); }
     SUBCASE("resources round-trip and are listed by id") { resources_round_trip(make); }

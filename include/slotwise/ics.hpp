@@ -1,6 +1,7 @@
 // slotwise/ics.hpp — RFC 5545 invitations for bookings.
 //
-// `render_ics` writes a VCALENDAR with one VEVENT: UID, DTSTAMP, DTSTART and
+// `render_ics` writes a VCALENDAR with one VEVENT (`render_ics_feed` one
+// with many, for exports): UID, DTSTAMP, DTSTART and
 // DTEND in UTC, SUMMARY, LOCATION where known, SEQUENCE, METHOD REQUEST (or
 // CANCEL with STATUS:CANCELLED), CRLF line ends, text escaped per RFC 5545
 // 3.3.11, and content lines folded at 75 octets without splitting a UTF-8
@@ -71,27 +72,52 @@ inline std::string ics_time(Instant t) {
 
 }  // namespace detail
 
-/// The invitation as text (CRLF line ends).
-inline std::string render_ics(const IcsEvent& e) {
-    std::string out;
-    const auto line = [&](std::string_view l) { detail::append_folded(out, l); };
+namespace detail {
+
+// One VEVENT of `e`, its lines appended to `out`.
+inline void append_vevent(std::string& out, const IcsEvent& e) {
+    const auto line = [&](std::string_view l) { append_folded(out, l); };
+    line("BEGIN:VEVENT");
+    line("UID:" + e.uid);
+    line("DTSTAMP:" + ics_time(e.stamp));
+    line("DTSTART:" + ics_time(e.when.begin));
+    line("DTEND:" + ics_time(e.when.end));
+    line("SEQUENCE:" + std::to_string(e.sequence));
+    line("SUMMARY:" + ics_escape(e.summary));
+    if (!e.location.empty()) line("LOCATION:" + ics_escape(e.location));
+    if (!e.description.empty()) line("DESCRIPTION:" + ics_escape(e.description));
+    line(e.cancel ? "STATUS:CANCELLED" : "STATUS:CONFIRMED");
+    line("END:VEVENT");
+}
+
+inline void append_calendar_head(std::string& out, std::string_view method) {
+    const auto line = [&](std::string_view l) { append_folded(out, l); };
     line("BEGIN:VCALENDAR");
     line("VERSION:2.0");
     line("PRODID:-//slotwise//slotwise booking engine//EN");
     line("CALSCALE:GREGORIAN");
-    line(e.cancel ? "METHOD:CANCEL" : "METHOD:REQUEST");
-    line("BEGIN:VEVENT");
-    line("UID:" + e.uid);
-    line("DTSTAMP:" + detail::ics_time(e.stamp));
-    line("DTSTART:" + detail::ics_time(e.when.begin));
-    line("DTEND:" + detail::ics_time(e.when.end));
-    line("SEQUENCE:" + std::to_string(e.sequence));
-    line("SUMMARY:" + detail::ics_escape(e.summary));
-    if (!e.location.empty()) line("LOCATION:" + detail::ics_escape(e.location));
-    if (!e.description.empty()) line("DESCRIPTION:" + detail::ics_escape(e.description));
-    line(e.cancel ? "STATUS:CANCELLED" : "STATUS:CONFIRMED");
-    line("END:VEVENT");
-    line("END:VCALENDAR");
+    line("METHOD:" + std::string(method));
+}
+
+}  // namespace detail
+
+/// The invitation as text (CRLF line ends).
+inline std::string render_ics(const IcsEvent& e) {
+    std::string out;
+    detail::append_calendar_head(out, e.cancel ? "CANCEL" : "REQUEST");
+    detail::append_vevent(out, e);
+    detail::append_folded(out, "END:VCALENDAR");
+    return out;
+}
+
+/// A calendar of many events for a feed or an export (METHOD:PUBLISH: no
+/// invitation is implied); each event's `cancel` marks it STATUS:CANCELLED.
+template <class Events>
+std::string render_ics_feed(const Events& events) {
+    std::string out;
+    detail::append_calendar_head(out, "PUBLISH");
+    for (const IcsEvent& e : events) detail::append_vevent(out, e);
+    detail::append_folded(out, "END:VCALENDAR");
     return out;
 }
 

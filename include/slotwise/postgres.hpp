@@ -70,6 +70,7 @@
 // <libpq-fe.h> is not included here: users of this header do not see it.
 #pragma once
 
+#include <slotwise/schema_state.hpp>
 #include <slotwise/store.hpp>
 
 #include <chrono>
@@ -103,5 +104,16 @@ std::shared_ptr<Store> open_postgres(const PostgresOptions& options);
 
 /// The schema version this build writes (table slotwise_schema).
 int postgres_schema_version() noexcept;
+
+/// The schema of the database at `dsn` beside this build's; reads only (a
+/// database slotwise never opened is version 0). `storage_error` when it
+/// cannot connect or the schema is newer than this build.
+SchemaState postgres_schema_state(const std::string& dsn);
+
+/// Brings the database to this build's schema under the migration lock, as
+/// opening it would; with `dry_run` every pending step runs in one
+/// transaction that is rolled back (DDL is transactional in PostgreSQL), so
+/// the database is unchanged. Returns the state before.
+SchemaState migrate_postgres(const PostgresOptions& options, bool dry_run = false);
 
 }  // namespace slotwise

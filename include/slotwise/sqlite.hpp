@@ -55,6 +55,7 @@
 // <sqlite3.h> is not included here: users of this header do not see it.
 #pragma once
 
+#include <slotwise/schema_state.hpp>
 #include <slotwise/store.hpp>
 
 #include <chrono>
@@ -83,5 +84,18 @@ std::shared_ptr<Store> open_sqlite(const SqliteOptions& options);
 
 /// The schema version this build writes (`PRAGMA user_version`).
 int sqlite_schema_version() noexcept;
+
+/// The schema of the slotwise database at `path` beside this build's, read
+/// without changing the file. `invalid_argument` (field `path`) when there
+/// is no such file; `storage_error` when it is not a slotwise database or is
+/// newer than this build.
+SchemaState sqlite_schema_state(const std::string& path);
+
+/// Brings the file at `options.path` to this build's schema, as opening it
+/// would, in one transaction; with `dry_run` the steps run against the
+/// file's data and are rolled back, leaving the file unchanged (a step that
+/// would fail on this data fails here). Returns the state before. The same
+/// errors as `sqlite_schema_state`.
+SchemaState migrate_sqlite(const SqliteOptions& options, bool dry_run = false);
 
 }  // namespace slotwise

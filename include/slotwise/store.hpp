@@ -89,6 +89,10 @@ public:
     // Tenants.
     virtual void insert_tenant(const Tenant& t) = 0;
     virtual std::optional<Tenant> tenant(const TenantId& id) = 0;
+    /// Every tenant, ordered by id, at most `limit` of them after `after`
+    /// (empty = from the first). The one read across tenants an operator's
+    /// tool makes (the admin CLI's `tenant list`); hosts never need it.
+    virtual std::vector<Tenant> tenants(const TenantId& after, int limit) = 0;
 
     // Resources, with their calendars (weekly hours and date overrides).
     /// Inserts or replaces the resource's row (not its calendar).

@@ -51,6 +51,7 @@ public:
 
     void insert_tenant(const Tenant& t) override { target_->insert_tenant(t); }
     std::optional<Tenant> tenant(const TenantId& id) override { return target_->tenant(id); }
+    std::vector<Tenant> tenants(const TenantId& after, int limit) override { return target_->tenants(after, limit); }
 
     void put_resource(const TenantId& t, const Resource& r) override { target_->put_resource(t, r); }
     std::optional<Resource> resource(const TenantId& t, const ResourceId& id) override {

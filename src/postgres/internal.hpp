@@ -207,6 +207,12 @@ private:
 /// (schema.cpp).
 void migrate(Connection& c);
 int schema_version() noexcept;
+// The database's version beside this build's; reads only.
+SchemaState schema_state(Connection& c);
+// Applies the pending steps under the migration lock, each in its own
+// transaction, or, with `dry_run`, all in one transaction rolled back.
+// Returns the state before.
+SchemaState apply_migrations(Connection& c, bool dry_run);
 
 /// What a transaction may do.
 enum class Access { read, write };

@@ -244,7 +244,33 @@ constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 }  // namespace
 
-void migrate(Connection& c) {
+namespace {
+
+int checked_version(std::int64_t version) {
+    if (version > kSchemaVersion) {
+        throw Error(Errc::storage_error, "postgres: the database has schema version " + std::to_string(version) +
+                                             ", newer than this build's " + std::to_string(kSchemaVersion) +
+                                             "; upgrade slotwise to open it");
+    }
+    return static_cast<int>(version);
+}
+
+constexpr const char* kCreateSchemaTable =
+    "CREATE TABLE IF NOT EXISTS slotwise_schema (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL);"
+    "INSERT INTO slotwise_schema (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING";
+constexpr const char* kSelectSchemaVersion = "SELECT version FROM slotwise_schema WHERE id = 1";
+
+}  // namespace
+
+SchemaState schema_state(Connection& c) {
+    // Reads only: a database slotwise never opened has no schema table.
+    const auto exists = c.run("SELECT (to_regclass('slotwise_schema') IS NOT NULL)::int", Params{}).integer(0, 0);
+    if (exists == 0) return {0, kSchemaVersion};
+    const auto r = c.run(kSelectSchemaVersion, Params{});
+    return {checked_version(r.rows() == 0 ? 0 : r.integer(0, 0)), kSchemaVersion};
+}
+
+SchemaState apply_migrations(Connection& c, bool dry_run) {
     // The lock is the session's: held across the migration's transactions,
     // let go by the unlock below, or by the server if this process dies.
     c.exec(std::string("SELECT pg_advisory_lock(") + kMigrationLock + ")");
@@ -252,14 +278,23 @@ void migrate(Connection& c) {
         Connection& c;
         ~Unlock() { (void)c.try_exec(std::string("SELECT pg_advisory_unlock(") + kMigrationLock + ")"); }
     } unlock{c};
-    c.exec("CREATE TABLE IF NOT EXISTS slotwise_schema (id integer PRIMARY KEY CHECK (id = 1), version integer NOT NULL);"
-           "INSERT INTO slotwise_schema (id, version) VALUES (1, 0) ON CONFLICT DO NOTHING");
-    const auto version = c.run("SELECT version FROM slotwise_schema WHERE id = 1", Params{}).integer(0, 0);
-    if (version > kSchemaVersion) {
-        throw Error(Errc::storage_error, "postgres: the database has schema version " + std::to_string(version) +
-                                             ", newer than this build's " + std::to_string(kSchemaVersion) +
-                                             "; upgrade slotwise to open it");
+    if (dry_run) {
+        // PostgreSQL's DDL is transactional: every step runs on the data and
+        // the whole is rolled back.
+        const auto before = schema_state(c);
+        c.exec("BEGIN");
+        try {
+            c.exec(kCreateSchemaTable);
+            for (auto v = before.version; v < kSchemaVersion; ++v) c.exec(kMigrations[v]);
+        } catch (...) {
+            (void)c.try_exec("ROLLBACK");
+            throw;
+        }
+        c.exec("ROLLBACK");
+        return before;
     }
+    c.exec(kCreateSchemaTable);
+    const int version = checked_version(c.run(kSelectSchemaVersion, Params{}).integer(0, 0));
     for (auto v = version; v < kSchemaVersion; ++v) {
         c.exec("BEGIN");
         try {
@@ -271,7 +306,10 @@ void migrate(Connection& c) {
             throw;
         }
     }
+    return {version, kSchemaVersion};
 }
+
+void migrate(Connection& c) { (void)apply_migrations(c, false); }
 
 int schema_version() noexcept { return kSchemaVersion; }
 

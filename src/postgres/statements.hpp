@@ -27,6 +27,8 @@ inline constexpr char kInsertTenant[] =
     "INSERT INTO tenants (tenant_id, name, created_at) VALUES ($1, $2, " SW_TS("$3") ")";
 inline constexpr char kSelectTenant[] =
     "SELECT tenant_id, name, " SW_AT("created_at") " FROM tenants WHERE tenant_id = $1";
+inline constexpr char kSelectTenants[] =
+    "SELECT tenant_id, name, " SW_AT("created_at") " FROM tenants WHERE tenant_id > $1 ORDER BY tenant_id LIMIT $2";
 
 // Resources and calendars.
 inline constexpr char kUpsertResource[] =
@@ -340,6 +342,8 @@ inline constexpr NamedStatement kAll[] = {
     SW_STMT(kUpsertPaymentSettings), SW_STMT(kSelectPaymentSettings), SW_STMT(kUpsertPolicy), SW_STMT(kSelectPolicy),
     SW_STMT(kInsertPaymentEvent), SW_STMT(kInsertCheckoutSession), SW_STMT(kSelectCheckoutSessions),
     SW_STMT(kCloseCheckoutSession),
+    NamedStatement{"kSelectTenants", kSelectTenants,
+                   "the operator's list of tenants (admin CLI `tenant list`): a page of the tenants table"},
     NamedStatement{"kSelectCheckoutsToClose", kSelectCheckoutsToClose,
                    "the engine's sweep of every tenant's checkouts due to close (a fan-out read on Citus)"},
     SW_STMT(kSetCheckoutCloseBy), SW_STMT(kInsertUnmatchedPayment), SW_STMT(kSelectUnmatchedPayments),

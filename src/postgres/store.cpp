@@ -45,4 +45,16 @@ std::shared_ptr<Store> open_postgres(const PostgresOptions& options) {
 
 int postgres_schema_version() noexcept { return postgres::schema_version(); }
 
+SchemaState postgres_schema_state(const std::string& dsn) {
+    if (dsn.find('\0') != std::string::npos) invalid("dsn", "contains a NUL byte");
+    postgres::Connection c(dsn, PostgresOptions{}.busy_timeout);
+    return postgres::schema_state(c);
+}
+
+SchemaState migrate_postgres(const PostgresOptions& options, bool dry_run) {
+    if (options.dsn.find('\0') != std::string::npos) invalid("dsn", "contains a NUL byte");
+    postgres::Connection c(options.dsn, options.busy_timeout);
+    return postgres::apply_migrations(c, dry_run);
+}
+
 }  // namespace slotwise

@@ -94,6 +94,17 @@ public:
         });
     }
 
+    std::vector<Tenant> tenants(const TenantId& after, int limit) override {
+        return call(Access::read, [&] {
+            const auto r = c().run(kSelectTenants, Params().add(after).add(static_cast<std::int64_t>(limit)));
+            std::vector<Tenant> out;
+            for (int i = 0; i < r.rows(); ++i) {
+                out.push_back({.id = r.id<TenantTag>(i, 0), .name = r.bytes(i, 1), .created_at = r.at(i, 2)});
+            }
+            return out;
+        });
+    }
+
     // --- resources and calendars ----------------------------------------
 
     void put_resource(const TenantId& t, const Resource& r) override {

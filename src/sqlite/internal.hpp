@@ -287,6 +287,13 @@ private:
 // are not slotwise databases or are newer than this build (schema.cpp).
 void migrate(Connection& c);
 int schema_version() noexcept;
+// The file's version beside this build's, read in a transaction that writes
+// nothing.
+SchemaState schema_state(Connection& c);
+// Applies every pending step in one write transaction and commits it, or,
+// with `dry_run`, rolls it back (the steps ran against the file's data, and
+// the file is unchanged). Returns the state found under the write lock.
+SchemaState apply_migrations(Connection& c, bool dry_run);
 
 // Hands each transaction a connection of its own, opening one when none is
 // idle. ":memory:" is a database private to one connection, so a memory pool

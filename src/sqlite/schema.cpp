@@ -478,42 +478,65 @@ constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
 }  // namespace
 
-void migrate(Connection& c) {
-    // Reads the version and checks the file; inside a transaction, so that
-    // the three reads see one state even while another process migrates.
-    const auto check = [&] {
-        const auto version = c.query_integer(kUserVersion);
-        const auto application = c.query_integer(kApplicationIdQuery);
-        if (version > kSchemaVersion) {
-            fail(SQLITE_ERROR, "the database has schema version " + std::to_string(version) +
-                                   ", newer than this build's " + std::to_string(kSchemaVersion) +
-                                   "; upgrade slotwise to open it");
-        }
-        if ((application != 0 && application != kApplicationId) ||
-            (version == 0 && c.query_integer(kCountSchemaObjects) != 0)) {
-            fail(SQLITE_ERROR, "the file is not a slotwise database");
-        }
-        return version;
-    };
-    const auto in_transaction = [&](const char* begin, const auto& body) {
-        c.statement(begin).run();
-        try {
-            body();
-            c.statement(kCommit).run();
-        } catch (...) {
-            c.rollback_quietly();
-            throw;
-        }
-    };
-    // Most opens find the schema current and need no write lock.
-    std::int64_t version = 0;
-    in_transaction(kBeginDeferred, [&] { version = check(); });
-    if (version == kSchemaVersion) return;
-    in_transaction(kBeginImmediate, [&] {
-        // Another process may have migrated while we waited for the lock.
-        for (auto v = check(); v < kSchemaVersion; ++v) c.exec(kMigrations[v]);
-    });
+namespace {
+
+// Reads the version and checks the file. Called inside a transaction, so that
+// the three reads see one state even while another process migrates.
+std::int64_t checked_version(Connection& c) {
+    const auto version = c.query_integer(kUserVersion);
+    const auto application = c.query_integer(kApplicationIdQuery);
+    if (version > kSchemaVersion) {
+        fail(SQLITE_ERROR, "the database has schema version " + std::to_string(version) +
+                               ", newer than this build's " + std::to_string(kSchemaVersion) +
+                               "; upgrade slotwise to open it");
+    }
+    if ((application != 0 && application != kApplicationId) ||
+        (version == 0 && c.query_integer(kCountSchemaObjects) != 0)) {
+        fail(SQLITE_ERROR, "the file is not a slotwise database");
+    }
+    return version;
 }
+
+// Runs `body` in a transaction begun by `begin`; commits unless `keep` is
+// false, rolls back on any failure.
+template <class Body>
+void in_transaction(Connection& c, const char* begin, bool keep, const Body& body) {
+    c.statement(begin).run();
+    try {
+        body();
+        if (keep) {
+            c.statement(kCommit).run();
+        } else {
+            c.rollback_quietly();
+        }
+    } catch (...) {
+        c.rollback_quietly();
+        throw;
+    }
+}
+
+}  // namespace
+
+SchemaState schema_state(Connection& c) {
+    std::int64_t version = 0;
+    in_transaction(c, kBeginDeferred, true, [&] { version = checked_version(c); });
+    return {static_cast<int>(version), kSchemaVersion};
+}
+
+SchemaState apply_migrations(Connection& c, bool dry_run) {
+    // Most opens find the schema current and need no write lock.
+    const auto before = schema_state(c);
+    if (before.pending() == 0) return before;
+    SchemaState found = before;
+    in_transaction(c, kBeginImmediate, !dry_run, [&] {
+        // Another process may have migrated while we waited for the lock.
+        found.version = static_cast<int>(checked_version(c));
+        for (auto v = found.version; v < kSchemaVersion; ++v) c.exec(kMigrations[v]);
+    });
+    return found;
+}
+
+void migrate(Connection& c) { (void)apply_migrations(c, false); }
 
 int schema_version() noexcept { return kSchemaVersion; }
 

@@ -37,6 +37,8 @@ inline constexpr char kInsertTenant[] =
     "INSERT INTO tenants (tenant_id, name, created_at) VALUES (?1, ?2, ?3)";
 inline constexpr char kSelectTenant[] =
     "SELECT tenant_id, name, created_at FROM tenants WHERE tenant_id = ?1";
+inline constexpr char kSelectTenants[] =
+    "SELECT tenant_id, name, created_at FROM tenants WHERE tenant_id > ?1 ORDER BY tenant_id LIMIT ?2";
 inline constexpr char kSelectCatalogueVersion[] =
     "SELECT catalogue_version FROM tenants WHERE tenant_id = ?1";
 

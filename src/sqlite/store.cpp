@@ -3,6 +3,8 @@
 #include "internal.hpp"
 #include "../common/secrets.hpp"
 
+#include <sys/stat.h>
+
 namespace slotwise {
 namespace {
 
@@ -29,5 +31,36 @@ std::shared_ptr<Store> open_sqlite(const SqliteOptions& options) {
 }
 
 int sqlite_schema_version() noexcept { return sqlite::schema_version(); }
+
+namespace {
+
+// A file that exists: an operator's command never creates a database.
+SqliteOptions existing_file(SqliteOptions options) {
+    if (options.path.empty()) invalid("path", "is empty");
+    struct stat st {};
+    if (options.path != ":memory:" && ::stat(options.path.c_str(), &st) != 0) {
+        invalid("path", "no such file: " + quote_excerpt(options.path));
+    }
+    return options;
+}
+
+}  // namespace
+
+SchemaState sqlite_schema_state(const std::string& path) {
+    sqlite::Connection c(existing_file({.path = path}));
+    return sqlite::schema_state(c);
+}
+
+SchemaState migrate_sqlite(const SqliteOptions& options, bool dry_run) {
+    const auto checked = existing_file(options);
+    if (!dry_run) {
+        // Opening migrates, and switches the file to WAL as every open does.
+        const auto before = sqlite_schema_state(checked.path);
+        (void)open_sqlite(checked);
+        return before;
+    }
+    sqlite::Connection c(checked);
+    return sqlite::apply_migrations(c, true);
+}
 
 }  // namespace slotwise

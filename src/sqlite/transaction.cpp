@@ -104,6 +104,16 @@ public:
         });
     }
 
+    std::vector<Tenant> tenants(const TenantId& after, int limit) override {
+        return call(Access::read, [&] {
+            std::vector<Tenant> out;
+            auto s = c().statement(kSelectTenants);
+            s.bind(after, static_cast<std::int64_t>(limit));
+            while (s.step()) out.push_back({.id = s.id<TenantTag>(0), .name = s.text(1), .created_at = s.at(2)});
+            return out;
+        });
+    }
+
     // --- resources and calendars ----------------------------------------
 
     void put_resource(const TenantId& t, const Resource& r) override {
