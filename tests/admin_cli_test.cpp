@@ -221,3 +221,28 @@ TEST_CASE("migrate reports an old file's version, a dry run leaves it untouched,
     CHECK(refused({"migrate", "status", foreign}).find("not a slotwise database") != std::string::npos);
     CHECK(slurp(foreign) == foreign_before);
 }
+
+TEST_CASE("init with a preset seeds a bookable catalogue; a bad preset option leaves no file behind") {
+    TempDir dir;
+    const auto db = dir.file("salone.db");
+    const auto made = ok_json({"init", db, "--preset", "salon", "--timezone", "Europe/Rome", "--locale", "it"});
+    CHECK(made["resources"].size() == 4);
+    CHECK(made["services"][0]["name"] == "Taglio");
+    CHECK(ok_json({"hours", "show", db, made["resources"][0]["id"]})["weekly"]["tue"] ==
+          nlohmann::json::array({{"09:00", "13:00"}, {"14:00", "19:00"}}));
+    CHECK(ok_json({"service", "list", db})["services"].size() == 2);
+
+    for (const auto& bad : std::vector<std::vector<std::string>>{
+             {"--preset", "bakery", "--timezone", "Europe/Rome"},
+             {"--preset", "salon"},
+             {"--preset", "salon", "--timezone", "Europe/Nowhere"},
+             {"--preset", "salon", "--timezone", "Europe/Rome", "--locale", "fr"},
+             {"--timezone", "Europe/Rome"}}) {
+        const auto other = dir.file("other.db");
+        std::vector<std::string> args{"init", other};
+        args.insert(args.end(), bad.begin(), bad.end());
+        CAPTURE(bad.at(1));
+        refused(args);
+        CHECK_FALSE(std::filesystem::exists(other));
+    }
+}

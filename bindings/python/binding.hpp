@@ -13,6 +13,7 @@
 //                        Python HTTP transport; TenantScope's payment calls
 //   notifications.cpp    Notification, DeliveryReport; the outbox on Engine and TenantScope
 //   rate_limiter.cpp     RateLimiter, RateDecision (the host's token buckets)
+//   presets.cpp          PRESETS, Preset, TenantScope.apply_preset
 //   module.cpp           PYBIND11_MODULE and the module functions
 //   convert.cpp          conversions and the exception classes
 //
@@ -57,6 +58,8 @@ void bind_payments(py::module_& m);
 void bind_notifications(py::module_& m);
 /// RateLimiter and RateDecision (rate_limiter.cpp).
 void bind_rate_limiter(py::module_& m);
+/// PRESETS, Preset and TenantScope.apply_preset (presets.cpp).
+void bind_presets(py::module_& m);
 
 // --- GIL and results ----------------------------------------------------------
 

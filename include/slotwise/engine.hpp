@@ -51,6 +51,7 @@
 #include <slotwise/notify.hpp>
 #include <slotwise/payment.hpp>
 #include <slotwise/policy.hpp>
+#include <slotwise/presets.hpp>
 #include <slotwise/store.hpp>
 
 #include <functional>
@@ -373,6 +374,15 @@ public:
     TenantPolicy set_policy(const TenantPolicy& p);
     /// This tenant's policy: the defaults until an admin sets one (any role).
     TenantPolicy policy();
+
+    // --- presets (presets.hpp) ------------------------------------------------
+    /// Seeds this tenant (admin) with the preset `name` (one of
+    /// `preset_names`): its resources, their weekly hours in
+    /// `options.timezone`, and its services, named in `options.locale`, all
+    /// in one transaction (all or nothing). Applied twice, it makes a second
+    /// set. `invalid_argument` naming `name`, `timezone`, `locale` or
+    /// `currency`.
+    Preset apply_preset(std::string_view name, const PresetOptions& options);
 
     // --- payments ----------------------------------------------------------
     /// Stores this tenant's payment provider and its secrets (admin). Nothing

@@ -22,7 +22,8 @@ namespace slotwise::cli {
 
 const std::string_view admin_help = R"(Administration (DB is an SQLite file or a postgresql:// URI; every command takes
 --json, and --tenant ID where it acts in a tenant, default the database's only one):
-  slotwise init DB [--name NAME]                  a new database with one tenant
+  slotwise init DB [--name NAME] [--preset salon|clinic|fitness|professional --timezone ZONE
+                 [--locale en|it] [--currency EUR]]     a new database with one tenant, seeded by a preset
   slotwise tenant list DB | tenant add DB NAME
   slotwise resource list DB
   slotwise resource add DB --name N --timezone ZONE [--kind staff|room|equipment|table] [--capacity N]
@@ -98,14 +99,63 @@ Minutes minutes_option(const Options& o, std::string_view name, long long max = 
 int init(Context& c) {
     c.options.at_most(1);
     const auto db = c.options.arg(0, "DB");
-    auto store = open_database(db, true);
-    if (is_postgres_uri(db) && !store->read()->tenants({}, 1).empty()) {
-        invalid("DB", "the database already has tenants (slotwise tenant add DB NAME adds one)");
+    const auto preset = c.options.value("preset");
+    if (!preset && (c.options.value("timezone") || c.options.value("locale") || c.options.value("currency"))) {
+        invalid("--preset", "missing: --timezone, --locale and --currency say how to apply a preset");
     }
-    Engine engine(store);
-    const auto tenant = engine.create_tenant(c.options.value("name").value_or("My business"));
-    print(c, {{"database", is_postgres_uri(db) ? "postgresql" : db}, {"tenant", to_json(tenant)}},
-          "created " + (is_postgres_uri(db) ? std::string("the schema") : db) + "\ntenant: " + to_line(tenant) + "\n");
+    PresetOptions how;
+    if (preset) {
+        how.timezone = c.options.required("timezone");
+        how.locale = c.options.value("locale").value_or("en");
+        how.currency = c.options.value("currency").value_or("EUR");
+        // Checked before anything is written, so that a typo leaves no half-made database.
+        if (std::find(preset_names.begin(), preset_names.end(), *preset) == preset_names.end()) {
+            std::string valid;
+            for (const auto n : preset_names) valid += (valid.empty() ? "" : ", ") + std::string(n);
+            invalid("--preset", "no such preset " + quote_excerpt(*preset) + "; presets: " + valid);
+        }
+        (void)locate_zone(how.timezone, "--timezone");
+        if (how.locale != "en" && how.locale != "it") invalid("--locale", "expected en or it");
+    }
+    nlohmann::json doc;
+    std::string text;
+    // A new SQLite file that could not be made whole is removed: init leaves
+    // a usable database or none.
+    bool created = false;
+    const auto made_here = [&] {
+        auto store = open_database(db, true);
+        created = !is_postgres_uri(db);
+        if (is_postgres_uri(db) && !store->read()->tenants({}, 1).empty()) {
+            invalid("DB", "the database already has tenants (slotwise tenant add DB NAME adds one)");
+        }
+        Engine engine(store);
+        const auto tenant = engine.create_tenant(c.options.value("name").value_or("My business"));
+        doc = {{"database", is_postgres_uri(db) ? "postgresql" : db}, {"tenant", to_json(tenant)}};
+        text = "created " + (is_postgres_uri(db) ? std::string("the schema") : db) + "\ntenant: " + to_line(tenant) +
+               "\n";
+        if (!preset) return;
+        const auto made = operator_scope(engine, tenant).apply_preset(*preset, how);
+        doc["resources"] = nlohmann::json::array();
+        doc["services"] = nlohmann::json::array();
+        text += "preset " + *preset + ":\n";
+        for (const auto& r : made.resources) {
+            doc["resources"].push_back(to_json(r));
+            text += "  resource: " + to_line(r) + "\n";
+        }
+        for (const auto& s : made.services) {
+            doc["services"].push_back(to_json(s));
+            text += "  service: " + to_line(s) + "\n";
+        }
+    };
+    try {
+        made_here();
+    } catch (...) {
+        if (created) {
+            for (const char* suffix : {"", "-wal", "-shm"}) std::remove((db + suffix).c_str());
+        }
+        throw;
+    }
+    print(c, doc, text);
     return 0;
 }
 
@@ -475,7 +525,7 @@ int migrate_apply(Context& c) {
 
 const std::vector<Command>& commands() {
     static const std::vector<Command> table{
-        {"init", "", {kJson, {"name"}}, init},
+        {"init", "", {kJson, {"name"}, {"preset"}, {"timezone"}, {"locale"}, {"currency"}}, init},
         {"tenant", "list", {kJson}, tenant_list},
         {"tenant", "add", {kJson}, tenant_add},
         {"resource", "list", {kJson, kTenant}, resource_list},

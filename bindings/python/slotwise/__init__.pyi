@@ -8,6 +8,7 @@ import os
 from typing import Callable, Literal, Mapping, Optional, Sequence, Tuple, TypedDict, Union
 
 __version__: str
+PRESETS: Tuple[str, ...]
 
 Instant = Union[datetime.datetime, str]
 """An aware datetime or an RFC 3339 string such as "2026-06-01T07:00:00Z"."""
@@ -364,6 +365,16 @@ class RateLimiter:
     def try_acquire(self, key: str, cost: int = 1) -> RateDecision: ...
     def __len__(self) -> int: ...
 
+class Preset:
+    """What TenantScope.apply_preset made, usable at once."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def resources(self) -> list[Resource]: ...
+    @property
+    def services(self) -> list[Service]: ...
+
 class Policy:
     """A tenant's abuse limits on one customer subject (TenantScope.set_policy)."""
 
@@ -531,6 +542,8 @@ class TenantScope:
         max_notifications_per_customer_hour: int = 20,
     ) -> Policy: ...
     def policy(self) -> Policy: ...
+    # presets
+    def apply_preset(self, name: str, *, timezone: str, locale: str = "en", currency: str = "EUR") -> Preset: ...
     # payments and notifications
     def configure_stripe(self, secret_key: str, webhook_secret: str) -> None: ...
     def payment_settings(self) -> Optional[PaymentSettings]: ...
