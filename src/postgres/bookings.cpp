@@ -1,0 +1,131 @@
+// The bookings of a PostgreSQL transaction: a booking's parameters (one list
+// for inserting and updating it), the booking_resources rows the exclusion
+// constraint sees, a customer's holdings and the filtered listing.
+#include "parts.hpp"
+#include "statements.hpp"
+
+#include <algorithm>
+
+namespace slotwise::postgres {
+
+Params booking_params(const TenantId& t, const Booking& b, BookingWrite write) {
+    const bool insert = write == BookingWrite::insert;
+    Params p;
+    p.add(t).add(b.id).add(b.service).add(b.resource).add(b.interval.begin).add(b.interval.end).add(b.seats);
+    p.add(b.buffer_before).add(b.buffer_after);
+    p.add(b.customer.name).add(b.customer.email).add(b.customer.phone).add(b.customer.locale);
+    p.text(to_string(b.status)).text(to_string(b.payment_status)).add(b.hold_expires_at);
+    if (insert) {
+        p.add(b.idempotency_key.empty() ? std::nullopt : std::optional<std::string>(b.idempotency_key));
+        p.add(b.request_fingerprint).add(b.created_by).add(b.created_at);
+    }
+    p.add(b.updated_at).add(b.checkout_id).add(b.payment_reference);
+    if (insert) p.add(b.amount_due).add(b.currency_due);
+    p.add(encode_ids(b.other_resources)).text(encode_segments(b.segments));
+    return p;
+}
+
+std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t, const BookingId& b) {
+    const auto was = c.run(kSelectOccupancyRows, Params().add(t).add(b));
+    std::vector<PreviousHold> previous;
+    for (int i = 0; i < was.rows(); ++i) {
+        previous.push_back({.part = was.integer(i, 0), .resource = was.bytes(i, 1),
+                            .occupied = {was.at(i, 2), was.at(i, 3)}, .exclusive = was.boolean(i, 4),
+                            .active = was.boolean(i, 5)});
+    }
+    return previous;
+}
+
+void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
+                     const CheckedResources& checked_resources) {
+    const auto holds = b.holds();
+    const auto status = to_string(b.status);
+    bool all_active = true;
+    for (const auto& p : previous) all_active = all_active && p.active;
+    for (std::size_t i = 0; i < holds.size(); ++i) {
+        const auto& h = holds[i];
+        const auto occupied = h.occupied();
+        const auto found = checked_resources.find(resource_key(t, h.resource));
+        const auto* checked = found == checked_resources.end() ? nullptr : &*found;
+        const auto was = std::find_if(previous.begin(), previous.end(), [&](const PreviousHold& p) {
+            return p.part == static_cast<std::int64_t>(i);
+        });
+        // Unchecked, a row stays exclusive only where the booking stays
+        // (a payment confirming it, say), and a hold found lapsed is
+        // never switched back on (a refund of it, say).
+        const bool kept = was != previous.end() && was->exclusive && was->resource == h.resource.value &&
+                          was->occupied == occupied;
+        Params p;
+        p.add(t).add(b.id).add(static_cast<std::int64_t>(i)).add(h.resource).add(occupied.begin).add(
+            occupied.end).add(h.interval.begin).add(h.interval.end).add(h.buffer_before).add(h.buffer_after);
+        p.text(status).add(b.hold_expires_at).add(checked ? 1 : 0);
+        p.add(checked ? std::optional<Instant>(checked->second) : std::nullopt);
+        p.add(kept ? 1 : 0);
+        if (previous.empty()) {
+            p.null(Params::kInt8);
+        } else {
+            p.add((was != previous.end() ? was->active : all_active) ? 1 : 0);
+        }
+        c.run(kInsertOccupancy, p);
+    }
+}
+
+CustomerHoldings count_customer_holdings(Connection& c, const TenantId& t, const std::string& created_by,
+                                         Instant now, int cap) {
+    const auto count = [&](std::optional<Instant> lowest_start) {
+        auto p = Params().add(t).add(created_by).add(now).add(std::max(cap, 0));
+        if (lowest_start) {
+            p.add(*lowest_start);
+        } else {
+            p.null(Params::kInt8);
+        }
+        return c.run(kCountPendingByCreator, p).small(0, 0);
+    };
+    const int pending = count(std::nullopt);
+    const int pending_future = count(now);
+    const int confirmed_future =
+        c.run(kCountConfirmedByCreator, Params().add(t).add(created_by).add(now).add(std::max(cap, 0))).small(0, 0);
+    return CustomerHoldings{.pending = pending, .active_future = std::min(cap, pending_future + confirmed_future)};
+}
+
+std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const BookingFilter& f) {
+    std::optional<Instant> after_start;
+    if (f.after) {
+        const auto s = c.run(kSelectBookingStart, Params().add(t).add(*f.after));
+        // A cursor that names no booking of this tenant has nothing after it.
+        if (s.rows() == 0) return {};
+        after_start = s.at(0, 0);
+    }
+    // The cursor implies start >= its start: a range scan from there.
+    std::optional<Instant> lowest = f.from;
+    if (after_start && (!lowest || *after_start > *lowest)) lowest = after_start;
+    Params p;
+    p.add(t).add(lowest).add(f.to).add(after_start);
+    if (f.after) {
+        p.add(f.after->value);
+    } else {
+        p.null(Params::kBytea);
+    }
+    p.add(f.resource).add(f.created_by);
+    if (f.status) {
+        p.text(to_string(*f.status));
+    } else {
+        p.null(Params::kText);
+    }
+    p.add(f.now).add(std::max(f.limit, 0));
+    return read_bookings(c.run(kSelectBookings, p));
+}
+
+std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const ResourceId& r, Interval range,
+                                     Instant now) {
+    const auto rows = c.run(kSelectOccupancy, Params().add(t).add(r).add(range.begin).add(range.end).add(now));
+    std::vector<Booked> out;
+    out.reserve(static_cast<std::size_t>(rows.rows()));
+    for (int i = 0; i < rows.rows(); ++i) {
+        out.push_back({.interval = {rows.at(i, 0), rows.at(i, 1)}, .seats = rows.small(i, 2),
+                       .buffer_before = rows.minutes(i, 3), .buffer_after = rows.minutes(i, 4)});
+    }
+    return out;
+}
+
+}  // namespace slotwise::postgres

@@ -1,0 +1,149 @@
+// The parts of a PostgreSQL transaction (transaction.cpp) that live in files
+// of their own, one concern each, and nothing a user sees (not installed):
+// the advisory locks it takes (locks.cpp), the catalogue's reads and writes
+// (catalogue.cpp), bookings and the occupancy rows the exclusion constraint
+// sees (bookings.cpp), payment records and settings (payments.cpp) and the
+// outbox (outbox.cpp). Each function runs on the connection it is given,
+// inside the caller's open transaction; none of them commits.
+#pragma once
+
+#include "internal.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace slotwise::postgres {
+
+inline std::int64_t day_number(Date d) { return date::sys_days{d}.time_since_epoch().count(); }
+inline Date date_of(std::int64_t n) { return Date{date::sys_days{date::days{n}}}; }
+
+// --- locks (locks.cpp) -----------------------------------------------------------
+
+// A stable 64-bit key for an advisory lock: FNV-1a over the parts, each
+// followed by a NUL (so ("ab", "c") and ("a", "bc") differ). Stable across
+// processes and builds, which is what makes it a lock between servers; a
+// collision only makes two unrelated writers wait for each other.
+template <class... Parts>
+std::int64_t lock_key(const Parts&... parts) {
+    std::uint64_t h = 14695981039346656037ull;
+    const auto mix = [&](std::string_view s) {
+        for (const char c : s) {
+            h ^= static_cast<unsigned char>(c);
+            h *= 1099511628211ull;
+        }
+        h ^= 0;
+        h *= 1099511628211ull;
+    };
+    (mix(std::string_view(parts)), ...);
+    return static_cast<std::int64_t>(h);
+}
+
+inline std::int64_t resource_key(const TenantId& t, const ResourceId& r) {
+    return lock_key("resource", t.value, r.value);
+}
+
+/// The transaction-scoped advisory locks one transaction has taken; each is
+/// asked for once.
+class Locks {
+public:
+    /// Takes `key`'s lock inside a savepoint, so that a deadlock (40P01) or
+    /// serialization failure (40001) while waiting undoes only this wait and
+    /// the lock is asked for again: the other party, which the server let
+    /// through, finishes meanwhile. Not so when this transaction already
+    /// holds another resource's lock (`holding_resources`) and the wait
+    /// deadlocks: two writers took shared resources in opposite orders
+    /// (services whose groups list them in different orders), the other one
+    /// waits for a lock kept here, and asking again would only close the
+    /// cycle again; storage_busy at once lets the other finish.
+    void take(Connection& c, const Pool& pool, std::int64_t key, bool holding_resources = false);
+    /// This tenant and resource's lock.
+    void take_resource(Connection& c, const Pool& pool, const TenantId& t, const ResourceId& r);
+    /// Every resource `b` holds, in resource-id order (the one order every
+    /// writer of several resources takes them in).
+    void take_held_resources(Connection& c, const Pool& pool, const TenantId& t, const Booking& b);
+
+private:
+    std::unordered_set<std::int64_t> taken_;
+    std::unordered_set<std::int64_t> resources_;
+};
+
+// --- catalogue (catalogue.cpp) ---------------------------------------------------
+
+/// The columns of kUpdateResourceColumns that differ between `now` and `was`.
+std::int64_t resource_change_mask(const Resource& now, const Resource& was);
+/// The columns of kUpdateServiceColumns that differ between `now` and `was`.
+std::int64_t service_change_mask(const Service& now, const Service& was);
+/// kUpsertService's parameters ($1 … $17).
+Params service_params(const TenantId& t, const Service& v);
+/// Rewrites a service's resource links (the caller holds its links' lock).
+void write_service_resources(Connection& c, const TenantId& t, const Service& v);
+std::optional<Service> select_service(Connection& c, const TenantId& t, const ServiceId& id);
+std::vector<Service> select_services(Connection& c, const TenantId& t);
+/// Rewrites a resource's week (the caller holds the week's lock).
+void write_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r, const WeeklyHours& w);
+WeeklyHours select_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r);
+std::map<Date, std::vector<LocalWindow>> select_overrides(Connection& c, const TenantId& t, const ResourceId& r,
+                                                          Date from, Date to);
+
+// --- bookings (bookings.cpp) -----------------------------------------------------
+
+/// kInsertBooking's parameters, or kUpdateBooking's: the same list without
+/// what an update never changes (the booking's identity and origin, the
+/// amount due).
+enum class BookingWrite { insert, update };
+Params booking_params(const TenantId& t, const Booking& b, BookingWrite write);
+
+/// A row of booking_resources as it was before a change.
+struct PreviousHold {
+    std::int64_t part = 0;
+    std::string resource;
+    Interval occupied{};
+    bool exclusive = false;
+    bool active = true;
+};
+std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t, const BookingId& b);
+
+/// Resources whose bookings a transaction read under their lock, by
+/// resource_key, and the instant it read them at.
+using CheckedResources = std::unordered_map<std::int64_t, Instant>;
+
+/// Writes one booking_resources row per entry of `b.holds()`: what the
+/// exclusion constraint sees. `previous`: the rows the change replaces
+/// (none for a new booking).
+void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
+                     const CheckedResources& checked);
+
+CustomerHoldings count_customer_holdings(Connection& c, const TenantId& t, const std::string& created_by,
+                                         Instant now, int cap);
+std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const BookingFilter& f);
+std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const ResourceId& r, Interval range,
+                                     Instant now);
+
+// --- payments (payments.cpp) -----------------------------------------------------
+
+/// Stores the settings, sealed with `master_key` when there is one.
+void write_payment_settings(Connection& c, const std::string& master_key, const TenantId& t,
+                            const PaymentSettings& p);
+std::optional<PaymentSettings> select_payment_settings(Connection& c, const std::string& master_key,
+                                                       const TenantId& t);
+void write_policy(Connection& c, const TenantId& t, const TenantPolicy& p);
+std::optional<TenantPolicy> select_policy(Connection& c, const TenantId& t);
+std::vector<CheckoutSession> select_checkout_sessions(Connection& c, const TenantId& t, const BookingId& b);
+std::vector<CheckoutSession> select_checkouts_to_close(Connection& c, Instant now, int limit);
+void insert_unmatched_payment(Connection& c, const TenantId& t, const UnmatchedPayment& p);
+std::vector<UnmatchedPayment> select_unmatched_payments(Connection& c, const TenantId& t, int limit);
+
+// --- outbox (outbox.cpp) ---------------------------------------------------------
+
+void write_notification(Connection& c, const Notification& n);
+/// Leases the due rows (the caller holds the outbox's lock).
+std::vector<Notification> lease_due_notifications(Connection& c, Instant now, int limit);
+std::vector<Notification> select_booking_notifications(Connection& c, const TenantId& t, const BookingId& b);
+
+}  // namespace slotwise::postgres
