@@ -17,6 +17,7 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <utility>
 
 namespace slotwise::cli {
 
@@ -77,6 +78,24 @@ void print(Context& c, const nlohmann::json& doc, const std::string& text) {
     }
 }
 
+// `items` as a JSON array and as text, a line each.
+template <class T, class... Extra>
+std::pair<nlohmann::json, std::string> listed(const std::vector<T>& items, const Extra&... extra) {
+    std::pair<nlohmann::json, std::string> out{nlohmann::json::array(), {}};
+    for (const auto& item : items) {
+        out.first.push_back(to_json(item, extra...));
+        out.second += to_line(item, extra...) + "\n";
+    }
+    return out;
+}
+
+// Prints {"<key>": [...]} with --json, else a line per item.
+template <class T>
+void print_list(Context& c, const char* key, const std::vector<T>& items) {
+    const auto [list, text] = listed(items);
+    print(c, {{key, list}}, text);
+}
+
 // An engine over DB and the tenant the command acts for.
 struct InTenant {
     std::shared_ptr<Store> store;
@@ -135,17 +154,11 @@ int init(Context& c) {
                "\n";
         if (!preset) return;
         const auto made = operator_scope(engine, tenant).apply_preset(*preset, how);
-        doc["resources"] = nlohmann::json::array();
-        doc["services"] = nlohmann::json::array();
-        text += "preset " + *preset + ":\n";
-        for (const auto& r : made.resources) {
-            doc["resources"].push_back(to_json(r));
-            text += "  resource: " + to_line(r) + "\n";
-        }
-        for (const auto& s : made.services) {
-            doc["services"].push_back(to_json(s));
-            text += "  service: " + to_line(s) + "\n";
-        }
+        const auto [resources, resource_lines] = listed(made.resources);
+        const auto [services, service_lines] = listed(made.services);
+        doc["resources"] = resources;
+        doc["services"] = services;
+        text += "preset " + *preset + ":\n" + resource_lines + service_lines;
     };
     try {
         made_here();
@@ -162,19 +175,13 @@ int init(Context& c) {
 int tenant_list(Context& c) {
     c.options.at_most(1);
     auto store = open_database(c.options.arg(0, "DB"), false);
-    nlohmann::json list = nlohmann::json::array();
-    std::string text;
-    TenantId after;
+    std::vector<Tenant> all;
     for (;;) {
-        const auto page = store->read()->tenants(after, 500);
-        for (const auto& t : page) {
-            list.push_back(to_json(t));
-            text += to_line(t) + "\n";
-        }
+        const auto page = store->read()->tenants(all.empty() ? TenantId{} : all.back().id, 500);
+        all.insert(all.end(), page.begin(), page.end());
         if (page.size() < 500) break;
-        after = page.back().id;
     }
-    print(c, {{"tenants", list}}, text);
+    print_list(c, "tenants", all);
     return 0;
 }
 
@@ -191,13 +198,7 @@ int tenant_add(Context& c) {
 int resource_list(Context& c) {
     c.options.at_most(1);
     InTenant in(c.options);
-    nlohmann::json list = nlohmann::json::array();
-    std::string text;
-    for (const auto& r : in.scope.resources()) {
-        list.push_back(to_json(r));
-        text += to_line(r) + "\n";
-    }
-    print(c, {{"resources", list}}, text);
+    print_list(c, "resources", in.scope.resources());
     return 0;
 }
 
@@ -330,13 +331,7 @@ ServicePatch service_patch(const Options& o) {
 int service_list(Context& c) {
     c.options.at_most(1);
     InTenant in(c.options);
-    nlohmann::json list = nlohmann::json::array();
-    std::string text;
-    for (const auto& s : in.scope.services()) {
-        list.push_back(to_json(s));
-        text += to_line(s) + "\n";
-    }
-    print(c, {{"services", list}}, text);
+    print_list(c, "services", in.scope.services());
     return 0;
 }
 
@@ -420,14 +415,8 @@ int bookings(Context& c) {
     auto q = query_of(c.options);
     q.limit = static_cast<int>(c.options.integer("limit", 1, 1000).value_or(100));
     if (const auto after = c.options.value("after")) q.after = BookingId{*after};
-    const auto now = in.engine.now();
-    nlohmann::json list = nlohmann::json::array();
-    std::string text;
     const auto page = in.scope.bookings(q);
-    for (const auto& b : page) {
-        list.push_back(to_json(b, now));
-        text += to_line(b, now) + "\n";
-    }
+    const auto [list, text] = listed(page, in.engine.now());
     nlohmann::json doc{{"bookings", list}};
     // A full page may have a next one: its cursor is the last id.
     if (static_cast<int>(page.size()) == q.limit) doc["next_after"] = page.back().id.value;
