@@ -84,20 +84,29 @@ Failure Connection::failure(const PGresult* r) const {
     return f;
 }
 
-std::optional<Failure> Connection::try_run(const char* sql, const Params& p, std::optional<Result>& out) {
+std::optional<Failure> Connection::prepare(const char* sql, const Params& p, const std::string*& name) {
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
-        std::string name = "sw" + std::to_string(prepared_.size() + 1);
-        Result prepared(PQprepare(pg_.get(), name.c_str(), sql, p.size(), p.types()));
+        std::string fresh = "sw" + std::to_string(prepared_.size() + 1);
+        ++round_trips_;
+        Result prepared(PQprepare(pg_.get(), fresh.c_str(), sql, p.size(), p.types()));
         const auto status = PQresultStatus(prepared.raw());
         if (status != PGRES_COMMAND_OK) return failure(prepared.raw());
-        it = prepared_.emplace(sql, std::move(name)).first;
+        it = prepared_.emplace(sql, std::move(fresh)).first;
     }
+    name = &it->second;
+    return std::nullopt;
+}
+
+std::optional<Failure> Connection::try_run(const char* sql, const Params& p, std::optional<Result>& out) {
+    const std::string* name = nullptr;
+    if (auto f = prepare(sql, p, name)) return f;
     std::vector<const char*> values;
     std::vector<int> lengths;
     p.arrays(values, lengths);
-    PGresult* r = PQexecPrepared(pg_.get(), it->second.c_str(), p.size(), values.data(), lengths.data(),
-                                 p.formats(), 1);
+    ++statements_;
+    ++round_trips_;
+    PGresult* r = PQexecPrepared(pg_.get(), name->c_str(), p.size(), values.data(), lengths.data(), p.formats(), 1);
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
         out.emplace(r);
@@ -115,6 +124,8 @@ Result Connection::run(const char* sql, const Params& p) {
 
 std::optional<Failure> Connection::try_exec(const std::string& sql) {
     // PQexec returns the last statement's result; an error stops the rest.
+    ++statements_;
+    ++round_trips_;
     Result r(PQexec(pg_.get(), sql.c_str()));
     const auto status = PQresultStatus(r.raw());
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return std::nullopt;

@@ -160,6 +160,22 @@ public:
     Result run(const char* sql, const Params& p);
     /// The same, giving the failure back instead of throwing.
     std::optional<Failure> try_run(const char* sql, const Params& p, std::optional<Result>& out);
+    /// One statement of a pipeline: a statement of statements.hpp and its
+    /// parameters (which must outlive the call).
+    struct Step {
+        const char* sql;
+        const Params* params;
+    };
+    /// Runs `steps` in one round trip (libpq's pipeline mode), in order, and
+    /// gives their results back; after the first failure the rest are not
+    /// run, and that failure is thrown (fail) (pipeline.cpp).
+    std::vector<Result> run_all(const std::vector<Step>& steps);
+    std::optional<Failure> try_run_all(const std::vector<Step>& steps, std::vector<Result>& out);
+    /// Statements sent to the server so far, each pipelined one counted, and
+    /// round trips (a pipeline counts once): what the benchmarks print.
+    std::int64_t statements_sent() const noexcept { return statements_; }
+    std::int64_t round_trips() const noexcept { return round_trips_; }
+
     /// Runs one or more statements without parameters (control, schema).
     void exec(const std::string& sql);
     std::optional<Failure> try_exec(const std::string& sql);
@@ -171,9 +187,13 @@ public:
 
 private:
     Failure failure(const PGresult* r) const;
+    /// The name `sql` is prepared under, preparing it on first use.
+    std::optional<Failure> prepare(const char* sql, const Params& p, const std::string*& name);
 
     std::unique_ptr<PGconn, FinishConnection> pg_;
     std::unordered_map<const char*, std::string> prepared_;
+    std::int64_t statements_ = 0;
+    std::int64_t round_trips_ = 0;
 };
 
 /// Hands each transaction a connection, opening one (up to the pool size)

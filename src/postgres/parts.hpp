@@ -113,11 +113,22 @@ std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t
 /// resource_key, and the instant it read them at.
 using CheckedResources = std::unordered_map<std::int64_t, Instant>;
 
-/// Writes one booking_resources row per entry of `b.holds()`: what the
-/// exclusion constraint sees. `previous`: the rows the change replaces
-/// (none for a new booking).
+/// One booking_resources row per entry of `b.holds()` (kInsertOccupancy's
+/// parameters): what the exclusion constraint sees. `previous`: the rows the
+/// change replaces (none for a new booking).
+std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
+                                     const CheckedResources& checked);
+/// Writes those rows, in one round trip.
 void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
                      const CheckedResources& checked);
+
+/// Inserts a booking, its occupancy rows and its confirmation (if any) in
+/// one round trip.
+void write_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked,
+                   const Notification* confirmation);
+/// Updates a booking and replaces its occupancy rows, in two round trips;
+/// false when there is no such booking.
+bool rewrite_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked);
 
 CustomerHoldings count_customer_holdings(Connection& c, const TenantId& t, const std::string& created_by,
                                          Instant now, int cap);
@@ -141,6 +152,8 @@ std::vector<UnmatchedPayment> select_unmatched_payments(Connection& c, const Ten
 
 // --- outbox (outbox.cpp) ---------------------------------------------------------
 
+/// kInsertNotification's parameters.
+Params notification_params(const Notification& n);
 void write_notification(Connection& c, const Notification& n);
 /// Leases the due rows (the caller holds the outbox's lock).
 std::vector<Notification> lease_due_notifications(Connection& c, Instant now, int limit);

@@ -182,6 +182,13 @@ public:
 
     std::optional<Service> service(const TenantId& t, const ServiceId& id) override {
         return call(Access::read, [&]() -> std::optional<Service> {
+            // Read once per write transaction (book() reads it twice): later
+            // reads see the row as read, or as put_service changed it since.
+            if (access_ == Access::write) {
+                if (const auto seen = read_services_.find(entity_key(t, id.value)); seen != read_services_.end()) {
+                    return seen->second;
+                }
+            }
             auto out = select_service(c(), t, id);
             if (out && access_ == Access::write) read_services_.insert_or_assign(entity_key(t, id.value), *out);
             return out;
@@ -199,21 +206,14 @@ public:
     void insert_booking(const TenantId& t, const Booking& b, const Notification* confirmation) override {
         call(Access::write, [&] {
             lock_held_resources(t, b);
-            c().run(kInsertBooking, booking_params(t, b, BookingWrite::insert));
-            write_occupancy(t, b, {});
-            if (confirmation) write_notification(*confirmation);
+            write_booking(c(), t, b, checked_, confirmation);
         });
     }
 
     void update_booking(const TenantId& t, const Booking& b) override {
         const bool updated = call(Access::write, [&] {
             lock_held_resources(t, b);
-            const auto r = c().run(kUpdateBooking, booking_params(t, b, BookingWrite::update));
-            if (r.changed() == 0) return false;
-            const auto previous = select_previous_holds(c(), t, b.id);
-            c().run(kDeleteOccupancy, Params().add(t).add(b.id));
-            write_occupancy(t, b, previous);
-            return true;
+            return rewrite_booking(c(), t, b, checked_);
         });
         // Not a storage failure: the transaction stays usable.
         if (!updated) throw Error(Errc::not_found, "booking", "no such booking");
