@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -141,6 +142,43 @@ struct Failure {
 /// else storage_error.
 [[noreturn]] void fail(const Failure& f);
 
+// What one connection has read of tenants' catalogues (services,
+// resources, weekly hours, and a resource's overrides and blocks when it has
+// few), each tenant's valid while its catalogue_version is the one it was
+// read under (catalogue.cpp). Committed data only: a transaction that
+// changes a catalogue neither reads from nor adds to the cache.
+struct CatalogueCache {
+    using Overrides = std::map<Date, std::vector<LocalWindow>>;
+    // A value and whether a REPEATABLE READ reader read it, in the snapshot
+    // whose catalogue_version labels it. A READ COMMITTED writer's read may
+    // be newer than that version (a change committing between the version's
+    // read and its own): writers use such values, readers, holding to one
+    // snapshot, read again.
+    template <class T>
+    struct Kept {
+        T value;
+        bool snapshot = false;
+    };
+    struct Tenant {
+        std::int64_t version = -1;
+        std::unordered_map<std::string, Kept<Service>> services;
+        std::unordered_map<std::string, Kept<Resource>> resources;
+        std::unordered_map<std::string, Kept<WeeklyHours>> hours;
+        // All of a resource's overrides or blocks; nullopt when it has more
+        // than kMaxCalendarRows (then each question goes to the database).
+        std::unordered_map<std::string, Kept<std::optional<Overrides>>> overrides;
+        std::unordered_map<std::string, Kept<std::optional<std::vector<Block>>>> blocks;
+        std::size_t rows = 0;  // held in the maps above
+    };
+    // Bounds on memory, not a policy: past them the cache starts over.
+    static constexpr std::size_t kMaxTenants = 256;
+    static constexpr std::int64_t kMaxCalendarRows = 64;
+    static constexpr std::size_t kMaxRows = 10'000;
+    static constexpr std::size_t kMaxKeyBytes = 64;
+    std::unordered_map<std::string, Tenant> tenants;
+    std::size_t rows = 0;
+};
+
 struct FinishConnection {
     void operator()(PGconn* c) const noexcept { PQfinish(c); }
 };
@@ -180,6 +218,8 @@ public:
     void exec(const std::string& sql);
     std::optional<Failure> try_exec(const std::string& sql);
 
+    CatalogueCache& catalogue() noexcept { return catalogue_; }
+
     /// True while the connection is usable.
     bool ok() const noexcept { return PQstatus(pg_.get()) == CONNECTION_OK; }
     /// True when no transaction is open on it.
@@ -194,6 +234,7 @@ private:
     std::unordered_map<const char*, std::string> prepared_;
     std::int64_t statements_ = 0;
     std::int64_t round_trips_ = 0;
+    CatalogueCache catalogue_;
 };
 
 /// Hands each transaction a connection, opening one (up to the pool size)

@@ -73,6 +73,65 @@ private:
     std::unordered_set<std::int64_t> resources_;
 };
 
+// --- catalogue cache (catalogue_cache.cpp) ---------------------------------------
+
+/// What one transaction knows of its connection's catalogue cache: whether it
+/// changed a catalogue (then it neither reads nor fills the cache: the cache
+/// holds committed data only), and the catalogue_version of the tenant it
+/// last asked about, read once per transaction.
+class CatalogueReader {
+public:
+    template <class T>
+    using Map = std::unordered_map<std::string, CatalogueCache::Kept<T>>;
+
+    /// `snapshot`: a REPEATABLE READ reader (CatalogueCache::Kept).
+    explicit CatalogueReader(bool snapshot) noexcept : snapshot_(snapshot) {}
+
+    /// Before this transaction changes `t`'s catalogue: bumps its version
+    /// (once), which also queues this writer on the tenant's row before any
+    /// catalogue row, so writers of one tenant's catalogue never lock rows in
+    /// crossing orders; from here on the cache is not used.
+    void changed(Connection& c, const TenantId& t);
+
+    /// The kept value of `key`, or null: not kept, kept by a writer and this
+    /// is a reader, or the cache may not be used.
+    template <class T>
+    const T* find(Connection& c, const TenantId& t, Map<T> CatalogueCache::Tenant::*map, const std::string& key) {
+        auto* entry = key.size() <= CatalogueCache::kMaxKeyBytes ? tenant(c, t) : nullptr;
+        if (entry == nullptr) return nullptr;
+        const auto& values = entry->*map;
+        const auto it = values.find(key);
+        if (it == values.end() || (snapshot_ && !it->second.snapshot)) return nullptr;
+        return &it->second.value;
+    }
+
+    /// Keeps `value` (`rows` rows of the database) for `key`. Misses are never
+    /// kept: keys are callers' strings, and ids that do not exist would grow
+    /// the cache without bound.
+    template <class T>
+    void keep(Connection& c, const TenantId& t, Map<T> CatalogueCache::Tenant::*map, const std::string& key, T value,
+              std::size_t rows) {
+        if (key.size() > CatalogueCache::kMaxKeyBytes || tenant(c, t) == nullptr || !make_room(c)) return;
+        auto* entry = tenant(c, t);
+        if (entry == nullptr) return;
+        c.catalogue().rows += rows;
+        entry->rows += rows;
+        (entry->*map).insert_or_assign(key, CatalogueCache::Kept<T>{std::move(value), snapshot_});
+    }
+
+private:
+    CatalogueCache::Tenant* tenant(Connection& c, const TenantId& t);
+    // False (and the cache emptied) when it holds as many rows as it may.
+    static bool make_room(Connection& c) noexcept;
+
+    const bool snapshot_;
+    bool written_ = false;
+    bool checked_ = false;
+    std::string checked_tenant_;
+    std::int64_t checked_version_ = 0;
+    std::unordered_set<std::string> touched_;
+};
+
 // --- catalogue (catalogue.cpp) ---------------------------------------------------
 
 /// The columns of kUpdateResourceColumns that differ between `now` and `was`.
@@ -88,6 +147,11 @@ std::vector<Service> select_services(Connection& c, const TenantId& t);
 /// Rewrites a resource's week (the caller holds the week's lock).
 void write_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r, const WeeklyHours& w);
 WeeklyHours select_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r);
+/// All of a resource's overrides or blocks, or nullopt when it has more than
+/// the cache keeps.
+std::optional<CatalogueCache::Overrides> select_all_overrides(Connection& c, const TenantId& t, const ResourceId& r);
+std::optional<std::vector<Block>> select_all_blocks(Connection& c, const TenantId& t, const ResourceId& r);
+std::vector<Block> select_blocks(Connection& c, const TenantId& t, const ResourceId& r, Interval range);
 std::map<Date, std::vector<LocalWindow>> select_overrides(Connection& c, const TenantId& t, const ResourceId& r,
                                                           Date from, Date to);
 

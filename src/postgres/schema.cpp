@@ -238,6 +238,46 @@ CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id, row_no);
 CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
 CREATE INDEX outbox_by_creator ON outbox (tenant_id, created_by, created_at);
 )sql",
+    // Version 2: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 3: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 4: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 5: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 6: each tenant's catalogue_version, bumped by triggers on every
+    // change of its resources, hours, overrides, blocks, services and their
+    // links, whoever makes it (the adapter, another server, plain SQL): what
+    // a connection's catalogue cache is keyed by (catalogue.cpp).
+    R"sql(
+ALTER TABLE tenants ADD COLUMN catalogue_version bigint NOT NULL DEFAULT 0;
+
+CREATE FUNCTION slotwise_catalogue_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.tenant_id IS DISTINCT FROM OLD.tenant_id THEN
+        UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER resources_catalogue AFTER INSERT OR UPDATE OR DELETE ON resources
+    FOR EACH ROW EXECUTE FUNCTION slotwise_catalogue_changed();
+CREATE TRIGGER weekly_hours_catalogue AFTER INSERT OR UPDATE OR DELETE ON weekly_hours
+    FOR EACH ROW EXECUTE FUNCTION slotwise_catalogue_changed();
+CREATE TRIGGER date_overrides_catalogue AFTER INSERT OR UPDATE OR DELETE ON date_overrides
+    FOR EACH ROW EXECUTE FUNCTION slotwise_catalogue_changed();
+CREATE TRIGGER blocks_catalogue AFTER INSERT OR UPDATE OR DELETE ON blocks
+    FOR EACH ROW EXECUTE FUNCTION slotwise_catalogue_changed();
+CREATE TRIGGER services_catalogue AFTER INSERT OR UPDATE OR DELETE ON services
+    FOR EACH ROW EXECUTE FUNCTION slotwise_catalogue_changed();
+CREATE TRIGGER service_resources_catalogue AFTER INSERT OR UPDATE OR DELETE ON service_resources
+    FOR EACH ROW EXECUTE FUNCTION slotwise_catalogue_changed();
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
