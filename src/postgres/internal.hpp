@@ -179,6 +179,15 @@ struct CatalogueCache {
     std::size_t rows = 0;
 };
 
+/// Statements sent and round trips made (a pipeline counts once) by every
+/// connection of this process so far: what the benchmarks print per call.
+struct Traffic {
+    std::int64_t statements = 0;
+    std::int64_t round_trips = 0;
+};
+Traffic traffic() noexcept;
+void count_traffic(std::int64_t statements, std::int64_t round_trips) noexcept;
+
 struct FinishConnection {
     void operator()(PGconn* c) const noexcept { PQfinish(c); }
 };
@@ -209,10 +218,6 @@ public:
     /// run, and that failure is thrown (fail) (pipeline.cpp).
     std::vector<Result> run_all(const std::vector<Step>& steps);
     std::optional<Failure> try_run_all(const std::vector<Step>& steps, std::vector<Result>& out);
-    /// Statements sent to the server so far, each pipelined one counted, and
-    /// round trips (a pipeline counts once): what the benchmarks print.
-    std::int64_t statements_sent() const noexcept { return statements_; }
-    std::int64_t round_trips() const noexcept { return round_trips_; }
 
     /// Runs one or more statements without parameters (control, schema).
     void exec(const std::string& sql);
@@ -232,8 +237,6 @@ private:
 
     std::unique_ptr<PGconn, FinishConnection> pg_;
     std::unordered_map<const char*, std::string> prepared_;
-    std::int64_t statements_ = 0;
-    std::int64_t round_trips_ = 0;
     CatalogueCache catalogue_;
 };
 

@@ -36,8 +36,7 @@ std::optional<Failure> Connection::try_run_all(const std::vector<Step>& steps, s
         (void)PQexitPipelineMode(pg);
         return f;
     }
-    statements_ += static_cast<std::int64_t>(steps.size());
-    ++round_trips_;
+    count_traffic(static_cast<std::int64_t>(steps.size()), 1);
     // Each statement's result, then the NULL that ends it; after an error the
     // server skips the rest (PGRES_PIPELINE_ABORTED) up to the sync.
     std::optional<Failure> first;

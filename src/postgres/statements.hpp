@@ -62,13 +62,13 @@ inline constexpr char kSelectOverrides[] =
     "SELECT day, windows FROM date_overrides WHERE tenant_id = $1 AND resource_id = $2 AND day >= $3 AND day <= $4"
     " ORDER BY day";
 
-// The catalogue cache (catalogue.cpp): a tenant's catalogue_version, bumped
-// by triggers (schema version 6); a writer of the catalogue bumps it first,
-// so writers of one tenant's catalogue queue on its row in one order. A
-// resource's overrides and blocks whole, up to $3 rows.
+// The catalogue cache (catalogue_cache.cpp): a tenant's catalogue_version,
+// moved on by triggers (schema version 6); a writer of the catalogue moves it
+// first, so writers of one tenant's catalogue queue on its row in one order.
+// A resource's overrides and blocks whole, up to $3 rows.
 inline constexpr char kSelectCatalogueVersion[] = "SELECT catalogue_version FROM tenants WHERE tenant_id = $1";
 inline constexpr char kTouchCatalogue[] =
-    "UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = $1";
+    "UPDATE tenants SET catalogue_version = nextval('slotwise_catalogue_versions') WHERE tenant_id = $1";
 inline constexpr char kSelectAllOverrides[] =
     "SELECT day, windows FROM date_overrides WHERE tenant_id = $1 AND resource_id = $2 ORDER BY day LIMIT $3";
 inline constexpr char kSelectAllBlocks[] =
