@@ -158,7 +158,10 @@ std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const Boo
 
 std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const ResourceId& r, Interval range,
                                      Instant now) {
-    const auto rows = c.run(kSelectOccupancy, Params().add(t).add(r).add(range.begin).add(range.end).add(now));
+    return read_occupancy(c.run(kSelectOccupancy, Params().add(t).add(r).add(range.begin).add(range.end).add(now)));
+}
+
+std::vector<Booked> read_occupancy(const Result& rows) {
     std::vector<Booked> out;
     out.reserve(static_cast<std::size_t>(rows.rows()));
     for (int i = 0; i < rows.rows(); ++i) {

@@ -197,6 +197,8 @@ bool rewrite_booking(Connection& c, const TenantId& t, const Booking& b, const C
 CustomerHoldings count_customer_holdings(Connection& c, const TenantId& t, const std::string& created_by,
                                          Instant now, int cap);
 std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const BookingFilter& f);
+/// kSelectOccupancy's rows.
+std::vector<Booked> read_occupancy(const Result& rows);
 std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const ResourceId& r, Interval range,
                                      Instant now);
 

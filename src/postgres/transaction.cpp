@@ -303,25 +303,23 @@ public:
     std::vector<Booking> active_bookings(const TenantId& t, const ResourceId& r, Interval range,
                                          Instant now) override {
         return call(Access::read, [&] {
-            before_checking(t, r, range, now);
-            return read_bookings(
-                c().run(kSelectActiveBookings, Params().add(t).add(r).add(range.begin).add(range.end).add(now)));
+            const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now);
+            return read_bookings(checked_run(t, r, range, now, kSelectActiveBookings, p));
         });
     }
 
     std::vector<Booked> occupancy(const TenantId& t, const ResourceId& r, Interval range, Instant now) override {
         return call(Access::read, [&] {
-            before_checking(t, r, range, now);
-            return select_occupancy(c(), t, r, range, now);
+            const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now);
+            return read_occupancy(checked_run(t, r, range, now, kSelectOccupancy, p));
         });
     }
 
     std::vector<Instant> counted_starts(const TenantId& t, const ServiceId& s, const ResourceId& r, Interval range,
                                         Instant now) override {
         return call(Access::read, [&] {
-            before_checking(t, r, range, now);
-            const auto rows = c().run(kSelectCountedStarts,
-                                      Params().add(t).add(r).add(range.begin).add(range.end).add(now).add(s));
+            const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now).add(s);
+            const auto rows = checked_run(t, r, range, now, kSelectCountedStarts, p);
             std::vector<Instant> out;
             out.reserve(static_cast<std::size_t>(rows.rows()));
             for (int i = 0; i < rows.rows(); ++i) out.push_back(rows.at(i, 0));
@@ -479,6 +477,18 @@ private:
         lock_resource(t, r);
         checked_.insert_or_assign(resource_key(t, r), now);
         c().run(kClearLapsedHolds, Params().add(t).add(r).add(now).add(range.begin).add(range.end));
+    }
+
+    // before_checking's lock and clearing, with the read that decides in the
+    // clearing's round trip (a reader just reads).
+    Result checked_run(const TenantId& t, const ResourceId& r, Interval range, Instant now, const char* sql,
+                       const Params& p) {
+        if (access_ != Access::write) return c().run(sql, p);
+        lock_resource(t, r);
+        checked_.insert_or_assign(resource_key(t, r), now);
+        const auto clear = Params().add(t).add(r).add(now).add(range.begin).add(range.end);
+        auto results = c().run_all({{kClearLapsedHolds, &clear}, {sql, &p}});
+        return std::move(results[1]);
     }
 
     void lock_resource(const TenantId& t, const ResourceId& r) { locks_.take_resource(c(), *pool_, t, r); }
