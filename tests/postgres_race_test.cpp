@@ -15,6 +15,7 @@
 //    scans (Room A alone): never a resource held twice at overlapping times,
 //    never a check-up holding only one of its two.
 // Overlaps are counted with plain SQL over the tables, not through the adapter.
+#include "support/clinic_check.hpp"
 #include "support/postgres_server.hpp"
 
 #include <slotwise/engine.hpp>
@@ -552,21 +553,6 @@ void race_clinic(TenantScope& scope, const Clinic& c, unsigned seed, Tally& tall
     }
 }
 
-// The resources a bookings row names: resource_id, then other_resources
-// decoded as the adapter encodes them ("<bytes>:<id>" each).
-std::vector<std::string> held_by_row(const std::string& first, const std::string& others) {
-    std::vector<std::string> out{first};
-    std::size_t p = 0;
-    while (p < others.size()) {
-        const auto colon = others.find(':', p);
-        if (colon == std::string::npos) return {"(unreadable other_resources)"};
-        const auto n = std::stoul(others.substr(p, colon - p));
-        out.push_back(others.substr(colon + 1, n));
-        p = colon + 1 + n;
-    }
-    return out;
-}
-
 // Reads the tables behind the adapter's back: every confirmed booking holds
 // one resource of each of its service's groups and nothing else, its
 // booking_resources rows say the same, and no two of them that share a
@@ -574,12 +560,7 @@ std::vector<std::string> held_by_row(const std::string& first, const std::string
 // confirmed bookings counted into `active`.
 std::vector<std::string> clinic_problems(const Clinic& c, std::size_t& active) {
     PgSession db;
-    struct Row {
-        std::string id, service;
-        std::vector<std::string> held;
-        std::int64_t occ_start, occ_end;
-    };
-    std::vector<Row> rows;
+    std::vector<ClinicRow> rows;
     for (const auto& r : db.exec(
              "SELECT convert_from(booking_id, 'UTF8'), convert_from(service_id, 'UTF8'),"
              " convert_from(resource_id, 'UTF8'), convert_from(other_resources, 'UTF8'),"
@@ -588,19 +569,8 @@ std::vector<std::string> clinic_problems(const Clinic& c, std::size_t& active) {
         rows.push_back({r[0], r[1], held_by_row(r[2], r[3]), std::stoll(r[4]), std::stoll(r[5])});
     }
     active = rows.size();
-    const auto in = [](const std::vector<ResourceId>& group, const std::string& id) {
-        return std::any_of(group.begin(), group.end(), [&](const ResourceId& r) { return r.value == id; });
-    };
     std::vector<std::string> problems;
     for (const auto& b : rows) {
-        if (b.service == c.checkup.value) {
-            if (b.held.size() != 2 || !in(c.groups[0], b.held[0]) || !in(c.groups[1], b.held[1])) {
-                problems.push_back(b.id + " holds " + std::to_string(b.held.size()) + " resources, not a doctor and a room");
-            }
-        } else {
-            const auto& only = b.service == c.talk.value ? c.groups[0][0] : c.groups[1][0];
-            if (b.held != std::vector<std::string>{only.value}) problems.push_back(b.id + " holds the wrong resource");
-        }
         std::vector<std::string> holds;
         for (const auto& h : db.exec("SELECT convert_from(resource_id, 'UTF8'), extract(epoch FROM lower(occupied))::int8,"
                                      " extract(epoch FROM upper(occupied))::int8, exclusive AND active"
@@ -614,18 +584,7 @@ std::vector<std::string> clinic_problems(const Clinic& c, std::size_t& active) {
         }
         if (holds != b.held) problems.push_back(b.id + ": its booking_resources rows differ from its row");
     }
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        for (std::size_t j = i + 1; j < rows.size(); ++j) {
-            const auto& a = rows[i];
-            const auto& b = rows[j];
-            if (a.occ_start >= b.occ_end || b.occ_start >= a.occ_end) continue;
-            for (const auto& r : a.held) {
-                if (std::find(b.held.begin(), b.held.end(), r) != b.held.end()) {
-                    problems.push_back("double booked: " + a.id + " and " + b.id + " share " + r);
-                }
-            }
-        }
-    }
+    for (auto& p : clinic_row_problems(rows, c.checkup, c.talk, c.groups)) problems.push_back(std::move(p));
     return problems;
 }
 

@@ -7,6 +7,7 @@
 // has no room left, and a check of the file through the sqlite3 C API finds
 // no overbooked instant. Concurrent retries of one request with one
 // idempotency key all get the one booking.
+#include "support/clinic_check.hpp"
 #include "support/race_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -442,20 +443,6 @@ std::vector<std::string> race_clinic(TenantScope& scope, const ClinicRace& c, co
     return out;
 }
 
-// The resource ids a bookings row names, read as the test reads the
-// adapter's encoding of other_resources ("<bytes>:<id>" each).
-std::vector<std::string> held_by_row(const std::string& first, const std::string& others) {
-    std::vector<std::string> out{first};
-    std::size_t p = 0;
-    while (p < others.size()) {
-        const auto colon = others.find(':', p);
-        const auto n = std::stoul(others.substr(p, colon - p));
-        out.push_back(others.substr(colon + 1, n));
-        p = colon + 1 + n;
-    }
-    return out;
-}
-
 // Reads the file behind the adapter's back: every active booking holds one
 // resource of each of its service's groups and nothing else (and the holds
 // table says the same), and no two active bookings that share a resource
@@ -465,30 +452,13 @@ std::vector<std::string> clinic_problems(const ClinicRace& c, std::size_t& activ
     RawDb db(c.path);
     std::vector<std::string> problems;
     if (integrity_check(db) != "ok") problems.push_back("integrity: " + integrity_check(db));
-    struct Row {
-        std::string id, service;
-        std::vector<std::string> held;
-        std::int64_t occ_start, occ_end;
-    };
-    std::vector<Row> rows;
+    std::vector<ClinicRow> rows;
     for (const auto& r : db.rows("SELECT booking_id, service_id, resource_id, other_resources, occ_start, occ_end"
                                  " FROM bookings WHERE status = 'confirmed'")) {
         rows.push_back({r[0], r[1], held_by_row(r[2], r[3]), std::stoll(r[4]), std::stoll(r[5])});
     }
     active = rows.size();
-    const auto in = [](const std::vector<ResourceId>& group, const std::string& id) {
-        return std::any_of(group.begin(), group.end(), [&](const ResourceId& r) { return r.value == id; });
-    };
     for (const auto& b : rows) {
-        if (b.service == c.checkup.value) {
-            // Never a check-up holding only some of its groups.
-            if (b.held.size() != 2 || !in(c.groups[0], b.held[0]) || !in(c.groups[1], b.held[1])) {
-                problems.push_back(b.id + " holds " + std::to_string(b.held.size()) + " resources, not a doctor and a room");
-            }
-        } else {
-            const auto& only = b.service == c.talk.value ? c.groups[0][0] : c.groups[1][0];
-            if (b.held != std::vector<std::string>{only.value}) problems.push_back(b.id + " holds the wrong resource");
-        }
         // What capacity checks read agrees with the booking row.
         std::vector<std::string> holds;
         for (const auto& h : db.rows("SELECT resource_id, occ_start, occ_end FROM booking_holds WHERE booking_id = '" +
@@ -500,18 +470,7 @@ std::vector<std::string> clinic_problems(const ClinicRace& c, std::size_t& activ
         }
         if (holds != b.held) problems.push_back(b.id + ": its holds differ from its row");
     }
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-        for (std::size_t j = i + 1; j < rows.size(); ++j) {
-            const auto& a = rows[i];
-            const auto& b = rows[j];
-            if (a.occ_start >= b.occ_end || b.occ_start >= a.occ_end) continue;
-            for (const auto& r : a.held) {
-                if (std::find(b.held.begin(), b.held.end(), r) != b.held.end()) {
-                    problems.push_back("double booked: " + a.id + " and " + b.id + " share " + r);
-                }
-            }
-        }
-    }
+    for (auto& p : clinic_row_problems(rows, c.checkup, c.talk, c.groups)) problems.push_back(std::move(p));
     return problems;
 }
 

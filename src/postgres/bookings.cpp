@@ -25,8 +25,9 @@ Params booking_params(const TenantId& t, const Booking& b, BookingWrite write) {
     return p;
 }
 
-std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t, const BookingId& b) {
-    const auto was = c.run(kSelectOccupancyRows, Params().add(t).add(b));
+namespace {
+
+std::vector<PreviousHold> read_previous_holds(const Result& was) {
     std::vector<PreviousHold> previous;
     for (int i = 0; i < was.rows(); ++i) {
         previous.push_back({.part = was.integer(i, 0), .resource = was.bytes(i, 1),
@@ -36,8 +37,15 @@ std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t
     return previous;
 }
 
-void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
-                     const CheckedResources& checked_resources) {
+}  // namespace
+
+std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t, const BookingId& b) {
+    return read_previous_holds(c.run(kSelectOccupancyRows, Params().add(t).add(b)));
+}
+
+std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
+                                     const CheckedResources& checked_resources) {
+    std::vector<Params> rows;
     const auto holds = b.holds();
     const auto status = to_string(b.status);
     bool all_active = true;
@@ -66,8 +74,40 @@ void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const s
         } else {
             p.add((was != previous.end() ? was->active : all_active) ? 1 : 0);
         }
-        c.run(kInsertOccupancy, p);
+        rows.push_back(std::move(p));
     }
+    return rows;
+}
+
+void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
+                     const CheckedResources& checked) {
+    const auto rows = occupancy_params(t, b, previous, checked);
+    std::vector<Connection::Step> steps;
+    for (const auto& p : rows) steps.push_back({kInsertOccupancy, &p});
+    c.run_all(steps);
+}
+
+void write_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked,
+                   const Notification* confirmation) {
+    const auto booking = booking_params(t, b, BookingWrite::insert);
+    const auto rows = occupancy_params(t, b, {}, checked);
+    const auto note = confirmation ? std::optional<Params>(notification_params(*confirmation)) : std::nullopt;
+    std::vector<Connection::Step> steps{{kInsertBooking, &booking}};
+    for (const auto& p : rows) steps.push_back({kInsertOccupancy, &p});
+    if (note) steps.push_back({kInsertNotification, &*note});
+    c.run_all(steps);
+}
+
+bool rewrite_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked) {
+    const auto booking = booking_params(t, b, BookingWrite::update);
+    const auto key = Params().add(t).add(b.id);
+    const auto first = c.run_all({{kUpdateBooking, &booking}, {kSelectOccupancyRows, &key}});
+    if (first[0].changed() == 0) return false;
+    const auto rows = occupancy_params(t, b, read_previous_holds(first[1]), checked);
+    std::vector<Connection::Step> steps{{kDeleteOccupancy, &key}};
+    for (const auto& p : rows) steps.push_back({kInsertOccupancy, &p});
+    c.run_all(steps);
+    return true;
 }
 
 CustomerHoldings count_customer_holdings(Connection& c, const TenantId& t, const std::string& created_by,
@@ -118,7 +158,10 @@ std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const Boo
 
 std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const ResourceId& r, Interval range,
                                      Instant now) {
-    const auto rows = c.run(kSelectOccupancy, Params().add(t).add(r).add(range.begin).add(range.end).add(now));
+    return read_occupancy(c.run(kSelectOccupancy, Params().add(t).add(r).add(range.begin).add(range.end).add(now)));
+}
+
+std::vector<Booked> read_occupancy(const Result& rows) {
     std::vector<Booked> out;
     out.reserve(static_cast<std::size_t>(rows.rows()));
     for (int i = 0; i < rows.rows(); ++i) {

@@ -119,4 +119,27 @@ std::map<Date, std::vector<LocalWindow>> select_overrides(Connection& c, const T
     return out;
 }
 
+std::optional<CatalogueCache::Overrides> select_all_overrides(Connection& c, const TenantId& t, const ResourceId& r) {
+    const auto rows = c.run(kSelectAllOverrides, Params().add(t).add(r).add(CatalogueCache::kMaxCalendarRows + 1));
+    if (rows.rows() > CatalogueCache::kMaxCalendarRows) return std::nullopt;
+    CatalogueCache::Overrides out;
+    for (int i = 0; i < rows.rows(); ++i) out.emplace(date_of(rows.integer(i, 0)), decode_windows(rows.bytes(i, 1)));
+    return out;
+}
+
+std::optional<std::vector<Block>> select_all_blocks(Connection& c, const TenantId& t, const ResourceId& r) {
+    const auto rows = c.run(kSelectAllBlocks, Params().add(t).add(r).add(CatalogueCache::kMaxCalendarRows + 1));
+    if (rows.rows() > CatalogueCache::kMaxCalendarRows) return std::nullopt;
+    std::vector<Block> out;
+    for (int i = 0; i < rows.rows(); ++i) out.push_back(read_block(rows, i));
+    return out;
+}
+
+std::vector<Block> select_blocks(Connection& c, const TenantId& t, const ResourceId& r, Interval range) {
+    const auto rows = c.run(kSelectBlocks, Params().add(t).add(r).add(range.begin).add(range.end));
+    std::vector<Block> out;
+    for (int i = 0; i < rows.rows(); ++i) out.push_back(read_block(rows, i));
+    return out;
+}
+
 }  // namespace slotwise::postgres

@@ -4,10 +4,25 @@
 // ones.
 #include "internal.hpp"
 
+#include <atomic>
 #include <climits>
 #include <cstring>
 
 namespace slotwise::postgres {
+
+namespace {
+std::atomic<std::int64_t> statements_sent{0};
+std::atomic<std::int64_t> round_trips_made{0};
+}  // namespace
+
+Traffic traffic() noexcept {
+    return {statements_sent.load(std::memory_order_relaxed), round_trips_made.load(std::memory_order_relaxed)};
+}
+
+void count_traffic(std::int64_t statements, std::int64_t round_trips) noexcept {
+    statements_sent.fetch_add(statements, std::memory_order_relaxed);
+    round_trips_made.fetch_add(round_trips, std::memory_order_relaxed);
+}
 
 void corrupt(const std::string& what) {
     throw Error(Errc::storage_error, "postgres: unreadable stored value: " + what);
@@ -84,20 +99,28 @@ Failure Connection::failure(const PGresult* r) const {
     return f;
 }
 
-std::optional<Failure> Connection::try_run(const char* sql, const Params& p, std::optional<Result>& out) {
+std::optional<Failure> Connection::prepare(const char* sql, const Params& p, const std::string*& name) {
     auto it = prepared_.find(sql);
     if (it == prepared_.end()) {
-        std::string name = "sw" + std::to_string(prepared_.size() + 1);
-        Result prepared(PQprepare(pg_.get(), name.c_str(), sql, p.size(), p.types()));
+        std::string fresh = "sw" + std::to_string(prepared_.size() + 1);
+        count_traffic(0, 1);
+        Result prepared(PQprepare(pg_.get(), fresh.c_str(), sql, p.size(), p.types()));
         const auto status = PQresultStatus(prepared.raw());
         if (status != PGRES_COMMAND_OK) return failure(prepared.raw());
-        it = prepared_.emplace(sql, std::move(name)).first;
+        it = prepared_.emplace(sql, std::move(fresh)).first;
     }
+    name = &it->second;
+    return std::nullopt;
+}
+
+std::optional<Failure> Connection::try_run(const char* sql, const Params& p, std::optional<Result>& out) {
+    const std::string* name = nullptr;
+    if (auto f = prepare(sql, p, name)) return f;
     std::vector<const char*> values;
     std::vector<int> lengths;
     p.arrays(values, lengths);
-    PGresult* r = PQexecPrepared(pg_.get(), it->second.c_str(), p.size(), values.data(), lengths.data(),
-                                 p.formats(), 1);
+    count_traffic(1, 1);
+    PGresult* r = PQexecPrepared(pg_.get(), name->c_str(), p.size(), values.data(), lengths.data(), p.formats(), 1);
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
         out.emplace(r);
@@ -115,6 +138,7 @@ Result Connection::run(const char* sql, const Params& p) {
 
 std::optional<Failure> Connection::try_exec(const std::string& sql) {
     // PQexec returns the last statement's result; an error stops the rest.
+    count_traffic(1, 1);
     Result r(PQexec(pg_.get(), sql.c_str()));
     const auto status = PQresultStatus(r.raw());
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return std::nullopt;

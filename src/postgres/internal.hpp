@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -141,6 +142,52 @@ struct Failure {
 /// else storage_error.
 [[noreturn]] void fail(const Failure& f);
 
+// What one connection has read of tenants' catalogues (services,
+// resources, weekly hours, and a resource's overrides and blocks when it has
+// few), each tenant's valid while its catalogue_version is the one it was
+// read under (catalogue.cpp). Committed data only: a transaction that
+// changes a catalogue neither reads from nor adds to the cache.
+struct CatalogueCache {
+    using Overrides = std::map<Date, std::vector<LocalWindow>>;
+    // A value and whether a REPEATABLE READ reader read it, in the snapshot
+    // whose catalogue_version labels it. A READ COMMITTED writer's read may
+    // be newer than that version (a change committing between the version's
+    // read and its own): writers use such values, readers, holding to one
+    // snapshot, read again.
+    template <class T>
+    struct Kept {
+        T value;
+        bool snapshot = false;
+    };
+    struct Tenant {
+        std::int64_t version = -1;
+        std::unordered_map<std::string, Kept<Service>> services;
+        std::unordered_map<std::string, Kept<Resource>> resources;
+        std::unordered_map<std::string, Kept<WeeklyHours>> hours;
+        // All of a resource's overrides or blocks; nullopt when it has more
+        // than kMaxCalendarRows (then each question goes to the database).
+        std::unordered_map<std::string, Kept<std::optional<Overrides>>> overrides;
+        std::unordered_map<std::string, Kept<std::optional<std::vector<Block>>>> blocks;
+        std::size_t rows = 0;  // held in the maps above
+    };
+    // Bounds on memory, not a policy: past them the cache starts over.
+    static constexpr std::size_t kMaxTenants = 256;
+    static constexpr std::int64_t kMaxCalendarRows = 64;
+    static constexpr std::size_t kMaxRows = 10'000;
+    static constexpr std::size_t kMaxKeyBytes = 64;
+    std::unordered_map<std::string, Tenant> tenants;
+    std::size_t rows = 0;
+};
+
+/// Statements sent and round trips made (a pipeline counts once) by every
+/// connection of this process so far: what the benchmarks print per call.
+struct Traffic {
+    std::int64_t statements = 0;
+    std::int64_t round_trips = 0;
+};
+Traffic traffic() noexcept;
+void count_traffic(std::int64_t statements, std::int64_t round_trips) noexcept;
+
 struct FinishConnection {
     void operator()(PGconn* c) const noexcept { PQfinish(c); }
 };
@@ -160,9 +207,23 @@ public:
     Result run(const char* sql, const Params& p);
     /// The same, giving the failure back instead of throwing.
     std::optional<Failure> try_run(const char* sql, const Params& p, std::optional<Result>& out);
+    /// One statement of a pipeline: a statement of statements.hpp and its
+    /// parameters (which must outlive the call).
+    struct Step {
+        const char* sql;
+        const Params* params;
+    };
+    /// Runs `steps` in one round trip (libpq's pipeline mode), in order, and
+    /// gives their results back; after the first failure the rest are not
+    /// run, and that failure is thrown (fail) (pipeline.cpp).
+    std::vector<Result> run_all(const std::vector<Step>& steps);
+    std::optional<Failure> try_run_all(const std::vector<Step>& steps, std::vector<Result>& out);
+
     /// Runs one or more statements without parameters (control, schema).
     void exec(const std::string& sql);
     std::optional<Failure> try_exec(const std::string& sql);
+
+    CatalogueCache& catalogue() noexcept { return catalogue_; }
 
     /// True while the connection is usable.
     bool ok() const noexcept { return PQstatus(pg_.get()) == CONNECTION_OK; }
@@ -171,9 +232,12 @@ public:
 
 private:
     Failure failure(const PGresult* r) const;
+    /// The name `sql` is prepared under, preparing it on first use.
+    std::optional<Failure> prepare(const char* sql, const Params& p, const std::string*& name);
 
     std::unique_ptr<PGconn, FinishConnection> pg_;
     std::unordered_map<const char*, std::string> prepared_;
+    CatalogueCache catalogue_;
 };
 
 /// Hands each transaction a connection, opening one (up to the pool size)

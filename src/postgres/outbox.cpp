@@ -7,8 +7,8 @@
 
 namespace slotwise::postgres {
 
-void write_notification(Connection& c, const Notification& n) {
-    c.run(kInsertNotification, Params()
+Params notification_params(const Notification& n) {
+    return Params()
                                    .add(n.tenant)
                                    .add(n.id)
                                    .text(to_string(n.kind))
@@ -22,8 +22,10 @@ void write_notification(Connection& c, const Notification& n) {
                                    .add(n.resource)
                                    .add(n.when.begin)
                                    .add(n.when.end)
-                                   .add(n.sequence));
+                                   .add(n.sequence);
 }
+
+void write_notification(Connection& c, const Notification& n) { c.run(kInsertNotification, notification_params(n)); }
 
 std::vector<Notification> lease_due_notifications(Connection& c, Instant now, int limit) {
     const auto r = c.run(kSelectDueNotifications, Params().add(now).add(std::max(limit, 0)));

@@ -73,6 +73,65 @@ private:
     std::unordered_set<std::int64_t> resources_;
 };
 
+// --- catalogue cache (catalogue_cache.cpp) ---------------------------------------
+
+/// What one transaction knows of its connection's catalogue cache: whether it
+/// changed a catalogue (then it neither reads nor fills the cache: the cache
+/// holds committed data only), and the catalogue_version of the tenant it
+/// last asked about, read once per transaction.
+class CatalogueReader {
+public:
+    template <class T>
+    using Map = std::unordered_map<std::string, CatalogueCache::Kept<T>>;
+
+    /// `snapshot`: a REPEATABLE READ reader (CatalogueCache::Kept).
+    explicit CatalogueReader(bool snapshot) noexcept : snapshot_(snapshot) {}
+
+    /// Before this transaction changes `t`'s catalogue: bumps its version
+    /// (once), which also queues this writer on the tenant's row before any
+    /// catalogue row, so writers of one tenant's catalogue never lock rows in
+    /// crossing orders; from here on the cache is not used.
+    void changed(Connection& c, const TenantId& t);
+
+    /// The kept value of `key`, or null: not kept, kept by a writer and this
+    /// is a reader, or the cache may not be used.
+    template <class T>
+    const T* find(Connection& c, const TenantId& t, Map<T> CatalogueCache::Tenant::*map, const std::string& key) {
+        auto* entry = key.size() <= CatalogueCache::kMaxKeyBytes ? tenant(c, t) : nullptr;
+        if (entry == nullptr) return nullptr;
+        const auto& values = entry->*map;
+        const auto it = values.find(key);
+        if (it == values.end() || (snapshot_ && !it->second.snapshot)) return nullptr;
+        return &it->second.value;
+    }
+
+    /// Keeps `value` (`rows` rows of the database) for `key`. Misses are never
+    /// kept: keys are callers' strings, and ids that do not exist would grow
+    /// the cache without bound.
+    template <class T>
+    void keep(Connection& c, const TenantId& t, Map<T> CatalogueCache::Tenant::*map, const std::string& key, T value,
+              std::size_t rows) {
+        if (key.size() > CatalogueCache::kMaxKeyBytes || tenant(c, t) == nullptr || !make_room(c)) return;
+        auto* entry = tenant(c, t);
+        if (entry == nullptr) return;
+        c.catalogue().rows += rows;
+        entry->rows += rows;
+        (entry->*map).insert_or_assign(key, CatalogueCache::Kept<T>{std::move(value), snapshot_});
+    }
+
+private:
+    CatalogueCache::Tenant* tenant(Connection& c, const TenantId& t);
+    // False (and the cache emptied) when it holds as many rows as it may.
+    static bool make_room(Connection& c) noexcept;
+
+    const bool snapshot_;
+    bool written_ = false;
+    bool checked_ = false;
+    std::string checked_tenant_;
+    std::int64_t checked_version_ = 0;
+    std::unordered_set<std::string> touched_;
+};
+
 // --- catalogue (catalogue.cpp) ---------------------------------------------------
 
 /// The columns of kUpdateResourceColumns that differ between `now` and `was`.
@@ -88,6 +147,11 @@ std::vector<Service> select_services(Connection& c, const TenantId& t);
 /// Rewrites a resource's week (the caller holds the week's lock).
 void write_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r, const WeeklyHours& w);
 WeeklyHours select_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r);
+/// All of a resource's overrides or blocks, or nullopt when it has more than
+/// the cache keeps.
+std::optional<CatalogueCache::Overrides> select_all_overrides(Connection& c, const TenantId& t, const ResourceId& r);
+std::optional<std::vector<Block>> select_all_blocks(Connection& c, const TenantId& t, const ResourceId& r);
+std::vector<Block> select_blocks(Connection& c, const TenantId& t, const ResourceId& r, Interval range);
 std::map<Date, std::vector<LocalWindow>> select_overrides(Connection& c, const TenantId& t, const ResourceId& r,
                                                           Date from, Date to);
 
@@ -113,15 +177,28 @@ std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t
 /// resource_key, and the instant it read them at.
 using CheckedResources = std::unordered_map<std::int64_t, Instant>;
 
-/// Writes one booking_resources row per entry of `b.holds()`: what the
-/// exclusion constraint sees. `previous`: the rows the change replaces
-/// (none for a new booking).
+/// One booking_resources row per entry of `b.holds()` (kInsertOccupancy's
+/// parameters): what the exclusion constraint sees. `previous`: the rows the
+/// change replaces (none for a new booking).
+std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
+                                     const CheckedResources& checked);
+/// Writes those rows, in one round trip.
 void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
                      const CheckedResources& checked);
+
+/// Inserts a booking, its occupancy rows and its confirmation (if any) in
+/// one round trip.
+void write_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked,
+                   const Notification* confirmation);
+/// Updates a booking and replaces its occupancy rows, in two round trips;
+/// false when there is no such booking.
+bool rewrite_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked);
 
 CustomerHoldings count_customer_holdings(Connection& c, const TenantId& t, const std::string& created_by,
                                          Instant now, int cap);
 std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const BookingFilter& f);
+/// kSelectOccupancy's rows.
+std::vector<Booked> read_occupancy(const Result& rows);
 std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const ResourceId& r, Interval range,
                                      Instant now);
 
@@ -141,6 +218,8 @@ std::vector<UnmatchedPayment> select_unmatched_payments(Connection& c, const Ten
 
 // --- outbox (outbox.cpp) ---------------------------------------------------------
 
+/// kInsertNotification's parameters.
+Params notification_params(const Notification& n);
 void write_notification(Connection& c, const Notification& n);
 /// Leases the due rows (the caller holds the outbox's lock).
 std::vector<Notification> lease_due_notifications(Connection& c, Instant now, int limit);

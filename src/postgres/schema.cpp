@@ -238,6 +238,56 @@ CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id, row_no);
 CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
 CREATE INDEX outbox_by_creator ON outbox (tenant_id, created_by, created_at);
 )sql",
+    // Version 2: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 3: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 4: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 5: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 6: each tenant's catalogue_version, moved on by triggers on
+    // every change of its resources, hours, overrides, blocks, services and
+    // their links, whoever makes it (the adapter, another server, plain SQL),
+    // and for every tenant by a TRUNCATE of any of them: what a connection's
+    // catalogue cache is keyed by (catalogue_cache.cpp). Versions come from
+    // one sequence, so a tenant deleted and made again under its old id never
+    // meets a version its earlier self had.
+    R"sql(
+CREATE SEQUENCE slotwise_catalogue_versions;
+ALTER TABLE tenants ADD COLUMN catalogue_version bigint NOT NULL DEFAULT nextval('slotwise_catalogue_versions');
+
+CREATE FUNCTION slotwise_catalogue_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        UPDATE tenants SET catalogue_version = nextval('slotwise_catalogue_versions');
+        RETURN NULL;
+    END IF;
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE tenants SET catalogue_version = nextval('slotwise_catalogue_versions')
+        WHERE tenant_id = OLD.tenant_id;
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.tenant_id IS DISTINCT FROM OLD.tenant_id THEN
+        UPDATE tenants SET catalogue_version = nextval('slotwise_catalogue_versions')
+        WHERE tenant_id = NEW.tenant_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['resources', 'weekly_hours', 'date_overrides', 'blocks', 'services',
+                             'service_resources'] LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I'
+                       ' FOR EACH ROW EXECUTE FUNCTION slotwise_catalogue_changed()', t || '_catalogue', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON %I'
+                       ' FOR EACH STATEMENT EXECUTE FUNCTION slotwise_catalogue_changed()', t || '_truncated', t);
+    END LOOP;
+END
+$$;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

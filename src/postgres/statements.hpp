@@ -64,6 +64,19 @@ inline constexpr char kSelectOverrides[] =
     "SELECT day, windows FROM date_overrides WHERE tenant_id = $1 AND resource_id = $2 AND day >= $3 AND day <= $4"
     " ORDER BY day";
 
+// The catalogue cache (catalogue_cache.cpp): a tenant's catalogue_version,
+// moved on by triggers (schema version 6); a writer of the catalogue moves it
+// first, so writers of one tenant's catalogue queue on its row in one order.
+// A resource's overrides and blocks whole, up to $3 rows.
+inline constexpr char kSelectCatalogueVersion[] = "SELECT catalogue_version FROM tenants WHERE tenant_id = $1";
+inline constexpr char kTouchCatalogue[] =
+    "UPDATE tenants SET catalogue_version = nextval('slotwise_catalogue_versions') WHERE tenant_id = $1";
+inline constexpr char kSelectAllOverrides[] =
+    "SELECT day, windows FROM date_overrides WHERE tenant_id = $1 AND resource_id = $2 ORDER BY day LIMIT $3";
+inline constexpr char kSelectAllBlocks[] =
+    "SELECT block_id, resource_id, " SW_AT("start_at") ", " SW_AT("end_at") ", reason FROM blocks"
+    " WHERE tenant_id = $1 AND resource_id = $2 ORDER BY start_at, block_id LIMIT $3";
+
 // Blocks.
 inline constexpr char kInsertBlock[] =
     "INSERT INTO blocks (tenant_id, block_id, resource_id, start_at, end_at, reason)"
@@ -330,6 +343,7 @@ inline constexpr NamedStatement kAll[] = {
     SW_STMT(kInsertTenant), SW_STMT(kSelectTenant), SW_STMT(kUpsertResource), SW_STMT(kUpdateResourceColumns), SW_STMT(kSelectResource),
     SW_STMT(kSelectResources), SW_STMT(kDeleteWeeklyHours), SW_STMT(kInsertWeeklyHours),
     SW_STMT(kSelectWeeklyHours), SW_STMT(kUpsertOverride), SW_STMT(kDeleteOverride), SW_STMT(kSelectOverrides),
+    SW_STMT(kSelectCatalogueVersion), SW_STMT(kTouchCatalogue), SW_STMT(kSelectAllOverrides), SW_STMT(kSelectAllBlocks),
     SW_STMT(kInsertBlock), SW_STMT(kDeleteBlock), SW_STMT(kSelectBlocks), SW_STMT(kUpsertService),
     SW_STMT(kUpdateServiceColumns), SW_STMT(kDeleteServiceResources), SW_STMT(kInsertServiceResource), SW_STMT(kSelectService),
     SW_STMT(kSelectServices), SW_STMT(kSelectServiceResources), SW_STMT(kSelectAllServiceResources),

@@ -84,6 +84,7 @@ public:
 
     void put_resource(const TenantId& t, const Resource& r) override {
         call(Access::write, [&] {
+            catalogue_.changed(c(), t);
             const auto seen = read_resources_.find(entity_key(t, r.id.value));
             if (seen != read_resources_.end()) {
                 // Read in this transaction: write back only what changed since.
@@ -102,9 +103,15 @@ public:
 
     std::optional<Resource> resource(const TenantId& t, const ResourceId& id) override {
         return call(Access::read, [&]() -> std::optional<Resource> {
-            const auto r = c().run(kSelectResource, Params().add(t).add(id));
-            if (r.rows() == 0) return std::nullopt;
-            auto out = read_resource(r, 0);
+            Resource out;
+            if (const auto* kept = catalogue_.find(c(), t, &CatalogueCache::Tenant::resources, id.value)) {
+                out = *kept;
+            } else {
+                const auto r = c().run(kSelectResource, Params().add(t).add(id));
+                if (r.rows() == 0) return std::nullopt;
+                out = read_resource(r, 0);
+                catalogue_.keep(c(), t, &CatalogueCache::Tenant::resources, id.value, out, 1);
+            }
             if (access_ == Access::write) read_resources_.insert_or_assign(entity_key(t, id.value), out);
             return std::optional<Resource>(std::move(out));
         });
@@ -122,51 +129,85 @@ public:
     void put_weekly_hours(const TenantId& t, const ResourceId& r, const WeeklyHours& w) override {
         call(Access::write, [&] {
             // Delete-then-insert: two writers of one week must take turns.
+            catalogue_.changed(c(), t);
             lock(lock_key("hours", t.value, r.value));
             write_weekly_hours(c(), t, r, w);
         });
     }
 
     WeeklyHours weekly_hours(const TenantId& t, const ResourceId& r) override {
-        return call(Access::read, [&] { return select_weekly_hours(c(), t, r); });
+        return call(Access::read, [&] {
+            if (const auto* kept = catalogue_.find(c(), t, &CatalogueCache::Tenant::hours, r.value)) return *kept;
+            auto w = select_weekly_hours(c(), t, r);
+            catalogue_.keep(c(), t, &CatalogueCache::Tenant::hours, r.value, w, 7);
+            return w;
+        });
     }
 
     void put_override(const TenantId& t, const ResourceId& r, Date day,
                       const std::vector<LocalWindow>& windows) override {
         call(Access::write, [&] {
+            catalogue_.changed(c(), t);
             c().run(kUpsertOverride, Params().add(t).add(r).add(day_number(day)).text(encode_windows(windows)));
         });
     }
 
     bool delete_override(const TenantId& t, const ResourceId& r, Date day) override {
         return call(Access::write, [&] {
+            catalogue_.changed(c(), t);
             return c().run(kDeleteOverride, Params().add(t).add(r).add(day_number(day))).changed() > 0;
         });
     }
 
     std::map<Date, std::vector<LocalWindow>> overrides(const TenantId& t, const ResourceId& r, Date from,
                                                        Date to) override {
-        return call(Access::read, [&] { return select_overrides(c(), t, r, from, to); });
+        return call(Access::read, [&] {
+            const auto* all = catalogue_.find(c(), t, &CatalogueCache::Tenant::overrides, r.value);
+            std::optional<CatalogueCache::Overrides> loaded;
+            if (all == nullptr) {
+                loaded = select_all_overrides(c(), t, r);
+                catalogue_.keep(c(), t, &CatalogueCache::Tenant::overrides, r.value, loaded,
+                                loaded ? loaded->size() : 1);
+                all = &loaded;
+            }
+            if (!*all) return select_overrides(c(), t, r, from, to);
+            CatalogueCache::Overrides out;
+            if (!(to < from)) out.insert((*all)->lower_bound(from), (*all)->upper_bound(to));
+            return out;
+        });
     }
 
     // --- blocks ----------------------------------------------------------
 
     void insert_block(const TenantId& t, const Block& b) override {
         call(Access::write, [&] {
+            catalogue_.changed(c(), t);
             c().run(kInsertBlock, Params().add(t).add(b.id).add(b.resource).add(b.interval.begin).add(b.interval.end).add(
                                       b.reason));
         });
     }
 
     bool delete_block(const TenantId& t, const BlockId& id) override {
-        return call(Access::write, [&] { return c().run(kDeleteBlock, Params().add(t).add(id)).changed() > 0; });
+        return call(Access::write, [&] {
+            catalogue_.changed(c(), t);
+            return c().run(kDeleteBlock, Params().add(t).add(id)).changed() > 0;
+        });
     }
 
     std::vector<Block> blocks(const TenantId& t, const ResourceId& r, Interval range) override {
         return call(Access::read, [&] {
-            const auto rows = c().run(kSelectBlocks, Params().add(t).add(r).add(range.begin).add(range.end));
+            const auto* all = catalogue_.find(c(), t, &CatalogueCache::Tenant::blocks, r.value);
+            std::optional<std::vector<Block>> loaded;
+            if (all == nullptr) {
+                loaded = select_all_blocks(c(), t, r);
+                catalogue_.keep(c(), t, &CatalogueCache::Tenant::blocks, r.value, loaded, loaded ? loaded->size() : 1);
+                all = &loaded;
+            }
+            if (!*all) return select_blocks(c(), t, r, range);
             std::vector<Block> out;
-            for (int i = 0; i < rows.rows(); ++i) out.push_back(read_block(rows, i));
+            for (const auto& b : **all) {
+                if (b.interval.begin < range.end && b.interval.end > range.begin) out.push_back(b);
+            }
             return out;
         });
     }
@@ -175,6 +216,7 @@ public:
 
     void put_service(const TenantId& t, const Service& v) override {
         call(Access::write, [&] {
+            catalogue_.changed(c(), t);
             const auto seen = read_services_.find(entity_key(t, v.id.value));
             if (seen != read_services_.end()) {
                 // Read in this transaction: write back only what changed since.
@@ -193,7 +235,23 @@ public:
 
     std::optional<Service> service(const TenantId& t, const ServiceId& id) override {
         return call(Access::read, [&]() -> std::optional<Service> {
-            auto out = select_service(c(), t, id);
+            // Read once per write transaction (book() reads it twice): later
+            // reads see the row as read, or as put_service changed it since.
+            if (access_ == Access::write) {
+                if (const auto seen = read_services_.find(entity_key(t, id.value)); seen != read_services_.end()) {
+                    return seen->second;
+                }
+            }
+            std::optional<Service> out;
+            if (const auto* kept = catalogue_.find(c(), t, &CatalogueCache::Tenant::services, id.value)) {
+                out = *kept;
+            } else {
+                out = select_service(c(), t, id);
+                if (out) {
+                    catalogue_.keep(c(), t, &CatalogueCache::Tenant::services, id.value, *out,
+                                    1 + out->all_resources().size());
+                }
+            }
             if (out && access_ == Access::write) read_services_.insert_or_assign(entity_key(t, id.value), *out);
             return out;
         });
@@ -210,21 +268,14 @@ public:
     void insert_booking(const TenantId& t, const Booking& b, const Notification* confirmation) override {
         call(Access::write, [&] {
             lock_held_resources(t, b);
-            c().run(kInsertBooking, booking_params(t, b, BookingWrite::insert));
-            write_occupancy(t, b, {});
-            if (confirmation) write_notification(*confirmation);
+            write_booking(c(), t, b, checked_, confirmation);
         });
     }
 
     void update_booking(const TenantId& t, const Booking& b) override {
         const bool updated = call(Access::write, [&] {
             lock_held_resources(t, b);
-            const auto r = c().run(kUpdateBooking, booking_params(t, b, BookingWrite::update));
-            if (r.changed() == 0) return false;
-            const auto previous = select_previous_holds(c(), t, b.id);
-            c().run(kDeleteOccupancy, Params().add(t).add(b.id));
-            write_occupancy(t, b, previous);
-            return true;
+            return rewrite_booking(c(), t, b, checked_);
         });
         // Not a storage failure: the transaction stays usable.
         if (!updated) throw Error(Errc::not_found, "booking", "no such booking");
@@ -263,25 +314,23 @@ public:
     std::vector<Booking> active_bookings(const TenantId& t, const ResourceId& r, Interval range,
                                          Instant now) override {
         return call(Access::read, [&] {
-            before_checking(t, r, range, now);
-            return read_bookings(
-                c().run(kSelectActiveBookings, Params().add(t).add(r).add(range.begin).add(range.end).add(now)));
+            const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now);
+            return read_bookings(checked_run(t, r, range, now, kSelectActiveBookings, p));
         });
     }
 
     std::vector<Booked> occupancy(const TenantId& t, const ResourceId& r, Interval range, Instant now) override {
         return call(Access::read, [&] {
-            before_checking(t, r, range, now);
-            return select_occupancy(c(), t, r, range, now);
+            const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now);
+            return read_occupancy(checked_run(t, r, range, now, kSelectOccupancy, p));
         });
     }
 
     std::vector<Instant> counted_starts(const TenantId& t, const ServiceId& s, const ResourceId& r, Interval range,
                                         Instant now) override {
         return call(Access::read, [&] {
-            before_checking(t, r, range, now);
-            const auto rows = c().run(kSelectCountedStarts,
-                                      Params().add(t).add(r).add(range.begin).add(range.end).add(now).add(s));
+            const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now).add(s);
+            const auto rows = checked_run(t, r, range, now, kSelectCountedStarts, p);
             std::vector<Instant> out;
             out.reserve(static_cast<std::size_t>(rows.rows()));
             for (int i = 0; i < rows.rows(); ++i) out.push_back(rows.at(i, 0));
@@ -441,6 +490,18 @@ private:
         c().run(kClearLapsedHolds, Params().add(t).add(r).add(now).add(range.begin).add(range.end));
     }
 
+    // before_checking's lock and clearing, with the read that decides in the
+    // clearing's round trip (a reader just reads).
+    Result checked_run(const TenantId& t, const ResourceId& r, Interval range, Instant now, const char* sql,
+                       const Params& p) {
+        if (access_ != Access::write) return c().run(sql, p);
+        lock_resource(t, r);
+        checked_.insert_or_assign(resource_key(t, r), now);
+        const auto clear = Params().add(t).add(r).add(now).add(range.begin).add(range.end);
+        auto results = c().run_all({{kClearLapsedHolds, &clear}, {sql, &p}});
+        return std::move(results[1]);
+    }
+
     void lock_resource(const TenantId& t, const ResourceId& r) { locks_.take_resource(c(), *pool_, t, r); }
 
     // Takes a transaction-scoped advisory lock once per transaction (Locks::take).
@@ -481,6 +542,7 @@ private:
     // Resources whose bookings this transaction read under their lock, and
     // the instant it read them at.
     CheckedResources checked_;
+    CatalogueReader catalogue_{access_ == Access::read};
     // Catalogue rows as this write transaction read them (put_* then writes
     // back only the fields it changed).
     std::unordered_map<std::string, Service> read_services_;

@@ -1,95 +1,18 @@
 // Decoding the adapter's rows into model values, and a day's windows to and
 // from the text they are stored as.
+#include "../common/stored_text.hpp"
 #include "internal.hpp"
 
 #include <charconv>
 
 namespace slotwise::sqlite {
 
-std::string encode_windows(const std::vector<LocalWindow>& windows) {
-    std::string out;
-    for (const auto& w : windows) {
-        if (!out.empty()) out += ',';
-        out += std::to_string(w.start.count());
-        out += '-';
-        out += std::to_string(w.end.count());
-    }
-    return out;
-}
-
-std::vector<LocalWindow> decode_windows(std::string_view text) {
-    std::vector<LocalWindow> out;
-    const char* p = text.data();
-    const char* const end = p + text.size();
-    while (p != end) {
-        std::int64_t a = 0;
-        std::int64_t b = 0;
-        auto r = std::from_chars(p, end, a);
-        if (r.ec != std::errc{} || r.ptr == end || *r.ptr != '-')
-            corrupt("windows \"" + std::string(text) + "\"");
-        r = std::from_chars(r.ptr + 1, end, b);
-        if (r.ec != std::errc{} || (r.ptr != end && *r.ptr != ','))
-            corrupt("windows \"" + std::string(text) + "\"");
-        out.push_back({Minutes{a}, Minutes{b}});
-        p = r.ptr == end ? end : r.ptr + 1;
-    }
-    return out;
-}
-
-std::string encode_segments(const std::vector<Segment>& segments) {
-    std::string out;
-    for (const auto& seg : segments) {
-        if (!out.empty()) out += ',';
-        out += seg.kind == SegmentKind::busy ? "busy:" : "free:";
-        out += std::to_string(seg.length.count());
-    }
-    return out;
-}
-
-std::vector<Segment> decode_segments(std::string_view text) {
-    std::vector<Segment> out;
-    std::size_t p = 0;
-    while (p < text.size()) {
-        const auto comma = std::min(text.find(',', p), text.size());
-        const auto part = text.substr(p, comma - p);
-        std::int64_t minutes = 0;
-        const bool busy = part.starts_with("busy:");
-        if (!busy && !part.starts_with("free:")) corrupt("segments \"" + std::string(text) + "\"");
-        const auto r = std::from_chars(part.data() + 5, part.data() + part.size(), minutes);
-        if (r.ec != std::errc{} || r.ptr != part.data() + part.size()) {
-            corrupt("segments \"" + std::string(text) + "\"");
-        }
-        out.push_back({busy ? SegmentKind::busy : SegmentKind::free, Minutes{minutes}});
-        p = comma + 1;
-    }
-    return out;
-}
-
-std::string encode_ids(const std::vector<ResourceId>& ids) {
-    std::string out;
-    for (const auto& id : ids) {
-        out += std::to_string(id.value.size());
-        out += ':';
-        out += id.value;
-    }
-    return out;
-}
-
-std::vector<ResourceId> decode_ids(std::string_view text) {
-    std::vector<ResourceId> out;
-    const char* p = text.data();
-    const char* const end = p + text.size();
-    while (p != end) {
-        std::size_t n = 0;
-        const auto r = std::from_chars(p, end, n);
-        if (r.ec != std::errc{} || r.ptr == end || *r.ptr != ':' || static_cast<std::size_t>(end - r.ptr - 1) < n) {
-            corrupt("resource ids \"" + std::string(text) + "\"");
-        }
-        out.push_back({std::string(r.ptr + 1, n)});
-        p = r.ptr + 1 + n;
-    }
-    return out;
-}
+std::string encode_windows(const std::vector<LocalWindow>& windows) { return stored_text::encode_windows(windows); }
+std::vector<LocalWindow> decode_windows(std::string_view text) { return stored_text::decode_windows(text, corrupt); }
+std::string encode_segments(const std::vector<Segment>& segments) { return stored_text::encode_segments(segments); }
+std::vector<Segment> decode_segments(std::string_view text) { return stored_text::decode_segments(text, corrupt); }
+std::string encode_ids(const std::vector<ResourceId>& ids) { return stored_text::encode_ids(ids); }
+std::vector<ResourceId> decode_ids(std::string_view text) { return stored_text::decode_ids(text, corrupt); }
 
 Resource read_resource(const Statement& s) {
     return {.id = s.id<ResourceTag>(0),

@@ -1,0 +1,51 @@
+// The catalogue cache of a PostgreSQL connection as a transaction sees it:
+// a tenant's entry holds while its catalogue_version (bumped by triggers on
+// every change, whoever makes it) stays where it was when the entry was read.
+#include "parts.hpp"
+#include "statements.hpp"
+
+namespace slotwise::postgres {
+
+void CatalogueReader::changed(Connection& c, const TenantId& t) {
+    written_ = true;
+    if (touched_.insert(t.value).second) c.run(kTouchCatalogue, Params().add(t));
+}
+
+CatalogueCache::Tenant* CatalogueReader::tenant(Connection& c, const TenantId& t) {
+    if (written_) return nullptr;
+    // Once per transaction: a reader's snapshot cannot see the version move;
+    // a writer decides on bookings under their resources' locks, never on a
+    // cached catalogue alone, and takes the catalogue as of its first read.
+    if (!checked_ || checked_tenant_ != t.value) {
+        const auto r = c.run(kSelectCatalogueVersion, Params().add(t));
+        if (r.rows() == 0) return nullptr;
+        checked_version_ = r.integer(0, 0);
+        checked_tenant_ = t.value;
+        checked_ = true;
+    }
+    auto& cache = c.catalogue();
+    auto it = cache.tenants.find(t.value);
+    if (it == cache.tenants.end()) {
+        if (cache.tenants.size() >= CatalogueCache::kMaxTenants) {
+            cache.tenants.clear();
+            cache.rows = 0;
+        }
+        it = cache.tenants.emplace(t.value, CatalogueCache::Tenant{}).first;
+    }
+    if (it->second.version != checked_version_) {
+        cache.rows -= it->second.rows;
+        it->second = CatalogueCache::Tenant{};
+        it->second.version = checked_version_;
+    }
+    return &it->second;
+}
+
+bool CatalogueReader::make_room(Connection& c) noexcept {
+    auto& cache = c.catalogue();
+    if (cache.rows < CatalogueCache::kMaxRows) return true;
+    cache.tenants.clear();
+    cache.rows = 0;
+    return false;
+}
+
+}  // namespace slotwise::postgres

@@ -1,0 +1,75 @@
+// Several statements of one transaction in one round trip: libpq's pipeline
+// mode (libpq 14+). A booking's row, its occupancy rows and its confirmation
+// go to the server together instead of one wait each.
+#include "internal.hpp"
+
+namespace slotwise::postgres {
+
+std::optional<Failure> Connection::try_run_all(const std::vector<Step>& steps, std::vector<Result>& out) {
+    out.clear();
+    if (steps.empty()) return std::nullopt;
+    if (steps.size() == 1) {
+        std::optional<Result> one;
+        if (auto f = try_run(steps[0].sql, *steps[0].params, one)) return f;
+        out.push_back(std::move(*one));
+        return std::nullopt;
+    }
+    // Preparing is synchronous; it happens once per statement and connection.
+    std::vector<const std::string*> names;
+    for (const auto& s : steps) {
+        const std::string* name = nullptr;
+        if (auto f = prepare(s.sql, *s.params, name)) return f;
+        names.push_back(name);
+    }
+    PGconn* pg = pg_.get();
+    if (PQenterPipelineMode(pg) != 1) return failure(nullptr);
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    bool sent = true;
+    for (std::size_t i = 0; i < steps.size() && sent; ++i) {
+        const Params& p = *steps[i].params;
+        p.arrays(values, lengths);
+        sent = PQsendQueryPrepared(pg, names[i]->c_str(), p.size(), values.data(), lengths.data(), p.formats(), 1) == 1;
+    }
+    if (!sent || PQpipelineSync(pg) != 1) {
+        auto f = failure(nullptr);
+        (void)PQexitPipelineMode(pg);
+        return f;
+    }
+    count_traffic(static_cast<std::int64_t>(steps.size()), 1);
+    // Each statement's result, then the NULL that ends it; after an error the
+    // server skips the rest (PGRES_PIPELINE_ABORTED) up to the sync.
+    std::optional<Failure> first;
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+        PGresult* r = PQgetResult(pg);
+        if (r == nullptr) {
+            if (!first) first = failure(nullptr);
+            break;
+        }
+        Result result(r);
+        while (PGresult* extra = PQgetResult(pg)) PQclear(extra);
+        const auto status = PQresultStatus(result.raw());
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+            if (!first) out.push_back(std::move(result));
+        } else if (!first && status != PGRES_PIPELINE_ABORTED) {
+            first = failure(result.raw());
+        }
+    }
+    // The sync's own result closes the pipeline.
+    while (PGresult* r = PQgetResult(pg)) {
+        const bool synced = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+        PQclear(r);
+        if (synced) break;
+    }
+    if (PQexitPipelineMode(pg) != 1 && !first) first = failure(nullptr);
+    if (first) out.clear();
+    return first;
+}
+
+std::vector<Result> Connection::run_all(const std::vector<Step>& steps) {
+    std::vector<Result> out;
+    if (auto f = try_run_all(steps, out)) fail(*f);
+    return out;
+}
+
+}  // namespace slotwise::postgres
