@@ -5,6 +5,7 @@
 #include <slotwise/combine.hpp>
 #include <slotwise/engine.hpp>
 
+#include "booking_rules.hpp"
 #include "engine_internal.hpp"
 #include "offer.hpp"
 #include "validate.hpp"
@@ -25,7 +26,7 @@ using detail::random_id;
 using detail::start_offered;
 using detail::visible_booking;
 
-namespace {
+namespace booking_rules {
 
 std::string fingerprint(const BookingRequest& r) {
     std::string f;
@@ -46,14 +47,6 @@ std::string fingerprint(const BookingRequest& r) {
     for (const auto& id : r.resources) add(id.value);
     return f;
 }
-
-// The service and, per group, the resources a question is about (sorted by
-// id), checked in `tx`.
-struct Resolved {
-    Service service;
-    std::vector<std::vector<Resource>> groups;  // parallel to service.resource_groups
-    const std::vector<Resource>& first() const { return groups.front(); }
-};
 
 [[noreturn]] void resource_not_linked(std::size_t i) {
     throw Error(Errc::not_found, "resources[" + std::to_string(i) + "]", "resource not found for this service");
@@ -78,9 +71,17 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
     auto svc = tx.service(t, service_id);
     if (!svc) not_found("service");
     Resolved out{*svc, std::vector<std::vector<Resource>>(svc->resource_groups.size())};
-    const auto add = [&](std::size_t g, const ResourceId& id, std::size_t i) {
+    if (!svc->active) out.refused = "service";
+    std::vector<bool> named(svc->resource_groups.size(), false);
+    // A deactivated resource takes no new booking: it is left out of its
+    // group, and a request that names it is refused as such.
+    const auto add = [&](std::size_t g, const ResourceId& id, std::size_t i, bool pinned) {
         auto r = tx.resource(t, id);
         if (!r) resource_not_linked(i);
+        if (!r->active) {
+            if (pinned && !out.refused) out.refused = "resource";
+            return;
+        }
         out.groups[g].push_back(std::move(*r));
     };
     for (std::size_t i = 0; i < wanted.size(); ++i) {
@@ -88,11 +89,12 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
         // comparison with the service's few.
         const auto g = group_of(*svc, wanted[i]);
         if (!g) resource_not_linked(i);
-        add(*g, wanted[i], i);
+        named[*g] = true;
+        add(*g, wanted[i], i, true);
     }
     for (std::size_t g = 0; g < svc->resource_groups.size(); ++g) {
-        if (!out.groups[g].empty()) continue;
-        for (const auto& id : svc->resource_groups[g]) add(g, id, 0);
+        if (named[g]) continue;
+        for (const auto& id : svc->resource_groups[g]) add(g, id, 0, false);
     }
     for (auto& group : out.groups) {
         std::sort(group.begin(), group.end(), [](const Resource& a, const Resource& b) { return a.id < b.id; });
@@ -101,6 +103,12 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
                     group.end());
     }
     return out;
+}
+
+void refuse_if_deactivated(const Resolved& resolved) {
+    if (!resolved.refused) return;
+    throw Error(Errc::slot_unavailable, *resolved.refused,
+                "this " + *resolved.refused + " is deactivated: it takes no new bookings");
 }
 
 // The slots of each resource of each group, from one read snapshot.
@@ -125,6 +133,10 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
     if (p.role == Role::customer) {
         horizon = tx->policy(p.tenant).value_or(TenantPolicy{}).customer_horizon;
         customer_limit = now + horizon;
+    }
+    // A deactivated service offers nothing.
+    if (resolved.refused == "service") {
+        for (auto& group : resolved.groups) group.clear();
     }
     GroupSlots out{std::move(resolved.groups), {}};
     std::size_t total = 0;
@@ -213,7 +225,8 @@ void require_payments(Transaction& tx, const Engine& engine, const TenantId& t) 
     }
 }
 
-}  // namespace
+}  // namespace booking_rules
+using namespace booking_rules;
 
 std::vector<ResourceSlot> TenantScope::availability(const AvailabilityRequest& q) {
     const auto per = slots_per_group(engine_, principal_, q);
@@ -248,7 +261,7 @@ std::vector<Slot> TenantScope::availability_together(const AvailabilityRequest& 
     return all_of(lists);
 }
 
-namespace {
+namespace booking_rules {
 
 // The resource each group gives booking `r` of `resolved.service` at
 // `r.start`: the pinned one, or the first (by id) that offers the start,
@@ -296,7 +309,7 @@ void check_resource_ids(const std::optional<ResourceId>& first, const std::vecto
     }
 }
 
-}  // namespace
+}  // namespace booking_rules
 
 Booking TenantScope::book(const BookingRequest& r) {
     if (r.service.empty()) invalid("service", "empty id");
@@ -327,6 +340,7 @@ Booking TenantScope::book(const BookingRequest& r) {
     if (!svc_row) not_found("service");
     const auto resolved = resolve(*tx, principal_.tenant, r.service, pinned(*svc_row, r.resource, r.resources), r.seats);
     const Service& svc = resolved.service;
+    refuse_if_deactivated(resolved);
     for (const auto& group : resolved.groups) {
         const bool fits = std::any_of(group.begin(), group.end(), [&](const Resource& res) { return r.seats <= res.capacity; });
         if (!fits) invalid("seats", "more seats than the resource's capacity");
@@ -392,6 +406,7 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     if (!group_of(*svc_row, wanted.front())) resource_not_linked(0);
     auto resolved = resolve(*tx, principal_.tenant, b.service, wanted, b.seats);
     const Service& svc = resolved.service;
+    refuse_if_deactivated(resolved);
     for (std::size_t g = 1; g < resolved.groups.size(); ++g) {
         auto& group = resolved.groups[g];
         if (g - 1 >= b.other_resources.size()) continue;
@@ -434,9 +449,16 @@ std::vector<Booking> TenantScope::bookings(const BookingQuery& q) {
     if (q.limit < 1 || q.limit > 1000) invalid("limit", "must be between 1 and 1000");
     if (q.from && q.to && *q.to <= *q.from) invalid("to", "is not after from");
     const Instant now = engine_.now();
-    BookingFilter f{.from = q.from, .to = q.to, .resource = q.resource, .created_by = std::nullopt,
-                    .status = q.status, .now = now, .after = q.after, .limit = q.limit};
-    if (principal_.role == Role::customer) f.created_by = principal_.subject;
+    BookingFilter f{.from = q.from, .to = q.to, .resource = q.resource, .created_by = q.subject,
+                    .status = q.status, .now = now, .after = q.after, .limit = q.limit,
+                    .payment_status = q.payment_status, .series = q.series};
+    if (q.subject) detail::check_subject(*q.subject);
+    if (principal_.role == Role::customer) {
+        // Its own bookings only, whatever subject it names.
+        if (q.subject && *q.subject != principal_.subject) return {};
+        f.created_by = principal_.subject;
+    }
+    if (q.series && !detail::well_formed_id(q.series->value, detail::series_prefix)) return {};
     if (q.resource && !detail::well_formed_id(q.resource->value, detail::resource_prefix)) return {};
     auto tx = engine_.store()->read();
     // The cursor must be a booking this principal may see; any other id

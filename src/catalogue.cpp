@@ -38,10 +38,14 @@ Resource TenantScope::update_resource(const Resource& r) {
     require_resource(r.id);
     check_resource({.name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity});
     auto tx = engine_.store()->write();
-    if (!tx->resource(principal_.tenant, r.id)) not_found("resource");
-    tx->put_resource(principal_.tenant, r);
+    const auto was = tx->resource(principal_.tenant, r.id);
+    if (!was) not_found("resource");
+    // The four fields it names; whether it is active is deactivate_resource's.
+    Resource out = r;
+    out.active = was->active;
+    tx->put_resource(principal_.tenant, out);
     tx->commit();
-    return r;
+    return out;
 }
 
 Resource TenantScope::update_resource(const ResourceId& id, const ResourcePatch& p) {
@@ -54,6 +58,7 @@ Resource TenantScope::update_resource(const ResourceId& id, const ResourcePatch&
     if (p.kind) r->kind = *p.kind;
     if (p.timezone) r->timezone = *p.timezone;
     if (p.capacity) r->capacity = *p.capacity;
+    if (p.active) r->active = *p.active;
     check_resource({.name = r->name, .kind = r->kind, .timezone = r->timezone, .capacity = r->capacity});
     tx->put_resource(principal_.tenant, *r);
     tx->commit();
@@ -203,7 +208,9 @@ Service TenantScope::update_service(const Service& in) {
     Service s = in;
     check_service(s);
     auto tx = engine_.store()->write();
-    if (!tx->service(principal_.tenant, s.id)) not_found("service");
+    const auto was = tx->service(principal_.tenant, s.id);
+    if (!was) not_found("service");
+    s.active = was->active;  // deactivate_service's, not a replacement's
     check_links(*tx, principal_.tenant, s);
     tx->put_service(principal_.tenant, s);
     tx->commit();
@@ -236,6 +243,7 @@ Service TenantScope::update_service(const ServiceId& id, const ServicePatch& p) 
     set(s->cancel_notice, p.cancel_notice);
     set(s->segments, p.segments);
     set(s->limits, p.limits);
+    set(s->active, p.active);
     check_service(*s);
     check_links(*tx, principal_.tenant, *s);
     tx->put_service(principal_.tenant, *s);

@@ -110,6 +110,7 @@ struct ResourcePatch {
     std::optional<ResourceKind> kind{};
     std::optional<std::string> timezone{};
     std::optional<int> capacity{};
+    std::optional<bool> active{};  ///< false deactivates (deactivate_resource)
 };
 
 /// Fields of a service to change; each left empty keeps its value.
@@ -129,6 +130,7 @@ struct ServicePatch {
     std::optional<ResourceGroups> resource_groups{};
     std::optional<std::vector<Segment>> segments{};
     std::optional<BookingLimits> limits{};
+    std::optional<bool> active{};  ///< false deactivates (deactivate_service)
 };
 
 /// An availability question.
@@ -182,6 +184,42 @@ struct BookingQuery {
     std::optional<BookingStatus> status{};  ///< as read now (`expired` included)
     std::optional<BookingId> after{};       ///< the last booking of the previous page
     int limit = 100;                        ///< 1 .. 1000
+    std::optional<PaymentStatus> payment_status{};  ///< only bookings whose payment is in this state
+    /// Only the bookings this customer subject made (a customer's own
+    /// scope sees only its own whatever this says: another subject gives an
+    /// empty page).
+    std::optional<std::string> subject{};
+    std::optional<SeriesId> series{};               ///< only the bookings of this series
+};
+
+/// The most occurrences one series may have (`SeriesRequest::count`).
+inline constexpr int max_series_count = 52;
+/// The longest gap between occurrences, in weeks (`SeriesRequest::every_weeks`).
+inline constexpr int max_series_every_weeks = 52;
+
+/// A request for a series: the same local wall time, every `every_weeks`
+/// weeks, `count` times, starting at `first_start`.
+struct SeriesRequest {
+    ServiceId service{};
+    Instant first_start{};   ///< the first occurrence; its local time (see below) is every occurrence's
+    int every_weeks = 1;     ///< 1 .. max_series_every_weeks
+    int count = 1;           ///< 1 .. max_series_count
+    std::optional<ResourceId> resource{};  ///< as BookingRequest
+    std::vector<ResourceId> resources{};   ///< as BookingRequest
+    Customer customer{};
+    int seats = 1;
+    /// false: every occurrence or none (`slot_unavailable` naming the first
+    /// start that is not offered). true: the offered ones are booked and the
+    /// others listed in `Series::skipped`.
+    bool partial = false;
+    std::string idempotency_key{};  ///< empty = none; at most 190 bytes
+};
+
+/// What `book_series` made.
+struct Series {
+    SeriesId id{};
+    std::vector<Booking> bookings{};  ///< by start; each carries `series == id`
+    std::vector<Instant> skipped{};   ///< the starts not booked (partial), by start
 };
 
 /// A tenant's payment settings as any API shows them: never the secrets.
@@ -366,6 +404,55 @@ public:
     /// `q.limit`. `q.after` must name a booking this principal may see
     /// (`not_found` naming "after" otherwise, as for an unknown id).
     std::vector<Booking> bookings(const BookingQuery& q);
+
+    // --- series ---------------------------------------------------------------
+    /// Books the occurrences of a series in one write transaction. Each
+    /// occurrence is `first_start`'s local wall time, in the zone of the
+    /// first resource (the pinned one, else the first the service's first
+    /// group lists), on the date `every_weeks` weeks after the previous one:
+    /// across a DST change the UTC instant moves. A local time that does not
+    /// exist on a date (the spring-forward gap) is not shifted: that
+    /// occurrence is not offered (skipped, or the whole series refused).
+    /// Every occurrence is checked as `book()` checks one (notice, horizon,
+    /// limits, groups, holds; for a customer the tenant's policy, counting
+    /// the series' own earlier occurrences: over a quota the whole series is
+    /// refused, partial or not). A retry with the same idempotency key
+    /// returns the series it made.
+    Series book_series(const SeriesRequest& r);
+    /// Cancels the occurrences of series `id` that start at or after `from`
+    /// and are still active, in one transaction, each by the lifecycle's
+    /// cancel (a customer until start − the service's cancel notice; if one
+    /// may not be cancelled, none is). Returns the cancelled bookings.
+    /// `not_found` when this principal sees no booking of that series.
+    std::vector<Booking> cancel_series(const SeriesId& id, Instant from);
+    /// Cancels booking `id` and the later occurrences of its series, as
+    /// `cancel_series(series, its start)`. `invalid_argument` naming
+    /// "booking" when it belongs to no series (cancel it with `cancel`).
+    std::vector<Booking> cancel_series_from(const BookingId& id);
+
+    // --- administration ---------------------------------------------------
+    /// GDPR erasure (admin): blanks the name, email and phone of every
+    /// booking customer subject `subject` made in this tenant, and every
+    /// copy the store keeps of them (Transaction::erase_customer: the
+    /// idempotency fingerprints, the outbox rows, sent or not, whose unsent
+    /// ones are withdrawn). Times, seats, statuses and payments are kept, so
+    /// occupancy and the books do not change. Returns how many bookings the
+    /// subject has (all now erased); calling it again changes nothing.
+    /// Reported as a `customer_erased` event.
+    int erase_customer(const std::string& subject);
+    /// No new bookings of this resource (admin): availability offers it
+    /// nowhere (nor through a group or a series); book(), book_series() and
+    /// reschedule() onto it are refused (`slot_unavailable` naming
+    /// "resource"). Its bookings are kept, listed and still cancellable.
+    Resource deactivate_resource(const ResourceId& id);
+    /// Takes new bookings of the resource again (admin).
+    Resource reactivate_resource(const ResourceId& id);
+    /// No new bookings of this service (admin): availability offers no slot,
+    /// book(), book_series() and reschedule() are refused
+    /// (`slot_unavailable` naming "service"). Its bookings are kept.
+    Service deactivate_service(const ServiceId& id);
+    /// Takes new bookings of the service again (admin).
+    Service reactivate_service(const ServiceId& id);
 
     // --- tenant policy (policy.hpp) -------------------------------------------
     /// Replaces this tenant's policy (admin) and returns it; `invalid_argument`

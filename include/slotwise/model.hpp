@@ -37,6 +37,7 @@ using ResourceId = Id<struct ResourceTag>;  ///< a stylist, room, machine or tab
 using ServiceId = Id<struct ServiceTag>;    ///< something bookable
 using BlockId = Id<struct BlockTag>;        ///< a stretch of time off
 using BookingId = Id<struct BookingTag>;    ///< a booking
+using SeriesId = Id<struct SeriesTag>;      ///< the bookings one `book_series` call made
 
 /// What a principal may do within its tenant.
 enum class Role {
@@ -71,6 +72,9 @@ struct Resource {
     ResourceKind kind = ResourceKind::staff;
     std::string timezone{};  ///< IANA zone name; hours are local to it
     int capacity = 1;        ///< seats usable at once
+    /// False once an admin deactivated it: it takes no new booking and is
+    /// offered by no availability; its bookings are kept.
+    bool active = true;
     friend bool operator==(const Resource&, const Resource&) = default;
 };
 
@@ -106,6 +110,9 @@ struct Service {
     /// Most bookings of this service a resource of the first group takes per
     /// local day, week or month of its zone.
     BookingLimits limits{};
+    /// False once an admin deactivated it: no new bookings, no slots; its
+    /// bookings are kept.
+    bool active = true;
     friend bool operator==(const Service&, const Service&) = default;
 
     /// The availability rules of this service for `seats` seats, as they
@@ -197,6 +204,7 @@ struct Booking {
     std::string created_by{};                  ///< the principal's subject
     Instant created_at{};
     Instant updated_at{};
+    SeriesId series{};                         ///< the series it belongs to; empty = none
     friend bool operator==(const Booking&, const Booking&) = default;
 
     /// The interval it keeps its resource busy, buffers included.

@@ -69,6 +69,8 @@ struct BookingFilter {
     Instant now{};                            ///< the moment `status` is judged at
     std::optional<BookingId> after{};         ///< keyset pagination: (start, id) after this booking
     int limit = 100;                          ///< at most this many, 1..1000
+    std::optional<PaymentStatus> payment_status{};  ///< only bookings whose payment is in this state
+    std::optional<SeriesId> series{};               ///< only the bookings of this series
 };
 
 /// What one customer subject holds (`Transaction::customer_holdings`).
@@ -168,6 +170,19 @@ public:
                                                 Interval range, Instant now) = 0;
     /// Bookings matching `f`, ordered by (start, id).
     virtual std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) = 0;
+    /// Forgets what identifies the person behind subject `created_by` in
+    /// tenant `t` (GDPR erasure): on each of the bookings it made, the
+    /// customer's name, email and phone become empty and the request
+    /// fingerprint (which embeds them) becomes "erased"; on every outbox row
+    /// about those bookings, sent or not, the recipient, subject, body and
+    /// invitation become empty, and an unsent one is marked sent at `now`
+    /// (there is no one left to send it to). Times, seats, holds, statuses
+    /// and payments are kept. The adapter leaves no copy of the old values
+    /// where its own files or rows could still yield them (SQLite: freed
+    /// space zeroed, the WAL checkpointed and truncated after the commit).
+    /// Returns how many bookings the subject has in the tenant (all of them
+    /// erased); a second call finds nothing left to change.
+    virtual int erase_customer(const TenantId& t, const std::string& created_by, Instant now) = 0;
     /// The booking whose `payment_reference` is `reference` (never matches "").
     virtual std::optional<Booking> booking_by_payment_reference(const TenantId& t,
                                                                 const std::string& reference) = 0;

@@ -116,6 +116,9 @@ public:
     std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) override {
         return target_->bookings(t, f);
     }
+    int erase_customer(const TenantId& t, const std::string& created_by, Instant now) override {
+        return target_->erase_customer(t, created_by, now);
+    }
     std::optional<Booking> booking_by_payment_reference(const TenantId& t, const std::string& reference) override {
         return target_->booking_by_payment_reference(t, reference);
     }

@@ -238,6 +238,16 @@ CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id, row_no);
 CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
 CREATE INDEX outbox_by_creator ON outbox (tenant_id, created_by, created_at);
 )sql",
+    // Version 2: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 3. Series and administration: a booking names its series ('' =
+    // none); a resource or service may be deactivated.
+    R"sql(
+ALTER TABLE resources ADD COLUMN active boolean NOT NULL DEFAULT true;
+ALTER TABLE services ADD COLUMN active boolean NOT NULL DEFAULT true;
+ALTER TABLE bookings ADD COLUMN series_id bytea NOT NULL DEFAULT ''::bytea;
+CREATE INDEX bookings_by_series ON bookings (tenant_id, series_id, start_at, booking_id) WHERE series_id <> ''::bytea;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -30,24 +30,24 @@ inline constexpr char kSelectTenant[] =
 
 // Resources and calendars.
 inline constexpr char kUpsertResource[] =
-    "INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity)"
-    " VALUES ($1, $2, $3, $4, $5, $6)"
+    "INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, active)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7::int8 <> 0)"
     " ON CONFLICT (tenant_id, resource_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
-    " timezone = excluded.timezone, capacity = excluded.capacity";
+    " timezone = excluded.timezone, capacity = excluded.capacity, active = excluded.active";
 // A resource changed by a transaction that read it first: only the columns
-// it changed ($7: a bit per column, $3..$6 in order), so two concurrent
+// it changed ($7: a bit per column, $3..$6 and $8 in order), so two concurrent
 // edits of different fields both stick (the second waits for the first's
 // row lock, then applies its own columns to the newer row).
 #define SW_IF(bit, n, col) col " = CASE WHEN ($7::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
 inline constexpr char kUpdateResourceColumns[] =
     "UPDATE resources SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::text", "kind") ", "
-    SW_IF(4, "$5::bytea", "timezone") ", " SW_IF(8, "$6::int4", "capacity")
-    " WHERE tenant_id = $1 AND resource_id = $2";
+    SW_IF(4, "$5::bytea", "timezone") ", " SW_IF(8, "$6::int4", "capacity") ", "
+    SW_IF(16, "($8::int8 <> 0)", "active") " WHERE tenant_id = $1 AND resource_id = $2";
 #undef SW_IF
 inline constexpr char kSelectResource[] =
-    "SELECT resource_id, name, kind, timezone, capacity FROM resources WHERE tenant_id = $1 AND resource_id = $2";
+    "SELECT resource_id, name, kind, timezone, capacity, active FROM resources WHERE tenant_id = $1 AND resource_id = $2";
 inline constexpr char kSelectResources[] =
-    "SELECT resource_id, name, kind, timezone, capacity FROM resources WHERE tenant_id = $1 ORDER BY resource_id";
+    "SELECT resource_id, name, kind, timezone, capacity, active FROM resources WHERE tenant_id = $1 ORDER BY resource_id";
 inline constexpr char kDeleteWeeklyHours[] = "DELETE FROM weekly_hours WHERE tenant_id = $1 AND resource_id = $2";
 inline constexpr char kInsertWeeklyHours[] =
     "INSERT INTO weekly_hours (tenant_id, resource_id, weekday, windows) VALUES ($1, $2, $3, $4)";
@@ -76,16 +76,17 @@ inline constexpr char kSelectBlocks[] =
 inline constexpr char kUpsertService[] =
     "INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min,"
     " price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, limit_day, limit_week,"
-    " limit_month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+    " limit_month, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+    " $18::int8 <> 0)"
     " ON CONFLICT (tenant_id, service_id) DO UPDATE SET name = excluded.name, duration_min = excluded.duration_min,"
     " step_min = excluded.step_min, buffer_before_min = excluded.buffer_before_min,"
     " buffer_after_min = excluded.buffer_after_min, price = excluded.price, currency = excluded.currency,"
     " min_notice_min = excluded.min_notice_min, horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,"
     " cancel_notice_min = excluded.cancel_notice_min, segments = excluded.segments, limit_day = excluded.limit_day,"
-    " limit_week = excluded.limit_week, limit_month = excluded.limit_month";
+    " limit_week = excluded.limit_week, limit_month = excluded.limit_month, active = excluded.active";
 // As kUpdateResourceColumns, for services: $3..$17 in the order of
-// kUpsertService, $18 a bit per column.
-#define SW_IF(bit, n, col) col " = CASE WHEN ($18::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
+// kUpsertService, $19 a bit per column.
+#define SW_IF(bit, n, col) col " = CASE WHEN ($19::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
 inline constexpr char kUpdateServiceColumns[] =
     "UPDATE services SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::int8", "duration_min") ", "
     SW_IF(4, "$5::int8", "step_min") ", " SW_IF(8, "$6::int8", "buffer_before_min") ", "
@@ -94,7 +95,8 @@ inline constexpr char kUpdateServiceColumns[] =
     SW_IF(256, "$11::int8", "horizon_min") ", " SW_IF(512, "$12::int8", "hold_min") ", "
     SW_IF(1024, "$13::int8", "cancel_notice_min") ", " SW_IF(2048, "$14::text", "segments") ", "
     SW_IF(4096, "$15::int4", "limit_day") ", " SW_IF(8192, "$16::int4", "limit_week") ", "
-    SW_IF(16384, "$17::int4", "limit_month") " WHERE tenant_id = $1 AND service_id = $2";
+    SW_IF(16384, "$17::int4", "limit_month") ", " SW_IF(32768, "($18::int8 <> 0)", "active")
+    " WHERE tenant_id = $1 AND service_id = $2";
 #undef SW_IF
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = $1 AND service_id = $2";
@@ -103,7 +105,7 @@ inline constexpr char kInsertServiceResource[] =
 #define SW_SERVICE_COLUMNS                                                            \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
     "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
-    "limit_day, limit_week, limit_month"
+    "limit_day, limit_week, limit_month, active"
 inline constexpr char kSelectService[] =
     "SELECT " SW_SERVICE_COLUMNS " FROM services WHERE tenant_id = $1 AND service_id = $2";
 inline constexpr char kSelectServices[] =
@@ -120,15 +122,15 @@ inline constexpr char kSelectAllServiceResources[] =
     "b.buffer_before_min, b.buffer_after_min, b.customer_name, b.customer_email, b.customer_phone, "         \
     "b.customer_locale, b.status, b.payment_status, " SW_AT("b.hold_expires_at") ", b.idempotency_key, "     \
     "b.request_fingerprint, b.created_by, " SW_AT("b.created_at") ", " SW_AT("b.updated_at") ", "            \
-    "b.checkout_id, b.payment_reference, b.amount_due, b.currency_due, b.other_resources, b.segments"
-// $1..$27 as listed; the occupancy rows go with it (kInsertOccupancy).
+    "b.checkout_id, b.payment_reference, b.amount_due, b.currency_due, b.other_resources, b.segments, b.series_id"
+// $1..$28 as listed; the occupancy rows go with it (kInsertOccupancy).
 inline constexpr char kInsertBooking[] =
     "INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at, seats,"
     " buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone, customer_locale,"
     " status, payment_status, hold_expires_at, idempotency_key, request_fingerprint, created_by, created_at,"
-    " updated_at, checkout_id, payment_reference, amount_due, currency_due, other_resources, segments)"
+    " updated_at, checkout_id, payment_reference, amount_due, currency_due, other_resources, segments, series_id)"
     " VALUES ($1, $2, $3, $4, " SW_TS("$5") ", " SW_TS("$6") ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-    SW_TS("$16") ", $17, $18, $19, " SW_TS("$20") ", " SW_TS("$21") ", $22, $23, $24, $25, $26, $27)";
+    SW_TS("$16") ", $17, $18, $19, " SW_TS("$20") ", " SW_TS("$21") ", $22, $23, $24, $25, $26, $27, $28)";
 // One entry of a booking's Booking::holds(). $3 part, $4 resource, $5/$6
 // occupied range, $7/$8 the hold without buffers, $9/$10 buffers, $11
 // status, $12 hold expiry. `exclusive`: this transaction checked the
@@ -217,7 +219,8 @@ inline constexpr char kClearLapsedHolds[] =
 inline constexpr char kSelectBookingStart[] =
     "SELECT " SW_AT("start_at") " FROM bookings WHERE tenant_id = $1 AND booking_id = $2";
 // bookings(): $2/$3 start range (NULL = open), ($4, $5) the cursor (NULL =
-// none), $6 resource, $7 creator, $8 status (NULL = any), $9 now, $10 limit.
+// none), $6 resource, $7 creator, $8 status (NULL = any), $9 now, $10 limit,
+// $11 payment status, $12 series (NULL = any).
 inline constexpr char kSelectBookings[] =
     "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1"
     " AND b.start_at >= coalesce(" SW_TS("$2::int8") ", '-infinity')"
@@ -232,7 +235,24 @@ inline constexpr char kSelectBookings[] =
     "  OR ($8::text = 'expired' AND (b.status = 'expired'"
     "      OR (b.status = 'pending' AND b.hold_expires_at <= " SW_TS("$9") ")))"
     "  OR ($8::text IN ('confirmed', 'cancelled') AND b.status = $8::text))"
+    " AND ($11::text IS NULL OR b.payment_status = $11::text)"
+    " AND ($12::bytea IS NULL OR b.series_id = $12::bytea)"
     " ORDER BY b.start_at, b.booking_id LIMIT $10";
+// erase_customer: one creator's bookings blanked, then the outbox rows about
+// them (sent or not: an unsent one is marked sent at $3), then the count.
+inline constexpr char kEraseBookings[] =
+    "UPDATE bookings SET customer_name = ''::bytea, customer_email = ''::bytea, customer_phone = ''::bytea,"
+    " request_fingerprint = 'erased'::bytea WHERE tenant_id = $1 AND created_by = $2"
+    " AND (customer_name <> ''::bytea OR customer_email <> ''::bytea OR customer_phone <> ''::bytea"
+    "      OR request_fingerprint <> 'erased'::bytea)";
+inline constexpr char kEraseOutbox[] =
+    "UPDATE outbox SET recipient = ''::bytea, subject = ''::bytea, body = ''::bytea, ics = ''::bytea,"
+    " sent_at = coalesce(sent_at, " SW_TS("$3") ") WHERE tenant_id = $1 AND booking_id IN"
+    " (SELECT booking_id FROM bookings WHERE tenant_id = $1 AND created_by = $2)"
+    " AND (recipient <> ''::bytea OR subject <> ''::bytea OR body <> ''::bytea OR ics <> ''::bytea"
+    "      OR sent_at IS NULL)";
+inline constexpr char kCountBookingsByCreator[] =
+    "SELECT count(*) FROM bookings WHERE tenant_id = $1 AND created_by = $2";
 #undef SW_BOOKING_COLUMNS
 
 // Payments.

@@ -103,16 +103,17 @@ public:
                 // Read in this transaction: write back only what changed since.
                 const Resource& was = seen->second;
                 const std::int64_t mask = (r.name != was.name ? 1 : 0) | (r.kind != was.kind ? 2 : 0) |
-                                          (r.timezone != was.timezone ? 4 : 0) | (r.capacity != was.capacity ? 8 : 0);
+                                          (r.timezone != was.timezone ? 4 : 0) | (r.capacity != was.capacity ? 8 : 0) |
+                                          (r.active != was.active ? 16 : 0);
                 if (mask != 0) {
                     c().run(kUpdateResourceColumns, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(
-                                                        r.timezone).add(r.capacity).add(mask));
+                                                        r.timezone).add(r.capacity).add(mask).add(r.active ? 1 : 0));
                 }
                 seen->second = r;
                 return;
             }
             c().run(kUpsertResource, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(r.timezone).add(
-                                         r.capacity));
+                                         r.capacity).add(r.active ? 1 : 0));
         });
     }
 
@@ -235,6 +236,7 @@ public:
                 bit(v.limits.day != was.limits.day, 4096);
                 bit(v.limits.week != was.limits.week, 8192);
                 bit(v.limits.month != was.limits.month, 16384);
+                bit(v.active != was.active, 32768);
                 if (mask != 0) c().run(kUpdateServiceColumns, service_params(t, v).add(mask));
                 if (v.resource_groups != was.resource_groups) put_service_resources(t, v);
                 seen->second = v;
@@ -312,7 +314,8 @@ public:
                                         .add(b.amount_due)
                                         .add(b.currency_due)
                                         .add(encode_ids(b.other_resources))
-                                        .text(encode_segments(b.segments)));
+                                        .text(encode_segments(b.segments))
+                                        .add(b.series.value));
             write_occupancy(t, b, {});
             if (confirmation) write_notification(*confirmation);
         });
@@ -469,7 +472,25 @@ public:
                 p.null(Params::kText);
             }
             p.add(f.now).add(std::max(f.limit, 0));
+            if (f.payment_status) {
+                p.text(to_string(*f.payment_status));
+            } else {
+                p.null(Params::kText);
+            }
+            if (f.series) {
+                p.add(f.series->value);
+            } else {
+                p.null(Params::kBytea);
+            }
             return read_bookings(c().run(kSelectBookings, p));
+        });
+    }
+
+    int erase_customer(const TenantId& t, const std::string& created_by, Instant now) override {
+        return call(Access::write, [&] {
+            c().run(kEraseBookings, Params().add(t).add(created_by));
+            c().run(kEraseOutbox, Params().add(t).add(created_by).add(now));
+            return static_cast<int>(c().run(kCountBookingsByCreator, Params().add(t).add(created_by)).integer(0, 0));
         });
     }
 
@@ -674,6 +695,7 @@ private:
         p.add(t).add(v.id).add(v.name).add(v.duration).add(v.step).add(v.buffer_before).add(v.buffer_after).add(
             v.price).add(v.currency).add(v.min_notice).add(v.horizon).add(v.hold).add(v.cancel_notice);
         p.text(encode_segments(v.segments)).add(v.limits.day).add(v.limits.week).add(v.limits.month);
+        p.add(v.active ? 1 : 0);
         return p;
     }
 

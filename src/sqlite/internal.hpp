@@ -437,6 +437,15 @@ bool mark_notification_sent(Connection& c, const TenantId& t, const std::string&
 /// Transaction::notifications.
 std::vector<Notification> notifications(Connection& c, const TenantId& t, const BookingId& b);
 
+// Erasure of a customer's personal data (erase.cpp). `erase_customer` is the
+// Transaction call, run with secure_delete on so that the freed bytes of the
+// rows it rewrites are zeroed; `checkpoint_after_erasure`, after the commit,
+// copies the WAL into the database file and truncates it, so no earlier
+// frame keeps the old values (best effort: a reader still holding an old
+// snapshot keeps them until the next such checkpoint).
+int erase_customer(Connection& c, const TenantId& t, const std::string& created_by, Instant now);
+void checkpoint_after_erasure(Connection& c) noexcept;
+
 // Payment records (payments.cpp): each one call of the Transaction interface.
 bool record_payment_event(Connection& c, const TenantId& t, const std::string& provider, const std::string& event_id,
                           const std::string& type, Instant received_at);

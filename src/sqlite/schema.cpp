@@ -472,6 +472,30 @@ END;
 
 PRAGMA user_version = 7;
 )sql",
+    // Version 8: reserved for another branch (merged by the lead).
+    R"sql(
+PRAGMA user_version = 8;
+)sql",
+    // Version 9. Series and administration. A booking names the series one
+    // book_series call made it in ('' = none), found by series in start
+    // order. A resource or service may be deactivated (active = 0): the
+    // catalogue cache must see that, so the resources trigger that bumps
+    // catalogue_version is recreated with the new column. A booking list by
+    // payment status reads a tenant's rows in start order, as by status.
+    R"sql(
+ALTER TABLE resources ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE services ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE bookings ADD COLUMN series_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX bookings_by_series ON bookings (tenant_id, series_id, start_at, booking_id) WHERE series_id <> '';
+DROP TRIGGER resources_bump_catalogue_on_update;
+CREATE TRIGGER resources_bump_catalogue_on_update
+AFTER UPDATE OF tenant_id, resource_id, name, kind, timezone, capacity, active ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+
+PRAGMA user_version = 9;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -83,6 +83,7 @@ public:
                             " (on COMMIT: rolled back here, but recovery after a crash may find it committed)");
         });
         state_ = State::committed;
+        if (erased_) checkpoint_after_erasure(c());
         finish();
     }
 
@@ -110,7 +111,8 @@ public:
         call(Access::write, [&] {
             catalogue_.changed();
             c().statement(kUpsertResource)
-                .bind(t, r.id, r.name, std::string(to_string(r.kind)), r.timezone, r.capacity)
+                .bind(t, r.id, r.name, std::string(to_string(r.kind)), r.timezone, r.capacity,
+                      std::int64_t{r.active ? 1 : 0})
                 .run();
         });
     }
@@ -255,7 +257,7 @@ public:
             c().statement(kUpsertService)
                 .bind(t, v.id, v.name, v.duration, v.step, v.buffer_before, v.buffer_after, v.price,
                       v.currency, v.min_notice, v.horizon, v.hold, v.cancel_notice, encode_segments(v.segments),
-                      v.limits.day, v.limits.week, v.limits.month)
+                      v.limits.day, v.limits.week, v.limits.month, std::int64_t{v.active ? 1 : 0})
                 .run();
             c().statement(kDeleteServiceResources).bind(t, v.id).run();
             std::int64_t position = 0;
@@ -329,7 +331,8 @@ public:
                           to_string(b.payment_status), b.hold_expires_at, null_if_empty(b.idempotency_key),
                           b.request_fingerprint, b.created_by, b.created_at, b.updated_at, b.checkout_id,
                           b.payment_reference, owed ? std::optional<std::int64_t>(1) : std::nullopt,
-                          b.amount_due, b.currency_due, encode_ids(b.other_resources), encode_segments(b.segments));
+                          b.amount_due, b.currency_due, encode_ids(b.other_resources), encode_segments(b.segments),
+                          b.series.value);
             write_holds(t, b);
             if (confirmation && !owed) write_notification(c(), *confirmation);
         });
@@ -424,6 +427,13 @@ public:
             s.bind(t, r, range.begin, range.end, now, kLowest, sv);
             while (s.step()) out.push_back(s.at(0));
             return out;
+        });
+    }
+
+    int erase_customer(const TenantId& t, const std::string& created_by, Instant now) override {
+        return call(Access::write, [&] {
+            erased_ = true;
+            return sqlite::erase_customer(c(), t, created_by, now);
         });
     }
 
@@ -571,6 +581,10 @@ public:
             }
             std::optional<std::string> status;
             if (f.status) status = std::string(to_string(*f.status));
+            std::optional<std::string> payment;
+            if (f.payment_status) payment = std::string(to_string(*f.payment_status));
+            std::optional<std::string> series;
+            if (f.series) series = f.series->value;
             // The cursor implies start_at >= after_start: folding it into the
             // lower bound makes each page an index range scan that starts at
             // the cursor instead of at `from`.
@@ -578,7 +592,7 @@ public:
                 std::max(f.from ? seconds(*f.from) : kLowest, after_start);
             auto s = c().statement(kSelectBookings);
             s.bind(t, lowest_start, f.to ? seconds(*f.to) : kHighest, after_start, after_id,
-                   f.resource, f.created_by, status, f.now, std::max(f.limit, 0));
+                   f.resource, f.created_by, status, f.now, std::max(f.limit, 0), payment, series);
             return read_bookings(s);
         });
     }
@@ -658,6 +672,7 @@ private:
     std::unique_ptr<Connection> conn_;
     const Access access_;
     State state_ = State::open;
+    bool erased_ = false;  // erase_customer ran: the WAL's old frames must go after the commit
     CatalogueReader catalogue_{*conn_};
 };
 
