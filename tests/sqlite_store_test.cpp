@@ -1257,3 +1257,59 @@ TEST_CASE("many threads writing at once serialise and lose no write") {
     const auto all = store->read()->bookings(tenant, {.limit = 1000});
     CHECK(all.size() == threads * per_thread);
 }
+
+TEST_CASE("a version-7 file is upgraded in place: everything active, no series, and a deactivation reaches other connections") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v7.db");
+    {
+        Raw raw(path);
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
+            raw.exec(script(step));
+        }
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec("INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied)"
+                 " VALUES ('tenant_a', 'res_1', 'Anna', 'staff', 'Europe/Rome', 1, 0)");
+        raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
+                 buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
+                 VALUES ('tenant_a', 'svc_cut', 'Cut', 30, 15, 0, 0, 0, '', 0, 0, 15, 0))sql");
+        raw.exec("INSERT INTO service_resources (tenant_id, service_id, position, resource_id, grp)"
+                 " VALUES ('tenant_a', 'svc_cut', 0, 'res_1', 0)");
+        raw.exec(R"sql(INSERT INTO bookings (tenant_id, booking_id, status, start_at, end_at, occ_start, occ_end,
+                 buffer_before_min, buffer_after_min, service_id, resource_id, seats, customer_name, customer_email,
+                 customer_phone, customer_locale, payment_status, request_fingerprint, created_by, created_at,
+                 updated_at, checkout_id, payment_reference)
+                 VALUES ('tenant_a', 'bkg_1', 'confirmed', 1780308000, 1780309800, 1780308000, 1780309800, 0, 0,
+                 'svc_cut', 'res_1', 1, 'Ada', 'ada@example.com', '', 'en', 'none', 'fp', 'ada', 0, 0, '', ''))sql");
+        CHECK(raw.value("PRAGMA user_version") == "7");
+    }
+    auto store = open_sqlite({.path = path});
+    {
+        Raw raw(path);
+        CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+        CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    }
+    CHECK(store->read()->resource(tenant, {"res_1"})->active);
+    CHECK(store->read()->service(tenant, {"svc_cut"})->active);
+    const auto b = store->read()->booking(tenant, {"bkg_1"});
+    REQUIRE(b);
+    CHECK(b->series.empty());
+    // Another connection's catalogue cache must hear of a deactivation.
+    auto other = open_sqlite({.path = path});
+    CHECK(other->read()->resource(tenant, {"res_1"})->active);
+    {
+        auto tx = store->write();
+        auto r = *tx->resource(tenant, {"res_1"});
+        r.active = false;
+        tx->put_resource(tenant, r);
+        tx->commit();
+    }
+    CHECK_FALSE(other->read()->resource(tenant, {"res_1"})->active);
+    // The file still erases and lists by series as a new one does.
+    {
+        auto tx = store->write();
+        CHECK(tx->erase_customer(tenant, "ada", Instant{std::chrono::seconds{1780000000}}) == 1);
+        tx->commit();
+    }
+    CHECK(store->read()->booking(tenant, {"bkg_1"})->customer.email.empty());
+}
