@@ -57,6 +57,8 @@ void bind_payments(py::module_& m);
 void bind_notifications(py::module_& m);
 /// RateLimiter and RateDecision (rate_limiter.cpp).
 void bind_rate_limiter(py::module_& m);
+/// Series and administration on TenantScope, and Series (administration.cpp).
+void bind_administration(py::module_& m);
 
 // --- GIL and results ----------------------------------------------------------
 

@@ -239,8 +239,13 @@ A booking by id, its status as read now. Raises NotFound (also for another custo
     scope.def(
         "bookings",
         [](TenantScope& s, py::handle date_from, py::handle date_to, py::handle resource_id, py::handle status,
-           py::handle after, py::handle limit) {
+           py::handle after, py::handle limit, py::handle payment_status, py::handle subject, py::handle series_id) {
             BookingQuery q;
+            if (!payment_status.is_none()) {
+                q.payment_status = parse_payment_status(to_text(payment_status, "payment_status"), "payment_status");
+            }
+            if (!subject.is_none()) q.subject = to_text(subject, "subject");
+            q.series = to_optional_id<SeriesId>(series_id, "series_id");
             if (!date_from.is_none()) q.from = to_lower_bound(date_from, "date_from");
             if (!date_to.is_none()) q.to = to_upper_bound(date_to, "date_to");
             if (q.from && q.to && *q.to <= *q.from) {
@@ -259,7 +264,8 @@ A booking by id, its status as read now. Raises NotFound (also for another custo
         },
         py::arg("date_from") = py::none(), py::arg("date_to") = py::none(), py::arg("resource_id") = py::none(),
         py::arg("status") = py::none(), py::kw_only(), py::arg("after") = py::none(), py::arg("limit") = py::none(),
-        R"(bookings($self, date_from=None, date_to=None, resource_id=None, status=None, *, after=None, limit=None)
+        py::arg("payment_status") = py::none(), py::arg("subject") = py::none(), py::arg("series_id") = py::none(),
+        R"(bookings($self, date_from=None, date_to=None, resource_id=None, status=None, *, after=None, limit=None, payment_status=None, subject=None, series_id=None)
 --
 
 Bookings that start within [date_from, date_to) (list[Booking]), ordered by (start, id).
@@ -277,6 +283,11 @@ Args:
     resource_id: only this resource's bookings.
     status: only bookings with this status as read now ("pending",
         "confirmed", "cancelled" or "expired").
+    payment_status: only bookings whose payment is in this state ("none",
+        "pending", "paid", "refund_due", "refunded", "failed", ...).
+    subject: only the bookings this customer subject made (a customer
+        scope sees its own only: another subject lists nothing).
+    series_id: only the occurrences of this series.
     after: a booking id, the last one of the previous page: the listing
         resumes just after it in (start, id) order.
     limit: None returns every match (read in pages of 1000, each page its

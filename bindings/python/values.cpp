@@ -138,7 +138,9 @@ and a capacity that bookings occupy. Returned by ``TenantScope.create_resource``
         .def_property_readonly("capacity", [](const Resource& r) { return r.capacity; },
                                R"(Seats usable at once (1 for a stylist, 12 for a class).)")
         .def_property_readonly("kind", [](const Resource& r) { return std::string(to_string(r.kind)); },
-                               R"("staff", "room", "equipment" or "table".)");
+                               R"("staff", "room", "equipment" or "table".)")
+        .def_property_readonly("active", [](const Resource& r) { return r.active; },
+                               R"(False once deactivated: no new bookings, offered nowhere; its bookings are kept.)");
     equality(resource);
 
     py::class_<Service> service(m, "Service", R"(Something bookable and its rules. All lengths are whole minutes.
@@ -174,7 +176,9 @@ first group's resource is occupied only by the busy ones. [] = busy throughout.)
                                R"({"day": n, "week": n, "month": n}, each optional: most bookings of this service
 per resource of the first group per local day, ISO week or month. {} = none.)")
         .def_property_readonly("cancel_notice", [](const Service& s) { return s.cancel_notice.count(); },
-                               R"(A customer may cancel or reschedule until this many minutes before the start; 0 = until the start.)");
+                               R"(A customer may cancel or reschedule until this many minutes before the start; 0 = until the start.)")
+        .def_property_readonly("active", [](const Service& s) { return s.active; },
+                               R"(False once deactivated: no new bookings, no slots; its bookings are kept.)");
     equality(service);
 
     register_slot_type(m);  // native, see slot.cpp
@@ -233,7 +237,9 @@ UTC datetimes.)");
         .def_property_readonly("checkout_id", [](const Booking& b) { return text_or_none(b.checkout_id); },
                                R"(The provider's checkout session id (Stripe "cs_..."), once a checkout was started or a payment event named it; else None.)")
         .def_property_readonly("payment_reference", [](const Booking& b) { return text_or_none(b.payment_reference); },
-                               R"(The provider's payment id (Stripe payment intent "pi_..."), once a payment event named it; else None.)");
+                               R"(The provider's payment id (Stripe payment intent "pi_..."), once a payment event named it; else None.)")
+        .def_property_readonly("series_id", [](const Booking& b) { return text_or_none(b.series.value); },
+                               R"(The series book_series made it in (str), or None.)");
     equality(booking);
 }
 
