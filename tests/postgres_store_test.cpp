@@ -355,3 +355,46 @@ TEST_CASE("the constraint covers a booking's busy parts only: its free part can 
     CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_clash", "res_1", start + 80min, 10min)); }) ==
           Errc::slot_unavailable);
 }
+
+TEST_CASE("erase_customer leaves no row of any table holding the customer's name, email or phone") {
+    using namespace std::chrono_literals;
+    const Instant now = parse_instant("2026-06-01T05:00:00Z", "now");
+    Engine engine(fresh_postgres(), [now] { return now; });
+    const auto tenant = engine.create_tenant("Salon");
+    auto admin = engine.scope({.tenant = tenant.id, .role = Role::admin, .subject = "owner"});
+    const auto room = admin.create_resource({.name = "Room", .timezone = "Europe/Rome"});
+    WeeklyHours week;
+    for (auto& d : week.days) d = {{0min, 24h}};
+    admin.set_weekly_hours(room.id, week);
+    const auto svc = admin.create_service({.name = "Cut", .duration = 30min, .resources = {room.id}});
+    const Customer person{.name = "Adalinda Qwertyson", .email = "adalinda.q@example.org", .phone = "+39 333 7654321"};
+    auto ada = engine.scope({.tenant = tenant.id, .role = Role::customer, .subject = "ada"});
+    const auto first = ada.book({.service = svc.id, .start = parse_instant("2026-06-02T08:00:00Z", "s"),
+                                 .customer = person, .idempotency_key = "k"});
+    ada.book_series({.service = svc.id, .first_start = parse_instant("2026-06-03T08:00:00Z", "s"), .count = 2,
+                     .customer = person});
+    ada.cancel(first.id);
+    (void)engine.take_notifications(2);
+    // A value is found as text or, in a bytea column, as its hex digits.
+    const auto rows_holding = [](const std::string& text) {
+        std::string hex;
+        for (const unsigned char c : text) {
+            static constexpr char digits[] = "0123456789abcdef";
+            hex += digits[c >> 4];
+            hex += digits[c & 15];
+        }
+        PgSession s;
+        int found = 0;
+        for (const auto& table : s.exec("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+            found += std::stoi(s.value("SELECT count(*) FROM " + table[0] + " t WHERE strpos(t::text, '" + text +
+                                       "') > 0 OR strpos(t::text, '" + hex + "') > 0"));
+        }
+        return found;
+    };
+    REQUIRE(rows_holding(person.email) > 0);
+    CHECK(admin.erase_customer("ada") == 3);
+    for (const auto& text : {person.name, person.email, person.phone}) {
+        CAPTURE(text);
+        CHECK(rows_holding(text) == 0);
+    }
+}
