@@ -6,6 +6,7 @@
 #include "store_conformance.hpp"
 #include "support/postgres_server.hpp"
 
+#include <slotwise/engine.hpp>
 #include <slotwise/store_wrapper.hpp>
 
 #include <doctest/doctest.h>
