@@ -9,6 +9,7 @@
 #include "engine_internal.hpp"
 #include "validate.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace slotwise {
