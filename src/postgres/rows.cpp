@@ -109,7 +109,8 @@ Resource read_resource(const Result& r, int i) {
             .name = r.bytes(i, 1),
             .kind = decode_enum<ResourceKind>(r.bytes(i, 2), detail::kind_names),
             .timezone = r.bytes(i, 3),
-            .capacity = r.small(i, 4)};
+            .capacity = r.small(i, 4),
+            .size = optional_small(r, i, 5)};
 }
 
 Service read_service(const Result& r, int i) {
@@ -128,7 +129,8 @@ Service read_service(const Result& r, int i) {
             .cancel_notice = r.minutes(i, 11),
             .segments = decode_segments(r.bytes(i, 12)),
             .limits = {.day = optional_small(r, i, 13), .week = optional_small(r, i, 14),
-                       .month = optional_small(r, i, 15)}};
+                       .month = optional_small(r, i, 15)},
+            .party = r.integer(i, 16) != 0};
 }
 
 Block read_block(const Result& r, int i) {
@@ -162,6 +164,7 @@ Booking read_booking(const Result& r, int i) {
     b.currency_due = r.bytes(i, 23);
     b.other_resources = decode_ids(r.bytes(i, 24));
     b.segments = decode_segments(r.bytes(i, 25));
+    b.party_size = r.small(i, 26);
     return b;
 }
 

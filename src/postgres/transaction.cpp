@@ -103,16 +103,17 @@ public:
                 // Read in this transaction: write back only what changed since.
                 const Resource& was = seen->second;
                 const std::int64_t mask = (r.name != was.name ? 1 : 0) | (r.kind != was.kind ? 2 : 0) |
-                                          (r.timezone != was.timezone ? 4 : 0) | (r.capacity != was.capacity ? 8 : 0);
+                                          (r.timezone != was.timezone ? 4 : 0) | (r.capacity != was.capacity ? 8 : 0) |
+                                          (r.size != was.size ? 16 : 0);
                 if (mask != 0) {
                     c().run(kUpdateResourceColumns, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(
-                                                        r.timezone).add(r.capacity).add(mask));
+                                                        r.timezone).add(r.capacity).add(mask).add(r.size));
                 }
                 seen->second = r;
                 return;
             }
             c().run(kUpsertResource, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(r.timezone).add(
-                                         r.capacity));
+                                         r.capacity).add(r.size));
         });
     }
 
@@ -235,13 +236,14 @@ public:
                 bit(v.limits.day != was.limits.day, 4096);
                 bit(v.limits.week != was.limits.week, 8192);
                 bit(v.limits.month != was.limits.month, 16384);
-                if (mask != 0) c().run(kUpdateServiceColumns, service_params(t, v).add(mask));
+                bit(v.party != was.party, 32768);
+                if (mask != 0) c().run(kUpdateServiceColumns, service_params(t, v).add(mask).add(v.party ? 1 : 0));
                 if (v.resource_groups != was.resource_groups) put_service_resources(t, v);
                 seen->second = v;
                 return;
             }
             // The upsert locks the service's row: a second writer of it waits here.
-            c().run(kUpsertService, service_params(t, v));
+            c().run(kUpsertService, service_params(t, v).add(v.party ? 1 : 0));
             put_service_resources(t, v);
         });
     }
@@ -274,6 +276,34 @@ public:
                 }
             }
             return out;
+        });
+    }
+
+    void put_table_combination(const TenantId& t, const TableCombination& x) override {
+        call(Access::write, [&] {
+            c().run(kUpsertTableCombination, Params().add(t).add(x.id).add(x.service).add(
+                                                 static_cast<std::int64_t>(x.group)).add(encode_ids(x.tables)).add(x.size));
+        });
+    }
+
+    std::vector<TableCombination> table_combinations(const TenantId& t, const ServiceId& s) override {
+        return call(Access::read, [&] {
+            const auto r = c().run(kSelectTableCombinations, Params().add(t).add(s));
+            std::vector<TableCombination> out;
+            for (int i = 0; i < r.rows(); ++i) {
+                const auto group = r.integer(i, 2);
+                if (group < 0 || group >= 64) corrupt("table combination group " + std::to_string(group));
+                out.push_back({.id = r.id<CombinationTag>(i, 0), .service = r.id<ServiceTag>(i, 1),
+                               .group = static_cast<std::size_t>(group), .tables = decode_ids(r.bytes(i, 3)),
+                               .size = r.small(i, 4)});
+            }
+            return out;
+        });
+    }
+
+    bool delete_table_combination(const TenantId& t, const CombinationId& id) override {
+        return call(Access::write, [&] {
+            return c().run(kDeleteTableCombination, Params().add(t).add(id)).changed() > 0;
         });
     }
 
@@ -312,7 +342,8 @@ public:
                                         .add(b.amount_due)
                                         .add(b.currency_due)
                                         .add(encode_ids(b.other_resources))
-                                        .text(encode_segments(b.segments)));
+                                        .text(encode_segments(b.segments))
+                                        .add(b.party_size));
             write_occupancy(t, b, {});
             if (confirmation) write_notification(*confirmation);
         });

@@ -437,6 +437,11 @@ bool mark_notification_sent(Connection& c, const TenantId& t, const std::string&
 /// Transaction::notifications.
 std::vector<Notification> notifications(Connection& c, const TenantId& t, const BookingId& b);
 
+// Table combinations (combinations.cpp): each one call of the Transaction interface.
+void put_table_combination(Connection& c, const TenantId& t, const TableCombination& x);
+std::vector<TableCombination> table_combinations(Connection& c, const TenantId& t, const ServiceId& service);
+bool delete_table_combination(Connection& c, const TenantId& t, const CombinationId& id);
+
 // Payment records (payments.cpp): each one call of the Transaction interface.
 bool record_payment_event(Connection& c, const TenantId& t, const std::string& provider, const std::string& event_id,
                           const std::string& type, Instant received_at);

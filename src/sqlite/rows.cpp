@@ -91,20 +91,21 @@ std::vector<ResourceId> decode_ids(std::string_view text) {
     return out;
 }
 
-Resource read_resource(const Statement& s) {
-    return {.id = s.id<ResourceTag>(0),
-            .name = s.text(1),
-            .kind = decode_enum<ResourceKind>(s.text(2), detail::kind_names),
-            .timezone = s.text(3),
-            .capacity = s.small(4)};
-}
-
 namespace {
 std::optional<int> optional_small(const Statement& s, int col) {
     if (s.is_null(col)) return std::nullopt;
     return s.small(col);
 }
 }  // namespace
+
+Resource read_resource(const Statement& s) {
+    return {.id = s.id<ResourceTag>(0),
+            .name = s.text(1),
+            .kind = decode_enum<ResourceKind>(s.text(2), detail::kind_names),
+            .timezone = s.text(3),
+            .capacity = s.small(4),
+            .size = optional_small(s, 5)};
+}
 
 Service read_service(const Statement& s) {
     return {.id = s.id<ServiceTag>(0),
@@ -121,7 +122,8 @@ Service read_service(const Statement& s) {
             .resource_groups = {},
             .cancel_notice = s.minutes(11),
             .segments = decode_segments(s.text(12)),
-            .limits = {.day = optional_small(s, 13), .week = optional_small(s, 14), .month = optional_small(s, 15)}};
+            .limits = {.day = optional_small(s, 13), .week = optional_small(s, 14), .month = optional_small(s, 15)},
+            .party = s.integer(16) != 0};
 }
 
 Block read_block(const Statement& s) {
@@ -155,6 +157,7 @@ Booking read_booking(const Statement& s) {
     b.currency_due = s.text(23);
     b.other_resources = decode_ids(s.text(24));
     b.segments = decode_segments(s.text(25));
+    b.party_size = s.small(26);
     return b;
 }
 
