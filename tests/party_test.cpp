@@ -115,9 +115,13 @@ TEST_CASE("a combination whose table already holds a party of 2 is not combinabl
     Trattoria r;
     // T1 and one 4-top go to pairs; pin the second pair to T4.
     r.book(2);
-    r.base.customer("bob").book({.service = r.dinner.id, .start = r.nine, .resources = {r.t4.id},
-                                 .customer = {.name = "bob"}, .seats = 2});
-    CHECK(error_of([&] { r.book(10, "cy"); }).code() == Errc::slot_unavailable);
+    // Either table of T3 + T4 holding a pair spoils the combination.
+    for (const auto& held : {r.t3.id, r.t4.id}) {
+        const auto pair = r.base.customer("bob").book({.service = r.dinner.id, .start = r.nine, .resources = {held},
+                                                       .customer = {.name = "bob"}, .seats = 2});
+        CHECK(error_of([&] { r.book(10, "cy"); }).code() == Errc::slot_unavailable);
+        if (held == r.t3.id) r.base.admin.cancel(pair.id);
+    }
     // T2 + T3 + T5 seat 14: the only free combination, so a party of 9 takes it.
     const auto big =
         r.base.admin.declare_table_combination({.service = r.dinner.id, .tables = {r.t2.id, r.t3.id, r.t5.id}, .size = 14});
