@@ -57,6 +57,10 @@ void bind_payments(py::module_& m);
 void bind_notifications(py::module_& m);
 /// RateLimiter and RateDecision (rate_limiter.cpp).
 void bind_rate_limiter(py::module_& m);
+/// TableCombination and the TenantScope calls of party services (tables.cpp).
+void bind_tables(py::module_& m);
+/// True or False (not 0 or 1: a mistyped flag is refused), naming `field`.
+bool to_flag(py::handle h, const std::string& field);
 
 // --- GIL and results ----------------------------------------------------------
 
