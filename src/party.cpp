@@ -71,16 +71,24 @@ std::vector<std::vector<std::vector<ResourceId>>> party_options_per_group(
 std::vector<ResourceId> choose_party(Transaction& tx, const TenantId& t, const Service& svc,
                                      const std::vector<std::vector<std::vector<ResourceId>>>& options,
                                      Instant start, Instant now, const Booking* exclude) {
-    // A table may be in several combinations: each is asked once.
-    std::map<std::pair<std::size_t, ResourceId>, bool> asked;
-    return first_free_options(options, [&](std::size_t g, const ResourceId& id) {
-        const auto key = std::make_pair(g, id);
-        if (const auto it = asked.find(key); it != asked.end()) return it->second;
+    // Every candidate is asked once, all in id order before any is chosen:
+    // an adapter that locks each resource it reads (PostgreSQL) then takes
+    // a restaurant's tables in one order whatever the party size, so two
+    // parties never wait on each other in a cycle.
+    std::vector<std::pair<ResourceId, std::size_t>> candidates;
+    for (std::size_t g = 0; g < options.size(); ++g) {
+        for (const auto& option : options[g]) {
+            for (const auto& id : option) candidates.emplace_back(id, g);
+        }
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    std::map<std::pair<std::size_t, ResourceId>, bool> free;
+    for (const auto& [id, g] : candidates) {
         const auto r = tx.resource(t, id);
-        const bool free = r && start_offered(tx, t, svc, g, *r, start, now, 1, exclude, Notice::applies);
-        asked.emplace(key, free);
-        return free;
-    });
+        free[{g, id}] = r && start_offered(tx, t, svc, g, *r, start, now, 1, exclude, Notice::applies);
+    }
+    return first_free_options(options, [&](std::size_t g, const ResourceId& id) { return free.at({g, id}); });
 }
 
 std::vector<ResourceSlot> party_slots(const std::vector<std::vector<Resource>>& groups,
