@@ -5,6 +5,7 @@
 #include "support/race_fixture.hpp"
 
 #include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <latch>
@@ -529,4 +530,44 @@ TEST_CASE("property: in random restaurants the engine seats a party where the br
                     << " refused");
     CHECK(combined > 0);
     CHECK(refused > 0);
+}
+
+// A verified Stripe payment of 45.00 EUR for booking `b`.
+static WebhookOutcome pay(Salon& s, const Booking& b, const std::string& event) {
+    static const StripeProvider signer({.secret_key = "sk_test_salon", .webhook_secret = "whsec_salon"});
+    const auto body = nlohmann::json{
+        {"id", event}, {"object", "event"}, {"type", "checkout.session.completed"}, {"created", 1780290000},
+        {"data", {{"object", {{"id", "cs_" + b.id.value}, {"object", "checkout.session"}, {"payment_status", "paid"},
+                              {"payment_intent", "pi_" + b.id.value}, {"client_reference_id", b.id.value},
+                              {"amount_total", 4500}, {"currency", "eur"},
+                              {"metadata", {{"booking_id", b.id.value}}}}}}}}.dump();
+    return s.admin.handle_stripe_webhook(body, {{"Stripe-Signature", signer.sign(body, s.engine.now())}});
+}
+
+TEST_CASE("a payment after the hold keeps a party at a combination only while every table of it is still free") {
+    Trattoria r;
+    auto& admin = r.base.admin;
+    const auto deposit = admin.create_service({.name = "Dinner with deposit", .duration = 90min, .step = 30min,
+                                               .price = 4500, .currency = "EUR", .hold = 15min,
+                                               .resources = {r.t1.id, r.t2.id, r.t3.id, r.t4.id, r.t5.id},
+                                               .party = true});
+    admin.declare_table_combination({.service = deposit.id, .tables = {r.t3.id, r.t4.id}, .size = 10});
+    const Instant seven = at("2026-06-05T17:00:00Z");
+    const auto late = r.base.customer("ada").book(
+        {.service = deposit.id, .start = r.nine, .customer = {.name = "ada"}, .seats = 10});
+    const auto kept = r.base.customer("bob").book(
+        {.service = deposit.id, .start = seven, .customer = {.name = "bob"}, .seats = 10});
+    CHECK(sorted(late.held_resources()) == sorted({r.t3.id, r.t4.id}));
+    r.base.time.advance(16min);  // both holds pass
+    // Only T4 of the first is taken meanwhile; its T3 is still free.
+    r.base.customer("cy").book({.service = r.dinner.id, .start = r.nine, .resources = {r.t4.id},
+                                .customer = {.name = "cy"}, .seats = 2});
+    pay(r.base, late, "evt_late");
+    const auto refunded = admin.get_booking(late.id);
+    CHECK(refunded.status == BookingStatus::expired);
+    CHECK(refunded.payment_status == PaymentStatus::refund_due);
+    pay(r.base, kept, "evt_kept");
+    const auto confirmed = admin.get_booking(kept.id);
+    CHECK(confirmed.status == BookingStatus::confirmed);
+    CHECK(sorted(confirmed.held_resources()) == sorted({r.t3.id, r.t4.id}));
 }
