@@ -8,6 +8,7 @@
 #include "booking_rules.hpp"
 #include "engine_internal.hpp"
 #include "offer.hpp"
+#include "party.hpp"
 #include "validate.hpp"
 
 #include <algorithm>
@@ -115,6 +116,8 @@ void refuse_if_deactivated(const Resolved& resolved) {
 struct GroupSlots {
     std::vector<std::vector<Resource>> resources;        // per group, sorted by id
     std::vector<std::vector<std::vector<Slot>>> slots;   // parallel to resources
+    bool party = false;                                  // a party service: slots are of one seat
+    std::vector<TableCombination> combinations{};        // of a party service, from the same snapshot
 };
 
 // Thrown when one call would compute more than max_slots_per_availability slots.
@@ -139,9 +142,13 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
         for (auto& group : resolved.groups) group.clear();
     }
     GroupSlots out{std::move(resolved.groups), {}};
+    // A party holds each resource whole: one seat of it; the party's size
+    // chooses which resources (party.hpp).
+    out.party = resolved.service.party;
+    if (out.party) out.combinations = tx->table_combinations(p.tenant, resolved.service.id);
     std::size_t total = 0;
     for (std::size_t g = 0; g < out.resources.size(); ++g) {
-        const auto rules = resolved.service.rules(q.seats, g);
+        const auto rules = resolved.service.rules(out.party ? 1 : q.seats, g);
         auto& group = out.slots.emplace_back();
         for (const auto& r : out.resources[g]) {
             const auto zone = locate_zone(r.timezone, "timezone");
@@ -230,6 +237,7 @@ using namespace booking_rules;
 
 std::vector<ResourceSlot> TenantScope::availability(const AvailabilityRequest& q) {
     const auto per = slots_per_group(engine_, principal_, q);
+    if (per.party) return detail::party_slots(per.resources, per.slots, per.combinations, q.seats);
     std::vector<ResourceSlot> out;
     // One slot per start and resource of the first group, naming the first
     // resource (by id) of every other group that offers the same slot.
@@ -309,6 +317,39 @@ void check_resource_ids(const std::optional<ResourceId>& first, const std::vecto
     }
 }
 
+// A party service's pins: any resources of its groups (a combination's
+// tables together), `first` among them.
+std::vector<ResourceId> party_pins(const Service& svc, const std::optional<ResourceId>& first,
+                                   const std::vector<ResourceId>& given) {
+    if (given.empty()) return first ? std::vector<ResourceId>{*first} : std::vector<ResourceId>{};
+    if (first && *first != given.front()) invalid("resource", "differs from resources[0]");
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        if (!group_of(svc, given[i])) resource_not_linked(i);
+    }
+    return given;
+}
+
+// The resources a party of `party` gets at `start` inside `tx`: per group
+// the best free option (party.hpp); a group with pins only the option of
+// exactly those (`invalid_argument` when they cannot seat the party).
+std::vector<ResourceId> choose_party_resources(Transaction& tx, const TenantId& t, const Resolved& resolved,
+                                               const std::vector<ResourceId>& pins, Instant start, Instant now,
+                                               int party, const Booking* exclude) {
+    std::vector<bool> pinned(resolved.groups.size(), false);
+    for (const auto& id : pins) {
+        if (const auto g = group_of(resolved.service, id)) pinned[*g] = true;
+    }
+    const auto combinations = tx.table_combinations(t, resolved.service.id);
+    const auto options = detail::party_options_per_group(resolved.groups, pinned, combinations, party);
+    for (std::size_t g = 0; g < options.size(); ++g) {
+        if (pinned[g] && options[g].empty()) {
+            invalid("resources", "the resources given for group " + std::to_string(g) + " do not seat a party of " +
+                                     std::to_string(party) + " (one table, or a declared combination)");
+        }
+    }
+    return detail::choose_party(tx, t, resolved.service, options, start, now, exclude);
+}
+
 }  // namespace booking_rules
 
 Booking TenantScope::book(const BookingRequest& r) {
@@ -338,24 +379,30 @@ Booking TenantScope::book(const BookingRequest& r) {
     }
     auto svc_row = tx->service(principal_.tenant, r.service);
     if (!svc_row) not_found("service");
-    const auto resolved = resolve(*tx, principal_.tenant, r.service, pinned(*svc_row, r.resource, r.resources), r.seats);
+    const bool party = svc_row->party;
+    const auto pins = party ? party_pins(*svc_row, r.resource, r.resources) : pinned(*svc_row, r.resource, r.resources);
+    const auto resolved = resolve(*tx, principal_.tenant, r.service, pins, r.seats);
     const Service& svc = resolved.service;
     refuse_if_deactivated(resolved);
+    // A party holds one seat of each resource; its size picks them.
+    const int held_seats = party ? 1 : r.seats;
     for (const auto& group : resolved.groups) {
-        const bool fits = std::any_of(group.begin(), group.end(), [&](const Resource& res) { return r.seats <= res.capacity; });
+        const bool fits = std::any_of(group.begin(), group.end(), [&](const Resource& res) { return held_seats <= res.capacity; });
         if (!fits) invalid("seats", "more seats than the resource's capacity");
     }
     if (svc.price > 0) require_payments(*tx, engine_, principal_.tenant);
     if (principal_.role == Role::customer) enforce_policy(*tx, principal_, svc, resolved.first(), r.seats, r.start, now);
     // Every group's resource is re-checked here, in the transaction that
     // inserts the booking holding all of them: all or none.
-    auto chosen = choose_resources(*tx, principal_.tenant, resolved, r.start, now, r.seats, nullptr);
+    auto chosen = party ? choose_party_resources(*tx, principal_.tenant, resolved, pins, r.start, now, r.seats, nullptr)
+                        : choose_resources(*tx, principal_.tenant, resolved, r.start, now, r.seats, nullptr);
     if (chosen.empty()) throw Error(Errc::slot_unavailable, "start", "the slot is not available");
     Booking draft{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen.front(),
                   .other_resources = {chosen.begin() + 1, chosen.end()},
-                  .interval = {r.start, r.start + svc.duration}, .seats = r.seats,
+                  .interval = {r.start, r.start + svc.duration}, .seats = held_seats,
                   .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .segments = svc.segments,
-                  .customer = r.customer, .idempotency_key = r.idempotency_key, .request_fingerprint = print};
+                  .customer = r.customer, .idempotency_key = r.idempotency_key, .request_fingerprint = print,
+                  .party_size = party ? r.seats : 0};
     auto made = lifecycle::book(std::move(draft), svc, Actor::of(principal_), now);
     const auto dropped = detail::apply_notification_cap(*tx, principal_, made, now);
     if (made.notification) {
@@ -402,12 +449,17 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     // The first group's resource as asked (or kept); each other group keeps
     // its resource when that is still linked and free, else takes the first
     // free one.
+    // A party is seated afresh at its new time (the best free option, or
+    // the resource asked for), never kept at a table too big for it.
+    const bool party = svc_row->party;
+    const int party_size = b.party_size > 0 ? b.party_size : b.seats;
     std::vector<ResourceId> wanted{resource.value_or(b.resource)};
-    if (!group_of(*svc_row, wanted.front())) resource_not_linked(0);
-    auto resolved = resolve(*tx, principal_.tenant, b.service, wanted, b.seats);
+    if (party && !resource) wanted.clear();
+    if (!wanted.empty() && !group_of(*svc_row, wanted.front())) resource_not_linked(0);
+    auto resolved = resolve(*tx, principal_.tenant, b.service, wanted, party ? party_size : b.seats);
     const Service& svc = resolved.service;
     refuse_if_deactivated(resolved);
-    for (std::size_t g = 1; g < resolved.groups.size(); ++g) {
+    for (std::size_t g = 1; g < resolved.groups.size() && !party; ++g) {
         auto& group = resolved.groups[g];
         if (g - 1 >= b.other_resources.size()) continue;
         const auto held = std::find_if(group.begin(), group.end(),
@@ -427,9 +479,12 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
         if (beyond_horizon(target, new_start, now, horizon)) refuse_beyond_horizon(horizon);
     }
     // The booking's own holds must not block its new slot.
-    const auto chosen = choose_resources(*tx, principal_.tenant, resolved, new_start, now, b.seats, &b);
+    const auto chosen =
+        party ? choose_party_resources(*tx, principal_.tenant, resolved, wanted, new_start, now, party_size, &b)
+              : choose_resources(*tx, principal_.tenant, resolved, new_start, now, b.seats, &b);
     if (chosen.empty()) throw Error(Errc::slot_unavailable, "start", "the new slot is not available");
     // The new slot takes the service's shape as it is now, as its buffers do.
+    out.booking.resource = chosen.front();
     out.booking.other_resources.assign(chosen.begin() + 1, chosen.end());
     out.booking.segments = svc.segments;
     const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);

@@ -26,7 +26,8 @@ void require_resource(const ResourceId& id) { require_id_shape(id, detail::resou
 Resource TenantScope::create_resource(const NewResource& r) {
     require_admin();
     check_resource(r);
-    Resource res{.id = {random_id("res")}, .name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity};
+    Resource res{.id = {random_id("res")}, .name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity,
+                 .size = r.size};
     auto tx = engine_.store()->write();
     tx->put_resource(principal_.tenant, res);
     tx->commit();
@@ -36,7 +37,7 @@ Resource TenantScope::create_resource(const NewResource& r) {
 Resource TenantScope::update_resource(const Resource& r) {
     require_admin();
     require_resource(r.id);
-    check_resource({.name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity});
+    check_resource({.name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity, .size = r.size});
     auto tx = engine_.store()->write();
     const auto was = tx->resource(principal_.tenant, r.id);
     if (!was) not_found("resource");
@@ -59,7 +60,8 @@ Resource TenantScope::update_resource(const ResourceId& id, const ResourcePatch&
     if (p.timezone) r->timezone = *p.timezone;
     if (p.capacity) r->capacity = *p.capacity;
     if (p.active) r->active = *p.active;
-    check_resource({.name = r->name, .kind = r->kind, .timezone = r->timezone, .capacity = r->capacity});
+    if (p.size) r->size = *p.size;
+    check_resource({.name = r->name, .kind = r->kind, .timezone = r->timezone, .capacity = r->capacity, .size = r->size});
     tx->put_resource(principal_.tenant, *r);
     tx->commit();
     return *r;
@@ -193,7 +195,7 @@ Service TenantScope::create_service(const NewService& n) {
               .buffer_before = n.buffer_before, .buffer_after = n.buffer_after, .price = n.price,
               .currency = n.currency, .min_notice = n.min_notice, .horizon = n.horizon, .hold = n.hold,
               .resource_groups = groups_of(n.resources, n.resource_groups), .cancel_notice = n.cancel_notice,
-              .segments = n.segments, .limits = n.limits};
+              .segments = n.segments, .limits = n.limits, .party = n.party};
     check_service(s);
     auto tx = engine_.store()->write();
     check_links(*tx, principal_.tenant, s);
@@ -244,6 +246,7 @@ Service TenantScope::update_service(const ServiceId& id, const ServicePatch& p) 
     set(s->segments, p.segments);
     set(s->limits, p.limits);
     set(s->active, p.active);
+    set(s->party, p.party);
     check_service(*s);
     check_links(*tx, principal_.tenant, *s);
     tx->put_service(principal_.tenant, *s);

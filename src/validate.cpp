@@ -85,6 +85,12 @@ void check_resource(const NewResource& r) {
     if (r.capacity < 1 || r.capacity > max_seats) {
         invalid("capacity", "must be between 1 and " + std::to_string(max_seats));
     }
+    if (r.size) {
+        if (*r.size < 1 || *r.size > max_seats) invalid("size", "must be between 1 and " + std::to_string(max_seats));
+        // A table seats one party at a time: a size on a shared resource
+        // would say nothing about how many parties it takes.
+        if (r.capacity != 1) invalid("size", "only a resource of capacity 1 (a table) has a size");
+    }
 }
 
 void check_service(Service& s) {
@@ -105,6 +111,8 @@ void check_service(Service& s) {
         invalid("currency", "expected an ISO 4217 code such as \"EUR\"");
     }
     check_groups(s.resource_groups);
+    // A party holds each of its tables whole, for the whole meal.
+    if (s.party && !s.segments.empty()) invalid("segments", "a party service holds its tables throughout: no segments");
     // The segments and limits as the core checks them (a capacity that no
     // seat count exceeds: seats are checked per booking).
     auto rules = s.rules(1);

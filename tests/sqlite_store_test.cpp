@@ -335,7 +335,7 @@ TEST_CASE("every table and index leads with tenant_id") {
     CHECK(tables == std::vector<std::string>{"blocks", "booking_holds", "bookings", "checkout_sessions", "date_overrides",
                                              "outbox", "outbox_sweep", "payment_events", "payment_settings",
                                              "resources", "service_resources", "services",
-                                             "tenant_policies", "tenants", "unmatched_payments",
+                                             "table_combinations", "tenant_policies", "tenants", "unmatched_payments",
                                              "weekly_hours"});
     for (const auto& table : tables) {
         CAPTURE(table);
@@ -1312,4 +1312,63 @@ TEST_CASE("a version-7 file is upgraded in place: everything active, no series, 
         tx->commit();
     }
     CHECK(store->read()->booking(tenant, {"bkg_1"})->customer.email.empty());
+}
+
+TEST_CASE("a version-7 file is upgraded in place: no resource is sized, no service books parties, no combinations") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v7.db");
+    {
+        Raw raw(path);
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
+            raw.exec(script(step));
+        }
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Trattoria', 0)");
+        raw.exec("INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied)"
+                 " VALUES ('tenant_a', 'res_t1', 'T1', 'table', 'Europe/Rome', 1, 0)");
+        raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
+                 buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
+                 VALUES ('tenant_a', 'svc_dinner', 'Dinner', 90, 30, 0, 0, 0, '', 0, 0, 15, 0))sql");
+        raw.exec("INSERT INTO service_resources VALUES ('tenant_a', 'svc_dinner', 0, 'res_t1', 0)");
+        raw.exec(R"sql(INSERT INTO bookings (tenant_id, booking_id, status, start_at, end_at, occ_start,
+                 occ_end, buffer_before_min, buffer_after_min, service_id, resource_id, seats, customer_name,
+                 customer_email, customer_phone, customer_locale, payment_status, request_fingerprint, created_by,
+                 created_at, updated_at, checkout_id, payment_reference)
+                 VALUES ('tenant_a', 'bkg_1', 'confirmed', 1780308000, 1780313400, 1780308000, 1780313400, 0, 0,
+                 'svc_dinner', 'res_t1', 1, 'Ada', '', '', 'en', 'none', 'fp', 'ada', 0, 0, '', ''))sql");
+        CHECK(raw.value("PRAGMA user_version") == "7");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    {
+        auto tx = store->read();
+        const auto table = tx->resource(tenant, {"res_t1"});
+        REQUIRE(table);
+        CHECK_FALSE(table->size);
+        const auto svc = tx->service(tenant, {"svc_dinner"});
+        REQUIRE(svc);
+        CHECK_FALSE(svc->party);
+        CHECK(tx->table_combinations(tenant, {"svc_dinner"}).empty());
+        const auto b = tx->booking(tenant, {"bkg_1"});
+        REQUIRE(b);
+        CHECK(b->party_size == 0);
+    }
+    // A size is catalogue: changing only it (plain SQL, as another process
+    // would) moves the version every connection's cache is keyed by, as a
+    // combination does.
+    const auto version = [&] { return raw.value("SELECT catalogue_version FROM tenants"); };
+    const auto before = version();
+    raw.exec("UPDATE resources SET size = 4 WHERE resource_id = 'res_t1'");
+    const auto sized = version();
+    CHECK(sized != before);
+    CHECK(store->read()->resource(tenant, {"res_t1"})->size == 4);
+    {
+        auto tx = store->write();
+        tx->put_table_combination(tenant, {.id = {"cmb_1"}, .service = {"svc_dinner"}, .group = 0,
+                                           .tables = {{"res_t1"}, {"res_t2"}}, .size = 8});
+        tx->commit();
+    }
+    CHECK(version() != sized);
 }

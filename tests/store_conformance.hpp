@@ -1226,6 +1226,78 @@ inline void a_megabyte_string_round_trips(const StoreFactory& make) {
     CHECK(*got == b);
 }
 
+// --- party size (restaurants) ----------------------------------------------
+
+inline void table_sizes_party_services_and_combinations_round_trip(const StoreFactory& make) {
+    Fixture f(make);
+    const auto now = at("2026-06-01T00:00:00Z");
+    Resource t3 = resource("res_t3");
+    t3.kind = ResourceKind::table;
+    t3.size = 6;
+    Resource t4 = t3;
+    t4.id = {"res_t4"};
+    t4.size = 4;
+    Service dinner = service("svc_dinner", {{"res_t3"}, {"res_t4"}});
+    dinner.party = true;
+    const TableCombination joined{.id = {"cmb_34"}, .service = dinner.id, .group = 0,
+                                  .tables = {{"res_t3"}, {"res_t4"}}, .size = 10};
+    const TableCombination other{.id = {"cmb_0"}, .service = dinner.id, .group = 0,
+                                 .tables = {{"res_t4"}, {"res_t3"}, {"res_t9"}}, .size = 14};
+    auto party = booking("bkg_party", "res_t3", at("2026-06-01T19:00:00Z"), 90min);
+    party.service = dinner.id;
+    party.other_resources = {{"res_t4"}};
+    party.party_size = 9;
+    f.write([&](Transaction& tx) {
+        tx.put_resource(f.a, t3);
+        tx.put_resource(f.a, t4);
+        tx.put_service(f.a, dinner);
+        tx.put_table_combination(f.a, joined);
+        tx.put_table_combination(f.a, other);
+        tx.insert_booking(f.a, party);
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.resource(f.a, t3.id) == t3);
+        CHECK(tx.resources(f.a) == std::vector<Resource>{t3, t4});
+        CHECK(tx.service(f.a, dinner.id) == dinner);
+        // Ordered by id, tables read back in the order given.
+        CHECK(tx.table_combinations(f.a, dinner.id) == std::vector<TableCombination>{other, joined});
+        CHECK(tx.table_combinations(f.b, dinner.id).empty());
+        CHECK(tx.table_combinations(f.a, {"svc_other"}).empty());
+        CHECK(tx.booking(f.a, party.id) == party);
+        // A party holds each of its tables.
+        const Interval evening{at("2026-06-01T18:00:00Z"), at("2026-06-01T23:00:00Z")};
+        CHECK(tx.occupancy(f.a, t3.id, evening, now).size() == 1);
+        CHECK(tx.occupancy(f.a, t4.id, evening, now).size() == 1);
+        return 0;
+    });
+    // Replaced by id; a size cleared; the service no longer books parties.
+    auto bigger = joined;
+    bigger.size = 11;
+    t3.size.reset();
+    dinner.party = false;
+    f.write([&](Transaction& tx) {
+        tx.put_table_combination(f.a, bigger);
+        tx.put_resource(f.a, t3);
+        tx.put_service(f.a, dinner);
+        // Another tenant's id is not this tenant's row.
+        CHECK_FALSE(tx.delete_table_combination(f.b, other.id));
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.table_combinations(f.a, dinner.id) == std::vector<TableCombination>{other, bigger});
+        CHECK(tx.resource(f.a, t3.id) == t3);
+        CHECK(tx.service(f.a, dinner.id) == dinner);
+        return 0;
+    });
+    f.write([&](Transaction& tx) {
+        CHECK(tx.delete_table_combination(f.a, other.id));
+        CHECK_FALSE(tx.delete_table_combination(f.a, other.id));
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.table_combinations(f.a, dinner.id) == std::vector<TableCombination>{bigger});
+        return 0;
+    });
+}
+
 }  // namespace detail
 
 namespace detail {
@@ -1922,6 +1994,7 @@ inline void erase_customer_blanks_one_subjects_personal_data(const StoreFactory&
 
 }  // namespace detail
 
+
 /// Runs every conformance case against stores made by `make`. Call it from a
 /// doctest TEST_CASE; each case is a SUBCASE with a fresh store.
 inline void run_store_conformance(const StoreFactory& make) {
@@ -2050,6 +2123,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("erase_customer blanks one subject's personal data in its tenant and keeps the rest") {
         erase_customer_blanks_one_subjects_personal_data(make);
+    }
+    SUBCASE("table sizes, party services, party bookings and table combinations round-trip per tenant") {
+        table_sizes_party_services_and_combinations_round_trip(make);
     }
 }
 

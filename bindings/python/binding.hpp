@@ -59,6 +59,10 @@ void bind_notifications(py::module_& m);
 void bind_rate_limiter(py::module_& m);
 /// Series and administration on TenantScope, and Series (administration.cpp).
 void bind_administration(py::module_& m);
+/// TableCombination and the TenantScope calls of party services (tables.cpp).
+void bind_tables(py::module_& m);
+/// True or False (not 0 or 1: a mistyped flag is refused), naming `field`.
+bool to_flag(py::handle h, const std::string& field);
 
 // --- GIL and results ----------------------------------------------------------
 

@@ -121,6 +121,7 @@ PYBIND11_MODULE(_core, m) {
     bind_engine(m);
     bind_scope_catalogue(m);
     bind_scope_booking(m);
+    bind_tables(m);
     bind_payments(m);
     bind_notifications(m);
     bind_rate_limiter(m);

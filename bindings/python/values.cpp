@@ -141,6 +141,9 @@ and a capacity that bookings occupy. Returned by ``TenantScope.create_resource``
                                R"("staff", "room", "equipment" or "table".)")
         .def_property_readonly("active", [](const Resource& r) { return r.active; },
                                R"(False once deactivated: no new bookings, offered nowhere; its bookings are kept.)");
+        .def_property_readonly(
+            "size", [](const Resource& r) -> py::object { return r.size ? py::int_(*r.size) : py::object(py::none()); },
+            R"(Guests a table seats (int), or None when the resource is not sized.)");
     equality(resource);
 
     py::class_<Service> service(m, "Service", R"(Something bookable and its rules. All lengths are whole minutes.
@@ -169,6 +172,8 @@ Returned by ``TenantScope.create_service``, ``get_service`` and ``services``.)")
                                R"(Ids of every resource linked to it, group by group (list of str).)")
         .def_property_readonly("resource_groups", [](const Service& s) { return groups_to_list(s.resource_groups); },
                                R"(One resource of each group performs it, all at once (list of lists of str).)")
+        .def_property_readonly("party", [](const Service& s) { return s.party; },
+                               R"(True when it books parties: seats is the party size (restaurants).)")
         .def_property_readonly("segments", [](const Service& s) { return segments_to_list(s.segments); },
                                R"([("busy", 30), ("free", 45), ("busy", 20)]: the parts of the appointment; the
 first group's resource is occupied only by the busy ones. [] = busy throughout.)")
@@ -214,6 +219,8 @@ UTC datetimes.)");
         .def_property_readonly("end", [](const Booking& b) { return from_instant(b.interval.end); },
                                R"(End of the appointment, aware datetime in UTC.)")
         .def_property_readonly("seats", [](const Booking& b) { return b.seats; }, R"(Seats taken.)")
+        .def_property_readonly("party_size", [](const Booking& b) { return b.party_size; },
+                               R"(Guests of a party service's booking (its seats is then 1: each table is held whole); 0 otherwise.)")
         .def_property_readonly("status", [](const Booking& b) { return std::string(to_string(b.status)); },
                                R"("pending", "confirmed", "cancelled" or "expired".)")
         .def_property_readonly("payment_status",

@@ -80,6 +80,15 @@ struct NewResource {
     ResourceKind kind = ResourceKind::staff;
     std::string timezone{};
     int capacity = 1;
+    std::optional<int> size{};  ///< guests a table seats (capacity 1 only); empty = not sized
+};
+
+/// A table combination to declare for group `group` of a party service.
+struct NewTableCombination {
+    ServiceId service{};
+    std::size_t group = 0;
+    std::vector<ResourceId> tables{};  ///< two or more tables of that group, each capacity 1 with a size
+    int size = 0;                      ///< guests they seat together
 };
 
 /// A new service; `step` 0 means "same as duration".
@@ -102,6 +111,7 @@ struct NewService {
     ResourceGroups resource_groups{};
     std::vector<Segment> segments{};  ///< busy/free parts; empty = busy throughout
     BookingLimits limits{};           ///< per resource of the first group
+    bool party = false;               ///< books parties: `seats` is the party size (Service::party)
 };
 
 /// Fields of a resource to change; each left empty keeps its value.
@@ -111,6 +121,7 @@ struct ResourcePatch {
     std::optional<std::string> timezone{};
     std::optional<int> capacity{};
     std::optional<bool> active{};  ///< false deactivates (deactivate_resource)
+    std::optional<int> size{};  ///< sets the size (a resource's size is cleared by update_resource(Resource))
 };
 
 /// Fields of a service to change; each left empty keeps its value.
@@ -131,6 +142,7 @@ struct ServicePatch {
     std::optional<std::vector<Segment>> segments{};
     std::optional<BookingLimits> limits{};
     std::optional<bool> active{};  ///< false deactivates (deactivate_service)
+    std::optional<bool> party{};
 };
 
 /// An availability question.
@@ -368,6 +380,15 @@ public:
     Service get_service(const ServiceId& id);
     /// Every service, ordered by id.
     std::vector<Service> services();
+    /// Declares tables of one group of a party service that seat a large
+    /// party together (admin): `invalid_argument` naming the field unless
+    /// the service books parties, the group exists, and two or more distinct
+    /// tables of that group, each of capacity 1 with a size, are named.
+    TableCombination declare_table_combination(const NewTableCombination& c);
+    /// The combinations declared for a service, ordered by id.
+    std::vector<TableCombination> table_combinations(const ServiceId& service);
+    /// Removes a combination (admin); `not_found` when there is none.
+    void remove_table_combination(const CombinationId& id);
 
     // --- availability and booking ----------------------------------------
     /// Free slots of a service: any of the requested (or linked) resources,
@@ -381,6 +402,9 @@ public:
     std::vector<Slot> availability_together(const AvailabilityRequest& q);
     /// Books a slot atomically. Free services are confirmed at once; paid
     /// ones are pending and hold the slot for the service's hold time.
+    /// For a party service `seats` is the party size: each group gives the
+    /// smallest free resource that seats it, else the smallest free declared
+    /// combination (every table held), re-checked in the write transaction.
     /// A customer is bound by the tenant's policy (policy.hpp): over a limit,
     /// `quota_exceeded` naming it ("max_pending_per_customer",
     /// "max_active_per_customer", "customer_horizon",

@@ -38,6 +38,7 @@ using ServiceId = Id<struct ServiceTag>;    ///< something bookable
 using BlockId = Id<struct BlockTag>;        ///< a stretch of time off
 using BookingId = Id<struct BookingTag>;    ///< a booking
 using SeriesId = Id<struct SeriesTag>;      ///< the bookings one `book_series` call made
+using CombinationId = Id<struct CombinationTag>;  ///< tables a restaurant joins for a large party
 
 /// What a principal may do within its tenant.
 enum class Role {
@@ -75,6 +76,10 @@ struct Resource {
     /// False once an admin deactivated it: it takes no new booking and is
     /// offered by no availability; its bookings are kept.
     bool active = true;
+    /// Guests it seats (a table: capacity 1, one party at a time); empty for
+    /// a resource that is not sized. A party service (`Service::party`)
+    /// gives a party of q a sized resource only when size >= q.
+    std::optional<int> size{};
     friend bool operator==(const Resource&, const Resource&) = default;
 };
 
@@ -113,6 +118,11 @@ struct Service {
     /// False once an admin deactivated it: no new bookings, no slots; its
     /// bookings are kept.
     bool active = true;
+    /// Books parties (restaurants): a request's `seats` is the party size q,
+    /// and each group gives the party one resource, held whole (one seat of
+    /// it): of sized resources the smallest free one with size >= q, else
+    /// the smallest free `TableCombination` declared for the group.
+    bool party = false;
     friend bool operator==(const Service&, const Service&) = default;
 
     /// The availability rules of this service for `seats` seats, as they
@@ -134,6 +144,19 @@ struct Service {
         for (const auto& g : resource_groups) out.insert(out.end(), g.begin(), g.end());
         return out;
     }
+};
+
+/// Tables of one group of a party service that the tenant joins for a large
+/// party, seating `size` guests together (T3 + T4 seat 10). A party that no
+/// single free table seats is given the smallest free combination: every
+/// table of it held at once.
+struct TableCombination {
+    CombinationId id{};
+    ServiceId service{};
+    std::size_t group = 0;             ///< index into the service's resource_groups
+    std::vector<ResourceId> tables{};  ///< two or more, sorted by id
+    int size = 0;                      ///< guests the joined tables seat
+    friend bool operator==(const TableCombination&, const TableCombination&) = default;
 };
 
 /// Time off for one resource; takes every seat.
@@ -201,6 +224,11 @@ struct Booking {
     /// change does not alter it): minor units, 0 = free.
     std::int64_t amount_due = 0;
     std::string currency_due{};                ///< ISO 4217 as the service had it; empty when free
+    /// The party size of a booking of a party service (its `seats` is then
+    /// 1: a party holds each of its resources whole); 0 otherwise. A party
+    /// seated at a combination holds every table of it: they are listed
+    /// with the group's, `resource` then `other_resources`, in id order.
+    int party_size = 0;
     std::string created_by{};                  ///< the principal's subject
     Instant created_at{};
     Instant updated_at{};

@@ -123,6 +123,15 @@ public:
     /// All services, ordered by id.
     virtual std::vector<Service> services(const TenantId& t) = 0;
 
+    // Table combinations of party services (catalogue, like services).
+    /// Inserts or replaces a combination (matched by id).
+    virtual void put_table_combination(const TenantId& t, const TableCombination& c) = 0;
+    /// The combinations declared for service `s`, ordered by id, each read
+    /// back exactly as given (tables in the order given).
+    virtual std::vector<TableCombination> table_combinations(const TenantId& t, const ServiceId& s) = 0;
+    /// Removes a combination; false when there was none.
+    virtual bool delete_table_combination(const TenantId& t, const CombinationId& id) = 0;
+
     // Bookings.
     /// Inserts a new booking and, when `confirmation` is given, that
     /// notification (as `insert_notification` would), both in this

@@ -129,6 +129,15 @@ public:
     std::optional<PaymentSettings> payment_settings(const TenantId& t) override {
         return target_->payment_settings(t);
     }
+    void put_table_combination(const TenantId& t, const TableCombination& c) override {
+        target_->put_table_combination(t, c);
+    }
+    std::vector<TableCombination> table_combinations(const TenantId& t, const ServiceId& s) override {
+        return target_->table_combinations(t, s);
+    }
+    bool delete_table_combination(const TenantId& t, const CombinationId& id) override {
+        return target_->delete_table_combination(t, id);
+    }
     void put_policy(const TenantId& t, const TenantPolicy& p) override { target_->put_policy(t, p); }
     std::optional<TenantPolicy> policy(const TenantId& t) override { return target_->policy(t); }
     bool record_payment_event(const TenantId& t, const std::string& provider, const std::string& event_id,

@@ -110,7 +110,8 @@ Resource read_resource(const Result& r, int i) {
             .kind = decode_enum<ResourceKind>(r.bytes(i, 2), detail::kind_names),
             .timezone = r.bytes(i, 3),
             .capacity = r.small(i, 4),
-            .active = r.boolean(i, 5)};
+            .active = r.boolean(i, 5),
+            .size = optional_small(r, i, 6)};
 }
 
 Service read_service(const Result& r, int i) {
@@ -130,7 +131,8 @@ Service read_service(const Result& r, int i) {
             .segments = decode_segments(r.bytes(i, 12)),
             .limits = {.day = optional_small(r, i, 13), .week = optional_small(r, i, 14),
                        .month = optional_small(r, i, 15)},
-            .active = r.boolean(i, 16)};
+            .active = r.boolean(i, 16),
+            .party = r.integer(i, 17) != 0};
 }
 
 Block read_block(const Result& r, int i) {
@@ -165,6 +167,7 @@ Booking read_booking(const Result& r, int i) {
     b.other_resources = decode_ids(r.bytes(i, 24));
     b.segments = decode_segments(r.bytes(i, 25));
     b.series = r.id<SeriesTag>(i, 26);
+    b.party_size = r.small(i, 27);
     return b;
 }
 

@@ -248,6 +248,26 @@ ALTER TABLE services ADD COLUMN active boolean NOT NULL DEFAULT true;
 ALTER TABLE bookings ADD COLUMN series_id bytea NOT NULL DEFAULT ''::bytea;
 CREATE INDEX bookings_by_series ON bookings (tenant_id, series_id, start_at, booking_id) WHERE series_id <> ''::bytea;
 )sql",
+    // Version 4. Party size (restaurants): a resource's size (guests it
+    // seats, NULL = not sized), a service that books parties (0/1), a
+    // booking's party size (0 = not a party), and the table combinations a
+    // tenant declares for a group of a party service (tables as a booking's
+    // other_resources).
+    R"sql(
+ALTER TABLE resources ADD COLUMN size integer;
+ALTER TABLE services ADD COLUMN party integer NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN party_size integer NOT NULL DEFAULT 0;
+CREATE TABLE table_combinations (
+    tenant_id      bytea   NOT NULL,
+    combination_id bytea   NOT NULL,
+    service_id     bytea   NOT NULL,
+    grp            integer NOT NULL,
+    tables         bytea   NOT NULL,
+    size           integer NOT NULL,
+    PRIMARY KEY (tenant_id, combination_id)
+);
+CREATE INDEX table_combinations_by_service ON table_combinations (tenant_id, service_id, combination_id);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -30,24 +30,25 @@ inline constexpr char kSelectTenant[] =
 
 // Resources and calendars.
 inline constexpr char kUpsertResource[] =
-    "INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, active)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7::int8 <> 0)"
+    "INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, active, size)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7::int8 <> 0, $8)"
     " ON CONFLICT (tenant_id, resource_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
-    " timezone = excluded.timezone, capacity = excluded.capacity, active = excluded.active";
+    " timezone = excluded.timezone, capacity = excluded.capacity, active = excluded.active, size = excluded.size";
 // A resource changed by a transaction that read it first: only the columns
-// it changed ($7: a bit per column, $3..$6 and $8 in order), so two concurrent
+// it changed ($7: a bit per column, $3..$6, $8 the active flag, $9 the size, in order), so two concurrent
 // edits of different fields both stick (the second waits for the first's
 // row lock, then applies its own columns to the newer row).
 #define SW_IF(bit, n, col) col " = CASE WHEN ($7::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
 inline constexpr char kUpdateResourceColumns[] =
     "UPDATE resources SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::text", "kind") ", "
     SW_IF(4, "$5::bytea", "timezone") ", " SW_IF(8, "$6::int4", "capacity") ", "
-    SW_IF(16, "($8::int8 <> 0)", "active") " WHERE tenant_id = $1 AND resource_id = $2";
+    SW_IF(16, "($8::int8 <> 0)", "active") ", " SW_IF(32, "$9::int4", "size")
+    " WHERE tenant_id = $1 AND resource_id = $2";
 #undef SW_IF
 inline constexpr char kSelectResource[] =
-    "SELECT resource_id, name, kind, timezone, capacity, active FROM resources WHERE tenant_id = $1 AND resource_id = $2";
+    "SELECT resource_id, name, kind, timezone, capacity, active, size FROM resources WHERE tenant_id = $1 AND resource_id = $2";
 inline constexpr char kSelectResources[] =
-    "SELECT resource_id, name, kind, timezone, capacity, active FROM resources WHERE tenant_id = $1 ORDER BY resource_id";
+    "SELECT resource_id, name, kind, timezone, capacity, active, size FROM resources WHERE tenant_id = $1 ORDER BY resource_id";
 inline constexpr char kDeleteWeeklyHours[] = "DELETE FROM weekly_hours WHERE tenant_id = $1 AND resource_id = $2";
 inline constexpr char kInsertWeeklyHours[] =
     "INSERT INTO weekly_hours (tenant_id, resource_id, weekday, windows) VALUES ($1, $2, $3, $4)";
@@ -76,17 +77,18 @@ inline constexpr char kSelectBlocks[] =
 inline constexpr char kUpsertService[] =
     "INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min,"
     " price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, limit_day, limit_week,"
-    " limit_month, active) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-    " $18::int8 <> 0)"
+    " limit_month, active, party) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+    " $18::int8 <> 0, $19)"
     " ON CONFLICT (tenant_id, service_id) DO UPDATE SET name = excluded.name, duration_min = excluded.duration_min,"
     " step_min = excluded.step_min, buffer_before_min = excluded.buffer_before_min,"
     " buffer_after_min = excluded.buffer_after_min, price = excluded.price, currency = excluded.currency,"
     " min_notice_min = excluded.min_notice_min, horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,"
     " cancel_notice_min = excluded.cancel_notice_min, segments = excluded.segments, limit_day = excluded.limit_day,"
-    " limit_week = excluded.limit_week, limit_month = excluded.limit_month, active = excluded.active";
-// As kUpdateResourceColumns, for services: $3..$17 in the order of
-// kUpsertService, $19 a bit per column.
-#define SW_IF(bit, n, col) col " = CASE WHEN ($19::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
+    " limit_week = excluded.limit_week, limit_month = excluded.limit_month, active = excluded.active,"
+    " party = excluded.party";
+// As kUpdateResourceColumns, for services: $3..$19 in the order of
+// kUpsertService, $20 a bit per column.
+#define SW_IF(bit, n, col) col " = CASE WHEN ($20::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
 inline constexpr char kUpdateServiceColumns[] =
     "UPDATE services SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::int8", "duration_min") ", "
     SW_IF(4, "$5::int8", "step_min") ", " SW_IF(8, "$6::int8", "buffer_before_min") ", "
@@ -95,8 +97,8 @@ inline constexpr char kUpdateServiceColumns[] =
     SW_IF(256, "$11::int8", "horizon_min") ", " SW_IF(512, "$12::int8", "hold_min") ", "
     SW_IF(1024, "$13::int8", "cancel_notice_min") ", " SW_IF(2048, "$14::text", "segments") ", "
     SW_IF(4096, "$15::int4", "limit_day") ", " SW_IF(8192, "$16::int4", "limit_week") ", "
-    SW_IF(16384, "$17::int4", "limit_month") ", " SW_IF(32768, "($18::int8 <> 0)", "active")
-    " WHERE tenant_id = $1 AND service_id = $2";
+    SW_IF(16384, "$17::int4", "limit_month") ", " SW_IF(32768, "($18::int8 <> 0)", "active") ", "
+    SW_IF(65536, "$19::int4", "party") " WHERE tenant_id = $1 AND service_id = $2";
 #undef SW_IF
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = $1 AND service_id = $2";
@@ -105,7 +107,7 @@ inline constexpr char kInsertServiceResource[] =
 #define SW_SERVICE_COLUMNS                                                            \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
     "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
-    "limit_day, limit_week, limit_month, active"
+    "limit_day, limit_week, limit_month, active, party"
 inline constexpr char kSelectService[] =
     "SELECT " SW_SERVICE_COLUMNS " FROM services WHERE tenant_id = $1 AND service_id = $2";
 inline constexpr char kSelectServices[] =
@@ -116,21 +118,34 @@ inline constexpr char kSelectServiceResources[] =
 inline constexpr char kSelectAllServiceResources[] =
     "SELECT service_id, resource_id, grp FROM service_resources WHERE tenant_id = $1 ORDER BY service_id, position";
 
+// Table combinations (schema version 4): tables as a booking's other_resources.
+inline constexpr char kUpsertTableCombination[] =
+    "INSERT INTO table_combinations (tenant_id, combination_id, service_id, grp, tables, size)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, combination_id) DO UPDATE SET"
+    " service_id = excluded.service_id, grp = excluded.grp, tables = excluded.tables, size = excluded.size";
+inline constexpr char kSelectTableCombinations[] =
+    "SELECT combination_id, service_id, grp, tables, size FROM table_combinations"
+    " WHERE tenant_id = $1 AND service_id = $2 ORDER BY combination_id";
+inline constexpr char kDeleteTableCombination[] =
+    "DELETE FROM table_combinations WHERE tenant_id = $1 AND combination_id = $2";
+
 // Bookings, in the column order read_booking() decodes.
 #define SW_BOOKING_COLUMNS                                                                                   \
     "b.booking_id, b.service_id, b.resource_id, " SW_AT("b.start_at") ", " SW_AT("b.end_at") ", b.seats, "   \
     "b.buffer_before_min, b.buffer_after_min, b.customer_name, b.customer_email, b.customer_phone, "         \
     "b.customer_locale, b.status, b.payment_status, " SW_AT("b.hold_expires_at") ", b.idempotency_key, "     \
     "b.request_fingerprint, b.created_by, " SW_AT("b.created_at") ", " SW_AT("b.updated_at") ", "            \
-    "b.checkout_id, b.payment_reference, b.amount_due, b.currency_due, b.other_resources, b.segments, b.series_id"
+    "b.checkout_id, b.payment_reference, b.amount_due, b.currency_due, b.other_resources, b.segments, "      \
+    "b.series_id, b.party_size"
 // $1..$28 as listed; the occupancy rows go with it (kInsertOccupancy).
 inline constexpr char kInsertBooking[] =
     "INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at, seats,"
     " buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone, customer_locale,"
     " status, payment_status, hold_expires_at, idempotency_key, request_fingerprint, created_by, created_at,"
-    " updated_at, checkout_id, payment_reference, amount_due, currency_due, other_resources, segments, series_id)"
+    " updated_at, checkout_id, payment_reference, amount_due, currency_due, other_resources, segments, series_id,"
+    " party_size)"
     " VALUES ($1, $2, $3, $4, " SW_TS("$5") ", " SW_TS("$6") ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-    SW_TS("$16") ", $17, $18, $19, " SW_TS("$20") ", " SW_TS("$21") ", $22, $23, $24, $25, $26, $27, $28)";
+    SW_TS("$16") ", $17, $18, $19, " SW_TS("$20") ", " SW_TS("$21") ", $22, $23, $24, $25, $26, $27, $28, $29)";
 // One entry of a booking's Booking::holds(). $3 part, $4 resource, $5/$6
 // occupied range, $7/$8 the hold without buffers, $9/$10 buffers, $11
 // status, $12 hold expiry. `exclusive`: this transaction checked the
@@ -351,6 +366,7 @@ inline constexpr NamedStatement kAll[] = {
     SW_STMT(kInsertBlock), SW_STMT(kDeleteBlock), SW_STMT(kSelectBlocks), SW_STMT(kUpsertService),
     SW_STMT(kUpdateServiceColumns), SW_STMT(kDeleteServiceResources), SW_STMT(kInsertServiceResource), SW_STMT(kSelectService),
     SW_STMT(kSelectServices), SW_STMT(kSelectServiceResources), SW_STMT(kSelectAllServiceResources),
+    SW_STMT(kUpsertTableCombination), SW_STMT(kSelectTableCombinations), SW_STMT(kDeleteTableCombination),
     SW_STMT(kInsertBooking), SW_STMT(kInsertOccupancy), SW_STMT(kSelectOccupancyRows), SW_STMT(kDeleteOccupancy),
     SW_STMT(kUpdateBooking),
     SW_STMT(kSelectBooking), SW_STMT(kSelectBookingForUpdate), SW_STMT(kSelectBookingByKey),

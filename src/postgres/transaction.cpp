@@ -104,16 +104,16 @@ public:
                 const Resource& was = seen->second;
                 const std::int64_t mask = (r.name != was.name ? 1 : 0) | (r.kind != was.kind ? 2 : 0) |
                                           (r.timezone != was.timezone ? 4 : 0) | (r.capacity != was.capacity ? 8 : 0) |
-                                          (r.active != was.active ? 16 : 0);
+                                          (r.active != was.active ? 16 : 0) | (r.size != was.size ? 32 : 0);
                 if (mask != 0) {
                     c().run(kUpdateResourceColumns, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(
-                                                        r.timezone).add(r.capacity).add(mask).add(r.active ? 1 : 0));
+                                                        r.timezone).add(r.capacity).add(mask).add(r.active ? 1 : 0).add(r.size));
                 }
                 seen->second = r;
                 return;
             }
             c().run(kUpsertResource, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(r.timezone).add(
-                                         r.capacity).add(r.active ? 1 : 0));
+                                         r.capacity).add(r.active ? 1 : 0).add(r.size));
         });
     }
 
@@ -237,6 +237,7 @@ public:
                 bit(v.limits.week != was.limits.week, 8192);
                 bit(v.limits.month != was.limits.month, 16384);
                 bit(v.active != was.active, 32768);
+                bit(v.party != was.party, 65536);
                 if (mask != 0) c().run(kUpdateServiceColumns, service_params(t, v).add(mask));
                 if (v.resource_groups != was.resource_groups) put_service_resources(t, v);
                 seen->second = v;
@@ -279,6 +280,34 @@ public:
         });
     }
 
+    void put_table_combination(const TenantId& t, const TableCombination& x) override {
+        call(Access::write, [&] {
+            c().run(kUpsertTableCombination, Params().add(t).add(x.id).add(x.service).add(
+                                                 static_cast<std::int64_t>(x.group)).add(encode_ids(x.tables)).add(x.size));
+        });
+    }
+
+    std::vector<TableCombination> table_combinations(const TenantId& t, const ServiceId& s) override {
+        return call(Access::read, [&] {
+            const auto r = c().run(kSelectTableCombinations, Params().add(t).add(s));
+            std::vector<TableCombination> out;
+            for (int i = 0; i < r.rows(); ++i) {
+                const auto group = r.integer(i, 2);
+                if (group < 0 || group >= 64) corrupt("table combination group " + std::to_string(group));
+                out.push_back({.id = r.id<CombinationTag>(i, 0), .service = r.id<ServiceTag>(i, 1),
+                               .group = static_cast<std::size_t>(group), .tables = decode_ids(r.bytes(i, 3)),
+                               .size = r.small(i, 4)});
+            }
+            return out;
+        });
+    }
+
+    bool delete_table_combination(const TenantId& t, const CombinationId& id) override {
+        return call(Access::write, [&] {
+            return c().run(kDeleteTableCombination, Params().add(t).add(id)).changed() > 0;
+        });
+    }
+
     // --- bookings --------------------------------------------------------
 
     using Transaction::insert_booking;
@@ -315,7 +344,8 @@ public:
                                         .add(b.currency_due)
                                         .add(encode_ids(b.other_resources))
                                         .text(encode_segments(b.segments))
-                                        .add(b.series.value));
+                                        .add(b.series.value)
+                                        .add(b.party_size));
             write_occupancy(t, b, {});
             if (confirmation) write_notification(*confirmation);
         });
@@ -695,7 +725,7 @@ private:
         p.add(t).add(v.id).add(v.name).add(v.duration).add(v.step).add(v.buffer_before).add(v.buffer_after).add(
             v.price).add(v.currency).add(v.min_notice).add(v.horizon).add(v.hold).add(v.cancel_notice);
         p.text(encode_segments(v.segments)).add(v.limits.day).add(v.limits.week).add(v.limits.month);
-        p.add(v.active ? 1 : 0);
+        p.add(v.active ? 1 : 0).add(v.party ? 1 : 0);
         return p;
     }
 

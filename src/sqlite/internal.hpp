@@ -445,6 +445,10 @@ std::vector<Notification> notifications(Connection& c, const TenantId& t, const 
 // snapshot keeps them until the next such checkpoint).
 int erase_customer(Connection& c, const TenantId& t, const std::string& created_by, Instant now);
 void checkpoint_after_erasure(Connection& c) noexcept;
+// Table combinations (combinations.cpp): each one call of the Transaction interface.
+void put_table_combination(Connection& c, const TenantId& t, const TableCombination& x);
+std::vector<TableCombination> table_combinations(Connection& c, const TenantId& t, const ServiceId& service);
+bool delete_table_combination(Connection& c, const TenantId& t, const CombinationId& id);
 
 // Payment records (payments.cpp): each one call of the Transaction interface.
 bool record_payment_event(Connection& c, const TenantId& t, const std::string& provider, const std::string& event_id,

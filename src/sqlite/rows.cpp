@@ -91,21 +91,22 @@ std::vector<ResourceId> decode_ids(std::string_view text) {
     return out;
 }
 
-Resource read_resource(const Statement& s) {
-    return {.id = s.id<ResourceTag>(0),
-            .name = s.text(1),
-            .kind = decode_enum<ResourceKind>(s.text(2), detail::kind_names),
-            .timezone = s.text(3),
-            .capacity = s.small(4),
-            .active = s.integer(5) != 0};
-}
-
 namespace {
 std::optional<int> optional_small(const Statement& s, int col) {
     if (s.is_null(col)) return std::nullopt;
     return s.small(col);
 }
 }  // namespace
+
+Resource read_resource(const Statement& s) {
+    return {.id = s.id<ResourceTag>(0),
+            .name = s.text(1),
+            .kind = decode_enum<ResourceKind>(s.text(2), detail::kind_names),
+            .timezone = s.text(3),
+            .capacity = s.small(4),
+            .active = s.integer(5) != 0,
+            .size = optional_small(s, 6)};
+}
 
 Service read_service(const Statement& s) {
     return {.id = s.id<ServiceTag>(0),
@@ -123,7 +124,8 @@ Service read_service(const Statement& s) {
             .cancel_notice = s.minutes(11),
             .segments = decode_segments(s.text(12)),
             .limits = {.day = optional_small(s, 13), .week = optional_small(s, 14), .month = optional_small(s, 15)},
-            .active = s.integer(16) != 0};
+            .active = s.integer(16) != 0,
+            .party = s.integer(17) != 0};
 }
 
 Block read_block(const Statement& s) {
@@ -158,6 +160,7 @@ Booking read_booking(const Statement& s) {
     b.other_resources = decode_ids(s.text(24));
     b.segments = decode_segments(s.text(25));
     b.series = s.id<SeriesTag>(26);
+    b.party_size = s.small(27);
     return b;
 }
 

@@ -496,6 +496,45 @@ END;
 
 PRAGMA user_version = 9;
 )sql",
+    // Version 10. Party size (restaurants): a resource's size (guests it
+    // seats, NULL = not sized), a service that books parties, a booking's
+    // party size (0 = not a party), and the table combinations a tenant
+    // declares for a group of a party service (tables as "<bytes>:<id>"
+    // each, like a booking's other_resources). A size and a combination are
+    // catalogue: they bump catalogue_version like the rest of it.
+    R"sql(
+ALTER TABLE resources ADD COLUMN size INTEGER;
+ALTER TABLE services ADD COLUMN party INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN party_size INTEGER NOT NULL DEFAULT 0;
+DROP TRIGGER resources_bump_catalogue_on_update;
+CREATE TRIGGER resources_bump_catalogue_on_update
+AFTER UPDATE OF tenant_id, resource_id, name, kind, timezone, capacity, active, size ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TABLE table_combinations (
+    tenant_id      TEXT    NOT NULL,
+    combination_id TEXT    NOT NULL,
+    service_id     TEXT    NOT NULL,
+    grp            INTEGER NOT NULL,
+    tables         TEXT    NOT NULL,
+    size           INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, combination_id)
+) WITHOUT ROWID;
+CREATE INDEX table_combinations_by_service ON table_combinations (tenant_id, service_id, combination_id);
+CREATE TRIGGER table_combinations_bump_catalogue_on_insert AFTER INSERT ON table_combinations BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER table_combinations_bump_catalogue_on_update AFTER UPDATE ON table_combinations BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER table_combinations_bump_catalogue_on_delete AFTER DELETE ON table_combinations BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+
+PRAGMA user_version = 10;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

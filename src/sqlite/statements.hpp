@@ -42,18 +42,18 @@ inline constexpr char kSelectCatalogueVersion[] =
 
 // Resources and calendars.
 inline constexpr char kUpsertResource[] = R"sql(
-INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied, active)
+INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied, active, size)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
         (SELECT coalesce(max(occ_end - occ_start), 0) FROM booking_holds
-         WHERE tenant_id = ?1 AND resource_id = ?2), ?7)
+         WHERE tenant_id = ?1 AND resource_id = ?2), ?7, ?8)
 ON CONFLICT (tenant_id, resource_id) DO UPDATE SET
     name = excluded.name, kind = excluded.kind, timezone = excluded.timezone,
-    capacity = excluded.capacity, active = excluded.active)sql";
+    capacity = excluded.capacity, active = excluded.active, size = excluded.size)sql";
 inline constexpr char kSelectResource[] =
-    "SELECT resource_id, name, kind, timezone, capacity, active FROM resources "
+    "SELECT resource_id, name, kind, timezone, capacity, active, size FROM resources "
     "WHERE tenant_id = ?1 AND resource_id = ?2";
 inline constexpr char kSelectResources[] =
-    "SELECT resource_id, name, kind, timezone, capacity, active FROM resources "
+    "SELECT resource_id, name, kind, timezone, capacity, active, size FROM resources "
     "WHERE tenant_id = ?1 ORDER BY resource_id";
 inline constexpr char kDeleteWeeklyHours[] =
     "DELETE FROM weekly_hours WHERE tenant_id = ?1 AND resource_id = ?2";
@@ -92,8 +92,8 @@ inline constexpr char kSelectBlocks[] =
 inline constexpr char kUpsertService[] = R"sql(
 INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
                       buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min,
-                      cancel_notice_min, segments, limit_day, limit_week, limit_month, active)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+                      cancel_notice_min, segments, limit_day, limit_week, limit_month, active, party)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
 ON CONFLICT (tenant_id, service_id) DO UPDATE SET
     name = excluded.name, duration_min = excluded.duration_min, step_min = excluded.step_min,
     buffer_before_min = excluded.buffer_before_min, buffer_after_min = excluded.buffer_after_min,
@@ -101,7 +101,7 @@ ON CONFLICT (tenant_id, service_id) DO UPDATE SET
     horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,
     cancel_notice_min = excluded.cancel_notice_min, segments = excluded.segments,
     limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month,
-    active = excluded.active)sql";
+    active = excluded.active, party = excluded.party)sql";
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kInsertServiceResource[] =
@@ -110,7 +110,7 @@ inline constexpr char kInsertServiceResource[] =
 #define SLOTWISE_SERVICE_COLUMNS                                                      \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
     "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
-    "limit_day, limit_week, limit_month, active"
+    "limit_day, limit_week, limit_month, active, party"
 inline constexpr char kSelectService[] =
     "SELECT " SLOTWISE_SERVICE_COLUMNS " FROM services WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kSelectServices[] =
@@ -123,13 +123,25 @@ inline constexpr char kSelectAllServiceResources[] =
     "SELECT service_id, resource_id, grp FROM service_resources WHERE tenant_id = ?1 "
     "ORDER BY service_id, position";
 
+// Table combinations (schema version 10).
+inline constexpr char kUpsertTableCombination[] = R"sql(
+INSERT INTO table_combinations (tenant_id, combination_id, service_id, grp, tables, size)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+ON CONFLICT (tenant_id, combination_id) DO UPDATE SET
+    service_id = excluded.service_id, grp = excluded.grp, tables = excluded.tables, size = excluded.size)sql";
+inline constexpr char kSelectTableCombinations[] =
+    "SELECT combination_id, service_id, grp, tables, size FROM table_combinations "
+    "WHERE tenant_id = ?1 AND service_id = ?2 ORDER BY combination_id";
+inline constexpr char kDeleteTableCombination[] =
+    "DELETE FROM table_combinations WHERE tenant_id = ?1 AND combination_id = ?2";
+
 // Bookings. The column order is the one read_booking() decodes.
 #define SLOTWISE_BOOKING_COLUMNS                                                         \
     "booking_id, service_id, resource_id, start_at, end_at, seats, buffer_before_min, "  \
     "buffer_after_min, customer_name, customer_email, customer_phone, customer_locale, " \
     "status, payment_status, hold_expires_at, idempotency_key, request_fingerprint, "    \
     "created_by, created_at, updated_at, checkout_id, payment_reference, amount_due, currency_due, " \
-    "other_resources, segments, series_id"
+    "other_resources, segments, series_id, party_size"
 inline constexpr char kInsertBooking[] = R"sql(
 INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at,
                       occ_start, occ_end, seats, buffer_before_min, buffer_after_min,
@@ -137,9 +149,9 @@ INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, 
                       status, payment_status, hold_expires_at, idempotency_key,
                       request_fingerprint, created_by, created_at, updated_at, checkout_id,
                       payment_reference, owes_confirmation, amount_due, currency_due,
-                      other_resources, segments, series_id)
+                      other_resources, segments, series_id, party_size)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31))sql";
+        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32))sql";
 // One row of Booking::holds(), carrying the booking's status and hold.
 inline constexpr char kInsertHold[] = R"sql(
 INSERT INTO booking_holds (tenant_id, booking_id, part, resource_id, service_id, occ_start, occ_end,

@@ -112,7 +112,7 @@ public:
             catalogue_.changed();
             c().statement(kUpsertResource)
                 .bind(t, r.id, r.name, std::string(to_string(r.kind)), r.timezone, r.capacity,
-                      std::int64_t{r.active ? 1 : 0})
+                      std::int64_t{r.active ? 1 : 0}, r.size)
                 .run();
         });
     }
@@ -257,7 +257,8 @@ public:
             c().statement(kUpsertService)
                 .bind(t, v.id, v.name, v.duration, v.step, v.buffer_before, v.buffer_after, v.price,
                       v.currency, v.min_notice, v.horizon, v.hold, v.cancel_notice, encode_segments(v.segments),
-                      v.limits.day, v.limits.week, v.limits.month, std::int64_t{v.active ? 1 : 0})
+                      v.limits.day, v.limits.week, v.limits.month, std::int64_t{v.active ? 1 : 0},
+                      static_cast<std::int64_t>(v.party))
                 .run();
             c().statement(kDeleteServiceResources).bind(t, v.id).run();
             std::int64_t position = 0;
@@ -314,6 +315,24 @@ public:
         });
     }
 
+    void put_table_combination(const TenantId& t, const TableCombination& x) override {
+        call(Access::write, [&] {
+            catalogue_.changed();
+            sqlite::put_table_combination(c(), t, x);
+        });
+    }
+
+    std::vector<TableCombination> table_combinations(const TenantId& t, const ServiceId& s) override {
+        return call(Access::read, [&] { return sqlite::table_combinations(c(), t, s); });
+    }
+
+    bool delete_table_combination(const TenantId& t, const CombinationId& id) override {
+        return call(Access::write, [&] {
+            catalogue_.changed();
+            return sqlite::delete_table_combination(c(), t, id);
+        });
+    }
+
     // --- bookings --------------------------------------------------------
 
     using Transaction::insert_booking;
@@ -332,7 +351,7 @@ public:
                           b.request_fingerprint, b.created_by, b.created_at, b.updated_at, b.checkout_id,
                           b.payment_reference, owed ? std::optional<std::int64_t>(1) : std::nullopt,
                           b.amount_due, b.currency_due, encode_ids(b.other_resources), encode_segments(b.segments),
-                          b.series.value);
+                          b.series.value, b.party_size);
             write_holds(t, b);
             if (confirmation && !owed) write_notification(c(), *confirmation);
         });
