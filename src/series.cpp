@@ -101,6 +101,9 @@ Series TenantScope::book_series(const SeriesRequest& r) {
     auto tx = engine_.store()->write();
     auto svc_row = tx->service(principal_.tenant, r.service);
     if (!svc_row) not_found("service");
+    // A party is seated at the tables free at its own start; a series would
+    // need the choice made afresh each week, which book() does.
+    if (svc_row->party) invalid("service", "a party service is booked one party at a time, not as a series");
     const auto resolved = resolve(*tx, principal_.tenant, r.service, pinned(*svc_row, r.resource, r.resources), r.seats);
     const Service& svc = resolved.service;
     const auto zone_res = tx->resource(principal_.tenant, zone_resource(svc, r));

@@ -2,6 +2,7 @@
 // smallest free table that seats it, else at the smallest free combination
 // of tables the tenant declared, every table held at once. Each test is the
 // attack or the mistake the rule must stop.
+#include "support/errors.hpp"
 #include "support/race_fixture.hpp"
 
 #include <doctest/doctest.h>
@@ -570,4 +571,13 @@ TEST_CASE("a payment after the hold keeps a party at a combination only while ev
     const auto confirmed = admin.get_booking(kept.id);
     CHECK(confirmed.status == BookingStatus::confirmed);
     CHECK(sorted(confirmed.held_resources()) == sorted({r.t3.id, r.t4.id}));
+}
+
+TEST_CASE("a party service is not booked as a weekly series: each party is seated at its own start") {
+    Trattoria r;
+    CHECK(field_of([&] {
+              r.base.customer("ada").book_series({.service = r.dinner.id, .first_start = r.nine, .count = 4,
+                                                  .customer = {.name = "ada"}, .seats = 2});
+          }) == "service");
+    CHECK(r.stored() == 0);
 }
