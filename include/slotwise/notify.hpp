@@ -27,11 +27,27 @@
 namespace slotwise {
 
 /// The kinds of notification the engine writes to its outbox.
-enum class NotificationKind { booking_confirmed, booking_cancelled, booking_rescheduled, refund_due };
+enum class NotificationKind {
+    booking_confirmed,
+    booking_cancelled,
+    booking_rescheduled,
+    refund_due,
+    booking_requested,  ///< a request awaits the business's approval
+    booking_rejected,   ///< the business turned a request down
+    waitlist_offer,     ///< a seat freed for a waiting customer, held until the offer expires
+};
+
+/// Every kind, in declaration order (for decoders).
+inline constexpr std::array<NotificationKind, 7> notification_kinds{
+    NotificationKind::booking_confirmed, NotificationKind::booking_cancelled, NotificationKind::booking_rescheduled,
+    NotificationKind::refund_due,        NotificationKind::booking_requested, NotificationKind::booking_rejected,
+    NotificationKind::waitlist_offer};
 
 /// The kind's name as the APIs spell it.
 constexpr std::string_view to_string(NotificationKind k) noexcept {
-    constexpr std::array<std::string_view, 4> names{"booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due"};
+    constexpr std::array<std::string_view, 7> names{"booking_confirmed", "booking_cancelled", "booking_rescheduled",
+                                                    "refund_due",        "booking_requested", "booking_rejected",
+                                                    "waitlist_offer"};
     return names[static_cast<std::size_t>(k)];
 }
 

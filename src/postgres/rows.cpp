@@ -193,8 +193,7 @@ Notification read_notification(const Result& r, int i) {
     n.id = r.bytes(i, 1);
     const auto kind = r.bytes(i, 2);
     bool known = false;
-    for (auto k : {NotificationKind::booking_confirmed, NotificationKind::booking_cancelled,
-                   NotificationKind::booking_rescheduled, NotificationKind::refund_due}) {
+    for (auto k : notification_kinds) {
         if (to_string(k) == kind) {
             n.kind = k;
             known = true;
