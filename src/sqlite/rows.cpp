@@ -121,7 +121,10 @@ Service read_service(const Statement& s) {
             .resource_groups = {},
             .cancel_notice = s.minutes(11),
             .segments = decode_segments(s.text(12)),
-            .limits = {.day = optional_small(s, 13), .week = optional_small(s, 14), .month = optional_small(s, 15)}};
+            .limits = {.day = optional_small(s, 13), .week = optional_small(s, 14), .month = optional_small(s, 15)},
+            .requires_confirmation = s.integer(16) != 0,
+            .request_expiry = s.minutes(17),
+            .offer_time = s.minutes(18)};
 }
 
 Block read_block(const Statement& s) {
