@@ -128,7 +128,10 @@ Service read_service(const Result& r, int i) {
             .cancel_notice = r.minutes(i, 11),
             .segments = decode_segments(r.bytes(i, 12)),
             .limits = {.day = optional_small(r, i, 13), .week = optional_small(r, i, 14),
-                       .month = optional_small(r, i, 15)}};
+                       .month = optional_small(r, i, 15)},
+            .requires_confirmation = r.integer(i, 16) != 0,
+            .request_expiry = r.minutes(i, 17),
+            .offer_time = r.minutes(i, 18)};
 }
 
 Block read_block(const Result& r, int i) {
