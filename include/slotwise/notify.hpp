@@ -51,6 +51,14 @@ constexpr std::string_view to_string(NotificationKind k) noexcept {
     return names[static_cast<std::size_t>(k)];
 }
 
+/// True for the kinds that carry a calendar invitation (.ics): the ones about
+/// an appointment that is, or was, on the customer's calendar. A request, a
+/// rejection and an offer are not appointments yet.
+constexpr bool carries_invitation(NotificationKind k) noexcept {
+    return k == NotificationKind::booking_confirmed || k == NotificationKind::booking_cancelled ||
+           k == NotificationKind::booking_rescheduled;
+}
+
 /// One message in the outbox. The outbox keeps what the message is about (the
 /// booking's resource and time when it was written); the engine renders
 /// subject, body and invitation in the customer's language when it hands the
@@ -68,7 +76,7 @@ struct Notification {
     int sequence = 0;             ///< the invitation's SEQUENCE (0 for a booking's first)
     std::string subject{};        ///< empty in the store until rendered
     std::string body{};
-    std::string ics{};            ///< RFC 5545 invitation; empty for refund_due
+    std::string ics{};            ///< RFC 5545 invitation; empty unless `carries_invitation(kind)`
     Instant created_at{};
     int attempts = 0;             ///< how many times it was taken
     std::optional<Instant> sent_at{};
