@@ -100,8 +100,10 @@ Outcome on(const PaymentSucceeded& e, const Booking& b, const Service&, const Ac
     if (!e.payment_reference.empty()) out.payment_reference = e.payment_reference;
     const auto status = b.status_at(now);
     const bool ahead = now < b.interval.begin;
-    const bool keep = ahead && (status == BookingStatus::pending ||
-                                (status == BookingStatus::expired && e.slot_offered && e.slot_offered()));
+    // Only a lapsed payment hold can be revived by its payment: a lapsed
+    // request was never approved, a lapsed offer never accepted.
+    const bool lapsed_hold = status == BookingStatus::expired && b.status == BookingStatus::pending;
+    const bool keep = ahead && (status == BookingStatus::pending || (lapsed_hold && e.slot_offered && e.slot_offered()));
     if (!keep) {
         out.payment_status = PaymentStatus::refund_due;
         return changed(std::move(out), now, NotificationKind::refund_due);
@@ -223,7 +225,8 @@ void require_open_request(const Booking& b, Instant now, std::string_view event)
 Outcome approved(Booking out, const Service& svc, Instant now) {
     if (out.amount_due > 0) {
         out.status = BookingStatus::pending;
-        out.payment_status = PaymentStatus::pending;
+        // Money that arrived unmatched meanwhile stays owed back.
+        if (out.payment_status == PaymentStatus::none) out.payment_status = PaymentStatus::pending;
         out.hold_expires_at = now + svc.hold;
         return changed(std::move(out), now);
     }
@@ -248,8 +251,8 @@ Outcome on(const Reject&, const Booking& b, const Service&, const Actor& who, In
 }
 
 Outcome on(const AcceptOffer&, const Booking& b, const Service& svc, const Actor& who, Instant now) {
-    // The offer is the customer's alone: not staff's to accept on its behalf.
-    if (who.kind != Actor::Kind::customer || b.created_by != who.subject) {
+    // The offer is for whoever joined the waitlist, and for nobody else.
+    if (who.kind == Actor::Kind::provider || b.created_by != who.subject) {
         deny("only the offered customer can accept an offer");
     }
     const auto status = b.status_at(now);
