@@ -1770,11 +1770,17 @@ inline void occupancy_is_active_bookings_reduced(const StoreFactory& make) {
 }
 
 }  // namespace detail
+}  // namespace slotwise::conformance
+
+#include "store_conformance_waitlist.hpp"
+
+namespace slotwise::conformance {
 
 /// Runs every conformance case against stores made by `make`. Call it from a
 /// doctest TEST_CASE; each case is a SUBCASE with a fresh store.
 inline void run_store_conformance(const StoreFactory& make) {
     using namespace detail;
+    run_waitlist_conformance(make);
     SUBCASE("a tenant round-trips and an unknown tenant reads as absent") {
         tenants_round_trip(make);
     }
