@@ -336,7 +336,7 @@ TEST_CASE("every table and index leads with tenant_id") {
                                              "outbox", "outbox_sweep", "payment_events", "payment_settings",
                                              "resources", "service_resources", "services",
                                              "tenant_policies", "tenants", "unmatched_payments",
-                                             "weekly_hours"});
+                                             "waitlist", "waitlist_sweep", "weekly_hours"});
     for (const auto& table : tables) {
         CAPTURE(table);
         // The one exception holds no tenant's data: a single row with the

@@ -264,12 +264,15 @@ inline constexpr char kCountWaitingByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM waitlist WHERE tenant_id = $1 AND created_by = $2"
     " AND status = 'waiting' LIMIT $3) AS waiting";
 // Lapses of every tenant with someone waiting, after the cursor ($1 at, $2
-// tenant, $3 booking) and at or before $4, at most $5.
+// tenant, $3 booking) and at or before $4, at most $5: a range of
+// bookings_lapsing per such tenant.
 inline constexpr char kSelectLapsedBookings[] =
-    "SELECT " SW_BOOKING_COLUMNS ", b.tenant_id FROM bookings b"
-    " WHERE b.status IN ('pending', 'requested', 'offered') AND b.hold_expires_at <= " SW_TS("$4")
+    "SELECT " SW_BOOKING_COLUMNS ", b.tenant_id"
+    " FROM (SELECT DISTINCT tenant_id FROM waitlist WHERE status = 'waiting') w"
+    " JOIN bookings b ON b.tenant_id = w.tenant_id"
+    " WHERE b.status IN ('pending', 'requested', 'offered') AND b.hold_expires_at >= " SW_TS("$1")
+    " AND b.hold_expires_at <= " SW_TS("$4")
     " AND (b.hold_expires_at, b.tenant_id, b.booking_id) > (" SW_TS("$1") ", $2::bytea, $3::bytea)"
-    " AND EXISTS (SELECT 1 FROM waitlist w WHERE w.tenant_id = b.tenant_id AND w.status = 'waiting')"
     " ORDER BY b.hold_expires_at, b.tenant_id, b.booking_id LIMIT $5";
 inline constexpr char kSelectLapseCursor[] =
     "SELECT " SW_AT("at") ", lapsed_tenant, booking_id FROM waitlist_sweep WHERE tenant_id = $1";

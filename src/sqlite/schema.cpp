@@ -478,8 +478,9 @@ PRAGMA user_version = 7;
     // their slot until hold_expires_at exactly as pending ones do, so the
     // per-creator count of uncommitted holds covers all three. A waitlist
     // entry is a row keyed by tenant; seq is its join order within the
-    // tenant. The lapse scan of take_notifications reads lapsing bookings by
-    // expiry and remembers where it stopped (one row, like outbox_sweep).
+    // tenant. The lapse scan of take_notifications reads, for each tenant
+    // with someone waiting, its lapsing bookings by expiry, and remembers
+    // where it stopped in one row keyed by the empty tenant.
     R"sql(
 ALTER TABLE services ADD COLUMN requires_confirmation INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE services ADD COLUMN request_expiry_min INTEGER NOT NULL DEFAULT 1440;
@@ -487,7 +488,7 @@ ALTER TABLE services ADD COLUMN offer_time_min INTEGER NOT NULL DEFAULT 60;
 ALTER TABLE tenant_policies ADD COLUMN max_waitlist_per_customer INTEGER NOT NULL DEFAULT 5;
 CREATE INDEX bookings_holding_by_creator ON bookings (tenant_id, created_by, hold_expires_at, start_at)
     WHERE status IN ('pending', 'requested', 'offered');
-CREATE INDEX bookings_lapsing ON bookings (hold_expires_at, tenant_id, booking_id)
+CREATE INDEX bookings_lapsing ON bookings (tenant_id, hold_expires_at, booking_id)
     WHERE status IN ('pending', 'requested', 'offered');
 CREATE TABLE waitlist (
     tenant_id        TEXT    NOT NULL,
@@ -511,11 +512,12 @@ CREATE INDEX waitlist_waiting ON waitlist (tenant_id, start_at, seq) WHERE statu
 CREATE INDEX waitlist_waiting_by_service ON waitlist (tenant_id, service_id, start_at, seq) WHERE status = 'waiting';
 CREATE INDEX waitlist_waiting_by_creator ON waitlist (tenant_id, created_by) WHERE status = 'waiting';
 CREATE TABLE waitlist_sweep (
-    id         INTEGER PRIMARY KEY CHECK (id = 1),
-    at         INTEGER NOT NULL,
-    tenant_id  TEXT    NOT NULL,
-    booking_id TEXT    NOT NULL
-);
+    tenant_id     TEXT    NOT NULL,  -- always '': one row for the whole file
+    at            INTEGER NOT NULL,
+    lapsed_tenant TEXT    NOT NULL,
+    booking_id    TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id)
+) WITHOUT ROWID;
 
 PRAGMA user_version = 8;
 )sql",

@@ -37,13 +37,14 @@ constexpr char kSelectWaiting[] =
 constexpr char kCountWaitingByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM waitlist"
     " WHERE tenant_id = ?1 AND created_by = ?2 AND status = 'waiting' LIMIT ?3)";
-// Lapses after the cursor (?1 at, ?2 tenant, ?3 booking) up to ?4, through
-// bookings_lapsing, of tenants with someone waiting.
+// Lapses after the cursor (?1 at, ?2 tenant, ?3 booking) up to ?4, of
+// tenants with someone waiting: a range of bookings_lapsing per such tenant.
 constexpr char kSelectLapsed[] =
-    "SELECT b.tenant_id, b.booking_id FROM bookings b"
-    " WHERE b.status IN ('pending', 'requested', 'offered')"
+    "SELECT b.tenant_id, b.booking_id"
+    " FROM (SELECT DISTINCT tenant_id FROM waitlist WHERE status = 'waiting') w"
+    " JOIN bookings b ON b.tenant_id = w.tenant_id"
+    " WHERE b.status IN ('pending', 'requested', 'offered') AND b.hold_expires_at >= ?1"
     " AND b.hold_expires_at <= ?4 AND (b.hold_expires_at, b.tenant_id, b.booking_id) > (?1, ?2, ?3)"
-    " AND EXISTS (SELECT 1 FROM waitlist w WHERE w.tenant_id = b.tenant_id AND w.status = 'waiting')"
     " ORDER BY b.hold_expires_at, b.tenant_id, b.booking_id LIMIT ?5";
 constexpr char kSelectLapsedBooking[] =
     "SELECT booking_id, service_id, resource_id, start_at, end_at, seats, buffer_before_min, "
@@ -51,10 +52,11 @@ constexpr char kSelectLapsedBooking[] =
     "status, payment_status, hold_expires_at, idempotency_key, request_fingerprint, "
     "created_by, created_at, updated_at, checkout_id, payment_reference, amount_due, currency_due, "
     "other_resources, segments FROM bookings WHERE tenant_id = ?1 AND booking_id = ?2";
-constexpr char kSelectLapseCursor[] = "SELECT at, tenant_id, booking_id FROM waitlist_sweep WHERE id = 1";
+constexpr char kSelectLapseCursor[] =
+    "SELECT at, lapsed_tenant, booking_id FROM waitlist_sweep WHERE tenant_id = ''";
 constexpr char kUpsertLapseCursor[] =
-    "INSERT INTO waitlist_sweep (id, at, tenant_id, booking_id) VALUES (1, ?1, ?2, ?3)"
-    " ON CONFLICT (id) DO UPDATE SET at = excluded.at, tenant_id = excluded.tenant_id,"
+    "INSERT INTO waitlist_sweep (tenant_id, at, lapsed_tenant, booking_id) VALUES ('', ?1, ?2, ?3)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET at = excluded.at, lapsed_tenant = excluded.lapsed_tenant,"
     " booking_id = excluded.booking_id";
 
 WaitlistEntry read_entry(const Statement& s) {
