@@ -108,7 +108,7 @@ inline constexpr char kInsertServiceResource[] =
 #define SW_SERVICE_COLUMNS                                                            \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
     "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
-    "limit_day, limit_week, limit_month, requires_confirmation::int8, request_expiry_min, offer_time_min"
+    "limit_day, limit_week, limit_month, requires_confirmation::int, request_expiry_min, offer_time_min"
 inline constexpr char kSelectService[] =
     "SELECT " SW_SERVICE_COLUMNS " FROM services WHERE tenant_id = $1 AND service_id = $2";
 inline constexpr char kSelectServices[] =
