@@ -252,10 +252,12 @@ inline constexpr char kUpdateWaitlistEntry[] =
     "w.customer_email, w.customer_phone, w.customer_locale, w.created_by, " SW_AT("w.created_at") ", "    \
     "w.status, w.offer_booking_id, w.seq"
 inline constexpr char kSelectWaitlistEntry[] =
-    "SELECT " SW_ENTRY_COLUMNS ", CASE WHEN w.status = 'waiting' THEN"
-    " (SELECT count(*) FROM waitlist x WHERE x.tenant_id = $1 AND x.status = 'waiting'"
-    "  AND x.service_id = w.service_id AND x.start_at = w.start_at AND x.seq <= w.seq) ELSE 0 END"
-    " FROM waitlist w WHERE w.tenant_id = $1 AND w.entry_id = $2";
+    "SELECT " SW_ENTRY_COLUMNS ", 0 FROM waitlist w WHERE w.tenant_id = $1 AND w.entry_id = $2";
+// A waiting entry's position: those of its service and start that joined no
+// later ($2 service, $3 start, $4 its seq).
+inline constexpr char kCountWaitingAhead[] =
+    "SELECT count(*) FROM waitlist WHERE tenant_id = $1 AND status = 'waiting' AND service_id = $2"
+    " AND start_at = " SW_TS("$3") " AND seq <= $4";
 inline constexpr char kSelectWaitingEntries[] =
     "SELECT " SW_ENTRY_COLUMNS ", 0 FROM waitlist w WHERE w.tenant_id = $1 AND w.status = 'waiting'"
     " AND w.start_at >= " SW_TS("$2") " AND w.start_at < " SW_TS("$3") " ORDER BY w.seq LIMIT $4";
@@ -398,6 +400,7 @@ inline constexpr NamedStatement kAll[] = {
                    "read on Citus)"},
     SW_STMT(kLeaseNotification), SW_STMT(kMarkNotificationSent), SW_STMT(kSelectBookingNotifications),
     SW_STMT(kInsertWaitlistEntry), SW_STMT(kUpdateWaitlistEntry), SW_STMT(kSelectWaitlistEntry),
+    SW_STMT(kCountWaitingAhead),
     SW_STMT(kSelectWaitingEntries), SW_STMT(kCountWaitingByCreator),
     NamedStatement{"kSelectLapsedBookings", kSelectLapsedBookings,
                    "take_notifications' scan of every tenant's lapsed holds, requests and offers (a fan-out read on Citus)"},

@@ -64,7 +64,12 @@ bool update_waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntry
 std::optional<WaitlistEntry> waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntryId& id) {
     const auto r = c.run(kSelectWaitlistEntry, Params().add(t).add(id));
     if (r.rows() == 0) return std::nullopt;
-    return read_entry(r, 0);
+    auto e = read_entry(r, 0);
+    if (e.status == WaitlistStatus::waiting) {
+        e.position = c.run(kCountWaitingAhead, Params().add(t).add(e.service).add(e.start).add(r.integer(0, 13)))
+                         .small(0, 0);
+    }
+    return e;
 }
 
 std::vector<WaitlistEntry> waiting_entries(Connection& c, const TenantId& t, Interval starts, int limit) {
