@@ -13,6 +13,7 @@
 //                        Python HTTP transport; TenantScope's payment calls
 //   notifications.cpp    Notification, DeliveryReport; the outbox on Engine and TenantScope
 //   rate_limiter.cpp     RateLimiter, RateDecision (the host's token buckets)
+//   waitlist.cpp         WaitlistEntry; confirm, reject, the waitlist calls
 //   module.cpp           PYBIND11_MODULE and the module functions
 //   convert.cpp          conversions and the exception classes
 //
@@ -57,6 +58,8 @@ void bind_payments(py::module_& m);
 void bind_notifications(py::module_& m);
 /// RateLimiter and RateDecision (rate_limiter.cpp).
 void bind_rate_limiter(py::module_& m);
+/// WaitlistEntry and the approval and waitlist calls (waitlist.cpp).
+void bind_waitlist(py::module_& m);
 
 // --- GIL and results ----------------------------------------------------------
 

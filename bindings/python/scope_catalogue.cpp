@@ -14,6 +14,12 @@ Minutes to_hold(py::handle h) {
     return hold;
 }
 
+// A bool (not an int): requires_confirmation=1 is more likely a mistake.
+bool to_flag(py::handle h, const std::string& field) {
+    if (!PyBool_Check(h.ptr())) invalid(field, std::string("expected a bool, got ") + Py_TYPE(h.ptr())->tp_name);
+    return h.ptr() == Py_True;
+}
+
 }  // namespace
 
 void bind_scope_catalogue(py::module_& m) {
@@ -214,7 +220,8 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
         [](TenantScope& s, py::handle name, py::handle duration, py::handle step, py::handle buffer_before,
            py::handle buffer_after, py::handle price, py::handle currency, py::handle min_notice,
            py::handle horizon, py::handle hold_minutes, py::handle resources, py::handle cancel_notice,
-           py::handle resource_groups, py::handle segments, py::handle limits) {
+           py::handle resource_groups, py::handle segments, py::handle limits, py::handle requires_confirmation,
+           py::handle request_expiry_minutes, py::handle offer_minutes) {
             NewService n;
             n.name = to_text(name, "name");
             n.duration = to_minutes(duration, "duration");
@@ -235,14 +242,18 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
             n.cancel_notice = to_minutes(cancel_notice, "cancel_notice");
             if (!segments.is_none()) n.segments = to_segments(segments, "segments");
             if (!limits.is_none()) n.limits = to_limits(limits, "limits");
+            n.requires_confirmation = to_flag(requires_confirmation, "requires_confirmation");
+            n.request_expiry = to_minutes(request_expiry_minutes, "request_expiry_minutes");
+            n.offer_time = to_minutes(offer_minutes, "offer_minutes");
             return nogil([&] { return s.create_service(n); });
         },
         py::arg("name"), py::arg("duration"), py::arg("step") = py::none(), py::arg("buffer_before") = 0,
         py::arg("buffer_after") = 0, py::arg("price") = 0, py::arg("currency") = py::none(),
         py::arg("min_notice") = 0, py::arg("horizon") = 0, py::arg("hold_minutes") = 15,
         py::arg("resources") = py::none(), py::arg("cancel_notice") = 0, py::arg("resource_groups") = py::none(),
-        py::arg("segments") = py::none(), py::arg("limits") = py::none(),
-        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None, cancel_notice=0, resource_groups=None, segments=None, limits=None)
+        py::arg("segments") = py::none(), py::arg("limits") = py::none(), py::arg("requires_confirmation") = false,
+        py::arg("request_expiry_minutes") = 24 * 60, py::arg("offer_minutes") = 60,
+        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None, cancel_notice=0, resource_groups=None, segments=None, limits=None, requires_confirmation=False, request_expiry_minutes=1440, offer_minutes=60)
 --
 
 Creates a service (admin) and returns it. All lengths are whole minutes.
@@ -271,6 +282,11 @@ Args:
     limits: {"day": 8, "week": 30, "month": 100}, each optional: at most this
         many bookings of the service per resource of the first group in one
         local day, ISO week (Monday-Sunday) or calendar month of its zone.
+    requires_confirmation: bookings are "requested" (holding their slot)
+        until staff confirm or reject them; a paid one is paid after approval.
+    request_expiry_minutes: a request lapses after this, never past its start.
+    offer_minutes: a waitlist offer holds its seat this long, never past
+        the start.
 
 Example::
 
@@ -299,6 +315,9 @@ Example::
                 else if (k == "resource_groups") patch.resource_groups = to_groups(value, k);
                 else if (k == "segments") patch.segments = to_segments(value, k);
                 else if (k == "limits") patch.limits = to_limits(value, k);
+                else if (k == "requires_confirmation") patch.requires_confirmation = to_flag(value, k);
+                else if (k == "request_expiry_minutes") patch.request_expiry = to_minutes(value, k);
+                else if (k == "offer_minutes") patch.offer_time = to_minutes(value, k);
                 else invalid(k, "unknown field of a service");
             }
             return nogil([&] { return s.update_service(id, patch); });
