@@ -369,3 +369,36 @@ TEST_CASE("threads and processes cancelling one full class at once offer each fr
     }
     CHECK(held == seats);  // never over capacity, none left idle
 }
+
+TEST_CASE("requests, rejections and offers are written in the customer's language, without a calendar invitation") {
+    Gym g(1);
+    const auto held = g.customer("a").book({.service = g.yoga.id, .start = nine, .customer = person("a")});
+    auto dan = g.customer("dan");
+    (void)dan.join_waitlist({.service = g.yoga.id, .start = nine, .customer = person("dan")});  // locale "it"
+    g.customer("a").cancel(held.id);
+    const auto svc = g.admin.update_service(g.cut.id, {.requires_confirmation = true});
+    Customer en = person("bo");
+    en.locale = "en";
+    const auto asked = g.customer("bo").book({.service = svc.id, .start = nine, .customer = en});
+    g.staff.reject(asked.id);
+    bool offer = false, requested = false, rejected = false;
+    for (const auto& n : g.engine.take_notifications(100)) {
+        if (n.kind == NotificationKind::waitlist_offer) {
+            offer = true;
+            CHECK(n.subject.find("Si è liberato un posto: Yoga") == 0);
+            CHECK(n.body.find("fino alle 07:20") != std::string::npos);  // now (07:00 in Rome) + the 20-minute offer
+            CHECK(n.ics.empty());
+        } else if (n.kind == NotificationKind::booking_requested) {
+            requested = true;
+            CHECK(n.subject.find("Request received: Cut") == 0);
+            CHECK(n.ics.empty());
+        } else if (n.kind == NotificationKind::booking_rejected) {
+            rejected = true;
+            CHECK(n.subject.find("Request declined: Cut") == 0);
+            CHECK(n.ics.empty());
+        }
+    }
+    CHECK(offer);
+    CHECK(requested);
+    CHECK(rejected);
+}
