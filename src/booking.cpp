@@ -208,7 +208,8 @@ void enforce_policy(Transaction& tx, const Principal& p, const Service& svc, con
     }
     // A free booking is confirmed at once: only a paid one adds a hold. With
     // no active-bookings limit, a free booking needs no count (book()'s hot path).
-    const bool paid = svc.price > 0;
+    // A request holds its slot without a commitment, as an unpaid booking does.
+    const bool paid = svc.price > 0 || svc.requires_confirmation;
     if (!paid && !policy.max_active_per_customer) return;
     const int cap = std::max(policy.max_pending_per_customer, policy.max_active_per_customer.value_or(0));
     const auto held = tx.customer_holdings(p.tenant, p.subject, now, cap);
@@ -408,8 +409,10 @@ Booking TenantScope::book(const BookingRequest& r) {
     if (made.notification) {
         // Handed to the store with the booking, so that an adapter can keep
         // the two in one row (see store.hpp).
-        const auto n = detail::notification_about(confirmation_id(principal_.tenant, made.booking.id),
-                                                  principal_.tenant, made.booking, *made.notification, now, 0);
+        const auto id = *made.notification == NotificationKind::booking_confirmed
+                            ? confirmation_id(principal_.tenant, made.booking.id)
+                            : detail::first_notification_id(principal_.tenant, made.booking.id, *made.notification);
+        const auto n = detail::notification_about(id, principal_.tenant, made.booking, *made.notification, now, 0);
         tx->insert_booking(principal_.tenant, made.booking, &n);
     } else {
         tx->insert_booking(principal_.tenant, made.booking);
@@ -431,9 +434,10 @@ Booking TenantScope::cancel(const BookingId& id) {
     if (!svc) not_found("service");
     auto out = lifecycle::apply(b, *svc, Actor::of(principal_), lifecycle::Cancel{}, now);
     const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);
-    detail::store_outcome(*tx, principal_.tenant, out, now);
+    const auto offers = detail::store_outcome(*tx, principal_.tenant, out, now);
     tx->commit();
     detail::report_change(engine_, principal_.tenant, out.booking, "cancel", now);
+    detail::report_offers(engine_, principal_.tenant, offers, now);
     detail::report_dropped(engine_, principal_.tenant, out.booking.id, dropped, now);
     return out.booking;
 }
@@ -488,9 +492,10 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     out.booking.other_resources.assign(chosen.begin() + 1, chosen.end());
     out.booking.segments = svc.segments;
     const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);
-    detail::store_outcome(*tx, principal_.tenant, out, now);
+    const auto offers = detail::store_outcome(*tx, principal_.tenant, out, now);
     tx->commit();
     detail::report_change(engine_, principal_.tenant, out.booking, "reschedule", now);
+    detail::report_offers(engine_, principal_.tenant, offers, now);
     detail::report_dropped(engine_, principal_.tenant, out.booking.id, dropped, now);
     return as_read(out.booking, now);
 }

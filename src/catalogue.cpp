@@ -195,7 +195,9 @@ Service TenantScope::create_service(const NewService& n) {
               .buffer_before = n.buffer_before, .buffer_after = n.buffer_after, .price = n.price,
               .currency = n.currency, .min_notice = n.min_notice, .horizon = n.horizon, .hold = n.hold,
               .resource_groups = groups_of(n.resources, n.resource_groups), .cancel_notice = n.cancel_notice,
-              .segments = n.segments, .limits = n.limits, .party = n.party};
+              .segments = n.segments, .limits = n.limits, .party = n.party,
+              .requires_confirmation = n.requires_confirmation, .request_expiry = n.request_expiry,
+              .offer_time = n.offer_time};
     check_service(s);
     auto tx = engine_.store()->write();
     check_links(*tx, principal_.tenant, s);
@@ -247,6 +249,9 @@ Service TenantScope::update_service(const ServiceId& id, const ServicePatch& p) 
     set(s->limits, p.limits);
     set(s->active, p.active);
     set(s->party, p.party);
+    set(s->requires_confirmation, p.requires_confirmation);
+    set(s->request_expiry, p.request_expiry);
+    set(s->offer_time, p.offer_time);
     check_service(*s);
     check_links(*tx, principal_.tenant, *s);
     tx->put_service(principal_.tenant, *s);

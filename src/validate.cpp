@@ -104,6 +104,8 @@ void check_service(Service& s) {
     check_minutes(s.horizon, "horizon", 0min);
     check_minutes(s.hold, "hold", 1min);
     check_minutes(s.cancel_notice, "cancel_notice", 0min);
+    check_minutes(s.request_expiry, "request_expiry", 1min);
+    check_minutes(s.offer_time, "offer_time", 1min);
     if (s.price < 0 || s.price > 100'000'000'000LL) invalid("price", "must be between 0 and 100000000000 minor units");
     const bool currency_ok = s.currency.size() == 3 &&
         std::all_of(s.currency.begin(), s.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -180,6 +182,7 @@ void check_policy(const TenantPolicy& p) {
     };
     required_count(p.max_pending_per_customer, "max_pending_per_customer");
     required_count(p.max_notifications_per_customer_hour, "max_notifications_per_customer_hour");
+    required_count(p.max_waitlist_per_customer, "max_waitlist_per_customer");
     count(p.max_active_per_customer, "max_active_per_customer", max_policy_count);
     if (p.customer_horizon < std::chrono::days{1} || p.customer_horizon > max_customer_horizon) {
         invalid("customer_horizon", "must be between 1 and " + std::to_string(max_customer_horizon.count()) + " days");

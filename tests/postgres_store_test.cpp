@@ -399,3 +399,63 @@ TEST_CASE("erase_customer leaves no row of any table holding the customer's name
         CHECK(rows_holding(text) == 0);
     }
 }
+TEST_CASE("a request and a waitlist offer are covered by the constraint while they run, and free once seen lapsed") {
+    for (const auto status : {BookingStatus::requested, BookingStatus::offered}) {
+        CAPTURE(to_string(status));
+        auto store = salon();
+        Booking held = booking("bkg_held", "res_1", at("2026-06-01T10:00:00Z"));
+        held.status = status;
+        held.hold_expires_at = at("2026-05-01T00:15:00Z");
+        const Interval range{at("2026-06-01T10:00:00Z"), at("2026-06-01T10:30:00Z")};
+        {
+            auto tx = store->write();
+            CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:00:00Z")).empty());
+            tx->insert_booking({"t1"}, held);
+            tx->commit();
+        }
+        {
+            // Running: the database itself refuses a second booking.
+            auto tx = store->write();
+            CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:10:00Z")).size() == 1);
+            CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_new", "res_1", range.begin)); }) ==
+                  Errc::slot_unavailable);
+        }
+        auto tx = store->write();
+        CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:15:00Z")).empty());
+        tx->insert_booking({"t1"}, booking("bkg_new", "res_1", range.begin));
+        tx->commit();
+        CHECK(store->read()->booking({"t1"}, {"bkg_held"})->status == status);
+    }
+}
+
+TEST_CASE("on PostgreSQL too, a cancellation offers the seat to the first in line in the same transaction") {
+    REQUIRE(server_named);
+    std::atomic<std::int64_t> clock{at("2026-06-01T05:00:00Z").time_since_epoch().count()};
+    Engine engine(fresh_postgres(), [&] { return Instant{std::chrono::seconds{clock.load()}}; });
+    const auto tenant = engine.create_tenant("Gym");
+    auto admin = engine.scope({.tenant = tenant.id, .role = Role::admin, .subject = "owner"});
+    const auto studio = admin.create_resource({.name = "Studio", .timezone = "Europe/Rome", .capacity = 1});
+    WeeklyHours week;
+    week[date::Monday] = {{9h, 13h}};
+    admin.set_weekly_hours(studio.id, week);
+    const auto yoga = admin.create_service({.name = "Yoga", .duration = 60min, .resources = {studio.id}});
+    const Instant nine = at("2026-06-01T07:00:00Z");
+    auto ada = engine.scope({.tenant = tenant.id, .role = Role::customer, .subject = "ada"});
+    auto dan = engine.scope({.tenant = tenant.id, .role = Role::customer, .subject = "dan"});
+    auto eve = engine.scope({.tenant = tenant.id, .role = Role::customer, .subject = "eve"});
+    const auto b = ada.book({.service = yoga.id, .start = nine, .customer = {.name = "Ada"}});
+    const auto d = dan.join_waitlist({.service = yoga.id, .start = nine, .customer = {.name = "Dan"}});
+    const auto e = eve.join_waitlist({.service = yoga.id, .start = nine, .customer = {.name = "Eve"}});
+    CHECK(e.position == 2);
+    ada.cancel(b.id);
+    const auto offered = dan.get_waitlist_entry(d.id);
+    CHECK(offered.status == WaitlistStatus::offered);
+    REQUIRE(offered.offer);
+    CHECK(eve.get_waitlist_entry(e.id).position == 1);
+    CHECK(error_of([&] { eve.accept_offer(*offered.offer); }) == Errc::permission_denied);
+    // Dan lets it lapse: the next take_notifications passes it to Eve.
+    clock += 3600;
+    (void)engine.take_notifications(100);
+    CHECK(eve.get_waitlist_entry(e.id).status == WaitlistStatus::offered);
+    CHECK(eve.accept_offer(*eve.get_waitlist_entry(e.id).offer).status == BookingStatus::confirmed);
+}

@@ -336,7 +336,7 @@ TEST_CASE("every table and index leads with tenant_id") {
                                              "outbox", "outbox_sweep", "payment_events", "payment_settings",
                                              "resources", "service_resources", "services",
                                              "table_combinations", "tenant_policies", "tenants", "unmatched_payments",
-                                             "weekly_hours"});
+                                             "waitlist", "waitlist_sweep", "weekly_hours"});
     for (const auto& table : tables) {
         CAPTURE(table);
         // The one exception holds no tenant's data: a single row with the
@@ -1371,4 +1371,59 @@ TEST_CASE("a version-7 file is upgraded in place: no resource is sized, no servi
         tx->commit();
     }
     CHECK(version() != sized);
+}
+
+TEST_CASE("a version-7 file is upgraded in place: services take the approval defaults, holds still count, a waitlist opens") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v7.db");
+    {
+        Raw raw(path);
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
+            raw.exec(script(step));
+        }
+        CHECK(raw.value("PRAGMA user_version") == "7");
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec("INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,"
+                 " customer_horizon_days, max_seats_per_customer_booking) VALUES ('tenant_a', 3, NULL, 30, NULL)");
+        raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
+                 buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
+                 VALUES ('tenant_a', 'svc_cut', 'Cut', 30, 15, 0, 0, 0, '', 0, 0, 15, 0))sql");
+        // A pending hold, written as version 7 wrote it (booking row and hold row).
+        raw.exec(R"sql(INSERT INTO bookings (tenant_id, booking_id, status, start_at, end_at, occ_start, occ_end,
+                 buffer_before_min, buffer_after_min, service_id, resource_id, seats, customer_name, customer_email,
+                 customer_phone, customer_locale, payment_status, hold_expires_at, request_fingerprint, created_by,
+                 created_at, updated_at, checkout_id, payment_reference)
+                 VALUES ('tenant_a', 'bkg_held', 'pending', 1780308000, 1780309800, 1780308000, 1780309800, 0, 0,
+                 'svc_cut', 'res_1', 1, 'Ada', '', '', 'en', 'pending', 1780301000, 'fp', 'ada', 0, 0, '', ''))sql");
+        raw.exec(R"sql(INSERT INTO booking_holds (tenant_id, booking_id, part, resource_id, service_id, occ_start,
+                 occ_end, start_at, end_at, buffer_before_min, buffer_after_min, seats, status, hold_expires_at)
+                 VALUES ('tenant_a', 'bkg_held', 0, 'res_1', 'svc_cut', 1780308000, 1780309800, 1780308000,
+                 1780309800, 0, 0, 1, 'pending', 1780301000))sql");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    const auto svc = store->read()->service(tenant, {"svc_cut"});
+    REQUIRE(svc);
+    CHECK_FALSE(svc->requires_confirmation);
+    CHECK(svc->request_expiry == 24h);
+    CHECK(svc->offer_time == 60min);
+    const auto policy = store->read()->policy(tenant);
+    REQUIRE(policy);
+    CHECK(policy->max_pending_per_customer == 3);
+    CHECK(policy->max_waitlist_per_customer == TenantPolicy{}.max_waitlist_per_customer);
+    const Instant before_lapse{std::chrono::seconds{1780300000}};
+    CHECK(store->read()->customer_holdings(tenant, "ada", before_lapse, 10).pending == 1);
+    CHECK(store->read()->occupancy(tenant, {"res_1"}, {before_lapse, before_lapse + 24h}, before_lapse).size() == 1);
+    {
+        auto tx = store->write();
+        tx->insert_waitlist_entry(tenant, {.id = {"wle_1"}, .service = {"svc_cut"},
+                                           .start = Instant{std::chrono::seconds{1780308000}}, .created_by = "bo"});
+        // The old hold lapses like any other: the scan finds it once someone waits.
+        CHECK(tx->lapsed_bookings({}, Instant{std::chrono::seconds{1780302000}}, 10).size() == 1);
+        tx->commit();
+    }
+    CHECK(store->read()->waitlist_entry(tenant, {"wle_1"})->position == 1);
 }

@@ -1993,12 +1993,18 @@ inline void erase_customer_blanks_one_subjects_personal_data(const StoreFactory&
 }
 
 }  // namespace detail
+}  // namespace slotwise::conformance
+
+#include "store_conformance_waitlist.hpp"
+
+namespace slotwise::conformance {
 
 
 /// Runs every conformance case against stores made by `make`. Call it from a
 /// doctest TEST_CASE; each case is a SUBCASE with a fresh store.
 inline void run_store_conformance(const StoreFactory& make) {
     using namespace detail;
+    run_waitlist_conformance(make);
     SUBCASE("a tenant round-trips and an unknown tenant reads as absent") {
         tenants_round_trip(make);
     }

@@ -8,11 +8,6 @@ namespace slotwise::python {
 
 namespace {
 
-bool to_flag(py::handle h, const char* field) {
-    if (!PyBool_Check(h.ptr())) invalid(field, std::string("expected a bool, got ") + Py_TYPE(h.ptr())->tp_name);
-    return h.ptr() == Py_True;
-}
-
 py::list bookings_to_list(const std::vector<Booking>& list) {
     py::list out;
     for (const auto& b : list) out.append(py::cast(b));

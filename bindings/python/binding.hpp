@@ -13,6 +13,7 @@
 //                        Python HTTP transport; TenantScope's payment calls
 //   notifications.cpp    Notification, DeliveryReport; the outbox on Engine and TenantScope
 //   rate_limiter.cpp     RateLimiter, RateDecision (the host's token buckets)
+//   waitlist.cpp         WaitlistEntry; confirm, reject, the waitlist calls
 //   module.cpp           PYBIND11_MODULE and the module functions
 //   convert.cpp          conversions and the exception classes
 //
@@ -63,6 +64,8 @@ void bind_administration(py::module_& m);
 void bind_tables(py::module_& m);
 /// True or False (not 0 or 1: a mistyped flag is refused), naming `field`.
 bool to_flag(py::handle h, const std::string& field);
+/// WaitlistEntry and the approval and waitlist calls (waitlist.cpp).
+void bind_waitlist(py::module_& m);
 
 // --- GIL and results ----------------------------------------------------------
 

@@ -126,6 +126,7 @@ PYBIND11_MODULE(_core, m) {
     bind_notifications(m);
     bind_rate_limiter(m);
     bind_administration(m);
+    bind_waitlist(m);
     bind_functions(m);
     // Users meet these as slotwise.X (help(), repr of the class, pickling).
     for (const char* name : {"Customer", "Resource", "Service", "Block", "Booking", "Engine", "TenantScope", "Checkout",

@@ -220,7 +220,8 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
         [](TenantScope& s, py::handle name, py::handle duration, py::handle step, py::handle buffer_before,
            py::handle buffer_after, py::handle price, py::handle currency, py::handle min_notice,
            py::handle horizon, py::handle hold_minutes, py::handle resources, py::handle cancel_notice,
-           py::handle resource_groups, py::handle segments, py::handle limits, py::handle party) {
+           py::handle resource_groups, py::handle segments, py::handle limits, py::handle party,
+           py::handle requires_confirmation, py::handle request_expiry_minutes, py::handle offer_minutes) {
             NewService n;
             n.name = to_text(name, "name");
             n.duration = to_minutes(duration, "duration");
@@ -242,6 +243,9 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
             if (!segments.is_none()) n.segments = to_segments(segments, "segments");
             if (!limits.is_none()) n.limits = to_limits(limits, "limits");
             n.party = to_flag(party, "party");
+            n.requires_confirmation = to_flag(requires_confirmation, "requires_confirmation");
+            n.request_expiry = to_minutes(request_expiry_minutes, "request_expiry_minutes");
+            n.offer_time = to_minutes(offer_minutes, "offer_minutes");
             return nogil([&] { return s.create_service(n); });
         },
         py::arg("name"), py::arg("duration"), py::arg("step") = py::none(), py::arg("buffer_before") = 0,
@@ -249,7 +253,9 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
         py::arg("min_notice") = 0, py::arg("horizon") = 0, py::arg("hold_minutes") = 15,
         py::arg("resources") = py::none(), py::arg("cancel_notice") = 0, py::arg("resource_groups") = py::none(),
         py::arg("segments") = py::none(), py::arg("limits") = py::none(), py::arg("party") = false,
-        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None, cancel_notice=0, resource_groups=None, segments=None, limits=None, party=False)
+        py::arg("requires_confirmation") = false, py::arg("request_expiry_minutes") = 24 * 60,
+        py::arg("offer_minutes") = 60,
+        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None, cancel_notice=0, resource_groups=None, segments=None, limits=None, party=False, requires_confirmation=False, request_expiry_minutes=1440, offer_minutes=60)
 --
 
 Creates a service (admin) and returns it. All lengths are whole minutes.
@@ -282,6 +288,11 @@ Args:
         and each group gives the party the smallest free table that seats
         it, else the smallest free combination declared with
         declare_table_combination; every table is held whole.
+    requires_confirmation: bookings are "requested" (holding their slot)
+        until staff confirm or reject them; a paid one is paid after approval.
+    request_expiry_minutes: a request lapses after this, never past its start.
+    offer_minutes: a waitlist offer holds its seat this long, never past
+        the start.
 
 Example::
 
@@ -311,6 +322,9 @@ Example::
                 else if (k == "segments") patch.segments = to_segments(value, k);
                 else if (k == "limits") patch.limits = to_limits(value, k);
                 else if (k == "party") patch.party = to_flag(value, k);
+                else if (k == "requires_confirmation") patch.requires_confirmation = to_flag(value, k);
+                else if (k == "request_expiry_minutes") patch.request_expiry = to_minutes(value, k);
+                else if (k == "offer_minutes") patch.offer_time = to_minutes(value, k);
                 else invalid(k, "unknown field of a service");
             }
             return nogil([&] { return s.update_service(id, patch); });

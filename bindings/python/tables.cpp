@@ -5,10 +5,11 @@
 
 namespace slotwise::python {
 
+// A bool, not an int: party=1 is more likely a mistake than a choice.
 bool to_flag(py::handle h, const std::string& field) {
     if (h.ptr() == Py_True) return true;
     if (h.ptr() == Py_False) return false;
-    invalid(field, "expected True or False");
+    invalid(field, std::string("expected True or False, got ") + Py_TYPE(h.ptr())->tp_name);
 }
 
 void bind_tables(py::module_& m) {

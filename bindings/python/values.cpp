@@ -183,7 +183,13 @@ per resource of the first group per local day, ISO week or month. {} = none.)")
         .def_property_readonly("cancel_notice", [](const Service& s) { return s.cancel_notice.count(); },
                                R"(A customer may cancel or reschedule until this many minutes before the start; 0 = until the start.)")
         .def_property_readonly("active", [](const Service& s) { return s.active; },
-                               R"(False once deactivated: no new bookings, no slots; its bookings are kept.)");
+                               R"(False once deactivated: no new bookings, no slots; its bookings are kept.)")
+        .def_property_readonly("requires_confirmation", [](const Service& s) { return s.requires_confirmation; },
+                               R"(Bookings are "requested" until staff confirm or reject them.)")
+        .def_property_readonly("request_expiry_minutes", [](const Service& s) { return s.request_expiry.count(); },
+                               R"(A request lapses this many minutes after it is made (never past its start).)")
+        .def_property_readonly("offer_minutes", [](const Service& s) { return s.offer_time.count(); },
+                               R"(A waitlist offer holds its seat this many minutes (never past the start).)");
     equality(service);
 
     register_slot_type(m);  // native, see slot.cpp

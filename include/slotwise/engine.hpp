@@ -52,6 +52,7 @@
 #include <slotwise/payment.hpp>
 #include <slotwise/policy.hpp>
 #include <slotwise/store.hpp>
+#include <slotwise/waitlist.hpp>
 
 #include <functional>
 #include <memory>
@@ -112,6 +113,9 @@ struct NewService {
     std::vector<Segment> segments{};  ///< busy/free parts; empty = busy throughout
     BookingLimits limits{};           ///< per resource of the first group
     bool party = false;               ///< books parties: `seats` is the party size (Service::party)
+    bool requires_confirmation = false;  ///< bookings are requests until staff confirm them
+    Minutes request_expiry{24 * 60};     ///< a request lapses after this (never past the start)
+    Minutes offer_time{60};              ///< a waitlist offer holds its seat this long (never past the start)
 };
 
 /// Fields of a resource to change; each left empty keeps its value.
@@ -143,6 +147,9 @@ struct ServicePatch {
     std::optional<BookingLimits> limits{};
     std::optional<bool> active{};  ///< false deactivates (deactivate_service)
     std::optional<bool> party{};
+    std::optional<bool> requires_confirmation{};
+    std::optional<Minutes> request_expiry{};
+    std::optional<Minutes> offer_time{};
 };
 
 /// An availability question.
@@ -186,6 +193,16 @@ struct BookingRequest {
     Customer customer{};
     int seats = 1;
     std::string idempotency_key{};         ///< empty = none
+};
+
+/// A place in line for a full start (`TenantScope::join_waitlist`).
+struct WaitlistRequest {
+    ServiceId service{};
+    Instant start{};
+    Customer customer{};
+    int seats = 1;
+    /// Pins one resource per group, in group order; empty = any.
+    std::vector<ResourceId> resources{};
 };
 
 /// Which bookings to list.
@@ -422,6 +439,30 @@ public:
     /// and `slot_unavailable` is thrown.
     Booking reschedule(const BookingId& id, Instant new_start,
                        std::optional<ResourceId> resource = std::nullopt);
+    /// Approves a `requested` booking (staff, admin): confirmed, or for a
+    /// paid service pending with its hold starting now (the payment is taken
+    /// only after approval). `invalid_transition` unless requested and
+    /// not lapsed; `permission_denied` for a customer.
+    Booking confirm(const BookingId& id);
+    /// Turns a `requested` booking down (staff, admin): rejected, the
+    /// customer told (booking_rejected), the seat passed to the waitlist.
+    /// `reason` (at most 500 bytes) goes to the event feed.
+    Booking reject(const BookingId& id, const std::string& reason = {});
+    /// The offered customer takes a waitlist offer: confirmed, or pending
+    /// with its hold starting now for a paid service. Anyone else:
+    /// `permission_denied`; an offer that lapsed: `invalid_transition`.
+    Booking accept_offer(const BookingId& id);
+    /// Joins the waitlist of a start that is full for `r.seats` (waitlist.hpp).
+    /// A start that is offered is refused (`invalid_argument` naming
+    /// "start": book it instead), as is one not in the future. A customer
+    /// is bound by `TenantPolicy::max_waitlist_per_customer`.
+    WaitlistEntry join_waitlist(const WaitlistRequest& r);
+    /// An entry with its position; a customer sees only its own.
+    WaitlistEntry get_waitlist_entry(const WaitlistEntryId& id);
+    /// Leaves the waitlist: a waiting entry becomes `left` (a customer, its
+    /// own; staff and admin, any). `invalid_transition` when not waiting
+    /// (an offer is declined by cancelling its booking).
+    WaitlistEntry leave_waitlist(const WaitlistEntryId& id);
     /// A booking by id.
     Booking get_booking(const BookingId& id);
     /// Bookings matching `q`, ordered by (start, id); a page of at most

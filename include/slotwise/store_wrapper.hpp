@@ -167,6 +167,27 @@ public:
     }
 
     void insert_notification(const Notification& n) override { target_->insert_notification(n); }
+    void insert_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        target_->insert_waitlist_entry(t, e);
+    }
+    bool update_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        return target_->update_waitlist_entry(t, e);
+    }
+    std::optional<WaitlistEntry> waitlist_entry(const TenantId& t, const WaitlistEntryId& id) override {
+        return target_->waitlist_entry(t, id);
+    }
+    std::vector<WaitlistEntry> waiting_entries(const TenantId& t, Interval starts, int limit) override {
+        return target_->waiting_entries(t, starts, limit);
+    }
+    int waiting_by_creator(const TenantId& t, const std::string& created_by, int cap) override {
+        return target_->waiting_by_creator(t, created_by, cap);
+    }
+    std::vector<LapsedBooking> lapsed_bookings(const LapseCursor& after, Instant now, int limit) override {
+        return target_->lapsed_bookings(after, now, limit);
+    }
+    LapseCursor lapse_cursor() override { return target_->lapse_cursor(); }
+    void set_lapse_cursor(const LapseCursor& c) override { target_->set_lapse_cursor(c); }
+
     std::vector<Notification> take_notifications(Instant now, int limit) override {
         return target_->take_notifications(now, limit);
     }

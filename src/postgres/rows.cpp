@@ -132,7 +132,10 @@ Service read_service(const Result& r, int i) {
             .limits = {.day = optional_small(r, i, 13), .week = optional_small(r, i, 14),
                        .month = optional_small(r, i, 15)},
             .active = r.boolean(i, 16),
-            .party = r.integer(i, 17) != 0};
+            .party = r.integer(i, 17) != 0,
+            .requires_confirmation = r.integer(i, 18) != 0,
+            .request_expiry = r.minutes(i, 19),
+            .offer_time = r.minutes(i, 20)};
 }
 
 Block read_block(const Result& r, int i) {
@@ -199,8 +202,7 @@ Notification read_notification(const Result& r, int i) {
     n.id = r.bytes(i, 1);
     const auto kind = r.bytes(i, 2);
     bool known = false;
-    for (auto k : {NotificationKind::booking_confirmed, NotificationKind::booking_cancelled,
-                   NotificationKind::booking_rescheduled, NotificationKind::refund_due}) {
+    for (auto k : notification_kinds) {
         if (to_string(k) == kind) {
             n.kind = k;
             known = true;

@@ -77,18 +77,20 @@ inline constexpr char kSelectBlocks[] =
 inline constexpr char kUpsertService[] =
     "INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min,"
     " price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, limit_day, limit_week,"
-    " limit_month, active, party) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-    " $18::int8 <> 0, $19)"
+    " limit_month, active, party, requires_confirmation, request_expiry_min, offer_time_min)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+    " $18::int8 <> 0, $19, $20::int8 <> 0, $21, $22)"
     " ON CONFLICT (tenant_id, service_id) DO UPDATE SET name = excluded.name, duration_min = excluded.duration_min,"
     " step_min = excluded.step_min, buffer_before_min = excluded.buffer_before_min,"
     " buffer_after_min = excluded.buffer_after_min, price = excluded.price, currency = excluded.currency,"
     " min_notice_min = excluded.min_notice_min, horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,"
     " cancel_notice_min = excluded.cancel_notice_min, segments = excluded.segments, limit_day = excluded.limit_day,"
     " limit_week = excluded.limit_week, limit_month = excluded.limit_month, active = excluded.active,"
-    " party = excluded.party";
-// As kUpdateResourceColumns, for services: $3..$19 in the order of
-// kUpsertService, $20 a bit per column.
-#define SW_IF(bit, n, col) col " = CASE WHEN ($20::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
+    " party = excluded.party, requires_confirmation = excluded.requires_confirmation,"
+    " request_expiry_min = excluded.request_expiry_min, offer_time_min = excluded.offer_time_min";
+// As kUpdateResourceColumns, for services: $3..$22 in the order of
+// kUpsertService, $23 a bit per column.
+#define SW_IF(bit, n, col) col " = CASE WHEN ($23::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
 inline constexpr char kUpdateServiceColumns[] =
     "UPDATE services SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::int8", "duration_min") ", "
     SW_IF(4, "$5::int8", "step_min") ", " SW_IF(8, "$6::int8", "buffer_before_min") ", "
@@ -98,7 +100,9 @@ inline constexpr char kUpdateServiceColumns[] =
     SW_IF(1024, "$13::int8", "cancel_notice_min") ", " SW_IF(2048, "$14::text", "segments") ", "
     SW_IF(4096, "$15::int4", "limit_day") ", " SW_IF(8192, "$16::int4", "limit_week") ", "
     SW_IF(16384, "$17::int4", "limit_month") ", " SW_IF(32768, "($18::int8 <> 0)", "active") ", "
-    SW_IF(65536, "$19::int4", "party") " WHERE tenant_id = $1 AND service_id = $2";
+    SW_IF(65536, "$19::int4", "party") ", " SW_IF(131072, "($20::int8 <> 0)", "requires_confirmation") ", "
+    SW_IF(262144, "$21::int8", "request_expiry_min") ", " SW_IF(524288, "$22::int8", "offer_time_min")
+    " WHERE tenant_id = $1 AND service_id = $2";
 #undef SW_IF
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = $1 AND service_id = $2";
@@ -107,7 +111,7 @@ inline constexpr char kInsertServiceResource[] =
 #define SW_SERVICE_COLUMNS                                                            \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
     "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
-    "limit_day, limit_week, limit_month, active, party"
+    "limit_day, limit_week, limit_month, active, party, requires_confirmation::int, request_expiry_min, offer_time_min"
 inline constexpr char kSelectService[] =
     "SELECT " SW_SERVICE_COLUMNS " FROM services WHERE tenant_id = $1 AND service_id = $2";
 inline constexpr char kSelectServices[] =
@@ -162,7 +166,7 @@ inline constexpr char kInsertOccupancy[] =
     SW_TS("$7") ", " SW_TS("$8") ", $9, $10, " SW_TS("$12") ","
     " CASE WHEN $13::int8 = 1 THEN coalesce((SELECT r.capacity = 1 FROM resources r"
     "   WHERE r.tenant_id = $1 AND r.resource_id = $4), false) ELSE coalesce($15::int8 = 1, false) END,"
-    " $11::text = 'confirmed' OR ($11::text = 'pending' AND $12::int8 IS NOT NULL"
+    " $11::text = 'confirmed' OR ($11::text IN ('pending', 'requested', 'offered') AND $12::int8 IS NOT NULL"
     " AND CASE WHEN $14::int8 IS NULL THEN coalesce($16::int8 <> 0, true) ELSE $12::int8 > $14::int8 END))";
 // A booking's rows as they are before a change replaces them: what an
 // unchecked change keeps of them.
@@ -197,8 +201,8 @@ inline constexpr char kSelectBookingByPaymentReferenceForUpdate[] =
     " ORDER BY b.booking_id LIMIT 1 FOR UPDATE";
 // customer_holdings: $3 now, $4 cap, $5 lowest start (NULL = none).
 inline constexpr char kCountPendingByCreator[] =
-    "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE tenant_id = $1 AND created_by = $2 AND status = 'pending'"
-    " AND hold_expires_at > " SW_TS("$3") " AND start_at >= coalesce(" SW_TS("$5::int8") ", '-infinity')"
+    "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE tenant_id = $1 AND created_by = $2"
+    " AND status IN ('pending', 'requested', 'offered') AND hold_expires_at > " SW_TS("$3") " AND start_at >= coalesce(" SW_TS("$5::int8") ", '-infinity')"
     " LIMIT $4) AS held";
 inline constexpr char kCountConfirmedByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE tenant_id = $1 AND created_by = $2"
@@ -210,7 +214,8 @@ inline constexpr char kCountConfirmedByCreator[] =
     " WHERE o.tenant_id = $1 AND o.resource_id = $2"                                                         \
     " AND o.occupied && tstzrange(" SW_TS("$3") ", " SW_TS("$4") ", '[)')"                                   \
     " AND b.tenant_id = $1"                                                                                  \
-    " AND (b.status = 'confirmed' OR (b.status = 'pending' AND b.hold_expires_at > " SW_TS("$5") "))"
+    " AND (b.status = 'confirmed' OR (b.status IN ('pending', 'requested', 'offered')"                      \
+    "      AND b.hold_expires_at > " SW_TS("$5") "))"
 // Each booking once, by (occupied start, id).
 inline constexpr char kSelectActiveBookings[] =
     "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id IN"
@@ -245,11 +250,11 @@ inline constexpr char kSelectBookings[] =
     "      AND o.booking_id = b.booking_id AND o.resource_id = $6::bytea))"
     " AND ($7::bytea IS NULL OR b.created_by = $7::bytea)"
     " AND ($8::text IS NULL"
-    "  OR ($8::text = 'pending' AND b.status = 'pending'"
+    "  OR ($8::text IN ('pending', 'requested', 'offered') AND b.status = $8::text"
     "      AND (b.hold_expires_at IS NULL OR b.hold_expires_at > " SW_TS("$9") "))"
     "  OR ($8::text = 'expired' AND (b.status = 'expired'"
-    "      OR (b.status = 'pending' AND b.hold_expires_at <= " SW_TS("$9") ")))"
-    "  OR ($8::text IN ('confirmed', 'cancelled') AND b.status = $8::text))"
+    "      OR (b.status IN ('pending', 'requested', 'offered') AND b.hold_expires_at <= " SW_TS("$9") ")))"
+    "  OR ($8::text IN ('confirmed', 'cancelled', 'rejected') AND b.status = $8::text))"
     " AND ($11::text IS NULL OR b.payment_status = $11::text)"
     " AND ($12::bytea IS NULL OR b.series_id = $12::bytea)"
     " ORDER BY b.start_at, b.booking_id LIMIT $10";
@@ -268,6 +273,49 @@ inline constexpr char kEraseOutbox[] =
     "      OR sent_at IS NULL)";
 inline constexpr char kCountBookingsByCreator[] =
     "SELECT count(*) FROM bookings WHERE tenant_id = $1 AND created_by = $2";
+
+// The waitlist (waitlist.hpp); seq, an identity, is the join order.
+inline constexpr char kInsertWaitlistEntry[] =
+    "INSERT INTO waitlist (tenant_id, entry_id, service_id, start_at, seats, resources, customer_name,"
+    " customer_email, customer_phone, customer_locale, created_by, created_at, status, offer_booking_id)"
+    " VALUES ($1, $2, $3, " SW_TS("$4") ", $5, $6, $7, $8, $9, $10, $11, " SW_TS("$12") ", $13, $14)";
+inline constexpr char kUpdateWaitlistEntry[] =
+    "UPDATE waitlist SET status = $3, offer_booking_id = $4 WHERE tenant_id = $1 AND entry_id = $2";
+#define SW_ENTRY_COLUMNS                                                                                 \
+    "w.entry_id, w.service_id, " SW_AT("w.start_at") ", w.seats, w.resources, w.customer_name, "          \
+    "w.customer_email, w.customer_phone, w.customer_locale, w.created_by, " SW_AT("w.created_at") ", "    \
+    "w.status, w.offer_booking_id, w.seq"
+inline constexpr char kSelectWaitlistEntry[] =
+    "SELECT " SW_ENTRY_COLUMNS ", 0 FROM waitlist w WHERE w.tenant_id = $1 AND w.entry_id = $2";
+// A waiting entry's position: those of its service and start that joined no
+// later ($2 service, $3 start, $4 its seq).
+inline constexpr char kCountWaitingAhead[] =
+    "SELECT count(*) FROM waitlist WHERE tenant_id = $1 AND status = 'waiting' AND service_id = $2"
+    " AND start_at = " SW_TS("$3") " AND seq <= $4";
+inline constexpr char kSelectWaitingEntries[] =
+    "SELECT " SW_ENTRY_COLUMNS ", 0 FROM waitlist w WHERE w.tenant_id = $1 AND w.status = 'waiting'"
+    " AND w.start_at >= " SW_TS("$2") " AND w.start_at < " SW_TS("$3") " ORDER BY w.seq LIMIT $4";
+#undef SW_ENTRY_COLUMNS
+inline constexpr char kCountWaitingByCreator[] =
+    "SELECT count(*) FROM (SELECT 1 FROM waitlist WHERE tenant_id = $1 AND created_by = $2"
+    " AND status = 'waiting' LIMIT $3) AS waiting";
+// Lapses of every tenant with someone waiting, after the cursor ($1 at, $2
+// tenant, $3 booking) and at or before $4, at most $5: a range of
+// bookings_lapsing per such tenant.
+inline constexpr char kSelectLapsedBookings[] =
+    "SELECT " SW_BOOKING_COLUMNS ", b.tenant_id"
+    " FROM (SELECT DISTINCT tenant_id FROM waitlist WHERE status = 'waiting') w"
+    " JOIN bookings b ON b.tenant_id = w.tenant_id"
+    " WHERE b.status IN ('pending', 'requested', 'offered') AND b.hold_expires_at >= " SW_TS("$1")
+    " AND b.hold_expires_at <= " SW_TS("$4")
+    " AND (b.hold_expires_at, b.tenant_id, b.booking_id) > (" SW_TS("$1") ", $2::bytea, $3::bytea)"
+    " ORDER BY b.hold_expires_at, b.tenant_id, b.booking_id LIMIT $5";
+inline constexpr char kSelectLapseCursor[] =
+    "SELECT " SW_AT("at") ", lapsed_tenant, booking_id FROM waitlist_sweep WHERE tenant_id = $1";
+inline constexpr char kUpsertLapseCursor[] =
+    "INSERT INTO waitlist_sweep (tenant_id, at, lapsed_tenant, booking_id) VALUES ($1, " SW_TS("$2") ", $3, $4)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET at = excluded.at, lapsed_tenant = excluded.lapsed_tenant,"
+    " booking_id = excluded.booking_id";
 #undef SW_BOOKING_COLUMNS
 
 // Payments.
@@ -279,16 +327,18 @@ inline constexpr char kSelectPaymentSettings[] =
     "SELECT provider, secret_key, webhook_secret FROM payment_settings WHERE tenant_id = $1";
 inline constexpr char kUpsertPolicy[] =
     "INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,"
-    " customer_horizon_days, max_seats_per_customer_booking, max_notifications_per_customer_hour)"
-    " VALUES ($1, $2, $3, $4, $5, $6)"
+    " customer_horizon_days, max_seats_per_customer_booking, max_notifications_per_customer_hour,"
+    " max_waitlist_per_customer) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     " ON CONFLICT (tenant_id) DO UPDATE SET max_pending_per_customer = excluded.max_pending_per_customer,"
     " max_active_per_customer = excluded.max_active_per_customer,"
     " customer_horizon_days = excluded.customer_horizon_days,"
     " max_seats_per_customer_booking = excluded.max_seats_per_customer_booking,"
-    " max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour";
+    " max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour,"
+    " max_waitlist_per_customer = excluded.max_waitlist_per_customer";
 inline constexpr char kSelectPolicy[] =
     "SELECT max_pending_per_customer, max_active_per_customer, customer_horizon_days,"
-    " max_seats_per_customer_booking, max_notifications_per_customer_hour FROM tenant_policies WHERE tenant_id = $1";
+    " max_seats_per_customer_booking, max_notifications_per_customer_hour, max_waitlist_per_customer"
+    " FROM tenant_policies WHERE tenant_id = $1";
 inline constexpr char kInsertPaymentEvent[] =
     "INSERT INTO payment_events (tenant_id, provider, event_id, type, received_at)"
     " VALUES ($1, $2, $3, $4, " SW_TS("$5") ") ON CONFLICT DO NOTHING";
@@ -384,6 +434,12 @@ inline constexpr NamedStatement kAll[] = {
                    "the outbox worker's read of every tenant's due rows, partitioned by tenant_id (a fan-out "
                    "read on Citus)"},
     SW_STMT(kLeaseNotification), SW_STMT(kMarkNotificationSent), SW_STMT(kSelectBookingNotifications),
+    SW_STMT(kInsertWaitlistEntry), SW_STMT(kUpdateWaitlistEntry), SW_STMT(kSelectWaitlistEntry),
+    SW_STMT(kCountWaitingAhead),
+    SW_STMT(kSelectWaitingEntries), SW_STMT(kCountWaitingByCreator),
+    NamedStatement{"kSelectLapsedBookings", kSelectLapsedBookings,
+                   "take_notifications' scan of every tenant's lapsed holds, requests and offers (a fan-out read on Citus)"},
+    SW_STMT(kSelectLapseCursor), SW_STMT(kUpsertLapseCursor),
 };
 #undef SW_STMT
 

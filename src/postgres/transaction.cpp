@@ -238,6 +238,9 @@ public:
                 bit(v.limits.month != was.limits.month, 16384);
                 bit(v.active != was.active, 32768);
                 bit(v.party != was.party, 65536);
+                bit(v.requires_confirmation != was.requires_confirmation, 131072);
+                bit(v.request_expiry != was.request_expiry, 262144);
+                bit(v.offer_time != was.offer_time, 524288);
                 if (mask != 0) c().run(kUpdateServiceColumns, service_params(t, v).add(mask));
                 if (v.resource_groups != was.resource_groups) put_service_resources(t, v);
                 seen->second = v;
@@ -575,7 +578,8 @@ public:
                                        .add(p.max_active_per_customer)
                                        .add(static_cast<std::int64_t>(p.customer_horizon.count()))
                                        .add(p.max_seats_per_customer_booking)
-                                       .add(p.max_notifications_per_customer_hour));
+                                       .add(p.max_notifications_per_customer_hour)
+                                       .add(p.max_waitlist_per_customer));
         });
     }
 
@@ -591,7 +595,8 @@ public:
                                 .max_active_per_customer = optional_count(1),
                                 .customer_horizon = std::chrono::days(r.integer(0, 2)),
                                 .max_seats_per_customer_booking = optional_count(3),
-                                .max_notifications_per_customer_hour = r.small(0, 4)};
+                                .max_notifications_per_customer_hour = r.small(0, 4),
+                                .max_waitlist_per_customer = r.small(0, 5)};
         });
     }
 
@@ -677,6 +682,42 @@ public:
         });
     }
 
+    void insert_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        call(Access::write, [&] { postgres::insert_waitlist_entry(c(), t, e); });
+    }
+    bool update_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        return call(Access::write, [&] { return postgres::update_waitlist_entry(c(), t, e); });
+    }
+    std::optional<WaitlistEntry> waitlist_entry(const TenantId& t, const WaitlistEntryId& id) override {
+        return call(Access::read, [&] { return postgres::waitlist_entry(c(), t, id); });
+    }
+    std::vector<WaitlistEntry> waiting_entries(const TenantId& t, Interval starts, int limit) override {
+        return call(Access::read, [&] { return postgres::waiting_entries(c(), t, starts, limit); });
+    }
+    int waiting_by_creator(const TenantId& t, const std::string& created_by, int cap) override {
+        return call(Access::read, [&] {
+            // A customer's concurrent joins are counted one after another.
+            if (access_ == Access::write) lock(lock_key("customer", t.value, created_by));
+            return postgres::waiting_by_creator(c(), t, created_by, cap);
+        });
+    }
+    std::vector<LapsedBooking> lapsed_bookings(const LapseCursor& after, Instant now, int limit) override {
+        return call(Access::read, [&] { return postgres::lapsed_bookings(c(), after, now, limit); });
+    }
+    LapseCursor lapse_cursor() override {
+        return call(Access::read, [&] {
+            // Sweeps on several servers take turns: one moves the cursor at a time.
+            if (access_ == Access::write) lock(lock_key("waitlist_sweep"));
+            return postgres::lapse_cursor(c());
+        });
+    }
+    void set_lapse_cursor(const LapseCursor& cursor) override {
+        call(Access::write, [&] {
+            lock(lock_key("waitlist_sweep"));
+            postgres::set_lapse_cursor(c(), cursor);
+        });
+    }
+
     std::vector<Notification> take_notifications(Instant now, int limit) override {
         return call(Access::write, [&] {
             // Workers on several servers take turns, so no row is leased twice.
@@ -726,6 +767,7 @@ private:
             v.price).add(v.currency).add(v.min_notice).add(v.horizon).add(v.hold).add(v.cancel_notice);
         p.text(encode_segments(v.segments)).add(v.limits.day).add(v.limits.week).add(v.limits.month);
         p.add(v.active ? 1 : 0).add(v.party ? 1 : 0);
+        p.add(v.requires_confirmation ? 1 : 0).add(v.request_expiry).add(v.offer_time);
         return p;
     }
 

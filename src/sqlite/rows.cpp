@@ -125,7 +125,10 @@ Service read_service(const Statement& s) {
             .segments = decode_segments(s.text(12)),
             .limits = {.day = optional_small(s, 13), .week = optional_small(s, 14), .month = optional_small(s, 15)},
             .active = s.integer(16) != 0,
-            .party = s.integer(17) != 0};
+            .party = s.integer(17) != 0,
+            .requires_confirmation = s.integer(18) != 0,
+            .request_expiry = s.minutes(19),
+            .offer_time = s.minutes(20)};
 }
 
 Block read_block(const Statement& s) {

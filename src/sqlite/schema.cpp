@@ -472,8 +472,53 @@ END;
 
 PRAGMA user_version = 7;
 )sql",
-    // Version 8: reserved for another branch (merged by the lead).
+    // Version 8. Approval and the waitlist. A service may require
+    // confirmation (requests lapse after request_expiry_min) and holds a
+    // waitlist offer for offer_time_min. Requested and offered bookings hold
+    // their slot until hold_expires_at exactly as pending ones do, so the
+    // per-creator count of uncommitted holds covers all three. A waitlist
+    // entry is a row keyed by tenant; seq is its join order within the
+    // tenant. The lapse scan of take_notifications reads, for each tenant
+    // with someone waiting, its lapsing bookings by expiry, and remembers
+    // where it stopped in one row keyed by the empty tenant.
     R"sql(
+ALTER TABLE services ADD COLUMN requires_confirmation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE services ADD COLUMN request_expiry_min INTEGER NOT NULL DEFAULT 1440;
+ALTER TABLE services ADD COLUMN offer_time_min INTEGER NOT NULL DEFAULT 60;
+ALTER TABLE tenant_policies ADD COLUMN max_waitlist_per_customer INTEGER NOT NULL DEFAULT 5;
+CREATE INDEX bookings_holding_by_creator ON bookings (tenant_id, created_by, hold_expires_at, start_at)
+    WHERE status IN ('pending', 'requested', 'offered');
+CREATE INDEX bookings_lapsing ON bookings (tenant_id, hold_expires_at, booking_id)
+    WHERE status IN ('pending', 'requested', 'offered');
+CREATE TABLE waitlist (
+    tenant_id        TEXT    NOT NULL,
+    entry_id         TEXT    NOT NULL,
+    seq              INTEGER NOT NULL,  -- join order within the tenant
+    service_id       TEXT    NOT NULL,
+    start_at         INTEGER NOT NULL,
+    seats            INTEGER NOT NULL,
+    resources        TEXT    NOT NULL,  -- pinned, each "<bytes>:<id>"; '' = any
+    customer_name    TEXT    NOT NULL,
+    customer_email   TEXT    NOT NULL,
+    customer_phone   TEXT    NOT NULL,
+    customer_locale  TEXT    NOT NULL,
+    created_by       TEXT    NOT NULL,
+    created_at       INTEGER NOT NULL,
+    status           TEXT    NOT NULL,  -- waiting, offered, left
+    offer_booking_id TEXT,              -- NULL = no offer yet
+    PRIMARY KEY (tenant_id, entry_id)
+) WITHOUT ROWID;
+CREATE INDEX waitlist_waiting ON waitlist (tenant_id, start_at, seq) WHERE status = 'waiting';
+CREATE INDEX waitlist_waiting_by_service ON waitlist (tenant_id, service_id, start_at, seq) WHERE status = 'waiting';
+CREATE INDEX waitlist_waiting_by_creator ON waitlist (tenant_id, created_by) WHERE status = 'waiting';
+CREATE TABLE waitlist_sweep (
+    tenant_id     TEXT    NOT NULL,  -- always '': one row for the whole file
+    at            INTEGER NOT NULL,
+    lapsed_tenant TEXT    NOT NULL,
+    booking_id    TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id)
+) WITHOUT ROWID;
+
 PRAGMA user_version = 8;
 )sql",
     // Version 9. Series and administration. A booking names the series one

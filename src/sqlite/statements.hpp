@@ -92,8 +92,9 @@ inline constexpr char kSelectBlocks[] =
 inline constexpr char kUpsertService[] = R"sql(
 INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
                       buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min,
-                      cancel_notice_min, segments, limit_day, limit_week, limit_month, active, party)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                      cancel_notice_min, segments, limit_day, limit_week, limit_month, active, party,
+                      requires_confirmation, request_expiry_min, offer_time_min)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
 ON CONFLICT (tenant_id, service_id) DO UPDATE SET
     name = excluded.name, duration_min = excluded.duration_min, step_min = excluded.step_min,
     buffer_before_min = excluded.buffer_before_min, buffer_after_min = excluded.buffer_after_min,
@@ -101,7 +102,9 @@ ON CONFLICT (tenant_id, service_id) DO UPDATE SET
     horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,
     cancel_notice_min = excluded.cancel_notice_min, segments = excluded.segments,
     limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month,
-    active = excluded.active, party = excluded.party)sql";
+    active = excluded.active, party = excluded.party,
+    requires_confirmation = excluded.requires_confirmation, request_expiry_min = excluded.request_expiry_min,
+    offer_time_min = excluded.offer_time_min)sql";
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kInsertServiceResource[] =
@@ -110,7 +113,7 @@ inline constexpr char kInsertServiceResource[] =
 #define SLOTWISE_SERVICE_COLUMNS                                                      \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
     "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
-    "limit_day, limit_week, limit_month, active, party"
+    "limit_day, limit_week, limit_month, active, party, requires_confirmation, request_expiry_min, offer_time_min"
 inline constexpr char kSelectService[] =
     "SELECT " SLOTWISE_SERVICE_COLUMNS " FROM services WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kSelectServices[] =
@@ -177,12 +180,13 @@ inline constexpr char kSelectBookingByKey[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
     " WHERE tenant_id = ?1 AND created_by = ?2 AND idempotency_key = ?3";
 // What one creator holds (customer_holdings), each count at most ?4 rows of
-// an index range: pending with a hold past ?3 and a start at or after ?5
-// (bookings_pending_by_creator), and confirmed starting at or after ?3
-// (bookings_by_creator).
+// an index range: pending, requested or offered with a hold past ?3 and a
+// start at or after ?5 (bookings_holding_by_creator), and confirmed starting
+// at or after ?3 (bookings_by_creator).
 inline constexpr char kCountPendingByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM bookings"
-    " WHERE tenant_id = ?1 AND created_by = ?2 AND status = 'pending' AND hold_expires_at > ?3"
+    " WHERE tenant_id = ?1 AND created_by = ?2 AND status IN ('pending', 'requested', 'offered')"
+    " AND hold_expires_at > ?3"
     " AND start_at >= ?5 LIMIT ?4)";
 inline constexpr char kCountConfirmedByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM bookings"
@@ -196,7 +200,8 @@ inline constexpr char kCountConfirmedByCreator[] =
     " AND h.occ_start >= coalesce(?3 - (SELECT max_occupied FROM resources"                         \
     "                                   WHERE tenant_id = ?1 AND resource_id = ?2), ?6)"            \
     " AND h.occ_start < ?4 AND h.occ_end > ?3"                                                      \
-    " AND (h.status = 'confirmed' OR (h.status = 'pending' AND h.hold_expires_at > ?5))"
+    " AND (h.status = 'confirmed'"                                                                  \
+    "      OR (h.status IN ('pending', 'requested', 'offered') AND h.hold_expires_at > ?5))"
 inline constexpr char kSelectActiveBookings[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
     " WHERE tenant_id = ?1 AND booking_id IN (SELECT h.booking_id" SLOTWISE_ACTIVE_HOLDS ")"
@@ -231,11 +236,11 @@ inline constexpr char kSelectBookings[] =
     "                            AND h.booking_id = bookings.booking_id AND h.resource_id = ?6))"
     " AND (?7 IS NULL OR created_by = ?7)"
     " AND (?8 IS NULL"
-    "  OR (?8 = 'pending' AND status = 'pending'"
+    "  OR (?8 IN ('pending', 'requested', 'offered') AND status = ?8"
     "                     AND (hold_expires_at IS NULL OR hold_expires_at > ?9))"
     "  OR (?8 = 'expired' AND (status = 'expired'"
-    "                          OR (status = 'pending' AND hold_expires_at <= ?9)))"
-    "  OR (?8 IN ('confirmed', 'cancelled') AND status = ?8))"
+    "                          OR (status IN ('pending', 'requested', 'offered') AND hold_expires_at <= ?9)))"
+    "  OR (?8 IN ('confirmed', 'cancelled', 'rejected') AND status = ?8))"
     " AND (?11 IS NULL OR payment_status = ?11)"
     " AND (?12 IS NULL OR series_id = ?12)"
     " ORDER BY start_at, booking_id LIMIT ?10";
@@ -267,16 +272,18 @@ inline constexpr char kSelectPaymentSettings[] =
 inline constexpr char kUpsertPolicy[] = R"sql(
 INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,
                              customer_horizon_days, max_seats_per_customer_booking,
-                             max_notifications_per_customer_hour)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                             max_notifications_per_customer_hour, max_waitlist_per_customer)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
 ON CONFLICT (tenant_id) DO UPDATE SET max_pending_per_customer = excluded.max_pending_per_customer,
     max_active_per_customer = excluded.max_active_per_customer,
     customer_horizon_days = excluded.customer_horizon_days,
     max_seats_per_customer_booking = excluded.max_seats_per_customer_booking,
-    max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour)sql";
+    max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour,
+    max_waitlist_per_customer = excluded.max_waitlist_per_customer)sql";
 inline constexpr char kSelectPolicy[] =
     "SELECT max_pending_per_customer, max_active_per_customer, customer_horizon_days,"
-    " max_seats_per_customer_booking, max_notifications_per_customer_hour FROM tenant_policies WHERE tenant_id = ?1";
+    " max_seats_per_customer_booking, max_notifications_per_customer_hour, max_waitlist_per_customer"
+    " FROM tenant_policies WHERE tenant_id = ?1";
 inline constexpr char kInsertPaymentEvent[] =
     "INSERT INTO payment_events (tenant_id, provider, event_id, type, received_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";

@@ -258,7 +258,8 @@ public:
                 .bind(t, v.id, v.name, v.duration, v.step, v.buffer_before, v.buffer_after, v.price,
                       v.currency, v.min_notice, v.horizon, v.hold, v.cancel_notice, encode_segments(v.segments),
                       v.limits.day, v.limits.week, v.limits.month, std::int64_t{v.active ? 1 : 0},
-                      static_cast<std::int64_t>(v.party))
+                      static_cast<std::int64_t>(v.party), v.requires_confirmation ? 1 : 0, v.request_expiry,
+                      v.offer_time)
                 .run();
             c().statement(kDeleteServiceResources).bind(t, v.id).run();
             std::int64_t position = 0;
@@ -505,7 +506,7 @@ public:
             c().statement(kUpsertPolicy)
                 .bind(t, p.max_pending_per_customer, p.max_active_per_customer,
                       static_cast<std::int64_t>(p.customer_horizon.count()), p.max_seats_per_customer_booking,
-                      p.max_notifications_per_customer_hour)
+                      p.max_notifications_per_customer_hour, p.max_waitlist_per_customer)
                 .run();
         });
     }
@@ -523,7 +524,8 @@ public:
                                 .max_active_per_customer = optional_count(1),
                                 .customer_horizon = std::chrono::days(s.integer(2)),
                                 .max_seats_per_customer_booking = optional_count(3),
-                                .max_notifications_per_customer_hour = s.small(4)};
+                                .max_notifications_per_customer_hour = s.small(4),
+                                .max_waitlist_per_customer = s.small(5)};
         });
     }
 
@@ -572,6 +574,31 @@ public:
             s.step();
             return std::min(s.small(0), std::max(cap, 0));
         });
+    }
+
+    void insert_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        call(Access::write, [&] { sqlite::insert_waitlist_entry(c(), t, e); });
+    }
+    bool update_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        return call(Access::write, [&] { return sqlite::update_waitlist_entry(c(), t, e); });
+    }
+    std::optional<WaitlistEntry> waitlist_entry(const TenantId& t, const WaitlistEntryId& id) override {
+        return call(Access::read, [&] { return sqlite::waitlist_entry(c(), t, id); });
+    }
+    std::vector<WaitlistEntry> waiting_entries(const TenantId& t, Interval starts, int limit) override {
+        return call(Access::read, [&] { return sqlite::waiting_entries(c(), t, starts, limit); });
+    }
+    int waiting_by_creator(const TenantId& t, const std::string& created_by, int cap) override {
+        return call(Access::read, [&] { return sqlite::waiting_by_creator(c(), t, created_by, cap); });
+    }
+    std::vector<LapsedBooking> lapsed_bookings(const LapseCursor& after, Instant now, int limit) override {
+        return call(Access::read, [&] { return sqlite::lapsed_bookings(c(), after, now, limit); });
+    }
+    LapseCursor lapse_cursor() override {
+        return call(Access::read, [&] { return sqlite::lapse_cursor(c()); });
+    }
+    void set_lapse_cursor(const LapseCursor& cursor) override {
+        call(Access::write, [&] { sqlite::set_lapse_cursor(c(), cursor); });
     }
 
     std::vector<Notification> take_notifications(Instant now, int limit) override {

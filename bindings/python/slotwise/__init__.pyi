@@ -18,9 +18,13 @@ Window = Tuple[str, str]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Role = Literal["admin", "staff", "customer"]
 ResourceKind = Literal["staff", "room", "equipment", "table"]
-BookingStatus = Literal["pending", "confirmed", "cancelled", "expired"]
+BookingStatus = Literal["pending", "confirmed", "cancelled", "expired", "requested", "offered", "rejected"]
 PaymentStatus = Literal["none", "pending", "paid", "refund_due", "refunded", "failed", "refund_pending", "disputed"]
-NotificationKind = Literal["booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due"]
+NotificationKind = Literal[
+    "booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due", "booking_requested",
+    "booking_rejected", "waitlist_offer"
+]
+WaitlistStatus = Literal["waiting", "offered", "left"]
 EngineEventKind = Literal[
     "booking_created", "booking_changed", "webhook_applied", "webhook_ignored", "notification_failed", "storage_retry",
     "payment_unmatched", "payment_disputed", "refund_failed", "notification_dropped"
@@ -176,6 +180,11 @@ class Service:
     def resource_groups(self) -> list[list[str]]: ...
     @property
     def party(self) -> bool: ...
+    def requires_confirmation(self) -> bool: ...
+    @property
+    def request_expiry_minutes(self) -> int: ...
+    @property
+    def offer_minutes(self) -> int: ...
     @property
     def segments(self) -> list[tuple[SegmentKind, int]]: ...
     @property
@@ -408,6 +417,26 @@ class Policy:
     def max_seats_per_customer_booking(self) -> Optional[int]: ...
     @property
     def max_notifications_per_customer_hour(self) -> int: ...
+    @property
+    def max_waitlist_per_customer(self) -> int: ...
+
+class WaitlistEntry:
+    """A place in line for a full start (TenantScope.join_waitlist)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def status(self) -> WaitlistStatus: ...
+    @property
+    def service_id(self) -> str: ...
+    @property
+    def start(self) -> datetime.datetime: ...
+    @property
+    def seats(self) -> int: ...
+    @property
+    def offer_id(self) -> Optional[str]: ...
 
 class Engine:
     @staticmethod
@@ -496,6 +525,9 @@ class TenantScope:
         segments: Optional[Sequence[tuple[SegmentKind, int]]] = None,
         limits: Optional[Limits] = None,
         party: bool = False,
+        requires_confirmation: bool = False,
+        request_expiry_minutes: int = 1440,
+        offer_minutes: int = 60,
     ) -> Service: ...
     def update_service(
         self,
@@ -517,6 +549,9 @@ class TenantScope:
         segments: Optional[Sequence[tuple[SegmentKind, int]]] = ...,
         limits: Optional[Limits] = ...,
         party: Optional[bool] = ...,
+        requires_confirmation: Optional[bool] = ...,
+        request_expiry_minutes: Optional[int] = ...,
+        offer_minutes: Optional[int] = ...,
     ) -> Service: ...
     def get_service(self, service_id: str) -> Service: ...
     def services(self) -> list[Service]: ...
@@ -589,6 +624,20 @@ class TenantScope:
     def deactivate_service(self, service_id: str) -> Service: ...
     def reactivate_service(self, service_id: str) -> Service: ...
     def reschedule(self, booking_id: str, new_start: Instant, resource_id: Optional[str] = None) -> Booking: ...
+    # approval and the waitlist
+    def confirm(self, booking_id: str) -> Booking: ...
+    def reject(self, booking_id: str, reason: Optional[str] = "") -> Booking: ...
+    def accept_offer(self, booking_id: str) -> Booking: ...
+    def join_waitlist(
+        self,
+        service_id: str,
+        start: Instant,
+        customer: Union[CustomerDict, Customer],
+        seats: int = 1,
+        resource_ids: Optional[Sequence[str]] = None,
+    ) -> WaitlistEntry: ...
+    def get_waitlist_entry(self, entry_id: str) -> WaitlistEntry: ...
+    def leave_waitlist(self, entry_id: str) -> WaitlistEntry: ...
     # tenant policy
     def set_policy(
         self,
@@ -597,6 +646,7 @@ class TenantScope:
         customer_horizon_days: int = 92,
         max_seats_per_customer_booking: Optional[int] = 8,
         max_notifications_per_customer_hour: int = 20,
+        max_waitlist_per_customer: int = 5,
     ) -> Policy: ...
     def policy(self) -> Policy: ...
     # payments and notifications
