@@ -5,8 +5,10 @@
 #include <slotwise/combine.hpp>
 #include <slotwise/engine.hpp>
 
+#include "booking_rules.hpp"
 #include "engine_internal.hpp"
 #include "offer.hpp"
+#include "party.hpp"
 #include "validate.hpp"
 
 #include <algorithm>
@@ -25,7 +27,7 @@ using detail::random_id;
 using detail::start_offered;
 using detail::visible_booking;
 
-namespace {
+namespace booking_rules {
 
 std::string fingerprint(const BookingRequest& r) {
     std::string f;
@@ -46,14 +48,6 @@ std::string fingerprint(const BookingRequest& r) {
     for (const auto& id : r.resources) add(id.value);
     return f;
 }
-
-// The service and, per group, the resources a question is about (sorted by
-// id), checked in `tx`.
-struct Resolved {
-    Service service;
-    std::vector<std::vector<Resource>> groups;  // parallel to service.resource_groups
-    const std::vector<Resource>& first() const { return groups.front(); }
-};
 
 [[noreturn]] void resource_not_linked(std::size_t i) {
     throw Error(Errc::not_found, "resources[" + std::to_string(i) + "]", "resource not found for this service");
@@ -78,9 +72,17 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
     auto svc = tx.service(t, service_id);
     if (!svc) not_found("service");
     Resolved out{*svc, std::vector<std::vector<Resource>>(svc->resource_groups.size())};
-    const auto add = [&](std::size_t g, const ResourceId& id, std::size_t i) {
+    if (!svc->active) out.refused = "service";
+    std::vector<bool> named(svc->resource_groups.size(), false);
+    // A deactivated resource takes no new booking: it is left out of its
+    // group, and a request that names it is refused as such.
+    const auto add = [&](std::size_t g, const ResourceId& id, std::size_t i, bool pinned) {
         auto r = tx.resource(t, id);
         if (!r) resource_not_linked(i);
+        if (!r->active) {
+            if (pinned && !out.refused) out.refused = "resource";
+            return;
+        }
         out.groups[g].push_back(std::move(*r));
     };
     for (std::size_t i = 0; i < wanted.size(); ++i) {
@@ -88,11 +90,12 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
         // comparison with the service's few.
         const auto g = group_of(*svc, wanted[i]);
         if (!g) resource_not_linked(i);
-        add(*g, wanted[i], i);
+        named[*g] = true;
+        add(*g, wanted[i], i, true);
     }
     for (std::size_t g = 0; g < svc->resource_groups.size(); ++g) {
-        if (!out.groups[g].empty()) continue;
-        for (const auto& id : svc->resource_groups[g]) add(g, id, 0);
+        if (named[g]) continue;
+        for (const auto& id : svc->resource_groups[g]) add(g, id, 0, false);
     }
     for (auto& group : out.groups) {
         std::sort(group.begin(), group.end(), [](const Resource& a, const Resource& b) { return a.id < b.id; });
@@ -103,10 +106,18 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
     return out;
 }
 
+void refuse_if_deactivated(const Resolved& resolved) {
+    if (!resolved.refused) return;
+    throw Error(Errc::slot_unavailable, *resolved.refused,
+                "this " + *resolved.refused + " is deactivated: it takes no new bookings");
+}
+
 // The slots of each resource of each group, from one read snapshot.
 struct GroupSlots {
     std::vector<std::vector<Resource>> resources;        // per group, sorted by id
     std::vector<std::vector<std::vector<Slot>>> slots;   // parallel to resources
+    bool party = false;                                  // a party service: slots are of one seat
+    std::vector<TableCombination> combinations{};        // of a party service, from the same snapshot
 };
 
 // Thrown when one call would compute more than max_slots_per_availability slots.
@@ -126,10 +137,18 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
         horizon = tx->policy(p.tenant).value_or(TenantPolicy{}).customer_horizon;
         customer_limit = now + horizon;
     }
+    // A deactivated service offers nothing.
+    if (resolved.refused == "service") {
+        for (auto& group : resolved.groups) group.clear();
+    }
     GroupSlots out{std::move(resolved.groups), {}};
+    // A party holds each resource whole: one seat of it; the party's size
+    // chooses which resources (party.hpp).
+    out.party = resolved.service.party;
+    if (out.party) out.combinations = tx->table_combinations(p.tenant, resolved.service.id);
     std::size_t total = 0;
     for (std::size_t g = 0; g < out.resources.size(); ++g) {
-        const auto rules = resolved.service.rules(q.seats, g);
+        const auto rules = resolved.service.rules(out.party ? 1 : q.seats, g);
         auto& group = out.slots.emplace_back();
         for (const auto& r : out.resources[g]) {
             const auto zone = locate_zone(r.timezone, "timezone");
@@ -189,7 +208,8 @@ void enforce_policy(Transaction& tx, const Principal& p, const Service& svc, con
     }
     // A free booking is confirmed at once: only a paid one adds a hold. With
     // no active-bookings limit, a free booking needs no count (book()'s hot path).
-    const bool paid = svc.price > 0;
+    // A request holds its slot without a commitment, as an unpaid booking does.
+    const bool paid = svc.price > 0 || svc.requires_confirmation;
     if (!paid && !policy.max_active_per_customer) return;
     const int cap = std::max(policy.max_pending_per_customer, policy.max_active_per_customer.value_or(0));
     const auto held = tx.customer_holdings(p.tenant, p.subject, now, cap);
@@ -213,10 +233,12 @@ void require_payments(Transaction& tx, const Engine& engine, const TenantId& t) 
     }
 }
 
-}  // namespace
+}  // namespace booking_rules
+using namespace booking_rules;
 
 std::vector<ResourceSlot> TenantScope::availability(const AvailabilityRequest& q) {
     const auto per = slots_per_group(engine_, principal_, q);
+    if (per.party) return detail::party_slots(per.resources, per.slots, per.combinations, q.seats);
     std::vector<ResourceSlot> out;
     // One slot per start and resource of the first group, naming the first
     // resource (by id) of every other group that offers the same slot.
@@ -248,7 +270,7 @@ std::vector<Slot> TenantScope::availability_together(const AvailabilityRequest& 
     return all_of(lists);
 }
 
-namespace {
+namespace booking_rules {
 
 // The resource each group gives booking `r` of `resolved.service` at
 // `r.start`: the pinned one, or the first (by id) that offers the start,
@@ -296,7 +318,40 @@ void check_resource_ids(const std::optional<ResourceId>& first, const std::vecto
     }
 }
 
-}  // namespace
+// A party service's pins: any resources of its groups (a combination's
+// tables together), `first` among them.
+std::vector<ResourceId> party_pins(const Service& svc, const std::optional<ResourceId>& first,
+                                   const std::vector<ResourceId>& given) {
+    if (given.empty()) return first ? std::vector<ResourceId>{*first} : std::vector<ResourceId>{};
+    if (first && *first != given.front()) invalid("resource", "differs from resources[0]");
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        if (!group_of(svc, given[i])) resource_not_linked(i);
+    }
+    return given;
+}
+
+// The resources a party of `party` gets at `start` inside `tx`: per group
+// the best free option (party.hpp); a group with pins only the option of
+// exactly those (`invalid_argument` when they cannot seat the party).
+std::vector<ResourceId> choose_party_resources(Transaction& tx, const TenantId& t, const Resolved& resolved,
+                                               const std::vector<ResourceId>& pins, Instant start, Instant now,
+                                               int party, const Booking* exclude) {
+    std::vector<bool> pinned(resolved.groups.size(), false);
+    for (const auto& id : pins) {
+        if (const auto g = group_of(resolved.service, id)) pinned[*g] = true;
+    }
+    const auto combinations = tx.table_combinations(t, resolved.service.id);
+    const auto options = detail::party_options_per_group(resolved.groups, pinned, combinations, party);
+    for (std::size_t g = 0; g < options.size(); ++g) {
+        if (pinned[g] && options[g].empty()) {
+            invalid("resources", "the resources given for group " + std::to_string(g) + " do not seat a party of " +
+                                     std::to_string(party) + " (one table, or a declared combination)");
+        }
+    }
+    return detail::choose_party(tx, t, resolved.service, options, start, now, exclude);
+}
+
+}  // namespace booking_rules
 
 Booking TenantScope::book(const BookingRequest& r) {
     if (r.service.empty()) invalid("service", "empty id");
@@ -325,30 +380,39 @@ Booking TenantScope::book(const BookingRequest& r) {
     }
     auto svc_row = tx->service(principal_.tenant, r.service);
     if (!svc_row) not_found("service");
-    const auto resolved = resolve(*tx, principal_.tenant, r.service, pinned(*svc_row, r.resource, r.resources), r.seats);
+    const bool party = svc_row->party;
+    const auto pins = party ? party_pins(*svc_row, r.resource, r.resources) : pinned(*svc_row, r.resource, r.resources);
+    const auto resolved = resolve(*tx, principal_.tenant, r.service, pins, r.seats);
     const Service& svc = resolved.service;
+    refuse_if_deactivated(resolved);
+    // A party holds one seat of each resource; its size picks them.
+    const int held_seats = party ? 1 : r.seats;
     for (const auto& group : resolved.groups) {
-        const bool fits = std::any_of(group.begin(), group.end(), [&](const Resource& res) { return r.seats <= res.capacity; });
+        const bool fits = std::any_of(group.begin(), group.end(), [&](const Resource& res) { return held_seats <= res.capacity; });
         if (!fits) invalid("seats", "more seats than the resource's capacity");
     }
     if (svc.price > 0) require_payments(*tx, engine_, principal_.tenant);
     if (principal_.role == Role::customer) enforce_policy(*tx, principal_, svc, resolved.first(), r.seats, r.start, now);
     // Every group's resource is re-checked here, in the transaction that
     // inserts the booking holding all of them: all or none.
-    auto chosen = choose_resources(*tx, principal_.tenant, resolved, r.start, now, r.seats, nullptr);
+    auto chosen = party ? choose_party_resources(*tx, principal_.tenant, resolved, pins, r.start, now, r.seats, nullptr)
+                        : choose_resources(*tx, principal_.tenant, resolved, r.start, now, r.seats, nullptr);
     if (chosen.empty()) throw Error(Errc::slot_unavailable, "start", "the slot is not available");
     Booking draft{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen.front(),
                   .other_resources = {chosen.begin() + 1, chosen.end()},
-                  .interval = {r.start, r.start + svc.duration}, .seats = r.seats,
+                  .interval = {r.start, r.start + svc.duration}, .seats = held_seats,
                   .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .segments = svc.segments,
-                  .customer = r.customer, .idempotency_key = r.idempotency_key, .request_fingerprint = print};
+                  .customer = r.customer, .idempotency_key = r.idempotency_key, .request_fingerprint = print,
+                  .party_size = party ? r.seats : 0};
     auto made = lifecycle::book(std::move(draft), svc, Actor::of(principal_), now);
     const auto dropped = detail::apply_notification_cap(*tx, principal_, made, now);
     if (made.notification) {
         // Handed to the store with the booking, so that an adapter can keep
         // the two in one row (see store.hpp).
-        const auto n = detail::notification_about(confirmation_id(principal_.tenant, made.booking.id),
-                                                  principal_.tenant, made.booking, *made.notification, now, 0);
+        const auto id = *made.notification == NotificationKind::booking_confirmed
+                            ? confirmation_id(principal_.tenant, made.booking.id)
+                            : detail::first_notification_id(principal_.tenant, made.booking.id, *made.notification);
+        const auto n = detail::notification_about(id, principal_.tenant, made.booking, *made.notification, now, 0);
         tx->insert_booking(principal_.tenant, made.booking, &n);
     } else {
         tx->insert_booking(principal_.tenant, made.booking);
@@ -370,9 +434,10 @@ Booking TenantScope::cancel(const BookingId& id) {
     if (!svc) not_found("service");
     auto out = lifecycle::apply(b, *svc, Actor::of(principal_), lifecycle::Cancel{}, now);
     const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);
-    detail::store_outcome(*tx, principal_.tenant, out, now);
+    const auto offers = detail::store_outcome(*tx, principal_.tenant, out, now);
     tx->commit();
     detail::report_change(engine_, principal_.tenant, out.booking, "cancel", now);
+    detail::report_offers(engine_, principal_.tenant, offers, now);
     detail::report_dropped(engine_, principal_.tenant, out.booking.id, dropped, now);
     return out.booking;
 }
@@ -388,11 +453,17 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     // The first group's resource as asked (or kept); each other group keeps
     // its resource when that is still linked and free, else takes the first
     // free one.
+    // A party is seated afresh at its new time (the best free option, or
+    // the resource asked for), never kept at a table too big for it.
+    const bool party = svc_row->party;
+    const int party_size = b.party_size > 0 ? b.party_size : b.seats;
     std::vector<ResourceId> wanted{resource.value_or(b.resource)};
-    if (!group_of(*svc_row, wanted.front())) resource_not_linked(0);
-    auto resolved = resolve(*tx, principal_.tenant, b.service, wanted, b.seats);
+    if (party && !resource) wanted.clear();
+    if (!wanted.empty() && !group_of(*svc_row, wanted.front())) resource_not_linked(0);
+    auto resolved = resolve(*tx, principal_.tenant, b.service, wanted, party ? party_size : b.seats);
     const Service& svc = resolved.service;
-    for (std::size_t g = 1; g < resolved.groups.size(); ++g) {
+    refuse_if_deactivated(resolved);
+    for (std::size_t g = 1; g < resolved.groups.size() && !party; ++g) {
         auto& group = resolved.groups[g];
         if (g - 1 >= b.other_resources.size()) continue;
         const auto held = std::find_if(group.begin(), group.end(),
@@ -412,15 +483,19 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
         if (beyond_horizon(target, new_start, now, horizon)) refuse_beyond_horizon(horizon);
     }
     // The booking's own holds must not block its new slot.
-    const auto chosen = choose_resources(*tx, principal_.tenant, resolved, new_start, now, b.seats, &b);
+    const auto chosen =
+        party ? choose_party_resources(*tx, principal_.tenant, resolved, wanted, new_start, now, party_size, &b)
+              : choose_resources(*tx, principal_.tenant, resolved, new_start, now, b.seats, &b);
     if (chosen.empty()) throw Error(Errc::slot_unavailable, "start", "the new slot is not available");
     // The new slot takes the service's shape as it is now, as its buffers do.
+    out.booking.resource = chosen.front();
     out.booking.other_resources.assign(chosen.begin() + 1, chosen.end());
     out.booking.segments = svc.segments;
     const auto dropped = detail::apply_notification_cap(*tx, principal_, out, now);
-    detail::store_outcome(*tx, principal_.tenant, out, now);
+    const auto offers = detail::store_outcome(*tx, principal_.tenant, out, now);
     tx->commit();
     detail::report_change(engine_, principal_.tenant, out.booking, "reschedule", now);
+    detail::report_offers(engine_, principal_.tenant, offers, now);
     detail::report_dropped(engine_, principal_.tenant, out.booking.id, dropped, now);
     return as_read(out.booking, now);
 }
@@ -434,9 +509,16 @@ std::vector<Booking> TenantScope::bookings(const BookingQuery& q) {
     if (q.limit < 1 || q.limit > 1000) invalid("limit", "must be between 1 and 1000");
     if (q.from && q.to && *q.to <= *q.from) invalid("to", "is not after from");
     const Instant now = engine_.now();
-    BookingFilter f{.from = q.from, .to = q.to, .resource = q.resource, .created_by = std::nullopt,
-                    .status = q.status, .now = now, .after = q.after, .limit = q.limit};
-    if (principal_.role == Role::customer) f.created_by = principal_.subject;
+    BookingFilter f{.from = q.from, .to = q.to, .resource = q.resource, .created_by = q.subject,
+                    .status = q.status, .now = now, .after = q.after, .limit = q.limit,
+                    .payment_status = q.payment_status, .series = q.series};
+    if (q.subject) detail::check_subject(*q.subject);
+    if (principal_.role == Role::customer) {
+        // Its own bookings only, whatever subject it names.
+        if (q.subject && *q.subject != principal_.subject) return {};
+        f.created_by = principal_.subject;
+    }
+    if (q.series && !detail::well_formed_id(q.series->value, detail::series_prefix)) return {};
     if (q.resource && !detail::well_formed_id(q.resource->value, detail::resource_prefix)) return {};
     auto tx = engine_.store()->read();
     // The cursor must be a booking this principal may see; any other id

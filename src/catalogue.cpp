@@ -26,7 +26,8 @@ void require_resource(const ResourceId& id) { require_id_shape(id, detail::resou
 Resource TenantScope::create_resource(const NewResource& r) {
     require_admin();
     check_resource(r);
-    Resource res{.id = {random_id("res")}, .name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity};
+    Resource res{.id = {random_id("res")}, .name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity,
+                 .size = r.size};
     auto tx = engine_.store()->write();
     tx->put_resource(principal_.tenant, res);
     tx->commit();
@@ -36,12 +37,16 @@ Resource TenantScope::create_resource(const NewResource& r) {
 Resource TenantScope::update_resource(const Resource& r) {
     require_admin();
     require_resource(r.id);
-    check_resource({.name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity});
+    check_resource({.name = r.name, .kind = r.kind, .timezone = r.timezone, .capacity = r.capacity, .size = r.size});
     auto tx = engine_.store()->write();
-    if (!tx->resource(principal_.tenant, r.id)) not_found("resource");
-    tx->put_resource(principal_.tenant, r);
+    const auto was = tx->resource(principal_.tenant, r.id);
+    if (!was) not_found("resource");
+    // The four fields it names; whether it is active is deactivate_resource's.
+    Resource out = r;
+    out.active = was->active;
+    tx->put_resource(principal_.tenant, out);
     tx->commit();
-    return r;
+    return out;
 }
 
 Resource TenantScope::update_resource(const ResourceId& id, const ResourcePatch& p) {
@@ -54,7 +59,9 @@ Resource TenantScope::update_resource(const ResourceId& id, const ResourcePatch&
     if (p.kind) r->kind = *p.kind;
     if (p.timezone) r->timezone = *p.timezone;
     if (p.capacity) r->capacity = *p.capacity;
-    check_resource({.name = r->name, .kind = r->kind, .timezone = r->timezone, .capacity = r->capacity});
+    if (p.active) r->active = *p.active;
+    if (p.size) r->size = *p.size;
+    check_resource({.name = r->name, .kind = r->kind, .timezone = r->timezone, .capacity = r->capacity, .size = r->size});
     tx->put_resource(principal_.tenant, *r);
     tx->commit();
     return *r;
@@ -188,7 +195,9 @@ Service TenantScope::create_service(const NewService& n) {
               .buffer_before = n.buffer_before, .buffer_after = n.buffer_after, .price = n.price,
               .currency = n.currency, .min_notice = n.min_notice, .horizon = n.horizon, .hold = n.hold,
               .resource_groups = groups_of(n.resources, n.resource_groups), .cancel_notice = n.cancel_notice,
-              .segments = n.segments, .limits = n.limits};
+              .segments = n.segments, .limits = n.limits, .party = n.party,
+              .requires_confirmation = n.requires_confirmation, .request_expiry = n.request_expiry,
+              .offer_time = n.offer_time};
     check_service(s);
     auto tx = engine_.store()->write();
     check_links(*tx, principal_.tenant, s);
@@ -203,7 +212,9 @@ Service TenantScope::update_service(const Service& in) {
     Service s = in;
     check_service(s);
     auto tx = engine_.store()->write();
-    if (!tx->service(principal_.tenant, s.id)) not_found("service");
+    const auto was = tx->service(principal_.tenant, s.id);
+    if (!was) not_found("service");
+    s.active = was->active;  // deactivate_service's, not a replacement's
     check_links(*tx, principal_.tenant, s);
     tx->put_service(principal_.tenant, s);
     tx->commit();
@@ -236,6 +247,11 @@ Service TenantScope::update_service(const ServiceId& id, const ServicePatch& p) 
     set(s->cancel_notice, p.cancel_notice);
     set(s->segments, p.segments);
     set(s->limits, p.limits);
+    set(s->active, p.active);
+    set(s->party, p.party);
+    set(s->requires_confirmation, p.requires_confirmation);
+    set(s->request_expiry, p.request_expiry);
+    set(s->offer_time, p.offer_time);
     check_service(*s);
     check_links(*tx, principal_.tenant, *s);
     tx->put_service(principal_.tenant, *s);

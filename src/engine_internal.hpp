@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace slotwise::detail {
 
@@ -44,8 +46,33 @@ Notification notification_about(std::string id, const TenantId& t, const Booking
                                 Instant now, int sequence);
 
 /// Stores a lifecycle transition in `tx`: the booking and the notification it
-/// asks for, so both commit or neither does.
-void store_outcome(Transaction& tx, const TenantId& t, const lifecycle::Outcome& o, Instant now);
+/// asks for, so both commit or neither does. When the change frees what the
+/// booking held (it stops being active, or moves), the freed seats are
+/// offered to the waitlist in the same transaction (`pass_on`); returns the
+/// offers made.
+std::vector<Booking> store_outcome(Transaction& tx, const TenantId& t, const lifecycle::Outcome& o, Instant now);
+
+/// The id of a booking's first notification of `kind` written with it
+/// (a request, an offer): derived from the booking, so no random part.
+inline std::string first_notification_id(const TenantId& t, const BookingId& b, NotificationKind kind) {
+    return t.value + ":" + b.value + ":" + std::string(to_string(kind));
+}
+
+/// Offers what `freed` held (as it was before the change that freed it) to
+/// the waiting entries of tenant `t` whose request now fits, in join order,
+/// inside `tx` (waitlist.cpp). Returns the offered bookings.
+std::vector<Booking> pass_on(Transaction& tx, const TenantId& t, const Booking& freed, Instant now);
+
+/// Lapsed bookings one `take_notifications` passes on at most; the rest wait
+/// for the next call (the scan resumes where it stopped).
+inline constexpr int lapse_sweep_limit = 100;
+
+/// Passes on, inside `tx`, the seats of up to `limit` bookings that lapsed
+/// since the last sweep (waitlist.cpp); returns the offers made, by tenant.
+std::vector<std::pair<TenantId, Booking>> sweep_lapses(Transaction& tx, Instant now, int limit);
+
+/// Reports offers made by a committed change (booking_created, "offered").
+void report_offers(const Engine& engine, const TenantId& t, const std::vector<Booking>& offers, Instant now);
 
 /// The tenant's cap on notifications one customer's own actions queue per
 /// hour (`TenantPolicy::max_notifications_per_customer_hour`): when `p` is a

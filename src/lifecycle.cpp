@@ -2,6 +2,7 @@
 // include/slotwise/lifecycle.hpp for the table this implements.
 #include <slotwise/lifecycle.hpp>
 
+#include <algorithm>
 #include <string>
 
 namespace slotwise::lifecycle {
@@ -41,7 +42,7 @@ void require_changeable(const Booking& b, const Service& svc, const Actor& who, 
                         StaffUntil staff_until) {
     require_principal(b, who, event);
     const auto status = b.status_at(now);
-    if (status != BookingStatus::pending && status != BookingStatus::confirmed) {
+    if (status != BookingStatus::confirmed && !lapses(status)) {
         refuse("a " + std::string(to_string(status)) + " booking cannot be changed (" + std::string(event) + ")");
     }
     if (now >= b.interval.end) refuse("the appointment is over");
@@ -99,8 +100,10 @@ Outcome on(const PaymentSucceeded& e, const Booking& b, const Service&, const Ac
     if (!e.payment_reference.empty()) out.payment_reference = e.payment_reference;
     const auto status = b.status_at(now);
     const bool ahead = now < b.interval.begin;
-    const bool keep = ahead && (status == BookingStatus::pending ||
-                                (status == BookingStatus::expired && e.slot_offered && e.slot_offered()));
+    // Only a lapsed payment hold can be revived by its payment: a lapsed
+    // request was never approved, a lapsed offer never accepted.
+    const bool lapsed_hold = status == BookingStatus::expired && b.status == BookingStatus::pending;
+    const bool keep = ahead && (status == BookingStatus::pending || (lapsed_hold && e.slot_offered && e.slot_offered()));
     if (!keep) {
         out.payment_status = PaymentStatus::refund_due;
         return changed(std::move(out), now, NotificationKind::refund_due);
@@ -200,17 +203,94 @@ Outcome on(const StartCheckout&, const Booking& b, const Service&, const Actor& 
     return {b, std::nullopt};
 }
 
+// Staff and admin decide requests; a customer, even the one who asked,
+// cannot approve its own.
+void require_staff(const Actor& who, std::string_view event) {
+    if (who.kind != Actor::Kind::staff && who.kind != Actor::Kind::admin) {
+        deny("only staff or admin " + std::string(event) + " requests");
+    }
+}
+
+void require_open_request(const Booking& b, Instant now, std::string_view event) {
+    const auto status = b.status_at(now);
+    if (status != BookingStatus::requested) {
+        refuse("only a requested booking can be " + std::string(event) + " (it is " +
+               std::string(to_string(status)) + ")");
+    }
+    if (now >= b.interval.begin) refuse("the appointment has started");
+}
+
+// A paid booking owes its payment only once the business has said yes (or
+// the offered customer has accepted): its hold starts now.
+Outcome approved(Booking out, const Service& svc, Instant now) {
+    if (out.amount_due > 0) {
+        out.status = BookingStatus::pending;
+        // Money that arrived unmatched meanwhile stays owed back.
+        if (out.payment_status == PaymentStatus::none) out.payment_status = PaymentStatus::pending;
+        out.hold_expires_at = now + svc.hold;
+        return changed(std::move(out), now);
+    }
+    out.status = BookingStatus::confirmed;
+    out.hold_expires_at.reset();
+    return changed(std::move(out), now, NotificationKind::booking_confirmed);
+}
+
+Outcome on(const Confirm&, const Booking& b, const Service& svc, const Actor& who, Instant now) {
+    require_staff(who, "confirm");
+    require_open_request(b, now, "confirmed");
+    return approved(b, svc, now);
+}
+
+Outcome on(const Reject&, const Booking& b, const Service&, const Actor& who, Instant now) {
+    require_staff(who, "reject");
+    require_open_request(b, now, "rejected");
+    Booking out = b;
+    out.status = BookingStatus::rejected;
+    out.hold_expires_at.reset();
+    return changed(std::move(out), now, NotificationKind::booking_rejected);
+}
+
+Outcome on(const AcceptOffer&, const Booking& b, const Service& svc, const Actor& who, Instant now) {
+    // The offer is for whoever joined the waitlist, and for nobody else.
+    if (who.kind == Actor::Kind::provider || b.created_by != who.subject) {
+        deny("only the offered customer can accept an offer");
+    }
+    const auto status = b.status_at(now);
+    if (status != BookingStatus::offered) {
+        refuse("only an offered booking can be accepted (it is " + std::string(to_string(status)) + ")");
+    }
+    if (now >= b.interval.begin) refuse("the appointment has started");
+    return approved(b, svc, now);
+}
+
 Outcome on(const RequestRefund&, const Booking& b, const Service&, const Actor& who, Instant) {
     if (who.kind != Actor::Kind::staff && who.kind != Actor::Kind::admin) deny("only staff or admin request refunds");
     if (b.payment_status != PaymentStatus::refund_due) refuse("only a booking in refund_due can be refunded");
     return {b, std::nullopt};
 }
 
+// The instant a request or an offer lapses: `wait` from now, never past
+// the start (after it, nobody could act on it).
+Instant lapse_at(Instant now, Minutes wait, Instant start) { return std::min(now + wait, start); }
+
 }  // namespace
 
 Outcome book(Booking draft, const Service& service, const Actor& who, Instant now) {
     if (who.kind == Actor::Kind::provider) deny("the payment provider cannot book");
     const bool paid = service.price > 0;
+    if (service.requires_confirmation) {
+        // Nothing is owed yet: the payment (if any) is asked for only after
+        // approval, so no checkout can start before it.
+        draft.status = BookingStatus::requested;
+        draft.payment_status = PaymentStatus::none;
+        draft.hold_expires_at = lapse_at(now, service.request_expiry, draft.interval.begin);
+        draft.amount_due = paid ? service.price : 0;
+        draft.currency_due = paid ? service.currency : std::string{};
+        draft.created_by = who.subject;
+        draft.created_at = now;
+        draft.updated_at = now;
+        return {std::move(draft), NotificationKind::booking_requested};
+    }
     draft.status = paid ? BookingStatus::pending : BookingStatus::confirmed;
     draft.payment_status = paid ? PaymentStatus::pending : PaymentStatus::none;
     draft.hold_expires_at = paid ? std::optional<Instant>(now + service.hold) : std::nullopt;
@@ -223,6 +303,19 @@ Outcome book(Booking draft, const Service& service, const Actor& who, Instant no
     // A free booking is confirmed now, so its confirmation is due now; a paid
     // one waits for the payment.
     return {std::move(draft), paid ? std::nullopt : std::optional(NotificationKind::booking_confirmed)};
+}
+
+Outcome offer(Booking draft, const Service& service, const std::string& created_by, Instant now) {
+    const bool paid = service.price > 0;
+    draft.status = BookingStatus::offered;
+    draft.payment_status = PaymentStatus::none;
+    draft.hold_expires_at = lapse_at(now, service.offer_time, draft.interval.begin);
+    draft.amount_due = paid ? service.price : 0;
+    draft.currency_due = paid ? service.currency : std::string{};
+    draft.created_by = created_by;
+    draft.created_at = now;
+    draft.updated_at = now;
+    return {std::move(draft), NotificationKind::waitlist_offer};
 }
 
 Outcome apply(const Booking& booking, const Service& service, const Actor& who, const Event& event, Instant now) {
@@ -243,6 +336,9 @@ std::string_view event_name(const Event& event) noexcept {
         std::string_view operator()(const RefundPending&) const { return "refund_pending"; }
         std::string_view operator()(const RefundFailed&) const { return "refund_failed"; }
         std::string_view operator()(const DisputeOpened&) const { return "dispute_opened"; }
+        std::string_view operator()(const Confirm&) const { return "confirm"; }
+        std::string_view operator()(const Reject&) const { return "reject"; }
+        std::string_view operator()(const AcceptOffer&) const { return "accept_offer"; }
     };
     return std::visit(Name{}, event);
 }

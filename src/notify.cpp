@@ -23,7 +23,7 @@ void queue_notification(Transaction& tx, const TenantId& t, const Booking& b, No
     // cancelled) bumps SEQUENCE so calendars apply it.
     int sequence = 0;
     if (kind != NotificationKind::booking_confirmed) {
-        for (const auto& earlier : tx.notifications(t, b.id)) sequence += earlier.kind != NotificationKind::refund_due;
+        for (const auto& earlier : tx.notifications(t, b.id)) sequence += carries_invitation(earlier.kind);
     }
     auto n = notification_about(t.value + ":" + random_id("ntf"), t, b, kind, now, sequence);
     // A refund notice quotes the amount paid, not what the service costs by
@@ -82,10 +82,11 @@ void Renderer::render(Notification& n) {
     // What the booking owed, not the service's price today.
     c.amount = b ? b->amount_due : 0;
     c.currency = b ? b->currency_due : std::string{};
+    c.offer_expires_at = b && b->hold_expires_at ? *b->hold_expires_at : n.when.begin;
     const auto msg = render_message(n.kind, c, n.locale);
     n.subject = msg.subject;
     n.body = msg.body;
-    if (n.kind != NotificationKind::refund_due) {
+    if (carries_invitation(n.kind)) {
         n.ics = render_ics({.uid = n.booking.value + "@slotwise", .stamp = n.created_at, .when = n.when,
                             .summary = c.service + " - " + c.resource, .location = c.business,
                             .description = msg.subject, .sequence = n.sequence,
@@ -112,7 +113,9 @@ void report_dropped(const Engine& engine, const TenantId& t, const BookingId& b,
     });
 }
 
-void store_outcome(Transaction& tx, const TenantId& t, const lifecycle::Outcome& o, Instant now) {
+std::vector<Booking> store_outcome(Transaction& tx, const TenantId& t, const lifecycle::Outcome& o, Instant now) {
+    // As it was, to know whether the change freed a seat: read before the write.
+    const auto before = tx.booking(t, o.booking.id);
     tx.update_booking(t, o.booking);
     // A booking cancelled before it was paid must not stay payable: its open
     // checkout sessions are expired by the next Engine::expire_checkouts,
@@ -123,6 +126,10 @@ void store_outcome(Transaction& tx, const TenantId& t, const lifecycle::Outcome&
         }
     }
     if (o.notification) queue_notification(tx, t, o.booking, *o.notification, now);
+    const bool freed = before && before->active_at(now) &&
+                       (!o.booking.active_at(now) || before->holds() != o.booking.holds());
+    if (!freed) return {};
+    return pass_on(tx, t, *before, now);
 }
 
 }  // namespace detail
@@ -144,12 +151,16 @@ std::vector<Notification> Engine::take_notifications(int limit) {
     if (limit < 1 || limit > 1000) invalid("limit", "must be between 1 and 1000");
     const Instant at = now();  // before the lock, as in book()
     auto tx = store_->write();
+    // Lapses are derived from the clock: their seats are passed on here at
+    // the latest, so that the offers they make go out with this batch.
+    const auto offers = detail::sweep_lapses(*tx, at, detail::lapse_sweep_limit);
     auto taken = tx->take_notifications(at, limit);
     // Rendered before the lease commits: if reading fails, nothing is leased
     // and the rows stay due, rather than hidden for a backoff unsent.
     Renderer renderer(*tx);
     for (auto& n : taken) renderer.render(n);
     tx->commit();
+    for (const auto& [tenant, offer] : offers) detail::report_offers(*this, tenant, {offer}, at);
     return taken;
 }
 

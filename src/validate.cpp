@@ -85,6 +85,12 @@ void check_resource(const NewResource& r) {
     if (r.capacity < 1 || r.capacity > max_seats) {
         invalid("capacity", "must be between 1 and " + std::to_string(max_seats));
     }
+    if (r.size) {
+        if (*r.size < 1 || *r.size > max_seats) invalid("size", "must be between 1 and " + std::to_string(max_seats));
+        // A table seats one party at a time: a size on a shared resource
+        // would say nothing about how many parties it takes.
+        if (r.capacity != 1) invalid("size", "only a resource of capacity 1 (a table) has a size");
+    }
 }
 
 void check_service(Service& s) {
@@ -98,6 +104,8 @@ void check_service(Service& s) {
     check_minutes(s.horizon, "horizon", 0min);
     check_minutes(s.hold, "hold", 1min);
     check_minutes(s.cancel_notice, "cancel_notice", 0min);
+    check_minutes(s.request_expiry, "request_expiry", 1min);
+    check_minutes(s.offer_time, "offer_time", 1min);
     if (s.price < 0 || s.price > 100'000'000'000LL) invalid("price", "must be between 0 and 100000000000 minor units");
     const bool currency_ok = s.currency.size() == 3 &&
         std::all_of(s.currency.begin(), s.currency.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
@@ -105,6 +113,8 @@ void check_service(Service& s) {
         invalid("currency", "expected an ISO 4217 code such as \"EUR\"");
     }
     check_groups(s.resource_groups);
+    // A party holds each of its tables whole, for the whole meal.
+    if (s.party && !s.segments.empty()) invalid("segments", "a party service holds its tables throughout: no segments");
     // The segments and limits as the core checks them (a capacity that no
     // seat count exceeds: seats are checked per booking).
     auto rules = s.rules(1);
@@ -172,6 +182,7 @@ void check_policy(const TenantPolicy& p) {
     };
     required_count(p.max_pending_per_customer, "max_pending_per_customer");
     required_count(p.max_notifications_per_customer_hour, "max_notifications_per_customer_hour");
+    required_count(p.max_waitlist_per_customer, "max_waitlist_per_customer");
     count(p.max_active_per_customer, "max_active_per_customer", max_policy_count);
     if (p.customer_horizon < std::chrono::days{1} || p.customer_horizon > max_customer_horizon) {
         invalid("customer_horizon", "must be between 1 and " + std::to_string(max_customer_horizon.count()) + " days");

@@ -44,7 +44,8 @@ void check_seats(int seats);
 inline constexpr std::size_t id_hex_digits = 24;
 /// Id prefixes, one per entity.
 inline constexpr std::string_view tenant_prefix = "ten", resource_prefix = "res", service_prefix = "svc",
-                                  block_prefix = "blk", booking_prefix = "bkg";
+                                  block_prefix = "blk", booking_prefix = "bkg", series_prefix = "ser",
+                                  combination_prefix = "cmb";
 /// True when `id` has exactly the shape random_id(prefix) gives.
 bool well_formed_id(std::string_view id, std::string_view prefix) noexcept;
 /// Throws `not_found` ("<what> not found") unless `id` is well formed. Called

@@ -38,12 +38,20 @@ enum class State {
     confirmed_refund_pending,  // refunded from the provider's side, not yet succeeded
     cancelled_refund_pending,
     confirmed_disputed,
+    requested_open,    // awaits approval, free service
+    requested_paid,    // awaits approval, owes a price once approved
+    requested_lapsed,  // the request expired (reads expired)
+    rejected,
+    offered_open,      // a waitlist offer, running
+    offered_lapsed,    // a waitlist offer that lapsed (reads expired)
 };
 constexpr State all_states[] = {State::pending_hold,   State::pending_lapsed,      State::pending_failed,
                                 State::lapsed_refund_due, State::confirmed_free, State::confirmed_paid,
                                 State::cancelled_unpaid, State::cancelled_free,    State::cancelled_refund_due,
                                 State::cancelled_refunded, State::confirmed_refund_pending,
-                                State::cancelled_refund_pending, State::confirmed_disputed};
+                                State::cancelled_refund_pending, State::confirmed_disputed,
+                                State::requested_open, State::requested_paid, State::requested_lapsed,
+                                State::rejected,       State::offered_open,   State::offered_lapsed};
 
 enum class Who { own_customer, other_customer, staff, admin, provider };
 constexpr Who all_actors[] = {Who::own_customer, Who::other_customer, Who::staff, Who::admin, Who::provider};
@@ -53,11 +61,12 @@ constexpr When all_times[] = {When::early, When::within_notice, When::during, Wh
 
 enum class Ev {
     cancel, reschedule, paid_slot_free, paid_slot_gone, failed, expired, refunded, checkout, refund,
-    unmatched, refund_pending, refund_failed, disputed
+    unmatched, refund_pending, refund_failed, disputed, confirm, reject, accept
 };
 constexpr Ev all_events[] = {Ev::cancel,    Ev::reschedule, Ev::paid_slot_free, Ev::paid_slot_gone, Ev::failed,
                              Ev::expired,   Ev::refunded,   Ev::checkout,       Ev::refund,         Ev::unmatched,
-                             Ev::refund_pending, Ev::refund_failed, Ev::disputed};
+                             Ev::refund_pending, Ev::refund_failed, Ev::disputed, Ev::confirm,      Ev::reject,
+                             Ev::accept};
 
 Instant time_of(When w) {
     switch (w) {
@@ -95,6 +104,16 @@ Booking booking_in(State s, Instant now) {
         case State::confirmed_refund_pending: set(B::confirmed, P::refund_pending, {}); break;
         case State::cancelled_refund_pending: set(B::cancelled, P::refund_pending, {}); break;
         case State::confirmed_disputed: set(B::confirmed, P::disputed, {}); break;
+        case State::requested_open: set(B::requested, P::none, hold_running); break;
+        case State::requested_paid:
+            set(B::requested, P::none, hold_running);
+            b.amount_due = 4500;
+            b.currency_due = "EUR";
+            break;
+        case State::requested_lapsed: set(B::requested, P::none, hold_over); break;
+        case State::rejected: set(B::rejected, P::none, {}); break;
+        case State::offered_open: set(B::offered, P::none, hold_running); break;
+        case State::offered_lapsed: set(B::offered, P::none, hold_over); break;
     }
     return b;
 }
@@ -131,6 +150,9 @@ lifecycle::Event event_of(Ev e, int* slot_asks) {
         case Ev::refund_pending: return lifecycle::RefundPending{};
         case Ev::refund_failed: return lifecycle::RefundFailed{};
         case Ev::disputed: return lifecycle::DisputeOpened{};
+        case Ev::confirm: return lifecycle::Confirm{};
+        case Ev::reject: return lifecycle::Reject{.reason = "fully booked"};
+        case Ev::accept: return lifecycle::AcceptOffer{};
     }
     return lifecycle::Cancel{};
 }
@@ -155,8 +177,13 @@ struct Row {
 using B = BookingStatus;
 using P = PaymentStatus;
 using N = NotificationKind;
-const std::set<State> active{State::pending_hold, State::confirmed_free, State::confirmed_paid,
-                              State::confirmed_refund_pending, State::confirmed_disputed};
+const std::set<State> active{State::pending_hold,   State::confirmed_free, State::confirmed_paid,
+                              State::confirmed_refund_pending, State::confirmed_disputed,
+                              State::requested_open, State::requested_paid, State::offered_open};
+// Holding no payment and awaiting none: a payment for them is owed back.
+const std::set<State> unpaid_awaiting_nothing{State::confirmed_free, State::cancelled_unpaid, State::cancelled_free,
+                                              State::requested_open, State::requested_paid, State::requested_lapsed,
+                                              State::rejected,       State::offered_open,   State::offered_lapsed};
 const std::set<Who> principals{Who::own_customer, Who::staff, Who::admin};
 const std::set<Who> staff{Who::staff, Who::admin};
 const std::set<Who> provider{Who::provider};
@@ -176,7 +203,8 @@ Result rescheduled(State s) {
 }
 Result confirmed_paid(State) { return {B::confirmed, P::paid, N::booking_confirmed}; }
 Result refund_due(State s) {
-    const auto status = booking_in(s, start).status == B::pending ? B::expired : booking_in(s, start).status;
+    const auto b = booking_in(s, start);
+    const auto status = b.status == B::pending ? B::expired : b.status_at(start);
     return {s == State::pending_hold ? B::pending : status, P::refund_due, N::refund_due};
 }
 Result failed(State s) { return {s == State::cancelled_unpaid ? B::cancelled : B::expired, P::failed, {}}; }
@@ -193,8 +221,15 @@ Result money(State s, P p, std::optional<N> n = std::nullopt) {
 // A payment that cannot be the booking's: owed back, and a running hold ends.
 Result unmatched(State s) {
     const auto b = booking_in(s, start);
-    return {b.status == B::pending ? B::expired : b.status, P::refund_due, N::refund_due};
+    return {b.status == B::pending ? B::expired : b.status_at(start), P::refund_due, N::refund_due};
 }
+// Approved (or accepted): confirmed when nothing is owed, else pending with a
+// hold from now and the payment awaited — no notification until it is paid.
+Result approved(State s) {
+    if (booking_in(s, start).amount_due > 0) return {B::pending, P::pending, {}};
+    return {B::confirmed, P::none, N::booking_confirmed};
+}
+Result turned_down(State) { return {B::rejected, P::none, N::booking_rejected}; }
 Result unchanged(State s) {
     const auto b = booking_in(s, start);
     return {b.status_at(start - 2h), b.payment_status, {}};
@@ -216,17 +251,17 @@ const std::vector<Row>& table() {
          {When::during, When::after}, refund_due},
         {Ev::paid_slot_gone, {State::pending_hold, State::pending_lapsed, State::pending_failed}, provider,
          {When::during, When::after}, refund_due},
-        {Ev::paid_slot_free, {State::confirmed_free, State::cancelled_unpaid, State::cancelled_free}, provider, any_time,
-         refund_due},
-        {Ev::paid_slot_gone, {State::confirmed_free, State::cancelled_unpaid, State::cancelled_free}, provider, any_time,
-         refund_due},
+        {Ev::paid_slot_free, unpaid_awaiting_nothing, provider, any_time, refund_due},
+        {Ev::paid_slot_gone, unpaid_awaiting_nothing, provider, any_time, refund_due},
         {Ev::failed, {State::pending_hold, State::pending_lapsed, State::cancelled_unpaid}, provider, any_time, failed},
         {Ev::expired, {State::pending_hold}, provider, any_time, released},
         {Ev::refunded, {State::confirmed_paid, State::lapsed_refund_due, State::cancelled_refund_due,
                         State::confirmed_refund_pending, State::cancelled_refund_pending}, provider, any_time, refunded},
         // Money that cannot be the booking's is owed back by a booking holding no payment of its own.
         {Ev::unmatched, {State::pending_hold, State::pending_lapsed, State::pending_failed, State::confirmed_free,
-                         State::cancelled_unpaid, State::cancelled_free}, provider, any_time, unmatched},
+                         State::cancelled_unpaid, State::cancelled_free, State::requested_open, State::requested_paid,
+                         State::requested_lapsed, State::rejected, State::offered_open, State::offered_lapsed},
+         provider, any_time, unmatched},
         {Ev::refund_pending, {State::confirmed_paid, State::lapsed_refund_due, State::cancelled_refund_due}, provider,
          any_time, [](State s) { return money(s, P::refund_pending); }},
         {Ev::refund_failed, {State::confirmed_refund_pending, State::cancelled_refund_pending, State::cancelled_refunded},
@@ -236,6 +271,11 @@ const std::vector<Row>& table() {
          provider, any_time, [](State s) { return money(s, P::disputed); }},
         {Ev::checkout, {State::pending_hold}, principals, before_start, unchanged},
         {Ev::refund, {State::lapsed_refund_due, State::cancelled_refund_due}, staff, any_time, unchanged},
+        // Approval: staff and admin decide a request that has not lapsed, before its start.
+        {Ev::confirm, {State::requested_open, State::requested_paid}, staff, before_start, approved},
+        {Ev::reject, {State::requested_open, State::requested_paid}, staff, before_start, turned_down},
+        // A waitlist offer is taken by the customer it was made to, while it runs.
+        {Ev::accept, {State::offered_open}, {Who::own_customer}, before_start, approved},
     };
     return rows;
 }
@@ -381,4 +421,53 @@ TEST_CASE("a customer's cancel notice is the service's, and staff are not bound 
     svc.cancel_notice = 0min;  // the default: until the start
     CHECK_NOTHROW(lifecycle::apply(b, svc, actor_of(Who::own_customer), lifecycle::Cancel{}, start - 1min));
     CHECK_THROWS_AS(lifecycle::apply(b, svc, actor_of(Who::own_customer), lifecycle::Cancel{}, start), Error);
+}
+
+TEST_CASE("a service that requires confirmation makes requests that hold their slot until they lapse, never past the start") {
+    Service svc = service();
+    svc.requires_confirmation = true;
+    svc.request_expiry = 24h;
+    svc.hold = 20min;
+    const Instant asked = start - 3h;
+    const auto req = lifecycle::book({.id = {"bkg_5"}, .interval = appointment}, svc, actor_of(Who::own_customer), asked);
+    CHECK(req.booking.status == BookingStatus::requested);
+    CHECK(req.notification == NotificationKind::booking_requested);
+    // Nothing is owed before approval, so no checkout can start.
+    CHECK(req.booking.payment_status == PaymentStatus::none);
+    CHECK(req.booking.amount_due == 4500);
+    CHECK(req.booking.hold_expires_at == start);  // 24 h would pass the start
+    CHECK(req.booking.active_at(start - 1min));
+    CHECK_FALSE(req.booking.active_at(start));
+    CHECK(req.booking.status_at(start) == BookingStatus::expired);
+    try {
+        (void)lifecycle::apply(req.booking, svc, actor_of(Who::own_customer), lifecycle::StartCheckout{}, asked);
+        FAIL("a checkout started before approval");
+    } catch (const Error& e) {
+        CHECK(e.code() == Errc::invalid_transition);
+    }
+    // The hold of the payment starts when staff approve, not when the customer asked.
+    const Instant approved_at = start - 1h;
+    const auto ok = lifecycle::apply(req.booking, svc, actor_of(Who::staff), lifecycle::Confirm{}, approved_at);
+    CHECK(ok.booking.status == BookingStatus::pending);
+    CHECK(ok.booking.payment_status == PaymentStatus::pending);
+    CHECK(ok.booking.hold_expires_at == approved_at + 20min);
+    CHECK_NOTHROW(lifecycle::apply(ok.booking, svc, actor_of(Who::own_customer), lifecycle::StartCheckout{}, approved_at));
+}
+
+TEST_CASE("a waitlist offer holds its seat for the offer time, never past the start, for the customer who waited") {
+    Service svc = service();
+    svc.price = 0;
+    svc.offer_time = 60min;
+    const auto early = lifecycle::offer({.id = {"bkg_6"}, .interval = appointment}, svc, "ada", start - 3h);
+    CHECK(early.booking.status == BookingStatus::offered);
+    CHECK(early.booking.created_by == "ada");
+    CHECK(early.notification == NotificationKind::waitlist_offer);
+    CHECK(early.booking.hold_expires_at == start - 2h);
+    const auto late = lifecycle::offer({.id = {"bkg_7"}, .interval = appointment}, svc, "ada", start - 20min);
+    CHECK(late.booking.hold_expires_at == start);
+    const auto taken = lifecycle::apply(early.booking, svc, actor_of(Who::own_customer), lifecycle::AcceptOffer{},
+                                        start - 150min);
+    CHECK(taken.booking.status == BookingStatus::confirmed);
+    CHECK_FALSE(taken.booking.hold_expires_at);
+    CHECK(taken.notification == NotificationKind::booking_confirmed);
 }

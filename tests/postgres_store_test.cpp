@@ -6,6 +6,7 @@
 #include "store_conformance.hpp"
 #include "support/postgres_server.hpp"
 
+#include <slotwise/engine.hpp>
 #include <slotwise/store_wrapper.hpp>
 
 #include <doctest/doctest.h>
@@ -354,4 +355,107 @@ TEST_CASE("the constraint covers a booking's busy parts only: its free part can 
     CHECK(tx->occupancy({"t1"}, {"res_1"}, {start + 24h, start + 25h}, now).empty());
     CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_clash", "res_1", start + 80min, 10min)); }) ==
           Errc::slot_unavailable);
+}
+
+TEST_CASE("erase_customer leaves no row of any table holding the customer's name, email or phone") {
+    using namespace std::chrono_literals;
+    const Instant now = parse_instant("2026-06-01T05:00:00Z", "now");
+    Engine engine(fresh_postgres(), [now] { return now; });
+    const auto tenant = engine.create_tenant("Salon");
+    auto admin = engine.scope({.tenant = tenant.id, .role = Role::admin, .subject = "owner"});
+    const auto room = admin.create_resource({.name = "Room", .timezone = "Europe/Rome"});
+    WeeklyHours week;
+    for (auto& d : week.days) d = {{0min, 24h}};
+    admin.set_weekly_hours(room.id, week);
+    const auto svc = admin.create_service({.name = "Cut", .duration = 30min, .resources = {room.id}});
+    const Customer person{.name = "Adalinda Qwertyson", .email = "adalinda.q@example.org", .phone = "+39 333 7654321"};
+    auto ada = engine.scope({.tenant = tenant.id, .role = Role::customer, .subject = "ada"});
+    const auto first = ada.book({.service = svc.id, .start = parse_instant("2026-06-02T08:00:00Z", "s"),
+                                 .customer = person, .idempotency_key = "k"});
+    ada.book_series({.service = svc.id, .first_start = parse_instant("2026-06-03T08:00:00Z", "s"), .count = 2,
+                     .customer = person});
+    ada.cancel(first.id);
+    (void)engine.take_notifications(2);
+    // A value is found as text or, in a bytea column, as its hex digits.
+    const auto rows_holding = [](const std::string& text) {
+        std::string hex;
+        for (const unsigned char c : text) {
+            static constexpr char digits[] = "0123456789abcdef";
+            hex += digits[c >> 4];
+            hex += digits[c & 15];
+        }
+        PgSession s;
+        int found = 0;
+        for (const auto& table : s.exec("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")) {
+            found += std::stoi(s.value("SELECT count(*) FROM " + table[0] + " t WHERE strpos(t::text, '" + text +
+                                       "') > 0 OR strpos(t::text, '" + hex + "') > 0"));
+        }
+        return found;
+    };
+    REQUIRE(rows_holding(person.email) > 0);
+    CHECK(admin.erase_customer("ada") == 3);
+    for (const auto& text : {person.name, person.email, person.phone}) {
+        CAPTURE(text);
+        CHECK(rows_holding(text) == 0);
+    }
+}
+TEST_CASE("a request and a waitlist offer are covered by the constraint while they run, and free once seen lapsed") {
+    for (const auto status : {BookingStatus::requested, BookingStatus::offered}) {
+        CAPTURE(to_string(status));
+        auto store = salon();
+        Booking held = booking("bkg_held", "res_1", at("2026-06-01T10:00:00Z"));
+        held.status = status;
+        held.hold_expires_at = at("2026-05-01T00:15:00Z");
+        const Interval range{at("2026-06-01T10:00:00Z"), at("2026-06-01T10:30:00Z")};
+        {
+            auto tx = store->write();
+            CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:00:00Z")).empty());
+            tx->insert_booking({"t1"}, held);
+            tx->commit();
+        }
+        {
+            // Running: the database itself refuses a second booking.
+            auto tx = store->write();
+            CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:10:00Z")).size() == 1);
+            CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_new", "res_1", range.begin)); }) ==
+                  Errc::slot_unavailable);
+        }
+        auto tx = store->write();
+        CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:15:00Z")).empty());
+        tx->insert_booking({"t1"}, booking("bkg_new", "res_1", range.begin));
+        tx->commit();
+        CHECK(store->read()->booking({"t1"}, {"bkg_held"})->status == status);
+    }
+}
+
+TEST_CASE("on PostgreSQL too, a cancellation offers the seat to the first in line in the same transaction") {
+    REQUIRE(server_named);
+    std::atomic<std::int64_t> clock{at("2026-06-01T05:00:00Z").time_since_epoch().count()};
+    Engine engine(fresh_postgres(), [&] { return Instant{std::chrono::seconds{clock.load()}}; });
+    const auto tenant = engine.create_tenant("Gym");
+    auto admin = engine.scope({.tenant = tenant.id, .role = Role::admin, .subject = "owner"});
+    const auto studio = admin.create_resource({.name = "Studio", .timezone = "Europe/Rome", .capacity = 1});
+    WeeklyHours week;
+    week[date::Monday] = {{9h, 13h}};
+    admin.set_weekly_hours(studio.id, week);
+    const auto yoga = admin.create_service({.name = "Yoga", .duration = 60min, .resources = {studio.id}});
+    const Instant nine = at("2026-06-01T07:00:00Z");
+    auto ada = engine.scope({.tenant = tenant.id, .role = Role::customer, .subject = "ada"});
+    auto dan = engine.scope({.tenant = tenant.id, .role = Role::customer, .subject = "dan"});
+    auto eve = engine.scope({.tenant = tenant.id, .role = Role::customer, .subject = "eve"});
+    const auto b = ada.book({.service = yoga.id, .start = nine, .customer = {.name = "Ada"}});
+    const auto d = dan.join_waitlist({.service = yoga.id, .start = nine, .customer = {.name = "Dan"}});
+    const auto e = eve.join_waitlist({.service = yoga.id, .start = nine, .customer = {.name = "Eve"}});
+    CHECK(e.position == 2);
+    ada.cancel(b.id);
+    const auto offered = dan.get_waitlist_entry(d.id);
+    CHECK(offered.status == WaitlistStatus::offered);
+    REQUIRE(offered.offer);
+    CHECK(eve.get_waitlist_entry(e.id).position == 1);
+    CHECK(error_of([&] { eve.accept_offer(*offered.offer); }) == Errc::permission_denied);
+    // Dan lets it lapse: the next take_notifications passes it to Eve.
+    clock += 3600;
+    (void)engine.take_notifications(100);
+    CHECK(eve.get_waitlist_entry(e.id).status == WaitlistStatus::offered);
+    CHECK(eve.accept_offer(*eve.get_waitlist_entry(e.id).offer).status == BookingStatus::confirmed);
 }

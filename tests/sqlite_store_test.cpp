@@ -335,8 +335,8 @@ TEST_CASE("every table and index leads with tenant_id") {
     CHECK(tables == std::vector<std::string>{"blocks", "booking_holds", "bookings", "checkout_sessions", "date_overrides",
                                              "outbox", "outbox_sweep", "payment_events", "payment_settings",
                                              "resources", "service_resources", "services",
-                                             "tenant_policies", "tenants", "unmatched_payments",
-                                             "weekly_hours"});
+                                             "table_combinations", "tenant_policies", "tenants", "unmatched_payments",
+                                             "waitlist", "waitlist_sweep", "weekly_hours"});
     for (const auto& table : tables) {
         CAPTURE(table);
         // The one exception holds no tenant's data: a single row with the
@@ -1256,4 +1256,174 @@ TEST_CASE("many threads writing at once serialise and lose no write") {
     for (auto& w : workers) CHECK_NOTHROW(w.get());
     const auto all = store->read()->bookings(tenant, {.limit = 1000});
     CHECK(all.size() == threads * per_thread);
+}
+
+TEST_CASE("a version-7 file is upgraded in place: everything active, no series, and a deactivation reaches other connections") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v7.db");
+    {
+        Raw raw(path);
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
+            raw.exec(script(step));
+        }
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec("INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied)"
+                 " VALUES ('tenant_a', 'res_1', 'Anna', 'staff', 'Europe/Rome', 1, 0)");
+        raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
+                 buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
+                 VALUES ('tenant_a', 'svc_cut', 'Cut', 30, 15, 0, 0, 0, '', 0, 0, 15, 0))sql");
+        raw.exec("INSERT INTO service_resources (tenant_id, service_id, position, resource_id, grp)"
+                 " VALUES ('tenant_a', 'svc_cut', 0, 'res_1', 0)");
+        raw.exec(R"sql(INSERT INTO bookings (tenant_id, booking_id, status, start_at, end_at, occ_start, occ_end,
+                 buffer_before_min, buffer_after_min, service_id, resource_id, seats, customer_name, customer_email,
+                 customer_phone, customer_locale, payment_status, request_fingerprint, created_by, created_at,
+                 updated_at, checkout_id, payment_reference)
+                 VALUES ('tenant_a', 'bkg_1', 'confirmed', 1780308000, 1780309800, 1780308000, 1780309800, 0, 0,
+                 'svc_cut', 'res_1', 1, 'Ada', 'ada@example.com', '', 'en', 'none', 'fp', 'ada', 0, 0, '', ''))sql");
+        CHECK(raw.value("PRAGMA user_version") == "7");
+    }
+    auto store = open_sqlite({.path = path});
+    {
+        Raw raw(path);
+        CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+        CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    }
+    CHECK(store->read()->resource(tenant, {"res_1"})->active);
+    CHECK(store->read()->service(tenant, {"svc_cut"})->active);
+    const auto b = store->read()->booking(tenant, {"bkg_1"});
+    REQUIRE(b);
+    CHECK(b->series.empty());
+    // Another connection's catalogue cache must hear of a deactivation.
+    auto other = open_sqlite({.path = path});
+    CHECK(other->read()->resource(tenant, {"res_1"})->active);
+    {
+        auto tx = store->write();
+        auto r = *tx->resource(tenant, {"res_1"});
+        r.active = false;
+        tx->put_resource(tenant, r);
+        tx->commit();
+    }
+    CHECK_FALSE(other->read()->resource(tenant, {"res_1"})->active);
+    // The file still erases and lists by series as a new one does.
+    {
+        auto tx = store->write();
+        CHECK(tx->erase_customer(tenant, "ada", Instant{std::chrono::seconds{1780000000}}) == 1);
+        tx->commit();
+    }
+    CHECK(store->read()->booking(tenant, {"bkg_1"})->customer.email.empty());
+}
+
+TEST_CASE("a version-7 file is upgraded in place: no resource is sized, no service books parties, no combinations") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v7.db");
+    {
+        Raw raw(path);
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
+            raw.exec(script(step));
+        }
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Trattoria', 0)");
+        raw.exec("INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied)"
+                 " VALUES ('tenant_a', 'res_t1', 'T1', 'table', 'Europe/Rome', 1, 0)");
+        raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
+                 buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
+                 VALUES ('tenant_a', 'svc_dinner', 'Dinner', 90, 30, 0, 0, 0, '', 0, 0, 15, 0))sql");
+        raw.exec("INSERT INTO service_resources VALUES ('tenant_a', 'svc_dinner', 0, 'res_t1', 0)");
+        raw.exec(R"sql(INSERT INTO bookings (tenant_id, booking_id, status, start_at, end_at, occ_start,
+                 occ_end, buffer_before_min, buffer_after_min, service_id, resource_id, seats, customer_name,
+                 customer_email, customer_phone, customer_locale, payment_status, request_fingerprint, created_by,
+                 created_at, updated_at, checkout_id, payment_reference)
+                 VALUES ('tenant_a', 'bkg_1', 'confirmed', 1780308000, 1780313400, 1780308000, 1780313400, 0, 0,
+                 'svc_dinner', 'res_t1', 1, 'Ada', '', '', 'en', 'none', 'fp', 'ada', 0, 0, '', ''))sql");
+        CHECK(raw.value("PRAGMA user_version") == "7");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    {
+        auto tx = store->read();
+        const auto table = tx->resource(tenant, {"res_t1"});
+        REQUIRE(table);
+        CHECK_FALSE(table->size);
+        const auto svc = tx->service(tenant, {"svc_dinner"});
+        REQUIRE(svc);
+        CHECK_FALSE(svc->party);
+        CHECK(tx->table_combinations(tenant, {"svc_dinner"}).empty());
+        const auto b = tx->booking(tenant, {"bkg_1"});
+        REQUIRE(b);
+        CHECK(b->party_size == 0);
+    }
+    // A size is catalogue: changing only it (plain SQL, as another process
+    // would) moves the version every connection's cache is keyed by, as a
+    // combination does.
+    const auto version = [&] { return raw.value("SELECT catalogue_version FROM tenants"); };
+    const auto before = version();
+    raw.exec("UPDATE resources SET size = 4 WHERE resource_id = 'res_t1'");
+    const auto sized = version();
+    CHECK(sized != before);
+    CHECK(store->read()->resource(tenant, {"res_t1"})->size == 4);
+    {
+        auto tx = store->write();
+        tx->put_table_combination(tenant, {.id = {"cmb_1"}, .service = {"svc_dinner"}, .group = 0,
+                                           .tables = {{"res_t1"}, {"res_t2"}}, .size = 8});
+        tx->commit();
+    }
+    CHECK(version() != sized);
+}
+
+TEST_CASE("a version-7 file is upgraded in place: services take the approval defaults, holds still count, a waitlist opens") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v7.db");
+    {
+        Raw raw(path);
+        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
+            raw.exec(script(step));
+        }
+        CHECK(raw.value("PRAGMA user_version") == "7");
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        raw.exec("INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,"
+                 " customer_horizon_days, max_seats_per_customer_booking) VALUES ('tenant_a', 3, NULL, 30, NULL)");
+        raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
+                 buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min)
+                 VALUES ('tenant_a', 'svc_cut', 'Cut', 30, 15, 0, 0, 0, '', 0, 0, 15, 0))sql");
+        // A pending hold, written as version 7 wrote it (booking row and hold row).
+        raw.exec(R"sql(INSERT INTO bookings (tenant_id, booking_id, status, start_at, end_at, occ_start, occ_end,
+                 buffer_before_min, buffer_after_min, service_id, resource_id, seats, customer_name, customer_email,
+                 customer_phone, customer_locale, payment_status, hold_expires_at, request_fingerprint, created_by,
+                 created_at, updated_at, checkout_id, payment_reference)
+                 VALUES ('tenant_a', 'bkg_held', 'pending', 1780308000, 1780309800, 1780308000, 1780309800, 0, 0,
+                 'svc_cut', 'res_1', 1, 'Ada', '', '', 'en', 'pending', 1780301000, 'fp', 'ada', 0, 0, '', ''))sql");
+        raw.exec(R"sql(INSERT INTO booking_holds (tenant_id, booking_id, part, resource_id, service_id, occ_start,
+                 occ_end, start_at, end_at, buffer_before_min, buffer_after_min, seats, status, hold_expires_at)
+                 VALUES ('tenant_a', 'bkg_held', 0, 'res_1', 'svc_cut', 1780308000, 1780309800, 1780308000,
+                 1780309800, 0, 0, 1, 'pending', 1780301000))sql");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    const auto svc = store->read()->service(tenant, {"svc_cut"});
+    REQUIRE(svc);
+    CHECK_FALSE(svc->requires_confirmation);
+    CHECK(svc->request_expiry == 24h);
+    CHECK(svc->offer_time == 60min);
+    const auto policy = store->read()->policy(tenant);
+    REQUIRE(policy);
+    CHECK(policy->max_pending_per_customer == 3);
+    CHECK(policy->max_waitlist_per_customer == TenantPolicy{}.max_waitlist_per_customer);
+    const Instant before_lapse{std::chrono::seconds{1780300000}};
+    CHECK(store->read()->customer_holdings(tenant, "ada", before_lapse, 10).pending == 1);
+    CHECK(store->read()->occupancy(tenant, {"res_1"}, {before_lapse, before_lapse + 24h}, before_lapse).size() == 1);
+    {
+        auto tx = store->write();
+        tx->insert_waitlist_entry(tenant, {.id = {"wle_1"}, .service = {"svc_cut"},
+                                           .start = Instant{std::chrono::seconds{1780308000}}, .created_by = "bo"});
+        // The old hold lapses like any other: the scan finds it once someone waits.
+        CHECK(tx->lapsed_bookings({}, Instant{std::chrono::seconds{1780302000}}, 10).size() == 1);
+        tx->commit();
+    }
+    CHECK(store->read()->waitlist_entry(tenant, {"wle_1"})->position == 1);
 }

@@ -1246,6 +1246,78 @@ inline void a_megabyte_string_round_trips(const StoreFactory& make) {
     CHECK(*got == b);
 }
 
+// --- party size (restaurants) ----------------------------------------------
+
+inline void table_sizes_party_services_and_combinations_round_trip(const StoreFactory& make) {
+    Fixture f(make);
+    const auto now = at("2026-06-01T00:00:00Z");
+    Resource t3 = resource("res_t3");
+    t3.kind = ResourceKind::table;
+    t3.size = 6;
+    Resource t4 = t3;
+    t4.id = {"res_t4"};
+    t4.size = 4;
+    Service dinner = service("svc_dinner", {{"res_t3"}, {"res_t4"}});
+    dinner.party = true;
+    const TableCombination joined{.id = {"cmb_34"}, .service = dinner.id, .group = 0,
+                                  .tables = {{"res_t3"}, {"res_t4"}}, .size = 10};
+    const TableCombination other{.id = {"cmb_0"}, .service = dinner.id, .group = 0,
+                                 .tables = {{"res_t4"}, {"res_t3"}, {"res_t9"}}, .size = 14};
+    auto party = booking("bkg_party", "res_t3", at("2026-06-01T19:00:00Z"), 90min);
+    party.service = dinner.id;
+    party.other_resources = {{"res_t4"}};
+    party.party_size = 9;
+    f.write([&](Transaction& tx) {
+        tx.put_resource(f.a, t3);
+        tx.put_resource(f.a, t4);
+        tx.put_service(f.a, dinner);
+        tx.put_table_combination(f.a, joined);
+        tx.put_table_combination(f.a, other);
+        tx.insert_booking(f.a, party);
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.resource(f.a, t3.id) == t3);
+        CHECK(tx.resources(f.a) == std::vector<Resource>{t3, t4});
+        CHECK(tx.service(f.a, dinner.id) == dinner);
+        // Ordered by id, tables read back in the order given.
+        CHECK(tx.table_combinations(f.a, dinner.id) == std::vector<TableCombination>{other, joined});
+        CHECK(tx.table_combinations(f.b, dinner.id).empty());
+        CHECK(tx.table_combinations(f.a, {"svc_other"}).empty());
+        CHECK(tx.booking(f.a, party.id) == party);
+        // A party holds each of its tables.
+        const Interval evening{at("2026-06-01T18:00:00Z"), at("2026-06-01T23:00:00Z")};
+        CHECK(tx.occupancy(f.a, t3.id, evening, now).size() == 1);
+        CHECK(tx.occupancy(f.a, t4.id, evening, now).size() == 1);
+        return 0;
+    });
+    // Replaced by id; a size cleared; the service no longer books parties.
+    auto bigger = joined;
+    bigger.size = 11;
+    t3.size.reset();
+    dinner.party = false;
+    f.write([&](Transaction& tx) {
+        tx.put_table_combination(f.a, bigger);
+        tx.put_resource(f.a, t3);
+        tx.put_service(f.a, dinner);
+        // Another tenant's id is not this tenant's row.
+        CHECK_FALSE(tx.delete_table_combination(f.b, other.id));
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.table_combinations(f.a, dinner.id) == std::vector<TableCombination>{other, bigger});
+        CHECK(tx.resource(f.a, t3.id) == t3);
+        CHECK(tx.service(f.a, dinner.id) == dinner);
+        return 0;
+    });
+    f.write([&](Transaction& tx) {
+        CHECK(tx.delete_table_combination(f.a, other.id));
+        CHECK_FALSE(tx.delete_table_combination(f.a, other.id));
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.table_combinations(f.a, dinner.id) == std::vector<TableCombination>{bigger});
+        return 0;
+    });
+}
+
 }  // namespace detail
 
 namespace detail {
@@ -1789,12 +1861,170 @@ inline void occupancy_is_active_bookings_reduced(const StoreFactory& make) {
     });
 }
 
+
+// --- series and administration -------------------------------------------
+
+inline void active_flags_and_series_round_trip(const StoreFactory& make) {
+    Fixture f(make);
+    Resource off = resource("res_off");
+    off.active = false;
+    Service closed = service("svc_closed", {{"res_off"}});
+    closed.active = false;
+    Booking weekly = booking("bkg_w1", "res_off", at("2026-06-01T10:00:00Z"));
+    weekly.series = {"ser_1"};
+    f.write([&](Transaction& tx) {
+        tx.put_resource(f.a, resource("res_on"));
+        tx.put_resource(f.a, off);
+        tx.put_service(f.a, closed);
+        tx.insert_booking(f.a, weekly);
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.resource(f.a, {"res_on"})->active);
+        CHECK(tx.resource(f.a, {"res_off"}) == off);
+        CHECK(tx.resources(f.a).front() == off);  // "res_off" < "res_on"
+        CHECK(tx.service(f.a, {"svc_closed"}) == closed);
+        CHECK(tx.services(f.a).front() == closed);
+        CHECK(tx.booking(f.a, {"bkg_w1"}) == weekly);
+        return 0;
+    });
+    // Reactivating is a write like any other: the row says so at once.
+    off.active = true;
+    closed.active = true;
+    f.write([&](Transaction& tx) {
+        CHECK_FALSE(tx.resource(f.a, {"res_off"})->active);
+        tx.put_resource(f.a, off);
+        tx.put_service(f.a, closed);
+        CHECK(tx.resource(f.a, {"res_off"})->active);
+    });
+    f.read([&](Transaction& tx) {
+        CHECK(tx.resource(f.a, {"res_off"})->active);
+        CHECK(tx.service(f.a, {"svc_closed"})->active);
+        return 0;
+    });
+}
+
+inline void bookings_filter_by_payment_status_and_series(const StoreFactory& make) {
+    Fixture f(make);
+    Booking paid = booking("bkg_p", "res_1", at("2026-06-01T10:00:00Z"));
+    paid.payment_status = PaymentStatus::paid;
+    paid.series = {"ser_a"};
+    Booking due = booking("bkg_d", "res_1", at("2026-06-02T10:00:00Z"));
+    due.payment_status = PaymentStatus::refund_due;
+    due.series = {"ser_a"};
+    Booking none = booking("bkg_n", "res_1", at("2026-06-03T10:00:00Z"));
+    none.series = {"ser_b"};
+    Booking other_tenant = booking("bkg_o", "res_1", at("2026-06-01T11:00:00Z"));
+    other_tenant.payment_status = PaymentStatus::paid;
+    other_tenant.series = {"ser_a"};
+    f.write([&](Transaction& tx) {
+        for (const auto& b : {paid, due, none}) tx.insert_booking(f.a, b);
+        tx.insert_booking(f.b, other_tenant);
+    });
+    f.read([&](Transaction& tx) {
+        const auto now = at("2026-05-01T00:00:00Z");
+        CHECK(ids(tx.bookings(f.a, {.now = now, .payment_status = PaymentStatus::paid})) ==
+              std::vector<std::string>{"bkg_p"});
+        CHECK(ids(tx.bookings(f.a, {.now = now, .payment_status = PaymentStatus::refund_due})) ==
+              std::vector<std::string>{"bkg_d"});
+        CHECK(ids(tx.bookings(f.a, {.now = now, .payment_status = PaymentStatus::none})) ==
+              std::vector<std::string>{"bkg_n"});
+        CHECK(tx.bookings(f.a, {.now = now, .payment_status = PaymentStatus::failed}).empty());
+        CHECK(ids(tx.bookings(f.a, {.now = now, .series = SeriesId{"ser_a"}})) ==
+              std::vector<std::string>{"bkg_p", "bkg_d"});
+        CHECK(ids(tx.bookings(f.a, {.from = at("2026-06-02T00:00:00Z"), .now = now, .series = SeriesId{"ser_a"}})) ==
+              std::vector<std::string>{"bkg_d"});
+        CHECK(ids(tx.bookings(f.a, {.now = now, .payment_status = PaymentStatus::paid, .series = SeriesId{"ser_b"}}))
+                  .empty());
+        CHECK(tx.bookings(f.a, {.now = now, .series = SeriesId{"ser_none"}}).empty());
+        return 0;
+    });
+}
+
+inline void erase_customer_blanks_one_subjects_personal_data(const StoreFactory& make) {
+    Fixture f(make);
+    Booking mine = booking("bkg_m1", "res_1", at("2026-06-01T10:00:00Z"));
+    mine.idempotency_key = "k1";
+    mine.request_fingerprint = "5:Ada L";
+    mine.payment_status = PaymentStatus::paid;
+    mine.amount_due = 2500;
+    mine.currency_due = "EUR";
+    Booking mine_too = booking("bkg_m2", "res_1", at("2026-06-08T10:00:00Z"));
+    Booking theirs = booking("bkg_t", "res_1", at("2026-06-02T10:00:00Z"));
+    theirs.created_by = "grace";
+    theirs.customer = {.name = "Grace", .email = "grace@example.com", .phone = "1", .locale = "en"};
+    Booking other_tenant = booking("bkg_o", "res_1", at("2026-06-01T10:00:00Z"));  // also "ada"
+    const auto now = at("2026-05-01T00:00:00Z");
+    Notification sent = notification(f.a, "n_sent", "bkg_m1", now);
+    sent.to = "ada@example.com";
+    sent.subject = "Ada, see you";
+    sent.body = "Dear Ada Lovelace";
+    sent.ics = "ATTENDEE:ada@example.com";
+    Notification unsent = notification(f.a, "n_unsent", "bkg_m2", now);
+    unsent.to = "ada@example.com";
+    f.write([&](Transaction& tx) {
+        tx.insert_booking(f.a, mine, nullptr);
+        const auto c = confirmation_of(f.a, mine_too);
+        tx.insert_booking(f.a, mine_too, &c);
+        tx.insert_booking(f.a, theirs);
+        tx.insert_booking(f.b, other_tenant);
+        tx.insert_notification(sent);
+        tx.insert_notification(unsent);
+    });
+    f.write([&](Transaction& tx) { CHECK(tx.mark_notification_sent(f.a, "n_sent", now)); });
+    int erased = 0;
+    f.write([&](Transaction& tx) { erased = tx.erase_customer(f.a, "ada", now + 1h); });
+    CHECK(erased == 2);
+    f.read([&](Transaction& tx) {
+        for (const char* id : {"bkg_m1", "bkg_m2"}) {
+            CAPTURE(id);
+            const auto b = tx.booking(f.a, {id});
+            REQUIRE(b);
+            CHECK(b->customer.name.empty());
+            CHECK(b->customer.email.empty());
+            CHECK(b->customer.phone.empty());
+            CHECK(b->request_fingerprint == "erased");
+            // What the business needs to keep: occupancy, times, money.
+            const Booking& was = std::string(id) == "bkg_m1" ? mine : mine_too;
+            CHECK(b->interval == was.interval);
+            CHECK(b->status == was.status);
+            CHECK(b->payment_status == was.payment_status);
+            CHECK(b->amount_due == was.amount_due);
+            CHECK(b->idempotency_key == was.idempotency_key);
+            CHECK(b->customer.locale == was.customer.locale);
+            for (const auto& n : tx.notifications(f.a, {id})) {
+                CAPTURE(n.id);
+                CHECK(n.to.empty());
+                CHECK(n.subject.empty());
+                CHECK(n.body.empty());
+                CHECK(n.ics.empty());
+                CHECK(n.sent_at);  // nobody left to send it to
+            }
+        }
+        CHECK(tx.notifications(f.a, {"bkg_m2"}).size() == 2);  // its confirmation and the other
+        CHECK(tx.occupancy(f.a, {"res_1"}, {at("2026-06-01T00:00:00Z"), at("2026-06-09T00:00:00Z")}, now).size() == 3);
+        CHECK(tx.booking(f.a, {"bkg_t"}) == theirs);
+        CHECK(tx.booking(f.b, {"bkg_o"}) == other_tenant);
+        return 0;
+    });
+    f.write([&](Transaction& tx) { CHECK(tx.take_notifications(now + 2h, 10).empty()); });
+    // Again: nothing left to change, the same count.
+    f.write([&](Transaction& tx) { CHECK(tx.erase_customer(f.a, "ada", now + 3h) == 2); });
+    f.write([&](Transaction& tx) { CHECK(tx.erase_customer(f.a, "nobody", now + 3h) == 0); });
+}
+
 }  // namespace detail
+}  // namespace slotwise::conformance
+
+#include "store_conformance_waitlist.hpp"
+
+namespace slotwise::conformance {
+
 
 /// Runs every conformance case against stores made by `make`. Call it from a
 /// doctest TEST_CASE; each case is a SUBCASE with a fresh store.
 inline void run_store_conformance(const StoreFactory& make) {
     using namespace detail;
+    run_waitlist_conformance(make);
     SUBCASE("a tenant round-trips and an unknown tenant reads as absent") {
         tenants_round_trip(make);
     }
@@ -1913,6 +2143,18 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("a booking rolled back leaves no confirmation behind") {
         a_rolled_back_booking_leaves_no_confirmation(make);
+    }
+    SUBCASE("a resource's and a service's active flag and a booking's series round-trip") {
+        active_flags_and_series_round_trip(make);
+    }
+    SUBCASE("bookings() filters by payment status and by series") {
+        bookings_filter_by_payment_status_and_series(make);
+    }
+    SUBCASE("erase_customer blanks one subject's personal data in its tenant and keeps the rest") {
+        erase_customer_blanks_one_subjects_personal_data(make);
+    }
+    SUBCASE("table sizes, party services, party bookings and table combinations round-trip per tenant") {
+        table_sizes_party_services_and_combinations_round_trip(make);
     }
 }
 

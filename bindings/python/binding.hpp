@@ -14,6 +14,7 @@
 //   notifications.cpp    Notification, DeliveryReport; the outbox on Engine and TenantScope
 //   rate_limiter.cpp     RateLimiter, RateDecision (the host's token buckets)
 //   presets.cpp          PRESETS, Preset, TenantScope.apply_preset
+//   waitlist.cpp         WaitlistEntry; confirm, reject, the waitlist calls
 //   module.cpp           PYBIND11_MODULE and the module functions
 //   convert.cpp          conversions and the exception classes
 //
@@ -60,6 +61,14 @@ void bind_notifications(py::module_& m);
 void bind_rate_limiter(py::module_& m);
 /// PRESETS, Preset and TenantScope.apply_preset (presets.cpp).
 void bind_presets(py::module_& m);
+/// Series and administration on TenantScope, and Series (administration.cpp).
+void bind_administration(py::module_& m);
+/// TableCombination and the TenantScope calls of party services (tables.cpp).
+void bind_tables(py::module_& m);
+/// True or False (not 0 or 1: a mistyped flag is refused), naming `field`.
+bool to_flag(py::handle h, const std::string& field);
+/// WaitlistEntry and the approval and waitlist calls (waitlist.cpp).
+void bind_waitlist(py::module_& m);
 
 // --- GIL and results ----------------------------------------------------------
 

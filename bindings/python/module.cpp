@@ -121,10 +121,13 @@ PYBIND11_MODULE(_core, m) {
     bind_engine(m);
     bind_scope_catalogue(m);
     bind_scope_booking(m);
+    bind_tables(m);
     bind_payments(m);
     bind_notifications(m);
     bind_rate_limiter(m);
     bind_presets(m);
+    bind_administration(m);
+    bind_waitlist(m);
     bind_functions(m);
     // Users meet these as slotwise.X (help(), repr of the class, pickling).
     for (const char* name : {"Customer", "Resource", "Service", "Block", "Booking", "Engine", "TenantScope", "Checkout",

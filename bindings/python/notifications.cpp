@@ -68,13 +68,15 @@ private:
 void bind_notifications(py::module_& m) {
     py::class_<Notification> notification(m, "Notification", R"(One message in the outbox, already rendered in the customer's language.
 
-``kind`` is ``"booking_confirmed" "booking_cancelled" "booking_rescheduled"`` or
-``"refund_due"``. Send ``subject`` and ``body`` (plain text) to ``to``, attach
+``kind`` is ``"booking_confirmed" "booking_cancelled" "booking_rescheduled"``,
+``"refund_due"``, ``"booking_requested" "booking_rejected"`` or ``"waitlist_offer"``.
+Send ``subject`` and ``body`` (plain text) to ``to``, attach
 ``ics`` (an RFC 5545 invitation, ``text/calendar; method=REQUEST`` or
 ``CANCEL``) when present, then call ``Engine.mark_notification_sent(id)``.)");
     notification.def_property_readonly("id", [](const Notification& n) { return n.id; }, R"(Opaque id (str).)")
         .def_property_readonly("kind", [](const Notification& n) { return std::string(to_string(n.kind)); },
-                               R"("booking_confirmed", "booking_cancelled", "booking_rescheduled" or "refund_due".)")
+                               R"("booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due",
+"booking_requested", "booking_rejected" or "waitlist_offer".)")
         .def_property_readonly("tenant_id", [](const Notification& n) { return n.tenant.value; },
                                R"(The tenant whose booking it is about.)")
         .def_property_readonly("booking_id", [](const Notification& n) { return n.booking.value; },
@@ -86,7 +88,8 @@ void bind_notifications(py::module_& m) {
         .def_property_readonly("subject", [](const Notification& n) { return n.subject; }, R"(Subject line.)")
         .def_property_readonly("body", [](const Notification& n) { return n.body; }, R"(Plain-text body.)")
         .def_property_readonly("ics", [](const Notification& n) { return text_or_none(n.ics); },
-                               R"(RFC 5545 invitation (METHOD:REQUEST, or CANCEL for a cancellation); None for refund_due.)")
+                               R"(RFC 5545 invitation (METHOD:REQUEST, or CANCEL for a cancellation); None for refund_due,
+booking_requested, booking_rejected and waitlist_offer (not appointments yet).)")
         .def_property_readonly("created_at", [](const Notification& n) { return from_instant(n.created_at); },
                                R"(When it was queued (engine clock): the moment of the change it reports.)")
         .def_property_readonly("attempts", [](const Notification& n) { return n.attempts; },

@@ -79,7 +79,8 @@ std::string policy_repr(const TenantPolicy& p) {
            ", max_active_per_customer=" + optional(p.max_active_per_customer) +
            ", customer_horizon_days=" + std::to_string(p.customer_horizon.count()) +
            ", max_seats_per_customer_booking=" + optional(p.max_seats_per_customer_booking) +
-           ", max_notifications_per_customer_hour=" + std::to_string(p.max_notifications_per_customer_hour) + ")";
+           ", max_notifications_per_customer_hour=" + std::to_string(p.max_notifications_per_customer_hour) +
+           ", max_waitlist_per_customer=" + std::to_string(p.max_waitlist_per_customer) + ")";
 }
 
 // Policy (policy.hpp) and the scope's set_policy / policy.
@@ -93,7 +94,8 @@ Attributes:
     customer_horizon_days:          how many days ahead a customer may query and book.
     max_seats_per_customer_booking: most seats in one customer booking, or None (the capacity).
     max_notifications_per_customer_hour: notifications one customer's own actions may queue per hour;
-                                    past it the action succeeds and its notification is dropped.)")
+                                    past it the action succeeds and its notification is dropped.
+    max_waitlist_per_customer:      waiting waitlist entries one customer may have at once.)")
         .def_property_readonly("max_pending_per_customer", [](const TenantPolicy& p) { return p.max_pending_per_customer; })
         .def_property_readonly("max_active_per_customer", [](const TenantPolicy& p) { return optional_int(p.max_active_per_customer); })
         .def_property_readonly("customer_horizon_days", [](const TenantPolicy& p) { return p.customer_horizon.count(); })
@@ -101,6 +103,8 @@ Attributes:
                                [](const TenantPolicy& p) { return optional_int(p.max_seats_per_customer_booking); })
         .def_property_readonly("max_notifications_per_customer_hour",
                                [](const TenantPolicy& p) { return p.max_notifications_per_customer_hour; })
+        .def_property_readonly("max_waitlist_per_customer",
+                               [](const TenantPolicy& p) { return p.max_waitlist_per_customer; })
         .def("__eq__", [](const TenantPolicy& a, py::handle b) {
             return py::isinstance<TenantPolicy>(b) && a == b.cast<const TenantPolicy&>();
         })
@@ -109,7 +113,7 @@ Attributes:
     scope.def(
         "set_policy",
         [](TenantScope& s, py::handle max_pending, py::handle max_active, py::handle horizon_days, py::handle seats_cap,
-           py::handle notifications_cap) {
+           py::handle notifications_cap, py::handle waitlist_cap) {
             TenantPolicy p{
                 .max_pending_per_customer =
                     static_cast<int>(to_integer(max_pending, "max_pending_per_customer", 1, max_policy_count)),
@@ -119,13 +123,15 @@ Attributes:
                 .max_seats_per_customer_booking =
                     to_optional_count(seats_cap, "max_seats_per_customer_booking", max_seats),
                 .max_notifications_per_customer_hour = static_cast<int>(to_integer(
-                    notifications_cap, "max_notifications_per_customer_hour", 1, max_policy_count))};
+                    notifications_cap, "max_notifications_per_customer_hour", 1, max_policy_count)),
+                .max_waitlist_per_customer = static_cast<int>(
+                    to_integer(waitlist_cap, "max_waitlist_per_customer", 1, max_policy_count))};
             return nogil([&] { return s.set_policy(p); });
         },
         py::arg("max_pending_per_customer") = 2, py::arg("max_active_per_customer") = py::none(),
         py::arg("customer_horizon_days") = 92, py::arg("max_seats_per_customer_booking") = 8,
-        py::arg("max_notifications_per_customer_hour") = 20,
-        R"(set_policy($self, max_pending_per_customer=2, max_active_per_customer=None, customer_horizon_days=92, max_seats_per_customer_booking=8, max_notifications_per_customer_hour=20)
+        py::arg("max_notifications_per_customer_hour") = 20, py::arg("max_waitlist_per_customer") = 5,
+        R"(set_policy($self, max_pending_per_customer=2, max_active_per_customer=None, customer_horizon_days=92, max_seats_per_customer_booking=8, max_notifications_per_customer_hour=20, max_waitlist_per_customer=5)
 --
 
 Replaces this tenant's policy (admin) and returns it as a Policy. Arguments
@@ -239,8 +245,13 @@ A booking by id, its status as read now. Raises NotFound (also for another custo
     scope.def(
         "bookings",
         [](TenantScope& s, py::handle date_from, py::handle date_to, py::handle resource_id, py::handle status,
-           py::handle after, py::handle limit) {
+           py::handle after, py::handle limit, py::handle payment_status, py::handle subject, py::handle series_id) {
             BookingQuery q;
+            if (!payment_status.is_none()) {
+                q.payment_status = parse_payment_status(to_text(payment_status, "payment_status"), "payment_status");
+            }
+            if (!subject.is_none()) q.subject = to_text(subject, "subject");
+            q.series = to_optional_id<SeriesId>(series_id, "series_id");
             if (!date_from.is_none()) q.from = to_lower_bound(date_from, "date_from");
             if (!date_to.is_none()) q.to = to_upper_bound(date_to, "date_to");
             if (q.from && q.to && *q.to <= *q.from) {
@@ -259,7 +270,8 @@ A booking by id, its status as read now. Raises NotFound (also for another custo
         },
         py::arg("date_from") = py::none(), py::arg("date_to") = py::none(), py::arg("resource_id") = py::none(),
         py::arg("status") = py::none(), py::kw_only(), py::arg("after") = py::none(), py::arg("limit") = py::none(),
-        R"(bookings($self, date_from=None, date_to=None, resource_id=None, status=None, *, after=None, limit=None)
+        py::arg("payment_status") = py::none(), py::arg("subject") = py::none(), py::arg("series_id") = py::none(),
+        R"(bookings($self, date_from=None, date_to=None, resource_id=None, status=None, *, after=None, limit=None, payment_status=None, subject=None, series_id=None)
 --
 
 Bookings that start within [date_from, date_to) (list[Booking]), ordered by (start, id).
@@ -276,7 +288,13 @@ Args:
         datetimes of local midnight.
     resource_id: only this resource's bookings.
     status: only bookings with this status as read now ("pending",
-        "confirmed", "cancelled" or "expired").
+        "confirmed", "cancelled", "expired", "requested", "offered" or
+        "rejected").
+    payment_status: only bookings whose payment is in this state ("none",
+        "pending", "paid", "refund_due", "refunded", "failed", ...).
+    subject: only the bookings this customer subject made (a customer
+        scope sees its own only: another subject lists nothing).
+    series_id: only the occurrences of this series.
     after: a booking id, the last one of the previous page: the listing
         resumes just after it in (start, id) order.
     limit: None returns every match (read in pages of 1000, each page its
@@ -300,7 +318,8 @@ A customer scope lists only its own bookings. Example::
         R"(cancel($self, booking_id)
 --
 
-Cancels a pending or confirmed booking and returns it; its slot is free again.
+Cancels an active booking (pending, confirmed, requested or offered) and
+returns it; its slot is free again and offered to the waitlist at once.
 
 Raises InvalidTransition for a cancelled or expired booking; a paid booking's
 payment_status becomes "refund_due".)");

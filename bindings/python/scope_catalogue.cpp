@@ -40,16 +40,19 @@ Safe to share between threads. Every storage call releases the GIL.)");
     // Catalogue -----------------------------------------------------------------
     scope.def(
         "create_resource",
-        [](TenantScope& s, py::handle name, py::handle timezone, py::handle capacity, py::handle kind) {
+        [](TenantScope& s, py::handle name, py::handle timezone, py::handle capacity, py::handle kind,
+           py::handle size) {
             NewResource r;
             r.name = to_text(name, "name");
             r.timezone = to_text(timezone, "timezone");
             r.capacity = static_cast<int>(to_integer(capacity, "capacity", 1, max_seats));
             r.kind = parse_resource_kind(to_text(kind, "kind"), "kind");
+            if (!size.is_none()) r.size = static_cast<int>(to_integer(size, "size", 1, max_seats));
             return nogil([&] { return s.create_resource(r); });
         },
         py::arg("name"), py::arg("timezone"), py::arg("capacity") = 1, py::arg("kind") = "staff",
-        R"(create_resource($self, name, timezone, capacity=1, kind='staff')
+        py::arg("size") = py::none(),
+        R"(create_resource($self, name, timezone, capacity=1, kind='staff', size=None)
 --
 
 Creates a resource (admin) and returns it.
@@ -59,23 +62,26 @@ Args:
     timezone: IANA zone, e.g. "Europe/Rome"; working hours are local to it.
     capacity: seats usable at once (1 for a stylist, 12 for a class).
     kind: "staff", "room", "equipment" or "table".
+    size: guests a table seats (capacity 1 only), or None: a party service
+        seats a party of q only at a table of size >= q (or a combination).
 
 A new resource has no working hours: set them with set_weekly_hours.)");
     scope.def(
         "update_resource",
         [](TenantScope& s, py::handle resource_id, py::handle name, py::handle timezone, py::handle capacity,
-           py::handle kind) {
+           py::handle kind, py::handle size) {
             const auto id = to_given_id<ResourceId>(resource_id, "resource_id");
             ResourcePatch patch;
             if (!name.is_none()) patch.name = to_text(name, "name");
             if (!timezone.is_none()) patch.timezone = to_text(timezone, "timezone");
             if (!capacity.is_none()) patch.capacity = static_cast<int>(to_integer(capacity, "capacity", 1, max_seats));
             if (!kind.is_none()) patch.kind = parse_resource_kind(to_text(kind, "kind"), "kind");
+            if (!size.is_none()) patch.size = static_cast<int>(to_integer(size, "size", 1, max_seats));
             return nogil([&] { return s.update_resource(id, patch); });
         },
         py::arg("resource_id"), py::kw_only(), py::arg("name") = py::none(), py::arg("timezone") = py::none(),
-        py::arg("capacity") = py::none(), py::arg("kind") = py::none(),
-        R"(update_resource($self, resource_id, *, name=None, timezone=None, capacity=None, kind=None)
+        py::arg("capacity") = py::none(), py::arg("kind") = py::none(), py::arg("size") = py::none(),
+        R"(update_resource($self, resource_id, *, name=None, timezone=None, capacity=None, kind=None, size=None)
 --
 
 Changes the given fields of a resource (admin) and returns it; None keeps a field.
@@ -214,7 +220,8 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
         [](TenantScope& s, py::handle name, py::handle duration, py::handle step, py::handle buffer_before,
            py::handle buffer_after, py::handle price, py::handle currency, py::handle min_notice,
            py::handle horizon, py::handle hold_minutes, py::handle resources, py::handle cancel_notice,
-           py::handle resource_groups, py::handle segments, py::handle limits) {
+           py::handle resource_groups, py::handle segments, py::handle limits, py::handle party,
+           py::handle requires_confirmation, py::handle request_expiry_minutes, py::handle offer_minutes) {
             NewService n;
             n.name = to_text(name, "name");
             n.duration = to_minutes(duration, "duration");
@@ -235,14 +242,20 @@ Time off of a resource overlapping [start, end) (list[Block]), ordered by start.
             n.cancel_notice = to_minutes(cancel_notice, "cancel_notice");
             if (!segments.is_none()) n.segments = to_segments(segments, "segments");
             if (!limits.is_none()) n.limits = to_limits(limits, "limits");
+            n.party = to_flag(party, "party");
+            n.requires_confirmation = to_flag(requires_confirmation, "requires_confirmation");
+            n.request_expiry = to_minutes(request_expiry_minutes, "request_expiry_minutes");
+            n.offer_time = to_minutes(offer_minutes, "offer_minutes");
             return nogil([&] { return s.create_service(n); });
         },
         py::arg("name"), py::arg("duration"), py::arg("step") = py::none(), py::arg("buffer_before") = 0,
         py::arg("buffer_after") = 0, py::arg("price") = 0, py::arg("currency") = py::none(),
         py::arg("min_notice") = 0, py::arg("horizon") = 0, py::arg("hold_minutes") = 15,
         py::arg("resources") = py::none(), py::arg("cancel_notice") = 0, py::arg("resource_groups") = py::none(),
-        py::arg("segments") = py::none(), py::arg("limits") = py::none(),
-        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None, cancel_notice=0, resource_groups=None, segments=None, limits=None)
+        py::arg("segments") = py::none(), py::arg("limits") = py::none(), py::arg("party") = false,
+        py::arg("requires_confirmation") = false, py::arg("request_expiry_minutes") = 24 * 60,
+        py::arg("offer_minutes") = 60,
+        R"(create_service($self, name, duration, step=None, buffer_before=0, buffer_after=0, price=0, currency=None, min_notice=0, horizon=0, hold_minutes=15, resources=None, cancel_notice=0, resource_groups=None, segments=None, limits=None, party=False, requires_confirmation=False, request_expiry_minutes=1440, offer_minutes=60)
 --
 
 Creates a service (admin) and returns it. All lengths are whole minutes.
@@ -271,6 +284,15 @@ Args:
     limits: {"day": 8, "week": 30, "month": 100}, each optional: at most this
         many bookings of the service per resource of the first group in one
         local day, ISO week (Monday-Sunday) or calendar month of its zone.
+    party: books parties (restaurants): book()'s seats is the party size,
+        and each group gives the party the smallest free table that seats
+        it, else the smallest free combination declared with
+        declare_table_combination; every table is held whole.
+    requires_confirmation: bookings are "requested" (holding their slot)
+        until staff confirm or reject them; a paid one is paid after approval.
+    request_expiry_minutes: a request lapses after this, never past its start.
+    offer_minutes: a waitlist offer holds its seat this long, never past
+        the start.
 
 Example::
 
@@ -299,6 +321,10 @@ Example::
                 else if (k == "resource_groups") patch.resource_groups = to_groups(value, k);
                 else if (k == "segments") patch.segments = to_segments(value, k);
                 else if (k == "limits") patch.limits = to_limits(value, k);
+                else if (k == "party") patch.party = to_flag(value, k);
+                else if (k == "requires_confirmation") patch.requires_confirmation = to_flag(value, k);
+                else if (k == "request_expiry_minutes") patch.request_expiry = to_minutes(value, k);
+                else if (k == "offer_minutes") patch.offer_time = to_minutes(value, k);
                 else invalid(k, "unknown field of a service");
             }
             return nogil([&] { return s.update_service(id, patch); });

@@ -138,7 +138,12 @@ and a capacity that bookings occupy. Returned by ``TenantScope.create_resource``
         .def_property_readonly("capacity", [](const Resource& r) { return r.capacity; },
                                R"(Seats usable at once (1 for a stylist, 12 for a class).)")
         .def_property_readonly("kind", [](const Resource& r) { return std::string(to_string(r.kind)); },
-                               R"("staff", "room", "equipment" or "table".)");
+                               R"("staff", "room", "equipment" or "table".)")
+        .def_property_readonly("active", [](const Resource& r) { return r.active; },
+                               R"(False once deactivated: no new bookings, offered nowhere; its bookings are kept.)");
+        .def_property_readonly(
+            "size", [](const Resource& r) -> py::object { return r.size ? py::int_(*r.size) : py::object(py::none()); },
+            R"(Guests a table seats (int), or None when the resource is not sized.)");
     equality(resource);
 
     py::class_<Service> service(m, "Service", R"(Something bookable and its rules. All lengths are whole minutes.
@@ -167,6 +172,8 @@ Returned by ``TenantScope.create_service``, ``get_service`` and ``services``.)")
                                R"(Ids of every resource linked to it, group by group (list of str).)")
         .def_property_readonly("resource_groups", [](const Service& s) { return groups_to_list(s.resource_groups); },
                                R"(One resource of each group performs it, all at once (list of lists of str).)")
+        .def_property_readonly("party", [](const Service& s) { return s.party; },
+                               R"(True when it books parties: seats is the party size (restaurants).)")
         .def_property_readonly("segments", [](const Service& s) { return segments_to_list(s.segments); },
                                R"([("busy", 30), ("free", 45), ("busy", 20)]: the parts of the appointment; the
 first group's resource is occupied only by the busy ones. [] = busy throughout.)")
@@ -174,7 +181,15 @@ first group's resource is occupied only by the busy ones. [] = busy throughout.)
                                R"({"day": n, "week": n, "month": n}, each optional: most bookings of this service
 per resource of the first group per local day, ISO week or month. {} = none.)")
         .def_property_readonly("cancel_notice", [](const Service& s) { return s.cancel_notice.count(); },
-                               R"(A customer may cancel or reschedule until this many minutes before the start; 0 = until the start.)");
+                               R"(A customer may cancel or reschedule until this many minutes before the start; 0 = until the start.)")
+        .def_property_readonly("active", [](const Service& s) { return s.active; },
+                               R"(False once deactivated: no new bookings, no slots; its bookings are kept.)")
+        .def_property_readonly("requires_confirmation", [](const Service& s) { return s.requires_confirmation; },
+                               R"(Bookings are "requested" until staff confirm or reject them.)")
+        .def_property_readonly("request_expiry_minutes", [](const Service& s) { return s.request_expiry.count(); },
+                               R"(A request lapses this many minutes after it is made (never past its start).)")
+        .def_property_readonly("offer_minutes", [](const Service& s) { return s.offer_time.count(); },
+                               R"(A waitlist offer holds its seat this many minutes (never past the start).)");
     equality(service);
 
     register_slot_type(m);  // native, see slot.cpp
@@ -210,6 +225,8 @@ UTC datetimes.)");
         .def_property_readonly("end", [](const Booking& b) { return from_instant(b.interval.end); },
                                R"(End of the appointment, aware datetime in UTC.)")
         .def_property_readonly("seats", [](const Booking& b) { return b.seats; }, R"(Seats taken.)")
+        .def_property_readonly("party_size", [](const Booking& b) { return b.party_size; },
+                               R"(Guests of a party service's booking (its seats is then 1: each table is held whole); 0 otherwise.)")
         .def_property_readonly("status", [](const Booking& b) { return std::string(to_string(b.status)); },
                                R"("pending", "confirmed", "cancelled" or "expired".)")
         .def_property_readonly("payment_status",
@@ -233,7 +250,9 @@ UTC datetimes.)");
         .def_property_readonly("checkout_id", [](const Booking& b) { return text_or_none(b.checkout_id); },
                                R"(The provider's checkout session id (Stripe "cs_..."), once a checkout was started or a payment event named it; else None.)")
         .def_property_readonly("payment_reference", [](const Booking& b) { return text_or_none(b.payment_reference); },
-                               R"(The provider's payment id (Stripe payment intent "pi_..."), once a payment event named it; else None.)");
+                               R"(The provider's payment id (Stripe payment intent "pi_..."), once a payment event named it; else None.)")
+        .def_property_readonly("series_id", [](const Booking& b) { return text_or_none(b.series.value); },
+                               R"(The series book_series made it in (str), or None.)");
     equality(booking);
 }
 

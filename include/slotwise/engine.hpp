@@ -53,6 +53,7 @@
 #include <slotwise/policy.hpp>
 #include <slotwise/presets.hpp>
 #include <slotwise/store.hpp>
+#include <slotwise/waitlist.hpp>
 
 #include <functional>
 #include <memory>
@@ -81,6 +82,15 @@ struct NewResource {
     ResourceKind kind = ResourceKind::staff;
     std::string timezone{};
     int capacity = 1;
+    std::optional<int> size{};  ///< guests a table seats (capacity 1 only); empty = not sized
+};
+
+/// A table combination to declare for group `group` of a party service.
+struct NewTableCombination {
+    ServiceId service{};
+    std::size_t group = 0;
+    std::vector<ResourceId> tables{};  ///< two or more tables of that group, each capacity 1 with a size
+    int size = 0;                      ///< guests they seat together
 };
 
 /// A new service; `step` 0 means "same as duration".
@@ -103,6 +113,10 @@ struct NewService {
     ResourceGroups resource_groups{};
     std::vector<Segment> segments{};  ///< busy/free parts; empty = busy throughout
     BookingLimits limits{};           ///< per resource of the first group
+    bool party = false;               ///< books parties: `seats` is the party size (Service::party)
+    bool requires_confirmation = false;  ///< bookings are requests until staff confirm them
+    Minutes request_expiry{24 * 60};     ///< a request lapses after this (never past the start)
+    Minutes offer_time{60};              ///< a waitlist offer holds its seat this long (never past the start)
 };
 
 /// Fields of a resource to change; each left empty keeps its value.
@@ -111,6 +125,8 @@ struct ResourcePatch {
     std::optional<ResourceKind> kind{};
     std::optional<std::string> timezone{};
     std::optional<int> capacity{};
+    std::optional<bool> active{};  ///< false deactivates (deactivate_resource)
+    std::optional<int> size{};  ///< sets the size (a resource's size is cleared by update_resource(Resource))
 };
 
 /// Fields of a service to change; each left empty keeps its value.
@@ -130,6 +146,11 @@ struct ServicePatch {
     std::optional<ResourceGroups> resource_groups{};
     std::optional<std::vector<Segment>> segments{};
     std::optional<BookingLimits> limits{};
+    std::optional<bool> active{};  ///< false deactivates (deactivate_service)
+    std::optional<bool> party{};
+    std::optional<bool> requires_confirmation{};
+    std::optional<Minutes> request_expiry{};
+    std::optional<Minutes> offer_time{};
 };
 
 /// An availability question.
@@ -175,6 +196,16 @@ struct BookingRequest {
     std::string idempotency_key{};         ///< empty = none
 };
 
+/// A place in line for a full start (`TenantScope::join_waitlist`).
+struct WaitlistRequest {
+    ServiceId service{};
+    Instant start{};
+    Customer customer{};
+    int seats = 1;
+    /// Pins one resource per group, in group order; empty = any.
+    std::vector<ResourceId> resources{};
+};
+
 /// Which bookings to list.
 struct BookingQuery {
     std::optional<Instant> from{};          ///< start >= from
@@ -183,6 +214,42 @@ struct BookingQuery {
     std::optional<BookingStatus> status{};  ///< as read now (`expired` included)
     std::optional<BookingId> after{};       ///< the last booking of the previous page
     int limit = 100;                        ///< 1 .. 1000
+    std::optional<PaymentStatus> payment_status{};  ///< only bookings whose payment is in this state
+    /// Only the bookings this customer subject made (a customer's own
+    /// scope sees only its own whatever this says: another subject gives an
+    /// empty page).
+    std::optional<std::string> subject{};
+    std::optional<SeriesId> series{};               ///< only the bookings of this series
+};
+
+/// The most occurrences one series may have (`SeriesRequest::count`).
+inline constexpr int max_series_count = 52;
+/// The longest gap between occurrences, in weeks (`SeriesRequest::every_weeks`).
+inline constexpr int max_series_every_weeks = 52;
+
+/// A request for a series: the same local wall time, every `every_weeks`
+/// weeks, `count` times, starting at `first_start`.
+struct SeriesRequest {
+    ServiceId service{};
+    Instant first_start{};   ///< the first occurrence; its local time (see below) is every occurrence's
+    int every_weeks = 1;     ///< 1 .. max_series_every_weeks
+    int count = 1;           ///< 1 .. max_series_count
+    std::optional<ResourceId> resource{};  ///< as BookingRequest
+    std::vector<ResourceId> resources{};   ///< as BookingRequest
+    Customer customer{};
+    int seats = 1;
+    /// false: every occurrence or none (`slot_unavailable` naming the first
+    /// start that is not offered). true: the offered ones are booked and the
+    /// others listed in `Series::skipped`.
+    bool partial = false;
+    std::string idempotency_key{};  ///< empty = none; at most 190 bytes
+};
+
+/// What `book_series` made.
+struct Series {
+    SeriesId id{};
+    std::vector<Booking> bookings{};  ///< by start; each carries `series == id`
+    std::vector<Instant> skipped{};   ///< the starts not booked (partial), by start
 };
 
 /// A tenant's payment settings as any API shows them: never the secrets.
@@ -331,6 +398,15 @@ public:
     Service get_service(const ServiceId& id);
     /// Every service, ordered by id.
     std::vector<Service> services();
+    /// Declares tables of one group of a party service that seat a large
+    /// party together (admin): `invalid_argument` naming the field unless
+    /// the service books parties, the group exists, and two or more distinct
+    /// tables of that group, each of capacity 1 with a size, are named.
+    TableCombination declare_table_combination(const NewTableCombination& c);
+    /// The combinations declared for a service, ordered by id.
+    std::vector<TableCombination> table_combinations(const ServiceId& service);
+    /// Removes a combination (admin); `not_found` when there is none.
+    void remove_table_combination(const CombinationId& id);
 
     // --- availability and booking ----------------------------------------
     /// Free slots of a service: any of the requested (or linked) resources,
@@ -344,6 +420,9 @@ public:
     std::vector<Slot> availability_together(const AvailabilityRequest& q);
     /// Books a slot atomically. Free services are confirmed at once; paid
     /// ones are pending and hold the slot for the service's hold time.
+    /// For a party service `seats` is the party size: each group gives the
+    /// smallest free resource that seats it, else the smallest free declared
+    /// combination (every table held), re-checked in the write transaction.
     /// A customer is bound by the tenant's policy (policy.hpp): over a limit,
     /// `quota_exceeded` naming it ("max_pending_per_customer",
     /// "max_active_per_customer", "customer_horizon",
@@ -361,12 +440,85 @@ public:
     /// and `slot_unavailable` is thrown.
     Booking reschedule(const BookingId& id, Instant new_start,
                        std::optional<ResourceId> resource = std::nullopt);
+    /// Approves a `requested` booking (staff, admin): confirmed, or for a
+    /// paid service pending with its hold starting now (the payment is taken
+    /// only after approval). `invalid_transition` unless requested and
+    /// not lapsed; `permission_denied` for a customer.
+    Booking confirm(const BookingId& id);
+    /// Turns a `requested` booking down (staff, admin): rejected, the
+    /// customer told (booking_rejected), the seat passed to the waitlist.
+    /// `reason` (at most 500 bytes) goes to the event feed.
+    Booking reject(const BookingId& id, const std::string& reason = {});
+    /// The offered customer takes a waitlist offer: confirmed, or pending
+    /// with its hold starting now for a paid service. Anyone else:
+    /// `permission_denied`; an offer that lapsed: `invalid_transition`.
+    Booking accept_offer(const BookingId& id);
+    /// Joins the waitlist of a start that is full for `r.seats` (waitlist.hpp).
+    /// A start that is offered is refused (`invalid_argument` naming
+    /// "start": book it instead), as is one not in the future. A customer
+    /// is bound by `TenantPolicy::max_waitlist_per_customer`.
+    WaitlistEntry join_waitlist(const WaitlistRequest& r);
+    /// An entry with its position; a customer sees only its own.
+    WaitlistEntry get_waitlist_entry(const WaitlistEntryId& id);
+    /// Leaves the waitlist: a waiting entry becomes `left` (a customer, its
+    /// own; staff and admin, any). `invalid_transition` when not waiting
+    /// (an offer is declined by cancelling its booking).
+    WaitlistEntry leave_waitlist(const WaitlistEntryId& id);
     /// A booking by id.
     Booking get_booking(const BookingId& id);
     /// Bookings matching `q`, ordered by (start, id); a page of at most
     /// `q.limit`. `q.after` must name a booking this principal may see
     /// (`not_found` naming "after" otherwise, as for an unknown id).
     std::vector<Booking> bookings(const BookingQuery& q);
+
+    // --- series ---------------------------------------------------------------
+    /// Books the occurrences of a series in one write transaction. Each
+    /// occurrence is `first_start`'s local wall time, in the zone of the
+    /// first resource (the pinned one, else the first the service's first
+    /// group lists), on the date `every_weeks` weeks after the previous one:
+    /// across a DST change the UTC instant moves. A local time that does not
+    /// exist on a date (the spring-forward gap) is not shifted: that
+    /// occurrence is not offered (skipped, or the whole series refused).
+    /// Every occurrence is checked as `book()` checks one (notice, horizon,
+    /// limits, groups, holds; for a customer the tenant's policy, counting
+    /// the series' own earlier occurrences: over a quota the whole series is
+    /// refused, partial or not). A retry with the same idempotency key
+    /// returns the series it made.
+    Series book_series(const SeriesRequest& r);
+    /// Cancels the occurrences of series `id` that start at or after `from`
+    /// and are still active, in one transaction, each by the lifecycle's
+    /// cancel (a customer until start − the service's cancel notice; if one
+    /// may not be cancelled, none is). Returns the cancelled bookings.
+    /// `not_found` when this principal sees no booking of that series.
+    std::vector<Booking> cancel_series(const SeriesId& id, Instant from);
+    /// Cancels booking `id` and the later occurrences of its series, as
+    /// `cancel_series(series, its start)`. `invalid_argument` naming
+    /// "booking" when it belongs to no series (cancel it with `cancel`).
+    std::vector<Booking> cancel_series_from(const BookingId& id);
+
+    // --- administration ---------------------------------------------------
+    /// GDPR erasure (admin): blanks the name, email and phone of every
+    /// booking customer subject `subject` made in this tenant, and every
+    /// copy the store keeps of them (Transaction::erase_customer: the
+    /// idempotency fingerprints, the outbox rows, sent or not, whose unsent
+    /// ones are withdrawn). Times, seats, statuses and payments are kept, so
+    /// occupancy and the books do not change. Returns how many bookings the
+    /// subject has (all now erased); calling it again changes nothing.
+    /// Reported as a `customer_erased` event.
+    int erase_customer(const std::string& subject);
+    /// No new bookings of this resource (admin): availability offers it
+    /// nowhere (nor through a group or a series); book(), book_series() and
+    /// reschedule() onto it are refused (`slot_unavailable` naming
+    /// "resource"). Its bookings are kept, listed and still cancellable.
+    Resource deactivate_resource(const ResourceId& id);
+    /// Takes new bookings of the resource again (admin).
+    Resource reactivate_resource(const ResourceId& id);
+    /// No new bookings of this service (admin): availability offers no slot,
+    /// book(), book_series() and reschedule() are refused
+    /// (`slot_unavailable` naming "service"). Its bookings are kept.
+    Service deactivate_service(const ServiceId& id);
+    /// Takes new bookings of the service again (admin).
+    Service reactivate_service(const ServiceId& id);
 
     // --- tenant policy (policy.hpp) -------------------------------------------
     /// Replaces this tenant's policy (admin) and returns it; `invalid_argument`

@@ -32,13 +32,15 @@ enum class EngineEventKind {
     refund_failed,        ///< a refund failed or was cancelled: the booking is `refund_due` again
     notification_dropped, ///< a customer's change committed without its notification: over the
                           ///< tenant's `max_notifications_per_customer_hour`; `detail` names the kind
+    customer_erased,      ///< an admin erased a customer's personal data; `detail` is how many bookings
 };
 
 /// The kind's name, as logs spell it.
 constexpr std::string_view to_string(EngineEventKind k) noexcept {
-    constexpr std::array<std::string_view, 10> names{
+    constexpr std::array<std::string_view, 11> names{
         "booking_created",   "booking_changed",  "webhook_applied", "webhook_ignored",      "notification_failed",
-        "storage_retry",     "payment_unmatched", "payment_disputed", "refund_failed",      "notification_dropped"};
+        "storage_retry",     "payment_unmatched", "payment_disputed", "refund_failed",      "notification_dropped",
+        "customer_erased"};
     return names[static_cast<std::size_t>(k)];
 }
 

@@ -1,7 +1,7 @@
 // slotwise/i18n.hpp — end-user messages in English and Italian.
 //
 // Notification subjects and plain-text bodies (confirmed, cancelled,
-// rescheduled, refund due) rendered with fmt, with dates and times in the
+// rescheduled, refund due, requested, rejected, waitlist offer) rendered with fmt, with dates and times in the
 // resource's zone and the locale's names and formats ("Tuesday 2 June 2026,
 // 10:00" / "martedì 2 giugno 2026, 10:00"), and error messages by code. A
 // locale is matched on its language ("it", "it-IT", "it_CH" → Italian); any
@@ -41,6 +41,7 @@ struct MessageContext {
     TimeZone zone = nullptr;      ///< the resource's zone: times are shown there
     std::int64_t amount = 0;      ///< for refund_due: minor units
     std::string currency{};
+    Instant offer_expires_at{};   ///< for waitlist_offer: until when the seat is held
 };
 
 /// A rendered message.
@@ -148,6 +149,32 @@ inline Message render_message(NotificationKind kind, const MessageContext& c, st
                                        format_money(lang, c.amount, c.currency))
                          : fmt::format("we received your payment of {}, but the time was no longer available. We will refund it in full.\n\n",
                                        format_money(lang, c.amount, c.currency))) +
+                     details + signature;
+            break;
+        case NotificationKind::booking_requested:
+            m.subject = it ? fmt::format("Richiesta ricevuta: {}, {} alle {}", c.service, day, from)
+                           : fmt::format("Request received: {}, {} at {}", c.service, day, from);
+            m.body = greeting +
+                     (it ? "abbiamo ricevuto la tua richiesta. Ti scriveremo appena sarà confermata; fino ad allora l'orario è tenuto per te.\n\n"
+                         : "we have received your request. We will write as soon as it is confirmed; until then the time is held for you.\n\n") +
+                     details + signature;
+            break;
+        case NotificationKind::booking_rejected:
+            m.subject = it ? fmt::format("Richiesta non accettata: {}, {} alle {}", c.service, day, from)
+                           : fmt::format("Request declined: {}, {} at {}", c.service, day, from);
+            m.body = greeting +
+                     (it ? "purtroppo non possiamo accettare la tua richiesta per questo orario. Scegline un altro, se vuoi.\n\n"
+                         : "unfortunately we cannot accept your request for this time. Please choose another if you like.\n\n") +
+                     details + signature;
+            break;
+        case NotificationKind::waitlist_offer:
+            m.subject = it ? fmt::format("Si è liberato un posto: {}, {} alle {}", c.service, day, from)
+                           : fmt::format("A place is free: {}, {} at {}", c.service, day, from);
+            m.body = greeting +
+                     (it ? fmt::format("si è liberato un posto per cui eri in lista d'attesa. È tenuto per te fino alle {}: accettalo entro allora.\n\n",
+                                       clock_time(local(c, c.offer_expires_at)))
+                         : fmt::format("a place you were waiting for is free. It is held for you until {}: accept it by then.\n\n",
+                                       clock_time(local(c, c.offer_expires_at)))) +
                      details + signature;
             break;
     }

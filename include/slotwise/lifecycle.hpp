@@ -9,6 +9,18 @@
 //
 //   from                      event                 who                       to                         notification
 //   —                         book, free service    anyone in scope           confirmed                  booking_confirmed
+//   —                         book, requires        anyone in scope           requested (holds its slot  booking_requested
+//                               confirmation                                    until request_expiry,
+//                                                                               never past the start)
+//   requested, not lapsed,    confirm               staff, admin              confirmed; paid: pending,  booking_confirmed / —
+//     before the start                                                          hold from now
+//   requested, not lapsed,    reject                staff, admin              rejected                   booking_rejected
+//     before the start
+//   —                         seat freed, first     the engine                offered (holds the seat    waitlist_offer
+//                               fitting waitlist                                for offer_time, never
+//                               entry                                           past the start)
+//   offered, not lapsed,      accept offer          the offered customer      confirmed; paid: pending,  booking_confirmed / —
+//     before the start                                                          hold from now
 //   —                         book, paid service    anyone in scope           pending (holds its slot),  —
 //                                                                               amount and currency due
 //                                                                               fixed from the price
@@ -47,7 +59,8 @@
 //                                                                               event completes it)
 //   anything else             any                   any                       `invalid_transition`
 //
-// "Active" means confirmed, or pending with its hold running. Nobody acts on
+// "Active" means confirmed, or pending, requested or offered before its
+// `hold_expires_at` (after it, the booking reads `expired`). Nobody acts on
 // a booking whose appointment is over (money events still apply: a payment
 // for it is flagged for refund). A payment that changes nothing (already
 // settled) is `invalid_transition` too: the caller records it as ignored.
@@ -127,10 +140,19 @@ struct DisputeOpened {};
 struct StartCheckout {};
 /// Staff or admin ask the provider to refund.
 struct RequestRefund {};
+/// Staff or admin approve a request.
+struct Confirm {};
+/// Staff or admin turn a request down; `reason` is for the event feed.
+struct Reject {
+    std::string reason{};
+};
+/// The offered customer takes a waitlist offer.
+struct AcceptOffer {};
 
 /// Every event the table knows.
 using Event = std::variant<Cancel, Reschedule, PaymentSucceeded, PaymentFailed, CheckoutExpired, RefundCompleted,
-                           StartCheckout, RequestRefund, PaymentUnmatched, RefundPending, RefundFailed, DisputeOpened>;
+                           StartCheckout, RequestRefund, PaymentUnmatched, RefundPending, RefundFailed, DisputeOpened,
+                           Confirm, Reject, AcceptOffer>;
 
 /// What a transition produced: the booking to store and the notification to
 /// queue about it, in the same transaction.
@@ -140,11 +162,19 @@ struct Outcome {
 };
 
 /// The state a new booking of `service` starts in at `now`, made by `who`:
+/// requires confirmation → requested until `service.request_expiry` (never
+/// past the start), nothing owed yet (notify booking_requested);
 /// free → confirmed (notify booking_confirmed); paid → pending, holding its
 /// slot for `service.hold`, owing `service.price` in `service.currency`
 /// (`amount_due`, `currency_due`). `draft` carries everything else (slot, customer,
 /// ids); its status fields are overwritten.
 Outcome book(Booking draft, const Service& service, const Actor& who, Instant now);
+
+/// The waitlist offer a freed seat makes to the customer `created_by`: offered,
+/// holding its slot for `service.offer_time` (never past the start), owing
+/// the service's price once accepted; notify waitlist_offer. `draft` carries
+/// the slot, customer and ids.
+Outcome offer(Booking draft, const Service& service, const std::string& created_by, Instant now);
 
 /// Applies `event` caused by `who` to `booking` at `now`. `service` is the
 /// booking's service as it is now (its `cancel_notice` is read). Throws

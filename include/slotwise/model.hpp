@@ -37,6 +37,9 @@ using ResourceId = Id<struct ResourceTag>;  ///< a stylist, room, machine or tab
 using ServiceId = Id<struct ServiceTag>;    ///< something bookable
 using BlockId = Id<struct BlockTag>;        ///< a stretch of time off
 using BookingId = Id<struct BookingTag>;    ///< a booking
+using SeriesId = Id<struct SeriesTag>;      ///< the bookings one `book_series` call made
+using CombinationId = Id<struct CombinationTag>;  ///< tables a restaurant joins for a large party
+using WaitlistEntryId = Id<struct WaitlistTag>;  ///< a place on a waitlist
 
 /// What a principal may do within its tenant.
 enum class Role {
@@ -71,6 +74,13 @@ struct Resource {
     ResourceKind kind = ResourceKind::staff;
     std::string timezone{};  ///< IANA zone name; hours are local to it
     int capacity = 1;        ///< seats usable at once
+    /// False once an admin deactivated it: it takes no new booking and is
+    /// offered by no availability; its bookings are kept.
+    bool active = true;
+    /// Guests it seats (a table: capacity 1, one party at a time); empty for
+    /// a resource that is not sized. A party service (`Service::party`)
+    /// gives a party of q a sized resource only when size >= q.
+    std::optional<int> size{};
     friend bool operator==(const Resource&, const Resource&) = default;
 };
 
@@ -106,6 +116,20 @@ struct Service {
     /// Most bookings of this service a resource of the first group takes per
     /// local day, week or month of its zone.
     BookingLimits limits{};
+    /// False once an admin deactivated it: no new bookings, no slots; its
+    /// bookings are kept.
+    bool active = true;
+    /// Books parties (restaurants): a request's `seats` is the party size q,
+    /// and each group gives the party one resource, held whole (one seat of
+    /// it): of sized resources the smallest free one with size >= q, else
+    /// the smallest free `TableCombination` declared for the group.
+    bool party = false;
+    /// Bookings are `requested` and block their slot until staff confirm or
+    /// reject them, or until `request_expiry` passes (never past the start).
+    bool requires_confirmation = false;
+    Minutes request_expiry{24 * 60};
+    /// How long a waitlist offer holds its seat (never past the start).
+    Minutes offer_time{60};
     friend bool operator==(const Service&, const Service&) = default;
 
     /// The availability rules of this service for `seats` seats, as they
@@ -129,6 +153,19 @@ struct Service {
     }
 };
 
+/// Tables of one group of a party service that the tenant joins for a large
+/// party, seating `size` guests together (T3 + T4 seat 10). A party that no
+/// single free table seats is given the smallest free combination: every
+/// table of it held at once.
+struct TableCombination {
+    CombinationId id{};
+    ServiceId service{};
+    std::size_t group = 0;             ///< index into the service's resource_groups
+    std::vector<ResourceId> tables{};  ///< two or more, sorted by id
+    int size = 0;                      ///< guests the joined tables seat
+    friend bool operator==(const TableCombination&, const TableCombination&) = default;
+};
+
 /// Time off for one resource; takes every seat.
 struct Block {
     BlockId id{};
@@ -147,8 +184,16 @@ struct Customer {
     friend bool operator==(const Customer&, const Customer&) = default;
 };
 
-/// A booking's lifecycle. `expired` is a pending booking whose hold passed.
-enum class BookingStatus { pending, confirmed, cancelled, expired };
+/// A booking's lifecycle (lifecycle.hpp). `expired` is a pending,
+/// requested or offered booking whose `hold_expires_at` passed: derived from
+/// the clock, never blocking. New statuses are appended: stored names and
+/// numeric values of the old ones never change.
+enum class BookingStatus { pending, confirmed, cancelled, expired, requested, offered, rejected };
+
+/// True for the statuses that hold their slot until `hold_expires_at`.
+constexpr bool lapses(BookingStatus s) noexcept {
+    return s == BookingStatus::pending || s == BookingStatus::requested || s == BookingStatus::offered;
+}
 
 /// Where the money is. `refund_pending`: the provider accepted a refund that
 /// has not yet succeeded; `disputed`: the customer's bank disputes the
@@ -185,7 +230,9 @@ struct Booking {
     Customer customer{};
     BookingStatus status = BookingStatus::confirmed;
     PaymentStatus payment_status = PaymentStatus::none;
-    std::optional<Instant> hold_expires_at{};  ///< set while pending for payment
+    /// When a pending, requested or offered booking stops holding its slot
+    /// (the payment hold, the request's expiry, the offer's time).
+    std::optional<Instant> hold_expires_at{};
     std::string idempotency_key{};             ///< empty = none
     std::string request_fingerprint{};         ///< what the key was used for
     std::string checkout_id{};                 ///< the provider's checkout session, once started
@@ -194,9 +241,15 @@ struct Booking {
     /// change does not alter it): minor units, 0 = free.
     std::int64_t amount_due = 0;
     std::string currency_due{};                ///< ISO 4217 as the service had it; empty when free
+    /// The party size of a booking of a party service (its `seats` is then
+    /// 1: a party holds each of its resources whole); 0 otherwise. A party
+    /// seated at a combination holds every table of it: they are listed
+    /// with the group's, `resource` then `other_resources`, in id order.
+    int party_size = 0;
     std::string created_by{};                  ///< the principal's subject
     Instant created_at{};
     Instant updated_at{};
+    SeriesId series{};                         ///< the series it belongs to; empty = none
     friend bool operator==(const Booking&, const Booking&) = default;
 
     /// The interval it keeps its resource busy, buffers included.
@@ -232,16 +285,15 @@ struct Booking {
         for (const auto& r : other_resources) out.push_back({r, interval, buffer_before, buffer_after});
         return out;
     }
-    /// True when it occupies its slot at `now`: confirmed, or pending with an
-    /// unexpired hold.
+    /// True when it occupies its slot at `now`: confirmed, or pending,
+    /// requested or offered before `hold_expires_at`.
     bool active_at(Instant now) const {
-        return status == BookingStatus::confirmed ||
-               (status == BookingStatus::pending && hold_expires_at && *hold_expires_at > now);
+        return status == BookingStatus::confirmed || (lapses(status) && hold_expires_at && *hold_expires_at > now);
     }
-    /// The status as a reader sees it at `now`: a pending booking whose hold
-    /// has passed reads as expired.
+    /// The status as a reader sees it at `now`: a pending, requested or
+    /// offered booking whose `hold_expires_at` has passed reads as expired.
     BookingStatus status_at(Instant now) const {
-        if (status == BookingStatus::pending && hold_expires_at && *hold_expires_at <= now) {
+        if (lapses(status) && hold_expires_at && *hold_expires_at <= now) {
             return BookingStatus::expired;
         }
         return status;
@@ -271,7 +323,8 @@ E parse_enum(std::string_view s, const std::array<std::string_view, N>& names, c
 }
 inline constexpr std::array<std::string_view, 3> role_names{"admin", "staff", "customer"};
 inline constexpr std::array<std::string_view, 4> kind_names{"staff", "room", "equipment", "table"};
-inline constexpr std::array<std::string_view, 4> status_names{"pending", "confirmed", "cancelled", "expired"};
+inline constexpr std::array<std::string_view, 7> status_names{"pending",   "confirmed", "cancelled", "expired",
+                                                               "requested", "offered",   "rejected"};
 inline constexpr std::array<std::string_view, 8> payment_names{"none",     "pending",  "paid",           "refund_due",
                                                                 "refunded", "failed",   "refund_pending", "disputed"};
 }  // namespace detail

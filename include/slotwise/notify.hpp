@@ -27,12 +27,36 @@
 namespace slotwise {
 
 /// The kinds of notification the engine writes to its outbox.
-enum class NotificationKind { booking_confirmed, booking_cancelled, booking_rescheduled, refund_due };
+enum class NotificationKind {
+    booking_confirmed,
+    booking_cancelled,
+    booking_rescheduled,
+    refund_due,
+    booking_requested,  ///< a request awaits the business's approval
+    booking_rejected,   ///< the business turned a request down
+    waitlist_offer,     ///< a seat freed for a waiting customer, held until the offer expires
+};
+
+/// Every kind, in declaration order (for decoders).
+inline constexpr std::array<NotificationKind, 7> notification_kinds{
+    NotificationKind::booking_confirmed, NotificationKind::booking_cancelled, NotificationKind::booking_rescheduled,
+    NotificationKind::refund_due,        NotificationKind::booking_requested, NotificationKind::booking_rejected,
+    NotificationKind::waitlist_offer};
 
 /// The kind's name as the APIs spell it.
 constexpr std::string_view to_string(NotificationKind k) noexcept {
-    constexpr std::array<std::string_view, 4> names{"booking_confirmed", "booking_cancelled", "booking_rescheduled", "refund_due"};
+    constexpr std::array<std::string_view, 7> names{"booking_confirmed", "booking_cancelled", "booking_rescheduled",
+                                                    "refund_due",        "booking_requested", "booking_rejected",
+                                                    "waitlist_offer"};
     return names[static_cast<std::size_t>(k)];
+}
+
+/// True for the kinds that carry a calendar invitation (.ics): the ones about
+/// an appointment that is, or was, on the customer's calendar. A request, a
+/// rejection and an offer are not appointments yet.
+constexpr bool carries_invitation(NotificationKind k) noexcept {
+    return k == NotificationKind::booking_confirmed || k == NotificationKind::booking_cancelled ||
+           k == NotificationKind::booking_rescheduled;
 }
 
 /// One message in the outbox. The outbox keeps what the message is about (the
@@ -52,7 +76,7 @@ struct Notification {
     int sequence = 0;             ///< the invitation's SEQUENCE (0 for a booking's first)
     std::string subject{};        ///< empty in the store until rendered
     std::string body{};
-    std::string ics{};            ///< RFC 5545 invitation; empty for refund_due
+    std::string ics{};            ///< RFC 5545 invitation; empty unless `carries_invitation(kind)`
     Instant created_at{};
     int attempts = 0;             ///< how many times it was taken
     std::optional<Instant> sent_at{};

@@ -61,6 +61,10 @@ struct TenantPolicy {
     /// name they chose). Payments and staff actions are not counted against
     /// it. Field "max_notifications_per_customer_hour". 1 .. `max_policy_count`.
     int max_notifications_per_customer_hour = 20;
+    /// Waiting waitlist entries one customer may have at once; joining past
+    /// it throws `quota_exceeded` naming "max_waitlist_per_customer".
+    /// 1 .. `max_policy_count`.
+    int max_waitlist_per_customer = 5;
 
     friend bool operator==(const TenantPolicy&, const TenantPolicy&) = default;
 };

@@ -49,6 +49,7 @@
 #include <slotwise/notify.hpp>
 #include <slotwise/payment.hpp>
 #include <slotwise/policy.hpp>
+#include <slotwise/waitlist.hpp>
 
 #include <memory>
 #include <optional>
@@ -69,11 +70,13 @@ struct BookingFilter {
     Instant now{};                            ///< the moment `status` is judged at
     std::optional<BookingId> after{};         ///< keyset pagination: (start, id) after this booking
     int limit = 100;                          ///< at most this many, 1..1000
+    std::optional<PaymentStatus> payment_status{};  ///< only bookings whose payment is in this state
+    std::optional<SeriesId> series{};               ///< only the bookings of this series
 };
 
 /// What one customer subject holds (`Transaction::customer_holdings`).
 struct CustomerHoldings {
-    int pending = 0;        ///< pending, hold running
+    int pending = 0;        ///< pending, requested or offered, before its hold_expires_at
     int active_future = 0;  ///< active and starting at or after now
 };
 
@@ -125,6 +128,15 @@ public:
     /// All services, ordered by id.
     virtual std::vector<Service> services(const TenantId& t) = 0;
 
+    // Table combinations of party services (catalogue, like services).
+    /// Inserts or replaces a combination (matched by id).
+    virtual void put_table_combination(const TenantId& t, const TableCombination& c) = 0;
+    /// The combinations declared for service `s`, ordered by id, each read
+    /// back exactly as given (tables in the order given).
+    virtual std::vector<TableCombination> table_combinations(const TenantId& t, const ServiceId& s) = 0;
+    /// Removes a combination; false when there was none.
+    virtual bool delete_table_combination(const TenantId& t, const CombinationId& id) = 0;
+
     // Bookings.
     /// Inserts a new booking and, when `confirmation` is given, that
     /// notification (as `insert_notification` would), both in this
@@ -148,14 +160,14 @@ public:
     virtual std::optional<Booking> booking_by_idempotency_key(const TenantId& t, const std::string& created_by,
                                                               const std::string& key) = 0;
     /// What subject `created_by` holds at `now`, each count capped at `cap`
-    /// (so the answer costs at most `cap` rows): `pending`, its pending
-    /// bookings whose hold runs past `now`; `active_future`, its bookings
-    /// active at `now` (confirmed, or pending with a running hold) that start
-    /// at or after `now`.
+    /// (so the answer costs at most `cap` rows): `pending`, its pending,
+    /// requested or offered bookings whose `hold_expires_at` runs past `now`
+    /// (slots held without a commitment); `active_future`, its bookings
+    /// active at `now` (confirmed, or one of those) that start at or after `now`.
     virtual CustomerHoldings customer_holdings(const TenantId& t, const std::string& created_by, Instant now,
                                                int cap) = 0;
     /// Bookings holding resource `r` that are active at `now` (confirmed,
-    /// or pending with a hold after `now`) and of which some hold of `r`
+    /// or pending, requested or offered with `hold_expires_at` after `now`) and of which some hold of `r`
     /// (`Booking::holds()`, buffers included) overlaps `range`, each once,
     /// ordered by (occupied start, id).
     virtual std::vector<Booking> active_bookings(const TenantId& t, const ResourceId& r,
@@ -172,6 +184,19 @@ public:
                                                 Interval range, Instant now) = 0;
     /// Bookings matching `f`, ordered by (start, id).
     virtual std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) = 0;
+    /// Forgets what identifies the person behind subject `created_by` in
+    /// tenant `t` (GDPR erasure): on each of the bookings it made, the
+    /// customer's name, email and phone become empty and the request
+    /// fingerprint (which embeds them) becomes "erased"; on every outbox row
+    /// about those bookings, sent or not, the recipient, subject, body and
+    /// invitation become empty, and an unsent one is marked sent at `now`
+    /// (there is no one left to send it to). Times, seats, holds, statuses
+    /// and payments are kept. The adapter leaves no copy of the old values
+    /// where its own files or rows could still yield them (SQLite: freed
+    /// space zeroed, the WAL checkpointed and truncated after the commit).
+    /// Returns how many bookings the subject has in the tenant (all of them
+    /// erased); a second call finds nothing left to change.
+    virtual int erase_customer(const TenantId& t, const std::string& created_by, Instant now) = 0;
     /// The booking whose `payment_reference` is `reference` (never matches "").
     virtual std::optional<Booking> booking_by_payment_reference(const TenantId& t,
                                                                 const std::string& reference) = 0;
@@ -221,6 +246,30 @@ public:
     /// The stored policy; nullopt when none was ever stored (the engine then
     /// uses `TenantPolicy{}`).
     virtual std::optional<TenantPolicy> policy(const TenantId& t) = 0;
+
+    // Waitlist (waitlist.hpp).
+    /// Adds an entry; its join order is the order of these inserts within
+    /// the tenant.
+    virtual void insert_waitlist_entry(const TenantId& t, const WaitlistEntry& e) = 0;
+    /// Replaces an existing entry's `status` and `offer` (matched by id);
+    /// false when there is no such entry.
+    virtual bool update_waitlist_entry(const TenantId& t, const WaitlistEntry& e) = 0;
+    /// An entry with its `position` (waitlist.hpp).
+    virtual std::optional<WaitlistEntry> waitlist_entry(const TenantId& t, const WaitlistEntryId& id) = 0;
+    /// Waiting entries whose start lies in `starts`, in join order, at most
+    /// `limit`; `position` is left 0.
+    virtual std::vector<WaitlistEntry> waiting_entries(const TenantId& t, Interval starts, int limit) = 0;
+    /// How many waiting entries subject `created_by` has, counting at most `cap`.
+    virtual int waiting_by_creator(const TenantId& t, const std::string& created_by, int cap) = 0;
+    /// Bookings of every tenant that has a waiting entry, pending, requested
+    /// or offered with `hold_expires_at` at or before `now`, after `after` in
+    /// (hold_expires_at, tenant, booking id) order, at most `limit`: the
+    /// lapses whose seats `Engine::take_notifications` passes on.
+    virtual std::vector<LapsedBooking> lapsed_bookings(const LapseCursor& after, Instant now, int limit) = 0;
+    /// Where that scan stopped (`LapseCursor{}` before the first call to
+    /// `set_lapse_cursor`), and setting it.
+    virtual LapseCursor lapse_cursor() = 0;
+    virtual void set_lapse_cursor(const LapseCursor& c) = 0;
 
     // Notification outbox.
     /// Adds a notification (its `tenant` says whose), unsent, due at

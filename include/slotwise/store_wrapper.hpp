@@ -117,6 +117,9 @@ public:
     std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) override {
         return target_->bookings(t, f);
     }
+    int erase_customer(const TenantId& t, const std::string& created_by, Instant now) override {
+        return target_->erase_customer(t, created_by, now);
+    }
     std::optional<Booking> booking_by_payment_reference(const TenantId& t, const std::string& reference) override {
         return target_->booking_by_payment_reference(t, reference);
     }
@@ -126,6 +129,15 @@ public:
     }
     std::optional<PaymentSettings> payment_settings(const TenantId& t) override {
         return target_->payment_settings(t);
+    }
+    void put_table_combination(const TenantId& t, const TableCombination& c) override {
+        target_->put_table_combination(t, c);
+    }
+    std::vector<TableCombination> table_combinations(const TenantId& t, const ServiceId& s) override {
+        return target_->table_combinations(t, s);
+    }
+    bool delete_table_combination(const TenantId& t, const CombinationId& id) override {
+        return target_->delete_table_combination(t, id);
     }
     void put_policy(const TenantId& t, const TenantPolicy& p) override { target_->put_policy(t, p); }
     std::optional<TenantPolicy> policy(const TenantId& t) override { return target_->policy(t); }
@@ -156,6 +168,27 @@ public:
     }
 
     void insert_notification(const Notification& n) override { target_->insert_notification(n); }
+    void insert_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        target_->insert_waitlist_entry(t, e);
+    }
+    bool update_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        return target_->update_waitlist_entry(t, e);
+    }
+    std::optional<WaitlistEntry> waitlist_entry(const TenantId& t, const WaitlistEntryId& id) override {
+        return target_->waitlist_entry(t, id);
+    }
+    std::vector<WaitlistEntry> waiting_entries(const TenantId& t, Interval starts, int limit) override {
+        return target_->waiting_entries(t, starts, limit);
+    }
+    int waiting_by_creator(const TenantId& t, const std::string& created_by, int cap) override {
+        return target_->waiting_by_creator(t, created_by, cap);
+    }
+    std::vector<LapsedBooking> lapsed_bookings(const LapseCursor& after, Instant now, int limit) override {
+        return target_->lapsed_bookings(after, now, limit);
+    }
+    LapseCursor lapse_cursor() override { return target_->lapse_cursor(); }
+    void set_lapse_cursor(const LapseCursor& c) override { target_->set_lapse_cursor(c); }
+
     std::vector<Notification> take_notifications(Instant now, int limit) override {
         return target_->take_notifications(now, limit);
     }

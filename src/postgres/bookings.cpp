@@ -22,6 +22,8 @@ Params booking_params(const TenantId& t, const Booking& b, BookingWrite write) {
     p.add(b.updated_at).add(b.checkout_id).add(b.payment_reference);
     if (insert) p.add(b.amount_due).add(b.currency_due);
     p.add(encode_ids(b.other_resources)).text(encode_segments(b.segments));
+    // The series and the party size never change after the insert.
+    if (insert) p.add(b.series.value).add(b.party_size);
     return p;
 }
 
@@ -153,6 +155,16 @@ std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const Boo
         p.null(Params::kText);
     }
     p.add(f.now).add(std::max(f.limit, 0));
+    if (f.payment_status) {
+        p.text(to_string(*f.payment_status));
+    } else {
+        p.null(Params::kText);
+    }
+    if (f.series) {
+        p.add(f.series->value);
+    } else {
+        p.null(Params::kBytea);
+    }
     return read_bookings(c.run(kSelectBookings, p));
 }
 

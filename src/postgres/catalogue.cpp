@@ -19,7 +19,7 @@ void add_link(Service& s, ResourceId r, std::int64_t group) {
 
 std::int64_t resource_change_mask(const Resource& now, const Resource& was) {
     return (now.name != was.name ? 1 : 0) | (now.kind != was.kind ? 2 : 0) | (now.timezone != was.timezone ? 4 : 0) |
-           (now.capacity != was.capacity ? 8 : 0);
+           (now.capacity != was.capacity ? 8 : 0) | (now.active != was.active ? 16 : 0) | (now.size != was.size ? 32 : 0);
 }
 
 std::int64_t service_change_mask(const Service& v, const Service& was) {
@@ -40,6 +40,11 @@ std::int64_t service_change_mask(const Service& v, const Service& was) {
     bit(v.limits.day != was.limits.day, 4096);
     bit(v.limits.week != was.limits.week, 8192);
     bit(v.limits.month != was.limits.month, 16384);
+    bit(v.active != was.active, 32768);
+    bit(v.party != was.party, 65536);
+    bit(v.requires_confirmation != was.requires_confirmation, 131072);
+    bit(v.request_expiry != was.request_expiry, 262144);
+    bit(v.offer_time != was.offer_time, 524288);
     return mask;
 }
 
@@ -48,6 +53,8 @@ Params service_params(const TenantId& t, const Service& v) {
     p.add(t).add(v.id).add(v.name).add(v.duration).add(v.step).add(v.buffer_before).add(v.buffer_after).add(
         v.price).add(v.currency).add(v.min_notice).add(v.horizon).add(v.hold).add(v.cancel_notice);
     p.text(encode_segments(v.segments)).add(v.limits.day).add(v.limits.week).add(v.limits.month);
+    p.add(v.active ? 1 : 0).add(v.party ? 1 : 0);
+    p.add(v.requires_confirmation ? 1 : 0).add(v.request_expiry).add(v.offer_time);
     return p;
 }
 

@@ -278,6 +278,16 @@ SchemaState schema_state(Connection& c);
 // Returns the state before.
 SchemaState apply_migrations(Connection& c, bool dry_run);
 
+// The waitlist (waitlist.cpp): each one call of the Transaction interface.
+void insert_waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntry& e);
+bool update_waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntry& e);
+std::optional<WaitlistEntry> waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntryId& id);
+std::vector<WaitlistEntry> waiting_entries(Connection& c, const TenantId& t, Interval starts, int limit);
+int waiting_by_creator(Connection& c, const TenantId& t, const std::string& created_by, int cap);
+std::vector<LapsedBooking> lapsed_bookings(Connection& c, const LapseCursor& after, Instant now, int limit);
+LapseCursor lapse_cursor(Connection& c);
+void set_lapse_cursor(Connection& c, const LapseCursor& cursor);
+
 /// What a transaction may do.
 enum class Access { read, write };
 

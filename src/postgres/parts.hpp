@@ -138,7 +138,7 @@ private:
 std::int64_t resource_change_mask(const Resource& now, const Resource& was);
 /// The columns of kUpdateServiceColumns that differ between `now` and `was`.
 std::int64_t service_change_mask(const Service& now, const Service& was);
-/// kUpsertService's parameters ($1 … $17).
+/// kUpsertService's parameters ($1 … $22).
 Params service_params(const TenantId& t, const Service& v);
 /// Rewrites a service's resource links (the caller holds its links' lock).
 void write_service_resources(Connection& c, const TenantId& t, const Service& v);

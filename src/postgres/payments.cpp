@@ -48,7 +48,8 @@ void write_policy(Connection& c, const TenantId& t, const TenantPolicy& p) {
                              .add(p.max_active_per_customer)
                              .add(static_cast<std::int64_t>(p.customer_horizon.count()))
                              .add(p.max_seats_per_customer_booking)
-                             .add(p.max_notifications_per_customer_hour));
+                             .add(p.max_notifications_per_customer_hour)
+                             .add(p.max_waitlist_per_customer));
 }
 
 std::optional<TenantPolicy> select_policy(Connection& c, const TenantId& t) {
@@ -62,7 +63,8 @@ std::optional<TenantPolicy> select_policy(Connection& c, const TenantId& t) {
                         .max_active_per_customer = optional_count(1),
                         .customer_horizon = std::chrono::days(r.integer(0, 2)),
                         .max_seats_per_customer_booking = optional_count(3),
-                        .max_notifications_per_customer_hour = r.small(0, 4)};
+                        .max_notifications_per_customer_hour = r.small(0, 4),
+                        .max_waitlist_per_customer = r.small(0, 5)};
 }
 
 std::vector<CheckoutSession> select_checkout_sessions(Connection& c, const TenantId& t, const BookingId& b) {

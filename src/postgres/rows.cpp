@@ -36,7 +36,9 @@ Resource read_resource(const Result& r, int i) {
             .name = r.bytes(i, 1),
             .kind = decode_enum<ResourceKind>(r.bytes(i, 2), detail::kind_names),
             .timezone = r.bytes(i, 3),
-            .capacity = r.small(i, 4)};
+            .capacity = r.small(i, 4),
+            .active = r.boolean(i, 5),
+            .size = optional_small(r, i, 6)};
 }
 
 Service read_service(const Result& r, int i) {
@@ -55,7 +57,12 @@ Service read_service(const Result& r, int i) {
             .cancel_notice = r.minutes(i, 11),
             .segments = decode_segments(r.bytes(i, 12)),
             .limits = {.day = optional_small(r, i, 13), .week = optional_small(r, i, 14),
-                       .month = optional_small(r, i, 15)}};
+                       .month = optional_small(r, i, 15)},
+            .active = r.boolean(i, 16),
+            .party = r.integer(i, 17) != 0,
+            .requires_confirmation = r.integer(i, 18) != 0,
+            .request_expiry = r.minutes(i, 19),
+            .offer_time = r.minutes(i, 20)};
 }
 
 Block read_block(const Result& r, int i) {
@@ -89,6 +96,8 @@ Booking read_booking(const Result& r, int i) {
     b.currency_due = r.bytes(i, 23);
     b.other_resources = decode_ids(r.bytes(i, 24));
     b.segments = decode_segments(r.bytes(i, 25));
+    b.series = r.id<SeriesTag>(i, 26);
+    b.party_size = r.small(i, 27);
     return b;
 }
 
@@ -120,8 +129,7 @@ Notification read_notification(const Result& r, int i) {
     n.id = r.bytes(i, 1);
     const auto kind = r.bytes(i, 2);
     bool known = false;
-    for (auto k : {NotificationKind::booking_confirmed, NotificationKind::booking_cancelled,
-                   NotificationKind::booking_rescheduled, NotificationKind::refund_due}) {
+    for (auto k : notification_kinds) {
         if (to_string(k) == kind) {
             n.kind = k;
             known = true;

@@ -238,12 +238,77 @@ CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id, row_no);
 CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
 CREATE INDEX outbox_by_creator ON outbox (tenant_id, created_by, created_at);
 )sql",
-    // Version 2: reserved for another branch (merged by the lead).
-    "SELECT 1",
-    // Version 3: reserved for another branch (merged by the lead).
-    "SELECT 1",
-    // Version 4: reserved for another branch (merged by the lead).
-    "SELECT 1",
+    // Version 2. Approval and the waitlist (as SQLite's version 8). A
+    // requested or offered booking's occupancy rows are active, and switched
+    // off when found lapsed, exactly as a pending hold's (postgres.hpp). The
+    // lapse scan's cursor is one row keyed by the empty tenant, so that every
+    // table still leads with tenant_id.
+    R"sql(
+ALTER TABLE services ADD COLUMN requires_confirmation boolean NOT NULL DEFAULT false;
+ALTER TABLE services ADD COLUMN request_expiry_min bigint NOT NULL DEFAULT 1440;
+ALTER TABLE services ADD COLUMN offer_time_min bigint NOT NULL DEFAULT 60;
+ALTER TABLE tenant_policies ADD COLUMN max_waitlist_per_customer integer NOT NULL DEFAULT 5;
+CREATE INDEX bookings_holding_by_creator ON bookings (tenant_id, created_by, hold_expires_at, start_at)
+    WHERE status IN ('pending', 'requested', 'offered');
+CREATE INDEX bookings_lapsing ON bookings (tenant_id, hold_expires_at, booking_id)
+    WHERE status IN ('pending', 'requested', 'offered');
+CREATE TABLE waitlist (
+    tenant_id        bytea       NOT NULL,
+    entry_id         bytea       NOT NULL,
+    seq              bigint      GENERATED ALWAYS AS IDENTITY,  -- join order
+    service_id       bytea       NOT NULL,
+    start_at         timestamptz NOT NULL,
+    seats            integer     NOT NULL,
+    resources        bytea       NOT NULL,  -- pinned, each "<bytes>:<id>"; '' = any
+    customer_name    bytea       NOT NULL,
+    customer_email   bytea       NOT NULL,
+    customer_phone   bytea       NOT NULL,
+    customer_locale  bytea       NOT NULL,
+    created_by       bytea       NOT NULL,
+    created_at       timestamptz NOT NULL,
+    status           text        NOT NULL,  -- waiting, offered, left
+    offer_booking_id bytea,                 -- NULL = no offer yet
+    PRIMARY KEY (tenant_id, entry_id)
+);
+CREATE INDEX waitlist_waiting ON waitlist (tenant_id, start_at, seq) WHERE status = 'waiting';
+CREATE INDEX waitlist_waiting_by_service ON waitlist (tenant_id, service_id, start_at, seq) WHERE status = 'waiting';
+CREATE INDEX waitlist_waiting_by_creator ON waitlist (tenant_id, created_by) WHERE status = 'waiting';
+CREATE TABLE waitlist_sweep (
+    tenant_id     bytea       NOT NULL,  -- always '': one row for the whole database
+    at            timestamptz NOT NULL,
+    lapsed_tenant bytea       NOT NULL,
+    booking_id    bytea       NOT NULL,
+    PRIMARY KEY (tenant_id)
+);
+)sql",
+    // Version 3. Series and administration: a booking names its series ('' =
+    // none); a resource or service may be deactivated.
+    R"sql(
+ALTER TABLE resources ADD COLUMN active boolean NOT NULL DEFAULT true;
+ALTER TABLE services ADD COLUMN active boolean NOT NULL DEFAULT true;
+ALTER TABLE bookings ADD COLUMN series_id bytea NOT NULL DEFAULT ''::bytea;
+CREATE INDEX bookings_by_series ON bookings (tenant_id, series_id, start_at, booking_id) WHERE series_id <> ''::bytea;
+)sql",
+    // Version 4. Party size (restaurants): a resource's size (guests it
+    // seats, NULL = not sized), a service that books parties (0/1), a
+    // booking's party size (0 = not a party), and the table combinations a
+    // tenant declares for a group of a party service (tables as a booking's
+    // other_resources).
+    R"sql(
+ALTER TABLE resources ADD COLUMN size integer;
+ALTER TABLE services ADD COLUMN party integer NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN party_size integer NOT NULL DEFAULT 0;
+CREATE TABLE table_combinations (
+    tenant_id      bytea   NOT NULL,
+    combination_id bytea   NOT NULL,
+    service_id     bytea   NOT NULL,
+    grp            integer NOT NULL,
+    tables         bytea   NOT NULL,
+    size           integer NOT NULL,
+    PRIMARY KEY (tenant_id, combination_id)
+);
+CREATE INDEX table_combinations_by_service ON table_combinations (tenant_id, service_id, combination_id);
+)sql",
     // Version 5: reserved for another branch (merged by the lead).
     "SELECT 1",
     // Version 6: each tenant's catalogue_version, moved on by triggers on

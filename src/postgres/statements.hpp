@@ -32,24 +32,25 @@ inline constexpr char kSelectTenants[] =
 
 // Resources and calendars.
 inline constexpr char kUpsertResource[] =
-    "INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity)"
-    " VALUES ($1, $2, $3, $4, $5, $6)"
+    "INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, active, size)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7::int8 <> 0, $8)"
     " ON CONFLICT (tenant_id, resource_id) DO UPDATE SET name = excluded.name, kind = excluded.kind,"
-    " timezone = excluded.timezone, capacity = excluded.capacity";
+    " timezone = excluded.timezone, capacity = excluded.capacity, active = excluded.active, size = excluded.size";
 // A resource changed by a transaction that read it first: only the columns
-// it changed ($7: a bit per column, $3..$6 in order), so two concurrent
+// it changed ($7: a bit per column, $3..$6, $8 the active flag, $9 the size, in order), so two concurrent
 // edits of different fields both stick (the second waits for the first's
 // row lock, then applies its own columns to the newer row).
 #define SW_IF(bit, n, col) col " = CASE WHEN ($7::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
 inline constexpr char kUpdateResourceColumns[] =
     "UPDATE resources SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::text", "kind") ", "
-    SW_IF(4, "$5::bytea", "timezone") ", " SW_IF(8, "$6::int4", "capacity")
+    SW_IF(4, "$5::bytea", "timezone") ", " SW_IF(8, "$6::int4", "capacity") ", "
+    SW_IF(16, "($8::int8 <> 0)", "active") ", " SW_IF(32, "$9::int4", "size")
     " WHERE tenant_id = $1 AND resource_id = $2";
 #undef SW_IF
 inline constexpr char kSelectResource[] =
-    "SELECT resource_id, name, kind, timezone, capacity FROM resources WHERE tenant_id = $1 AND resource_id = $2";
+    "SELECT resource_id, name, kind, timezone, capacity, active, size FROM resources WHERE tenant_id = $1 AND resource_id = $2";
 inline constexpr char kSelectResources[] =
-    "SELECT resource_id, name, kind, timezone, capacity FROM resources WHERE tenant_id = $1 ORDER BY resource_id";
+    "SELECT resource_id, name, kind, timezone, capacity, active, size FROM resources WHERE tenant_id = $1 ORDER BY resource_id";
 inline constexpr char kDeleteWeeklyHours[] = "DELETE FROM weekly_hours WHERE tenant_id = $1 AND resource_id = $2";
 inline constexpr char kInsertWeeklyHours[] =
     "INSERT INTO weekly_hours (tenant_id, resource_id, weekday, windows) VALUES ($1, $2, $3, $4)";
@@ -91,16 +92,20 @@ inline constexpr char kSelectBlocks[] =
 inline constexpr char kUpsertService[] =
     "INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min,"
     " price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, limit_day, limit_week,"
-    " limit_month) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+    " limit_month, active, party, requires_confirmation, request_expiry_min, offer_time_min)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+    " $18::int8 <> 0, $19, $20::int8 <> 0, $21, $22)"
     " ON CONFLICT (tenant_id, service_id) DO UPDATE SET name = excluded.name, duration_min = excluded.duration_min,"
     " step_min = excluded.step_min, buffer_before_min = excluded.buffer_before_min,"
     " buffer_after_min = excluded.buffer_after_min, price = excluded.price, currency = excluded.currency,"
     " min_notice_min = excluded.min_notice_min, horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,"
     " cancel_notice_min = excluded.cancel_notice_min, segments = excluded.segments, limit_day = excluded.limit_day,"
-    " limit_week = excluded.limit_week, limit_month = excluded.limit_month";
-// As kUpdateResourceColumns, for services: $3..$17 in the order of
-// kUpsertService, $18 a bit per column.
-#define SW_IF(bit, n, col) col " = CASE WHEN ($18::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
+    " limit_week = excluded.limit_week, limit_month = excluded.limit_month, active = excluded.active,"
+    " party = excluded.party, requires_confirmation = excluded.requires_confirmation,"
+    " request_expiry_min = excluded.request_expiry_min, offer_time_min = excluded.offer_time_min";
+// As kUpdateResourceColumns, for services: $3..$22 in the order of
+// kUpsertService, $23 a bit per column.
+#define SW_IF(bit, n, col) col " = CASE WHEN ($23::int8 & " #bit ") <> 0 THEN " n " ELSE " col " END"
 inline constexpr char kUpdateServiceColumns[] =
     "UPDATE services SET " SW_IF(1, "$3::bytea", "name") ", " SW_IF(2, "$4::int8", "duration_min") ", "
     SW_IF(4, "$5::int8", "step_min") ", " SW_IF(8, "$6::int8", "buffer_before_min") ", "
@@ -109,7 +114,10 @@ inline constexpr char kUpdateServiceColumns[] =
     SW_IF(256, "$11::int8", "horizon_min") ", " SW_IF(512, "$12::int8", "hold_min") ", "
     SW_IF(1024, "$13::int8", "cancel_notice_min") ", " SW_IF(2048, "$14::text", "segments") ", "
     SW_IF(4096, "$15::int4", "limit_day") ", " SW_IF(8192, "$16::int4", "limit_week") ", "
-    SW_IF(16384, "$17::int4", "limit_month") " WHERE tenant_id = $1 AND service_id = $2";
+    SW_IF(16384, "$17::int4", "limit_month") ", " SW_IF(32768, "($18::int8 <> 0)", "active") ", "
+    SW_IF(65536, "$19::int4", "party") ", " SW_IF(131072, "($20::int8 <> 0)", "requires_confirmation") ", "
+    SW_IF(262144, "$21::int8", "request_expiry_min") ", " SW_IF(524288, "$22::int8", "offer_time_min")
+    " WHERE tenant_id = $1 AND service_id = $2";
 #undef SW_IF
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = $1 AND service_id = $2";
@@ -118,7 +126,7 @@ inline constexpr char kInsertServiceResource[] =
 #define SW_SERVICE_COLUMNS                                                            \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
     "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
-    "limit_day, limit_week, limit_month"
+    "limit_day, limit_week, limit_month, active, party, requires_confirmation::int, request_expiry_min, offer_time_min"
 inline constexpr char kSelectService[] =
     "SELECT " SW_SERVICE_COLUMNS " FROM services WHERE tenant_id = $1 AND service_id = $2";
 inline constexpr char kSelectServices[] =
@@ -129,21 +137,34 @@ inline constexpr char kSelectServiceResources[] =
 inline constexpr char kSelectAllServiceResources[] =
     "SELECT service_id, resource_id, grp FROM service_resources WHERE tenant_id = $1 ORDER BY service_id, position";
 
+// Table combinations (schema version 4): tables as a booking's other_resources.
+inline constexpr char kUpsertTableCombination[] =
+    "INSERT INTO table_combinations (tenant_id, combination_id, service_id, grp, tables, size)"
+    " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, combination_id) DO UPDATE SET"
+    " service_id = excluded.service_id, grp = excluded.grp, tables = excluded.tables, size = excluded.size";
+inline constexpr char kSelectTableCombinations[] =
+    "SELECT combination_id, service_id, grp, tables, size FROM table_combinations"
+    " WHERE tenant_id = $1 AND service_id = $2 ORDER BY combination_id";
+inline constexpr char kDeleteTableCombination[] =
+    "DELETE FROM table_combinations WHERE tenant_id = $1 AND combination_id = $2";
+
 // Bookings, in the column order read_booking() decodes.
 #define SW_BOOKING_COLUMNS                                                                                   \
     "b.booking_id, b.service_id, b.resource_id, " SW_AT("b.start_at") ", " SW_AT("b.end_at") ", b.seats, "   \
     "b.buffer_before_min, b.buffer_after_min, b.customer_name, b.customer_email, b.customer_phone, "         \
     "b.customer_locale, b.status, b.payment_status, " SW_AT("b.hold_expires_at") ", b.idempotency_key, "     \
     "b.request_fingerprint, b.created_by, " SW_AT("b.created_at") ", " SW_AT("b.updated_at") ", "            \
-    "b.checkout_id, b.payment_reference, b.amount_due, b.currency_due, b.other_resources, b.segments"
-// $1..$27 as listed; the occupancy rows go with it (kInsertOccupancy).
+    "b.checkout_id, b.payment_reference, b.amount_due, b.currency_due, b.other_resources, b.segments, "      \
+    "b.series_id, b.party_size"
+// $1..$28 as listed; the occupancy rows go with it (kInsertOccupancy).
 inline constexpr char kInsertBooking[] =
     "INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at, seats,"
     " buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone, customer_locale,"
     " status, payment_status, hold_expires_at, idempotency_key, request_fingerprint, created_by, created_at,"
-    " updated_at, checkout_id, payment_reference, amount_due, currency_due, other_resources, segments)"
+    " updated_at, checkout_id, payment_reference, amount_due, currency_due, other_resources, segments, series_id,"
+    " party_size)"
     " VALUES ($1, $2, $3, $4, " SW_TS("$5") ", " SW_TS("$6") ", $7, $8, $9, $10, $11, $12, $13, $14, $15, "
-    SW_TS("$16") ", $17, $18, $19, " SW_TS("$20") ", " SW_TS("$21") ", $22, $23, $24, $25, $26, $27)";
+    SW_TS("$16") ", $17, $18, $19, " SW_TS("$20") ", " SW_TS("$21") ", $22, $23, $24, $25, $26, $27, $28, $29)";
 // One entry of a booking's Booking::holds(). $3 part, $4 resource, $5/$6
 // occupied range, $7/$8 the hold without buffers, $9/$10 buffers, $11
 // status, $12 hold expiry. `exclusive`: this transaction checked the
@@ -160,7 +181,7 @@ inline constexpr char kInsertOccupancy[] =
     SW_TS("$7") ", " SW_TS("$8") ", $9, $10, " SW_TS("$12") ","
     " CASE WHEN $13::int8 = 1 THEN coalesce((SELECT r.capacity = 1 FROM resources r"
     "   WHERE r.tenant_id = $1 AND r.resource_id = $4), false) ELSE coalesce($15::int8 = 1, false) END,"
-    " $11::text = 'confirmed' OR ($11::text = 'pending' AND $12::int8 IS NOT NULL"
+    " $11::text = 'confirmed' OR ($11::text IN ('pending', 'requested', 'offered') AND $12::int8 IS NOT NULL"
     " AND CASE WHEN $14::int8 IS NULL THEN coalesce($16::int8 <> 0, true) ELSE $12::int8 > $14::int8 END))";
 // A booking's rows as they are before a change replaces them: what an
 // unchecked change keeps of them.
@@ -195,8 +216,8 @@ inline constexpr char kSelectBookingByPaymentReferenceForUpdate[] =
     " ORDER BY b.booking_id LIMIT 1 FOR UPDATE";
 // customer_holdings: $3 now, $4 cap, $5 lowest start (NULL = none).
 inline constexpr char kCountPendingByCreator[] =
-    "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE tenant_id = $1 AND created_by = $2 AND status = 'pending'"
-    " AND hold_expires_at > " SW_TS("$3") " AND start_at >= coalesce(" SW_TS("$5::int8") ", '-infinity')"
+    "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE tenant_id = $1 AND created_by = $2"
+    " AND status IN ('pending', 'requested', 'offered') AND hold_expires_at > " SW_TS("$3") " AND start_at >= coalesce(" SW_TS("$5::int8") ", '-infinity')"
     " LIMIT $4) AS held";
 inline constexpr char kCountConfirmedByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE tenant_id = $1 AND created_by = $2"
@@ -208,7 +229,8 @@ inline constexpr char kCountConfirmedByCreator[] =
     " WHERE o.tenant_id = $1 AND o.resource_id = $2"                                                         \
     " AND o.occupied && tstzrange(" SW_TS("$3") ", " SW_TS("$4") ", '[)')"                                   \
     " AND b.tenant_id = $1"                                                                                  \
-    " AND (b.status = 'confirmed' OR (b.status = 'pending' AND b.hold_expires_at > " SW_TS("$5") "))"
+    " AND (b.status = 'confirmed' OR (b.status IN ('pending', 'requested', 'offered')"                      \
+    "      AND b.hold_expires_at > " SW_TS("$5") "))"
 // Each booking once, by (occupied start, id).
 inline constexpr char kSelectActiveBookings[] =
     "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id IN"
@@ -232,7 +254,8 @@ inline constexpr char kClearLapsedHolds[] =
 inline constexpr char kSelectBookingStart[] =
     "SELECT " SW_AT("start_at") " FROM bookings WHERE tenant_id = $1 AND booking_id = $2";
 // bookings(): $2/$3 start range (NULL = open), ($4, $5) the cursor (NULL =
-// none), $6 resource, $7 creator, $8 status (NULL = any), $9 now, $10 limit.
+// none), $6 resource, $7 creator, $8 status (NULL = any), $9 now, $10 limit,
+// $11 payment status, $12 series (NULL = any).
 inline constexpr char kSelectBookings[] =
     "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1"
     " AND b.start_at >= coalesce(" SW_TS("$2::int8") ", '-infinity')"
@@ -242,12 +265,72 @@ inline constexpr char kSelectBookings[] =
     "      AND o.booking_id = b.booking_id AND o.resource_id = $6::bytea))"
     " AND ($7::bytea IS NULL OR b.created_by = $7::bytea)"
     " AND ($8::text IS NULL"
-    "  OR ($8::text = 'pending' AND b.status = 'pending'"
+    "  OR ($8::text IN ('pending', 'requested', 'offered') AND b.status = $8::text"
     "      AND (b.hold_expires_at IS NULL OR b.hold_expires_at > " SW_TS("$9") "))"
     "  OR ($8::text = 'expired' AND (b.status = 'expired'"
-    "      OR (b.status = 'pending' AND b.hold_expires_at <= " SW_TS("$9") ")))"
-    "  OR ($8::text IN ('confirmed', 'cancelled') AND b.status = $8::text))"
+    "      OR (b.status IN ('pending', 'requested', 'offered') AND b.hold_expires_at <= " SW_TS("$9") ")))"
+    "  OR ($8::text IN ('confirmed', 'cancelled', 'rejected') AND b.status = $8::text))"
+    " AND ($11::text IS NULL OR b.payment_status = $11::text)"
+    " AND ($12::bytea IS NULL OR b.series_id = $12::bytea)"
     " ORDER BY b.start_at, b.booking_id LIMIT $10";
+// erase_customer: one creator's bookings blanked, then the outbox rows about
+// them (sent or not: an unsent one is marked sent at $3), then the count.
+inline constexpr char kEraseBookings[] =
+    "UPDATE bookings SET customer_name = ''::bytea, customer_email = ''::bytea, customer_phone = ''::bytea,"
+    " request_fingerprint = 'erased'::bytea WHERE tenant_id = $1 AND created_by = $2"
+    " AND (customer_name <> ''::bytea OR customer_email <> ''::bytea OR customer_phone <> ''::bytea"
+    "      OR request_fingerprint <> 'erased'::bytea)";
+inline constexpr char kEraseOutbox[] =
+    "UPDATE outbox SET recipient = ''::bytea, subject = ''::bytea, body = ''::bytea, ics = ''::bytea,"
+    " sent_at = coalesce(sent_at, " SW_TS("$3") ") WHERE tenant_id = $1 AND booking_id IN"
+    " (SELECT booking_id FROM bookings WHERE tenant_id = $1 AND created_by = $2)"
+    " AND (recipient <> ''::bytea OR subject <> ''::bytea OR body <> ''::bytea OR ics <> ''::bytea"
+    "      OR sent_at IS NULL)";
+inline constexpr char kCountBookingsByCreator[] =
+    "SELECT count(*) FROM bookings WHERE tenant_id = $1 AND created_by = $2";
+
+// The waitlist (waitlist.hpp); seq, an identity, is the join order.
+inline constexpr char kInsertWaitlistEntry[] =
+    "INSERT INTO waitlist (tenant_id, entry_id, service_id, start_at, seats, resources, customer_name,"
+    " customer_email, customer_phone, customer_locale, created_by, created_at, status, offer_booking_id)"
+    " VALUES ($1, $2, $3, " SW_TS("$4") ", $5, $6, $7, $8, $9, $10, $11, " SW_TS("$12") ", $13, $14)";
+inline constexpr char kUpdateWaitlistEntry[] =
+    "UPDATE waitlist SET status = $3, offer_booking_id = $4 WHERE tenant_id = $1 AND entry_id = $2";
+#define SW_ENTRY_COLUMNS                                                                                 \
+    "w.entry_id, w.service_id, " SW_AT("w.start_at") ", w.seats, w.resources, w.customer_name, "          \
+    "w.customer_email, w.customer_phone, w.customer_locale, w.created_by, " SW_AT("w.created_at") ", "    \
+    "w.status, w.offer_booking_id, w.seq"
+inline constexpr char kSelectWaitlistEntry[] =
+    "SELECT " SW_ENTRY_COLUMNS ", 0 FROM waitlist w WHERE w.tenant_id = $1 AND w.entry_id = $2";
+// A waiting entry's position: those of its service and start that joined no
+// later ($2 service, $3 start, $4 its seq).
+inline constexpr char kCountWaitingAhead[] =
+    "SELECT count(*) FROM waitlist WHERE tenant_id = $1 AND status = 'waiting' AND service_id = $2"
+    " AND start_at = " SW_TS("$3") " AND seq <= $4";
+inline constexpr char kSelectWaitingEntries[] =
+    "SELECT " SW_ENTRY_COLUMNS ", 0 FROM waitlist w WHERE w.tenant_id = $1 AND w.status = 'waiting'"
+    " AND w.start_at >= " SW_TS("$2") " AND w.start_at < " SW_TS("$3") " ORDER BY w.seq LIMIT $4";
+#undef SW_ENTRY_COLUMNS
+inline constexpr char kCountWaitingByCreator[] =
+    "SELECT count(*) FROM (SELECT 1 FROM waitlist WHERE tenant_id = $1 AND created_by = $2"
+    " AND status = 'waiting' LIMIT $3) AS waiting";
+// Lapses of every tenant with someone waiting, after the cursor ($1 at, $2
+// tenant, $3 booking) and at or before $4, at most $5: a range of
+// bookings_lapsing per such tenant.
+inline constexpr char kSelectLapsedBookings[] =
+    "SELECT " SW_BOOKING_COLUMNS ", b.tenant_id"
+    " FROM (SELECT DISTINCT tenant_id FROM waitlist WHERE status = 'waiting') w"
+    " JOIN bookings b ON b.tenant_id = w.tenant_id"
+    " WHERE b.status IN ('pending', 'requested', 'offered') AND b.hold_expires_at >= " SW_TS("$1")
+    " AND b.hold_expires_at <= " SW_TS("$4")
+    " AND (b.hold_expires_at, b.tenant_id, b.booking_id) > (" SW_TS("$1") ", $2::bytea, $3::bytea)"
+    " ORDER BY b.hold_expires_at, b.tenant_id, b.booking_id LIMIT $5";
+inline constexpr char kSelectLapseCursor[] =
+    "SELECT " SW_AT("at") ", lapsed_tenant, booking_id FROM waitlist_sweep WHERE tenant_id = $1";
+inline constexpr char kUpsertLapseCursor[] =
+    "INSERT INTO waitlist_sweep (tenant_id, at, lapsed_tenant, booking_id) VALUES ($1, " SW_TS("$2") ", $3, $4)"
+    " ON CONFLICT (tenant_id) DO UPDATE SET at = excluded.at, lapsed_tenant = excluded.lapsed_tenant,"
+    " booking_id = excluded.booking_id";
 #undef SW_BOOKING_COLUMNS
 
 // Payments.
@@ -259,16 +342,18 @@ inline constexpr char kSelectPaymentSettings[] =
     "SELECT provider, secret_key, webhook_secret FROM payment_settings WHERE tenant_id = $1";
 inline constexpr char kUpsertPolicy[] =
     "INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,"
-    " customer_horizon_days, max_seats_per_customer_booking, max_notifications_per_customer_hour)"
-    " VALUES ($1, $2, $3, $4, $5, $6)"
+    " customer_horizon_days, max_seats_per_customer_booking, max_notifications_per_customer_hour,"
+    " max_waitlist_per_customer) VALUES ($1, $2, $3, $4, $5, $6, $7)"
     " ON CONFLICT (tenant_id) DO UPDATE SET max_pending_per_customer = excluded.max_pending_per_customer,"
     " max_active_per_customer = excluded.max_active_per_customer,"
     " customer_horizon_days = excluded.customer_horizon_days,"
     " max_seats_per_customer_booking = excluded.max_seats_per_customer_booking,"
-    " max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour";
+    " max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour,"
+    " max_waitlist_per_customer = excluded.max_waitlist_per_customer";
 inline constexpr char kSelectPolicy[] =
     "SELECT max_pending_per_customer, max_active_per_customer, customer_horizon_days,"
-    " max_seats_per_customer_booking, max_notifications_per_customer_hour FROM tenant_policies WHERE tenant_id = $1";
+    " max_seats_per_customer_booking, max_notifications_per_customer_hour, max_waitlist_per_customer"
+    " FROM tenant_policies WHERE tenant_id = $1";
 inline constexpr char kInsertPaymentEvent[] =
     "INSERT INTO payment_events (tenant_id, provider, event_id, type, received_at)"
     " VALUES ($1, $2, $3, $4, " SW_TS("$5") ") ON CONFLICT DO NOTHING";
@@ -347,6 +432,7 @@ inline constexpr NamedStatement kAll[] = {
     SW_STMT(kInsertBlock), SW_STMT(kDeleteBlock), SW_STMT(kSelectBlocks), SW_STMT(kUpsertService),
     SW_STMT(kUpdateServiceColumns), SW_STMT(kDeleteServiceResources), SW_STMT(kInsertServiceResource), SW_STMT(kSelectService),
     SW_STMT(kSelectServices), SW_STMT(kSelectServiceResources), SW_STMT(kSelectAllServiceResources),
+    SW_STMT(kUpsertTableCombination), SW_STMT(kSelectTableCombinations), SW_STMT(kDeleteTableCombination),
     SW_STMT(kInsertBooking), SW_STMT(kInsertOccupancy), SW_STMT(kSelectOccupancyRows), SW_STMT(kDeleteOccupancy),
     SW_STMT(kUpdateBooking),
     SW_STMT(kSelectBooking), SW_STMT(kSelectBookingForUpdate), SW_STMT(kSelectBookingByKey),
@@ -366,6 +452,12 @@ inline constexpr NamedStatement kAll[] = {
                    "the outbox worker's read of every tenant's due rows, partitioned by tenant_id (a fan-out "
                    "read on Citus)"},
     SW_STMT(kLeaseNotification), SW_STMT(kMarkNotificationSent), SW_STMT(kSelectBookingNotifications),
+    SW_STMT(kInsertWaitlistEntry), SW_STMT(kUpdateWaitlistEntry), SW_STMT(kSelectWaitlistEntry),
+    SW_STMT(kCountWaitingAhead),
+    SW_STMT(kSelectWaitingEntries), SW_STMT(kCountWaitingByCreator),
+    NamedStatement{"kSelectLapsedBookings", kSelectLapsedBookings,
+                   "take_notifications' scan of every tenant's lapsed holds, requests and offers (a fan-out read on Citus)"},
+    SW_STMT(kSelectLapseCursor), SW_STMT(kUpsertLapseCursor),
 };
 #undef SW_STMT
 

@@ -91,13 +91,13 @@ public:
                 const std::int64_t mask = resource_change_mask(r, seen->second);
                 if (mask != 0) {
                     c().run(kUpdateResourceColumns, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(
-                                                        r.timezone).add(r.capacity).add(mask));
+                                                        r.timezone).add(r.capacity).add(mask).add(r.active ? 1 : 0).add(r.size));
                 }
                 seen->second = r;
                 return;
             }
             c().run(kUpsertResource, Params().add(t).add(r.id).add(r.name).text(to_string(r.kind)).add(r.timezone).add(
-                                         r.capacity));
+                                         r.capacity).add(r.active ? 1 : 0).add(r.size));
         });
     }
 
@@ -261,6 +261,34 @@ public:
         return call(Access::read, [&] { return select_services(c(), t); });
     }
 
+    void put_table_combination(const TenantId& t, const TableCombination& x) override {
+        call(Access::write, [&] {
+            c().run(kUpsertTableCombination, Params().add(t).add(x.id).add(x.service).add(
+                                                 static_cast<std::int64_t>(x.group)).add(encode_ids(x.tables)).add(x.size));
+        });
+    }
+
+    std::vector<TableCombination> table_combinations(const TenantId& t, const ServiceId& s) override {
+        return call(Access::read, [&] {
+            const auto r = c().run(kSelectTableCombinations, Params().add(t).add(s));
+            std::vector<TableCombination> out;
+            for (int i = 0; i < r.rows(); ++i) {
+                const auto group = r.integer(i, 2);
+                if (group < 0 || group >= 64) corrupt("table combination group " + std::to_string(group));
+                out.push_back({.id = r.id<CombinationTag>(i, 0), .service = r.id<ServiceTag>(i, 1),
+                               .group = static_cast<std::size_t>(group), .tables = decode_ids(r.bytes(i, 3)),
+                               .size = r.small(i, 4)});
+            }
+            return out;
+        });
+    }
+
+    bool delete_table_combination(const TenantId& t, const CombinationId& id) override {
+        return call(Access::write, [&] {
+            return c().run(kDeleteTableCombination, Params().add(t).add(id)).changed() > 0;
+        });
+    }
+
     // --- bookings --------------------------------------------------------
 
     using Transaction::insert_booking;
@@ -340,6 +368,14 @@ public:
 
     std::vector<Booking> bookings(const TenantId& t, const BookingFilter& f) override {
         return call(Access::read, [&] { return select_bookings(c(), t, f); });
+    }
+
+    int erase_customer(const TenantId& t, const std::string& created_by, Instant now) override {
+        return call(Access::write, [&] {
+            c().run(kEraseBookings, Params().add(t).add(created_by));
+            c().run(kEraseOutbox, Params().add(t).add(created_by).add(now));
+            return static_cast<int>(c().run(kCountBookingsByCreator, Params().add(t).add(created_by)).integer(0, 0));
+        });
     }
 
     std::optional<Booking> booking_by_payment_reference(const TenantId& t, const std::string& reference) override {
@@ -430,6 +466,42 @@ public:
         return call(Access::read, [&] {
             return c().run(kCountNotificationsByCreator, Params().add(t).add(created_by).add(since).add(std::max(cap, 0)))
                 .small(0, 0);
+        });
+    }
+
+    void insert_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        call(Access::write, [&] { postgres::insert_waitlist_entry(c(), t, e); });
+    }
+    bool update_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        return call(Access::write, [&] { return postgres::update_waitlist_entry(c(), t, e); });
+    }
+    std::optional<WaitlistEntry> waitlist_entry(const TenantId& t, const WaitlistEntryId& id) override {
+        return call(Access::read, [&] { return postgres::waitlist_entry(c(), t, id); });
+    }
+    std::vector<WaitlistEntry> waiting_entries(const TenantId& t, Interval starts, int limit) override {
+        return call(Access::read, [&] { return postgres::waiting_entries(c(), t, starts, limit); });
+    }
+    int waiting_by_creator(const TenantId& t, const std::string& created_by, int cap) override {
+        return call(Access::read, [&] {
+            // A customer's concurrent joins are counted one after another.
+            if (access_ == Access::write) lock(lock_key("customer", t.value, created_by));
+            return postgres::waiting_by_creator(c(), t, created_by, cap);
+        });
+    }
+    std::vector<LapsedBooking> lapsed_bookings(const LapseCursor& after, Instant now, int limit) override {
+        return call(Access::read, [&] { return postgres::lapsed_bookings(c(), after, now, limit); });
+    }
+    LapseCursor lapse_cursor() override {
+        return call(Access::read, [&] {
+            // Sweeps on several servers take turns: one moves the cursor at a time.
+            if (access_ == Access::write) lock(lock_key("waitlist_sweep"));
+            return postgres::lapse_cursor(c());
+        });
+    }
+    void set_lapse_cursor(const LapseCursor& cursor) override {
+        call(Access::write, [&] {
+            lock(lock_key("waitlist_sweep"));
+            postgres::set_lapse_cursor(c(), cursor);
         });
     }
 

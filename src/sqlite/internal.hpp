@@ -444,6 +444,19 @@ bool mark_notification_sent(Connection& c, const TenantId& t, const std::string&
 /// Transaction::notifications.
 std::vector<Notification> notifications(Connection& c, const TenantId& t, const BookingId& b);
 
+// Erasure of a customer's personal data (erase.cpp). `erase_customer` is the
+// Transaction call, run with secure_delete on so that the freed bytes of the
+// rows it rewrites are zeroed; `checkpoint_after_erasure`, after the commit,
+// copies the WAL into the database file and truncates it, so no earlier
+// frame keeps the old values (best effort: a reader still holding an old
+// snapshot keeps them until the next such checkpoint).
+int erase_customer(Connection& c, const TenantId& t, const std::string& created_by, Instant now);
+void checkpoint_after_erasure(Connection& c) noexcept;
+// Table combinations (combinations.cpp): each one call of the Transaction interface.
+void put_table_combination(Connection& c, const TenantId& t, const TableCombination& x);
+std::vector<TableCombination> table_combinations(Connection& c, const TenantId& t, const ServiceId& service);
+bool delete_table_combination(Connection& c, const TenantId& t, const CombinationId& id);
+
 // Payment records (payments.cpp): each one call of the Transaction interface.
 bool record_payment_event(Connection& c, const TenantId& t, const std::string& provider, const std::string& event_id,
                           const std::string& type, Instant received_at);
@@ -454,6 +467,16 @@ std::vector<CheckoutSession> checkouts_to_close(Connection& c, Instant now, int 
 bool set_checkout_close_by(Connection& c, const TenantId& t, const std::string& session_id, Instant until);
 void insert_unmatched_payment(Connection& c, const TenantId& t, const UnmatchedPayment& p);
 std::vector<UnmatchedPayment> unmatched_payments(Connection& c, const TenantId& t, int limit);
+
+// The waitlist (waitlist.cpp): each one call of the Transaction interface.
+void insert_waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntry& e);
+bool update_waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntry& e);
+std::optional<WaitlistEntry> waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntryId& id);
+std::vector<WaitlistEntry> waiting_entries(Connection& c, const TenantId& t, Interval starts, int limit);
+int waiting_by_creator(Connection& c, const TenantId& t, const std::string& created_by, int cap);
+std::vector<LapsedBooking> lapsed_bookings(Connection& c, const LapseCursor& after, Instant now, int limit);
+LapseCursor lapse_cursor(Connection& c);
+void set_lapse_cursor(Connection& c, const LapseCursor& cursor);
 
 /// What a transaction may do.
 enum class Access { read, write };

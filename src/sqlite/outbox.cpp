@@ -16,8 +16,7 @@ Notification read_notification(const Statement& s) {
     n.id = s.text(1);
     const auto kind = s.text(2);
     bool known = false;
-    for (auto k : {NotificationKind::booking_confirmed, NotificationKind::booking_cancelled,
-                   NotificationKind::booking_rescheduled, NotificationKind::refund_due}) {
+    for (auto k : notification_kinds) {
         if (to_string(k) == kind) {
             n.kind = k;
             known = true;

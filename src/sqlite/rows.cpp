@@ -14,20 +14,22 @@ std::vector<Segment> decode_segments(std::string_view text) { return stored_text
 std::string encode_ids(const std::vector<ResourceId>& ids) { return stored_text::encode_ids(ids); }
 std::vector<ResourceId> decode_ids(std::string_view text) { return stored_text::decode_ids(text, corrupt); }
 
-Resource read_resource(const Statement& s) {
-    return {.id = s.id<ResourceTag>(0),
-            .name = s.text(1),
-            .kind = decode_enum<ResourceKind>(s.text(2), detail::kind_names),
-            .timezone = s.text(3),
-            .capacity = s.small(4)};
-}
-
 namespace {
 std::optional<int> optional_small(const Statement& s, int col) {
     if (s.is_null(col)) return std::nullopt;
     return s.small(col);
 }
 }  // namespace
+
+Resource read_resource(const Statement& s) {
+    return {.id = s.id<ResourceTag>(0),
+            .name = s.text(1),
+            .kind = decode_enum<ResourceKind>(s.text(2), detail::kind_names),
+            .timezone = s.text(3),
+            .capacity = s.small(4),
+            .active = s.integer(5) != 0,
+            .size = optional_small(s, 6)};
+}
 
 Service read_service(const Statement& s) {
     return {.id = s.id<ServiceTag>(0),
@@ -44,7 +46,12 @@ Service read_service(const Statement& s) {
             .resource_groups = {},
             .cancel_notice = s.minutes(11),
             .segments = decode_segments(s.text(12)),
-            .limits = {.day = optional_small(s, 13), .week = optional_small(s, 14), .month = optional_small(s, 15)}};
+            .limits = {.day = optional_small(s, 13), .week = optional_small(s, 14), .month = optional_small(s, 15)},
+            .active = s.integer(16) != 0,
+            .party = s.integer(17) != 0,
+            .requires_confirmation = s.integer(18) != 0,
+            .request_expiry = s.minutes(19),
+            .offer_time = s.minutes(20)};
 }
 
 Block read_block(const Statement& s) {
@@ -78,6 +85,8 @@ Booking read_booking(const Statement& s) {
     b.currency_due = s.text(23);
     b.other_resources = decode_ids(s.text(24));
     b.segments = decode_segments(s.text(25));
+    b.series = s.id<SeriesTag>(26);
+    b.party_size = s.small(27);
     return b;
 }
 

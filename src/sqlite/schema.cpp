@@ -472,6 +472,114 @@ END;
 
 PRAGMA user_version = 7;
 )sql",
+    // Version 8. Approval and the waitlist. A service may require
+    // confirmation (requests lapse after request_expiry_min) and holds a
+    // waitlist offer for offer_time_min. Requested and offered bookings hold
+    // their slot until hold_expires_at exactly as pending ones do, so the
+    // per-creator count of uncommitted holds covers all three. A waitlist
+    // entry is a row keyed by tenant; seq is its join order within the
+    // tenant. The lapse scan of take_notifications reads, for each tenant
+    // with someone waiting, its lapsing bookings by expiry, and remembers
+    // where it stopped in one row keyed by the empty tenant.
+    R"sql(
+ALTER TABLE services ADD COLUMN requires_confirmation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE services ADD COLUMN request_expiry_min INTEGER NOT NULL DEFAULT 1440;
+ALTER TABLE services ADD COLUMN offer_time_min INTEGER NOT NULL DEFAULT 60;
+ALTER TABLE tenant_policies ADD COLUMN max_waitlist_per_customer INTEGER NOT NULL DEFAULT 5;
+CREATE INDEX bookings_holding_by_creator ON bookings (tenant_id, created_by, hold_expires_at, start_at)
+    WHERE status IN ('pending', 'requested', 'offered');
+CREATE INDEX bookings_lapsing ON bookings (tenant_id, hold_expires_at, booking_id)
+    WHERE status IN ('pending', 'requested', 'offered');
+CREATE TABLE waitlist (
+    tenant_id        TEXT    NOT NULL,
+    entry_id         TEXT    NOT NULL,
+    seq              INTEGER NOT NULL,  -- join order within the tenant
+    service_id       TEXT    NOT NULL,
+    start_at         INTEGER NOT NULL,
+    seats            INTEGER NOT NULL,
+    resources        TEXT    NOT NULL,  -- pinned, each "<bytes>:<id>"; '' = any
+    customer_name    TEXT    NOT NULL,
+    customer_email   TEXT    NOT NULL,
+    customer_phone   TEXT    NOT NULL,
+    customer_locale  TEXT    NOT NULL,
+    created_by       TEXT    NOT NULL,
+    created_at       INTEGER NOT NULL,
+    status           TEXT    NOT NULL,  -- waiting, offered, left
+    offer_booking_id TEXT,              -- NULL = no offer yet
+    PRIMARY KEY (tenant_id, entry_id)
+) WITHOUT ROWID;
+CREATE INDEX waitlist_waiting ON waitlist (tenant_id, start_at, seq) WHERE status = 'waiting';
+CREATE INDEX waitlist_waiting_by_service ON waitlist (tenant_id, service_id, start_at, seq) WHERE status = 'waiting';
+CREATE INDEX waitlist_waiting_by_creator ON waitlist (tenant_id, created_by) WHERE status = 'waiting';
+CREATE TABLE waitlist_sweep (
+    tenant_id     TEXT    NOT NULL,  -- always '': one row for the whole file
+    at            INTEGER NOT NULL,
+    lapsed_tenant TEXT    NOT NULL,
+    booking_id    TEXT    NOT NULL,
+    PRIMARY KEY (tenant_id)
+) WITHOUT ROWID;
+
+PRAGMA user_version = 8;
+)sql",
+    // Version 9. Series and administration. A booking names the series one
+    // book_series call made it in ('' = none), found by series in start
+    // order. A resource or service may be deactivated (active = 0): the
+    // catalogue cache must see that, so the resources trigger that bumps
+    // catalogue_version is recreated with the new column. A booking list by
+    // payment status reads a tenant's rows in start order, as by status.
+    R"sql(
+ALTER TABLE resources ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE services ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE bookings ADD COLUMN series_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX bookings_by_series ON bookings (tenant_id, series_id, start_at, booking_id) WHERE series_id <> '';
+DROP TRIGGER resources_bump_catalogue_on_update;
+CREATE TRIGGER resources_bump_catalogue_on_update
+AFTER UPDATE OF tenant_id, resource_id, name, kind, timezone, capacity, active ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+
+PRAGMA user_version = 9;
+)sql",
+    // Version 10. Party size (restaurants): a resource's size (guests it
+    // seats, NULL = not sized), a service that books parties, a booking's
+    // party size (0 = not a party), and the table combinations a tenant
+    // declares for a group of a party service (tables as "<bytes>:<id>"
+    // each, like a booking's other_resources). A size and a combination are
+    // catalogue: they bump catalogue_version like the rest of it.
+    R"sql(
+ALTER TABLE resources ADD COLUMN size INTEGER;
+ALTER TABLE services ADD COLUMN party INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bookings ADD COLUMN party_size INTEGER NOT NULL DEFAULT 0;
+DROP TRIGGER resources_bump_catalogue_on_update;
+CREATE TRIGGER resources_bump_catalogue_on_update
+AFTER UPDATE OF tenant_id, resource_id, name, kind, timezone, capacity, active, size ON resources BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TABLE table_combinations (
+    tenant_id      TEXT    NOT NULL,
+    combination_id TEXT    NOT NULL,
+    service_id     TEXT    NOT NULL,
+    grp            INTEGER NOT NULL,
+    tables         TEXT    NOT NULL,
+    size           INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, combination_id)
+) WITHOUT ROWID;
+CREATE INDEX table_combinations_by_service ON table_combinations (tenant_id, service_id, combination_id);
+CREATE TRIGGER table_combinations_bump_catalogue_on_insert AFTER INSERT ON table_combinations BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = NEW.tenant_id;
+END;
+CREATE TRIGGER table_combinations_bump_catalogue_on_update AFTER UPDATE ON table_combinations BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1
+    WHERE tenant_id IN (OLD.tenant_id, NEW.tenant_id);
+END;
+CREATE TRIGGER table_combinations_bump_catalogue_on_delete AFTER DELETE ON table_combinations BEGIN
+    UPDATE tenants SET catalogue_version = catalogue_version + 1 WHERE tenant_id = OLD.tenant_id;
+END;
+
+PRAGMA user_version = 10;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

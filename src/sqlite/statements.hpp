@@ -44,18 +44,18 @@ inline constexpr char kSelectCatalogueVersion[] =
 
 // Resources and calendars.
 inline constexpr char kUpsertResource[] = R"sql(
-INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied)
+INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied, active, size)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6,
         (SELECT coalesce(max(occ_end - occ_start), 0) FROM booking_holds
-         WHERE tenant_id = ?1 AND resource_id = ?2))
+         WHERE tenant_id = ?1 AND resource_id = ?2), ?7, ?8)
 ON CONFLICT (tenant_id, resource_id) DO UPDATE SET
     name = excluded.name, kind = excluded.kind, timezone = excluded.timezone,
-    capacity = excluded.capacity)sql";
+    capacity = excluded.capacity, active = excluded.active, size = excluded.size)sql";
 inline constexpr char kSelectResource[] =
-    "SELECT resource_id, name, kind, timezone, capacity FROM resources "
+    "SELECT resource_id, name, kind, timezone, capacity, active, size FROM resources "
     "WHERE tenant_id = ?1 AND resource_id = ?2";
 inline constexpr char kSelectResources[] =
-    "SELECT resource_id, name, kind, timezone, capacity FROM resources "
+    "SELECT resource_id, name, kind, timezone, capacity, active, size FROM resources "
     "WHERE tenant_id = ?1 ORDER BY resource_id";
 inline constexpr char kDeleteWeeklyHours[] =
     "DELETE FROM weekly_hours WHERE tenant_id = ?1 AND resource_id = ?2";
@@ -94,15 +94,19 @@ inline constexpr char kSelectBlocks[] =
 inline constexpr char kUpsertService[] = R"sql(
 INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
                       buffer_after_min, price, currency, min_notice_min, horizon_min, hold_min,
-                      cancel_notice_min, segments, limit_day, limit_week, limit_month)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                      cancel_notice_min, segments, limit_day, limit_week, limit_month, active, party,
+                      requires_confirmation, request_expiry_min, offer_time_min)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
 ON CONFLICT (tenant_id, service_id) DO UPDATE SET
     name = excluded.name, duration_min = excluded.duration_min, step_min = excluded.step_min,
     buffer_before_min = excluded.buffer_before_min, buffer_after_min = excluded.buffer_after_min,
     price = excluded.price, currency = excluded.currency, min_notice_min = excluded.min_notice_min,
     horizon_min = excluded.horizon_min, hold_min = excluded.hold_min,
     cancel_notice_min = excluded.cancel_notice_min, segments = excluded.segments,
-    limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month)sql";
+    limit_day = excluded.limit_day, limit_week = excluded.limit_week, limit_month = excluded.limit_month,
+    active = excluded.active, party = excluded.party,
+    requires_confirmation = excluded.requires_confirmation, request_expiry_min = excluded.request_expiry_min,
+    offer_time_min = excluded.offer_time_min)sql";
 inline constexpr char kDeleteServiceResources[] =
     "DELETE FROM service_resources WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kInsertServiceResource[] =
@@ -111,7 +115,7 @@ inline constexpr char kInsertServiceResource[] =
 #define SLOTWISE_SERVICE_COLUMNS                                                      \
     "service_id, name, duration_min, step_min, buffer_before_min, buffer_after_min, " \
     "price, currency, min_notice_min, horizon_min, hold_min, cancel_notice_min, segments, " \
-    "limit_day, limit_week, limit_month"
+    "limit_day, limit_week, limit_month, active, party, requires_confirmation, request_expiry_min, offer_time_min"
 inline constexpr char kSelectService[] =
     "SELECT " SLOTWISE_SERVICE_COLUMNS " FROM services WHERE tenant_id = ?1 AND service_id = ?2";
 inline constexpr char kSelectServices[] =
@@ -124,13 +128,25 @@ inline constexpr char kSelectAllServiceResources[] =
     "SELECT service_id, resource_id, grp FROM service_resources WHERE tenant_id = ?1 "
     "ORDER BY service_id, position";
 
+// Table combinations (schema version 10).
+inline constexpr char kUpsertTableCombination[] = R"sql(
+INSERT INTO table_combinations (tenant_id, combination_id, service_id, grp, tables, size)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+ON CONFLICT (tenant_id, combination_id) DO UPDATE SET
+    service_id = excluded.service_id, grp = excluded.grp, tables = excluded.tables, size = excluded.size)sql";
+inline constexpr char kSelectTableCombinations[] =
+    "SELECT combination_id, service_id, grp, tables, size FROM table_combinations "
+    "WHERE tenant_id = ?1 AND service_id = ?2 ORDER BY combination_id";
+inline constexpr char kDeleteTableCombination[] =
+    "DELETE FROM table_combinations WHERE tenant_id = ?1 AND combination_id = ?2";
+
 // Bookings. The column order is the one read_booking() decodes.
 #define SLOTWISE_BOOKING_COLUMNS                                                         \
     "booking_id, service_id, resource_id, start_at, end_at, seats, buffer_before_min, "  \
     "buffer_after_min, customer_name, customer_email, customer_phone, customer_locale, " \
     "status, payment_status, hold_expires_at, idempotency_key, request_fingerprint, "    \
     "created_by, created_at, updated_at, checkout_id, payment_reference, amount_due, currency_due, " \
-    "other_resources, segments"
+    "other_resources, segments, series_id, party_size"
 inline constexpr char kInsertBooking[] = R"sql(
 INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at,
                       occ_start, occ_end, seats, buffer_before_min, buffer_after_min,
@@ -138,9 +154,9 @@ INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, 
                       status, payment_status, hold_expires_at, idempotency_key,
                       request_fingerprint, created_by, created_at, updated_at, checkout_id,
                       payment_reference, owes_confirmation, amount_due, currency_due,
-                      other_resources, segments)
+                      other_resources, segments, series_id, party_size)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30))sql";
+        ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32))sql";
 // One row of Booking::holds(), carrying the booking's status and hold.
 inline constexpr char kInsertHold[] = R"sql(
 INSERT INTO booking_holds (tenant_id, booking_id, part, resource_id, service_id, occ_start, occ_end,
@@ -166,12 +182,13 @@ inline constexpr char kSelectBookingByKey[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
     " WHERE tenant_id = ?1 AND created_by = ?2 AND idempotency_key = ?3";
 // What one creator holds (customer_holdings), each count at most ?4 rows of
-// an index range: pending with a hold past ?3 and a start at or after ?5
-// (bookings_pending_by_creator), and confirmed starting at or after ?3
-// (bookings_by_creator).
+// an index range: pending, requested or offered with a hold past ?3 and a
+// start at or after ?5 (bookings_holding_by_creator), and confirmed starting
+// at or after ?3 (bookings_by_creator).
 inline constexpr char kCountPendingByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM bookings"
-    " WHERE tenant_id = ?1 AND created_by = ?2 AND status = 'pending' AND hold_expires_at > ?3"
+    " WHERE tenant_id = ?1 AND created_by = ?2 AND status IN ('pending', 'requested', 'offered')"
+    " AND hold_expires_at > ?3"
     " AND start_at >= ?5 LIMIT ?4)";
 inline constexpr char kCountConfirmedByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM bookings"
@@ -185,7 +202,8 @@ inline constexpr char kCountConfirmedByCreator[] =
     " AND h.occ_start >= coalesce(?3 - (SELECT max_occupied FROM resources"                         \
     "                                   WHERE tenant_id = ?1 AND resource_id = ?2), ?6)"            \
     " AND h.occ_start < ?4 AND h.occ_end > ?3"                                                      \
-    " AND (h.status = 'confirmed' OR (h.status = 'pending' AND h.hold_expires_at > ?5))"
+    " AND (h.status = 'confirmed'"                                                                  \
+    "      OR (h.status IN ('pending', 'requested', 'offered') AND h.hold_expires_at > ?5))"
 inline constexpr char kSelectActiveBookings[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
     " WHERE tenant_id = ?1 AND booking_id IN (SELECT h.booking_id" SLOTWISE_ACTIVE_HOLDS ")"
@@ -210,7 +228,8 @@ inline constexpr char kSelectBookingStart[] =
     "SELECT start_at FROM bookings WHERE tenant_id = ?1 AND booking_id = ?2";
 // ?2/?3: start range (?2 already raised to the cursor's start); (?4, ?5):
 // the keyset cursor (lowest integer and '' when there is none); ?6 resource,
-// ?7 creator, ?8 status (NULL = any), ?9 now, ?10 limit.
+// ?7 creator, ?8 status (NULL = any), ?9 now, ?10 limit, ?11 payment status,
+// ?12 series (NULL = any).
 inline constexpr char kSelectBookings[] =
     "SELECT " SLOTWISE_BOOKING_COLUMNS " FROM bookings"
     " WHERE tenant_id = ?1 AND start_at >= ?2 AND start_at < ?3"
@@ -219,12 +238,29 @@ inline constexpr char kSelectBookings[] =
     "                            AND h.booking_id = bookings.booking_id AND h.resource_id = ?6))"
     " AND (?7 IS NULL OR created_by = ?7)"
     " AND (?8 IS NULL"
-    "  OR (?8 = 'pending' AND status = 'pending'"
+    "  OR (?8 IN ('pending', 'requested', 'offered') AND status = ?8"
     "                     AND (hold_expires_at IS NULL OR hold_expires_at > ?9))"
     "  OR (?8 = 'expired' AND (status = 'expired'"
-    "                          OR (status = 'pending' AND hold_expires_at <= ?9)))"
-    "  OR (?8 IN ('confirmed', 'cancelled') AND status = ?8))"
+    "                          OR (status IN ('pending', 'requested', 'offered') AND hold_expires_at <= ?9)))"
+    "  OR (?8 IN ('confirmed', 'cancelled', 'rejected') AND status = ?8))"
+    " AND (?11 IS NULL OR payment_status = ?11)"
+    " AND (?12 IS NULL OR series_id = ?12)"
     " ORDER BY start_at, booking_id LIMIT ?10";
+// Erasure of one creator's personal data (erase_customer). The bookings are
+// blanked first: bookings_move_confirmation_on_update may then move an owed
+// confirmation into the outbox, whose rows are blanked after.
+inline constexpr char kEraseBookings[] =
+    "UPDATE bookings SET customer_name = '', customer_email = '', customer_phone = '',"
+    " request_fingerprint = 'erased'"
+    " WHERE tenant_id = ?1 AND created_by = ?2"
+    " AND (customer_name <> '' OR customer_email <> '' OR customer_phone <> ''"
+    "      OR request_fingerprint <> 'erased')";
+inline constexpr char kEraseOutbox[] =
+    "UPDATE outbox SET recipient = '', subject = '', body = '', ics = '', sent_at = coalesce(sent_at, ?3)"
+    " WHERE tenant_id = ?1 AND booking_id IN (SELECT booking_id FROM bookings WHERE tenant_id = ?1 AND created_by = ?2)"
+    " AND (recipient <> '' OR subject <> '' OR body <> '' OR ics <> '' OR sent_at IS NULL)";
+inline constexpr char kCountBookingsByCreator[] =
+    "SELECT count(*) FROM bookings WHERE tenant_id = ?1 AND created_by = ?2";
 #undef SLOTWISE_BOOKING_COLUMNS
 
 // Payments.
@@ -238,16 +274,18 @@ inline constexpr char kSelectPaymentSettings[] =
 inline constexpr char kUpsertPolicy[] = R"sql(
 INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,
                              customer_horizon_days, max_seats_per_customer_booking,
-                             max_notifications_per_customer_hour)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                             max_notifications_per_customer_hour, max_waitlist_per_customer)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
 ON CONFLICT (tenant_id) DO UPDATE SET max_pending_per_customer = excluded.max_pending_per_customer,
     max_active_per_customer = excluded.max_active_per_customer,
     customer_horizon_days = excluded.customer_horizon_days,
     max_seats_per_customer_booking = excluded.max_seats_per_customer_booking,
-    max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour)sql";
+    max_notifications_per_customer_hour = excluded.max_notifications_per_customer_hour,
+    max_waitlist_per_customer = excluded.max_waitlist_per_customer)sql";
 inline constexpr char kSelectPolicy[] =
     "SELECT max_pending_per_customer, max_active_per_customer, customer_horizon_days,"
-    " max_seats_per_customer_booking, max_notifications_per_customer_hour FROM tenant_policies WHERE tenant_id = ?1";
+    " max_seats_per_customer_booking, max_notifications_per_customer_hour, max_waitlist_per_customer"
+    " FROM tenant_policies WHERE tenant_id = ?1";
 inline constexpr char kInsertPaymentEvent[] =
     "INSERT INTO payment_events (tenant_id, provider, event_id, type, received_at) "
     "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING";

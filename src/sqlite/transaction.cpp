@@ -83,6 +83,7 @@ public:
                             " (on COMMIT: rolled back here, but recovery after a crash may find it committed)");
         });
         state_ = State::committed;
+        if (erased_) checkpoint_after_erasure(c());
         finish();
     }
 
@@ -120,7 +121,8 @@ public:
         call(Access::write, [&] {
             catalogue_.changed();
             c().statement(kUpsertResource)
-                .bind(t, r.id, r.name, std::string(to_string(r.kind)), r.timezone, r.capacity)
+                .bind(t, r.id, r.name, std::string(to_string(r.kind)), r.timezone, r.capacity,
+                      std::int64_t{r.active ? 1 : 0}, r.size)
                 .run();
         });
     }
@@ -265,7 +267,9 @@ public:
             c().statement(kUpsertService)
                 .bind(t, v.id, v.name, v.duration, v.step, v.buffer_before, v.buffer_after, v.price,
                       v.currency, v.min_notice, v.horizon, v.hold, v.cancel_notice, encode_segments(v.segments),
-                      v.limits.day, v.limits.week, v.limits.month)
+                      v.limits.day, v.limits.week, v.limits.month, std::int64_t{v.active ? 1 : 0},
+                      static_cast<std::int64_t>(v.party), v.requires_confirmation ? 1 : 0, v.request_expiry,
+                      v.offer_time)
                 .run();
             c().statement(kDeleteServiceResources).bind(t, v.id).run();
             std::int64_t position = 0;
@@ -322,6 +326,24 @@ public:
         });
     }
 
+    void put_table_combination(const TenantId& t, const TableCombination& x) override {
+        call(Access::write, [&] {
+            catalogue_.changed();
+            sqlite::put_table_combination(c(), t, x);
+        });
+    }
+
+    std::vector<TableCombination> table_combinations(const TenantId& t, const ServiceId& s) override {
+        return call(Access::read, [&] { return sqlite::table_combinations(c(), t, s); });
+    }
+
+    bool delete_table_combination(const TenantId& t, const CombinationId& id) override {
+        return call(Access::write, [&] {
+            catalogue_.changed();
+            return sqlite::delete_table_combination(c(), t, id);
+        });
+    }
+
     // --- bookings --------------------------------------------------------
 
     using Transaction::insert_booking;
@@ -339,7 +361,8 @@ public:
                           to_string(b.payment_status), b.hold_expires_at, null_if_empty(b.idempotency_key),
                           b.request_fingerprint, b.created_by, b.created_at, b.updated_at, b.checkout_id,
                           b.payment_reference, owed ? std::optional<std::int64_t>(1) : std::nullopt,
-                          b.amount_due, b.currency_due, encode_ids(b.other_resources), encode_segments(b.segments));
+                          b.amount_due, b.currency_due, encode_ids(b.other_resources), encode_segments(b.segments),
+                          b.series.value, b.party_size);
             write_holds(t, b);
             if (confirmation && !owed) write_notification(c(), *confirmation);
         });
@@ -437,6 +460,13 @@ public:
         });
     }
 
+    int erase_customer(const TenantId& t, const std::string& created_by, Instant now) override {
+        return call(Access::write, [&] {
+            erased_ = true;
+            return sqlite::erase_customer(c(), t, created_by, now);
+        });
+    }
+
     std::optional<Booking> booking_by_payment_reference(const TenantId& t,
                                                         const std::string& reference) override {
         return call(Access::read, [&]() -> std::optional<Booking> {
@@ -486,7 +516,7 @@ public:
             c().statement(kUpsertPolicy)
                 .bind(t, p.max_pending_per_customer, p.max_active_per_customer,
                       static_cast<std::int64_t>(p.customer_horizon.count()), p.max_seats_per_customer_booking,
-                      p.max_notifications_per_customer_hour)
+                      p.max_notifications_per_customer_hour, p.max_waitlist_per_customer)
                 .run();
         });
     }
@@ -504,7 +534,8 @@ public:
                                 .max_active_per_customer = optional_count(1),
                                 .customer_horizon = std::chrono::days(s.integer(2)),
                                 .max_seats_per_customer_booking = optional_count(3),
-                                .max_notifications_per_customer_hour = s.small(4)};
+                                .max_notifications_per_customer_hour = s.small(4),
+                                .max_waitlist_per_customer = s.small(5)};
         });
     }
 
@@ -555,6 +586,31 @@ public:
         });
     }
 
+    void insert_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        call(Access::write, [&] { sqlite::insert_waitlist_entry(c(), t, e); });
+    }
+    bool update_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
+        return call(Access::write, [&] { return sqlite::update_waitlist_entry(c(), t, e); });
+    }
+    std::optional<WaitlistEntry> waitlist_entry(const TenantId& t, const WaitlistEntryId& id) override {
+        return call(Access::read, [&] { return sqlite::waitlist_entry(c(), t, id); });
+    }
+    std::vector<WaitlistEntry> waiting_entries(const TenantId& t, Interval starts, int limit) override {
+        return call(Access::read, [&] { return sqlite::waiting_entries(c(), t, starts, limit); });
+    }
+    int waiting_by_creator(const TenantId& t, const std::string& created_by, int cap) override {
+        return call(Access::read, [&] { return sqlite::waiting_by_creator(c(), t, created_by, cap); });
+    }
+    std::vector<LapsedBooking> lapsed_bookings(const LapseCursor& after, Instant now, int limit) override {
+        return call(Access::read, [&] { return sqlite::lapsed_bookings(c(), after, now, limit); });
+    }
+    LapseCursor lapse_cursor() override {
+        return call(Access::read, [&] { return sqlite::lapse_cursor(c()); });
+    }
+    void set_lapse_cursor(const LapseCursor& cursor) override {
+        call(Access::write, [&] { sqlite::set_lapse_cursor(c(), cursor); });
+    }
+
     std::vector<Notification> take_notifications(Instant now, int limit) override {
         return call(Access::write, [&] { return sqlite::take_notifications(c(), now, limit); });
     }
@@ -581,6 +637,10 @@ public:
             }
             std::optional<std::string> status;
             if (f.status) status = std::string(to_string(*f.status));
+            std::optional<std::string> payment;
+            if (f.payment_status) payment = std::string(to_string(*f.payment_status));
+            std::optional<std::string> series;
+            if (f.series) series = f.series->value;
             // The cursor implies start_at >= after_start: folding it into the
             // lower bound makes each page an index range scan that starts at
             // the cursor instead of at `from`.
@@ -588,7 +648,7 @@ public:
                 std::max(f.from ? seconds(*f.from) : kLowest, after_start);
             auto s = c().statement(kSelectBookings);
             s.bind(t, lowest_start, f.to ? seconds(*f.to) : kHighest, after_start, after_id,
-                   f.resource, f.created_by, status, f.now, std::max(f.limit, 0));
+                   f.resource, f.created_by, status, f.now, std::max(f.limit, 0), payment, series);
             return read_bookings(s);
         });
     }
@@ -668,6 +728,7 @@ private:
     std::unique_ptr<Connection> conn_;
     const Access access_;
     State state_ = State::open;
+    bool erased_ = false;  // erase_customer ran: the WAL's old frames must go after the commit
     CatalogueReader catalogue_{*conn_};
 };
 
