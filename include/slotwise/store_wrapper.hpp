@@ -154,6 +154,14 @@ public:
         return target_->unmatched_payments(t, limit);
     }
 
+    void insert_api_key(const ApiKey& k) override { target_->insert_api_key(k); }
+    std::optional<ApiKey> api_key_by_hash(const std::string& hash) override { return target_->api_key_by_hash(hash); }
+    std::vector<ApiKey> api_keys(const TenantId& t) override { return target_->api_keys(t); }
+    bool revoke_api_key(const TenantId& t, const std::string& id, Instant at) override {
+        return target_->revoke_api_key(t, id, at);
+    }
+    std::vector<Tenant> tenants(int limit) override { return target_->tenants(limit); }
+
     void insert_notification(const Notification& n) override { target_->insert_notification(n); }
     std::vector<Notification> take_notifications(Instant now, int limit) override {
         return target_->take_notifications(now, limit);

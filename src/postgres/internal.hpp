@@ -206,6 +206,13 @@ private:
 /// Brings the schema to this build's version under a session advisory lock
 /// (schema.cpp).
 void migrate(Connection& c);
+
+// API keys and the tenant list (api_keys.cpp): each one call of the Transaction interface.
+void insert_api_key(Connection& c, const ApiKey& k);
+std::optional<ApiKey> api_key_by_hash(Connection& c, const std::string& hash);
+std::vector<ApiKey> api_keys(Connection& c, const TenantId& t);
+bool revoke_api_key(Connection& c, const TenantId& t, const std::string& id, Instant at);
+std::vector<Tenant> tenants(Connection& c, int limit);
 int schema_version() noexcept;
 
 /// What a transaction may do.

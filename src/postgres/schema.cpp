@@ -238,6 +238,34 @@ CREATE INDEX outbox_by_booking ON outbox (tenant_id, booking_id, row_no);
 CREATE INDEX outbox_due ON outbox (tenant_id, next_attempt_at) WHERE sent_at IS NULL;
 CREATE INDEX outbox_by_creator ON outbox (tenant_id, created_by, created_at);
 )sql",
+    // Version 2: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 3: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 4: reserved for another branch (merged by the lead).
+    "SELECT 1",
+    // Version 5. API keys (api_keys.hpp), only the SHA-256 of each secret.
+    // Authentication learns the tenant from the key, so the hash → tenant
+    // directory is the one table not keyed by tenant (a reference table on
+    // Citus, docs/storage.md); the key itself is a tenant's row.
+    R"sql(
+CREATE TABLE api_keys (
+    tenant_id  bytea       NOT NULL,
+    key_id     bytea       NOT NULL,
+    role       text        NOT NULL,
+    subject    bytea       NOT NULL,
+    label      bytea       NOT NULL,
+    key_hash   bytea       NOT NULL,
+    created_at timestamptz NOT NULL,
+    revoked_at timestamptz,
+    PRIMARY KEY (tenant_id, key_id),
+    UNIQUE (tenant_id, key_hash)
+);
+CREATE TABLE api_key_directory (
+    key_hash  bytea NOT NULL PRIMARY KEY,
+    tenant_id bytea NOT NULL
+);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

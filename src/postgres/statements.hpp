@@ -316,6 +316,22 @@ inline constexpr char kSelectBookingNotifications[] =
 #undef SW_AT
 #undef SW_TS
 
+// API keys (api_keys.hpp) and the tenant list.
+#define SW_KEY_COLUMNS "key_id, tenant_id, role, subject, label, key_hash, " SW_AT("created_at") ", " SW_AT("revoked_at")
+inline constexpr char kInsertApiKey[] =
+    "INSERT INTO api_keys (key_id, tenant_id, role, subject, label, key_hash, created_at, revoked_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, " SW_TS("$7") ", " SW_TS("$8") ")";
+inline constexpr char kInsertApiKeyDirectory[] = "INSERT INTO api_key_directory (key_hash, tenant_id) VALUES ($1, $2)";
+inline constexpr char kSelectApiKeyTenant[] = "SELECT tenant_id FROM api_key_directory WHERE key_hash = $1";
+inline constexpr char kSelectApiKeyByHash[] =
+    "SELECT " SW_KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1 AND key_hash = $2";
+inline constexpr char kSelectApiKeys[] =
+    "SELECT " SW_KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, key_id";
+inline constexpr char kRevokeApiKey[] =
+    "UPDATE api_keys SET revoked_at = " SW_TS("$3") " WHERE tenant_id = $1 AND key_id = $2 AND revoked_at IS NULL";
+inline constexpr char kSelectTenants[] =
+    "SELECT tenant_id, name, " SW_AT("created_at") " FROM tenants ORDER BY created_at, tenant_id LIMIT $1";
+
 /// One statement and, when it reads across tenants, why.
 struct NamedStatement {
     std::string_view name;
@@ -348,6 +364,12 @@ inline constexpr NamedStatement kAll[] = {
                    "the outbox worker's read of every tenant's due rows, partitioned by tenant_id (a fan-out "
                    "read on Citus)"},
     SW_STMT(kLeaseNotification), SW_STMT(kMarkNotificationSent), SW_STMT(kSelectBookingNotifications),
+    SW_STMT(kInsertApiKey), SW_STMT(kSelectApiKeyByHash), SW_STMT(kSelectApiKeys), SW_STMT(kRevokeApiKey),
+    NamedStatement{"kInsertApiKeyDirectory", kInsertApiKeyDirectory,
+                   "the key hash → tenant directory, a reference table: authentication learns the tenant from it"},
+    NamedStatement{"kSelectApiKeyTenant", kSelectApiKeyTenant,
+                   "authentication: the tenant is what the key says (the directory is a reference table)"},
+    NamedStatement{"kSelectTenants", kSelectTenants, "the operator's list of every tenant (a fan-out read on Citus)"},
 };
 #undef SW_STMT
 

@@ -448,6 +448,13 @@ bool set_checkout_close_by(Connection& c, const TenantId& t, const std::string& 
 void insert_unmatched_payment(Connection& c, const TenantId& t, const UnmatchedPayment& p);
 std::vector<UnmatchedPayment> unmatched_payments(Connection& c, const TenantId& t, int limit);
 
+// API keys and the tenant list (api_keys.cpp): each one call of the Transaction interface.
+void insert_api_key(Connection& c, const ApiKey& k);
+std::optional<ApiKey> api_key_by_hash(Connection& c, const std::string& hash);
+std::vector<ApiKey> api_keys(Connection& c, const TenantId& t);
+bool revoke_api_key(Connection& c, const TenantId& t, const std::string& id, Instant at);
+std::vector<Tenant> tenants(Connection& c, int limit);
+
 /// What a transaction may do.
 enum class Access { read, write };
 

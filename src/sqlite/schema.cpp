@@ -472,6 +472,32 @@ END;
 
 PRAGMA user_version = 7;
 )sql",
+    // Version 8: reserved for another branch (merged by the lead).
+    R"sql(PRAGMA user_version = 8;)sql",
+    // Version 9: reserved for another branch (merged by the lead).
+    R"sql(PRAGMA user_version = 9;)sql",
+    // Version 10: reserved for another branch (merged by the lead).
+    R"sql(PRAGMA user_version = 10;)sql",
+    // Version 11. API keys (api_keys.hpp): only the SHA-256 of each secret
+    // is kept. Authentication looks a key up by its hash before it knows
+    // the tenant, hence the unique index on the hash alone.
+    R"sql(
+CREATE TABLE api_keys (
+    tenant_id  TEXT    NOT NULL,
+    key_id     TEXT    NOT NULL,
+    role       TEXT    NOT NULL,
+    subject    TEXT    NOT NULL,
+    label      TEXT    NOT NULL,
+    key_hash   TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    PRIMARY KEY (tenant_id, key_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX api_keys_by_hash ON api_keys (key_hash);
+CREATE INDEX tenants_by_creation ON tenants (created_at, tenant_id);
+
+PRAGMA user_version = 11;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
