@@ -313,9 +313,6 @@ inline constexpr char kMarkNotificationSent[] =
 inline constexpr char kSelectBookingNotifications[] =
     "SELECT " SW_OUTBOX_COLUMNS " FROM outbox WHERE tenant_id = $1 AND booking_id = $2 ORDER BY row_no";
 #undef SW_OUTBOX_COLUMNS
-#undef SW_AT
-#undef SW_TS
-
 // API keys (api_keys.hpp) and the tenant list.
 #define SW_KEY_COLUMNS "key_id, tenant_id, role, subject, label, key_hash, " SW_AT("created_at") ", " SW_AT("revoked_at")
 inline constexpr char kInsertApiKey[] =
@@ -331,6 +328,10 @@ inline constexpr char kRevokeApiKey[] =
     "UPDATE api_keys SET revoked_at = " SW_TS("$3") " WHERE tenant_id = $1 AND key_id = $2 AND revoked_at IS NULL";
 inline constexpr char kSelectTenants[] =
     "SELECT tenant_id, name, " SW_AT("created_at") " FROM tenants ORDER BY created_at, tenant_id LIMIT $1";
+#undef SW_KEY_COLUMNS
+
+#undef SW_AT
+#undef SW_TS
 
 /// One statement and, when it reads across tenants, why.
 struct NamedStatement {
