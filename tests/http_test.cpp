@@ -294,19 +294,17 @@ TEST_CASE("a flood from one address, or on one key, gets 429 with Retry-After, t
     SUBCASE("per address, before any key is looked at") {
         Api api({.per_address = {.burst = 5, .refill_every = std::chrono::milliseconds{300}}});
         int ok = 0;
-        httplib::Result refused;
         for (int i = 0; i < 8; ++i) {
             auto r = api.client->Get("/v1/services");  // no key: still counted
+            REQUIRE(r);
             if (r->status == 429) {
-                refused = std::move(r);
+                CHECK(r->get_header_value("Retry-After") == "1");
+                check_security_headers(r, "429");
                 break;
             }
             ++ok;
         }
         CHECK(ok == 5);
-        REQUIRE(refused);
-        CHECK(refused->get_header_value("Retry-After") == "1");
-        check_security_headers(refused, "429");
         std::this_thread::sleep_for(std::chrono::milliseconds{1100});
         CHECK(api.get("/v1/services", api.admin_a)->status == 200);
     }
@@ -353,7 +351,8 @@ TEST_CASE("64 clients booking the same starts over HTTP: exactly capacity winner
              .per_address = {.burst = 100000, .refill_every = std::chrono::nanoseconds{1}},
              .per_key = {.burst = 100000, .refill_every = std::chrono::nanoseconds{1}}});
     constexpr int capacity = 3;
-    const auto [res, svc] = api.shop(api.admin_a, capacity);
+    const auto shop = api.shop(api.admin_a, capacity);
+    const std::string svc = shop.second;
     REQUIRE(api.put("/v1/policy", api.admin_a, {{"max_active_per_customer", 1000}})->status == 200);
     const std::vector<std::string> starts{api.at(8, "09:00"), api.at(8, "10:00"), api.at(8, "11:00"),
                                           api.at(8, "12:00")};

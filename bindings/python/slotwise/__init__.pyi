@@ -326,6 +326,17 @@ class DeliveryReport:
     @property
     def failed(self) -> list[DeliveryFailure]: ...
 
+class ApiKeyDict(TypedDict, total=False):
+    """An API key (api_keys.hpp); "secret" only from create_api_key."""
+    id: str
+    tenant_id: str
+    role: str
+    subject: str
+    label: str
+    created_at: datetime.datetime
+    revoked_at: Optional[datetime.datetime]
+    secret: str
+
 class EngineEvent:
     @property
     def kind(self) -> EngineEventKind: ...
