@@ -1257,3 +1257,31 @@ TEST_CASE("many threads writing at once serialise and lose no write") {
     const auto all = store->read()->bookings(tenant, {.limit = 1000});
     CHECK(all.size() == threads * per_thread);
 }
+
+TEST_CASE("a version-7 file is upgraded in place to API keys: its tenants listed, keys stored by hash") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v7.db");
+    {
+        Raw raw(path);
+        raw.exec(script("schema_v1.sql"));
+        for (const char* step : {"schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
+            raw.exec(script(step));
+        }
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        CHECK(raw.value("PRAGMA user_version") == "7");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    auto tx = store->write();
+    const auto all = tx->tenants(10);
+    REQUIRE(all.size() == 1);
+    CHECK(all[0].name == "Salon");
+    const ApiKey k{.id = "key_1", .tenant = tenant, .role = Role::admin, .subject = "admin:key_1",
+                   .hash = std::string(64, 'f'), .created_at = at("2026-01-01T00:00:00Z")};
+    tx->insert_api_key(k);
+    CHECK(tx->api_key_by_hash(k.hash) == k);
+    tx->commit();
+}

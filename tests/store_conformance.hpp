@@ -1769,8 +1769,6 @@ inline void occupancy_is_active_bookings_reduced(const StoreFactory& make) {
     });
 }
 
-}  // namespace detail
-
 // API keys: found by hash across tenants (authentication learns the tenant
 // from the key), listed and revoked only within their own tenant.
 inline void api_keys_are_found_by_hash_and_revoked_within_their_tenant(const StoreFactory& make) {
@@ -1816,6 +1814,8 @@ inline void api_keys_are_found_by_hash_and_revoked_within_their_tenant(const Sto
     CHECK(revoked->revoked_at == at("2026-03-05T00:00:00Z"));
     CHECK_FALSE(tx->api_key_by_hash(k3.hash)->revoked_at);
 }
+
+}  // namespace detail
 
 /// Runs every conformance case against stores made by `make`. Call it from a
 /// doctest TEST_CASE; each case is a SUBCASE with a fresh store.

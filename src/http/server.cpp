@@ -4,6 +4,8 @@
 // access log, and a graceful stop.
 #include "internal.hpp"
 
+#include <sys/socket.h>
+
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -52,6 +54,7 @@ struct HttpServer::Impl {
     std::atomic<int> port{0};
     std::mutex lifecycle;
     bool started = false;
+    std::atomic<int> listen_fd{-1};
 
     Impl(Engine e, HttpServerOptions o)
         : engine(std::move(e)), options(std::move(o)), per_address(options.per_address), per_key(options.per_key) {
@@ -61,6 +64,11 @@ struct HttpServer::Impl {
         const auto threads = static_cast<std::size_t>(options.threads);
         server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
         server.set_payload_max_length(options.max_body_bytes);
+        server.set_socket_options([this](socket_t sock) {
+            int yes = 1;
+            setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+            listen_fd = sock;
+        });
         server.set_keep_alive_timeout(5);
         server.set_read_timeout(10);
         server.set_write_timeout(10);
@@ -93,6 +101,13 @@ struct HttpServer::Impl {
             }
             t_log = {};
         });
+    }
+
+    // httplib listens with a backlog of 5: a burst of clients connecting at
+    // once overflows it and some of them are reset. Listening again on the
+    // bound socket raises it (Linux updates the backlog of a listening socket).
+    void widen_backlog() {
+        if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
     }
 
     void dispatch(const httplib::Request& req, httplib::Response& res) {
@@ -150,6 +165,7 @@ int HttpServer::start() {
     if (port <= 0) throw Error(Errc::storage_error, "http: cannot listen on " + o.host + ":" + std::to_string(o.port));
     impl_->port = port;
     impl_->started = true;
+    impl_->widen_backlog();
     impl_->thread = std::thread([this] { impl_->server.listen_after_bind(); });
     // Until the accept loop runs, httplib's stop() would do nothing.
     while (!impl_->server.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds{1});
@@ -163,6 +179,7 @@ void HttpServer::run() {
         const int port = o.port == 0 ? impl_->server.bind_to_any_port(o.host)
                                      : (impl_->server.bind_to_port(o.host.c_str(), o.port) ? o.port : -1);
         if (port <= 0) throw Error(Errc::storage_error, "http: cannot listen on " + o.host + ":" + std::to_string(o.port));
+        impl_->widen_backlog();
         impl_->port = port;
         impl_->started = true;
     }

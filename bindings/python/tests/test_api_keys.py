@@ -16,7 +16,7 @@ def test_a_key_authenticates_to_its_own_tenant_until_revoked(tmp_path):
     assert "secret" not in who
     assert [k["id"] for k in eng.api_keys(a)] == [key["id"]]
     assert eng.api_keys(b) == []
-    with pytest.raises(slotwise.NotFoundError):
+    with pytest.raises(slotwise.NotFound):
         eng.revoke_api_key(b, key["id"])  # another tenant's key reads as unknown
     assert eng.authenticate_api_key(key["secret"]) is not None
     eng.revoke_api_key(a, key["id"])
