@@ -1,5 +1,7 @@
 // The adapter's API keys (api_keys.hpp) and its tenant list. Each function is
 // one call of the Transaction interface, run inside the caller's transaction.
+// A key is two rows: the tenant's own (api_keys) and its hash in the
+// directory that authentication reads before it knows the tenant.
 #include "internal.hpp"
 
 #include <algorithm>
@@ -11,7 +13,10 @@ namespace {
 
 constexpr char kInsertApiKey[] =
     "INSERT INTO api_keys (" SLOTWISE_KEY_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-constexpr char kSelectApiKeyByHash[] = "SELECT " SLOTWISE_KEY_COLUMNS " FROM api_keys WHERE key_hash = ?1";
+constexpr char kInsertApiKeyDirectory[] = "INSERT INTO api_key_directory (key_hash, tenant_id) VALUES (?1, ?2)";
+constexpr char kSelectApiKeyByHash[] =
+    "SELECT " SLOTWISE_KEY_COLUMNS " FROM api_keys WHERE tenant_id = "
+    "(SELECT tenant_id FROM api_key_directory WHERE key_hash = ?1) AND key_hash = ?1";
 constexpr char kSelectApiKeys[] =
     "SELECT " SLOTWISE_KEY_COLUMNS " FROM api_keys WHERE tenant_id = ?1 ORDER BY created_at, key_id";
 constexpr char kRevokeApiKey[] =
@@ -32,6 +37,7 @@ void insert_api_key(Connection& c, const ApiKey& k) {
     c.statement(kInsertApiKey)
         .bind(k.id, k.tenant, std::string(to_string(k.role)), k.subject, k.label, k.hash, k.created_at, k.revoked_at)
         .run();
+    c.statement(kInsertApiKeyDirectory).bind(k.hash, k.tenant).run();
 }
 
 std::optional<ApiKey> api_key_by_hash(Connection& c, const std::string& hash) {

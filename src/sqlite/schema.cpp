@@ -479,8 +479,9 @@ PRAGMA user_version = 7;
     // Version 10: reserved for another branch (merged by the lead).
     R"sql(PRAGMA user_version = 10;)sql",
     // Version 11. API keys (api_keys.hpp): only the SHA-256 of each secret
-    // is kept. Authentication looks a key up by its hash before it knows
-    // the tenant, hence the unique index on the hash alone.
+    // is kept. Authentication learns the tenant from the key, so the hash →
+    // tenant directory is, beside outbox_sweep, the one table not keyed by
+    // tenant (as in the PostgreSQL schema); the key itself is a tenant's row.
     R"sql(
 CREATE TABLE api_keys (
     tenant_id  TEXT    NOT NULL,
@@ -493,8 +494,11 @@ CREATE TABLE api_keys (
     revoked_at INTEGER,
     PRIMARY KEY (tenant_id, key_id)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX api_keys_by_hash ON api_keys (key_hash);
-CREATE INDEX tenants_by_creation ON tenants (created_at, tenant_id);
+CREATE UNIQUE INDEX api_keys_by_tenant_hash ON api_keys (tenant_id, key_hash);
+CREATE TABLE api_key_directory (
+    key_hash  TEXT NOT NULL PRIMARY KEY,
+    tenant_id TEXT NOT NULL
+) WITHOUT ROWID;
 
 PRAGMA user_version = 11;
 )sql",
