@@ -29,9 +29,9 @@ ApiKey read_api_key(const Result& r, int row) {
 }  // namespace
 
 void insert_api_key(Connection& c, const ApiKey& k) {
-    c.run(kInsertApiKey, Params().add(k.id).add(k.tenant).add(std::string(to_string(k.role))).add(k.subject)
-                             .add(k.label).add(k.hash).add(k.created_at).add(k.revoked_at));
-    c.run(kInsertApiKeyDirectory, Params().add(k.hash).add(k.tenant));
+    c.run(kInsertApiKey, Params().add(k.tenant).add(k.id).text(to_string(k.role)).add(k.subject).add(k.label)
+                             .add(k.hash).add(k.created_at).add(k.revoked_at));
+    c.run(kInsertApiKeyDirectory, Params().add(k.tenant).add(k.hash));
 }
 
 std::optional<ApiKey> api_key_by_hash(Connection& c, const std::string& hash) {

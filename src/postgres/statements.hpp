@@ -316,9 +316,9 @@ inline constexpr char kSelectBookingNotifications[] =
 // API keys (api_keys.hpp) and the tenant list.
 #define SW_KEY_COLUMNS "key_id, tenant_id, role, subject, label, key_hash, " SW_AT("created_at") ", " SW_AT("revoked_at")
 inline constexpr char kInsertApiKey[] =
-    "INSERT INTO api_keys (key_id, tenant_id, role, subject, label, key_hash, created_at, revoked_at)"
+    "INSERT INTO api_keys (tenant_id, key_id, role, subject, label, key_hash, created_at, revoked_at)"
     " VALUES ($1, $2, $3, $4, $5, $6, " SW_TS("$7") ", " SW_TS("$8") ")";
-inline constexpr char kInsertApiKeyDirectory[] = "INSERT INTO api_key_directory (key_hash, tenant_id) VALUES ($1, $2)";
+inline constexpr char kInsertApiKeyDirectory[] = "INSERT INTO api_key_directory (tenant_id, key_hash) VALUES ($1, $2)";
 inline constexpr char kSelectApiKeyTenant[] = "SELECT tenant_id FROM api_key_directory WHERE key_hash = $1";
 inline constexpr char kSelectApiKeyByHash[] =
     "SELECT " SW_KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1 AND key_hash = $2";
@@ -366,8 +366,7 @@ inline constexpr NamedStatement kAll[] = {
                    "read on Citus)"},
     SW_STMT(kLeaseNotification), SW_STMT(kMarkNotificationSent), SW_STMT(kSelectBookingNotifications),
     SW_STMT(kInsertApiKey), SW_STMT(kSelectApiKeyByHash), SW_STMT(kSelectApiKeys), SW_STMT(kRevokeApiKey),
-    NamedStatement{"kInsertApiKeyDirectory", kInsertApiKeyDirectory,
-                   "the key hash → tenant directory, a reference table: authentication learns the tenant from it"},
+    SW_STMT(kInsertApiKeyDirectory),
     NamedStatement{"kSelectApiKeyTenant", kSelectApiKeyTenant,
                    "authentication: the tenant is what the key says (the directory is a reference table)"},
     NamedStatement{"kSelectTenants", kSelectTenants, "the operator's list of every tenant (a fan-out read on Citus)"},
