@@ -57,6 +57,8 @@ void bind_payments(py::module_& m);
 void bind_notifications(py::module_& m);
 /// RateLimiter and RateDecision (rate_limiter.cpp).
 void bind_rate_limiter(py::module_& m);
+/// API keys on Engine (api_keys.cpp); after bind_engine.
+void bind_api_keys(py::module_& m);
 
 // --- GIL and results ----------------------------------------------------------
 

@@ -124,6 +124,7 @@ PYBIND11_MODULE(_core, m) {
     bind_payments(m);
     bind_notifications(m);
     bind_rate_limiter(m);
+    bind_api_keys(m);
     bind_functions(m);
     // Users meet these as slotwise.X (help(), repr of the class, pickling).
     for (const char* name : {"Customer", "Resource", "Service", "Block", "Booking", "Engine", "TenantScope", "Checkout",
