@@ -90,6 +90,7 @@ void BM_http_availability(benchmark::State& state) {
     auto& f = fixture();
     httplib::Client c("127.0.0.1", f.port);
     c.set_keep_alive(true);
+    c.set_tcp_nodelay(true);
     const httplib::Headers h{{"Authorization", "Bearer " + f.key}};
     const auto path = "/v1/availability?service=" + f.service.id.value + "&from=" + format_date(f.day) +
                       "&to=" + format_date(f.day);
@@ -111,6 +112,7 @@ void BM_http_book(benchmark::State& state) {
     auto& f = fixture();
     httplib::Client c("127.0.0.1", f.port);
     c.set_keep_alive(true);
+    c.set_tcp_nodelay(true);
     const httplib::Headers h{{"Authorization", "Bearer " + f.key}};
     const auto body = R"({"service":")" + f.service.id.value + R"(","start":")" + format_instant(f.start) +
                       R"(","customer":{"name":"Ada"}})";

@@ -69,6 +69,9 @@ struct HttpServer::Impl {
             setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
             listen_fd = sock;
         });
+        // Small JSON answers: without TCP_NODELAY each one waits on the
+        // client's delayed ACK (tens of milliseconds on Linux).
+        server.set_tcp_nodelay(true);
         server.set_keep_alive_timeout(5);
         server.set_read_timeout(10);
         server.set_write_timeout(10);
