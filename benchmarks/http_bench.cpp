@@ -41,8 +41,8 @@ struct Fixture {
     Date day = Date{std::chrono::floor<date::days>(std::chrono::system_clock::now()) + date::days{7}};
     Instant start = to_utc(locate_zone("Europe/Rome"), day, Minutes{10 * 60});
     HttpServer server{engine, {.threads = 4,
-                               .per_address = {.burst = 1'000'000'000, .refill_every = std::chrono::nanoseconds{1}},
-                               .per_key = {.burst = 1'000'000'000, .refill_every = std::chrono::nanoseconds{1}}}};
+                               .per_address = {.burst = 1'000'000, .refill_every = std::chrono::milliseconds{1}},
+                               .per_key = {.burst = 1'000'000, .refill_every = std::chrono::milliseconds{1}}}};
     int port = server.start();
     ~Fixture() {
         server.stop();
