@@ -24,7 +24,7 @@ namespace {
 const bool server_named = !pg_dsn().empty();
 
 // Tables that are not per tenant: reference tables on Citus.
-bool is_reference_table(const std::string& t) { return t == "slotwise_schema"; }
+bool is_reference_table(const std::string& t) { return t == "slotwise_schema" || t == "api_key_directory"; }
 
 // What in the catalog does not lead with tenant_id.
 std::vector<std::string> catalog_offenders(PgSession& s) {

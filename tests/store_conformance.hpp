@@ -2012,6 +2012,52 @@ inline void erase_customer_blanks_one_subjects_personal_data(const StoreFactory&
     f.write([&](Transaction& tx) { CHECK(tx.erase_customer(f.a, "nobody", now + 3h) == 0); });
 }
 
+// API keys: found by hash across tenants (authentication learns the tenant
+// from the key), listed and revoked only within their own tenant.
+inline void api_keys_are_found_by_hash_and_revoked_within_their_tenant(const StoreFactory& make) {
+    auto store = make();
+    const ApiKey k1{.id = "key_1", .tenant = {"ten_a"}, .role = Role::admin, .subject = "admin:key_1",
+                    .label = "front desk", .hash = std::string(64, 'a'), .created_at = at("2026-03-01T00:00:00Z")};
+    const ApiKey k2{.id = "key_2", .tenant = {"ten_a"}, .role = Role::customer, .subject = "user-7",
+                    .label = "", .hash = std::string(64, 'b'), .created_at = at("2026-03-02T00:00:00Z")};
+    const ApiKey k3{.id = "key_3", .tenant = {"ten_b"}, .role = Role::staff, .subject = std::string("s\0x", 3),
+                    .label = "b", .hash = std::string(64, 'c'), .created_at = at("2026-03-01T00:00:00Z")};
+    {
+        auto tx = store->write();
+        tx->insert_tenant({.id = {"ten_b"}, .name = "B", .created_at = at("2026-02-01T00:00:00Z")});
+        tx->insert_tenant({.id = {"ten_a"}, .name = "A", .created_at = at("2026-02-01T00:00:00Z")});
+        tx->insert_api_key(k2);
+        tx->insert_api_key(k1);
+        tx->insert_api_key(k3);
+        tx->commit();
+    }
+    {
+        auto tx = store->read();
+        CHECK(tx->api_key_by_hash(k1.hash) == k1);
+        CHECK(tx->api_key_by_hash(k3.hash) == k3);
+        CHECK_FALSE(tx->api_key_by_hash(std::string(64, 'd')));
+        CHECK(tx->api_keys({"ten_a"}) == std::vector<ApiKey>{k1, k2});
+        CHECK(tx->api_keys({"ten_b"}) == std::vector<ApiKey>{k3});
+        const auto all = tx->tenants({}, 10);
+        REQUIRE(all.size() == 2);
+        CHECK(all[0].id.value == "ten_a");
+        CHECK(all[1].id.value == "ten_b");
+        CHECK(tx->tenants({}, 1).size() == 1);
+    }
+    {
+        auto tx = store->write();
+        CHECK_FALSE(tx->revoke_api_key({"ten_b"}, "key_1", at("2026-03-05T00:00:00Z")));  // another tenant's
+        CHECK(tx->revoke_api_key({"ten_a"}, "key_1", at("2026-03-05T00:00:00Z")));
+        CHECK_FALSE(tx->revoke_api_key({"ten_a"}, "key_1", at("2026-03-06T00:00:00Z")));  // already revoked
+        tx->commit();
+    }
+    auto tx = store->read();
+    const auto revoked = tx->api_key_by_hash(k1.hash);
+    REQUIRE(revoked);
+    CHECK(revoked->revoked_at == at("2026-03-05T00:00:00Z"));
+    CHECK_FALSE(tx->api_key_by_hash(k3.hash)->revoked_at);
+}
+
 }  // namespace detail
 }  // namespace slotwise::conformance
 
@@ -2155,6 +2201,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("table sizes, party services, party bookings and table combinations round-trip per tenant") {
         table_sizes_party_services_and_combinations_round_trip(make);
+    }
+    SUBCASE("API keys are found by hash across tenants and listed and revoked only within their own") {
+        api_keys_are_found_by_hash_and_revoked_within_their_tenant(make);
     }
 }
 

@@ -69,6 +69,8 @@ void bind_tables(py::module_& m);
 bool to_flag(py::handle h, const std::string& field);
 /// WaitlistEntry and the approval and waitlist calls (waitlist.cpp).
 void bind_waitlist(py::module_& m);
+/// API keys on Engine (api_keys.cpp); after bind_engine.
+void bind_api_keys(py::module_& m);
 
 // --- GIL and results ----------------------------------------------------------
 

@@ -44,6 +44,7 @@
 //    belongs to the thread that opened it.
 #pragma once
 
+#include <slotwise/api_keys.hpp>
 #include <slotwise/events.hpp>
 #include <slotwise/model.hpp>
 #include <slotwise/notify.hpp>
@@ -270,6 +271,17 @@ public:
     /// `set_lapse_cursor`), and setting it.
     virtual LapseCursor lapse_cursor() = 0;
     virtual void set_lapse_cursor(const LapseCursor& c) = 0;
+    // API keys (api_keys.hpp).
+    /// Stores a new key (its `tenant` says whose); `storage_error` for a
+    /// second key with the same id or hash.
+    virtual void insert_api_key(const ApiKey& k) = 0;
+    /// The key with this hash, live or revoked, of any tenant: authenticating
+    /// a key is how a request learns its tenant.
+    virtual std::optional<ApiKey> api_key_by_hash(const std::string& hash) = 0;
+    /// A tenant's keys, revoked ones included, by (created_at, id).
+    virtual std::vector<ApiKey> api_keys(const TenantId& t) = 0;
+    /// Marks a live key revoked at `at`; false when the tenant has no such live key.
+    virtual bool revoke_api_key(const TenantId& t, const std::string& id, Instant at) = 0;
 
     // Notification outbox.
     /// Adds a notification (its `tenant` says whose), unsent, due at

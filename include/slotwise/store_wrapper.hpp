@@ -167,6 +167,13 @@ public:
         return target_->unmatched_payments(t, limit);
     }
 
+    void insert_api_key(const ApiKey& k) override { target_->insert_api_key(k); }
+    std::optional<ApiKey> api_key_by_hash(const std::string& hash) override { return target_->api_key_by_hash(hash); }
+    std::vector<ApiKey> api_keys(const TenantId& t) override { return target_->api_keys(t); }
+    bool revoke_api_key(const TenantId& t, const std::string& id, Instant at) override {
+        return target_->revoke_api_key(t, id, at);
+    }
+
     void insert_notification(const Notification& n) override { target_->insert_notification(n); }
     void insert_waitlist_entry(const TenantId& t, const WaitlistEntry& e) override {
         target_->insert_waitlist_entry(t, e);

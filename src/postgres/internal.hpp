@@ -270,6 +270,12 @@ private:
 /// Brings the schema to this build's version under a session advisory lock
 /// (schema.cpp).
 void migrate(Connection& c);
+
+// API keys (api_keys.cpp): each one call of the Transaction interface.
+void insert_api_key(Connection& c, const ApiKey& k);
+std::optional<ApiKey> api_key_by_hash(Connection& c, const std::string& hash);
+std::vector<ApiKey> api_keys(Connection& c, const TenantId& t);
+bool revoke_api_key(Connection& c, const TenantId& t, const std::string& id, Instant at);
 int schema_version() noexcept;
 // The database's version beside this build's; reads only.
 SchemaState schema_state(Connection& c);

@@ -309,8 +309,28 @@ CREATE TABLE table_combinations (
 );
 CREATE INDEX table_combinations_by_service ON table_combinations (tenant_id, service_id, combination_id);
 )sql",
-    // Version 5: reserved for another branch (merged by the lead).
-    "SELECT 1",
+    // Version 5. API keys (api_keys.hpp), only the SHA-256 of each secret.
+    // Authentication learns the tenant from the key, so the hash → tenant
+    // directory is the one table not keyed by tenant (a reference table on
+    // Citus, docs/storage.md); the key itself is a tenant's row.
+    R"sql(
+CREATE TABLE api_keys (
+    tenant_id  bytea       NOT NULL,
+    key_id     bytea       NOT NULL,
+    role       text        NOT NULL,
+    subject    bytea       NOT NULL,
+    label      bytea       NOT NULL,
+    key_hash   bytea       NOT NULL,
+    created_at timestamptz NOT NULL,
+    revoked_at timestamptz,
+    PRIMARY KEY (tenant_id, key_id),
+    UNIQUE (tenant_id, key_hash)
+);
+CREATE TABLE api_key_directory (
+    key_hash  bytea NOT NULL PRIMARY KEY,
+    tenant_id bytea NOT NULL
+);
+)sql",
     // Version 6: each tenant's catalogue_version, moved on by triggers on
     // every change of its resources, hours, overrides, blocks, services and
     // their links, whoever makes it (the adapter, another server, plain SQL),

@@ -413,6 +413,21 @@ inline constexpr char kMarkNotificationSent[] =
 inline constexpr char kSelectBookingNotifications[] =
     "SELECT " SW_OUTBOX_COLUMNS " FROM outbox WHERE tenant_id = $1 AND booking_id = $2 ORDER BY row_no";
 #undef SW_OUTBOX_COLUMNS
+// API keys (api_keys.hpp) and the tenant list.
+#define SW_KEY_COLUMNS "key_id, tenant_id, role, subject, label, key_hash, " SW_AT("created_at") ", " SW_AT("revoked_at")
+inline constexpr char kInsertApiKey[] =
+    "INSERT INTO api_keys (tenant_id, key_id, role, subject, label, key_hash, created_at, revoked_at)"
+    " VALUES ($1, $2, $3, $4, $5, $6, " SW_TS("$7") ", " SW_TS("$8") ")";
+inline constexpr char kInsertApiKeyDirectory[] = "INSERT INTO api_key_directory (tenant_id, key_hash) VALUES ($1, $2)";
+inline constexpr char kSelectApiKeyTenant[] = "SELECT tenant_id FROM api_key_directory WHERE key_hash = $1";
+inline constexpr char kSelectApiKeyByHash[] =
+    "SELECT " SW_KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1 AND key_hash = $2";
+inline constexpr char kSelectApiKeys[] =
+    "SELECT " SW_KEY_COLUMNS " FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, key_id";
+inline constexpr char kRevokeApiKey[] =
+    "UPDATE api_keys SET revoked_at = " SW_TS("$3") " WHERE tenant_id = $1 AND key_id = $2 AND revoked_at IS NULL";
+#undef SW_KEY_COLUMNS
+
 #undef SW_AT
 #undef SW_TS
 
@@ -458,6 +473,10 @@ inline constexpr NamedStatement kAll[] = {
     NamedStatement{"kSelectLapsedBookings", kSelectLapsedBookings,
                    "take_notifications' scan of every tenant's lapsed holds, requests and offers (a fan-out read on Citus)"},
     SW_STMT(kSelectLapseCursor), SW_STMT(kUpsertLapseCursor),
+    SW_STMT(kInsertApiKey), SW_STMT(kSelectApiKeyByHash), SW_STMT(kSelectApiKeys), SW_STMT(kRevokeApiKey),
+    SW_STMT(kInsertApiKeyDirectory),
+    NamedStatement{"kSelectApiKeyTenant", kSelectApiKeyTenant,
+                   "authentication: the tenant is what the key says (the directory is a reference table)"},
 };
 #undef SW_STMT
 

@@ -455,6 +455,20 @@ public:
         return call(Access::read, [&] { return select_unmatched_payments(c(), t, limit); });
     }
 
+    // API keys and the tenant list (api_keys.cpp).
+    void insert_api_key(const ApiKey& k) override {
+        call(Access::write, [&] { postgres::insert_api_key(c(), k); });
+    }
+    std::optional<ApiKey> api_key_by_hash(const std::string& hash) override {
+        return call(Access::read, [&] { return postgres::api_key_by_hash(c(), hash); });
+    }
+    std::vector<ApiKey> api_keys(const TenantId& t) override {
+        return call(Access::read, [&] { return postgres::api_keys(c(), t); });
+    }
+    bool revoke_api_key(const TenantId& t, const std::string& id, Instant at) override {
+        return call(Access::write, [&] { return postgres::revoke_api_key(c(), t, id, at); });
+    }
+
     // --- outbox ----------------------------------------------------------
 
     void insert_notification(const Notification& n) override {

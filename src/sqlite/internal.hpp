@@ -477,6 +477,11 @@ int waiting_by_creator(Connection& c, const TenantId& t, const std::string& crea
 std::vector<LapsedBooking> lapsed_bookings(Connection& c, const LapseCursor& after, Instant now, int limit);
 LapseCursor lapse_cursor(Connection& c);
 void set_lapse_cursor(Connection& c, const LapseCursor& cursor);
+// API keys (api_keys.cpp): each one call of the Transaction interface.
+void insert_api_key(Connection& c, const ApiKey& k);
+std::optional<ApiKey> api_key_by_hash(Connection& c, const std::string& hash);
+std::vector<ApiKey> api_keys(Connection& c, const TenantId& t);
+bool revoke_api_key(Connection& c, const TenantId& t, const std::string& id, Instant at);
 
 /// What a transaction may do.
 enum class Access { read, write };

@@ -580,6 +580,30 @@ END;
 
 PRAGMA user_version = 10;
 )sql",
+    // Version 11. API keys (api_keys.hpp): only the SHA-256 of each secret
+    // is kept. Authentication learns the tenant from the key, so the hash →
+    // tenant directory is, beside outbox_sweep, the one table not keyed by
+    // tenant (as in the PostgreSQL schema); the key itself is a tenant's row.
+    R"sql(
+CREATE TABLE api_keys (
+    tenant_id  TEXT    NOT NULL,
+    key_id     TEXT    NOT NULL,
+    role       TEXT    NOT NULL,
+    subject    TEXT    NOT NULL,
+    label      TEXT    NOT NULL,
+    key_hash   TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    PRIMARY KEY (tenant_id, key_id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX api_keys_by_tenant_hash ON api_keys (tenant_id, key_hash);
+CREATE TABLE api_key_directory (
+    key_hash  TEXT NOT NULL PRIMARY KEY,
+    tenant_id TEXT NOT NULL
+) WITHOUT ROWID;
+
+PRAGMA user_version = 11;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

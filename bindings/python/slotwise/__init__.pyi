@@ -367,6 +367,17 @@ class DeliveryReport:
     @property
     def failed(self) -> list[DeliveryFailure]: ...
 
+class ApiKeyDict(TypedDict, total=False):
+    """An API key (api_keys.hpp); "secret" only from create_api_key."""
+    id: str
+    tenant_id: str
+    role: str
+    subject: str
+    label: str
+    created_at: datetime.datetime
+    revoked_at: Optional[datetime.datetime]
+    secret: str
+
 class EngineEvent:
     @property
     def kind(self) -> EngineEventKind: ...
@@ -469,6 +480,12 @@ class Engine:
         on_event: Optional[Callable[[EngineEvent], object]] = None,
     ) -> Engine: ...
     def create_tenant(self, name: str) -> str: ...
+    def create_api_key(self, tenant_id: str, role: Role, subject: Optional[str] = None,
+                       label: Optional[str] = None) -> ApiKeyDict:
+        """The new key; "secret" is shown this once."""
+    def api_keys(self, tenant_id: str) -> list[ApiKeyDict]: ...
+    def revoke_api_key(self, tenant_id: str, key_id: str) -> None: ...
+    def authenticate_api_key(self, secret: str) -> Optional[ApiKeyDict]: ...
     def scope(self, tenant_id: str, role: Role, subject: Optional[str] = None) -> TenantScope:
         """role has no default; subject is required for "staff" and "customer"."""
     def now(self) -> datetime.datetime: ...

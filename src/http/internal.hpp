@@ -1,0 +1,117 @@
+// What the files of the HTTP server share (not installed): a request in
+// flight, the route table's entry, the errors a handler throws, and the
+// helpers each concern offers the others.
+#pragma once
+
+#include <slotwise/api_keys.hpp>
+#include <slotwise/http.hpp>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace slotwise::http {
+
+using Json = nlohmann::json;
+
+/// An error answered as HTTP (what Errc cannot say: 401, 405, 413, 429).
+struct HttpError {
+    int status = 400;
+    std::string code;     ///< "unauthenticated", "rate_limited", …
+    std::string field{};  ///< the offending input, or empty
+    std::string detail{};
+    std::chrono::seconds retry_after{0};
+};
+
+/// One request being served.
+struct Call {
+    const httplib::Request& req;
+    httplib::Response& res;
+    Engine& engine;
+    std::map<std::string, std::string> path{};  ///< "{id}" → value
+    std::optional<ApiKey> key{};
+    std::optional<TenantScope> scope{};  ///< set for routes that need a key
+
+    /// The scope of the authenticated key.
+    TenantScope& as() { return *scope; }
+};
+
+/// A route: the public description and what serves it.
+struct RouteEntry {
+    HttpRoute info;
+    int cost = 1;  ///< tokens of the per-key limiter
+    std::function<void(Call&)> handler;
+};
+
+/// The route table (routes.cpp).
+const std::vector<RouteEntry>& route_table();
+
+// --- JSON bodies (json_body.cpp) ----------------------------------------
+/// The request body as a JSON object whose members are all in `allowed`:
+/// 400 naming "body" for malformed JSON or another type, naming the member
+/// for an unknown one ("tenant" included: the key decides the tenant).
+Json body_object(const Call& c, std::initializer_list<std::string_view> allowed);
+/// Query parameters: only `allowed` (a "tenant" one is refused).
+void check_query(const Call& c, std::initializer_list<std::string_view> allowed);
+std::optional<std::string> query(const Call& c, const std::string& name);
+std::string required_string(const Json& o, const std::string& field);
+std::optional<std::string> optional_string(const Json& o, const std::string& field);
+std::optional<std::int64_t> optional_integer(const Json& o, const std::string& field);
+std::optional<bool> optional_bool(const Json& o, const std::string& field);
+Json to_json(const Resource& r);
+Json to_json(const Service& s);
+Json to_json(const Booking& b);
+Json to_json(const ResourceSlot& s);
+Json to_json(const WeeklyHours& w);
+Json to_json(const TenantPolicy& p);
+Json to_json(const UnmatchedPayment& p);
+Json to_json(const ApiKey& k);
+WeeklyHours weekly_hours_from(const Json& o);
+Customer customer_from(const Json& o, const std::string& field);
+ServicePatch service_patch_from(const Json& o);
+NewService new_service_from(const Json& o);
+TenantPolicy policy_from(const Json& o);
+
+// --- responses and errors (errors.cpp) ----------------------------------
+void reply(Call& c, int status, const Json& body);
+/// The status an engine error is answered with.
+int status_of(Errc e) noexcept;
+/// Writes `{"error":…}` in the language of Accept-Language.
+void write_error(const httplib::Request& req, httplib::Response& res, int status, std::string_view code,
+                 const std::string& field, const std::string& detail);
+void write_error(const httplib::Request& req, httplib::Response& res, const Error& e);
+void write_error(const httplib::Request& req, httplib::Response& res, const HttpError& e);
+
+// --- headers (headers.cpp) ------------------------------------------------
+/// Adds the security headers to any response that lacks them.
+void add_security_headers(const httplib::Request& req, httplib::Response& res, const HttpServerOptions& o);
+/// The client address: the peer, or the forwarded one from a trusted proxy.
+std::string client_address(const httplib::Request& req, const HttpServerOptions& o);
+
+// --- authentication and limits (auth.cpp) ---------------------------------
+/// The key a request presents (Authorization: Bearer …), authenticated: 401 otherwise.
+ApiKey authenticate(const Call& c);
+/// 429 unless `limiter` grants `cost` tokens to `key`.
+void take_tokens(RateLimiter& limiter, std::string_view key, std::int64_t cost);
+
+// --- access log (access_log.cpp) ------------------------------------------
+struct LogFields {
+    std::string key_id{};
+    std::string tenant{};
+    std::string route{};
+    std::chrono::steady_clock::time_point started{};
+};
+/// One JSON line: time, method, route pattern, path (no query), status,
+/// duration, client, key id and tenant — never a secret or a body.
+std::string access_line(const httplib::Request& req, const httplib::Response& res, const LogFields& f,
+                        const std::string& client);
+
+}  // namespace slotwise::http
