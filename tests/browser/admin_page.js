@@ -112,6 +112,7 @@ async function seed(api) {
 async function watchedPage(browser, options, label) {
   const context = await browser.newContext({ timezoneId: "Europe/Rome", locale: "en-US", ...options });
   const page = await context.newPage();
+  page.setDefaultTimeout(10000);
   page.expected = [];  // [{path, status}] error responses a step provokes on purpose
   const expectedNow = (url, status) => page.expected.some((e) => url.includes(e.path) && e.status === status);
   page.on("console", (msg) => {
@@ -183,6 +184,11 @@ async function run() {
     check(!page.url().includes(server.key), "the key is not in the URL");
     check(await page.evaluate(() => Object.keys(localStorage).every((k) => !localStorage.getItem(k).startsWith("swk_"))),
       "the key is not in localStorage");
+    check(await page.evaluate(() => {
+      const { en, it } = window.SLOTWISE_TEXTS;
+      const used = [...document.querySelectorAll("[data-i18n]")].map((n) => n.dataset.i18n);
+      return Object.keys(en).every((k) => it[k]) && Object.keys(it).every((k) => en[k]) && used.every((k) => en[k] && it[k]);
+    }), "every text of the page exists in English and Italian");
     check(await page.locator("#calendar .column").count() === 7, "the week has seven days");
     check(await page.locator("#calendar .booking").count() === 3, "the week shows the three seeded bookings");
     await shot(page, "01-week");
