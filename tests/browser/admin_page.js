@@ -261,6 +261,7 @@ async function run() {
     await page.locator("#message.error").waitFor();
     const error = await page.locator("#message").textContent();
     check(/tue\[0\]/.test(error) && /invalid_argument/.test(error), `the API error names its field (${error})`);
+    check(await page.locator("#hours-days input[name=tue][aria-invalid=true]").count() === 1, "the input at fault is marked");
     page.expected.length = 0;
     await shot(page, "04-hours-error");
 

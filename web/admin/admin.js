@@ -53,6 +53,7 @@
 
   // --- messages and errors -----------------------------------------------
   function showMessage(text, isError) {
+    markInvalid(null);
     const box = $("message");
     box.textContent = text;
     box.classList.toggle("error", !!isError);
@@ -62,6 +63,23 @@
   function clearMessage() {
     $("message").hidden = true;
     $("message").textContent = "";
+    markInvalid(null);
+  }
+
+  // Marks the shown input that `field` names ("tue[0][1]" names "tue",
+  // "customer.name" itself), clearing any earlier mark.
+  function markInvalid(field) {
+    for (const node of document.querySelectorAll("[aria-invalid]")) node.removeAttribute("aria-invalid");
+    if (!field) return;
+    const names = [field, field.split(/[[.]/)[0]];
+    for (const name of names) {
+      const hit = [...document.querySelectorAll("input[name], select[name]")]
+        .find((n) => n.name === name && n.offsetParent !== null);
+      if (hit) {
+        hit.setAttribute("aria-invalid", "true");
+        return;
+      }
+    }
   }
 
   // Every API error is shown with its message, the field at fault and its code.
@@ -71,6 +89,7 @@
       if (err.field) parts.push(`${t("field")}: ${err.field}`);
       parts.push(`[${err.code}]`);
       showMessage(parts.join(" — "), true);
+      markInvalid(err.field);
     } else {
       showMessage(t("networkError"), true);
     }
