@@ -164,7 +164,8 @@ async function run() {
     // --- how the page is served ---------------------------------------------------
     const get = (p, init) => fetch(server.base + p, { redirect: "manual", ...init });
     for (const [file, type] of [["/admin/", "text/html"], ["/admin/admin.js", "text/javascript"],
-      ["/admin/i18n.js", "text/javascript"], ["/admin/admin.css", "text/css"], ["/admin/icon.svg", "image/svg+xml"]]) {
+      ["/admin/i18n.js", "text/javascript"], ["/admin/util.js", "text/javascript"],
+      ["/admin/catalogue.js", "text/javascript"], ["/admin/admin.css", "text/css"], ["/admin/icon.svg", "image/svg+xml"]]) {
       const r = await get(file);
       check(r.status === 200 && r.headers.get("content-type").startsWith(type), `${file} is served as ${type}`);
       check(r.headers.get("x-content-type-options") === "nosniff" && r.headers.get("x-frame-options") === "DENY"

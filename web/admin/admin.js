@@ -6,10 +6,8 @@
 "use strict";
 
 (() => {
-  const KEY_STORE = "slotwise.adminKey";
+  const KEY_STORE = window.SlotwiseUtil.KEY_STORE;
   const LANG_STORE = "slotwise.lang";
-  const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-  const KINDS = ["staff", "room", "equipment", "table"];
   const STATUSES = ["confirmed", "pending", "requested", "offered", "cancelled", "expired"];
   const PAGE = 1000;
 
@@ -27,24 +25,9 @@
   // --- small helpers -----------------------------------------------------
   const $ = (id) => document.getElementById(id);
 
-  // Builds an element; strings among the children become text nodes.
-  function el(tag, props, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(props || {})) {
-      if (v === undefined || v === null || v === false) continue;
-      if (k === "class") node.className = v;
-      else if (k === "text") node.textContent = v;
-      else if (k === "dataset") Object.assign(node.dataset, v);
-      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else if (k in node && typeof v !== "string") node[k] = v;
-      else node.setAttribute(k, v === true ? "" : String(v));
-    }
-    for (const c of children.flat()) {
-      if (c === null || c === undefined || c === false) continue;
-      node.append(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c);
-    }
-    return node;
-  }
+  const {
+    el, api, qs, enc, localParts, zonedMidnight, addDays, weekday, sameDay, pad, isoDay, parseDay, browserZone,
+  } = window.SlotwiseUtil;
 
   function t(key) {
     const texts = window.SLOTWISE_TEXTS;
@@ -106,90 +89,6 @@
     }
   }
 
-  // --- the API -----------------------------------------------------------
-  class ApiError extends Error {
-    constructor(status, body) {
-      const e = (body && body.error) || {};
-      super(e.message || `HTTP ${status}`);
-      this.status = status;
-      this.code = e.code || `http_${status}`;
-      this.field = e.field || null;
-    }
-  }
-
-  async function api(method, path, body) {
-    const headers = {
-      "Authorization": `Bearer ${sessionStorage.getItem(KEY_STORE) || ""}`,
-      "Accept": "application/json",
-      "Accept-Language": state.lang,
-    };
-    const init = { method, headers, cache: "no-store", credentials: "omit" };
-    if (body !== undefined) {
-      headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    if (method === "POST" && path === "/v1/bookings") headers["Idempotency-Key"] = crypto.randomUUID();
-    const res = await fetch(path, init);
-    const text = await res.text();
-    let data = null;
-    if (text) {
-      try {
-        data = JSON.parse(text);
-      } catch (_) {
-        data = null;
-      }
-    }
-    if (!res.ok) throw new ApiError(res.status, data);
-    return data;
-  }
-
-  const qs = (params) => new URLSearchParams(Object.entries(params).filter(([, v]) => v !== "" && v != null)).toString();
-  const enc = encodeURIComponent;
-
-  // --- time zones --------------------------------------------------------
-  const formatters = new Map();
-  function partsFormatter(tz) {
-    if (!formatters.has(tz)) {
-      formatters.set(tz, new Intl.DateTimeFormat("en-US", {
-        timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
-        hour: "2-digit", minute: "2-digit", second: "2-digit",
-      }));
-    }
-    return formatters.get(tz);
-  }
-
-  // The wall clock of instant `ms` in zone `tz`.
-  function localParts(ms, tz) {
-    const p = {};
-    for (const part of partsFormatter(tz).formatToParts(new Date(ms))) p[part.type] = part.value;
-    return { y: +p.year, m: +p.month, d: +p.day, hh: +p.hour, mm: +p.minute };
-  }
-
-  // The instant at which the wall clock of `tz` reads day {y, m, d} at 00:00.
-  function zonedMidnight(day, tz) {
-    const wall = Date.UTC(day.y, day.m - 1, day.d);
-    const offsetAt = (ms) => {
-      const p = localParts(ms, tz);
-      return Date.UTC(p.y, p.m - 1, p.d, p.hh, p.mm) - Math.floor(ms / 60000) * 60000;
-    };
-    let ms = wall - offsetAt(wall);
-    ms = wall - offsetAt(ms);
-    return ms;
-  }
-
-  const addDays = (day, n) => {
-    const d = new Date(Date.UTC(day.y, day.m - 1, day.d + n));
-    return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate() };
-  };
-  const weekday = (day) => (new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay() + 6) % 7;  // 0 = Monday
-  const sameDay = (a, b) => a.y === b.y && a.m === b.m && a.d === b.d;
-  const pad = (n) => String(n).padStart(2, "0");
-  const isoDay = (day) => `${day.y}-${pad(day.m)}-${pad(day.d)}`;
-  const parseDay = (s) => {
-    const [y, m, d] = s.split("-").map(Number);
-    return { y, m, d };
-  };
-  const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
   function resourceById(id) {
     return state.resources.find((r) => r.id === id);
@@ -234,6 +133,7 @@
 
   function setLanguage(lang) {
     state.lang = lang === "it" ? "it" : "en";
+    window.SlotwiseUtil.session.lang = state.lang;
     localStorage.setItem(LANG_STORE, state.lang);
     applyTexts();
     if (!$("app-view").hidden) renderAll();
@@ -294,8 +194,8 @@
     renderLegend();
     renderCalendar();
     renderDetail();
-    renderResources();
-    renderServices();
+    catalogue.renderResources();
+    catalogue.renderServices();
     renderServiceSelect();
   }
 
@@ -336,12 +236,7 @@
     nb.replaceChildren(el("option", { value: "", text: t("anyResource") }),
       ...state.resources.map((r) => el("option", { value: r.id, text: r.name })));
     nb.value = keep;
-    for (const kind of document.querySelectorAll(".kind-select")) fillKinds(kind, kind.value || "staff");
-  }
-
-  function fillKinds(select, value) {
-    select.replaceChildren(...KINDS.map((k) => el("option", { value: k, text: t(`kind_${k}`) })));
-    select.value = value;
+    for (const kind of document.querySelectorAll(".kind-select")) catalogue.fillKinds(kind, kind.value || "staff");
   }
 
   function renderLegend() {
@@ -549,180 +444,11 @@
     $("nb-close").addEventListener("click", () => { $("new-booking").hidden = true; });
   }
 
-  // --- resources and their hours ------------------------------------------------
-  function numberOrNull(v) {
-    return v === "" ? null : Number(v);
-  }
-
-  function renderResources() {
-    const list = $("resource-list");
-    if (!state.resources.length) {
-      list.replaceChildren(el("p", { class: "hint", text: t("noResources") }));
-      return;
-    }
-    list.replaceChildren(...state.resources.map((r) => {
-      const name = el("input", { value: r.name, name: "name" });
-      const kind = el("select", { name: "kind" });
-      fillKinds(kind, r.kind);
-      const tz = el("input", { value: r.timezone, name: "timezone" });
-      const cap = el("input", { type: "number", min: "1", value: String(r.capacity), name: "capacity" });
-      return el("form", {
-        class: "row", dataset: { id: r.id },
-        onsubmit: (ev) => {
-          ev.preventDefault();
-          guarded(async () => {
-            const body = { name: name.value, kind: kind.value, timezone: tz.value };
-            const c = numberOrNull(cap.value);
-            if (c !== null) body.capacity = c;
-            await api("PATCH", `/v1/resources/${enc(r.id)}`, body);
-            await loadCatalogue();
-            renderAll();
-            showMessage(t("saved"), false);
-          });
-        },
-      },
-      el("div", { class: "fields" },
-        el("label", {}, el("span", { text: t("name") }), name),
-        el("label", {}, el("span", { text: t("kind") }), kind),
-        el("label", {}, el("span", { text: t("timezone") }), tz),
-        el("label", {}, el("span", { text: t("capacity") }), cap)),
-      el("div", { class: "actions" },
-        el("button", { type: "submit", class: "primary", text: t("save") }),
-        el("button", { type: "button", class: "edit-hours", text: t("editHours"), onclick: () => openHours(r) })));
-    }));
-  }
-
-  let hoursOf = null;
-  async function openHours(r) {
-    await guarded(async () => {
-      const hours = await api("GET", `/v1/resources/${enc(r.id)}/hours`);
-      hoursOf = r;
-      $("hours-name").textContent = r.name;
-      $("hours-days").replaceChildren(...DAYS.map((d) => el("label", {},
-        el("span", { text: t(d) }),
-        el("input", { name: d, value: (hours[d] || []).map((w) => `${w[0]}-${w[1]}`).join(", ") }))));
-      $("hours-form").hidden = false;
-      $("hours-form").scrollIntoView({ block: "nearest" });
-      clearMessage();
-    });
-  }
-
-  function setUpHours() {
-    $("hours-form").addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      guarded(async () => {
-        const body = {};
-        for (const d of DAYS) {
-          const text = $("hours-days").querySelector(`input[name="${d}"]`).value.trim();
-          body[d] = [];
-          if (!text) continue;
-          for (const part of text.split(",")) {
-            const m = /^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$/.exec(part);
-            if (!m) {
-              showError({ code: "invalid_argument", field: d, message: `${t(d)}: ${t("badWindow")}` });
-              return;
-            }
-            body[d].push([m[1].padStart(5, "0"), m[2].padStart(5, "0")]);
-          }
-        }
-        await api("PUT", `/v1/resources/${enc(hoursOf.id)}/hours`, body);
-        showMessage(t("saved"), false);
-      });
-    });
-    $("hours-close").addEventListener("click", () => { $("hours-form").hidden = true; });
-  }
-
-  function setUpNewResource() {
-    const form = $("new-resource");
-    form.elements.timezone.value = browserZone();
-    fillKinds(form.elements.kind, "staff");
-    form.addEventListener("submit", (ev) => {
-      ev.preventDefault();
-      guarded(async () => {
-        const body = { name: form.elements.name.value, kind: form.elements.kind.value, timezone: form.elements.timezone.value };
-        const c = numberOrNull(form.elements.capacity.value);
-        if (c !== null) body.capacity = c;
-        await api("POST", "/v1/resources", body);
-        form.elements.name.value = "";
-        await loadCatalogue();
-        renderAll();
-        showMessage(t("saved"), false);
-      });
-    });
-  }
-
-  // --- services ----------------------------------------------------------------
-  const SERVICE_NUMBERS = [
-    ["duration", "duration"], ["step", "step"], ["buffer_before", "bufferBefore"], ["buffer_after", "bufferAfter"],
-    ["price", "price"],
-  ];
-
-  // The inputs of a service (an existing one, or a new one when `s` is null).
-  function serviceInputs(s) {
-    const inputs = { name: el("input", { name: "name", value: s ? s.name : "" }) };
-    for (const [field] of SERVICE_NUMBERS) {
-      inputs[field] = el("input", { type: "number", min: "0", name: field, value: s ? String(s[field]) : "" });
-    }
-    inputs.currency = el("input", { name: "currency", value: s ? s.currency : "", maxlength: "3" });
-    const held = new Set(s ? s.resource_groups.flat() : []);
-    inputs.resources = state.resources.map((r) => el("input", { type: "checkbox", value: r.id, checked: held.has(r.id) }));
-    const labels = [
-      el("label", {}, el("span", { text: t("name") }), inputs.name),
-      ...SERVICE_NUMBERS.map(([field, key]) => el("label", {}, el("span", { text: t(key) }), inputs[field])),
-      el("label", {}, el("span", { text: t("currency") }), inputs.currency),
-      el("fieldset", { class: "checks" }, el("legend", { text: t("resources") }),
-        state.resources.map((r, i) => el("label", {}, inputs.resources[i], r.name))),
-    ];
-    const body = () => {
-      const out = { name: inputs.name.value };
-      for (const [field] of SERVICE_NUMBERS) {
-        const v = numberOrNull(inputs[field].value);
-        if (v !== null) out[field] = v;
-      }
-      if (inputs.currency.value) out.currency = inputs.currency.value;
-      // Unchanged boxes send nothing: a service booked on several resources
-      // together (groups) keeps its groups.
-      const chosen = inputs.resources.filter((c) => c.checked).map((c) => c.value);
-      if (!s || chosen.length !== held.size || chosen.some((id) => !held.has(id))) out.resources = chosen;
-      return out;
-    };
-    return { labels, body };
-  }
-
-  function renderServices() {
-    const list = $("service-list");
-    list.replaceChildren(...(state.services.length ? state.services.map((s) => {
-      const inputs = serviceInputs(s);
-      return el("form", {
-        class: "row", dataset: { id: s.id },
-        onsubmit: (ev) => {
-          ev.preventDefault();
-          guarded(async () => {
-            await api("PATCH", `/v1/services/${enc(s.id)}`, inputs.body());
-            await loadCatalogue();
-            renderAll();
-            showMessage(t("saved"), false);
-          });
-        },
-      },
-      el("div", { class: "fields" }, inputs.labels),
-      el("div", { class: "actions" }, el("button", { type: "submit", class: "primary", text: t("save") })));
-    }) : [el("p", { class: "hint", text: t("noServices") })]));
-    const form = $("new-service");
-    const fresh = serviceInputs(null);
-    form.querySelector(".service-fields").replaceChildren(...fresh.labels);
-    form.onsubmit = (ev) => {
-      ev.preventDefault();
-      guarded(async () => {
-        await api("POST", "/v1/services", fresh.body());
-        await loadCatalogue();
-        renderAll();
-        showMessage(t("saved"), false);
-      });
-    };
-  }
-
   // --- wiring ------------------------------------------------------------------
+  const catalogue = window.SlotwiseCatalogue({
+    state, t, guarded, loadCatalogue, renderAll, showMessage, showError, clearMessage,
+  });
+
   function start() {
     const saved = localStorage.getItem(LANG_STORE);
     setLanguage(saved || ((navigator.language || "").toLowerCase().startsWith("it") ? "it" : "en"));
@@ -756,8 +482,8 @@
     });
     $("new-booking-open").addEventListener("click", openNewBooking);
     setUpNewBooking();
-    setUpHours();
-    setUpNewResource();
+    catalogue.setUpHours();
+    catalogue.setUpNewResource();
     const key = sessionStorage.getItem(KEY_STORE);
     if (key) signIn(key);
   }
