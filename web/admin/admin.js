@@ -89,7 +89,7 @@
     }
   }
 
-
+  // --- the catalogue as loaded, and wall clocks ----------------------------------
   function resourceById(id) {
     return state.resources.find((r) => r.id === id);
   }
@@ -328,12 +328,12 @@
     panel.replaceChildren(
       el("h2", { text: t("booking") }),
       el("dl", { class: "detail" },
-        row("customer", b.customer.name), contact ? row("email", contact) : [],
+        row("customer", b.customer.name), contact ? row("contact", contact) : [],
         row("service", service ? service.name : b.service),
         row("resource", resource ? resource.name : b.resource),
         row("when", whenText(b)),
         row("status", t(`status_${b.status}`)),
-        row("payment", b.payment_status)),
+        row("payment", t(`pay_${b.payment_status}`))),
       el("div", { class: "actions" },
         ACTIONS.filter((a) => a.when(b)).map((a) => el("button", {
           type: "button", class: a.danger ? "danger" : "", dataset: { action: a.id },
