@@ -272,6 +272,15 @@ async function run() {
     await page.locator(".tabs button[data-tab=calendar]").click();
     check((await page.locator("#new-booking-open").textContent()) === "Nuova prenotazione", "the calendar speaks Italian");
     check(await page.locator("#legend span.status-cancelled", { hasText: "annullata" }).count() === 1, "statuses speak Italian");
+    // API errors come in the page's language (Accept-Language).
+    page.expected.push({ path: `/v1/resources/${s.anna.id}/hours`, status: 400 });
+    await page.locator(".tabs button[data-tab=resources]").click();
+    await page.locator("#hours-form button[type=submit]").click();
+    await page.locator("#message.error").waitFor();
+    const errorIt = await page.locator("#message").textContent();
+    check(/campo: tue\[0\]\[1\]/.test(errorIt) && !errorIt.includes("Some details"), `the API error speaks Italian (${errorIt})`);
+    page.expected.length = 0;
+    await page.locator(".tabs button[data-tab=calendar]").click();
     await shot(page, "05-italian");
 
     // --- phone -----------------------------------------------------------------

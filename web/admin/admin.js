@@ -135,6 +135,7 @@
     state.lang = lang === "it" ? "it" : "en";
     window.SlotwiseUtil.session.lang = state.lang;
     localStorage.setItem(LANG_STORE, state.lang);
+    clearMessage();  // it is in the other language
     applyTexts();
     if (!$("app-view").hidden) renderAll();
   }
