@@ -255,6 +255,25 @@ async function run() {
     check(JSON.stringify(hours.mon) === JSON.stringify([["10:00", "12:00"], ["13:00", "17:30"]]) && hours.sun.length === 0,
       "the weekly hours edited on the page are stored");
 
+    // A resource added on the page, and a service edited.
+    await page.locator("#new-resource input[name=name]").fill("Room 2");
+    await page.locator("#new-resource select[name=kind]").selectOption("room");
+    await page.locator("#new-resource button[type=submit]").click();
+    await page.locator("#resource-list form .fields input[name=name] >> nth=2").waitFor();
+    const rooms = (await api("GET", "/v1/resources")).resources.filter((r) => r.name === "Room 2");
+    check(rooms.length === 1 && rooms[0].kind === "room" && rooms[0].timezone === "Europe/Rome",
+      "a resource added on the page is stored (kind, the browser's zone)");
+    await page.locator(".tabs button[data-tab=services]").click();
+    const row = page.locator(`#service-list form[data-id="${s.cut.id}"]`);
+    await row.locator("input[name=name]").fill("Long haircut");
+    await row.locator("input[name=duration]").fill("45");
+    await row.locator("button[type=submit]").click();
+    await page.locator("#message:not(.error)", { hasText: "Saved." }).waitFor();
+    const edited = await api("GET", `/v1/services/${s.cut.id}`);
+    check(edited.name === "Long haircut" && edited.duration === 45 && edited.resource_groups.flat().length === 2,
+      "a service edited on the page is stored, its resources kept");
+    await page.locator(".tabs button[data-tab=resources]").click();
+
     // An API error is shown with its message and field.
     page.expected.push({ path: `/v1/resources/${s.anna.id}/hours`, status: 400 });
     await page.locator("#hours-days input[name=tue]").fill("09:00-48:30");
