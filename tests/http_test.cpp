@@ -16,6 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <set>
@@ -473,4 +475,55 @@ TEST_CASE("HSTS is sent behind TLS, or to a trusted proxy's https requests only"
     Api api({.trust_proxy = true});
     CHECK(api.client->Get("/v1/openapi.json", {{"X-Forwarded-Proto", "https"}})->has_header("Strict-Transport-Security"));
     CHECK_FALSE(api.client->Get("/v1/openapi.json", {{"X-Forwarded-Proto", "http"}})->has_header("Strict-Transport-Security"));
+}
+
+TEST_CASE("the admin page is served byte for byte from the binary, to GET and HEAD only, with the security headers") {
+    Api api;
+    const auto source = [](const std::string& name) {
+        std::ifstream in(std::string(SLOTWISE_TEST_DIR) + "/../web/admin/" + name, std::ios::binary);
+        REQUIRE_MESSAGE(in, name, ": not readable");
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    const std::vector<std::pair<std::string, std::string>> files{
+        {"index.html", "text/html; charset=utf-8"},      {"admin.css", "text/css; charset=utf-8"},
+        {"i18n.js", "text/javascript; charset=utf-8"},   {"util.js", "text/javascript; charset=utf-8"},
+        {"catalogue.js", "text/javascript; charset=utf-8"}, {"admin.js", "text/javascript; charset=utf-8"},
+        {"icon.svg", "image/svg+xml"}};
+    for (const auto& file : files) {
+        const std::string name = file.first;
+        CAPTURE(name);
+        const auto r = api.client->Get(("/admin/" + name).c_str());
+        check_security_headers(r, "/admin/" + name);
+        CHECK(r->status == 200);
+        CHECK(r->get_header_value("Content-Type") == file.second);
+        CHECK(r->body == source(name));
+    }
+    const auto index = api.client->Get("/admin/");
+    check_security_headers(index, "/admin/");
+    CHECK(index->body == source("index.html"));
+    CHECK(api.client->Head("/admin/admin.js")->status == 200);
+
+    for (const char* path : {"/", "/admin"}) {
+        const auto r = api.client->Get(path);
+        check_security_headers(r, path);
+        CHECK(r->status == 302);
+        CHECK(r->get_header_value("Location") == "/admin/");
+    }
+    // Only files of the page: no other path, no way out of it.
+    for (const char* path : {"/admin/nothing.js", "/admin/admin.js/", "/admin/..%2Fv1%2Fkeys", "/admin/index.html.bak"}) {
+        const auto r = api.client->Get(path);
+        check_security_headers(r, path);
+        CHECK(r->status == 404);
+        CHECK(Api::json(r)["error"]["code"] == "not_found");
+    }
+    // The page is read-only: another method is refused, on the redirects too.
+    for (const char* path : {"/admin/", "/admin/admin.js", "/"}) {
+        const auto post = api.client->Post(path, "{}", "application/json");
+        check_security_headers(post, path);
+        CHECK(post->status == 405);
+        CHECK(Api::json(post)["error"]["code"] == "method_not_allowed");
+        CHECK(api.client->Delete(path)->status == 405);
+    }
+    // Serving the page authenticates nothing: the API still wants a key.
+    CHECK(api.client->Get("/v1/services")->status == 401);
 }

@@ -102,6 +102,12 @@ ApiKey authenticate(const Call& c);
 /// 429 unless `limiter` grants `cost` tokens to `key`.
 void take_tokens(RateLimiter& limiter, std::string_view key, std::int64_t cost);
 
+// --- the admin page (admin_page.cpp) ---------------------------------------
+/// Serves `/`, `/admin` (redirects) and `/admin/…` (the page's files): true
+/// when the path was one of them; throws 405 for another method, 404 for an
+/// unknown file.
+bool serve_admin_page(const httplib::Request& req, httplib::Response& res);
+
 // --- access log (access_log.cpp) ------------------------------------------
 struct LogFields {
     std::string key_id{};

@@ -118,6 +118,10 @@ struct HttpServer::Impl {
         Call call{.req = req, .res = res, .engine = engine};
         try {
             take_tokens(per_address, "addr:" + client_address(req, options), 1);
+            if (serve_admin_page(req, res)) {
+                t_log.route = "/admin/";
+                return;
+            }
             const RouteEntry* found = nullptr;
             bool path_known = false;
             for (const auto& r : route_table()) {
