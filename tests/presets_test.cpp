@@ -128,6 +128,58 @@ TEST_CASE("clinic: a visit holds a doctor and a room, two hours' notice, in Ital
           Errc::slot_unavailable);
 }
 
+TEST_CASE("clinic: a first visit is a request that holds its slot until the clinic confirms it") {
+    Fresh f;
+    const auto p = f.admin.apply_preset("clinic", {.timezone = "Europe/Rome"});
+    const auto& first = service_named(p, "First visit");
+    CHECK(first.requires_confirmation);
+    auto ada = f.engine.scope({.tenant = f.tenant.id, .role = Role::customer, .subject = "ada"});
+    const auto b = ada.book({.service = first.id, .start = at("2026-06-08T07:00:00Z"), .customer = {.name = "Ada"}});
+    CHECK(b.status == BookingStatus::requested);
+    CHECK(code_of([&] { ada.confirm(b.id); }) == Errc::permission_denied);
+    CHECK(f.admin.confirm(b.id).status == BookingStatus::confirmed);
+}
+
+TEST_CASE("restaurant: tables by size, dinner past midnight, a party of 10 on combined tables once") {
+    Fresh f;
+    const auto p = f.admin.apply_preset("restaurant", {.timezone = "Europe/Rome", .locale = "it"});
+    const auto& table = service_named(p, "Tavolo");
+    CHECK(table.party);
+    CHECK(named(p, "T5").size == 6);
+    // Starts per local date, 90 minutes on a half-hour grid: lunch 12:00..13:30
+    // (4); dinner 19:00..22:30 (8), on Friday and Saturday until 00:30 the
+    // next date (10 on the day, 2 after midnight).
+    std::map<std::string, int> starts;
+    const auto zone = locate_zone("Europe/Rome");
+    Instant last{};
+    for (const auto& s : next_week(f.admin, table)) {
+        if (s.start == last) continue;  // one start, several tables
+        last = s.start;
+        ++starts[format_date(local_date(zone, s.start))];
+    }
+    CHECK(starts == std::map<std::string, int>{{"2026-06-09", 12}, {"2026-06-10", 12}, {"2026-06-11", 12},
+                                               {"2026-06-12", 14}, {"2026-06-13", 16}, {"2026-06-14", 14}});
+    // Friday 21:00: a party of 10 is larger than any table and gets T4 + T5.
+    const auto nine = at("2026-06-12T19:00:00Z");
+    auto ada = f.engine.scope({.tenant = f.tenant.id, .role = Role::customer, .subject = "ada"});
+    const auto ten = ada.book({.service = table.id, .start = nine, .customer = {.name = "Ada"}, .seats = 10});
+    std::vector<ResourceId> held = ten.held_resources();
+    std::sort(held.begin(), held.end());
+    std::vector<ResourceId> t4_t5{named(p, "T4").id, named(p, "T5").id};
+    std::sort(t4_t5.begin(), t4_t5.end());
+    CHECK(held == t4_t5);
+    // No combination is left for a second party of 10; a pair still gets T1.
+    auto bob = f.engine.scope({.tenant = f.tenant.id, .role = Role::customer, .subject = "bob"});
+    CHECK(code_of([&] {
+              bob.book({.service = table.id, .start = nine, .customer = {.name = "Bob"}, .seats = 10});
+          }) == Errc::slot_unavailable);
+    const auto pair = bob.book({.service = table.id, .start = nine, .customer = {.name = "Bob"}, .seats = 2});
+    CHECK(pair.held_resources() == std::vector<ResourceId>{named(p, "T1").id});
+    // Saturday 00:30 (Friday's dinner past midnight) is bookable.
+    CHECK(bob.book({.service = table.id, .start = at("2026-06-12T22:30:00Z"), .customer = {.name = "Bob"}, .seats = 4})
+              .status == BookingStatus::confirmed);
+}
+
 TEST_CASE("fitness: classes on a weekly timetable with their places") {
     Fresh f;
     const auto p = f.admin.apply_preset("fitness", {.timezone = "Europe/Rome"});

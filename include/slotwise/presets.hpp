@@ -7,12 +7,17 @@
 //   salon         stylists and chairs (a cut needs one of each), a colour
 //                 with a processing gap: apply 30, process 45, rinse 20
 //   clinic        doctors and rooms booked together, 2 hours' minimum
-//                 notice, a day's cancel notice
+//                 notice, a day's cancel notice; first visits are requests
+//                 the clinic approves
 //   fitness       a studio of 12 places with classes on a weekly timetable
 //                 (a full class has a waitlist; members book a series)
 //   professional  consultants, paid 60-minute sessions followed by a
 //                 15-minute buffer, at most 6 a day each (customers book
 //                 them once the tenant has a payment provider)
+//   restaurant    tables by size, a 90-minute table for a party (seats is
+//                 the party), open past midnight on Friday and Saturday; a
+//                 party larger than any table gets a declared combination
+//                 (T4 + T5 seat 10), every table of it held at once
 //
 // docs/presets.md lists every resource, window and service each one makes.
 //
@@ -30,7 +35,8 @@
 namespace slotwise {
 
 /// The built-in presets, in display order.
-inline constexpr std::array<std::string_view, 4> preset_names{"salon", "clinic", "fitness", "professional"};
+inline constexpr std::array<std::string_view, 5> preset_names{"salon", "clinic", "fitness", "professional",
+                                                              "restaurant"};
 
 /// How a preset is applied.
 struct PresetOptions {

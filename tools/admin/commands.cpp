@@ -23,7 +23,7 @@ namespace slotwise::cli {
 
 const std::string_view admin_help = R"(Administration (DB is an SQLite file or a postgresql:// URI; every command takes
 --json, and --tenant ID where it acts in a tenant, default the database's only one):
-  slotwise init DB [--name NAME] [--preset salon|clinic|fitness|professional --timezone ZONE
+  slotwise init DB [--name NAME] [--preset salon|clinic|fitness|professional|restaurant --timezone ZONE
                  [--locale en|it] [--currency EUR]]     a new database with one tenant, seeded by a preset
   slotwise tenant list DB | tenant add DB NAME
   slotwise resource list DB

@@ -24,7 +24,7 @@ def admin(engine, tenant):
 
 
 def test_presets_are_listed_in_display_order():
-    assert slotwise.PRESETS[:4] == ("salon", "clinic", "fitness", "professional")
+    assert slotwise.PRESETS == ("salon", "clinic", "fitness", "professional", "restaurant")
     assert all(isinstance(name, str) for name in slotwise.PRESETS)
 
 
