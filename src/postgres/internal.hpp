@@ -104,6 +104,7 @@ class Result {
 public:
     explicit Result(PGresult* r) : r_(r) {}
     int rows() const noexcept { return PQntuples(r_.get()); }
+    int columns() const noexcept { return PQnfields(r_.get()); }
     const PGresult* raw() const noexcept { return r_.get(); }
     /// Rows an INSERT, UPDATE or DELETE changed.
     int changed() const;

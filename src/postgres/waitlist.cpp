@@ -91,7 +91,8 @@ std::vector<LapsedBooking> lapsed_bookings(Connection& c, const LapseCursor& aft
                                                     .add(now)
                                                     .add(std::max(limit, 0)));
     std::vector<LapsedBooking> out;
-    for (int i = 0; i < r.rows(); ++i) out.push_back({r.id<TenantTag>(i, 26), read_booking(r, i)});
+    // The tenant follows the booking's columns.
+    for (int i = 0; i < r.rows(); ++i) out.push_back({r.id<TenantTag>(i, r.columns() - 1), read_booking(r, i)});
     return out;
 }
 
