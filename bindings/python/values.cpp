@@ -140,7 +140,7 @@ and a capacity that bookings occupy. Returned by ``TenantScope.create_resource``
         .def_property_readonly("kind", [](const Resource& r) { return std::string(to_string(r.kind)); },
                                R"("staff", "room", "equipment" or "table".)")
         .def_property_readonly("active", [](const Resource& r) { return r.active; },
-                               R"(False once deactivated: no new bookings, offered nowhere; its bookings are kept.)");
+                               R"(False once deactivated: no new bookings, offered nowhere; its bookings are kept.)")
         .def_property_readonly(
             "size", [](const Resource& r) -> py::object { return r.size ? py::int_(*r.size) : py::object(py::none()); },
             R"(Guests a table seats (int), or None when the resource is not sized.)");
