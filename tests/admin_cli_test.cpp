@@ -246,3 +246,24 @@ TEST_CASE("init with a preset seeds a bookable catalogue; a bad preset option le
         CHECK_FALSE(std::filesystem::exists(other));
     }
 }
+
+TEST_CASE("keys: a minted secret is printed once, never listed, and a revoked key is marked") {
+    Shop shop;
+    const auto made = ok_json({"keys", "add", shop.db, "--role", "customer", "--subject", "user-42", "--label", "app"});
+    const std::string secret = made["key"]["secret"];
+    CHECK(secret.rfind("swk_", 0) == 0);
+    CHECK(secret.size() == 68);
+    const auto listed = ok_json({"keys", "list", shop.db});
+    REQUIRE(listed["keys"].size() == 1);
+    CHECK(listed["keys"][0]["subject"] == "user-42");
+    // Neither the secret nor its hash is ever printed again.
+    CHECK(listed.dump().find(secret.substr(4)) == std::string::npos);
+    CHECK_FALSE(listed["keys"][0].contains("secret"));
+    CHECK_FALSE(listed["keys"][0].contains("hash"));
+    CHECK(refused({"keys", "add", shop.db, "--role", "customer"}).find("subject") != std::string::npos);
+    CHECK(refused({"keys", "add", shop.db, "--role", "owner"}).find("error: --role") == 0);
+    const std::string id = made["key"]["id"];
+    ok_json({"keys", "revoke", shop.db, id});
+    CHECK_FALSE(ok_json({"keys", "list", shop.db})["keys"][0]["revoked_at"].is_null());
+    CHECK(refused({"keys", "revoke", shop.db, id}).find("not found") != std::string::npos);
+}

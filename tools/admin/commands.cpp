@@ -5,6 +5,7 @@
 #include "database.hpp"
 #include "render.hpp"
 
+#include <slotwise/api_keys.hpp>
 #include <slotwise/json_text.hpp>
 #include <slotwise/sqlite.hpp>
 #if SLOTWISE_CLI_POSTGRES
@@ -45,6 +46,8 @@ const std::string_view admin_help = R"(Administration (DB is an SQLite file or a
   slotwise bookings DB [--from DAY] [--to DAY] [--resource ID] [--status S] [--limit N] [--after ID]
                  DAY is a UTC date (whole days, --to inclusive) or an instant
   slotwise export DB --format csv|ics [--from DAY] [--to DAY] [--output FILE]
+  slotwise keys list DB | keys add DB --role admin|staff|customer [--subject S] [--label L] | keys revoke DB KEY
+                 API keys for `slotwise serve`; a new key's secret is printed once (only its hash is kept)
   slotwise migrate status DB | migrate apply DB [--dry-run]
 )";
 
@@ -460,6 +463,58 @@ int export_bookings(Context& c) {
     return 0;
 }
 
+// --- API keys ------------------------------------------------------------------
+
+nlohmann::json key_json(const ApiKey& k) {
+    return {{"id", k.id},
+            {"role", std::string(to_string(k.role))},
+            {"subject", k.subject},
+            {"label", k.label},
+            {"created_at", format_instant(k.created_at)},
+            {"revoked_at", k.revoked_at ? nlohmann::json(format_instant(*k.revoked_at)) : nlohmann::json()}};
+}
+
+std::string key_line(const ApiKey& k) {
+    return k.id + "  " + std::string(to_string(k.role)) + "  " + k.subject + (k.label.empty() ? "" : "  " + k.label) +
+           (k.revoked_at ? "  revoked " + format_instant(*k.revoked_at) : "") + "\n";
+}
+
+int keys_list(Context& c) {
+    c.options.at_most(1);
+    InTenant in(c.options);
+    nlohmann::json list = nlohmann::json::array();
+    std::string text;
+    for (const auto& k : api_keys(in.engine, in.tenant.id)) {
+        list.push_back(key_json(k));
+        text += key_line(k);
+    }
+    print(c, {{"keys", list}}, text);
+    return 0;
+}
+
+int keys_add(Context& c) {
+    c.options.at_most(1);
+    InTenant in(c.options);
+    const auto issued = create_api_key(in.engine, {.tenant = in.tenant.id,
+                                                   .role = parse_role(c.options.required("role"), "--role"),
+                                                   .subject = c.options.value("subject").value_or(""),
+                                                   .label = c.options.value("label").value_or("")});
+    auto doc = key_json(issued.key);
+    doc["secret"] = issued.secret;
+    // The secret exists only here: it is stored as its hash.
+    print(c, {{"key", doc}}, key_line(issued.key) + "secret (shown once): " + issued.secret + "\n");
+    return 0;
+}
+
+int keys_revoke(Context& c) {
+    c.options.at_most(2);
+    InTenant in(c.options);
+    const auto& id = c.options.arg(1, "KEY");
+    revoke_api_key(in.engine, in.tenant.id, id);
+    print(c, {{"revoked", id}}, "revoked " + id + "\n");
+    return 0;
+}
+
 // --- migrations ------------------------------------------------------------------
 
 SchemaState schema_state_of(const std::string& db) {
@@ -534,6 +589,9 @@ const std::vector<Command>& commands() {
         {"bookings", "", {kJson, kTenant, {"from"}, {"to"}, {"resource"}, {"status"}, {"limit"}, {"after"}}, bookings},
         {"export", "", {kJson, kTenant, {"format"}, {"from"}, {"to"}, {"resource"}, {"status"}, {"output"}},
          export_bookings},
+        {"keys", "list", {kJson, kTenant}, keys_list},
+        {"keys", "add", {kJson, kTenant, {"role"}, {"subject"}, {"label"}}, keys_add},
+        {"keys", "revoke", {kJson, kTenant}, keys_revoke},
         {"migrate", "status", {kJson}, migrate_status},
         {"migrate", "apply", {kJson, {"dry-run", false}}, migrate_apply},
     };
