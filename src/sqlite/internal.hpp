@@ -467,6 +467,9 @@ std::vector<CheckoutSession> checkouts_to_close(Connection& c, Instant now, int 
 bool set_checkout_close_by(Connection& c, const TenantId& t, const std::string& session_id, Instant until);
 void insert_unmatched_payment(Connection& c, const TenantId& t, const UnmatchedPayment& p);
 std::vector<UnmatchedPayment> unmatched_payments(Connection& c, const TenantId& t, int limit);
+// The tenant policy (payments.cpp, beside the payment settings it sits with).
+void write_policy(Connection& c, const TenantId& t, const TenantPolicy& p);
+std::optional<TenantPolicy> select_policy(Connection& c, const TenantId& t);
 
 // The waitlist (waitlist.cpp): each one call of the Transaction interface.
 void insert_waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntry& e);

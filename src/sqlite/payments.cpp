@@ -62,4 +62,28 @@ std::vector<UnmatchedPayment> unmatched_payments(Connection& c, const TenantId& 
     return out;
 }
 
+void write_policy(Connection& c, const TenantId& t, const TenantPolicy& p) {
+    c.statement(kUpsertPolicy)
+        .bind(t, p.max_pending_per_customer, p.max_active_per_customer,
+              static_cast<std::int64_t>(p.customer_horizon.count()), p.max_seats_per_customer_booking,
+              p.max_notifications_per_customer_hour, p.max_waitlist_per_customer)
+        .run();
+}
+
+std::optional<TenantPolicy> select_policy(Connection& c, const TenantId& t) {
+    auto s = c.statement(kSelectPolicy);
+    s.bind(t);
+    if (!s.step()) return std::nullopt;
+    const auto optional_count = [&](int col) -> std::optional<int> {
+        if (s.is_null(col)) return std::nullopt;
+        return s.small(col);
+    };
+    return TenantPolicy{.max_pending_per_customer = s.small(0),
+                        .max_active_per_customer = optional_count(1),
+                        .customer_horizon = std::chrono::days(s.integer(2)),
+                        .max_seats_per_customer_booking = optional_count(3),
+                        .max_notifications_per_customer_hour = s.small(4),
+                        .max_waitlist_per_customer = s.small(5)};
+}
+
 }  // namespace slotwise::sqlite

@@ -512,31 +512,10 @@ public:
     }
 
     void put_policy(const TenantId& t, const TenantPolicy& p) override {
-        call(Access::write, [&] {
-            c().statement(kUpsertPolicy)
-                .bind(t, p.max_pending_per_customer, p.max_active_per_customer,
-                      static_cast<std::int64_t>(p.customer_horizon.count()), p.max_seats_per_customer_booking,
-                      p.max_notifications_per_customer_hour, p.max_waitlist_per_customer)
-                .run();
-        });
+        call(Access::write, [&] { sqlite::write_policy(c(), t, p); });
     }
-
     std::optional<TenantPolicy> policy(const TenantId& t) override {
-        return call(Access::read, [&]() -> std::optional<TenantPolicy> {
-            auto s = c().statement(kSelectPolicy);
-            s.bind(t);
-            if (!s.step()) return std::nullopt;
-            const auto optional_count = [&](int col) -> std::optional<int> {
-                if (s.is_null(col)) return std::nullopt;
-                return s.small(col);
-            };
-            return TenantPolicy{.max_pending_per_customer = s.small(0),
-                                .max_active_per_customer = optional_count(1),
-                                .customer_horizon = std::chrono::days(s.integer(2)),
-                                .max_seats_per_customer_booking = optional_count(3),
-                                .max_notifications_per_customer_hour = s.small(4),
-                                .max_waitlist_per_customer = s.small(5)};
-        });
+        return call(Access::read, [&] { return sqlite::select_policy(c(), t); });
     }
 
     // Payment records (payments.cpp).
@@ -566,7 +545,7 @@ public:
         return call(Access::read, [&] { return sqlite::unmatched_payments(c(), t, limit); });
     }
 
-    // API keys and the tenant list (api_keys.cpp).
+    // API keys (api_keys.cpp).
     void insert_api_key(const ApiKey& k) override {
         call(Access::write, [&] { sqlite::insert_api_key(c(), k); });
     }
