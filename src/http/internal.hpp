@@ -51,7 +51,7 @@ struct RouteEntry {
     std::function<void(Call&)> handler;
 };
 
-/// The route table (routes.cpp).
+/// The route table (routes.cpp), built from one file per concern.
 const std::vector<RouteEntry>& route_table();
 
 // --- JSON bodies (json_body.cpp) ----------------------------------------
@@ -79,6 +79,32 @@ Customer customer_from(const Json& o, const std::string& field);
 ServicePatch service_patch_from(const Json& o);
 NewService new_service_from(const Json& o);
 TenantPolicy policy_from(const Json& o);
+
+// --- building the table (routes*.cpp) ---------------------------------------
+using RouteTable = std::vector<RouteEntry>;
+void add_route(RouteTable& t, std::string method, std::string path, std::string summary,
+               std::function<void(Call&)> handler, int cost = 1, bool needs_key = true);
+void add_catalogue_routes(RouteTable& t);  ///< routes_catalogue.cpp
+void add_booking_routes(RouteTable& t);    ///< routes_bookings.cpp
+void add_admin_routes(RouteTable& t);      ///< routes_admin.cpp: payments, policy, webhooks, keys
+
+/// A path parameter as a typed id.
+template <class Tag>
+Id<Tag> path_id(const Call& c, const char* name = "id") {
+    return Id<Tag>{c.path.at(name)};
+}
+/// An integer of a body, within ±10⁹, or a 400 naming `field`.
+int int_of(std::int64_t v, const std::string& field);
+/// A query parameter as an integer, or a 400 naming `field`.
+int int_param(const std::string& value, const std::string& field);
+/// 403 unless the key is an admin key (for calls the engine does not gate).
+void require_admin_key(const Call& c);
+/// Each item through to_json, as an array.
+Json list(const auto& items) {
+    Json out = Json::array();
+    for (const auto& i : items) out.push_back(to_json(i));
+    return out;
+}
 
 // --- responses and errors (errors.cpp) ----------------------------------
 void reply(Call& c, int status, const Json& body);
