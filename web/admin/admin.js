@@ -362,8 +362,8 @@
     panel.hidden = false;
   }
 
-  // Turning a request down asks for a reason, which the customer may be
-  // told; none is fine. A form in the panel, never a dialog.
+  // Turning a request down asks for a reason (kept in the engine's event
+  // feed); none is fine. A form in the panel: a dialog would block the page.
   function openReject(b) {
     const reason = el("input", { id: "rj-reason", name: "reason", maxlength: "500" });
     $("reschedule-box").replaceChildren(el("form", {
