@@ -115,7 +115,7 @@ std::optional<bool> optional_bool(const Json& o, const std::string& field) {
 
 Json to_json(const Resource& r) {
     return {{"id", r.id.value}, {"name", r.name}, {"kind", to_string(r.kind)}, {"timezone", r.timezone},
-            {"capacity", r.capacity}};
+            {"capacity", r.capacity}, {"size", r.size ? Json(*r.size) : Json(nullptr)}, {"active", r.active}};
 }
 
 Json to_json(const Service& s) {
@@ -137,7 +137,9 @@ Json to_json(const Service& s) {
             {"buffer_before", s.buffer_before.count()}, {"buffer_after", s.buffer_after.count()},
             {"price", s.price}, {"currency", s.currency}, {"min_notice", s.min_notice.count()},
             {"horizon", s.horizon.count()}, {"hold", s.hold.count()}, {"cancel_notice", s.cancel_notice.count()},
-            {"resource_groups", groups}, {"segments", segments}, {"limits", limits}};
+            {"resource_groups", groups}, {"segments", segments}, {"limits", limits},
+            {"party", s.party}, {"requires_confirmation", s.requires_confirmation},
+            {"request_expiry", s.request_expiry.count()}, {"offer_time", s.offer_time.count()}, {"active", s.active}};
 }
 
 Json to_json(const Booking& b) {
@@ -278,6 +280,10 @@ NewService new_service_from(const Json& o) {
     s.cancel_notice = minutes_of(o, "cancel_notice", Minutes{0});
     if (const auto* v = member(o, "resources")) s.resources = ids_of(*v, "resources");
     if (const auto* v = member(o, "resource_groups")) s.resource_groups = groups_of(*v, "resource_groups");
+    s.party = optional_bool(o, "party").value_or(false);
+    s.requires_confirmation = optional_bool(o, "requires_confirmation").value_or(false);
+    s.request_expiry = minutes_of(o, "request_expiry", s.request_expiry);
+    s.offer_time = minutes_of(o, "offer_time", s.offer_time);
     return s;
 }
 
@@ -300,6 +306,10 @@ ServicePatch service_patch_from(const Json& o) {
     p.cancel_notice = mins("cancel_notice");
     if (const auto* v = member(o, "resources")) p.resources = ids_of(*v, "resources");
     if (const auto* v = member(o, "resource_groups")) p.resource_groups = groups_of(*v, "resource_groups");
+    p.party = optional_bool(o, "party");
+    p.requires_confirmation = optional_bool(o, "requires_confirmation");
+    p.request_expiry = mins("request_expiry");
+    p.offer_time = mins("offer_time");
     return p;
 }
 

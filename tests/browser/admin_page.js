@@ -2,7 +2,9 @@
 // playwright-core (pinned; scripts/test installs it into build-node/).
 // Starts `slotwise serve` on a free port over a fresh database, seeds it
 // through the API, then signs in, sees the week, books, cancels,
-// reschedules, edits weekly hours, sees an API error with its field, switches
+// reschedules, confirms one customer's request and rejects another with a
+// reason, edits weekly hours and a service's "requires confirmation", sees
+// an API error with its field, switches
 // to Italian, checks that a customer named like markup renders as text and
 // that a phone screen has no horizontal scroll. Any console error, page
 // error, dialog, failed request or unexpected error status fails it.
@@ -68,7 +70,7 @@ async function startServer(dir) {
 }
 
 function apiClient(base, key) {
-  return async (method, p, body) => {
+  const call = async (method, p, body) => {
     const res = await fetch(base + p, {
       method,
       headers: { "Authorization": `Bearer ${key}`, "Content-Type": "application/json" },
@@ -79,6 +81,8 @@ function apiClient(base, key) {
     if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
     return data;
   };
+  call.base = base;
+  return call;
 }
 
 // Tomorrow's date in Rome: every slot of it lies in the future.
@@ -97,13 +101,25 @@ async function seed(api) {
   const cut = await api("POST", "/v1/services", { name: "Haircut", duration: 30, step: 30, resources: [anna.id, marco.id] });
   const day = tomorrowInRome();
   const slots = (await api("GET", `/v1/availability?service=${cut.id}&from=${day}&to=${day}&resource=${anna.id}`)).slots;
-  if (slots.length < 8) throw new Error(`seed: expected a day of free slots, got ${slots.length}`);
+  if (slots.length < 10) throw new Error(`seed: expected a day of free slots, got ${slots.length}`);
   const book = (slot, name) => api("POST", "/v1/bookings",
     { service: cut.id, start: slot.start, resource: anna.id, customer: { name, email: "x@example.com" } });
   const alice = await book(slots[0], "Alice Cancel");
   const bob = await book(slots[2], "Bob Move");
   const xss = await book(slots[4], XSS);
-  return { anna, marco, cut, day, alice, bob, xss };
+  // A service that requires confirmation, and two requests a customer makes
+  // with its own token (as a shop's front end would).
+  const visit = await api("POST", "/v1/services", {
+    name: "First visit", duration: 30, step: 30, resources: [anna.id, marco.id], requires_confirmation: true,
+  });
+  const token = await api("POST", "/v1/keys", { role: "customer", subject: "web-user-7", label: "browser test" });
+  const customer = apiClient(api.base, token.secret);
+  const request = (slot, name) => customer("POST", "/v1/bookings",
+    { service: visit.id, start: slot.start, resource: anna.id, customer: { name, email: "c@example.com" } });
+  const dana = await request(slots[6], "Dana Request");
+  const eve = await request(slots[8], "Eve Request");
+  if (dana.status !== "requested" || eve.status !== "requested") throw new Error("seed: the requests are not requested");
+  return { anna, marco, cut, day, alice, bob, xss, visit, dana, eve };
 }
 
 // --- the browser ------------------------------------------------------------
@@ -191,7 +207,17 @@ async function run() {
       return Object.keys(en).every((k) => it[k]) && Object.keys(it).every((k) => en[k]) && used.every((k) => en[k] && it[k]);
     }), "every text of the page exists in English and Italian");
     check(await page.locator("#calendar .column").count() === 7, "the week has seven days");
-    check(await page.locator("#calendar .booking").count() === 3, "the week shows the three seeded bookings");
+    check(await page.locator("#calendar .booking").count() === 5, "the week shows the five seeded bookings");
+    check(await page.locator("#calendar .booking.status-requested").count() === 2, "the two requests show as requested");
+    // Each status its own colours: a request never looks like a decided booking.
+    const looks = await page.evaluate(() => [...document.querySelectorAll("#legend span")].map((n) => {
+      const st = getComputedStyle(n);
+      return `${n.className}|${st.backgroundColor}|${st.borderLeftColor}`;
+    }));
+    const colours = looks.map((l) => l.split("|").slice(1).join("|"));
+    check(looks.length === 7 && new Set(colours).size === looks.length
+      && ["requested", "offered", "rejected", "confirmed"].every((st) => looks.some((l) => l.startsWith(`status-${st}|`))),
+    `every status has its own colours (${looks.join(", ")})`);
     await shot(page, "01-week");
 
     // A customer named like markup is text: no element made of it, no alert.
@@ -244,6 +270,31 @@ async function run() {
         .format(new Date(moved.start))), `the rescheduled booking starts at the chosen time (${target})`);
     await shot(page, "03-cancelled-and-moved");
 
+    // Confirm a request: only a requested booking offers it, and not rescheduling.
+    await page.locator(`#calendar .booking[data-id="${s.dana.id}"]`).click();
+    check(await page.locator("#booking-detail [data-action=confirm]").count() === 1
+      && await page.locator("#booking-detail [data-action=reject]").count() === 1
+      && await page.locator("#booking-detail [data-action=reschedule]").count() === 0,
+    "a requested booking offers confirm and reject");
+    await shot(page, "03b-request");
+    await page.locator("#booking-detail [data-action=confirm]").click();
+    await page.locator(`#calendar .booking.status-confirmed[data-id="${s.dana.id}"]`).waitFor();
+    await page.locator("#message:not(.error)", { hasText: "Booking confirmed." }).waitFor();
+    check((await api("GET", `/v1/bookings/${s.dana.id}`)).status === "confirmed", "the confirmed request is confirmed in the store");
+    check(await page.locator("#booking-detail [data-action=confirm]").count() === 0, "a confirmed booking offers no confirm");
+
+    // Reject another, with a reason typed in the panel (no dialog).
+    await page.locator(`#calendar .booking[data-id="${s.eve.id}"]`).click();
+    await page.locator("#booking-detail [data-action=reject]").click();
+    await page.locator("#rj-reason").fill("Anna is away <b>that</b> day");
+    await page.locator("#rj-send").click();
+    await page.locator(`#calendar .booking.status-rejected[data-id="${s.eve.id}"]`).waitFor();
+    await page.locator("#message:not(.error)", { hasText: "Request rejected." }).waitFor();
+    check((await api("GET", `/v1/bookings/${s.eve.id}`)).status === "rejected", "the rejected request is rejected in the store");
+    check(await page.locator("#booking-detail [data-action=reject]").count() === 0
+      && await page.locator("#booking-detail [data-action=cancel]").count() === 0, "a rejected booking offers nothing but closing");
+    await shot(page, "03c-confirmed-and-rejected");
+
     // Weekly hours.
     await page.locator(".tabs button[data-tab=resources]").click();
     await page.locator(`#resource-list form[data-id="${s.anna.id}"] .edit-hours`).click();
@@ -267,11 +318,18 @@ async function run() {
     const row = page.locator(`#service-list form[data-id="${s.cut.id}"]`);
     await row.locator("input[name=name]").fill("Long haircut");
     await row.locator("input[name=duration]").fill("45");
+    check(!(await row.locator("input[name=requires_confirmation]").isChecked())
+      && await page.locator(`#service-list form[data-id="${s.visit.id}"] input[name=requires_confirmation]`).isChecked(),
+    "the service editor shows which services require confirmation");
+    await row.locator("input[name=requires_confirmation]").check();
+    await row.locator("input[name=request_expiry]").fill("90");
     await row.locator("button[type=submit]").click();
     await page.locator("#message:not(.error)", { hasText: "Saved." }).waitFor();
     const edited = await api("GET", `/v1/services/${s.cut.id}`);
     check(edited.name === "Long haircut" && edited.duration === 45 && edited.resource_groups.flat().length === 2,
       "a service edited on the page is stored, its resources kept");
+    check(edited.requires_confirmation === true && edited.request_expiry === 90,
+      "the service now requires confirmation, its requests lapsing after 90 minutes");
     await page.locator(".tabs button[data-tab=resources]").click();
 
     // An API error is shown with its message and field.
@@ -290,7 +348,8 @@ async function run() {
     check((await page.locator(".tabs button[data-tab=calendar]").textContent()) === "Calendario", "the tabs speak Italian");
     await page.locator(".tabs button[data-tab=calendar]").click();
     check((await page.locator("#new-booking-open").textContent()) === "Nuova prenotazione", "the calendar speaks Italian");
-    check(await page.locator("#legend span.status-cancelled", { hasText: "annullata" }).count() === 1, "statuses speak Italian");
+    check(await page.locator("#legend span.status-cancelled", { hasText: "annullata" }).count() === 1
+      && await page.locator("#legend span.status-rejected", { hasText: "rifiutata" }).count() === 1, "statuses speak Italian");
     // API errors come in the page's language (Accept-Language).
     page.expected.push({ path: `/v1/resources/${s.anna.id}/hours`, status: 400 });
     await page.locator(".tabs button[data-tab=resources]").click();

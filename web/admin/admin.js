@@ -8,7 +8,7 @@
 (() => {
   const KEY_STORE = window.SlotwiseUtil.KEY_STORE;
   const LANG_STORE = "slotwise.lang";
-  const STATUSES = ["confirmed", "pending", "requested", "offered", "cancelled", "expired"];
+  const STATUSES = ["confirmed", "pending", "requested", "offered", "rejected", "cancelled", "expired"];
   const PAGE = 1000;
 
   const state = {
@@ -296,9 +296,22 @@
     cal.replaceChildren(...columns);
   }
 
-  // What can be done to a booking, by its status. Confirm and reject (for
-  // `requested` bookings) join this list as two entries once the API routes them.
+  // What can be done to a booking, by its status. An action that `opens` a
+  // form of its own refreshes the calendar when that form is sent.
   const ACTIONS = [
+    {
+      id: "confirm", label: "confirmBooking", primary: true,
+      when: (b) => b.status === "requested",
+      run: async (b) => {
+        await api("POST", `/v1/bookings/${enc(b.id)}/confirm`);
+        showMessage(t("confirmedMsg"), false);
+      },
+    },
+    {
+      id: "reject", label: "rejectBooking", danger: true, opens: true,
+      when: (b) => b.status === "requested",
+      run: (b) => openReject(b),
+    },
     {
       id: "cancel", label: "cancelBooking", danger: true,
       when: (b) => b.status === "confirmed" || b.status === "pending" || b.status === "requested",
@@ -308,7 +321,7 @@
       },
     },
     {
-      id: "reschedule", label: "reschedule",
+      id: "reschedule", label: "reschedule", opens: true,
       when: (b) => b.status === "confirmed" || b.status === "pending",
       run: (b) => openReschedule(b),
     },
@@ -337,16 +350,38 @@
         row("payment", t(`pay_${b.payment_status}`))),
       el("div", { class: "actions" },
         ACTIONS.filter((a) => a.when(b)).map((a) => el("button", {
-          type: "button", class: a.danger ? "danger" : "", dataset: { action: a.id },
+          type: "button", class: a.danger ? "danger" : (a.primary ? "primary" : ""), dataset: { action: a.id },
           text: t(a.label),
           onclick: () => guarded(async () => {
             await a.run(b);
-            if (a.id !== "reschedule") await refreshBookings();
+            if (!a.opens) await refreshBookings();
           }),
         })),
         el("button", { type: "button", text: t("close"), onclick: () => { state.selected = null; renderDetail(); } })),
       el("div", { id: "reschedule-box" }));
     panel.hidden = false;
+  }
+
+  // Turning a request down asks for a reason (kept in the engine's event
+  // feed); none is fine. A form in the panel: a dialog would block the page.
+  function openReject(b) {
+    const reason = el("input", { id: "rj-reason", name: "reason", maxlength: "500" });
+    $("reschedule-box").replaceChildren(el("form", {
+      class: "panel", id: "reject-form",
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        guarded(async () => {
+          const body = reason.value.trim() ? { reason: reason.value.trim() } : {};
+          await api("POST", `/v1/bookings/${enc(b.id)}/reject`, body);
+          showMessage(t("rejectedMsg"), false);
+          await refreshBookings();
+        });
+      },
+    },
+    el("h3", { text: t("rejectBooking") }),
+    el("div", { class: "fields" }, el("label", {}, el("span", { text: t("rejectReason") }), reason)),
+    el("div", { class: "actions" }, el("button", { type: "submit", class: "danger", id: "rj-send", text: t("rejectSend") }))));
+    reason.focus();
   }
 
   // Fills `select` with the free starts of a service on one day; returns them.

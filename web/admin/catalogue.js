@@ -130,12 +130,22 @@ window.SlotwiseCatalogue = (app) => {
       inputs[field] = el("input", { type: "number", min: "0", name: field, value: s ? String(s[field]) : "" });
     }
     inputs.currency = el("input", { name: "currency", value: s ? s.currency : "", maxlength: "3" });
+    // Bookings of such a service wait, `requested`, for staff to confirm or
+    // reject them, until the request lapses after `request_expiry` minutes.
+    inputs.requires_confirmation = el("input", {
+      type: "checkbox", name: "requires_confirmation", checked: !!(s && s.requires_confirmation),
+    });
+    inputs.request_expiry = el("input", {
+      type: "number", min: "1", name: "request_expiry", value: s ? String(s.request_expiry) : "",
+    });
     const held = new Set(s ? s.resource_groups.flat() : []);
     inputs.resources = state.resources.map((r) => el("input", { type: "checkbox", value: r.id, checked: held.has(r.id) }));
     const labels = [
       el("label", {}, el("span", { text: t("name") }), inputs.name),
       ...SERVICE_NUMBERS.map(([field, key]) => el("label", {}, el("span", { text: t(key) }), inputs[field])),
       el("label", {}, el("span", { text: t("currency") }), inputs.currency),
+      el("label", { class: "inline" }, inputs.requires_confirmation, t("requiresConfirmation")),
+      el("label", {}, el("span", { text: t("requestExpiry") }), inputs.request_expiry),
       el("fieldset", { class: "checks" }, el("legend", { text: t("resources") }),
         state.resources.map((r, i) => el("label", {}, inputs.resources[i], r.name))),
     ];
@@ -146,6 +156,9 @@ window.SlotwiseCatalogue = (app) => {
         if (v !== null) out[field] = v;
       }
       if (inputs.currency.value) out.currency = inputs.currency.value;
+      out.requires_confirmation = inputs.requires_confirmation.checked;
+      const expiry = numberOrNull(inputs.request_expiry.value);
+      if (expiry !== null) out.request_expiry = expiry;
       // Unchanged boxes send nothing: a service booked on several resources
       // together (groups) keeps its groups.
       const chosen = inputs.resources.filter((c) => c.checked).map((c) => c.value);
