@@ -160,6 +160,7 @@ Json to_json(const Booking& b) {
              {"created_by", b.created_by},
              {"created_at", format_instant(b.created_at)}};
     out["hold_expires_at"] = b.hold_expires_at ? Json(format_instant(*b.hold_expires_at)) : Json(nullptr);
+    out["series"] = b.series.value.empty() ? Json(nullptr) : Json(b.series.value);
     return out;
 }
 

@@ -20,8 +20,8 @@ void add_booking_routes(RouteTable& t) {
         if (auto r = query(c, "resource")) q.resources.push_back(ResourceId{*r});
         reply(c, 200, {{"slots", list(c.as().availability(q))}});
     }, 2);
-    add_route(t, "GET", "/v1/bookings", "Bookings (?from=&to=&resource=&status=&after=&limit=)", [](Call& c) {
-        check_query(c, {"from", "to", "resource", "status", "after", "limit"});
+    add_route(t, "GET", "/v1/bookings", "Bookings (?from=&to=&resource=&status=&after=&limit=&payment_status=&subject=&series=)", [](Call& c) {
+        check_query(c, {"from", "to", "resource", "status", "after", "limit", "payment_status", "subject", "series"});
         BookingQuery q;
         if (auto v = query(c, "from")) q.from = parse_instant(*v, "from");
         if (auto v = query(c, "to")) q.to = parse_instant(*v, "to");
@@ -29,6 +29,9 @@ void add_booking_routes(RouteTable& t) {
         if (auto v = query(c, "status")) q.status = parse_booking_status(*v, "status");
         if (auto v = query(c, "after")) q.after = BookingId{*v};
         if (auto v = query(c, "limit")) q.limit = int_param(*v, "limit");
+        if (auto v = query(c, "payment_status")) q.payment_status = parse_payment_status(*v, "payment_status");
+        if (auto v = query(c, "subject")) q.subject = *v;
+        if (auto v = query(c, "series")) q.series = SeriesId{*v};
         reply(c, 200, {{"bookings", list(c.as().bookings(q))}});
     });
     add_route(t, "POST", "/v1/bookings", "Book a slot (Idempotency-Key header)", [](Call& c) {
