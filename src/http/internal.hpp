@@ -159,6 +159,12 @@ Json to_json(const Block& b);
 Json to_json(const TableCombination& c);
 Json to_json(const Series& s);
 Json to_json(const Notification& n);
+/// `list` for these values too (declared after them, so it finds them).
+Json list_of(const auto& items) {
+    Json out = Json::array();
+    for (const auto& i : items) out.push_back(to_json(i));
+    return out;
+}
 /// `[["HH:MM","HH:MM"], …]` as windows, or a 400 naming `field[i]`.
 std::vector<LocalWindow> windows_from(const Json& v, const std::string& field);
 Json windows_json(const std::vector<LocalWindow>& windows);

@@ -26,7 +26,7 @@ void add_payment_routes(RouteTable& t) {
     }, 5);
     add_route(t, "GET", "/v1/bookings/{id}/notifications", "The notifications written about a booking, oldest first (admin, staff)", [](Call& c) {
         check_query(c, {});
-        reply(c, 200, {{"notifications", list(c.as().notifications(path_id<BookingTag>(c)))}});
+        reply(c, 200, {{"notifications", list_of(c.as().notifications(path_id<BookingTag>(c)))}});
     });
 }
 

@@ -59,7 +59,7 @@ void add_schedule_routes(RouteTable& t) {
     add_route(t, "GET", "/v1/resources/{id}/blocks", "A resource's time off overlapping [from, to) (?from=&to= instants)", [](Call& c) {
         check_query(c, {"from", "to"});
         const auto range = interval_of(required_query(c, "from"), required_query(c, "to"), "from", "to");
-        reply(c, 200, {{"blocks", list(c.as().blocks(path_id<ResourceTag>(c), range))}});
+        reply(c, 200, {{"blocks", list_of(c.as().blocks(path_id<ResourceTag>(c), range))}});
     });
     add_route(t, "POST", "/v1/resources/{id}/blocks", "Add time off [start, end) with a reason (admin, staff)", [](Call& c) {
         const auto b = body_object(c, {"start", "end", "reason"});
@@ -75,7 +75,7 @@ void add_schedule_routes(RouteTable& t) {
     // --- table combinations ------------------------------------------------
     add_route(t, "GET", "/v1/services/{id}/combinations", "The table combinations of a party service", [](Call& c) {
         check_query(c, {});
-        reply(c, 200, {{"combinations", list(c.as().table_combinations(path_id<ServiceTag>(c)))}});
+        reply(c, 200, {{"combinations", list_of(c.as().table_combinations(path_id<ServiceTag>(c)))}});
     });
     add_route(t, "POST", "/v1/services/{id}/combinations", "Declare tables of one group that seat a party together (admin)", [](Call& c) {
         const auto b = body_object(c, {"group", "tables", "size"});
