@@ -51,6 +51,8 @@ std::string customer_key(Api& api, const TenantId& tenant, const std::string& su
     return create_api_key(api.engine, {.tenant = tenant, .role = Role::customer, .subject = subject}).secret;
 }
 
+Json one_window(const char* from, const char* to) { return Json::array({Json::array({from, to})}); }
+
 Json customer(const std::string& name) { return {{"name", name}, {"email", name + "@example.com"}}; }
 
 // Answers like Stripe's API: a checkout session and a refund; records each request.
@@ -72,8 +74,15 @@ struct FakeStripe {
     }
 };
 
-HttpServerOptions with_stripe(const std::shared_ptr<FakeStripe>& stripe) {
+// Room for the many writes one test makes (the limiter has its own tests).
+HttpServerOptions roomy() {
     HttpServerOptions o;
+    o.per_key = {.burst = 100'000, .refill_every = std::chrono::milliseconds{1}};
+    return o;
+}
+
+HttpServerOptions with_stripe(const std::shared_ptr<FakeStripe>& stripe) {
+    auto o = roomy();
     o.payment_transport = [stripe](const HttpRequest& r) { return stripe->answer(r); };
     return o;
 }
@@ -125,7 +134,7 @@ std::string refund_due_booking(Api& api, const std::string& ada, const std::stri
 }  // namespace
 
 TEST_CASE("a waitlist over HTTP: a full class, a join, a cancellation, the offer, accepted and confirmed") {
-    Api api;
+    Api api(roomy());
     const auto [res, svc] = api.shop(api.admin_a);
     const auto ada = customer_key(api, api.a.id, "ada");
     const auto bea = customer_key(api, api.a.id, "bea");
@@ -181,7 +190,7 @@ TEST_CASE("a waitlist over HTTP: a full class, a join, a cancellation, the offer
 }
 
 TEST_CASE("a series over HTTP skips a taken start when partial, refuses it otherwise, and cancels from a booking on") {
-    Api api;
+    Api api(roomy());
     const auto [res, svc] = api.shop(api.admin_a);
     const auto ada = customer_key(api, api.a.id, "ada");
     REQUIRE(call(api, "POST", "/v1/bookings", api.admin_a, api.booking_body(svc, api.at(14, "10:00"))).status == 201);
@@ -226,7 +235,7 @@ TEST_CASE("a series over HTTP skips a taken start when partial, refuses it other
 }
 
 TEST_CASE("time off and date overrides over HTTP take starts out of availability and give them back") {
-    Api api;
+    Api api(roomy());
     const auto [res, svc] = api.shop(api.admin_a);
     const auto ada = customer_key(api, api.a.id, "ada");
     const auto start = api.at(7, "10:00");
@@ -252,7 +261,7 @@ TEST_CASE("time off and date overrides over HTTP take starts out of availability
     CHECK(call(api, "DELETE", "/v1/blocks/" + block_id, api.admin_a).status == 404);
 
     const auto day = day_ahead(7);
-    auto set = call(api, "PUT", "/v1/resources/" + res + "/overrides/" + day, api.admin_a, {{"windows", {{"09:00", "12:00"}}}});
+    auto set = call(api, "PUT", "/v1/resources/" + res + "/overrides/" + day, api.admin_a, {{"windows", one_window("09:00", "12:00")}});
     REQUIRE(set.status == 200);
     CHECK(set.body["windows"] == Json::array({{"09:00", "12:00"}}));
     CHECK(slots_on(api, ada, svc, 7) == 3);
@@ -267,7 +276,7 @@ TEST_CASE("time off and date overrides over HTTP take starts out of availability
 }
 
 TEST_CASE("deactivation, table combinations and erasure over HTTP, admin only") {
-    Api api;
+    Api api(roomy());
     const auto [res, svc] = api.shop(api.admin_a);
     const auto ada = customer_key(api, api.a.id, "ada");
 
@@ -318,7 +327,7 @@ TEST_CASE("checkout and refund reach the provider through the server's transport
     const auto [res, svc] = api.shop(api.admin_a);
     api.engine.scope({.tenant = api.a.id, .role = Role::admin}).configure_stripe("sk_test_a", "whsec_a");
     auto paid = call(api, "POST", "/v1/services", api.admin_a,
-                     {{"name", "Colour"}, {"duration", 60}, {"price", 4500}, {"currency", "eur"}, {"resources", {res}}});
+                     {{"name", "Colour"}, {"duration", 60}, {"price", 4500}, {"currency", "EUR"}, {"resources", {res}}});
     REQUIRE(paid.status == 201);
     const auto paid_svc = paid.body["id"].get<std::string>();
     const auto ada = customer_key(api, api.a.id, "ada");
@@ -358,11 +367,11 @@ TEST_CASE("checkout and refund reach the provider through the server's transport
 }
 
 TEST_CASE("without a payment transport, checkout and refund answer 503 not_configured and change nothing") {
-    Api api;
+    Api api(roomy());
     const auto [res, svc] = api.shop(api.admin_a);
     api.engine.scope({.tenant = api.a.id, .role = Role::admin}).configure_stripe("sk_test_a", "whsec_a");
     auto paid = call(api, "POST", "/v1/services", api.admin_a,
-                     {{"name", "Colour"}, {"duration", 60}, {"price", 4500}, {"currency", "eur"}, {"resources", {res}}});
+                     {{"name", "Colour"}, {"duration", 60}, {"price", 4500}, {"currency", "EUR"}, {"resources", {res}}});
     const auto ada = customer_key(api, api.a.id, "ada");
     auto b = call(api, "POST", "/v1/bookings", ada, api.booking_body(paid.body["id"], api.at(7, "10:00")));
     REQUIRE(b.status == 201);
@@ -402,14 +411,14 @@ TEST_CASE("another tenant's admin key on this tenant's ids: 404 on every new rou
     const auto block = call(api, "POST", "/v1/resources/" + res + "/blocks", api.admin_a,
                             {{"start", api.at(7, "15:00")}, {"end", api.at(7, "16:00")}}).body["id"].get<std::string>();
     REQUIRE(call(api, "PUT", "/v1/resources/" + res + "/overrides/" + day_ahead(9), api.admin_a,
-                 {{"windows", {{"09:00", "12:00"}}}}).status == 200);
+                 {{"windows", one_window("09:00", "12:00")}}).status == 200);
     auto admin = api.engine.scope({.tenant = api.a.id, .role = Role::admin, .subject = "owner"});
     const auto t1 = admin.create_resource({.name = "T1", .timezone = "UTC", .size = 2});
     const auto t2 = admin.create_resource({.name = "T2", .timezone = "UTC", .size = 2});
     const auto dinner = admin.create_service({.name = "Dinner", .duration = Minutes{90}, .resources = {t1.id, t2.id}, .party = true});
     const auto combo = admin.declare_table_combination({.service = dinner.id, .tables = {t1.id, t2.id}, .size = 4});
     auto paid = call(api, "POST", "/v1/services", api.admin_a,
-                     {{"name", "Colour"}, {"duration", 60}, {"price", 4500}, {"currency", "eur"}, {"resources", {res}}});
+                     {{"name", "Colour"}, {"duration", 60}, {"price", 4500}, {"currency", "EUR"}, {"resources", {res}}});
     const auto owed = refund_due_booking(api, ada, paid.body["id"].get<std::string>(), api.at(10, "10:00"));
     const auto stripe_calls = stripe->count();
 
@@ -470,7 +479,7 @@ TEST_CASE("another tenant's admin key on this tenant's ids: 404 on every new rou
 }
 
 TEST_CASE("malformed bodies and query strings on the new routes are refused naming the field") {
-    Api api;
+    Api api(roomy());
     const auto [res, svc] = api.shop(api.admin_a);
     const auto day = day_ahead(7);
     struct Case {
@@ -488,7 +497,7 @@ TEST_CASE("malformed bodies and query strings on the new routes are refused nami
         {"POST", "/v1/series", {{"service", svc}, {"start", api.at(7, "10:00")}, {"count", 2}, {"every_weeks", 1.5}, {"customer", customer("a")}}, "every_weeks"},
         {"POST", "/v1/series/srs_000000000000000000000000/cancel", {{"since", "x"}}, "since"},
         {"POST", "/v1/series/srs_000000000000000000000000/cancel", Json::object(), "from"},
-        {"PUT", "/v1/resources/" + res + "/overrides/" + day, {{"windows", {{"9", "12:00"}}}}, "windows[0][0]"},
+        {"PUT", "/v1/resources/" + res + "/overrides/" + day, {{"windows", one_window("9", "12:00")}}, "windows[0][0]"},
         {"PUT", "/v1/resources/" + res + "/overrides/" + day, {{"windows", "closed"}}, "windows"},
         {"PUT", "/v1/resources/" + res + "/overrides/" + day, Json::object(), "windows"},
         {"PUT", "/v1/resources/" + res + "/overrides/tomorrow", {{"windows", Json::array()}}, "date"},
