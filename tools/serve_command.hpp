@@ -149,6 +149,9 @@ inline int serve(const std::vector<std::string_view>& args, std::ostream& out, s
         std::lock_guard lock(log_mutex);
         err << line << "\n" << std::flush;
     };
+    // Checkout and refund reach Stripe over HTTPS (empty when this build's
+    // cpp-httplib has no TLS: those routes then answer 503 not_configured).
+    o.payment_transport = https_transport();
     HttpServer server(engine, o);
     std::thread watcher([&] {
         int sig = 0;

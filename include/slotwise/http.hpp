@@ -65,7 +65,18 @@ struct HttpServerOptions {
     RateLimiter::Options per_key{.burst = 100, .refill_every = std::chrono::milliseconds{20}};
     /// Receives one JSON line per request (no trailing newline); empty = no log.
     std::function<void(std::string_view)> access_log{};
+    /// How the payment routes (checkout, refund) reach the tenant's payment
+    /// provider: the engine opens no sockets. Empty = those routes answer
+    /// 503 `not_configured`. `https_transport()` is one over cpp-httplib.
+    HttpTransport payment_transport{};
 };
+
+/// An `HttpTransport` that performs each request with cpp-httplib over TLS,
+/// verifying the server's certificate against the system's CA store, with
+/// `timeout` for connecting, reading and writing; what `slotwise serve`
+/// hands the payment routes. Empty when this build's cpp-httplib has no
+/// OpenSSL support. Thread-safe: each request uses its own client.
+HttpTransport https_transport(std::chrono::seconds timeout = std::chrono::seconds{30});
 
 /// One route of the API, as the table that dispatches lists it.
 struct HttpRoute {

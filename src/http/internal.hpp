@@ -39,6 +39,7 @@ struct Call {
     std::map<std::string, std::string> path{};  ///< "{id}" → value
     std::optional<ApiKey> key{};
     std::optional<TenantScope> scope{};  ///< set for routes that need a key
+    const HttpServerOptions* options = nullptr;  ///< the server's (payment transport)
 
     /// The scope of the authenticated key.
     TenantScope& as() { return *scope; }
@@ -88,6 +89,10 @@ void add_catalogue_routes(RouteTable& t);  ///< routes_catalogue.cpp
 void add_booking_routes(RouteTable& t);    ///< routes_bookings.cpp
 void add_admin_routes(RouteTable& t);      ///< routes_admin.cpp: payments, policy, webhooks, keys
 void add_approval_routes(RouteTable& t);   ///< routes_approval.cpp: confirm and reject requests
+void add_waitlist_routes(RouteTable& t);  ///< routes_waitlist.cpp: waitlist and offers
+void add_series_routes(RouteTable& t);    ///< routes_series.cpp: series booking and cancelling
+void add_schedule_routes(RouteTable& t);  ///< routes_schedule.cpp: overrides, blocks, combinations, (de)activation, erasure
+void add_payment_routes(RouteTable& t);   ///< routes_payments.cpp: checkout, refund, notifications
 
 /// A path parameter as a typed id.
 template <class Tag>
@@ -100,12 +105,6 @@ int int_of(std::int64_t v, const std::string& field);
 int int_param(const std::string& value, const std::string& field);
 /// 403 unless the key is an admin key (for calls the engine does not gate).
 void require_admin_key(const Call& c);
-/// Each item through to_json, as an array.
-Json list(const auto& items) {
-    Json out = Json::array();
-    for (const auto& i : items) out.push_back(to_json(i));
-    return out;
-}
 
 // --- responses and errors (errors.cpp) ----------------------------------
 void reply(Call& c, int status, const Json& body);
@@ -146,5 +145,28 @@ struct LogFields {
 /// duration, client, key id and tenant — never a secret or a body.
 std::string access_line(const httplib::Request& req, const httplib::Response& res, const LogFields& f,
                         const std::string& client);
+
+// --- JSON of the waitlist, series, schedule and outbox (json_values.cpp) ---
+Json to_json(const WaitlistEntry& e);
+Json to_json(const Block& b);
+Json to_json(const TableCombination& c);
+Json to_json(const Series& s);
+Json to_json(const Notification& n);
+/// Each item through to_json, as an array (defined after every to_json
+/// overload: a template finds only the overloads declared before it).
+Json list(const auto& items) {
+    Json out = Json::array();
+    for (const auto& i : items) out.push_back(to_json(i));
+    return out;
+}
+/// `[["HH:MM","HH:MM"], …]` as windows, or a 400 naming `field[i]`.
+std::vector<LocalWindow> windows_from(const Json& v, const std::string& field);
+Json windows_json(const std::vector<LocalWindow>& windows);
+/// Resources pinned per group (`["res_…", …]`), or a 400 naming `field[i]`.
+std::vector<ResourceId> resource_ids_from(const Json& v, const std::string& field);
+/// A query parameter that must be there, or a 400 naming it.
+std::string required_query(const Call& c, const std::string& name);
+/// The transport payment calls use; 503 `not_configured` when the server has none.
+const HttpTransport& payment_transport(const Call& c);
 
 }  // namespace slotwise::http

@@ -26,20 +26,10 @@ Minutes minutes_of(const Json& o, const std::string& field, Minutes fallback) {
     return v ? Minutes{*v} : fallback;
 }
 
-std::vector<ResourceId> ids_of(const Json& v, const std::string& field) {
-    if (!v.is_array()) bad(field, "expected an array of ids");
-    std::vector<ResourceId> out;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!v[i].is_string()) bad(field + "[" + std::to_string(i) + "]", "expected a string");
-        out.push_back({v[i].get<std::string>()});
-    }
-    return out;
-}
-
 ResourceGroups groups_of(const Json& v, const std::string& field) {
     if (!v.is_array()) bad(field, "expected an array of arrays of ids");
     ResourceGroups out;
-    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(ids_of(v[i], field + "[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < v.size(); ++i) out.push_back(resource_ids_from(v[i], field + "[" + std::to_string(i) + "]"));
     return out;
 }
 
@@ -162,6 +152,7 @@ Json to_json(const Booking& b) {
              {"created_by", b.created_by},
              {"created_at", format_instant(b.created_at)}};
     out["hold_expires_at"] = b.hold_expires_at ? Json(format_instant(*b.hold_expires_at)) : Json(nullptr);
+    out["series"] = b.series.value.empty() ? Json(nullptr) : Json(b.series.value);
     return out;
 }
 
@@ -278,7 +269,7 @@ NewService new_service_from(const Json& o) {
     s.horizon = minutes_of(o, "horizon", Minutes{0});
     s.hold = minutes_of(o, "hold", Minutes{15});
     s.cancel_notice = minutes_of(o, "cancel_notice", Minutes{0});
-    if (const auto* v = member(o, "resources")) s.resources = ids_of(*v, "resources");
+    if (const auto* v = member(o, "resources")) s.resources = resource_ids_from(*v, "resources");
     if (const auto* v = member(o, "resource_groups")) s.resource_groups = groups_of(*v, "resource_groups");
     s.party = optional_bool(o, "party").value_or(false);
     s.requires_confirmation = optional_bool(o, "requires_confirmation").value_or(false);
@@ -304,7 +295,7 @@ ServicePatch service_patch_from(const Json& o) {
     p.horizon = mins("horizon");
     p.hold = mins("hold");
     p.cancel_notice = mins("cancel_notice");
-    if (const auto* v = member(o, "resources")) p.resources = ids_of(*v, "resources");
+    if (const auto* v = member(o, "resources")) p.resources = resource_ids_from(*v, "resources");
     if (const auto* v = member(o, "resource_groups")) p.resource_groups = groups_of(*v, "resource_groups");
     p.party = optional_bool(o, "party");
     p.requires_confirmation = optional_bool(o, "requires_confirmation");

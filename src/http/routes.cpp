@@ -47,6 +47,10 @@ const std::vector<RouteEntry>& route_table() {
         add_booking_routes(t);
         add_admin_routes(t);
         add_approval_routes(t);
+        add_waitlist_routes(t);
+        add_series_routes(t);
+        add_schedule_routes(t);
+        add_payment_routes(t);
         return t;
     }();
     return table;

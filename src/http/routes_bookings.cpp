@@ -20,8 +20,8 @@ void add_booking_routes(RouteTable& t) {
         if (auto r = query(c, "resource")) q.resources.push_back(ResourceId{*r});
         reply(c, 200, {{"slots", list(c.as().availability(q))}});
     }, 2);
-    add_route(t, "GET", "/v1/bookings", "Bookings (?from=&to=&resource=&status=&after=&limit=)", [](Call& c) {
-        check_query(c, {"from", "to", "resource", "status", "after", "limit"});
+    add_route(t, "GET", "/v1/bookings", "Bookings (?from=&to=&resource=&status=&after=&limit=&payment_status=&subject=&series=)", [](Call& c) {
+        check_query(c, {"from", "to", "resource", "status", "after", "limit", "payment_status", "subject", "series"});
         BookingQuery q;
         if (auto v = query(c, "from")) q.from = parse_instant(*v, "from");
         if (auto v = query(c, "to")) q.to = parse_instant(*v, "to");
@@ -29,6 +29,9 @@ void add_booking_routes(RouteTable& t) {
         if (auto v = query(c, "status")) q.status = parse_booking_status(*v, "status");
         if (auto v = query(c, "after")) q.after = BookingId{*v};
         if (auto v = query(c, "limit")) q.limit = int_param(*v, "limit");
+        if (auto v = query(c, "payment_status")) q.payment_status = parse_payment_status(*v, "payment_status");
+        if (auto v = query(c, "subject")) q.subject = *v;
+        if (auto v = query(c, "series")) q.series = SeriesId{*v};
         reply(c, 200, {{"bookings", list(c.as().bookings(q))}});
     });
     add_route(t, "POST", "/v1/bookings", "Book a slot (Idempotency-Key header)", [](Call& c) {
@@ -37,19 +40,7 @@ void add_booking_routes(RouteTable& t) {
                          .start = parse_instant(required_string(b, "start"), "start"),
                          .customer = customer_from(b, "customer")};
         if (auto v = optional_string(b, "resource")) r.resource = ResourceId{*v};
-        if (b.contains("resources") && !b["resources"].is_null()) {
-            if (!b["resources"].is_array()) {
-                throw HttpError{.status = 400, .code = "invalid_argument", .field = "resources", .detail = "expected an array of ids"};
-            }
-            for (std::size_t i = 0; i < b["resources"].size(); ++i) {
-                const auto& v = b["resources"][i];
-                if (!v.is_string()) {
-                    throw HttpError{.status = 400, .code = "invalid_argument",
-                                    .field = "resources[" + std::to_string(i) + "]", .detail = "expected a string"};
-                }
-                r.resources.push_back(ResourceId{v.get<std::string>()});
-            }
-        }
+        if (b.contains("resources") && !b["resources"].is_null()) r.resources = resource_ids_from(b["resources"], "resources");
         if (auto v = optional_integer(b, "seats")) r.seats = int_of(*v, "seats");
         r.idempotency_key = c.req.get_header_value("Idempotency-Key");
         reply(c, 201, to_json(c.as().book(r)));

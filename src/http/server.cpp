@@ -115,7 +115,7 @@ struct HttpServer::Impl {
 
     void dispatch(const httplib::Request& req, httplib::Response& res) {
         t_log = {.started = std::chrono::steady_clock::now()};
-        Call call{.req = req, .res = res, .engine = engine};
+        Call call{.req = req, .res = res, .engine = engine, .options = &options};
         try {
             take_tokens(per_address, "addr:" + client_address(req, options), 1);
             if (serve_admin_page(req, res)) {
