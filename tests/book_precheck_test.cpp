@@ -77,14 +77,16 @@ struct Gap {
     }
 };
 
-void refused_in_the_gap(Gap& g, const std::function<void()>& change, const char* field) {
+void refused_in_the_gap(Gap& g, const std::function<void()>& change, const char* field, bool pinned = false) {
     auto ada = g.customer("ada");
     // Offered before the change: the check outside the lock passes.
     const auto slots = ada.availability({.service = g.cut.id, .from = day("2026-06-02"), .to = day("2026-06-02")});
     REQUIRE(std::any_of(slots.begin(), slots.end(), [&](const ResourceSlot& s) { return s.start == g.at_noon().start; }));
     g.store->hook = change;
     try {
-        (void)ada.book(g.at_noon());
+        auto request = g.at_noon();
+        if (pinned) request.resource = g.anna.id;
+        (void)ada.book(request);
         FAIL("booked against a catalogue that had changed");
     } catch (const Error& e) {
         CHECK(e.code() == Errc::slot_unavailable);
@@ -111,6 +113,12 @@ TEST_CASE("a block added between book()'s checks and its write lock: the booking
 TEST_CASE("the service deactivated between book()'s checks and its write lock: the booking is refused") {
     Gap g;
     refused_in_the_gap(g, [&] { g.other_admin.update_service(g.cut.id, ServicePatch{.active = false}); }, "service");
+}
+
+TEST_CASE("the resource asked for, deactivated between book()'s checks and its write lock: the booking is refused") {
+    Gap g;
+    refused_in_the_gap(g, [&] { g.other_admin.update_resource(g.anna.id, ResourcePatch{.active = false}); }, "resource",
+                       true);
 }
 
 TEST_CASE("the slot booked by another engine between book()'s checks and its write lock: refused, not overbooked") {

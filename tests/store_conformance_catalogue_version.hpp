@@ -33,6 +33,11 @@ inline void catalogue_version_moves_on_every_catalogue_change_and_on_nothing_els
     };
     changes("a resource added", [&](Transaction& tx) { tx.put_resource(f.a, resource(r.value)); });
     changes("a resource changed", [&](Transaction& tx) { tx.put_resource(f.a, resource(r.value, 2)); });
+    changes("a resource deactivated", [&](Transaction& tx) {
+        Resource off = resource(r.value, 2);
+        off.active = false;
+        tx.put_resource(f.a, off);
+    });
     changes("weekly hours", [&](Transaction& tx) {
         WeeklyHours w;
         w.days[0] = {{.start = Minutes{9 * 60}, .end = Minutes{12 * 60}}};
