@@ -81,7 +81,8 @@ void refused_in_the_gap(Gap& g, const std::function<void()>& change, const char*
     auto ada = g.customer("ada");
     // Offered before the change: the check outside the lock passes.
     const auto slots = ada.availability({.service = g.cut.id, .from = day("2026-06-02"), .to = day("2026-06-02")});
-    REQUIRE(std::any_of(slots.begin(), slots.end(), [&](const ResourceSlot& s) { return s.start == g.at_noon().start; }));
+    const Instant noon = g.at_noon().start;
+    REQUIRE(std::any_of(slots.begin(), slots.end(), [&](const ResourceSlot& s) { return s.start == noon; }));
     g.store->hook = change;
     try {
         auto request = g.at_noon();
@@ -106,8 +107,8 @@ TEST_CASE("hours shortened between book()'s checks and its write lock: the booki
 
 TEST_CASE("a block added between book()'s checks and its write lock: the booking is refused") {
     Gap g;
-    refused_in_the_gap(g, [&] { g.other_admin.add_block(g.anna.id, {at("2026-06-02T10:00:00Z"), at("2026-06-02T10:30:00Z")}); },
-                       "start");
+    const Interval noon{at("2026-06-02T10:00:00Z"), at("2026-06-02T10:30:00Z")};
+    refused_in_the_gap(g, [&] { g.other_admin.add_block(g.anna.id, noon); }, "start");
 }
 
 TEST_CASE("the service deactivated between book()'s checks and its write lock: the booking is refused") {
@@ -237,7 +238,8 @@ TEST_CASE("threads booking while an admin shortens the day never commit a bookin
         std::vector<std::thread> threads;
         for (int k = 0; k < 4; ++k) {
             threads.emplace_back([&, k] {
-                auto staff = engine.scope({.tenant = tenant.id, .role = Role::staff, .subject = "desk-" + std::to_string(k)});
+                const std::string desk = "desk-" + std::to_string(k);
+                auto staff = engine.scope({.tenant = tenant.id, .role = Role::staff, .subject = desk});
                 for (int i = 0; !stop.load(); ++i) {
                     const Instant start = noon_local - 30min * (i % 7);
                     try {
