@@ -366,6 +366,9 @@ Booking TenantScope::book(const BookingRequest& r) {
     // The clock may be a host callback (Python): ask it before taking the
     // write lock, so the lock is never held while the host runs.
     const Instant now = engine_.now();
+    // Every rule is checked before the write lock (booking_precheck.cpp);
+    // inside it only the catalogue version and the occupancy are confirmed.
+    const auto pre = precheck(engine_, principal_, r, now);
     // BEGIN IMMEDIATE (or the adapter's equivalent): the checks below and
     // the insert see no other writer in between.
     auto tx = engine_.store()->write();
@@ -378,26 +381,18 @@ Booking TenantScope::book(const BookingRequest& r) {
             return as_read(*existing, now);
         }
     }
-    auto svc_row = tx->service(principal_.tenant, r.service);
-    if (!svc_row) not_found("service");
-    const bool party = svc_row->party;
-    const auto pins = party ? party_pins(*svc_row, r.resource, r.resources) : pinned(*svc_row, r.resource, r.resources);
-    const auto resolved = resolve(*tx, principal_.tenant, r.service, pins, r.seats);
-    const Service& svc = resolved.service;
-    refuse_if_deactivated(resolved);
-    // A party holds one seat of each resource; its size picks them.
-    const int held_seats = party ? 1 : r.seats;
-    for (const auto& group : resolved.groups) {
-        const bool fits = std::any_of(group.begin(), group.end(), [&](const Resource& res) { return held_seats <= res.capacity; });
-        if (!fits) invalid("seats", "more seats than the resource's capacity");
-    }
-    if (svc.price > 0) require_payments(*tx, engine_, principal_.tenant);
-    if (principal_.role == Role::customer) enforce_policy(*tx, principal_, svc, resolved.first(), r.seats, r.start, now);
     // Every group's resource is re-checked here, in the transaction that
-    // inserts the booking holding all of them: all or none.
-    auto chosen = party ? choose_party_resources(*tx, principal_.tenant, resolved, pins, r.start, now, r.seats, nullptr)
-                        : choose_resources(*tx, principal_.tenant, resolved, r.start, now, r.seats, nullptr);
-    if (chosen.empty()) throw Error(Errc::slot_unavailable, "start", "the slot is not available");
+    // inserts the booking holding all of them: all or none. When the
+    // catalogue moved on since the check outside, every rule is checked again.
+    std::optional<Checked> again;
+    std::optional<std::vector<ResourceId>> confirmed;
+    if (pre) confirmed = confirm_checked(*tx, principal_, engine_, *pre, r, now);
+    if (!confirmed) again = check_request(*tx, engine_, principal_, r, now);
+    const Checked& checked = again ? *again : pre->checked;
+    const auto& chosen = again ? again->chosen : *confirmed;
+    const Service& svc = checked.resolved.service;
+    const bool party = checked.party;
+    const int held_seats = checked.held_seats;
     Booking draft{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen.front(),
                   .other_resources = {chosen.begin() + 1, chosen.end()},
                   .interval = {r.start, r.start + svc.duration}, .seats = held_seats,

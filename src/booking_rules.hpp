@@ -44,4 +44,56 @@ void enforce_policy(Transaction& tx, const Principal& p, const Service& svc, con
 /// `not_configured` unless the tenant's payment provider is usable.
 void require_payments(Transaction& tx, const Engine& engine, const TenantId& t);
 
+/// A party service's pins: any resources of its groups, `first` among them.
+std::vector<ResourceId> party_pins(const Service& svc, const std::optional<ResourceId>& first,
+                                   const std::vector<ResourceId>& given);
+/// The resources a party gets at `start` inside `tx` (party.hpp).
+std::vector<ResourceId> choose_party_resources(Transaction& tx, const TenantId& t, const Resolved& resolved,
+                                               const std::vector<ResourceId>& pins, Instant start, Instant now,
+                                               int party, const Booking* exclude);
+
+// --- book() around its write lock (booking_precheck.cpp) -------------------
+
+/// A booking request checked against every rule in one transaction.
+struct Checked {
+    Resolved resolved;
+    std::vector<ResourceId> pins;
+    std::vector<ResourceId> chosen;  ///< one per group (a party: its tables)
+    bool party = false;
+    int held_seats = 1;  ///< seats held of each chosen resource
+};
+
+/// Every rule of book() for `r` in `tx`, in book()'s order of refusals;
+/// throws the refusal, or returns the resources the booking would hold.
+Checked check_request(Transaction& tx, const Engine& engine, const Principal& p, const BookingRequest& r, Instant now);
+
+/// The resources a booking of `r` would hold at `r.start` inside `tx` (empty: none free).
+std::vector<ResourceId> choose(Transaction& tx, const TenantId& t, const Resolved& resolved,
+                               const std::vector<ResourceId>& pins, bool party, const BookingRequest& r, Instant now);
+
+/// `check_request` outside the write lock, with the catalogue version it
+/// was checked against.
+struct Prechecked {
+    std::int64_t version;
+    Checked checked;
+};
+
+/// `check_request` in a read transaction; nullopt when the store keeps no
+/// catalogue version or the idempotency key is already used (the write
+/// transaction decides then).
+std::optional<Prechecked> precheck(const Engine& engine, const Principal& p, const BookingRequest& r, Instant now);
+
+/// Whether `r` still has room at `start` for a booking of `svc` in group
+/// `group`, where only bookings can have changed since it was offered: the
+/// load of each busy part and the service's limits.
+bool still_room(Transaction& tx, const TenantId& t, const Service& svc, std::size_t group, const Resource& r,
+                Instant start, Instant now, int seats);
+
+/// Inside the write transaction: the resources to hold when the catalogue
+/// version is still `pre`'s (the checked ones if they still have room, else
+/// chosen again); nullopt when the catalogue moved on, so that every rule
+/// must be checked again in `tx`.
+std::optional<std::vector<ResourceId>> confirm_checked(Transaction& tx, const Principal& p, const Engine& engine,
+                                                       const Prechecked& pre, const BookingRequest& r, Instant now);
+
 }  // namespace slotwise::booking_rules

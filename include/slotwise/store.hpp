@@ -304,6 +304,15 @@ public:
     virtual bool mark_notification_sent(const TenantId& t, const std::string& id, Instant now) = 0;
     /// A booking's notifications in the order they were written.
     virtual std::vector<Notification> notifications(const TenantId& t, const BookingId& b) = 0;
+
+    /// A number that moves on (within this store, never back to an earlier
+    /// value for the tenant) whenever anything of the tenant's catalogue
+    /// changes: resources, services and their links, weekly hours, date
+    /// overrides, blocks, table combinations. book() checks its rules against
+    /// it outside the write lock and, inside, only confirms it; nullopt (the
+    /// default: a store that keeps no such number, or an unknown tenant)
+    /// makes book() check everything inside the write transaction.
+    virtual std::optional<std::int64_t> catalogue_version(const TenantId& /*t*/) { return std::nullopt; }
 };
 
 /// A storage backend: a factory of transactions. Thread-safe.

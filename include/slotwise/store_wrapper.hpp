@@ -205,6 +205,7 @@ public:
     std::vector<Notification> notifications(const TenantId& t, const BookingId& b) override {
         return target_->notifications(t, b);
     }
+    std::optional<std::int64_t> catalogue_version(const TenantId& t) override { return target_->catalogue_version(t); }
 
 private:
     std::unique_ptr<Transaction> target_;

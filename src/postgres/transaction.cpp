@@ -537,6 +537,14 @@ public:
         return call(Access::read, [&] { return select_booking_notifications(c(), t, b); });
     }
 
+    std::optional<std::int64_t> catalogue_version(const TenantId& t) override {
+        return call(Access::read, [&]() -> std::optional<std::int64_t> {
+            const auto r = c().run(kSelectCatalogueVersion, Params().add(t));
+            if (r.rows() == 0) return std::nullopt;
+            return r.integer(0, 0);
+        });
+    }
+
 private:
     enum class State { open, committed, failed };
 

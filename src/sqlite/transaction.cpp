@@ -646,6 +646,15 @@ public:
         });
     }
 
+    std::optional<std::int64_t> catalogue_version(const TenantId& t) override {
+        return call(Access::read, [&]() -> std::optional<std::int64_t> {
+            auto s = c().statement(kSelectCatalogueVersion);
+            s.bind(t);
+            if (!s.step()) return std::nullopt;
+            return s.integer(0);
+        });
+    }
+
 private:
     enum class State { open, committed, failed };
 
