@@ -2062,6 +2062,7 @@ inline void api_keys_are_found_by_hash_and_revoked_within_their_tenant(const Sto
 }  // namespace slotwise::conformance
 
 #include "store_conformance_waitlist.hpp"
+#include "store_conformance_messages.hpp"
 
 namespace slotwise::conformance {
 
@@ -2204,6 +2205,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("API keys are found by hash across tenants and listed and revoked only within their own") {
         api_keys_are_found_by_hash_and_revoked_within_their_tenant(make);
+    }
+    SUBCASE("message texts are kept per tenant, kind and locale, replaced, read back verbatim and removed once") {
+        message_texts_are_kept_per_tenant_kind_and_locale(make);
     }
 }
 
