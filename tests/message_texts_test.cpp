@@ -56,19 +56,38 @@ TEST_CASE("a tenant's own text renders for its customers and never for another t
     Salon s;
     OtherShop b(s);
     b.admin.set_message_text(own_en);
-
-    const auto at_a = confirmation(s, s.tenant.id, s.cut.id, {.name = "Ada", .locale = "en"});
-    CHECK(at_a.subject == "Booking confirmed: Cut, Monday 1 June 2026 at 10:00");
-    CHECK(at_a.body.rfind("Hello Ada,\n\nyour booking is confirmed.", 0) == 0);
-
-    const auto at_b = confirmation(s, b.tenant.id, b.cut.id, {.name = "Ugo", .locale = "en"});
-    CHECK(at_b.subject == "See you Monday 1 June 2026 at 10:00, Ugo");
-    CHECK(at_b.body == "Ugo: Shave with Bea.\n\nBarber B\n");
+    // Both confirmations go out in one batch, as a worker takes them.
+    const auto ada = s.customer("ada").book({.service = s.cut.id, .start = at("2026-06-01T08:00:00Z"),
+                                             .customer = {.name = "Ada", .locale = "en"}});
+    const auto ugo = s.engine.scope({.tenant = b.tenant.id, .role = Role::customer, .subject = "ugo"})
+                         .book({.service = b.cut.id, .start = at("2026-06-01T08:00:00Z"),
+                                .customer = {.name = "Ugo", .locale = "en"}});
+    std::optional<Notification> at_a, at_b;
+    for (auto& n : s.engine.take_notifications(100)) {
+        if (n.booking == ada.id) at_a = n;
+        if (n.booking == ugo.id) at_b = n;
+    }
+    REQUIRE(at_a);
+    REQUIRE(at_b);
+    CHECK(at_a->subject == "Booking confirmed: Cut, Monday 1 June 2026 at 10:00");
+    CHECK(at_a->body.rfind("Hello Ada,\n\nyour booking is confirmed.", 0) == 0);
+    CHECK(at_b->subject == "See you Monday 1 June 2026 at 10:00, Ugo");
+    CHECK(at_b->body == "Ugo: Shave with Bea.\n\nBarber B\n");
     // The invitation describes the appointment with the subject the customer got.
-    CHECK(at_b.ics.find("See you Monday 1 June 2026 at 10:00") != std::string::npos);
+    CHECK(at_b->ics.find("See you Monday 1 June 2026 at 10:00") != std::string::npos);
+    // And the other way round: A's text never reaches B's customers.
+    s.admin.set_message_text({.kind = NotificationKind::booking_confirmed, .locale = "en",
+                              .subject = "From A: {service}", .body = "A\n"});
+    b.admin.clear_message_text(NotificationKind::booking_confirmed, "en");
+    const auto bea = s.engine.scope({.tenant = b.tenant.id, .role = Role::customer, .subject = "bea"})
+                         .book({.service = b.cut.id, .start = at("2026-06-01T08:30:00Z"),
+                                .customer = {.name = "Bea", .locale = "en"}});
+    const auto rendered = b.admin.notifications(bea.id);
+    REQUIRE(rendered.size() == 1);
+    CHECK(rendered[0].subject == "Booking confirmed: Shave, Monday 1 June 2026 at 10:30");
 
-    CHECK(s.admin.message_texts().overrides.empty());
-    CHECK(b.admin.message_texts().overrides == std::vector<MessageText>{own_en});
+    CHECK(s.admin.message_texts().overrides.size() == 1);
+    CHECK(b.admin.message_texts().overrides.empty());
 }
 
 TEST_CASE("an unknown placeholder, a stray brace or a malformed text is refused naming the field, and nothing is stored") {
