@@ -192,7 +192,9 @@ TEST_CASE("a customer name that looks like a placeholder is written as typed, ne
     s.admin.set_message_text(own_en);
     const auto n = confirmation(s, s.tenant.id, s.cut.id, {.name = "{service} {business} {amount} {", .locale = "en"});
     CHECK(n.subject == "See you Monday 1 June 2026 at 10:00, {service} {business} {amount} {");
-    CHECK(n.body == "{service} {business} {amount} {: Cut with Anna.\n\nSalon Bella\n");
+    // Anna or Bruno, whichever the engine picked.
+    CHECK(n.body.rfind("{service} {business} {amount} {: Cut with ", 0) == 0);
+    CHECK(n.body.ends_with(".\n\nSalon Bella\n"));
     // The built-in texts substitute the same way.
     s.admin.clear_message_text(NotificationKind::booking_confirmed, "en");
     const auto d = confirmation(s, s.tenant.id, s.cut.id, {.name = "{service}", .locale = "en"}, "bea",
