@@ -87,6 +87,7 @@ void add_route(RouteTable& t, std::string method, std::string path, std::string 
 void add_catalogue_routes(RouteTable& t);  ///< routes_catalogue.cpp
 void add_booking_routes(RouteTable& t);    ///< routes_bookings.cpp
 void add_admin_routes(RouteTable& t);      ///< routes_admin.cpp: payments, policy, webhooks, keys
+void add_message_routes(RouteTable& t);    ///< routes_messages.cpp: a tenant's notification texts
 
 /// A path parameter as a typed id.
 template <class Tag>

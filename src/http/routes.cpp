@@ -46,6 +46,7 @@ const std::vector<RouteEntry>& route_table() {
         add_catalogue_routes(t);
         add_booking_routes(t);
         add_admin_routes(t);
+        add_message_routes(t);
         return t;
     }();
     return table;
