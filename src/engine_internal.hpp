@@ -116,11 +116,17 @@ private:
     std::optional<Tenant> tenant(const TenantId& t);
     std::optional<Service> service(const TenantId& t, const ServiceId& id);
     std::optional<Resource> resource(const TenantId& t, const ResourceId& id);
+    const std::vector<MessageText>& message_texts(const TenantId& t);
 
     Transaction& tx_;
     std::map<std::string, std::optional<Tenant>> tenants_;
     std::map<std::string, std::optional<Service>> services_;
     std::map<std::string, std::optional<Resource>> resources_;
+    std::map<std::string, std::vector<MessageText>> message_texts_;
 };
+
+/// The tenant's text of `kind` for a customer of `locale` (its language's),
+/// or null: then the built-in text applies (message_texts.cpp).
+const MessageText* text_for(const std::vector<MessageText>& texts, NotificationKind kind, std::string_view locale);
 
 }  // namespace slotwise::detail

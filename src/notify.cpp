@@ -65,6 +65,12 @@ std::optional<Resource> Renderer::resource(const TenantId& t, const ResourceId& 
     return it->second;
 }
 
+const std::vector<MessageText>& Renderer::message_texts(const TenantId& t) {
+    auto it = message_texts_.find(t.value);
+    if (it == message_texts_.end()) it = message_texts_.emplace(t.value, tx_.message_texts(t)).first;
+    return it->second;
+}
+
 void Renderer::render(Notification& n) {
     if (!n.subject.empty()) return;  // written rendered: a refund notice, or a row of schema version 1
     const auto b = tx_.booking(n.tenant, n.booking);
@@ -83,7 +89,10 @@ void Renderer::render(Notification& n) {
     c.amount = b ? b->amount_due : 0;
     c.currency = b ? b->currency_due : std::string{};
     c.offer_expires_at = b && b->hold_expires_at ? *b->hold_expires_at : n.when.begin;
-    const auto msg = render_message(n.kind, c, n.locale);
+    // The tenant's own text for the customer's language, else the built-in one.
+    const auto* own = text_for(message_texts(n.tenant), n.kind, n.locale);
+    const auto msg = own ? render_message(n.kind, c, n.locale, {own->subject, own->body})
+                         : render_message(n.kind, c, n.locale);
     n.subject = msg.subject;
     n.body = msg.body;
     if (carries_invitation(n.kind)) {

@@ -37,7 +37,8 @@ void check_golden(const std::string& name, const std::string& actual) {
 MessageContext context() {
     return {.customer_name = "Ada", .business = "Salon Bella", .service = "Taglio", .resource = "Anna",
             .booking_id = "bkg_0123", .when = {parse_instant("2026-06-02T07:00:00Z", "t"), parse_instant("2026-06-02T07:45:00Z", "t")},
-            .zone = locate_zone("Europe/Rome", "tz"), .amount = 4550, .currency = "EUR"};
+            .zone = locate_zone("Europe/Rome", "tz"), .amount = 4550, .currency = "EUR",
+            .offer_expires_at = parse_instant("2026-06-01T16:00:00Z", "t")};
 }
 
 std::string render(NotificationKind kind, const char* locale) {
@@ -48,8 +49,7 @@ std::string render(NotificationKind kind, const char* locale) {
 }  // namespace
 
 TEST_CASE("every notification kind renders in English and Italian as the golden files say") {
-    for (const auto kind : {NotificationKind::booking_confirmed, NotificationKind::booking_cancelled,
-                            NotificationKind::booking_rescheduled, NotificationKind::refund_due}) {
+    for (const auto kind : notification_kinds) {
         for (const char* locale : {"en", "it"}) {
             check_golden(std::string(to_string(kind)) + "." + locale + ".txt", render(kind, locale));
         }

@@ -1459,3 +1459,30 @@ TEST_CASE("a version-7 file is upgraded in place to API keys: its tenants listed
     CHECK(tx->api_key_by_hash(k.hash) == k);
     tx->commit();
 }
+
+TEST_CASE("a version-7 file is upgraded in place to message texts: none set, one stored per kind and locale") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("v7.db");
+    {
+        Raw raw(path);
+        raw.exec(script("schema_v1.sql"));
+        for (const char* step : {"schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
+            raw.exec(script(step));
+        }
+        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
+        CHECK(raw.value("PRAGMA user_version") == "7");
+    }
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    auto tx = store->write();
+    CHECK(tx->message_texts(tenant).empty());
+    const MessageText m{.kind = NotificationKind::booking_cancelled, .locale = "it", .subject = "Annullata: {service}",
+                        .body = "Ciao {customer}\n"};
+    tx->put_message_text(tenant, m);
+    tx->put_message_text(tenant, m);
+    CHECK(tx->message_texts(tenant) == std::vector<MessageText>{m});
+    tx->commit();
+}

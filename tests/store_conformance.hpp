@@ -2063,6 +2063,7 @@ inline void api_keys_are_found_by_hash_and_revoked_within_their_tenant(const Sto
 
 #include "store_conformance_waitlist.hpp"
 #include "store_conformance_catalogue_version.hpp"
+#include "store_conformance_messages.hpp"
 
 namespace slotwise::conformance {
 
@@ -2208,6 +2209,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("catalogue_version moves on every catalogue change, never back, and not on a booking") {
         catalogue_version_moves_on_every_catalogue_change_and_on_nothing_else(make);
+    }
+    SUBCASE("message texts are kept per tenant, kind and locale, replaced, read back verbatim and removed once") {
+        message_texts_are_kept_per_tenant_kind_and_locale(make);
     }
 }
 

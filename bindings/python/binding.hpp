@@ -15,6 +15,7 @@
 //   rate_limiter.cpp     RateLimiter, RateDecision (the host's token buckets)
 //   presets.cpp          PRESETS, Preset, TenantScope.apply_preset
 //   waitlist.cpp         WaitlistEntry; confirm, reject, the waitlist calls
+//   message_texts.cpp    TenantScope: a tenant's own notification texts
 //   module.cpp           PYBIND11_MODULE and the module functions
 //   convert.cpp          conversions and the exception classes
 //
@@ -71,6 +72,8 @@ bool to_flag(py::handle h, const std::string& field);
 void bind_waitlist(py::module_& m);
 /// API keys on Engine (api_keys.cpp); after bind_engine.
 void bind_api_keys(py::module_& m);
+/// A tenant's notification texts on TenantScope (message_texts.cpp).
+void bind_message_texts(py::module_& m);
 
 // --- GIL and results ----------------------------------------------------------
 

@@ -129,6 +129,7 @@ PYBIND11_MODULE(_core, m) {
     bind_administration(m);
     bind_waitlist(m);
     bind_api_keys(m);
+    bind_message_texts(m);
     bind_functions(m);
     // Users meet these as slotwise.X (help(), repr of the class, pickling).
     for (const char* name : {"Customer", "Resource", "Service", "Block", "Booking", "Engine", "TenantScope", "Checkout",

@@ -47,6 +47,7 @@
 #include <slotwise/availability.hpp>
 #include <slotwise/events.hpp>
 #include <slotwise/lifecycle.hpp>
+#include <slotwise/message_texts.hpp>
 #include <slotwise/model.hpp>
 #include <slotwise/notify.hpp>
 #include <slotwise/payment.hpp>
@@ -574,6 +575,20 @@ public:
     std::vector<UnmatchedPayment> unmatched_payments(int limit = 100);
     /// The outbox rows about one booking, oldest first (admin or staff).
     std::vector<Notification> notifications(const BookingId& id);
+
+    // --- notification texts (message_texts.hpp) --------------------------------
+    /// Sets this tenant's subject and body of one kind in one language
+    /// (admin), replacing its earlier text; returns what was stored.
+    /// `invalid_argument` naming "locale" (not "en" or "it"), "subject" or
+    /// "body" (empty, too long, a control character, a subject of more than
+    /// one line, an unbalanced brace, a placeholder the kind does not know).
+    MessageText set_message_text(const MessageText& m);
+    /// This tenant's texts and, for every kind in "en" and "it", the text a
+    /// notification is rendered from (admin).
+    MessageTexts message_texts();
+    /// Removes this tenant's text of `kind` in `locale` (admin): the built-in
+    /// one applies again. `not_found` when the tenant has none.
+    void clear_message_text(NotificationKind kind, const std::string& locale);
 
 private:
     friend class Engine;

@@ -1,7 +1,9 @@
 // slotwise/i18n.hpp — end-user messages in English and Italian.
 //
 // Notification subjects and plain-text bodies (confirmed, cancelled,
-// rescheduled, refund due, requested, rejected, waitlist offer) rendered with fmt, with dates and times in the
+// rescheduled, refund due, requested, rejected, waitlist offer) rendered
+// from texts with placeholders (`MessageTemplate`: the built-in ones, or a
+// tenant's own, message_texts.hpp), with dates and times in the
 // resource's zone and the locale's names and formats ("Tuesday 2 June 2026,
 // 10:00" / "martedì 2 giugno 2026, 10:00"), and error messages by code. A
 // locale is matched on its language ("it", "it-IT", "it_CH" → Italian); any
@@ -15,8 +17,10 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace slotwise {
 
@@ -105,80 +109,194 @@ inline std::string format_money(Language lang, std::int64_t minor, std::string_v
     return lang == Language::it ? fmt::format("{} {}", number, currency) : fmt::format("{} {}", currency, number);
 }
 
-namespace detail::i18n {
+/// A message text with placeholders: what a notification is rendered from.
+/// The built-in texts are these (`default_message_template`); a tenant may
+/// set its own per kind and language (message_texts.hpp).
+///
+/// A placeholder is a name between braces, `{service}`; every other byte is
+/// copied as written. Braces are for placeholders only (there is no escape
+/// for a literal brace). The names, each replaced by the plain text the
+/// built-in messages show:
+///
+///   {customer}  the customer's name      {business}  the tenant's name
+///   {service}   the service's name       {resource}  the resource's name
+///   {date}      the start's long date ("Tuesday 2 June 2026" / "martedì 2 giugno 2026")
+///   {start}     the start's time ("09:00")   {end}  the end's time ("09:45")
+///   {timezone}  the resource's zone ("Europe/Rome")
+///   {booking}   the booking's reference (its id)
+///   {amount}    refund_due only: the amount paid ("EUR 45.50" / "45,50 EUR")
+///   {offer_expires}  waitlist_offer only: the time the offer lapses ("18:00")
+///
+/// Values are substituted in one pass and never scanned again: a customer
+/// named "{service}" is written as "{service}".
+struct MessageTemplate {
+    std::string_view subject{};
+    std::string_view body{};
+};
 
-}  // namespace detail::i18n
+/// The placeholders every kind may use.
+inline constexpr std::array<std::string_view, 9> common_placeholders{
+    "customer", "business", "service", "resource", "date", "start", "end", "timezone", "booking"};
 
-/// Renders a notification's subject and body in `locale`'s language.
-inline Message render_message(NotificationKind kind, const MessageContext& c, std::string_view locale) {
+/// The placeholders a text of `kind` may use: the common ones, `amount` for
+/// refund_due and `offer_expires` for waitlist_offer.
+inline std::vector<std::string_view> message_placeholders(NotificationKind kind) {
+    std::vector<std::string_view> out(common_placeholders.begin(), common_placeholders.end());
+    if (kind == NotificationKind::refund_due) out.emplace_back("amount");
+    if (kind == NotificationKind::waitlist_offer) out.emplace_back("offer_expires");
+    return out;
+}
+
+/// True when a text of `kind` may use placeholder `name` (without braces).
+inline bool placeholder_allowed(NotificationKind kind, std::string_view name) {
+    for (auto p : message_placeholders(kind)) if (p == name) return true;
+    return false;
+}
+
+/// The built-in subject and body of `kind` in `lang`.
+inline MessageTemplate default_message_template(NotificationKind kind, Language lang) {
+    const bool it = lang == Language::it;
+    // Each body: greeting, what happened, the details, the signature.
+#define SLOTWISE_DETAILS_EN "{service} with {resource}\n{date}, {start}–{end} ({timezone})\nBooking reference: {booking}"
+#define SLOTWISE_DETAILS_IT "{service} con {resource}\n{date}, {start}–{end} ({timezone})\nCodice prenotazione: {booking}"
+    switch (kind) {
+        case NotificationKind::booking_confirmed:
+            return it ? MessageTemplate{"Prenotazione confermata: {service}, {date} alle {start}",
+                                        "Ciao {customer},\n\nla tua prenotazione è confermata.\n\n" SLOTWISE_DETAILS_IT
+                                        "\n\nL'invito per il calendario è allegato.\n\n{business}\n"}
+                      : MessageTemplate{"Booking confirmed: {service}, {date} at {start}",
+                                        "Hello {customer},\n\nyour booking is confirmed.\n\n" SLOTWISE_DETAILS_EN
+                                        "\n\nThe calendar invitation is attached.\n\n{business}\n"};
+        case NotificationKind::booking_cancelled:
+            return it ? MessageTemplate{"Prenotazione annullata: {service}, {date} alle {start}",
+                                        "Ciao {customer},\n\nla tua prenotazione è stata annullata.\n\n" SLOTWISE_DETAILS_IT
+                                        "\n\n{business}\n"}
+                      : MessageTemplate{"Booking cancelled: {service}, {date} at {start}",
+                                        "Hello {customer},\n\nyour booking has been cancelled.\n\n" SLOTWISE_DETAILS_EN
+                                        "\n\n{business}\n"};
+        case NotificationKind::booking_rescheduled:
+            return it ? MessageTemplate{"Prenotazione spostata: {service}, ora {date} alle {start}",
+                                        "Ciao {customer},\n\nla tua prenotazione è stata spostata. Il nuovo appuntamento:\n\n"
+                                        SLOTWISE_DETAILS_IT "\n\n{business}\n"}
+                      : MessageTemplate{"Booking moved: {service}, now {date} at {start}",
+                                        "Hello {customer},\n\nyour booking has been moved. The new time:\n\n"
+                                        SLOTWISE_DETAILS_EN "\n\n{business}\n"};
+        case NotificationKind::refund_due:
+            return it ? MessageTemplate{"Rimborso in arrivo: {service}",
+                                        "Ciao {customer},\n\nabbiamo ricevuto il tuo pagamento di {amount}, ma l'orario non era "
+                                        "più disponibile. Ti rimborseremo l'intero importo.\n\n" SLOTWISE_DETAILS_IT
+                                        "\n\n{business}\n"}
+                      : MessageTemplate{"Refund on its way: {service}",
+                                        "Hello {customer},\n\nwe received your payment of {amount}, but the time was no longer "
+                                        "available. We will refund it in full.\n\n" SLOTWISE_DETAILS_EN "\n\n{business}\n"};
+        case NotificationKind::booking_requested:
+            return it ? MessageTemplate{"Richiesta ricevuta: {service}, {date} alle {start}",
+                                        "Ciao {customer},\n\nabbiamo ricevuto la tua richiesta. Ti scriveremo appena sarà "
+                                        "confermata; fino ad allora l'orario è tenuto per te.\n\n" SLOTWISE_DETAILS_IT
+                                        "\n\n{business}\n"}
+                      : MessageTemplate{"Request received: {service}, {date} at {start}",
+                                        "Hello {customer},\n\nwe have received your request. We will write as soon as it is "
+                                        "confirmed; until then the time is held for you.\n\n" SLOTWISE_DETAILS_EN
+                                        "\n\n{business}\n"};
+        case NotificationKind::booking_rejected:
+            return it ? MessageTemplate{"Richiesta non accettata: {service}, {date} alle {start}",
+                                        "Ciao {customer},\n\npurtroppo non possiamo accettare la tua richiesta per questo "
+                                        "orario. Scegline un altro, se vuoi.\n\n" SLOTWISE_DETAILS_IT "\n\n{business}\n"}
+                      : MessageTemplate{"Request declined: {service}, {date} at {start}",
+                                        "Hello {customer},\n\nunfortunately we cannot accept your request for this time. "
+                                        "Please choose another if you like.\n\n" SLOTWISE_DETAILS_EN "\n\n{business}\n"};
+        case NotificationKind::waitlist_offer:
+            return it ? MessageTemplate{"Si è liberato un posto: {service}, {date} alle {start}",
+                                        "Ciao {customer},\n\nsi è liberato un posto per cui eri in lista d'attesa. È tenuto "
+                                        "per te fino alle {offer_expires}: accettalo entro allora.\n\n" SLOTWISE_DETAILS_IT
+                                        "\n\n{business}\n"}
+                      : MessageTemplate{"A place is free: {service}, {date} at {start}",
+                                        "Hello {customer},\n\na place you were waiting for is free. It is held for you until "
+                                        "{offer_expires}: accept it by then.\n\n" SLOTWISE_DETAILS_EN "\n\n{business}\n"};
+    }
+#undef SLOTWISE_DETAILS_EN
+#undef SLOTWISE_DETAILS_IT
+    return {};
+}
+
+/// What is wrong with `text` as a message text of `kind`, or "" when
+/// nothing is: an unbalanced brace or a placeholder `kind` does not know.
+inline std::string message_template_problem(NotificationKind kind, std::string_view text) {
+    // A name is quoted at most this long in the answer.
+    constexpr std::size_t quoted = 40;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '}') return fmt::format("unbalanced brace: '}}' at byte {} closes no placeholder", i);
+        if (text[i] != '{') continue;
+        const auto close = text.find_first_of("{}", i + 1);
+        if (close == std::string_view::npos || text[close] == '{') {
+            return fmt::format("unbalanced brace: '{{' at byte {} is not closed", i);
+        }
+        const auto name = text.substr(i + 1, close - i - 1);
+        if (!placeholder_allowed(kind, name)) {
+            std::string known;
+            for (auto p : message_placeholders(kind)) known += (known.empty() ? "{" : ", {") + std::string(p) + "}";
+            const auto shown = name.size() > quoted ? std::string(name.substr(0, quoted)) + "…" : std::string(name);
+            return fmt::format("unknown placeholder {{{}}} for {}; known: {}", shown, to_string(kind), known);
+        }
+        i = close;
+    }
+    return {};
+}
+
+/// Renders a notification's subject and body in `locale`'s language from
+/// `text`. A placeholder the kind does not know, or a brace left open, is
+/// copied as written (texts are checked when set; rendering never fails).
+inline Message render_message(NotificationKind kind, const MessageContext& c, std::string_view locale,
+                              const MessageTemplate& text) {
     using namespace detail::i18n;
     const auto lang = language_of(locale);
     const auto start = local(c, c.when.begin);
-    const auto day = long_date(lang, start);
-    const auto from = clock_time(start);
-    const auto to = clock_time(local(c, c.when.end));
-    const auto zone = std::string(c.zone->name());
-    const bool it = lang == Language::it;
-    Message m;
-    const auto details = it ? fmt::format("{} con {}\n{}, {}–{} ({})\nCodice prenotazione: {}", c.service, c.resource, day, from, to, zone, c.booking_id)
-                            : fmt::format("{} with {}\n{}, {}–{} ({})\nBooking reference: {}", c.service, c.resource, day, from, to, zone, c.booking_id);
-    const auto greeting = it ? fmt::format("Ciao {},\n\n", c.customer_name) : fmt::format("Hello {},\n\n", c.customer_name);
-    const auto signature = fmt::format("\n\n{}\n", c.business);
-    switch (kind) {
-        case NotificationKind::booking_confirmed:
-            m.subject = it ? fmt::format("Prenotazione confermata: {}, {} alle {}", c.service, day, from)
-                           : fmt::format("Booking confirmed: {}, {} at {}", c.service, day, from);
-            m.body = greeting + (it ? "la tua prenotazione è confermata.\n\n" : "your booking is confirmed.\n\n") + details +
-                     (it ? "\n\nL'invito per il calendario è allegato." : "\n\nThe calendar invitation is attached.") + signature;
-            break;
-        case NotificationKind::booking_cancelled:
-            m.subject = it ? fmt::format("Prenotazione annullata: {}, {} alle {}", c.service, day, from)
-                           : fmt::format("Booking cancelled: {}, {} at {}", c.service, day, from);
-            m.body = greeting + (it ? "la tua prenotazione è stata annullata.\n\n" : "your booking has been cancelled.\n\n") + details + signature;
-            break;
-        case NotificationKind::booking_rescheduled:
-            m.subject = it ? fmt::format("Prenotazione spostata: {}, ora {} alle {}", c.service, day, from)
-                           : fmt::format("Booking moved: {}, now {} at {}", c.service, day, from);
-            m.body = greeting + (it ? "la tua prenotazione è stata spostata. Il nuovo appuntamento:\n\n" : "your booking has been moved. The new time:\n\n") +
-                     details + signature;
-            break;
-        case NotificationKind::refund_due:
-            m.subject = it ? fmt::format("Rimborso in arrivo: {}", c.service) : fmt::format("Refund on its way: {}", c.service);
-            m.body = greeting +
-                     (it ? fmt::format("abbiamo ricevuto il tuo pagamento di {}, ma l'orario non era più disponibile. Ti rimborseremo l'intero importo.\n\n",
-                                       format_money(lang, c.amount, c.currency))
-                         : fmt::format("we received your payment of {}, but the time was no longer available. We will refund it in full.\n\n",
-                                       format_money(lang, c.amount, c.currency))) +
-                     details + signature;
-            break;
-        case NotificationKind::booking_requested:
-            m.subject = it ? fmt::format("Richiesta ricevuta: {}, {} alle {}", c.service, day, from)
-                           : fmt::format("Request received: {}, {} at {}", c.service, day, from);
-            m.body = greeting +
-                     (it ? "abbiamo ricevuto la tua richiesta. Ti scriveremo appena sarà confermata; fino ad allora l'orario è tenuto per te.\n\n"
-                         : "we have received your request. We will write as soon as it is confirmed; until then the time is held for you.\n\n") +
-                     details + signature;
-            break;
-        case NotificationKind::booking_rejected:
-            m.subject = it ? fmt::format("Richiesta non accettata: {}, {} alle {}", c.service, day, from)
-                           : fmt::format("Request declined: {}, {} at {}", c.service, day, from);
-            m.body = greeting +
-                     (it ? "purtroppo non possiamo accettare la tua richiesta per questo orario. Scegline un altro, se vuoi.\n\n"
-                         : "unfortunately we cannot accept your request for this time. Please choose another if you like.\n\n") +
-                     details + signature;
-            break;
-        case NotificationKind::waitlist_offer:
-            m.subject = it ? fmt::format("Si è liberato un posto: {}, {} alle {}", c.service, day, from)
-                           : fmt::format("A place is free: {}, {} at {}", c.service, day, from);
-            m.body = greeting +
-                     (it ? fmt::format("si è liberato un posto per cui eri in lista d'attesa. È tenuto per te fino alle {}: accettalo entro allora.\n\n",
-                                       clock_time(local(c, c.offer_expires_at)))
-                         : fmt::format("a place you were waiting for is free. It is held for you until {}: accept it by then.\n\n",
-                                       clock_time(local(c, c.offer_expires_at)))) +
-                     details + signature;
-            break;
-    }
-    return m;
+    const auto value = [&](std::string_view name) -> std::optional<std::string> {
+        if (!placeholder_allowed(kind, name)) return std::nullopt;
+        if (name == "customer") return c.customer_name;
+        if (name == "business") return c.business;
+        if (name == "service") return c.service;
+        if (name == "resource") return c.resource;
+        if (name == "date") return long_date(lang, start);
+        if (name == "start") return clock_time(start);
+        if (name == "end") return clock_time(local(c, c.when.end));
+        if (name == "timezone") return std::string(c.zone->name());
+        if (name == "booking") return c.booking_id;
+        if (name == "amount") return format_money(lang, c.amount, c.currency);
+        if (name == "offer_expires") return clock_time(local(c, c.offer_expires_at));
+        return std::nullopt;
+    };
+    // One pass: what a value contains is never read as a placeholder.
+    const auto fill = [&](std::string_view t) {
+        std::string out;
+        out.reserve(t.size() + 64);
+        std::size_t i = 0;
+        while (i < t.size()) {
+            const auto open = t.find('{', i);
+            const auto close = open == std::string_view::npos ? open : t.find('}', open + 1);
+            if (close == std::string_view::npos) break;
+            const auto name = t.substr(open + 1, close - open - 1);
+            const auto v = name.find('{') == std::string_view::npos ? value(name) : std::nullopt;
+            if (!v) {
+                // Not a placeholder: the brace is text; scanning goes on after it.
+                out.append(t.substr(i, open + 1 - i));
+                i = open + 1;
+                continue;
+            }
+            out.append(t.substr(i, open - i));
+            out.append(*v);
+            i = close + 1;
+        }
+        out.append(t.substr(i));
+        return out;
+    };
+    return {fill(text.subject), fill(text.body)};
+}
+
+/// Renders a notification's subject and body in `locale`'s language from
+/// the built-in texts.
+inline Message render_message(NotificationKind kind, const MessageContext& c, std::string_view locale) {
+    return render_message(kind, c, locale, default_message_template(kind, language_of(locale)));
 }
 
 /// A short end-user message for an error code, in `locale`'s language.

@@ -46,6 +46,7 @@
 
 #include <slotwise/api_keys.hpp>
 #include <slotwise/events.hpp>
+#include <slotwise/message_texts.hpp>
 #include <slotwise/model.hpp>
 #include <slotwise/notify.hpp>
 #include <slotwise/payment.hpp>
@@ -313,6 +314,13 @@ public:
     /// default: a store that keeps no such number, or an unknown tenant)
     /// makes book() check everything inside the write transaction.
     virtual std::optional<std::int64_t> catalogue_version(const TenantId& /*t*/) { return std::nullopt; }
+    // A tenant's own notification texts (message_texts.hpp).
+    /// Stores a text, replacing the tenant's earlier one of the same kind and locale.
+    virtual void put_message_text(const TenantId& t, const MessageText& m) = 0;
+    /// The tenant's texts, each read back exactly as given, in any order.
+    virtual std::vector<MessageText> message_texts(const TenantId& t) = 0;
+    /// Removes the tenant's text of `kind` in `locale`; false when there was none.
+    virtual bool delete_message_text(const TenantId& t, NotificationKind kind, const std::string& locale) = 0;
 };
 
 /// A storage backend: a factory of transactions. Thread-safe.

@@ -207,6 +207,12 @@ public:
     }
     std::optional<std::int64_t> catalogue_version(const TenantId& t) override { return target_->catalogue_version(t); }
 
+    void put_message_text(const TenantId& t, const MessageText& m) override { target_->put_message_text(t, m); }
+    std::vector<MessageText> message_texts(const TenantId& t) override { return target_->message_texts(t); }
+    bool delete_message_text(const TenantId& t, NotificationKind kind, const std::string& locale) override {
+        return target_->delete_message_text(t, kind, locale);
+    }
+
 private:
     std::unique_ptr<Transaction> target_;
 };

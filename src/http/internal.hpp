@@ -93,6 +93,7 @@ void add_waitlist_routes(RouteTable& t);  ///< routes_waitlist.cpp: waitlist and
 void add_series_routes(RouteTable& t);    ///< routes_series.cpp: series booking and cancelling
 void add_schedule_routes(RouteTable& t);  ///< routes_schedule.cpp: overrides, blocks, combinations, (de)activation, erasure
 void add_payment_routes(RouteTable& t);   ///< routes_payments.cpp: checkout, refund, notifications
+void add_message_routes(RouteTable& t);   ///< routes_messages.cpp: a tenant's notification texts
 
 /// A path parameter as a typed id.
 template <class Tag>

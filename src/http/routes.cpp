@@ -51,6 +51,7 @@ const std::vector<RouteEntry>& route_table() {
         add_series_routes(t);
         add_schedule_routes(t);
         add_payment_routes(t);
+        add_message_routes(t);
         return t;
     }();
     return table;

@@ -373,6 +373,18 @@ BEGIN
 END
 $$;
 )sql",
+    // Version 7. A tenant's own notification texts (message_texts.hpp): at
+    // most one per kind and locale; the built-in texts are not stored.
+    R"sql(
+CREATE TABLE message_texts (
+    tenant_id bytea NOT NULL,
+    kind      bytea NOT NULL,
+    locale    bytea NOT NULL,
+    subject   bytea NOT NULL,
+    body      bytea NOT NULL,
+    PRIMARY KEY (tenant_id, kind, locale)
+);
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -428,6 +428,15 @@ inline constexpr char kRevokeApiKey[] =
     "UPDATE api_keys SET revoked_at = " SW_TS("$3") " WHERE tenant_id = $1 AND key_id = $2 AND revoked_at IS NULL";
 #undef SW_KEY_COLUMNS
 
+// A tenant's own notification texts (message_texts.hpp).
+inline constexpr char kUpsertMessageText[] =
+    "INSERT INTO message_texts (tenant_id, kind, locale, subject, body) VALUES ($1, $2, $3, $4, $5)"
+    " ON CONFLICT (tenant_id, kind, locale) DO UPDATE SET subject = excluded.subject, body = excluded.body";
+inline constexpr char kSelectMessageTexts[] =
+    "SELECT kind, locale, subject, body FROM message_texts WHERE tenant_id = $1 ORDER BY kind, locale";
+inline constexpr char kDeleteMessageText[] =
+    "DELETE FROM message_texts WHERE tenant_id = $1 AND kind = $2 AND locale = $3";
+
 #undef SW_AT
 #undef SW_TS
 
@@ -477,6 +486,7 @@ inline constexpr NamedStatement kAll[] = {
     SW_STMT(kInsertApiKeyDirectory),
     NamedStatement{"kSelectApiKeyTenant", kSelectApiKeyTenant,
                    "authentication: the tenant is what the key says (the directory is a reference table)"},
+    SW_STMT(kUpsertMessageText), SW_STMT(kSelectMessageTexts), SW_STMT(kDeleteMessageText),
 };
 #undef SW_STMT
 

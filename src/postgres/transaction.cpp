@@ -469,6 +469,17 @@ public:
         return call(Access::write, [&] { return postgres::revoke_api_key(c(), t, id, at); });
     }
 
+    // A tenant's own notification texts (messages.cpp).
+    void put_message_text(const TenantId& t, const MessageText& m) override {
+        call(Access::write, [&] { postgres::put_message_text(c(), t, m); });
+    }
+    std::vector<MessageText> message_texts(const TenantId& t) override {
+        return call(Access::read, [&] { return postgres::message_texts(c(), t); });
+    }
+    bool delete_message_text(const TenantId& t, NotificationKind kind, const std::string& locale) override {
+        return call(Access::write, [&] { return postgres::delete_message_text(c(), t, kind, locale); });
+    }
+
     // --- outbox ----------------------------------------------------------
 
     void insert_notification(const Notification& n) override {

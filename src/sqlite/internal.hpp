@@ -485,6 +485,10 @@ void insert_api_key(Connection& c, const ApiKey& k);
 std::optional<ApiKey> api_key_by_hash(Connection& c, const std::string& hash);
 std::vector<ApiKey> api_keys(Connection& c, const TenantId& t);
 bool revoke_api_key(Connection& c, const TenantId& t, const std::string& id, Instant at);
+// A tenant's own notification texts (messages.cpp): each one call of the Transaction interface.
+void put_message_text(Connection& c, const TenantId& t, const MessageText& m);
+std::vector<MessageText> message_texts(Connection& c, const TenantId& t);
+bool delete_message_text(Connection& c, const TenantId& t, NotificationKind kind, const std::string& locale);
 
 /// What a transaction may do.
 enum class Access { read, write };

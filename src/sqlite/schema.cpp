@@ -604,6 +604,20 @@ CREATE TABLE api_key_directory (
 
 PRAGMA user_version = 11;
 )sql",
+    // Version 12. A tenant's own notification texts (message_texts.hpp): at
+    // most one per kind and locale; the built-in texts are not stored.
+    R"sql(
+CREATE TABLE message_texts (
+    tenant_id TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    locale    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    body      TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, kind, locale)
+) WITHOUT ROWID;
+
+PRAGMA user_version = 12;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -367,6 +367,20 @@ class DeliveryReport:
     @property
     def failed(self) -> list[DeliveryFailure]: ...
 
+class MessageTextDict(TypedDict, total=False):
+    """A notification text (message_texts.hpp); "overridden" and "placeholders" only in "applied"."""
+    kind: NotificationKind
+    locale: Literal["en", "it"]
+    subject: str
+    body: str
+    overridden: bool
+    placeholders: list[str]
+
+class MessageTextsDict(TypedDict):
+    """What TenantScope.message_texts returns."""
+    overrides: list[MessageTextDict]
+    applied: list[MessageTextDict]
+
 class ApiKeyDict(TypedDict, total=False):
     """An API key (api_keys.hpp); "secret" only from create_api_key."""
     id: str
@@ -698,6 +712,12 @@ class TenantScope:
     def refund(self, booking_id: str, transport: Optional[Transport] = None) -> Refund: ...
     def unmatched_payments(self, limit: int = 100) -> list[UnmatchedPayment]: ...
     def notifications(self, booking_id: str) -> list[Notification]: ...
+    # a tenant's own notification texts
+    def set_message_text(
+        self, kind: NotificationKind, locale: Literal["en", "it"], subject: str, body: str
+    ) -> MessageTextDict: ...
+    def message_texts(self) -> MessageTextsDict: ...
+    def clear_message_text(self, kind: NotificationKind, locale: Literal["en", "it"]) -> None: ...
 
 def evaluate_scenario(json_text: Union[str, bytes]) -> str: ...
 
