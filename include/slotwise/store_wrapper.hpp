@@ -205,6 +205,10 @@ public:
     std::vector<Notification> notifications(const TenantId& t, const BookingId& b) override {
         return target_->notifications(t, b);
     }
+    std::vector<std::vector<Booked>> occupancies(const TenantId& t, const std::vector<OccupancyQuery>& asks,
+                                                 Instant now) override {
+        return target_->occupancies(t, asks, now);
+    }
 
 private:
     std::unique_ptr<Transaction> target_;

@@ -537,6 +537,14 @@ public:
         return call(Access::read, [&] { return select_booking_notifications(c(), t, b); });
     }
 
+    std::vector<std::vector<Booked>> occupancies(const TenantId& t, const std::vector<OccupancyQuery>& asks,
+                                                 Instant now) override {
+        // A writer locks and clears each resource before it reads it
+        // (checked_run); a reader's snapshot answers all in one statement.
+        if (access_ == Access::write) return Transaction::occupancies(t, asks, now);
+        return call(Access::read, [&] { return select_occupancies(c(), t, asks, now); });
+    }
+
 private:
     enum class State { open, committed, failed };
 
