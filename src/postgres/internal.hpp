@@ -257,6 +257,14 @@ public:
     std::vector<Result> run_all(const std::vector<Step>& steps);
     std::optional<Failure> try_run_all(const std::vector<Step>& steps, std::vector<Result>& out);
 
+    /// Sends `begin` (a BEGIN) with the next statement, in its round trip,
+    /// and not at all when the transaction ends before one (a COMMIT or
+    /// ROLLBACK then sends nothing). Should that round trip find the
+    /// connection broken (a server restarted since it was last used), the
+    /// connection is made again and the round trip repeated once: no
+    /// transaction was open on it. Null forgets a BEGIN not sent.
+    void begin_with_next(const char* begin) noexcept { deferred_begin_ = begin; }
+
     /// Runs one or more statements without parameters (control, schema).
     void exec(const std::string& sql);
     std::optional<Failure> try_exec(const std::string& sql);
@@ -273,7 +281,15 @@ private:
     /// The name `sql` is prepared under, preparing it on first use.
     std::optional<Failure> prepare(const char* sql, const Params& p, const std::string*& name);
 
+    // The pipeline of try_run_all, once the BEGIN (if any) is in `steps`.
+    std::optional<Failure> pipeline(const std::vector<Step>& steps, std::vector<Result>& out);
+    // Connects again after the connection broke: session settings anew,
+    // nothing prepared. False when the server cannot be reached.
+    bool reconnect();
+
     std::unique_ptr<PGconn, FinishConnection> pg_;
+    std::string settings_;
+    const char* deferred_begin_ = nullptr;
     std::unordered_map<const char*, std::string> prepared_;
     CatalogueCache catalogue_;
 };
