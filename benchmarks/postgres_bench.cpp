@@ -8,6 +8,8 @@
 // slot, so every call commits a booking.
 #include "recording_reporter.hpp"
 
+#include "postgres/internal.hpp"
+
 #include <slotwise/engine.hpp>
 #include <slotwise/postgres.hpp>
 
@@ -106,6 +108,21 @@ void book_slotwise(benchmark::State& state, bool sync) {
     }
 }
 
+// Statements and round trips per book(), counted by the adapter over `n`
+// bookings in one thread, before anything is timed.
+postgres::Traffic count_book_traffic(int n) {
+    Mode& m = modes[1];
+    auto scope = m.engine->scope({.tenant = m.tenant, .role = Role::staff, .subject = "client"});
+    const auto before = postgres::traffic();
+    for (int i = 0; i < n; ++i) {
+        const auto [r, start] = next_slot(i % kClients);
+        (void)scope.book({.service = m.service, .start = start, .resource = m.resources[static_cast<std::size_t>(r)],
+                          .customer = {.name = "Bench"}});
+    }
+    const auto after = postgres::traffic();
+    return {after.statements - before.statements, after.round_trips - before.round_trips};
+}
+
 // The same transaction shape written by hand: lock, check, insert.
 void book_raw(benchmark::State& state, bool sync, const char* table) {
     Mode& m = modes[sync ? 1 : 0];
@@ -177,6 +194,12 @@ int main(int argc, char** argv) {
                    " CREATE INDEX ON raw_bookings_free USING gist (tenant_id, resource_id, occupied)");
         set_up(true);
         set_up(false);
+        constexpr int kCounted = 200;
+        (void)count_book_traffic(20);  // statements prepared, catalogue cached
+        const auto per = count_book_traffic(kCounted);
+        std::printf("per book(): %.2f statements in %.2f round trips (raw libpq: 5 statements, 5 round trips: BEGIN,"
+                    " lock, check, insert, COMMIT)\n",
+                    static_cast<double>(per.statements) / kCounted, static_cast<double>(per.round_trips) / kCounted);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "postgres_bench: set-up failed: %s\n", e.what());
         return 1;

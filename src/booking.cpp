@@ -146,24 +146,37 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
     // chooses which resources (party.hpp).
     out.party = resolved.service.party;
     if (out.party) out.combinations = tx->table_combinations(p.tenant, resolved.service.id);
-    std::size_t total = 0;
-    for (std::size_t g = 0; g < out.resources.size(); ++g) {
-        const auto rules = resolved.service.rules(out.party ? 1 : q.seats, g);
-        auto& group = out.slots.emplace_back();
-        for (const auto& r : out.resources[g]) {
+    // Every resource's zone and range first, then their bookings in one
+    // read (one round trip on a networked store), then the slots.
+    std::vector<TimeZone> zones;
+    std::vector<OccupancyQuery> asks;
+    for (const auto& group : out.resources) {
+        for (const auto& r : group) {
             const auto zone = locate_zone(r.timezone, "timezone");
             if (customer_limit && date::sys_days{q.to} > date::sys_days{local_date(zone, *customer_limit)}) {
                 invalid("to", "beyond this tenant's customer horizon of " + std::to_string(horizon.count()) + " days");
             }
-            const auto range = detail::occupied_range(zone, resolved.service, q.from, q.to);
+            zones.push_back(zone);
+            asks.push_back({r.id, detail::occupied_range(zone, resolved.service, q.from, q.to)});
+        }
+    }
+    auto booked = tx->occupancies(p.tenant, asks, now);
+    if (booked.size() != asks.size()) throw Error(Errc::storage_error, "occupancies: one answer per resource expected");
+    std::size_t total = 0;
+    std::size_t n = 0;
+    for (std::size_t g = 0; g < out.resources.size(); ++g) {
+        const auto rules = resolved.service.rules(out.party ? 1 : q.seats, g);
+        auto& group = out.slots.emplace_back();
+        for (const auto& r : out.resources[g]) {
             auto& slots = group.emplace_back();
             // The cap bounds the work as well as the answer: the walk stops at
             // the first slot past it.
-            detail::each_resource_slot(*tx, p.tenant, resolved.service, rules, r, zone, q.from, q.to, now, range,
-                                       nullptr, [&](const Slot& s) {
-                                           if (++total > max_slots_per_availability) too_many_slots();
-                                           slots.push_back(s);
-                                       });
+            detail::each_resource_slot_of(*tx, p.tenant, resolved.service, rules, r, zones[n], q.from, q.to, now,
+                                          asks[n].range, nullptr, std::move(booked[n]), [&](const Slot& s) {
+                                              if (++total > max_slots_per_availability) too_many_slots();
+                                              slots.push_back(s);
+                                          });
+            ++n;
         }
     }
     return out;

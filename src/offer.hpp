@@ -7,6 +7,7 @@
 #include "engine_internal.hpp"
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 namespace slotwise::detail {
@@ -35,10 +36,16 @@ Interval limit_range(TimeZone zone, Date from, Date to);
 template <class Emit>
 void each_resource_slot(Transaction& tx, const TenantId& t, const Service& svc, const ServiceRules& rules,
                         const Resource& r, TimeZone zone, Date from, Date to, Instant now, Interval load_range,
-                        const Booking* exclude, Emit&& emit) {
+                        const Booking* exclude, Emit&& emit);
+
+/// The same, with `booked`: what `tx.occupancy(t, r.id, load_range, now)`
+/// answers, read beforehand (availability reads every resource's at once).
+template <class Emit>
+void each_resource_slot_of(Transaction& tx, const TenantId& t, const Service& svc, const ServiceRules& rules,
+                           const Resource& r, TimeZone zone, Date from, Date to, Instant now, Interval load_range,
+                           const Booking* exclude, std::vector<Booked> booked, Emit&& emit) {
     if (rules.seats > r.capacity) return;
     const Calendar cal = load_calendar(tx, t, r, zone, from, to);
-    auto booked = tx.occupancy(t, r.id, load_range, now);
     const bool excluded = exclude && exclude->active_at(now);
     if (excluded) {
         // Equal entries are interchangeable, so dropping one that matches
@@ -66,6 +73,15 @@ void each_resource_slot(Transaction& tx, const TenantId& t, const Service& svc, 
     thread_local AvailabilityWorkspace ws;
     for_each_slot(cal, rules, booked, blocks, {.from = from, .to = to, .now = now, .counted_starts = counted}, ws,
                   emit);
+}
+
+template <class Emit>
+void each_resource_slot(Transaction& tx, const TenantId& t, const Service& svc, const ServiceRules& rules,
+                        const Resource& r, TimeZone zone, Date from, Date to, Instant now, Interval load_range,
+                        const Booking* exclude, Emit&& emit) {
+    if (rules.seats > r.capacity) return;
+    each_resource_slot_of(tx, t, svc, rules, r, zone, from, to, now, load_range, exclude,
+                          tx.occupancy(t, r.id, load_range, now), std::forward<Emit>(emit));
 }
 
 /// The range every occupied interval of a candidate of local dates

@@ -1862,6 +1862,76 @@ inline void occupancy_is_active_bookings_reduced(const StoreFactory& make) {
 }
 
 
+// The load entries of one answer in a fixed order (occupancy's is any).
+inline std::vector<std::tuple<Instant, Instant, int, Minutes, Minutes>> load_set(const std::vector<Booked>& v) {
+    std::vector<std::tuple<Instant, Instant, int, Minutes, Minutes>> out;
+    for (const auto& b : v) out.emplace_back(b.interval.begin, b.interval.end, b.seats, b.buffer_before, b.buffer_after);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+inline void occupancies_answer_each_ask_as_occupancy_does(const StoreFactory& make) {
+    Fixture f(make);
+    const auto now = at("2026-06-01T00:00:00Z");
+    // An id with a NUL byte and a byte that is not UTF-8: ids are data.
+    const std::string odd("res_\0\xff", 6);
+    auto held = booking("bkg_held", "res_1", at("2026-06-01T10:00:00Z"));
+    held.status = BookingStatus::pending;
+    held.hold_expires_at = now + 15min;
+    auto lapsed = booking("bkg_lapsed", "res_1", at("2026-06-01T11:00:00Z"));
+    lapsed.status = BookingStatus::pending;
+    lapsed.hold_expires_at = now;
+    auto cancelled = booking("bkg_cancelled", "res_2", at("2026-06-01T12:00:00Z"));
+    cancelled.status = BookingStatus::cancelled;
+    auto wide = booking("bkg_wide", "res_2", at("2026-06-01T08:00:00Z"));
+    wide.buffer_after = 90min;
+    wide.seats = 2;
+    auto late = booking("bkg_late", "res_2", at("2026-06-02T09:00:00Z"));
+    auto shared = booking("bkg_shared", "res_1", at("2026-06-01T09:00:00Z"));
+    shared.other_resources = {ResourceId{odd}};
+    f.write([&](Transaction& tx) {
+        tx.put_resource(f.a, resource("res_1", 3));
+        tx.put_resource(f.a, resource("res_2", 3));
+        tx.put_resource(f.a, resource(odd, 3));
+        for (const auto& b : {held, lapsed, cancelled, wide, late, shared}) tx.insert_booking(f.a, b);
+        tx.insert_booking(f.b, booking("bkg_other", "res_1", at("2026-06-01T09:30:00Z")));
+    });
+    const Interval day{at("2026-06-01T00:00:00Z"), at("2026-06-02T00:00:00Z")};
+    const Interval two_days{day.begin, at("2026-06-03T00:00:00Z")};
+    const Interval morning{at("2026-06-01T06:00:00Z"), at("2026-06-01T09:15:00Z")};
+    // Each resource over its own range, one twice, one unknown, the odd id.
+    const std::vector<OccupancyQuery> asks{{{"res_2"}, two_days}, {{"res_1"}, day}, {{"res_2"}, morning},
+                                           {{"res_none"}, day},   {{odd}, day},     {{"res_1"}, morning}};
+    const auto compare = [&](Transaction& tx) {
+        const auto all = tx.occupancies(f.a, asks, now);
+        REQUIRE(all.size() == asks.size());
+        for (std::size_t i = 0; i < asks.size(); ++i) {
+            CAPTURE(i);
+            CHECK(load_set(all[i]) == load_set(tx.occupancy(f.a, asks[i].resource, asks[i].range, now)));
+        }
+        // What the entries hold, not only that they agree.
+        CHECK(all[0].size() == 2);  // wide and late; cancelled is not active
+        CHECK(all[1].size() == 2);  // held and shared; lapsed ended at now
+        CHECK(all[2].size() == 1);  // wide only: late is on the next day
+        CHECK(all[3].empty());
+        CHECK(all[4].size() == 1);  // shared, held of its second resource
+        CHECK(all[5].size() == 1);  // shared: held starts at 10:00
+        CHECK(load_set(all[2]) == load_set({{.interval = wide.interval, .seats = 2, .buffer_after = 90min}}));
+        CHECK(tx.occupancies(f.a, {}, now).empty());
+        // Another tenant's bookings of the same ids are not there.
+        const auto other = tx.occupancies(f.b, asks, now);
+        REQUIRE(other.size() == asks.size());
+        CHECK(other[1].size() == 1);
+        CHECK(other[0].empty());
+        return 0;
+    };
+    f.read(compare);
+    // A write transaction answers the same (the PostgreSQL adapter locks and
+    // clears each resource first).
+    auto tx = f.store->write();
+    compare(*tx);
+}
+
 // --- series and administration -------------------------------------------
 
 inline void active_flags_and_series_round_trip(const StoreFactory& make) {
@@ -2212,6 +2282,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     }
     SUBCASE("message texts are kept per tenant, kind and locale, replaced, read back verbatim and removed once") {
         message_texts_are_kept_per_tenant_kind_and_locale(make);
+    }
+    SUBCASE("occupancies answers each resource and range as occupancy does, in one call") {
+        occupancies_answer_each_ask_as_occupancy_does(make);
     }
 }
 

@@ -82,6 +82,12 @@ struct CustomerHoldings {
     int active_future = 0;  ///< active and starting at or after now
 };
 
+/// One resource and the range `Transaction::occupancies` asks about it.
+struct OccupancyQuery {
+    ResourceId resource;
+    Interval range{};
+};
+
 /// One unit of work against a store. Reads see the transaction's own writes.
 class Transaction {
 public:
@@ -321,6 +327,19 @@ public:
     virtual std::vector<MessageText> message_texts(const TenantId& t) = 0;
     /// Removes the tenant's text of `kind` in `locale`; false when there was none.
     virtual bool delete_message_text(const TenantId& t, NotificationKind kind, const std::string& locale) = 0;
+    // Batched reads.
+    /// `occupancy` of several resources at once, each over its own range:
+    /// entry i answers `asks[i]` as `occupancy(t, asks[i].resource,
+    /// asks[i].range, now)` would. Availability asks this once per call. The
+    /// default asks one by one; an adapter whose every statement costs a
+    /// round trip answers all of them in one (PostgreSQL).
+    virtual std::vector<std::vector<Booked>> occupancies(const TenantId& t, const std::vector<OccupancyQuery>& asks,
+                                                         Instant now) {
+        std::vector<std::vector<Booked>> out;
+        out.reserve(asks.size());
+        for (const auto& a : asks) out.push_back(occupancy(t, a.resource, a.range, now));
+        return out;
+    }
 };
 
 /// A storage backend: a factory of transactions. Thread-safe.

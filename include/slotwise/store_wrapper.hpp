@@ -212,6 +212,10 @@ public:
     bool delete_message_text(const TenantId& t, NotificationKind kind, const std::string& locale) override {
         return target_->delete_message_text(t, kind, locale);
     }
+    std::vector<std::vector<Booked>> occupancies(const TenantId& t, const std::vector<OccupancyQuery>& asks,
+                                                 Instant now) override {
+        return target_->occupancies(t, asks, now);
+    }
 
 private:
     std::unique_ptr<Transaction> target_;

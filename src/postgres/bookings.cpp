@@ -183,4 +183,32 @@ std::vector<Booked> read_occupancy(const Result& rows) {
     return out;
 }
 
+std::vector<std::vector<Booked>> select_occupancies(Connection& c, const TenantId& t,
+                                                    const std::vector<OccupancyQuery>& asks, Instant now) {
+    std::vector<std::vector<Booked>> out(asks.size());
+    if (asks.empty()) return out;
+    std::vector<std::string> resources;
+    std::vector<std::int64_t> begins;
+    std::vector<std::int64_t> ends;
+    for (const auto& a : asks) {
+        resources.push_back(a.resource.value);
+        begins.push_back(seconds(a.range.begin));
+        ends.push_back(seconds(a.range.end));
+    }
+    const auto rows = c.run(kSelectOccupancies, Params()
+                                                    .add(t)
+                                                    .byte_arrays(resources)
+                                                    .integer_array(begins)
+                                                    .integer_array(ends)
+                                                    .add(now));
+    for (int i = 0; i < rows.rows(); ++i) {
+        const auto at = rows.integer(i, 0);
+        if (at < 1 || at > static_cast<std::int64_t>(asks.size())) corrupt("occupancy entry " + std::to_string(at));
+        out[static_cast<std::size_t>(at - 1)].push_back(
+            {.interval = {rows.at(i, 1), rows.at(i, 2)}, .seats = rows.small(i, 3),
+             .buffer_before = rows.minutes(i, 4), .buffer_after = rows.minutes(i, 5)});
+    }
+    return out;
+}
+
 }  // namespace slotwise::postgres

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <climits>
 #include <cstring>
+#include <utility>
 
 namespace slotwise::postgres {
 
@@ -83,8 +84,15 @@ Connection::Connection(const std::string& dsn, std::chrono::milliseconds lock_ti
     }
     // A lock wait longer than the busy timeout ends in 55P03 (storage_busy).
     // Instants cross as epoch seconds, so the session's zone does not matter.
-    exec("SET lock_timeout = " + std::to_string(std::max<std::int64_t>(1, lock_timeout.count())) +
-         "; SET client_min_messages = warning");
+    settings_ = "SET lock_timeout = " + std::to_string(std::max<std::int64_t>(1, lock_timeout.count())) +
+                "; SET client_min_messages = warning";
+    exec(settings_);
+}
+
+bool Connection::reconnect() {
+    PQreset(pg_.get());
+    prepared_.clear();
+    return ok() && !try_exec(settings_);
 }
 
 Failure Connection::failure(const PGresult* r) const {
@@ -114,6 +122,12 @@ std::optional<Failure> Connection::prepare(const char* sql, const Params& p, con
 }
 
 std::optional<Failure> Connection::try_run(const char* sql, const Params& p, std::optional<Result>& out) {
+    if (deferred_begin_ != nullptr) {
+        std::vector<Result> results;
+        if (auto f = try_run_all({{sql, &p}}, results)) return f;
+        out.emplace(std::move(results[0]));
+        return std::nullopt;
+    }
     const std::string* name = nullptr;
     if (auto f = prepare(sql, p, name)) return f;
     std::vector<const char*> values;
@@ -137,6 +151,14 @@ Result Connection::run(const char* sql, const Params& p) {
 }
 
 std::optional<Failure> Connection::try_exec(const std::string& sql) {
+    if (const char* begin = std::exchange(deferred_begin_, nullptr)) {
+        // A transaction that ran nothing has nothing to end.
+        if (sql == "COMMIT" || sql == "ROLLBACK") return std::nullopt;
+        const std::string both = std::string(begin) + "; " + sql;
+        auto failed = try_exec(both);
+        if (failed && failed->connection_lost && reconnect()) failed = try_exec(both);
+        return failed;
+    }
     // PQexec returns the last statement's result; an error stops the rest.
     count_traffic(1, 1);
     Result r(PQexec(pg_.get(), sql.c_str()));
@@ -194,6 +216,7 @@ void Pool::release(std::unique_ptr<Connection> c) noexcept {
     if (!c) return;
     // A failed or unfinished transaction is ended here; a connection that
     // cannot be brought back to idle is closed instead.
+    c->begin_with_next(nullptr);
     if (c->ok() && !c->idle()) (void)c->try_exec("ROLLBACK");
     if (!c->ok() || !c->idle()) {
         discard(std::move(c));

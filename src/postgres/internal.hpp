@@ -41,6 +41,29 @@ public:
     Params& bytes(std::string_view v) { return push(kBytea, std::string(v), 1); }
     Params& text(std::string_view v) { return push(kText, std::string(v), 0); }
     Params& integer(std::int64_t v) { return push(kInt8, std::to_string(v), 0); }
+    static constexpr unsigned kByteaArray = 1001;
+    static constexpr unsigned kInt8Array = 1016;
+
+    /// One-dimensional arrays in the binary format (no NULL elements): a
+    /// batch of values in one parameter.
+    Params& byte_arrays(const std::vector<std::string>& v) {
+        std::string out = array_header(kBytea, v.size());
+        for (const auto& e : v) {
+            put32(out, static_cast<std::uint32_t>(e.size()));
+            out += e;
+        }
+        return push(kByteaArray, std::move(out), 1);
+    }
+    Params& integer_array(const std::vector<std::int64_t>& v) {
+        std::string out = array_header(kInt8, v.size());
+        for (const auto e : v) {
+            put32(out, 8);
+            const auto u = static_cast<std::uint64_t>(e);
+            put32(out, static_cast<std::uint32_t>(u >> 32));
+            put32(out, static_cast<std::uint32_t>(u));
+        }
+        return push(kInt8Array, std::move(out), 1);
+    }
     Params& null(unsigned type) {
         types_.push_back(type);
         values_.emplace_back();
@@ -82,6 +105,20 @@ private:
     static unsigned type_of(const int*) { return kInt8; }
     static unsigned type_of(const Instant*) { return kInt8; }
     static unsigned type_of(const Minutes*) { return kInt8; }
+
+    static void put32(std::string& out, std::uint32_t v) {
+        for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xFF);
+    }
+    // Dimensions 1, no NULLs, the element type, the length, lower bound 1.
+    static std::string array_header(unsigned element, std::size_t n) {
+        std::string out;
+        put32(out, 1);
+        put32(out, 0);
+        put32(out, element);
+        put32(out, static_cast<std::uint32_t>(n));
+        put32(out, 1);
+        return out;
+    }
 
     Params& push(unsigned type, std::string v, int format) {
         types_.push_back(type);
@@ -220,6 +257,14 @@ public:
     std::vector<Result> run_all(const std::vector<Step>& steps);
     std::optional<Failure> try_run_all(const std::vector<Step>& steps, std::vector<Result>& out);
 
+    /// Sends `begin` (a BEGIN) with the next statement, in its round trip,
+    /// and not at all when the transaction ends before one (a COMMIT or
+    /// ROLLBACK then sends nothing). Should that round trip find the
+    /// connection broken (a server restarted since it was last used), the
+    /// connection is made again and the round trip repeated once: no
+    /// transaction was open on it. Null forgets a BEGIN not sent.
+    void begin_with_next(const char* begin) noexcept { deferred_begin_ = begin; }
+
     /// Runs one or more statements without parameters (control, schema).
     void exec(const std::string& sql);
     std::optional<Failure> try_exec(const std::string& sql);
@@ -236,7 +281,15 @@ private:
     /// The name `sql` is prepared under, preparing it on first use.
     std::optional<Failure> prepare(const char* sql, const Params& p, const std::string*& name);
 
+    // The pipeline of try_run_all, once the BEGIN (if any) is in `steps`.
+    std::optional<Failure> pipeline(const std::vector<Step>& steps, std::vector<Result>& out);
+    // Connects again after the connection broke: session settings anew,
+    // nothing prepared. False when the server cannot be reached.
+    bool reconnect();
+
     std::unique_ptr<PGconn, FinishConnection> pg_;
+    std::string settings_;
+    const char* deferred_begin_ = nullptr;
     std::unordered_map<const char*, std::string> prepared_;
     CatalogueCache catalogue_;
 };

@@ -201,6 +201,9 @@ std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const Boo
 std::vector<Booked> read_occupancy(const Result& rows);
 std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const ResourceId& r, Interval range,
                                      Instant now);
+/// occupancy() of each of `asks` in one statement (kSelectOccupancies).
+std::vector<std::vector<Booked>> select_occupancies(Connection& c, const TenantId& t,
+                                                    const std::vector<OccupancyQuery>& asks, Instant now);
 
 // --- payments (payments.cpp) -----------------------------------------------------
 

@@ -3,11 +3,28 @@
 // go to the server together instead of one wait each.
 #include "internal.hpp"
 
+#include <utility>
+
 namespace slotwise::postgres {
 
 std::optional<Failure> Connection::try_run_all(const std::vector<Step>& steps, std::vector<Result>& out) {
     out.clear();
     if (steps.empty()) return std::nullopt;
+    if (const char* begin = std::exchange(deferred_begin_, nullptr)) {
+        static const Params none;
+        std::vector<Step> all{{begin, &none}};
+        all.insert(all.end(), steps.begin(), steps.end());
+        auto failed = pipeline(all, out);
+        // No transaction was open: the round trip can be made again.
+        if (failed && failed->connection_lost && reconnect()) failed = pipeline(all, out);
+        if (!failed) out.erase(out.begin());
+        return failed;
+    }
+    return pipeline(steps, out);
+}
+
+std::optional<Failure> Connection::pipeline(const std::vector<Step>& steps, std::vector<Result>& out) {
+    out.clear();
     if (steps.size() == 1) {
         std::optional<Result> one;
         if (auto f = try_run(steps[0].sql, *steps[0].params, one)) return f;

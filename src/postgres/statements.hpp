@@ -436,6 +436,21 @@ inline constexpr char kSelectMessageTexts[] =
     "SELECT kind, locale, subject, body FROM message_texts WHERE tenant_id = $1 ORDER BY kind, locale";
 inline constexpr char kDeleteMessageText[] =
     "DELETE FROM message_texts WHERE tenant_id = $1 AND kind = $2 AND locale = $3";
+// occupancy() of several resources in one statement: $2 the resources, $3
+// and $4 the bounds of each one's range (epoch seconds), parallel arrays.
+// Each entry is one probe of booking_resources_by_range (a nested loop over
+// the array; GiST takes no `= ANY`), its bookings by primary key. The first
+// column is the entry's position (1-based).
+inline constexpr char kSelectOccupancies[] =
+    "SELECT q.i, " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", b.seats, o.buffer_before_min, o.buffer_after_min"
+    " FROM booking_resources o JOIN bookings b ON b.tenant_id = o.tenant_id AND b.booking_id = o.booking_id,"
+    " unnest($2::bytea[], $3::int8[], $4::int8[]) WITH ORDINALITY AS q(resource_id, lo, hi, i)"
+    " WHERE o.tenant_id = $1 AND o.resource_id = q.resource_id"
+    " AND o.occupied && tstzrange(" SW_TS("q.lo") ", " SW_TS("q.hi") ", '[)')"
+    " AND b.tenant_id = $1"
+    " AND (b.status = 'confirmed' OR (b.status IN ('pending', 'requested', 'offered')"
+    "      AND b.hold_expires_at > " SW_TS("$5") "))"
+    " ORDER BY q.i, lower(o.occupied), b.booking_id, o.part";
 
 #undef SW_AT
 #undef SW_TS
@@ -487,6 +502,7 @@ inline constexpr NamedStatement kAll[] = {
     NamedStatement{"kSelectApiKeyTenant", kSelectApiKeyTenant,
                    "authentication: the tenant is what the key says (the directory is a reference table)"},
     SW_STMT(kUpsertMessageText), SW_STMT(kSelectMessageTexts), SW_STMT(kDeleteMessageText),
+    SW_STMT(kSelectOccupancies),
 };
 #undef SW_STMT
 

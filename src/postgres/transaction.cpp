@@ -20,18 +20,11 @@ using secrets::is_live_key;
 class PostgresTransaction final : public Transaction {
 public:
     PostgresTransaction(std::shared_ptr<Pool> pool, Access access) : pool_(std::move(pool)), access_(access) {
-        // A pooled connection may have died with the server (a restart): the
-        // BEGIN finds out, and the next connection is tried, up to a new one.
-        for (int attempt = 0;; ++attempt) {
-            conn_ = pool_->acquire();
-            const auto failed = conn_->try_exec(access == Access::write ? kBeginWrite : kBeginRead);
-            if (!failed) break;
-            if (!failed->connection_lost || attempt >= pool_->options().pool_size) {
-                pool_->release(std::move(conn_));
-                fail(*failed);
-            }
-            pool_->discard(std::move(conn_));
-        }
+        // The BEGIN goes with the first statement, in its round trip; a
+        // pooled connection that died with the server (a restart) is made
+        // again there (Connection::begin_with_next).
+        conn_ = pool_->acquire();
+        conn_->begin_with_next(access == Access::write ? kBeginWrite : kBeginRead);
     }
     PostgresTransaction(const PostgresTransaction&) = delete;
     PostgresTransaction& operator=(const PostgresTransaction&) = delete;
@@ -554,6 +547,13 @@ public:
             if (r.rows() == 0) return std::nullopt;
             return r.integer(0, 0);
         });
+    }
+    std::vector<std::vector<Booked>> occupancies(const TenantId& t, const std::vector<OccupancyQuery>& asks,
+                                                 Instant now) override {
+        // A writer locks and clears each resource before it reads it
+        // (checked_run); a reader's snapshot answers all in one statement.
+        if (access_ == Access::write) return Transaction::occupancies(t, asks, now);
+        return call(Access::read, [&] { return select_occupancies(c(), t, asks, now); });
     }
 
 private:
