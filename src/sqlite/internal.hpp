@@ -452,6 +452,13 @@ std::vector<Notification> notifications(Connection& c, const TenantId& t, const 
 // snapshot keeps them until the next such checkpoint).
 int erase_customer(Connection& c, const TenantId& t, const std::string& created_by, Instant now);
 void checkpoint_after_erasure(Connection& c) noexcept;
+// Services with their resource links, and weekly hours (catalogue_rows.cpp):
+// each one call of the Transaction interface.
+void write_service(Connection& c, const TenantId& t, const Service& v);
+std::optional<Service> select_service(Connection& c, const TenantId& t, const ServiceId& id);
+std::vector<Service> select_services(Connection& c, const TenantId& t);
+void write_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r, const WeeklyHours& w);
+WeeklyHours select_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r);
 // Table combinations (combinations.cpp): each one call of the Transaction interface.
 void put_table_combination(Connection& c, const TenantId& t, const TableCombination& x);
 std::vector<TableCombination> table_combinations(Connection& c, const TenantId& t, const ServiceId& service);
