@@ -333,7 +333,7 @@ TEST_CASE("every table and index leads with tenant_id") {
     const auto tables =
         raw.column("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
     CHECK(tables == std::vector<std::string>{"api_key_directory", "api_keys", "blocks", "booking_holds", "bookings", "checkout_sessions", "date_overrides",
-                                             "outbox", "outbox_sweep", "payment_events", "payment_settings",
+                                             "message_texts", "outbox", "outbox_sweep", "payment_events", "payment_settings",
                                              "resources", "service_resources", "services",
                                              "table_combinations", "tenant_policies", "tenants", "unmatched_payments",
                                              "waitlist", "waitlist_sweep", "weekly_hours"});
