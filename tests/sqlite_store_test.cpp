@@ -147,6 +147,18 @@ std::string script(const std::string& name) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// Builds a file of schema version 7 (the frozen released steps) at `path`,
+// with one tenant, tenant_a, named `name`.
+void version_7_file(const std::string& path, const std::string& name) {
+    Raw raw(path);
+    for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
+                             "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
+        raw.exec(script(step));
+    }
+    REQUIRE(raw.value("PRAGMA user_version") == "7");
+    raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', '" + name + "', 0)");
+}
+
 template <class D>
 long long ms(D d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
@@ -1266,12 +1278,8 @@ TEST_CASE("a version-7 file is upgraded in place: everything active, no series, 
     slotwise::test::TempDir dir;
     const auto path = dir.file("v7.db");
     {
+        version_7_file(path, "Salon");
         Raw raw(path);
-        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
-                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
-            raw.exec(script(step));
-        }
-        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
         raw.exec("INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied)"
                  " VALUES ('tenant_a', 'res_1', 'Anna', 'staff', 'Europe/Rome', 1, 0)");
         raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
@@ -1322,12 +1330,8 @@ TEST_CASE("a version-7 file is upgraded in place: no resource is sized, no servi
     slotwise::test::TempDir dir;
     const auto path = dir.file("v7.db");
     {
+        version_7_file(path, "Trattoria");
         Raw raw(path);
-        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
-                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
-            raw.exec(script(step));
-        }
-        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Trattoria', 0)");
         raw.exec("INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity, max_occupied)"
                  " VALUES ('tenant_a', 'res_t1', 'T1', 'table', 'Europe/Rome', 1, 0)");
         raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
@@ -1381,13 +1385,8 @@ TEST_CASE("a version-7 file is upgraded in place: services take the approval def
     slotwise::test::TempDir dir;
     const auto path = dir.file("v7.db");
     {
+        version_7_file(path, "Salon");
         Raw raw(path);
-        for (const char* step : {"schema_v1.sql", "schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
-                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
-            raw.exec(script(step));
-        }
-        CHECK(raw.value("PRAGMA user_version") == "7");
-        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
         raw.exec("INSERT INTO tenant_policies (tenant_id, max_pending_per_customer, max_active_per_customer,"
                  " customer_horizon_days, max_seats_per_customer_booking) VALUES ('tenant_a', 3, NULL, 30, NULL)");
         raw.exec(R"sql(INSERT INTO services (tenant_id, service_id, name, duration_min, step_min, buffer_before_min,
@@ -1435,16 +1434,7 @@ TEST_CASE("a version-7 file is upgraded in place: services take the approval def
 TEST_CASE("a version-7 file is upgraded in place to API keys: its tenants listed, keys stored by hash") {
     slotwise::test::TempDir dir;
     const auto path = dir.file("v7.db");
-    {
-        Raw raw(path);
-        raw.exec(script("schema_v1.sql"));
-        for (const char* step : {"schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
-                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
-            raw.exec(script(step));
-        }
-        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
-        CHECK(raw.value("PRAGMA user_version") == "7");
-    }
+    version_7_file(path, "Salon");
     auto store = open_sqlite({.path = path});
     Raw raw(path);
     CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
@@ -1463,16 +1453,7 @@ TEST_CASE("a version-7 file is upgraded in place to API keys: its tenants listed
 TEST_CASE("a version-7 file is upgraded in place to message texts: none set, one stored per kind and locale") {
     slotwise::test::TempDir dir;
     const auto path = dir.file("v7.db");
-    {
-        Raw raw(path);
-        raw.exec(script("schema_v1.sql"));
-        for (const char* step : {"schema_v1_to_v2.sql", "schema_v2_to_v3.sql", "schema_v3_to_v4.sql",
-                                 "schema_v4_to_v5.sql", "schema_v5_to_v6.sql", "schema_v6_to_v7.sql"}) {
-            raw.exec(script(step));
-        }
-        raw.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('tenant_a', 'Salon', 0)");
-        CHECK(raw.value("PRAGMA user_version") == "7");
-    }
+    version_7_file(path, "Salon");
     auto store = open_sqlite({.path = path});
     Raw raw(path);
     CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
