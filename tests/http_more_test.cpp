@@ -465,7 +465,9 @@ TEST_CASE("another tenant's admin key on this tenant's ids: 404 on every new rou
     CHECK(stripe->count() == stripe_calls);
     CHECK(call(api, "GET", "/v1/bookings/" + booking, api.admin_a).body["customer"]["name"] == "Ada");
     CHECK(call(api, "GET", "/v1/waitlist/" + entry, api.admin_a).body["status"] == "waiting");
-    for (const auto& b : call(api, "GET", "/v1/bookings?series=" + series_id, api.admin_a).body["bookings"]) {
+    // The answer outlives the loop: a range-for keeps only the outermost temporary.
+    const auto listed = call(api, "GET", "/v1/bookings?series=" + series_id, api.admin_a);
+    for (const auto& b : listed.body["bookings"]) {
         CHECK(b["status"] == "confirmed");
     }
     CHECK(call(api, "GET", "/v1/resources/" + res + "/blocks?from=" + api.at(7, "00:00") + "&to=" + api.at(8, "00:00"),
