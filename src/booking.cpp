@@ -384,22 +384,38 @@ Booking TenantScope::book(const BookingRequest& r) {
     const auto pre = precheck(engine_, principal_, r, now);
     // BEGIN IMMEDIATE (or the adapter's equivalent): the checks below and
     // the insert see no other writer in between.
-    auto tx = engine_.store()->write();
-    if (!r.idempotency_key.empty()) {
+    std::unique_ptr<Transaction> tx;
+    std::optional<Booking> replayed;
+    const auto begin = [&] {
+        tx = engine_.store()->write();
+        if (r.idempotency_key.empty()) return;
         // Scoped to this subject: another's key is neither found nor taken.
         if (auto existing = tx->booking_by_idempotency_key(principal_.tenant, principal_.subject, r.idempotency_key)) {
             if (existing->request_fingerprint != print) {
                 throw Error(Errc::idempotency_mismatch, "idempotency_key", "already used for another request");
             }
-            return as_read(*existing, now);
+            replayed = as_read(*existing, now);
         }
-    }
+    };
+    begin();
+    if (replayed) return *replayed;
     // Every group's resource is re-checked here, in the transaction that
     // inserts the booking holding all of them: all or none. When the
-    // catalogue moved on since the check outside, every rule is checked again.
+    // catalogue moved on since the check outside, or a checked resource was
+    // taken since, every rule is checked again in a new transaction: the
+    // confirmation may already hold a networked store's locks of the checked
+    // resources, and choosing again from there would take further ones out of
+    // the order every other writer takes them in (a deadlock).
     std::optional<Checked> again;
     std::optional<std::vector<ResourceId>> confirmed;
-    if (pre) confirmed = confirm_checked(*tx, principal_, engine_, *pre, r, now);
+    if (pre) {
+        confirmed = confirm_checked(*tx, principal_, engine_, *pre, r, now);
+        if (!confirmed) {
+            tx.reset();
+            begin();
+            if (replayed) return *replayed;
+        }
+    }
     if (!confirmed) again = check_request(*tx, engine_, principal_, r, now);
     const Checked& checked = again ? *again : pre->checked;
     const auto& chosen = again ? again->chosen : *confirmed;

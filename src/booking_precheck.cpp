@@ -127,10 +127,12 @@ std::optional<std::vector<ResourceId>> confirm_checked(Transaction& tx, const Pr
                                          [&](const Resource& x) { return x.id == c.chosen[g]; });
             room = it != group.end() && still_room(tx, p.tenant, svc, g, *it, r.start, now, c.held_seats);
         }
-        if (room) return c.chosen;
+        // Taken since: the caller checks everything again.
+        if (!room) return std::nullopt;
+        return c.chosen;
     }
-    // Taken since (or a party, whose tables are chosen together): choose
-    // again, from the resources already resolved against this catalogue.
+    // A party, whose tables are chosen together, and before any of them is
+    // read: from the resources already resolved against this catalogue.
     auto chosen = choose(tx, p.tenant, c.resolved, c.pins, c.party, r, now);
     if (chosen.empty()) throw Error(Errc::slot_unavailable, "start", "the slot is not available");
     return chosen;

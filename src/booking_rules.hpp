@@ -90,9 +90,11 @@ bool still_room(Transaction& tx, const TenantId& t, const Service& svc, std::siz
                 Instant start, Instant now, int seats);
 
 /// Inside the write transaction: the resources to hold when the catalogue
-/// version is still `pre`'s (the checked ones if they still have room, else
-/// chosen again); nullopt when the catalogue moved on, so that every rule
-/// must be checked again in `tx`.
+/// version is still `pre`'s (the checked ones if they still have room; a
+/// party's tables chosen again); nullopt when the catalogue moved on or a
+/// checked resource was taken since, so that every rule must be checked
+/// again, in a new write transaction (this one may hold locks of the checked
+/// resources already).
 std::optional<std::vector<ResourceId>> confirm_checked(Transaction& tx, const Principal& p, const Engine& engine,
                                                        const Prechecked& pre, const BookingRequest& r, Instant now);
 
