@@ -147,6 +147,12 @@ std::string script(const std::string& name) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// A migrated file: at this build's schema version, and intact.
+void check_current_and_intact(Raw& raw) {
+    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
+    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+}
+
 // Builds a file of schema version 7 (the frozen released steps) at `path`,
 // with one tenant, tenant_a, named `name`.
 void version_7_file(const std::string& path, const std::string& name) {
@@ -333,8 +339,7 @@ TEST_CASE("the schema version is stored in user_version and a reopened file keep
     auto store = open_sqlite({.path = path});
     CHECK(store->read()->bookings(tenant, {}).size() == 3);
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
 }
 
 TEST_CASE("every table and index leads with tenant_id") {
@@ -489,8 +494,7 @@ TEST_CASE("a version-1 file is upgraded in place, keeping its bookings and the t
     }
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     CHECK(raw.value("SELECT last_row FROM outbox_sweep") == raw.value("SELECT max(rowid) FROM bookings"));
     CHECK(has_booking(*store, "bkg_old"));
     const auto old = store->read()->notifications(tenant, {"bkg_old"});
@@ -528,8 +532,7 @@ TEST_CASE("a version-3 file is upgraded in place: idempotency keys become per su
     }
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     auto tx = store->write();
     // The old booking is found under its creator's key, and only there.
     const auto old = tx->booking_by_idempotency_key(tenant, "ada", "order-1");
@@ -566,8 +569,7 @@ TEST_CASE("a version-2 file is upgraded in place, its services taking a cancel n
     }
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     const auto old = store->read()->service(tenant, {"svc_cut"});
     REQUIRE(old);
     CHECK(old->cancel_notice == 0min);
@@ -618,8 +620,7 @@ TEST_CASE("a version-5 file is upgraded in place: outbox rows learn their creato
     }
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     const Instant made{std::chrono::seconds{1780300000}};
     // The old outbox row and the owed confirmation count against their creator.
     CHECK(store->read()->notifications_by_creator(tenant, "ada", made, 10) == 2);
@@ -669,8 +670,7 @@ TEST_CASE("a version-6 file is upgraded in place: each booking holds its one res
     }
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     CHECK(raw.value("SELECT max_occupied FROM resources") == "12000");
     const auto svc = store->read()->service(tenant, {"svc_cut"});
     REQUIRE(svc);
@@ -725,8 +725,7 @@ TEST_CASE("a file of the version before payments were kept is upgraded in place:
     }
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     // A booking made before the amount was kept owes its service's price as it is now.
     const auto paid = store->read()->booking(tenant, {"bkg_paid"});
     REQUIRE(paid);
@@ -1298,8 +1297,7 @@ TEST_CASE("a version-7 file is upgraded in place: everything active, no series, 
     auto store = open_sqlite({.path = path});
     {
         Raw raw(path);
-        CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-        CHECK(raw.value("PRAGMA integrity_check") == "ok");
+        check_current_and_intact(raw);
     }
     CHECK(store->read()->resource(tenant, {"res_1"})->active);
     CHECK(store->read()->service(tenant, {"svc_cut"})->active);
@@ -1348,8 +1346,7 @@ TEST_CASE("a version-7 file is upgraded in place: no resource is sized, no servi
     }
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     {
         auto tx = store->read();
         const auto table = tx->resource(tenant, {"res_t1"});
@@ -1406,8 +1403,7 @@ TEST_CASE("a version-7 file is upgraded in place: services take the approval def
     }
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     const auto svc = store->read()->service(tenant, {"svc_cut"});
     REQUIRE(svc);
     CHECK_FALSE(svc->requires_confirmation);
@@ -1437,8 +1433,7 @@ TEST_CASE("a version-7 file is upgraded in place to API keys: its tenants listed
     version_7_file(path, "Salon");
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     auto tx = store->write();
     const auto all = tx->tenants({}, 10);
     REQUIRE(all.size() == 1);
@@ -1456,8 +1451,7 @@ TEST_CASE("a version-7 file is upgraded in place to message texts: none set, one
     version_7_file(path, "Salon");
     auto store = open_sqlite({.path = path});
     Raw raw(path);
-    CHECK(raw.value("PRAGMA user_version") == std::to_string(sqlite_schema_version()));
-    CHECK(raw.value("PRAGMA integrity_check") == "ok");
+    check_current_and_intact(raw);
     auto tx = store->write();
     CHECK(tx->message_texts(tenant).empty());
     const MessageText m{.kind = NotificationKind::booking_cancelled, .locale = "it", .subject = "Annullata: {service}",
