@@ -76,6 +76,7 @@ std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const 
         } else {
             p.add((was != previous.end() ? was->active : all_active) ? 1 : 0);
         }
+        p.add(b.seats);  // every hold of a booking holds its seats
         rows.push_back(std::move(p));
     }
     return rows;

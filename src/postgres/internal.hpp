@@ -337,10 +337,11 @@ bool delete_message_text(Connection& c, const TenantId& t, NotificationKind kind
 int schema_version() noexcept;
 // The database's version beside this build's; reads only.
 SchemaState schema_state(Connection& c);
-// Applies the pending steps under the migration lock, each in its own
-// transaction, or, with `dry_run`, all in one transaction rolled back.
-// Returns the state before.
-SchemaState apply_migrations(Connection& c, bool dry_run);
+// Applies the pending steps up to `target` (this build's version, unless a
+// test wants an older schema to upgrade from) under the migration lock, each
+// in its own transaction, or, with `dry_run`, all in one transaction rolled
+// back. Returns the state before.
+SchemaState apply_migrations(Connection& c, bool dry_run, int target = schema_version());
 
 // The waitlist (waitlist.cpp): each one call of the Transaction interface.
 void insert_waitlist_entry(Connection& c, const TenantId& t, const WaitlistEntry& e);

@@ -385,6 +385,56 @@ CREATE TABLE message_texts (
     PRIMARY KEY (tenant_id, kind, locale)
 );
 )sql",
+    // Version 8. A resource's holds in a range are read by one B-tree range
+    // scan that answers from the index alone, instead of a GiST probe that
+    // visits every row and then its booking: a hold carries its booking's
+    // seats and status, and resource_spans keeps each resource's longest
+    // occupied range, so that every hold overlapping [lo, hi) starts in
+    // [lo - longest, hi). Spans only grow, widened by statement triggers on
+    // every insert and update (the adapter moves a booking by a delete and an
+    // insert; plain SQL may update), and only when a hold is longer: one no
+    // longer than the longest takes no lock on the span row.
+    R"sql(
+ALTER TABLE booking_resources ADD COLUMN seats integer, ADD COLUMN status text;
+UPDATE booking_resources o SET seats = b.seats, status = b.status
+FROM bookings b WHERE b.tenant_id = o.tenant_id AND b.booking_id = o.booking_id;
+ALTER TABLE booking_resources ALTER COLUMN seats SET NOT NULL, ALTER COLUMN status SET NOT NULL;
+
+CREATE TABLE resource_spans (
+    tenant_id   bytea    NOT NULL,
+    resource_id bytea    NOT NULL,
+    longest     interval NOT NULL,  -- no occupied range of the resource is longer
+    PRIMARY KEY (tenant_id, resource_id)
+);
+INSERT INTO resource_spans (tenant_id, resource_id, longest)
+SELECT tenant_id, resource_id, max(upper(occupied) - lower(occupied)) FROM booking_resources
+WHERE NOT isempty(occupied) GROUP BY tenant_id, resource_id;
+
+CREATE FUNCTION slotwise_widen_spans() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- In (tenant, resource) order, so that two writers widening the same
+    -- spans lock them in one order.
+    INSERT INTO resource_spans (tenant_id, resource_id, longest)
+    SELECT a.tenant_id, a.resource_id, a.longest
+    FROM (SELECT tenant_id, resource_id, max(upper(occupied) - lower(occupied)) AS longest FROM added
+          WHERE NOT isempty(occupied) GROUP BY tenant_id, resource_id) a
+    WHERE NOT EXISTS (SELECT 1 FROM resource_spans s WHERE s.tenant_id = a.tenant_id
+                      AND s.resource_id = a.resource_id AND s.longest >= a.longest)
+    ORDER BY a.tenant_id, a.resource_id
+    ON CONFLICT (tenant_id, resource_id) DO UPDATE SET longest = greatest(resource_spans.longest, excluded.longest);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER booking_resources_widen_spans AFTER INSERT ON booking_resources
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION slotwise_widen_spans();
+CREATE TRIGGER booking_resources_widen_spans_on_update AFTER UPDATE ON booking_resources
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION slotwise_widen_spans();
+
+CREATE INDEX booking_resources_by_start ON booking_resources (tenant_id, resource_id, lower(occupied))
+    INCLUDE (occupied, start_at, end_at, buffer_before_min, buffer_after_min, seats, status, hold_expires_at,
+             booking_id, part);
+DROP INDEX booking_resources_by_range;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -417,7 +467,10 @@ SchemaState schema_state(Connection& c) {
     return {checked_version(r.rows() == 0 ? 0 : r.integer(0, 0)), kSchemaVersion};
 }
 
-SchemaState apply_migrations(Connection& c, bool dry_run) {
+SchemaState apply_migrations(Connection& c, bool dry_run, int target) {
+    if (target < 0 || target > kSchemaVersion) {
+        throw Error(Errc::invalid_argument, "target", "no schema version " + std::to_string(target));
+    }
     // The lock is the session's: held across the migration's transactions,
     // let go by the unlock below, or by the server if this process dies.
     c.exec(std::string("SELECT pg_advisory_lock(") + kMigrationLock + ")");
@@ -432,7 +485,7 @@ SchemaState apply_migrations(Connection& c, bool dry_run) {
         c.exec("BEGIN");
         try {
             c.exec(kCreateSchemaTable);
-            for (auto v = before.version; v < kSchemaVersion; ++v) c.exec(kMigrations[v]);
+            for (auto v = before.version; v < target; ++v) c.exec(kMigrations[v]);
         } catch (...) {
             (void)c.try_exec("ROLLBACK");
             throw;
@@ -442,7 +495,7 @@ SchemaState apply_migrations(Connection& c, bool dry_run) {
     }
     c.exec(kCreateSchemaTable);
     const int version = checked_version(c.run(kSelectSchemaVersion, Params{}).integer(0, 0));
-    for (auto v = version; v < kSchemaVersion; ++v) {
+    for (auto v = version; v < target; ++v) {
         c.exec("BEGIN");
         try {
             c.exec(kMigrations[v]);

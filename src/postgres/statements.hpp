@@ -173,12 +173,14 @@ inline constexpr char kInsertBooking[] =
 // same resource over the same range (postgres.hpp: what the constraint
 // covers). `active`: confirmed, or pending with a hold that runs past the
 // instant of the check ($14; NULL when unchecked: then any hold, unless the
-// row it replaces had been found lapsed, $16 = 0).
+// row it replaces had been found lapsed, $16 = 0). $17 the booking's seats:
+// a hold carries them and its status, so that reading occupancy needs no
+// booking row.
 inline constexpr char kInsertOccupancy[] =
     "INSERT INTO booking_resources (tenant_id, booking_id, part, resource_id, occupied, start_at, end_at,"
-    " buffer_before_min, buffer_after_min, hold_expires_at, exclusive, active)"
+    " buffer_before_min, buffer_after_min, hold_expires_at, seats, status, exclusive, active)"
     " VALUES ($1, $2, $3, $4, tstzrange(" SW_TS("$5") ", greatest(" SW_TS("$5") ", " SW_TS("$6") "), '[)'), "
-    SW_TS("$7") ", " SW_TS("$8") ", $9, $10, " SW_TS("$12") ","
+    SW_TS("$7") ", " SW_TS("$8") ", $9, $10, " SW_TS("$12") ", $17, $11::text,"
     " CASE WHEN $13::int8 = 1 THEN coalesce((SELECT r.capacity = 1 FROM resources r"
     "   WHERE r.tenant_id = $1 AND r.resource_id = $4), false) ELSE coalesce($15::int8 = 1, false) END,"
     " $11::text = 'confirmed' OR ($11::text IN ('pending', 'requested', 'offered') AND $12::int8 IS NOT NULL"
@@ -222,35 +224,41 @@ inline constexpr char kCountPendingByCreator[] =
 inline constexpr char kCountConfirmedByCreator[] =
     "SELECT count(*) FROM (SELECT 1 FROM bookings WHERE tenant_id = $1 AND created_by = $2"
     " AND status = 'confirmed' AND start_at >= " SW_TS("$3") " LIMIT $4) AS held";
-// The holds of resource $2 active at $5 and occupying [$3, $4), through the
-// occupancy index.
-#define SW_ACTIVE_HOLDS                                                                                      \
-    " FROM booking_resources o JOIN bookings b ON b.tenant_id = o.tenant_id AND b.booking_id = o.booking_id" \
-    " WHERE o.tenant_id = $1 AND o.resource_id = $2"                                                         \
-    " AND o.occupied && tstzrange(" SW_TS("$3") ", " SW_TS("$4") ", '[)')"                                   \
-    " AND b.tenant_id = $1"                                                                                  \
-    " AND (b.status = 'confirmed' OR (b.status IN ('pending', 'requested', 'offered')"                      \
-    "      AND b.hold_expires_at > " SW_TS("$5") "))"
+// The holds of resource $2 active at $5 and occupying [$3, $4): one range
+// scan of booking_resources_by_start, from the index alone. A hold that
+// overlaps the range starts before its end and at most the resource's
+// longest hold before its beginning (resource_spans; no row: no holds).
+#define SW_OVERLAPPING(resource, lo, hi)                                                                    \
+    " o.tenant_id = $1 AND o.resource_id = " resource                                                       \
+    " AND lower(o.occupied) < " SW_TS(hi) " AND upper(o.occupied) > " SW_TS(lo)                             \
+    " AND lower(o.occupied) >= " SW_TS(lo) " - (SELECT s.longest FROM resource_spans s"                    \
+    "     WHERE s.tenant_id = $1 AND s.resource_id = " resource ")"
+#define SW_HOLD_ACTIVE(now)                                                                                  \
+    " (o.status = 'confirmed' OR (o.status IN ('pending', 'requested', 'offered')"                          \
+    "  AND o.hold_expires_at > " SW_TS(now) "))"
+#define SW_ACTIVE_HOLDS " FROM booking_resources o WHERE" SW_OVERLAPPING("$2", "$3", "$4") " AND" SW_HOLD_ACTIVE("$5")
 // Each booking once, by (occupied start, id).
 inline constexpr char kSelectActiveBookings[] =
     "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id IN"
     " (SELECT o.booking_id" SW_ACTIVE_HOLDS ")"
     " ORDER BY b.start_at - b.buffer_before_min * interval '1 minute', b.booking_id";
 inline constexpr char kSelectOccupancy[] =
-    "SELECT " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", b.seats, o.buffer_before_min, o.buffer_after_min"
-    SW_ACTIVE_HOLDS " ORDER BY lower(o.occupied), b.booking_id, o.part";
+    "SELECT " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", o.seats, o.buffer_before_min, o.buffer_after_min"
+    SW_ACTIVE_HOLDS " ORDER BY lower(o.occupied), o.booking_id, o.part";
 // Starts of the active bookings of service $6 whose first resource is $2,
 // starting in [$3, $4): part 0 begins at the booking's start.
 inline constexpr char kSelectCountedStarts[] =
-    "SELECT " SW_AT("b.start_at") SW_ACTIVE_HOLDS " AND o.part = 0 AND b.service_id = $6"
-    " AND b.start_at >= " SW_TS("$3") " AND b.start_at < " SW_TS("$4");
+    "SELECT " SW_AT("o.start_at") SW_ACTIVE_HOLDS " AND o.part = 0"
+    " AND EXISTS (SELECT 1 FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id = o.booking_id"
+    "     AND b.service_id = $6)"
+    " AND o.start_at >= " SW_TS("$3") " AND o.start_at < " SW_TS("$4");
 #undef SW_ACTIVE_HOLDS
 // A write transaction that reads a resource's bookings at $4 first switches
 // off the occupancy of holds lapsed by then over [$3-ish): every lapsed row
 // of the resource overlapping the range ($3, $5).
 inline constexpr char kClearLapsedHolds[] =
-    "UPDATE booking_resources SET active = false WHERE tenant_id = $1 AND resource_id = $2 AND active"
-    " AND hold_expires_at <= " SW_TS("$3") " AND occupied && tstzrange(" SW_TS("$4") ", " SW_TS("$5") ", '[)')";
+    "UPDATE booking_resources o SET active = false WHERE" SW_OVERLAPPING("$2", "$4", "$5")
+    " AND o.active AND o.hold_expires_at <= " SW_TS("$3");
 inline constexpr char kSelectBookingStart[] =
     "SELECT " SW_AT("start_at") " FROM bookings WHERE tenant_id = $1 AND booking_id = $2";
 // bookings(): $2/$3 start range (NULL = open), ($4, $5) the cursor (NULL =
@@ -438,19 +446,15 @@ inline constexpr char kDeleteMessageText[] =
     "DELETE FROM message_texts WHERE tenant_id = $1 AND kind = $2 AND locale = $3";
 // occupancy() of several resources in one statement: $2 the resources, $3
 // and $4 the bounds of each one's range (epoch seconds), parallel arrays.
-// Each entry is one probe of booking_resources_by_range (a nested loop over
-// the array; GiST takes no `= ANY`), its bookings by primary key. The first
-// column is the entry's position (1-based).
+// Each entry is one range scan of booking_resources_by_start, as in
+// occupancy(). The first column is the entry's position (1-based).
 inline constexpr char kSelectOccupancies[] =
-    "SELECT q.i, " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", b.seats, o.buffer_before_min, o.buffer_after_min"
-    " FROM booking_resources o JOIN bookings b ON b.tenant_id = o.tenant_id AND b.booking_id = o.booking_id,"
-    " unnest($2::bytea[], $3::int8[], $4::int8[]) WITH ORDINALITY AS q(resource_id, lo, hi, i)"
-    " WHERE o.tenant_id = $1 AND o.resource_id = q.resource_id"
-    " AND o.occupied && tstzrange(" SW_TS("q.lo") ", " SW_TS("q.hi") ", '[)')"
-    " AND b.tenant_id = $1"
-    " AND (b.status = 'confirmed' OR (b.status IN ('pending', 'requested', 'offered')"
-    "      AND b.hold_expires_at > " SW_TS("$5") "))"
-    " ORDER BY q.i, lower(o.occupied), b.booking_id, o.part";
+    "SELECT q.i, " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", o.seats, o.buffer_before_min, o.buffer_after_min"
+    " FROM unnest($2::bytea[], $3::int8[], $4::int8[]) WITH ORDINALITY AS q(resource_id, lo, hi, i),"
+    " booking_resources o WHERE" SW_OVERLAPPING("q.resource_id", "q.lo", "q.hi") " AND" SW_HOLD_ACTIVE("$5")
+    " ORDER BY q.i, lower(o.occupied), o.booking_id, o.part";
+#undef SW_OVERLAPPING
+#undef SW_HOLD_ACTIVE
 
 #undef SW_AT
 #undef SW_TS
