@@ -379,9 +379,10 @@ Booking TenantScope::book(const BookingRequest& r) {
     // The clock may be a host callback (Python): ask it before taking the
     // write lock, so the lock is never held while the host runs.
     const Instant now = engine_.now();
-    // Every rule is checked before the write lock (booking_precheck.cpp);
-    // inside it only the catalogue version and the occupancy are confirmed.
-    const auto pre = precheck(engine_, principal_, r, now);
+    // When other writers want the lock, every rule is checked before it
+    // (booking_precheck.cpp) and inside it only the catalogue version and
+    // the occupancy are confirmed. Alone, all of it is checked inside.
+    const auto pre = engine_.store()->write_contended() ? precheck(engine_, principal_, r, now) : std::nullopt;
     // BEGIN IMMEDIATE (or the adapter's equivalent): the checks below and
     // the insert see no other writer in between.
     std::unique_ptr<Transaction> tx;

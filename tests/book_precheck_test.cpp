@@ -30,6 +30,8 @@ struct HookStore : StoreWrapper {
         if (auto h = std::exchange(hook, nullptr)) h();
         return StoreWrapper::write();
     }
+    // As when other writers want the lock: book() checks before taking it.
+    bool write_contended() const noexcept override { return true; }
 };
 
 // A resource in Rome open Monday to Friday 09:00-13:00, a free 30-minute
@@ -156,6 +158,73 @@ TEST_CASE("a catalogue change that leaves the slot offered, in the same gap, sti
 
 namespace {
 
+// Counts the read transactions it opens.
+struct CountingStore : StoreWrapper {
+    CountingStore(std::shared_ptr<Store> target, bool contended)
+        : StoreWrapper(std::move(target)), contended_(contended) {}
+    std::unique_ptr<Transaction> read() override {
+        ++reads;
+        return StoreWrapper::read();
+    }
+    bool write_contended() const noexcept override { return contended_; }
+    int reads = 0;
+
+private:
+    bool contended_;
+};
+
+}  // namespace
+
+TEST_CASE("alone, book() checks inside the write lock and opens no read transaction; contended, it checks first") {
+    for (const bool contended : {false, true}) {
+        CAPTURE(contended);
+        TempDir dir;
+        auto store = std::make_shared<CountingStore>(open_sqlite({.path = (dir.path / "alone.db").string()}),
+                                                     contended);
+        ManualClock time;
+        time.set(at("2026-06-01T05:00:00Z"));
+        Engine engine(store, EngineOptions{.clock = time.clock()});
+        const Tenant tenant = engine.create_tenant("Alone");
+        auto admin = engine.scope({.tenant = tenant.id, .role = Role::admin, .subject = "owner"});
+        const Resource anna = admin.create_resource({.name = "Anna", .timezone = "Europe/Rome"});
+        WeeklyHours week;
+        week[date::Tuesday] = {{9h, 13h}};
+        admin.set_weekly_hours(anna.id, week);
+        const Service cut = admin.create_service({.name = "Cut", .duration = 30min, .resources = {anna.id}});
+        auto ada = engine.scope({.tenant = tenant.id, .role = Role::customer, .subject = "ada"});
+        store->reads = 0;
+        (void)ada.book({.service = cut.id, .start = at("2026-06-02T10:00:00Z"), .customer = {.name = "Ada"}});
+        CHECK(store->reads == (contended ? 1 : 0));
+        // Either way every rule holds: 13:00 is past the day's hours.
+        CHECK_THROWS_WITH_AS((void)ada.book({.service = cut.id, .start = at("2026-06-02T11:00:00Z"),
+                                             .customer = {.name = "Ada"}}),
+                             doctest::Contains("not available"), Error);
+    }
+}
+
+TEST_CASE("the SQLite store says a write is contended exactly while a write transaction of the process is open") {
+    TempDir dir;
+    auto store = open_sqlite({.path = (dir.path / "turn.db").string()});
+    CHECK_FALSE(store->write_contended());
+    {
+        auto reader = store->read();
+        CHECK_FALSE(store->write_contended());  // readers never wait for writers
+    }
+    {
+        auto tx = store->write();
+        CHECK(store->write_contended());
+        tx->commit();
+    }
+    CHECK_FALSE(store->write_contended());
+    {
+        auto tx = store->write();
+        CHECK(store->write_contended());
+    }  // rolled back
+    CHECK_FALSE(store->write_contended());
+}
+
+namespace {
+
 // Numbers every commit in commit order (taken inside the write lock, just
 // before the store commits) and remembers what it wrote: a booking's start,
 // or that the day's hours were shortened.
@@ -198,6 +267,8 @@ struct LoggingStore : StoreWrapper {
     std::unique_ptr<Transaction> wrap(std::unique_ptr<Transaction> tx) override {
         return std::make_unique<LoggingTransaction>(std::move(tx), log_);
     }
+    // Every booking takes the path with the checks before the lock.
+    bool write_contended() const noexcept override { return true; }
     Log& log_;
 };
 

@@ -358,6 +358,13 @@ public:
     /// installs its sink when it is built over the store. Call it before the
     /// store is shared between threads.
     virtual void set_event_sink(EventSink /*sink*/) {}
+    /// Whether another write transaction of this process holds or waits for
+    /// the write lock now: a hint, never a promise (a writer of another
+    /// process, or one arriving a moment later, is not seen). `book()` checks
+    /// a request's rules before taking the lock only when someone else wants
+    /// it; alone, checking inside the lock keeps no one waiting and saves a
+    /// read transaction. An adapter that cannot tell answers true.
+    virtual bool write_contended() const noexcept { return true; }
 };
 
 }  // namespace slotwise

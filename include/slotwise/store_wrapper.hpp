@@ -234,6 +234,7 @@ public:
     std::unique_ptr<Transaction> read() override { return wrap(target_->read()); }
     std::unique_ptr<Transaction> write() override { return wrap(target_->write()); }
     void set_event_sink(EventSink sink) override { target_->set_event_sink(std::move(sink)); }
+    bool write_contended() const noexcept override { return target_->write_contended(); }
 
 protected:
     /// What read() and write() return for a transaction of the target:

@@ -7,17 +7,24 @@
 
 namespace slotwise::sqlite {
 
-CatalogueCache::Tenant* CatalogueReader::tenant(const TenantId& t) {
-    if (written_) return nullptr;
-    // The version cannot change under a transaction: a write transaction
-    // excludes other writers and a read one keeps its snapshot.
-    if (checked_tenant_ != t.value) {
-        auto s = c_->statement(kSelectCatalogueVersion);
-        s.bind(t);
-        if (!s.step()) return nullptr;
-        checked_version_ = s.integer(0);
+std::optional<std::int64_t> CatalogueReader::version(const TenantId& t) {
+    // The version cannot change under a transaction but by its own writes: a
+    // write transaction excludes other writers and a read one keeps its
+    // snapshot.
+    if (!written_ && checked_tenant_ == t.value) return checked_version_;
+    auto s = c_->statement(kSelectCatalogueVersion);
+    s.bind(t);
+    if (!s.step()) return std::nullopt;
+    const std::int64_t v = s.integer(0);
+    if (!written_) {
+        checked_version_ = v;
         checked_tenant_ = t.value;
     }
+    return v;
+}
+
+CatalogueCache::Tenant* CatalogueReader::tenant(const TenantId& t) {
+    if (written_ || !version(t)) return nullptr;
     auto& cache = c_->catalogue();
     auto it = cache.tenants.find(t.value);
     if (it == cache.tenants.end()) {

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <climits>
 #include <condition_variable>
@@ -315,12 +316,19 @@ public:
     /// on another thread than it began. Not fair: under contention a writer
     /// may be overtaken, never past its deadline.
     void take_writer_turn(std::chrono::steady_clock::time_point deadline) {
+        writers_.fetch_add(1, std::memory_order_relaxed);
         if (!writer_.try_acquire_until(deadline)) {
+            writers_.fetch_sub(1, std::memory_order_relaxed);
             throw Error(Errc::storage_busy, "sqlite: another write transaction of this process held the lock past "
                                             "the busy timeout");
         }
     }
-    void end_writer_turn() noexcept { writer_.release(); }
+    void end_writer_turn() noexcept {
+        writer_.release();
+        writers_.fetch_sub(1, std::memory_order_relaxed);
+    }
+    /// Some writer of this process holds its turn or waits for it.
+    bool writers_present() const noexcept { return writers_.load(std::memory_order_relaxed) > 0; }
 
     const SqliteOptions& options() const noexcept { return options_; }
 
@@ -339,6 +347,7 @@ private:
     std::condition_variable available_;
     std::vector<std::unique_ptr<Connection>> idle_;
     std::binary_semaphore writer_{1};
+    std::atomic<int> writers_{0};  // holding or waiting for a writer turn
 };
 
 // Rows, decoded from a statement whose columns are in the order its SQL
@@ -360,6 +369,11 @@ public:
     explicit CatalogueReader(Connection& c) noexcept : c_(&c) {}
 
     void changed() noexcept { written_ = true; }
+
+    /// Tenant `t`'s catalogue_version as this transaction sees it (nullopt:
+    /// no such tenant), read once per transaction and tenant unless the
+    /// transaction changed a catalogue, which moves it.
+    std::optional<std::int64_t> version(const TenantId& t);
 
     /// `load()`'s answer for `key` of tenant `t`, from the cache when the
     /// tenant's catalogue is as it was when the entry was read.

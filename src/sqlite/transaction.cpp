@@ -449,10 +449,15 @@ public:
     }
 
     void put_policy(const TenantId& t, const TenantPolicy& p) override {
+        policy_.reset();
         call(Access::write, [&] { sqlite::write_policy(c(), t, p); });
     }
     std::optional<TenantPolicy> policy(const TenantId& t) override {
-        return call(Access::read, [&] { return sqlite::select_policy(c(), t); });
+        // book() asks twice (its limits, its notification cap): read once.
+        return call(Access::read, [&] {
+            if (!policy_ || policy_->first != t.value) policy_.emplace(t.value, sqlite::select_policy(c(), t));
+            return policy_->second;
+        });
     }
 
     // Payment records (payments.cpp).
@@ -604,12 +609,7 @@ public:
     }
 
     std::optional<std::int64_t> catalogue_version(const TenantId& t) override {
-        return call(Access::read, [&]() -> std::optional<std::int64_t> {
-            auto s = c().statement(kSelectCatalogueVersion);
-            s.bind(t);
-            if (!s.step()) return std::nullopt;
-            return s.integer(0);
-        });
+        return call(Access::read, [&] { return catalogue_.version(t); });
     }
 
 private:
@@ -682,6 +682,7 @@ private:
     State state_ = State::open;
     bool erased_ = false;  // erase_customer ran: the WAL's old frames must go after the commit
     CatalogueReader catalogue_{*conn_};
+    std::optional<std::pair<std::string, std::optional<TenantPolicy>>> policy_;  // the last tenant's, as read here
 };
 
 }  // namespace

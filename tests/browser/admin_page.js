@@ -46,6 +46,17 @@ function check(ok, what) {
   console.log(`ok - ${what}`);
 }
 
+// Clicks `button` and waits for the page's write to `path` to be answered
+// and "Saved." shown: the message may still be up from an earlier save, so
+// it alone does not say that this one is done.
+async function saved(page, path, button) {
+  const answered = page.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() !== "GET");
+  await button.click();
+  const response = await answered;
+  check(response.ok(), `the page's ${response.request().method()} ${path} succeeds`);
+  await page.locator("#message:not(.error)", { hasText: "Saved." }).waitFor();
+}
+
 // --- the server -------------------------------------------------------------
 async function startServer(dir) {
   const db = path.join(dir, "shop.db");
@@ -300,8 +311,7 @@ async function run() {
     await page.locator(`#resource-list form[data-id="${s.anna.id}"] .edit-hours`).click();
     await page.locator("#hours-days input[name=mon]").fill("10:00-12:00, 13:00-17:30");
     await page.locator("#hours-days input[name=sun]").fill("");
-    await page.locator("#hours-form button[type=submit]").click();
-    await page.locator("#message:not(.error)", { hasText: "Saved." }).waitFor();
+    await saved(page, `/v1/resources/${s.anna.id}/hours`, page.locator("#hours-form button[type=submit]"));
     const hours = await api("GET", `/v1/resources/${s.anna.id}/hours`);
     check(JSON.stringify(hours.mon) === JSON.stringify([["10:00", "12:00"], ["13:00", "17:30"]]) && hours.sun.length === 0,
       "the weekly hours edited on the page are stored");
@@ -323,8 +333,7 @@ async function run() {
     "the service editor shows which services require confirmation");
     await row.locator("input[name=requires_confirmation]").check();
     await row.locator("input[name=request_expiry]").fill("90");
-    await row.locator("button[type=submit]").click();
-    await page.locator("#message:not(.error)", { hasText: "Saved." }).waitFor();
+    await saved(page, `/v1/services/${s.cut.id}`, row.locator("button[type=submit]"));
     const edited = await api("GET", `/v1/services/${s.cut.id}`);
     check(edited.name === "Long haircut" && edited.duration === 45 && edited.resource_groups.flat().length === 2,
       "a service edited on the page is stored, its resources kept");
