@@ -390,10 +390,11 @@ CREATE TABLE message_texts (
     // visits every row and then its booking: a hold carries its booking's
     // seats and status, and resource_spans keeps each resource's longest
     // occupied range, so that every hold overlapping [lo, hi) starts in
-    // [lo - longest, hi). Spans only grow, widened by statement triggers on
-    // every insert and update (the adapter moves a booking by a delete and an
-    // insert; plain SQL may update), and only when a hold is longer: one no
-    // longer than the longest takes no lock on the span row.
+    // [lo - longest, hi). Spans only grow, widened by a statement trigger on
+    // every insert (the adapter moves a booking by a delete and an insert),
+    // and only when a hold is longer: one no longer than the longest takes no
+    // lock on the span row; and by a row trigger on an update of a hold's
+    // range or resource (plain SQL).
     R"sql(
 ALTER TABLE booking_resources ADD COLUMN seats integer, ADD COLUMN status text;
 UPDATE booking_resources o SET seats = b.seats, status = b.status
@@ -427,8 +428,20 @@ END
 $$;
 CREATE TRIGGER booking_resources_widen_spans AFTER INSERT ON booking_resources
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION slotwise_widen_spans();
-CREATE TRIGGER booking_resources_widen_spans_on_update AFTER UPDATE ON booking_resources
-    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION slotwise_widen_spans();
+-- A hold changed in place (plain SQL: the adapter only switches `active`,
+-- which fires nothing).
+CREATE FUNCTION slotwise_widen_span() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT isempty(NEW.occupied) THEN
+        INSERT INTO resource_spans (tenant_id, resource_id, longest)
+        VALUES (NEW.tenant_id, NEW.resource_id, upper(NEW.occupied) - lower(NEW.occupied))
+        ON CONFLICT (tenant_id, resource_id) DO UPDATE SET longest = greatest(resource_spans.longest, excluded.longest);
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER booking_resources_widen_span_on_update AFTER UPDATE OF occupied, resource_id ON booking_resources
+    FOR EACH ROW EXECUTE FUNCTION slotwise_widen_span();
 
 CREATE INDEX booking_resources_by_start ON booking_resources (tenant_id, resource_id, lower(occupied))
     INCLUDE (occupied, start_at, end_at, buffer_before_min, buffer_after_min, seats, status, hold_expires_at,
