@@ -1,7 +1,8 @@
-// book()'s rules split around the write lock: everything a request is
-// checked against — service, resources, hours, overrides, blocks, notice,
-// horizon, grid, segments, limits, the tenant's policy — is checked in a read
-// transaction first, against the catalogue_version read before any of it;
+// book()'s rules split around the write lock, when other writers want it
+// (Store::write_contended): everything a request is checked against —
+// service, resources, hours, overrides, blocks, notice, horizon, grid,
+// segments, limits, the tenant's policy — is checked in a read transaction
+// first, against the catalogue_version read before any of it;
 // the write transaction then confirms that number and re-checks only what
 // other bookings can change (the occupancy of the chosen resources and the
 // limit counts). A write lock held for the calendar walk serialises every

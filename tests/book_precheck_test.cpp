@@ -1,6 +1,8 @@
 // book() checks its rules outside the write lock against the catalogue
 // version it read, and inside only confirms that version and the occupancy
-// (booking_precheck.cpp). These tests change the catalogue, or book the slot,
+// (booking_precheck.cpp), when the store says other writers want the lock;
+// the stores here say so, but where a test says otherwise. These tests
+// change the catalogue, or book the slot,
 // in exactly that gap — from a second engine on the same file, started by a
 // store whose write() runs a hook before it opens the transaction — and race
 // threads against catalogue changes, ordering every commit: no booking may
