@@ -36,6 +36,16 @@ Errc error_of(F&& f) {
     return Errc::storage_error;
 }
 
+// What inserting `b` of tenant t1 comes to by the end of the transaction:
+// the store may send the insert with the COMMIT, so the database's refusal
+// may be thrown by either.
+Errc insert_refused(Transaction& tx, const Booking& b) {
+    return error_of([&] {
+        tx.insert_booking({"t1"}, b);
+        tx.commit();
+    });
+}
+
 Booking booking(const std::string& id, const std::string& resource, Instant start, Minutes length = 30min) {
     return {.id = {id}, .service = {"svc_1"}, .resource = {resource}, .interval = {start, start + length},
             .customer = {.name = "Ada"}, .created_by = "ada", .created_at = at("2026-01-01T00:00:00Z"),
@@ -82,13 +92,13 @@ TEST_CASE("the database itself refuses an overlapping booking of a capacity-1 re
     auto tx = store->write();
     CHECK(tx->occupancy({"t1"}, {"res_1"}, elsewhere, now).empty());
     Booking clash = booking("bkg_2", "res_1", at("2026-06-01T10:15:00Z"));
-    CHECK(error_of([&] { tx->insert_booking({"t1"}, clash); }) == Errc::slot_unavailable);
+    CHECK(insert_refused(*tx, clash) == Errc::slot_unavailable);
     // Buffers widen the range: a booking ending at 10:00 with 5 minutes after clashes too.
     auto tx2 = store->write();
     CHECK(tx2->active_bookings({"t1"}, {"res_1"}, elsewhere, now).empty());
     Booking buffered = booking("bkg_3", "res_1", at("2026-06-01T09:30:00Z"));
     buffered.buffer_after = 5min;
-    CHECK(error_of([&] { tx2->insert_booking({"t1"}, buffered); }) == Errc::slot_unavailable);
+    CHECK(insert_refused(*tx2, buffered) == Errc::slot_unavailable);
     // Half-open: back to back is fine, and so is another tenant's resource of the same id.
     auto tx3 = store->write();
     CHECK(tx3->occupancy({"t1"}, {"res_1"}, elsewhere, now).empty());
@@ -122,7 +132,7 @@ TEST_CASE("a lapsed hold does not block a new booking once a writer has seen it 
     SUBCASE("while the hold runs, the slot is taken") {
         auto tx = store->write();
         CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:10:00Z")).size() == 1);
-        CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_new", "res_1", range.begin)); }) ==
+        CHECK(insert_refused(*tx, booking("bkg_new", "res_1", range.begin)) ==
               Errc::slot_unavailable);
     }
     SUBCASE("after it, the writer that reads the slot free may book it") {
@@ -191,7 +201,7 @@ TEST_CASE("a hold confirmed by its payment, without a new check, stays covered b
     CHECK(tx->occupancy({"t1"}, {"res_1"}, {at("2026-06-02T10:00:00Z"), at("2026-06-02T11:00:00Z")},
                         at("2026-05-02T00:00:00Z"))
               .empty());
-    CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_clash", "res_1", range.begin)); }) ==
+    CHECK(insert_refused(*tx, booking("bkg_clash", "res_1", range.begin)) ==
           Errc::slot_unavailable);
 }
 
@@ -260,6 +270,8 @@ TEST_CASE("a COMMIT whose connection breaks is commit_in_doubt, and the pool rec
     auto store = salon();
     PgSession admin;
     auto tx = store->write();
+    // A read opens the transaction on the server; the insert goes with the COMMIT.
+    CHECK_FALSE(tx->booking({"t1"}, {"bkg_doubt"}));
     tx->insert_booking({"t1"}, booking("bkg_doubt", "res_1", at("2026-06-01T10:00:00Z")));
     // Every other session of this database idle in a transaction: ours.
     admin.exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
@@ -353,7 +365,7 @@ TEST_CASE("the constraint covers a booking's busy parts only: its free part can 
     // meets the constraint.
     auto tx = store->write();
     CHECK(tx->occupancy({"t1"}, {"res_1"}, {start + 24h, start + 25h}, now).empty());
-    CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_clash", "res_1", start + 80min, 10min)); }) ==
+    CHECK(insert_refused(*tx, booking("bkg_clash", "res_1", start + 80min, 10min)) ==
           Errc::slot_unavailable);
 }
 
@@ -417,7 +429,7 @@ TEST_CASE("a request and a waitlist offer are covered by the constraint while th
             // Running: the database itself refuses a second booking.
             auto tx = store->write();
             CHECK(tx->occupancy({"t1"}, {"res_1"}, range, at("2026-05-01T00:10:00Z")).size() == 1);
-            CHECK(error_of([&] { tx->insert_booking({"t1"}, booking("bkg_new", "res_1", range.begin)); }) ==
+            CHECK(insert_refused(*tx, booking("bkg_new", "res_1", range.begin)) ==
                   Errc::slot_unavailable);
         }
         auto tx = store->write();

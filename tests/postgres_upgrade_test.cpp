@@ -42,7 +42,8 @@ std::vector<std::string> described(const std::vector<Booked>& booked) {
 
 }  // namespace
 
-TEST_CASE("a version-7 database with bookings upgrades in place: every hold keeps its seats, status and reach") {
+TEST_CASE("a version-7 database with bookings upgrades in place: every hold keeps its seats, status and reach, and no "
+          "foreign key is left") {
     database_at(7);
     {
         PgSession s;
@@ -77,6 +78,9 @@ TEST_CASE("a version-7 database with bookings upgrades in place: every hold keep
     CHECK(s.value("SELECT longest FROM resource_spans WHERE resource_id = 'res_1'") == "10:00:00");
     CHECK(s.value("SELECT string_agg(seats || ' ' || status, ', ' ORDER BY booking_id) FROM booking_resources") ==
           "5 cancelled, 2 pending, 4 pending, 3 confirmed");
+    // Version 9: no foreign key left for an insert to check.
+    CHECK(s.value("SELECT count(*) FROM pg_constraint WHERE contype = 'f'"
+                  " AND connamespace = 'public'::regnamespace") == "0");
 
     // Asked from 15:00, nine hours after the long booking began: it is found
     // (the span reaches back to it), with the running hold; the lapsed and

@@ -52,6 +52,16 @@ void expect_error(Errc code, F&& call) {
     }
 }
 
+// Fails the current test unless inserting `b` into `tx` and committing throws
+// `Error` with `code`: a store may send the insert with a later statement,
+// the COMMIT at the latest (store.hpp).
+inline void expect_insert_refused(Errc code, Transaction& tx, const TenantId& t, const Booking& b) {
+    expect_error(code, [&] {
+        tx.insert_booking(t, b);
+        tx.commit();
+    });
+}
+
 inline std::vector<std::string> ids(const std::vector<Booking>& list) {
     std::vector<std::string> out;
     for (const auto& b : list) out.push_back(b.id.value);
@@ -489,7 +499,7 @@ inline void bookings_round_trip(const StoreFactory& make) {
         return 0;
     });
     auto tx = f.store->write();
-    expect_error(Errc::storage_error, [&] { tx->insert_booking(f.a, plain); });
+    expect_insert_refused(Errc::storage_error, *tx, f.a, plain);
 }
 
 inline void update_booking_replaces_the_mutable_fields(const StoreFactory& make) {
@@ -545,7 +555,7 @@ inline void idempotency_keys_are_unique_per_tenant(const StoreFactory& make) {
         Booking again = booking("bkg_2", "res_1", at("2026-06-01T11:00:00Z"));
         again.idempotency_key = "order-77";
         auto tx = f.store->write();
-        expect_error(Errc::storage_error, [&] { tx->insert_booking(f.a, again); });
+        expect_insert_refused(Errc::storage_error, *tx, f.a, again);
     }
     CHECK_FALSE(f.read([&](Transaction& tx) { return tx.booking(f.a, {"bkg_2"}); }));
     // The same key in another tenant is that tenant's own.
@@ -589,7 +599,7 @@ inline void idempotency_keys_are_scoped_to_the_subject(const StoreFactory& make)
     Booking again = booking("bkg_3", "res_1", at("2026-06-01T12:00:00Z"));
     again.idempotency_key = "order-1";
     auto tx = f.store->write();
-    expect_error(Errc::storage_error, [&] { tx->insert_booking(f.a, again); });
+    expect_insert_refused(Errc::storage_error, *tx, f.a, again);
 }
 
 inline void a_policy_round_trips_per_tenant(const StoreFactory& make) {

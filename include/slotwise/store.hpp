@@ -20,6 +20,10 @@
 //  - A `Transaction` rolls back in its destructor unless `commit()` returned.
 //    Any storage failure throws `Error(storage_error)` (or `storage_busy`)
 //    and leaves the transaction to be rolled back: nothing is half-written.
+//    A write whose result nobody reads may be sent with the transaction's
+//    next statement, so its failure (an overlap the database refuses, say)
+//    may be thrown by a later call of the transaction, `commit()` at the
+//    latest; the transaction is failed either way.
 //    A `commit()` that fails without knowing whether the data reached
 //    durable storage (an I/O error while committing, a connection lost
 //    before the answer) throws `commit_in_doubt`: the transaction is then
@@ -363,7 +367,11 @@ public:
     /// process, or one arriving a moment later, is not seen). `book()` checks
     /// a request's rules before taking the lock only when someone else wants
     /// it; alone, checking inside the lock keeps no one waiting and saves a
-    /// read transaction. An adapter that cannot tell answers true.
+    /// read transaction. A store whose writers lock only the resources whose
+    /// bookings they read (PostgreSQL's advisory locks) answers false: a
+    /// check before the lock would spare no writer of another resource a
+    /// wait, and would cost a read transaction of round trips. An adapter
+    /// that cannot tell answers true.
     virtual bool write_contended() const noexcept { return true; }
 };
 

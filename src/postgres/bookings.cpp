@@ -92,13 +92,11 @@ void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const s
 
 void write_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked,
                    const Notification* confirmation) {
-    const auto booking = booking_params(t, b, BookingWrite::insert);
-    const auto rows = occupancy_params(t, b, {}, checked);
-    const auto note = confirmation ? std::optional<Params>(notification_params(*confirmation)) : std::nullopt;
-    std::vector<Connection::Step> steps{{kInsertBooking, &booking}};
-    for (const auto& p : rows) steps.push_back({kInsertOccupancy, &p});
-    if (note) steps.push_back({kInsertNotification, &*note});
-    c.run_all(steps);
+    // Nothing reads these results: they travel with the next round trip,
+    // book()'s COMMIT.
+    c.write_with_next(kInsertBooking, booking_params(t, b, BookingWrite::insert));
+    for (auto& p : occupancy_params(t, b, {}, checked)) c.write_with_next(kInsertOccupancy, std::move(p));
+    if (confirmation) c.write_with_next(kInsertNotification, notification_params(*confirmation));
 }
 
 bool rewrite_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked) {

@@ -122,7 +122,7 @@ std::optional<Failure> Connection::prepare(const char* sql, const Params& p, con
 }
 
 std::optional<Failure> Connection::try_run(const char* sql, const Params& p, std::optional<Result>& out) {
-    if (deferred_begin_ != nullptr) {
+    if (deferred_begin_ != nullptr || !unsent_.empty()) {
         std::vector<Result> results;
         if (auto f = try_run_all({{sql, &p}}, results)) return f;
         out.emplace(std::move(results[0]));
@@ -151,6 +151,20 @@ Result Connection::run(const char* sql, const Params& p) {
 }
 
 std::optional<Failure> Connection::try_exec(const std::string& sql) {
+    if (!unsent_.empty()) {
+        if (sql == "ROLLBACK") {
+            unsent_.clear();
+        } else {
+            // The writes go first; a COMMIT goes in their round trip.
+            static constexpr char commit[] = "COMMIT";
+            static const Params none;
+            const bool ends = sql == commit;
+            std::vector<Result> ignored;
+            std::vector<Step> steps;
+            if (ends) steps.push_back({commit, &none});
+            if (auto f = run_with_unsent(steps, ignored, ends); f || ends) return f;
+        }
+    }
     if (const char* begin = std::exchange(deferred_begin_, nullptr)) {
         // A transaction that ran nothing has nothing to end.
         if (sql == "COMMIT" || sql == "ROLLBACK") return std::nullopt;
@@ -216,7 +230,7 @@ void Pool::release(std::unique_ptr<Connection> c) noexcept {
     if (!c) return;
     // A failed or unfinished transaction is ended here; a connection that
     // cannot be brought back to idle is closed instead.
-    c->begin_with_next(nullptr);
+    c->forget_unsent();
     if (c->ok() && !c->idle()) (void)c->try_exec("ROLLBACK");
     if (!c->ok() || !c->idle()) {
         discard(std::move(c));

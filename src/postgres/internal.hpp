@@ -173,6 +173,9 @@ struct Failure {
     std::string sqlstate;
     std::string message;
     bool connection_lost = false;
+    /// Which of a pipeline's steps failed; -1 when it was something sent
+    /// before them (a deferred BEGIN, writes sent with the next round trip).
+    int step = 0;
 };
 
 /// Throws the Error a failure maps to: 23P01 slot_unavailable; 40001,
@@ -257,6 +260,12 @@ public:
     std::vector<Result> run_all(const std::vector<Step>& steps);
     std::optional<Failure> try_run_all(const std::vector<Step>& steps, std::vector<Result>& out);
 
+    /// Keeps a write whose result nobody reads, to go to the server in the
+    /// next round trip, ahead of that call's own statements (a booking's
+    /// rows then travel with its COMMIT). Its failure is that call's failure;
+    /// a ROLLBACK drops it unsent.
+    void write_with_next(const char* sql, Params p) { unsent_.push_back({sql, std::move(p)}); }
+
     /// Sends `begin` (a BEGIN) with the next statement, in its round trip,
     /// and not at all when the transaction ends before one (a COMMIT or
     /// ROLLBACK then sends nothing). Should that round trip find the
@@ -264,6 +273,11 @@ public:
     /// connection is made again and the round trip repeated once: no
     /// transaction was open on it. Null forgets a BEGIN not sent.
     void begin_with_next(const char* begin) noexcept { deferred_begin_ = begin; }
+    /// Forgets a BEGIN and writes not sent yet (the transaction is over).
+    void forget_unsent() noexcept {
+        deferred_begin_ = nullptr;
+        unsent_.clear();
+    }
 
     /// Runs one or more statements without parameters (control, schema).
     void exec(const std::string& sql);
@@ -281,6 +295,9 @@ private:
     /// The name `sql` is prepared under, preparing it on first use.
     std::optional<Failure> prepare(const char* sql, const Params& p, const std::string*& name);
 
+    // try_run_all, `ends` when `steps` commit: a round trip that may have
+    // committed is never made again.
+    std::optional<Failure> run_with_unsent(const std::vector<Step>& steps, std::vector<Result>& out, bool ends);
     // The pipeline of try_run_all, once the BEGIN (if any) is in `steps`.
     std::optional<Failure> pipeline(const std::vector<Step>& steps, std::vector<Result>& out);
     // Connects again after the connection broke: session settings anew,
@@ -290,6 +307,11 @@ private:
     std::unique_ptr<PGconn, FinishConnection> pg_;
     std::string settings_;
     const char* deferred_begin_ = nullptr;
+    struct Unsent {
+        const char* sql;
+        Params params;
+    };
+    std::vector<Unsent> unsent_;
     std::unordered_map<const char*, std::string> prepared_;
     CatalogueCache catalogue_;
 };

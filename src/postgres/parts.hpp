@@ -62,13 +62,27 @@ public:
     /// waits for a lock kept here, and asking again would only close the
     /// cycle again; storage_busy at once lets the other finish.
     void take(Connection& c, const Pool& pool, std::int64_t key, bool holding_resources = false);
+    /// The same, the first wait sent in the round trip of `then`, whose
+    /// results it gives back.
+    std::vector<Result> take_with(Connection& c, const Pool& pool, std::int64_t key, bool holding_resources,
+                                  const std::vector<Connection::Step>& then);
     /// This tenant and resource's lock.
     void take_resource(Connection& c, const Pool& pool, const TenantId& t, const ResourceId& r);
+    /// This tenant and resource's lock, then `then` (take_with).
+    std::vector<Result> take_resource_with(Connection& c, const Pool& pool, const TenantId& t, const ResourceId& r,
+                                           const std::vector<Connection::Step>& then);
     /// Every resource `b` holds, in resource-id order (the one order every
     /// writer of several resources takes them in).
     void take_held_resources(Connection& c, const Pool& pool, const TenantId& t, const Booking& b);
 
 private:
+    // Waits for `key` inside a savepoint, counting from `attempt`.
+    void wait_for(Connection& c, const Pool& pool, std::int64_t key, bool holding_resources, int attempt);
+    // After a failed wait: throws unless the wait may be asked again, and
+    // rolls it back when it may.
+    void undo_failed_wait(Connection& c, const Pool& pool, std::int64_t key, const Failure& failed,
+                          bool holding_resources, int attempt);
+
     std::unordered_set<std::int64_t> taken_;
     std::unordered_set<std::int64_t> resources_;
 };
@@ -186,8 +200,8 @@ std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const 
 void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
                      const CheckedResources& checked);
 
-/// Inserts a booking, its occupancy rows and its confirmation (if any) in
-/// one round trip.
+/// Inserts a booking, its occupancy rows and its confirmation (if any), sent
+/// with the connection's next round trip (Connection::write_with_next).
 void write_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked,
                    const Notification* confirmation);
 /// Updates a booking and replaces its occupancy rows, in two round trips;

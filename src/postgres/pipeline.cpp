@@ -1,6 +1,6 @@
 // Several statements of one transaction in one round trip: libpq's pipeline
-// mode (libpq 14+). A booking's row, its occupancy rows and its confirmation
-// go to the server together instead of one wait each.
+// mode (libpq 14+). A booking's row, its occupancy rows, its confirmation
+// and the COMMIT go to the server together instead of one wait each.
 #include "internal.hpp"
 
 #include <utility>
@@ -8,26 +8,41 @@
 namespace slotwise::postgres {
 
 std::optional<Failure> Connection::try_run_all(const std::vector<Step>& steps, std::vector<Result>& out) {
+    return run_with_unsent(steps, out, false);
+}
+
+std::optional<Failure> Connection::run_with_unsent(const std::vector<Step>& steps, std::vector<Result>& out,
+                                                   bool ends) {
     out.clear();
-    if (steps.empty()) return std::nullopt;
-    if (const char* begin = std::exchange(deferred_begin_, nullptr)) {
-        static const Params none;
-        std::vector<Step> all{{begin, &none}};
-        all.insert(all.end(), steps.begin(), steps.end());
-        auto failed = pipeline(all, out);
-        // No transaction was open: the round trip can be made again.
-        if (failed && failed->connection_lost && reconnect()) failed = pipeline(all, out);
-        if (!failed) out.erase(out.begin());
+    if (steps.empty() && unsent_.empty()) return std::nullopt;
+    static const Params none;
+    const char* begin = std::exchange(deferred_begin_, nullptr);
+    const auto unsent = std::exchange(unsent_, {});
+    std::vector<Step> all;
+    if (begin) all.push_back({begin, &none});
+    for (const auto& u : unsent) all.push_back({u.sql, &u.params});
+    const auto ahead = static_cast<int>(all.size());
+    all.insert(all.end(), steps.begin(), steps.end());
+    auto failed = pipeline(all, out);
+    // No transaction was open before this BEGIN, and none committed unless
+    // the steps end it: then the round trip can be made again.
+    if (failed && failed->connection_lost && begin && !ends && reconnect()) failed = pipeline(all, out);
+    if (failed) {
+        failed->step = failed->step >= ahead ? failed->step - ahead : -1;
         return failed;
     }
-    return pipeline(steps, out);
+    out.erase(out.begin(), out.begin() + ahead);
+    return std::nullopt;
 }
 
 std::optional<Failure> Connection::pipeline(const std::vector<Step>& steps, std::vector<Result>& out) {
     out.clear();
     if (steps.size() == 1) {
         std::optional<Result> one;
-        if (auto f = try_run(steps[0].sql, *steps[0].params, one)) return f;
+        if (auto f = try_run(steps[0].sql, *steps[0].params, one)) {
+            f->step = 0;
+            return f;
+        }
         out.push_back(std::move(*one));
         return std::nullopt;
     }
@@ -60,7 +75,10 @@ std::optional<Failure> Connection::pipeline(const std::vector<Step>& steps, std:
     for (std::size_t i = 0; i < steps.size(); ++i) {
         PGresult* r = PQgetResult(pg);
         if (r == nullptr) {
-            if (!first) first = failure(nullptr);
+            if (!first) {
+                first = failure(nullptr);
+                first->step = static_cast<int>(i);
+            }
             break;
         }
         Result result(r);
@@ -70,6 +88,7 @@ std::optional<Failure> Connection::pipeline(const std::vector<Step>& steps, std:
             if (!first) out.push_back(std::move(result));
         } else if (!first && status != PGRES_PIPELINE_ABORTED) {
             first = failure(result.raw());
+            first->step = static_cast<int>(i);
         }
     }
     // The sync's own result closes the pipeline.

@@ -448,6 +448,16 @@ CREATE INDEX booking_resources_by_start ON booking_resources (tenant_id, resourc
              booking_id, part);
 DROP INDEX booking_resources_by_range;
 )sql",
+    // Version 9. A hold no longer references its booking by a foreign key,
+    // as SQLite's booking_holds never did: the adapter writes a booking and
+    // its holds in one round trip and never deletes a booking, so the key
+    // refused nothing, while its check ran on every hold inserted, by a plan
+    // each connection made once. Made while the table had no statistics,
+    // that plan chose (tenant_id, created_by, ...) over the primary key and
+    // read every booking of the tenant for each hold.
+    R"sql(
+ALTER TABLE booking_resources DROP CONSTRAINT booking_resources_tenant_id_booking_id_fkey;
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

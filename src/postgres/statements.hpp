@@ -17,10 +17,13 @@ namespace slotwise::postgres {
 #define SW_AT(col) "extract(epoch FROM " col ")::int8"
 #define SW_TS(n) "to_timestamp(" n ")"
 
-// Transaction control and locks (parameterless: run with exec()).
+// Transaction control and locks (parameterless but the lock's key).
 inline constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL READ COMMITTED";
 inline constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 inline constexpr char kCommit[] = "COMMIT";
+inline constexpr char kLockSavepoint[] = "SAVEPOINT sw_lock";
+inline constexpr char kAdvisoryLock[] = "SELECT pg_advisory_xact_lock($1)";
+inline constexpr char kReleaseLockSavepoint[] = "RELEASE SAVEPOINT sw_lock";
 
 // Tenants.
 inline constexpr char kInsertTenant[] =

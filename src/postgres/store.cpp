@@ -16,6 +16,10 @@ public:
         return postgres::begin_transaction(pool_, postgres::Access::write);
     }
     void set_event_sink(EventSink sink) override { pool_->set_event_sink(std::move(sink)); }
+    // Writers queue on per-resource advisory locks, taken when a resource's
+    // bookings are read: nothing a write transaction does before that keeps
+    // another writer waiting (store.hpp).
+    bool write_contended() const noexcept override { return false; }
 
 private:
     std::shared_ptr<postgres::Pool> pool_;

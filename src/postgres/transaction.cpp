@@ -595,15 +595,14 @@ private:
         c().run(kClearLapsedHolds, Params().add(t).add(r).add(now).add(range.begin).add(range.end));
     }
 
-    // before_checking's lock and clearing, with the read that decides in the
-    // clearing's round trip (a reader just reads).
+    // before_checking's lock and clearing, with the read that decides, in
+    // one round trip (a reader just reads).
     Result checked_run(const TenantId& t, const ResourceId& r, Interval range, Instant now, const char* sql,
                        const Params& p) {
         if (access_ != Access::write) return c().run(sql, p);
-        lock_resource(t, r);
         checked_.insert_or_assign(resource_key(t, r), now);
         const auto clear = Params().add(t).add(r).add(now).add(range.begin).add(range.end);
-        auto results = c().run_all({{kClearLapsedHolds, &clear}, {sql, &p}});
+        auto results = locks_.take_resource_with(c(), *pool_, t, r, {{kClearLapsedHolds, &clear}, {sql, &p}});
         return std::move(results[1]);
     }
 
