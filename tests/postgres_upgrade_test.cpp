@@ -96,7 +96,8 @@ TEST_CASE("a version-7 database with bookings upgrades in place: every hold keep
     CHECK(described(batched[1]) == expected);
 }
 
-TEST_CASE("a hold longer than any before widens its resource's span, and a shorter one leaves it") {
+TEST_CASE("a hold longer than 4 hours and than any before widens its resource's span; a shorter one leaves it, and "
+          "is found all the same") {
     auto store = fresh_postgres();
     PgSession s;
     s.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('ten_a', 'A', now());"
@@ -110,17 +111,25 @@ TEST_CASE("a hold longer than any before widens its resource's span, and a short
                                        .updated_at = kNow});
         tx->commit();
     };
-    book("bkg_1", "2026-03-02T10:00:00Z", "2026-03-02T11:00:00Z");
-    CHECK(s.value("SELECT longest FROM resource_spans") == "01:00:00");
-    book("bkg_2", "2026-03-03T10:00:00Z", "2026-03-03T10:30:00Z");
-    CHECK(s.value("SELECT longest FROM resource_spans") == "01:00:00");
-    book("bkg_3", "2026-03-04T00:00:00Z", "2026-03-06T00:00:00Z");
-    CHECK(s.value("SELECT longest FROM resource_spans") == "2 days");
+    const auto span = [&] { return s.value("SELECT coalesce(max(longest)::text, 'none') FROM resource_spans"); };
+    const auto found = [&](const char* from, const char* to) {
+        auto tx = store->read();
+        return tx->occupancy({"ten_a"}, {"res_1"}, {parse_instant(from, "from"), parse_instant(to, "to")}, kNow).size();
+    };
+    // Exactly 4 hours: no span row, and the hold is found from its last minute.
+    book("bkg_1", "2026-03-02T10:00:00Z", "2026-03-02T14:00:00Z");
+    CHECK(span() == "none");
+    CHECK(found("2026-03-02T13:59:00Z", "2026-03-02T14:30:00Z") == 1);
+    book("bkg_2", "2026-03-02T20:00:00Z", "2026-03-03T01:00:00Z");
+    CHECK(span() == "05:00:00");
+    CHECK(found("2026-03-03T00:59:00Z", "2026-03-03T02:00:00Z") == 1);
+    book("bkg_3", "2026-03-03T10:00:00Z", "2026-03-03T10:30:00Z");
+    CHECK(span() == "05:00:00");
+    book("bkg_4", "2026-03-04T00:00:00Z", "2026-03-06T00:00:00Z");
+    CHECK(span() == "2 days");
     // Widened by plain SQL too: a hold stretched behind the adapter's back.
     s.exec("UPDATE booking_resources SET occupied = tstzrange(lower(occupied), lower(occupied) + interval '3 days')"
            " WHERE booking_id = 'bkg_1'");
-    CHECK(s.value("SELECT longest FROM resource_spans") == "3 days");
-    auto tx = store->read();
-    const Interval late{parse_instant("2026-03-04T12:00:00Z", "from"), parse_instant("2026-03-04T13:00:00Z", "to")};
-    CHECK(tx->occupancy({"ten_a"}, {"res_1"}, late, kNow).size() == 2);  // bkg_1, stretched, and bkg_3
+    CHECK(span() == "3 days");
+    CHECK(found("2026-03-04T12:00:00Z", "2026-03-04T13:00:00Z") == 2);  // bkg_1, stretched, and bkg_4
 }

@@ -13,11 +13,21 @@ void Locks::take(Connection& c, const Pool& pool, std::int64_t key, bool holding
 }
 
 std::vector<Result> Locks::take_with(Connection& c, const Pool& pool, std::int64_t key, bool holding_resources,
-                                     const std::vector<Connection::Step>& then) {
+                                     bool holding_others, const std::vector<Connection::Step>& then) {
+    const bool first = taken_.empty();
     if (!taken_.insert(key).second) return c.run_all(then);
     // The first wait goes in the round trip of the statements that need it.
     static const Params none;
     const auto lock = Params().add(key);
+    // A transaction that holds no lock yet is in no cycle of waits: its
+    // wait cannot deadlock, and needs no savepoint to be asked again.
+    if (first && !holding_others) {
+        std::vector<Connection::Step> steps{{kAdvisoryLock, &lock}};
+        steps.insert(steps.end(), then.begin(), then.end());
+        auto out = c.run_all(steps);
+        out.erase(out.begin());
+        return out;
+    }
     std::vector<Connection::Step> steps{{kLockSavepoint, &none}, {kAdvisoryLock, &lock}, {kReleaseLockSavepoint, &none}};
     const auto ahead = static_cast<std::ptrdiff_t>(steps.size());
     steps.insert(steps.end(), then.begin(), then.end());
@@ -77,10 +87,10 @@ void Locks::take_resource(Connection& c, const Pool& pool, const TenantId& t, co
 }
 
 std::vector<Result> Locks::take_resource_with(Connection& c, const Pool& pool, const TenantId& t, const ResourceId& r,
-                                              const std::vector<Connection::Step>& then) {
+                                              bool holding_others, const std::vector<Connection::Step>& then) {
     const auto key = resource_key(t, r);
     if (taken_.contains(key)) return c.run_all(then);
-    auto out = take_with(c, pool, key, !resources_.empty(), then);
+    auto out = take_with(c, pool, key, !resources_.empty(), holding_others, then);
     resources_.insert(key);
     return out;
 }

@@ -63,14 +63,17 @@ public:
     /// cycle again; storage_busy at once lets the other finish.
     void take(Connection& c, const Pool& pool, std::int64_t key, bool holding_resources = false);
     /// The same, the first wait sent in the round trip of `then`, whose
-    /// results it gives back.
+    /// results it gives back. `holding_others`: the transaction may hold
+    /// locks other than advisory ones (it wrote, or read FOR UPDATE); a
+    /// transaction that holds none waits without a savepoint, as no cycle
+    /// of waits can pass through it.
     std::vector<Result> take_with(Connection& c, const Pool& pool, std::int64_t key, bool holding_resources,
-                                  const std::vector<Connection::Step>& then);
+                                  bool holding_others, const std::vector<Connection::Step>& then);
     /// This tenant and resource's lock.
     void take_resource(Connection& c, const Pool& pool, const TenantId& t, const ResourceId& r);
     /// This tenant and resource's lock, then `then` (take_with).
     std::vector<Result> take_resource_with(Connection& c, const Pool& pool, const TenantId& t, const ResourceId& r,
-                                           const std::vector<Connection::Step>& then);
+                                           bool holding_others, const std::vector<Connection::Step>& then);
     /// Every resource `b` holds, in resource-id order (the one order every
     /// writer of several resources takes them in).
     void take_held_resources(Connection& c, const Pool& pool, const TenantId& t, const Booking& b);

@@ -455,8 +455,22 @@ DROP INDEX booking_resources_by_range;
     // each connection made once. Made while the table had no statistics,
     // that plan chose (tenant_id, created_by, ...) over the primary key and
     // read every booking of the tenant for each hold.
+    //
+    // And resource_spans is widened only past a floor of 4 hours, by a row
+    // trigger whose WHEN clause keeps a shorter hold from calling anything:
+    // the statement trigger of step 8 cost a PL/pgSQL call and a query of
+    // its transition table on every insert, a fifth of a booking's time in
+    // the server. Readers reach back at least 4 hours (SW_SPAN_FLOOR in
+    // statements.hpp); the spans already stored stay (none is too short).
     R"sql(
 ALTER TABLE booking_resources DROP CONSTRAINT booking_resources_tenant_id_booking_id_fkey;
+
+DROP TRIGGER booking_resources_widen_spans ON booking_resources;
+DROP FUNCTION slotwise_widen_spans();
+DROP TRIGGER booking_resources_widen_span_on_update ON booking_resources;
+CREATE TRIGGER booking_resources_widen_span AFTER INSERT OR UPDATE OF occupied, resource_id ON booking_resources
+    FOR EACH ROW WHEN (upper(NEW.occupied) - lower(NEW.occupied) > interval '4 hours')
+    EXECUTE FUNCTION slotwise_widen_span();
 )sql",
 };
 

@@ -16,6 +16,11 @@ namespace slotwise::postgres {
 
 #define SW_AT(col) "extract(epoch FROM " col ")::int8"
 #define SW_TS(n) "to_timestamp(" n ")"
+// Holds no longer than this leave resource_spans alone (the trigger of
+// schema step 9 fires only for longer ones, written there as the same
+// literal), so every read of a resource's holds reaches back at least this
+// far. Changing it takes a migration step that makes the trigger again.
+#define SW_SPAN_FLOOR "interval '4 hours'"
 
 // Transaction control and locks (parameterless but the lock's key).
 inline constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL READ COMMITTED";
@@ -229,13 +234,14 @@ inline constexpr char kCountConfirmedByCreator[] =
     " AND status = 'confirmed' AND start_at >= " SW_TS("$3") " LIMIT $4) AS held";
 // The holds of resource $2 active at $5 and occupying [$3, $4): one range
 // scan of booking_resources_by_start, from the index alone. A hold that
-// overlaps the range starts before its end and at most the resource's
-// longest hold before its beginning (resource_spans; no row: no holds).
+// overlaps the range starts before its end and no further before its
+// beginning than the longer of SW_SPAN_FLOOR and the resource's longest hold
+// past that floor (resource_spans; no row: none past it).
 #define SW_OVERLAPPING(resource, lo, hi)                                                                    \
     " o.tenant_id = $1 AND o.resource_id = " resource                                                       \
     " AND lower(o.occupied) < " SW_TS(hi) " AND upper(o.occupied) > " SW_TS(lo)                             \
-    " AND lower(o.occupied) >= " SW_TS(lo) " - (SELECT s.longest FROM resource_spans s"                    \
-    "     WHERE s.tenant_id = $1 AND s.resource_id = " resource ")"
+    " AND lower(o.occupied) >= " SW_TS(lo) " - greatest(" SW_SPAN_FLOOR ", (SELECT s.longest"             \
+    "     FROM resource_spans s WHERE s.tenant_id = $1 AND s.resource_id = " resource "))"
 #define SW_HOLD_ACTIVE(now)                                                                                  \
     " (o.status = 'confirmed' OR (o.status IN ('pending', 'requested', 'offered')"                          \
     "  AND o.hold_expires_at > " SW_TS(now) "))"
@@ -465,6 +471,7 @@ inline constexpr char kSelectOccupancies[] =
 
 #undef SW_AT
 #undef SW_TS
+#undef SW_SPAN_FLOOR
 
 /// One statement and, when it reads across tenants, why.
 struct NamedStatement {

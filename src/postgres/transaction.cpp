@@ -304,6 +304,7 @@ public:
 
     std::optional<Booking> booking(const TenantId& t, const BookingId& id) override {
         return call(Access::read, [&]() -> std::optional<Booking> {
+            row_locks_ = row_locks_ || access_ == Access::write;
             const auto r = c().run(access_ == Access::write ? kSelectBookingForUpdate : kSelectBooking,
                                    Params().add(t).add(id));
             if (r.rows() == 0) return std::nullopt;
@@ -373,6 +374,7 @@ public:
 
     std::optional<Booking> booking_by_payment_reference(const TenantId& t, const std::string& reference) override {
         return call(Access::read, [&]() -> std::optional<Booking> {
+            row_locks_ = row_locks_ || access_ == Access::write;
             const auto r = c().run(access_ == Access::write ? kSelectBookingByPaymentReferenceForUpdate
                                                             : kSelectBookingByPaymentReference,
                                    Params().add(t).add(reference));
@@ -602,7 +604,8 @@ private:
         if (access_ != Access::write) return c().run(sql, p);
         checked_.insert_or_assign(resource_key(t, r), now);
         const auto clear = Params().add(t).add(r).add(now).add(range.begin).add(range.end);
-        auto results = locks_.take_resource_with(c(), *pool_, t, r, {{kClearLapsedHolds, &clear}, {sql, &p}});
+        auto results =
+            locks_.take_resource_with(c(), *pool_, t, r, row_locks_, {{kClearLapsedHolds, &clear}, {sql, &p}});
         return std::move(results[1]);
     }
 
@@ -625,6 +628,7 @@ private:
             if (need == Access::write && access_ == Access::read) {
                 throw Error(Errc::storage_error, "postgres: a read transaction cannot write");
             }
+            if (need == Access::write) row_locks_ = true;
             return f();
         } catch (...) {
             state_ = State::failed;
@@ -643,6 +647,9 @@ private:
     std::unique_ptr<Connection> conn_;
     State state_ = State::open;
     Locks locks_;
+    // Whether this transaction may hold a row lock (it wrote, or read FOR
+    // UPDATE): another transaction may then be waiting for it.
+    bool row_locks_ = false;
     // Resources whose bookings this transaction read under their lock, and
     // the instant it read them at.
     CheckedResources checked_;
