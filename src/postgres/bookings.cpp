@@ -96,7 +96,7 @@ void write_booking(Connection& c, const TenantId& t, const Booking& b, const Che
     // book()'s COMMIT.
     c.write_with_next(kInsertBooking, booking_params(t, b, BookingWrite::insert));
     for (auto& p : occupancy_params(t, b, {}, checked)) c.write_with_next(kInsertOccupancy, std::move(p));
-    if (confirmation) c.write_with_next(kInsertNotification, notification_params(*confirmation));
+    if (confirmation) c.write_with_next(kInsertBookingNotification, notification_params(*confirmation).add(b.created_by));
 }
 
 bool rewrite_booking(Connection& c, const TenantId& t, const Booking& b, const CheckedResources& checked) {

@@ -247,27 +247,39 @@ inline constexpr char kCountConfirmedByCreator[] =
     "  AND o.hold_expires_at > " SW_TS(now) "))"
 #define SW_ACTIVE_HOLDS " FROM booking_resources o WHERE" SW_OVERLAPPING("$2", "$3", "$4") " AND" SW_HOLD_ACTIVE("$5")
 // Each booking once, by (occupied start, id).
-inline constexpr char kSelectActiveBookings[] =
-    "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id IN"
-    " (SELECT o.booking_id" SW_ACTIVE_HOLDS ")"
-    " ORDER BY b.start_at - b.buffer_before_min * interval '1 minute', b.booking_id";
-inline constexpr char kSelectOccupancy[] =
-    "SELECT " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", o.seats, o.buffer_before_min, o.buffer_after_min"
-    SW_ACTIVE_HOLDS " ORDER BY lower(o.occupied), o.booking_id, o.part";
+#define SW_ACTIVE_BOOKINGS                                                                                   \
+    "SELECT " SW_BOOKING_COLUMNS " FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id IN"             \
+    " (SELECT o.booking_id" SW_ACTIVE_HOLDS ")"                                                             \
+    " ORDER BY b.start_at - b.buffer_before_min * interval '1 minute', b.booking_id"
+#define SW_OCCUPANCY                                                                                         \
+    "SELECT " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", o.seats, o.buffer_before_min, o.buffer_after_min" \
+    SW_ACTIVE_HOLDS " ORDER BY lower(o.occupied), o.booking_id, o.part"
 // Starts of the active bookings of service $6 whose first resource is $2,
 // starting in [$3, $4): part 0 begins at the booking's start.
-inline constexpr char kSelectCountedStarts[] =
-    "SELECT " SW_AT("o.start_at") SW_ACTIVE_HOLDS " AND o.part = 0"
-    " AND EXISTS (SELECT 1 FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id = o.booking_id"
-    "     AND b.service_id = $6)"
-    " AND o.start_at >= " SW_TS("$3") " AND o.start_at < " SW_TS("$4");
+#define SW_COUNTED_STARTS                                                                                    \
+    "SELECT " SW_AT("o.start_at") SW_ACTIVE_HOLDS " AND o.part = 0"                                         \
+    " AND EXISTS (SELECT 1 FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id = o.booking_id"         \
+    "     AND b.service_id = $6)"                                                                           \
+    " AND o.start_at >= " SW_TS("$3") " AND o.start_at < " SW_TS("$4")
+// A write transaction that reads a resource's bookings at $5 switches off,
+// in the same statement, the occupancy of every hold lapsed by then that
+// overlaps [$3, $4), so that the constraint agrees with what the engine is
+// about to see as free (postgres.hpp). The read itself, in the snapshot from
+// before the switch, leaves lapsed holds out by their status and expiry.
+#define SW_CLEARING_LAPSED                                                                                   \
+    "WITH cleared AS (UPDATE booking_resources o SET active = false WHERE" SW_OVERLAPPING("$2", "$3", "$4") \
+    " AND o.active AND o.hold_expires_at <= " SW_TS("$5") ") "
+inline constexpr char kSelectActiveBookings[] = SW_ACTIVE_BOOKINGS;
+inline constexpr char kClearingSelectActiveBookings[] = SW_CLEARING_LAPSED SW_ACTIVE_BOOKINGS;
+inline constexpr char kSelectOccupancy[] = SW_OCCUPANCY;
+inline constexpr char kClearingSelectOccupancy[] = SW_CLEARING_LAPSED SW_OCCUPANCY;
+inline constexpr char kSelectCountedStarts[] = SW_COUNTED_STARTS;
+inline constexpr char kClearingSelectCountedStarts[] = SW_CLEARING_LAPSED SW_COUNTED_STARTS;
+#undef SW_ACTIVE_BOOKINGS
+#undef SW_OCCUPANCY
+#undef SW_COUNTED_STARTS
+#undef SW_CLEARING_LAPSED
 #undef SW_ACTIVE_HOLDS
-// A write transaction that reads a resource's bookings at $4 first switches
-// off the occupancy of holds lapsed by then over [$3-ish): every lapsed row
-// of the resource overlapping the range ($3, $5).
-inline constexpr char kClearLapsedHolds[] =
-    "UPDATE booking_resources o SET active = false WHERE" SW_OVERLAPPING("$2", "$4", "$5")
-    " AND o.active AND o.hold_expires_at <= " SW_TS("$3");
 inline constexpr char kSelectBookingStart[] =
     "SELECT " SW_AT("start_at") " FROM bookings WHERE tenant_id = $1 AND booking_id = $2";
 // bookings(): $2/$3 start range (NULL = open), ($4, $5) the cursor (NULL =
@@ -405,12 +417,16 @@ inline constexpr char kSelectUnmatchedPayments[] =
     "tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body, ics, "       \
     SW_AT("created_at") ", attempts, " SW_AT("sent_at") ", resource_id, " SW_AT("start_at") ", " \
     SW_AT("end_at") ", sequence"
-inline constexpr char kInsertNotification[] =
-    "INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body, ics,"
-    " created_at, attempts, next_attempt_at, sent_at, resource_id, start_at, end_at, sequence, created_by)"
-    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, " SW_TS("$10") ", 0, " SW_TS("$10") ", NULL, $11, "
-    SW_TS("$12") ", " SW_TS("$13") ", $14,"
-    " coalesce((SELECT created_by FROM bookings WHERE tenant_id = $1 AND booking_id = $4), ''::bytea))";
+#define SW_INSERT_NOTIFICATION(created_by)                                                                   \
+    "INSERT INTO outbox (tenant_id, notification_id, kind, booking_id, locale, recipient, subject, body, ics,"   \
+    " created_at, attempts, next_attempt_at, sent_at, resource_id, start_at, end_at, sequence, created_by)"      \
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, " SW_TS("$10") ", 0, " SW_TS("$10") ", NULL, $11, "            \
+    SW_TS("$12") ", " SW_TS("$13") ", $14, " created_by ")"
+inline constexpr char kInsertNotification[] = SW_INSERT_NOTIFICATION(
+    "coalesce((SELECT created_by FROM bookings WHERE tenant_id = $1 AND booking_id = $4), ''::bytea)");
+// A booking's confirmation, written with the booking: its creator is $15.
+inline constexpr char kInsertBookingNotification[] = SW_INSERT_NOTIFICATION("$15");
+#undef SW_INSERT_NOTIFICATION
 // Notifications about one creator's bookings written at or after $3,
 // counting at most $4 rows.
 inline constexpr char kCountNotificationsByCreator[] =
@@ -495,7 +511,8 @@ inline constexpr NamedStatement kAll[] = {
     SW_STMT(kSelectBooking), SW_STMT(kSelectBookingForUpdate), SW_STMT(kSelectBookingByKey),
     SW_STMT(kSelectBookingByPaymentReference), SW_STMT(kSelectBookingByPaymentReferenceForUpdate),
     SW_STMT(kCountPendingByCreator), SW_STMT(kCountConfirmedByCreator), SW_STMT(kSelectActiveBookings),
-    SW_STMT(kSelectOccupancy), SW_STMT(kSelectCountedStarts), SW_STMT(kClearLapsedHolds), SW_STMT(kSelectBookingStart), SW_STMT(kSelectBookings),
+    SW_STMT(kSelectOccupancy), SW_STMT(kSelectCountedStarts), SW_STMT(kClearingSelectActiveBookings),
+    SW_STMT(kClearingSelectOccupancy), SW_STMT(kClearingSelectCountedStarts), SW_STMT(kSelectBookingStart), SW_STMT(kSelectBookings),
     SW_STMT(kUpsertPaymentSettings), SW_STMT(kSelectPaymentSettings), SW_STMT(kUpsertPolicy), SW_STMT(kSelectPolicy),
     SW_STMT(kInsertPaymentEvent), SW_STMT(kInsertCheckoutSession), SW_STMT(kSelectCheckoutSessions),
     SW_STMT(kCloseCheckoutSession),
@@ -504,7 +521,7 @@ inline constexpr NamedStatement kAll[] = {
     NamedStatement{"kSelectCheckoutsToClose", kSelectCheckoutsToClose,
                    "the engine's sweep of every tenant's checkouts due to close (a fan-out read on Citus)"},
     SW_STMT(kSetCheckoutCloseBy), SW_STMT(kInsertUnmatchedPayment), SW_STMT(kSelectUnmatchedPayments),
-    SW_STMT(kInsertNotification), SW_STMT(kCountNotificationsByCreator),
+    SW_STMT(kInsertNotification), SW_STMT(kInsertBookingNotification), SW_STMT(kCountNotificationsByCreator),
     NamedStatement{"kSelectDueNotifications", kSelectDueNotifications,
                    "the outbox worker's read of every tenant's due rows, partitioned by tenant_id (a fan-out "
                    "read on Citus)"},

@@ -337,14 +337,14 @@ public:
                                          Instant now) override {
         return call(Access::read, [&] {
             const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now);
-            return read_bookings(checked_run(t, r, range, now, kSelectActiveBookings, p));
+            return read_bookings(checked_run(t, r, kSelectActiveBookings, kClearingSelectActiveBookings, p, now));
         });
     }
 
     std::vector<Booked> occupancy(const TenantId& t, const ResourceId& r, Interval range, Instant now) override {
         return call(Access::read, [&] {
             const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now);
-            return read_occupancy(checked_run(t, r, range, now, kSelectOccupancy, p));
+            return read_occupancy(checked_run(t, r, kSelectOccupancy, kClearingSelectOccupancy, p, now));
         });
     }
 
@@ -352,7 +352,7 @@ public:
                                         Instant now) override {
         return call(Access::read, [&] {
             const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now).add(s);
-            const auto rows = checked_run(t, r, range, now, kSelectCountedStarts, p);
+            const auto rows = checked_run(t, r, kSelectCountedStarts, kClearingSelectCountedStarts, p, now);
             std::vector<Instant> out;
             out.reserve(static_cast<std::size_t>(rows.rows()));
             for (int i = 0; i < rows.rows(); ++i) out.push_back(rows.at(i, 0));
@@ -586,30 +586,17 @@ private:
     // order every writer of several resources takes them in).
     void lock_held_resources(const TenantId& t, const Booking& b) { locks_.take_held_resources(c(), *pool_, t, b); }
 
-    // In a write transaction, before the bookings of `r` are read to decide
-    // on a slot: this tenant and resource's lock, then the lapsed holds in
-    // `range` switched off, so that the constraint agrees with what the
-    // engine is about to see as free (postgres.hpp).
-    void before_checking(const TenantId& t, const ResourceId& r, Interval range, Instant now) {
-        if (access_ != Access::write) return;
-        lock_resource(t, r);
+    // Reads the bookings of `r` with `read`. A writer reads them to decide on
+    // a slot: it takes this tenant and resource's lock first, and reads with
+    // `clearing_read` (the same read, switching off the lapsed holds it
+    // passes over at `now`), in one round trip.
+    Result checked_run(const TenantId& t, const ResourceId& r, const char* read, const char* clearing_read,
+                       const Params& p, Instant now) {
+        if (access_ != Access::write) return c().run(read, p);
         checked_.insert_or_assign(resource_key(t, r), now);
-        c().run(kClearLapsedHolds, Params().add(t).add(r).add(now).add(range.begin).add(range.end));
+        auto results = locks_.take_resource_with(c(), *pool_, t, r, row_locks_, {{clearing_read, &p}});
+        return std::move(results[0]);
     }
-
-    // before_checking's lock and clearing, with the read that decides, in
-    // one round trip (a reader just reads).
-    Result checked_run(const TenantId& t, const ResourceId& r, Interval range, Instant now, const char* sql,
-                       const Params& p) {
-        if (access_ != Access::write) return c().run(sql, p);
-        checked_.insert_or_assign(resource_key(t, r), now);
-        const auto clear = Params().add(t).add(r).add(now).add(range.begin).add(range.end);
-        auto results =
-            locks_.take_resource_with(c(), *pool_, t, r, row_locks_, {{kClearLapsedHolds, &clear}, {sql, &p}});
-        return std::move(results[1]);
-    }
-
-    void lock_resource(const TenantId& t, const ResourceId& r) { locks_.take_resource(c(), *pool_, t, r); }
 
     // Takes a transaction-scoped advisory lock once per transaction (Locks::take).
     void lock(std::int64_t key, bool holding_resources = false) { locks_.take(c(), *pool_, key, holding_resources); }
