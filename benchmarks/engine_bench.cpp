@@ -1043,33 +1043,6 @@ BENCHMARK(availability_one_group)->Name(name_one_group)->UseRealTime()->Unit(ben
 BENCHMARK(availability_engine)->Name(name_availability)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(availability_core_only)->Name(name_availability_core)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
-// Unless told otherwise, each benchmark runs five times with the runs of all
-// of them shuffled, and the summary takes medians: on a shared machine a
-// noisy second then hurts engine and baseline alike instead of whichever ran
-// during it.
-std::vector<char*> with_default_repetitions(int argc, char** argv, int& repetitions) {
-    static std::string repeat = "--benchmark_repetitions=5";
-    static std::string shuffle = "--benchmark_enable_random_interleaving=true";
-    static std::string aggregates = "--benchmark_display_aggregates_only=true";
-    std::vector<char*> args(argv, argv + argc);
-    repetitions = 5;
-    bool told = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view a = argv[i];
-        if (a.starts_with("--benchmark_repetitions=")) {
-            told = true;
-            repetitions = std::atoi(argv[i] + std::string_view("--benchmark_repetitions=").size());
-        }
-    }
-    if (!told) {
-        args.push_back(repeat.data());
-        args.push_back(shuffle.data());
-        args.push_back(aggregates.data());
-    }
-    args.push_back(nullptr);
-    return args;
-}
-
 // A thread burning one core until the run ends.
 class CpuHog {
 public:
@@ -1110,7 +1083,7 @@ int main(int argc, char** argv) {
         spinning.emplace();
         std::fprintf(stderr, "a CPU hog thread spins beside the benchmark for the whole run\n");
     }
-    auto args = with_default_repetitions(argc, argv, repetitions);
+    auto args = slotwise::bench::with_default_repetitions(argc, argv, repetitions);
     int count = static_cast<int>(args.size()) - 1;
     benchmark::Initialize(&count, args.data());
     if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;

@@ -5,7 +5,9 @@
 // constraint; the ratios are printed at the end. Needs SLOTWISE_PG_DSN (a
 // database it may wipe; a key=value DSN, to which it appends options);
 // without it, it says so and exits 0. Each iteration books a distinct free
-// slot, so every call commits a booking.
+// slot, so every call commits a booking. Unless told otherwise, each
+// benchmark runs five times, the runs of all of them shuffled, and the ratios
+// are of the medians (recording_reporter.hpp).
 #include "recording_reporter.hpp"
 
 #include "postgres/internal.hpp"
@@ -20,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -44,14 +47,27 @@ struct PgConn {
         if (PQstatus(c) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(c));
     }
     ~PgConn() { PQfinish(c); }
-    void exec(const std::string& sql) {
-        PGresult* r = PQexec(c, sql.c_str());
+    void exec(const std::string& sql) { check(PQexec(c, sql.c_str()), sql); }
+    // Prepares `sql` as `name` once per connection.
+    void prepare(const std::string& name, const std::string& sql) {
+        if (prepared.insert(name).second) check(PQprepare(c, name.c_str(), sql.c_str(), 0, nullptr), sql);
+    }
+    // Runs prepared `name`; the first value of its answer, if any.
+    std::string run(const std::string& name, int n, const char* const* params) {
+        PGresult* r = PQexecPrepared(c, name.c_str(), n, params, nullptr, nullptr, 0);
+        const std::string first = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+        check(r, name);
+        return first;
+    }
+    // Clears `r`; throws when it is an error.
+    void check(PGresult* r, const std::string& what) {
         const auto st = PQresultStatus(r);
         std::string err = PQresultErrorMessage(r);
         PQclear(r);
-        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) throw std::runtime_error(sql.substr(0, 60) + ": " + err);
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) throw std::runtime_error(what.substr(0, 60) + ": " + err);
     }
     PGconn* c;
+    std::set<std::string> prepared;
 };
 
 // One engine per synchronous_commit setting, each with its tenant of 100
@@ -123,34 +139,33 @@ postgres::Traffic count_book_traffic(int n) {
     return {after.statements - before.statements, after.round_trips - before.round_trips};
 }
 
-// The same transaction shape written by hand: lock, check, insert.
+// The same transaction shape written by hand: lock, check, insert, with
+// statements prepared once per connection (as the adapter's are).
 void book_raw(benchmark::State& state, bool sync, const char* table) {
     Mode& m = modes[sync ? 1 : 0];
     PgConn& c = *m.raw[static_cast<std::size_t>(state.thread_index())];
-    const std::string check = std::string("SELECT count(*) FROM ") + table +
+    const std::string check_name = std::string("check_") + table;
+    const std::string insert_name = std::string("insert_") + table;
+    c.prepare(check_name, std::string("SELECT count(*) FROM ") + table +
                               " WHERE tenant_id = $1::bytea AND resource_id = $2::bytea"
-                              " AND occupied && tstzrange(to_timestamp($3::int8), to_timestamp($4::int8), '[)')";
-    const std::string insert = std::string("INSERT INTO ") + table +
+                              " AND occupied && tstzrange(to_timestamp($3::int8), to_timestamp($4::int8), '[)')");
+    c.prepare(insert_name, std::string("INSERT INTO ") + table +
                                " (tenant_id, resource_id, occupied) VALUES ($1::bytea, $2::bytea,"
-                               " tstzrange(to_timestamp($3::int8), to_timestamp($4::int8), '[)'))";
+                               " tstzrange(to_timestamp($3::int8), to_timestamp($4::int8), '[)'))");
+    c.prepare("lock", "SELECT pg_advisory_xact_lock($1::int8)");
     for (auto _ : state) {
         const auto [r, start] = next_slot(state.thread_index());
         const std::string resource = "raw" + std::to_string(r);
+        const std::string key = std::to_string(r);
         const std::string begin = std::to_string(start.time_since_epoch().count());
         const std::string end = std::to_string((start + 30min).time_since_epoch().count());
         const char* params[] = {"t", resource.c_str(), begin.c_str(), end.c_str()};
+        const char* lock_params[] = {key.c_str()};
         try {
             c.exec("BEGIN");
-            c.exec("SELECT pg_advisory_xact_lock(" + std::to_string(r) + ")");
-            PGresult* q = PQexecParams(c.c, check.c_str(), 4, nullptr, params, nullptr, nullptr, 0);
-            const bool free = PQresultStatus(q) == PGRES_TUPLES_OK && std::string(PQgetvalue(q, 0, 0)) == "0";
-            PQclear(q);
-            if (free) {
-                PGresult* i = PQexecParams(c.c, insert.c_str(), 4, nullptr, params, nullptr, nullptr, 0);
-                const bool ok = PQresultStatus(i) == PGRES_COMMAND_OK;
-                PQclear(i);
-                if (!ok) throw std::runtime_error(PQerrorMessage(c.c));
-            }
+            c.run("lock", 1, lock_params);
+            const bool free = c.run(check_name, 4, params) == "0";
+            if (free) c.run(insert_name, 4, params);
             c.exec("COMMIT");
         } catch (const std::exception& e) {
             state.SkipWithError(e.what());
@@ -176,7 +191,11 @@ BENCHMARK(BM_pg_book_raw_unconstrained_async)->Threads(kClients)->UseRealTime()-
 }  // namespace
 
 int main(int argc, char** argv) {
-    benchmark::Initialize(&argc, argv);
+    int repetitions = 1;
+    auto args = slotwise::bench::with_default_repetitions(argc, argv, repetitions);
+    int count = static_cast<int>(args.size()) - 1;
+    benchmark::Initialize(&count, args.data());
+    if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 1;
     if (base_dsn().empty()) {
         std::printf("SKIPPED: postgres_bench needs SLOTWISE_PG_DSN (a database it may wipe)\n");
         return 0;
@@ -202,6 +221,13 @@ int main(int argc, char** argv) {
         // primary key for a booking's lookup by id, and walk every booking
         // of the tenant each time, until autovacuum's ANALYZE replans it.
         admin.exec("ANALYZE");
+        // The schema just dropped and made again leaves thousands of files to
+        // sync: a checkpoint now keeps that out of the timed runs.
+        try {
+            admin.exec("CHECKPOINT");
+        } catch (const std::exception& e) {
+            std::printf("no CHECKPOINT before the runs (%s): expect noisier synchronous_commit figures\n", e.what());
+        }
         const auto per = count_book_traffic(kCounted);
         std::printf("per book(): %.2f statements in %.2f round trips (raw libpq: 5 statements, 5 round trips: BEGIN,"
                     " lock, check, insert, COMMIT)\n",
@@ -212,6 +238,7 @@ int main(int argc, char** argv) {
     }
     slotwise::bench::RecordingReporter reporter(benchmark::CreateDefaultDisplayReporter());
     benchmark::RunSpecifiedBenchmarks(&reporter);
+    if (repetitions > 1) std::printf("medians of %d repetitions, their runs shuffled:\n", repetitions);
     for (const char* mode : {"sync", "async"}) {
         const auto* mine = reporter.find(std::string("BM_pg_book_slotwise_") + mode, kClients);
         const auto* raw = reporter.find(std::string("BM_pg_book_raw_") + mode, kClients);

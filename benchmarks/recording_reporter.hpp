@@ -5,9 +5,11 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace slotwise::bench {
@@ -48,5 +50,34 @@ private:
     std::unique_ptr<benchmark::BenchmarkReporter> display_;
     std::map<std::string, Result> results_;
 };
+
+// The arguments for benchmark::Initialize: unless told otherwise, each
+// benchmark runs five times with the runs of all of them shuffled, and the
+// reporter keeps medians: on a shared machine a noisy second then hurts a
+// benchmark and its baseline alike instead of whichever ran during it, and
+// a table that grows as the run goes on grows under both. `repetitions` is
+// set to the count in effect.
+inline std::vector<char*> with_default_repetitions(int argc, char** argv, int& repetitions) {
+    static std::string repeat = "--benchmark_repetitions=5";
+    static std::string shuffle = "--benchmark_enable_random_interleaving=true";
+    static std::string aggregates = "--benchmark_display_aggregates_only=true";
+    std::vector<char*> args(argv, argv + argc);
+    repetitions = 5;
+    bool told = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if (a.starts_with("--benchmark_repetitions=")) {
+            told = true;
+            repetitions = std::atoi(argv[i] + std::string_view("--benchmark_repetitions=").size());
+        }
+    }
+    if (!told) {
+        args.push_back(repeat.data());
+        args.push_back(shuffle.data());
+        args.push_back(aggregates.data());
+    }
+    args.push_back(nullptr);
+    return args;
+}
 
 }  // namespace slotwise::bench

@@ -233,3 +233,35 @@ TEST_CASE("a deadlock of the lock wait sent with the read that decides is undone
     PgSession admin;
     CHECK(stored_bookings(admin) == 1);
 }
+
+TEST_CASE("occupancies() reads the instants the server sends as they are, before 2000 and past 2038 alike") {
+    auto store = salon();
+    const Instant y1999 = parse_instant("1999-12-31T23:30:00Z", "t");
+    const Instant y2100 = parse_instant("2100-02-28T23:59:59Z", "t");
+    {
+        auto tx = store->write();
+        auto early = booking("bkg_1999", y1999);
+        early.interval.end = y1999 + 31min;  // ends 2000-01-01T00:01:00Z
+        tx->insert_booking(kT1, early);
+        auto late = booking("bkg_2100", y2100);
+        late.buffer_before = 7min;
+        tx->insert_booking(kT1, late);
+        tx->commit();
+    }
+    auto tx = store->read();
+    const auto got = tx->occupancies(kT1, {{{"res_1"}, {y1999 - 1h, y1999 + 1h}}, {{"res_1"}, {y2100, y2100 + 1h}}},
+                                     y1999 - 24h);
+    REQUIRE(got.size() == 2);
+    REQUIRE(got[0].size() == 1);
+    CHECK(got[0][0].interval.begin == y1999);
+    CHECK(got[0][0].interval.end == y1999 + 31min);
+    REQUIRE(got[1].size() == 1);
+    CHECK(got[1][0].interval.begin == y2100);
+    CHECK(got[1][0].interval.end == y2100 + 30min);
+    CHECK(got[1][0].buffer_before == 7min);
+    // The same as the single read gives.
+    const auto one = tx->occupancy(kT1, {"res_1"}, {y1999 - 1h, y1999 + 1h}, y1999 - 24h);
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].interval.begin == got[0][0].interval.begin);
+    CHECK(one[0].interval.end == got[0][0].interval.end);
+}

@@ -204,7 +204,7 @@ std::vector<std::vector<Booked>> select_occupancies(Connection& c, const TenantI
         const auto at = rows.integer(i, 0);
         if (at < 1 || at > static_cast<std::int64_t>(asks.size())) corrupt("occupancy entry " + std::to_string(at));
         out[static_cast<std::size_t>(at - 1)].push_back(
-            {.interval = {rows.at(i, 1), rows.at(i, 2)}, .seats = rows.small(i, 3),
+            {.interval = {rows.timestamp(i, 1), rows.timestamp(i, 2)}, .seats = rows.small(i, 3),
              .buffer_before = rows.minutes(i, 4), .buffer_after = rows.minutes(i, 5)});
     }
     return out;

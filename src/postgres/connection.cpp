@@ -53,6 +53,15 @@ std::int64_t Result::integer(int row, int col) const {
     return static_cast<std::int64_t>(v);
 }
 
+Instant Result::timestamp(int row, int col) const {
+    constexpr std::int64_t kMicros = 1'000'000;
+    constexpr std::int64_t kEpoch2000 = 946'684'800;  // 2000-01-01 in Unix seconds
+    const std::int64_t us = integer(row, col);
+    // Floor division: an instant before 2000 is negative here.
+    const std::int64_t s = us / kMicros - (us % kMicros < 0 ? 1 : 0);
+    return instant(s + kEpoch2000);
+}
+
 int Result::small(int row, int col) const {
     const auto v = integer(row, col);
     if (v < INT_MIN || v > INT_MAX) corrupt("integer " + std::to_string(v));

@@ -153,6 +153,9 @@ public:
     int small(int row, int col) const;
     bool boolean(int row, int col) const { return integer(row, col) != 0; }
     Instant at(int row, int col) const { return instant(integer(row, col)); }
+    /// A timestamptz column as the server sends it in binary: microseconds
+    /// since 2000-01-01 UTC, no conversion asked of the server.
+    Instant timestamp(int row, int col) const;
     std::optional<Instant> maybe_at(int row, int col) const {
         if (is_null(row, col)) return std::nullopt;
         return at(row, col);

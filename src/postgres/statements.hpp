@@ -475,10 +475,11 @@ inline constexpr char kDeleteMessageText[] =
 // occupancy(). The first column is the entry's position (1-based). Not
 // sorted by the server: each entry's rows come in the index's order of
 // occupied start, and the engine sorts what is not (load_profile.hpp). The
-// instants go as float8 (date_part), whole seconds all, not as numeric
-// (extract), which costs the server more per row.
+// instants go as the columns are (binary timestamptz, Result::timestamp):
+// a conversion per row (extract, date_part) costs the server more than
+// decoding costs the client.
 inline constexpr char kSelectOccupancies[] =
-    "SELECT q.i, date_part('epoch', o.start_at)::int8, date_part('epoch', o.end_at)::int8, o.seats,"
+    "SELECT q.i, o.start_at, o.end_at, o.seats,"
     " o.buffer_before_min, o.buffer_after_min"
     " FROM unnest($2::bytea[], $3::int8[], $4::int8[]) WITH ORDINALITY AS q(resource_id, lo, hi, i),"
     " booking_resources o WHERE" SW_OVERLAPPING("q.resource_id", "q.lo", "q.hi") " AND" SW_HOLD_ACTIVE("$5");
