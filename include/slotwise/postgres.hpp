@@ -41,7 +41,9 @@
 // deadlock (40P01) while taking a lock is `storage_busy` at once when the
 // transaction already holds another resource's lock (two services listing
 // shared resources in opposite group orders); otherwise it, and a
-// serialization failure (40001), is retried in place (a savepoint around the lock) up to `max_retries` times,
+// serialization failure (40001), is retried in place (a savepoint around the
+// lock; a transaction's first lock, taken while it holds nothing, cannot be
+// part of a deadlock and needs none) up to `max_retries` times,
 // each reported as a `storage_retry` event, then `storage_busy`; elsewhere it
 // is `storage_busy` at once, as is a lock wait longer than `busy_timeout`
 // (lock_timeout).
@@ -51,8 +53,8 @@
 // booking's status. So the occupancy row of a pending booking whose hold has
 // lapsed is switched off by the write transaction that finds it lapsed: when
 // a write transaction reads a resource's bookings at `now`, under that
-// resource's lock, it first marks inactive every occupancy row of that
-// resource and range whose hold ended at or before `now`. The booking row
+// resource's lock, the same statement marks inactive every occupancy row of
+// that resource and range whose hold ended at or before `now`. The booking row
 // keeps its status (it reads as expired, as before); the slot is free to the
 // constraint exactly when the engine has seen it free. A late payment that
 // confirms such a booking (the slot still free) switches its row back on,

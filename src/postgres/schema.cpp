@@ -459,7 +459,7 @@ DROP INDEX booking_resources_by_range;
     // And resource_spans is widened only past a floor of 4 hours, by a row
     // trigger whose WHEN clause keeps a shorter hold from calling anything:
     // the statement trigger of step 8 cost a PL/pgSQL call and a query of
-    // its transition table on every insert, a fifth of a booking's time in
+    // its transition table on every insert, about a fifth of a booking's time in
     // the server. Readers reach back at least 4 hours (SW_SPAN_FLOOR in
     // statements.hpp); the spans already stored stay (none is too short).
     R"sql(
