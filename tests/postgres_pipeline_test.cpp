@@ -6,6 +6,7 @@
 // its savepoint and asked again; a round trip that may have committed is
 // never made twice, and a BEGIN's is made again on a connection the server
 // dropped. Needs SLOTWISE_PG_DSN (else skipped).
+#include "support/errors.hpp"
 #include "support/postgres_server.hpp"
 
 #include "postgres/internal.hpp"
@@ -29,17 +30,6 @@ namespace {
 const Instant kNow = parse_instant("2030-01-01T00:00:00Z", "now");
 const Instant kFirst = parse_instant("2030-01-07T09:00:00Z", "first");
 const TenantId kT1{"t1"};
-
-template <class F>
-Errc error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e.code();
-    }
-    FAIL("no error thrown");
-    return Errc::storage_error;
-}
 
 Booking booking(const std::string& id, Instant start) {
     return {.id = {id}, .service = {"svc_1"}, .resource = {"res_1"}, .interval = {start, start + 30min},
@@ -99,7 +89,7 @@ TEST_CASE("book() on PostgreSQL makes three round trips of eight statements: the
     CHECK(after.statements - before.statements == 8 * kBooked);
     // Every booking is there, and a taken start is still refused.
     CHECK(admin.bookings({}).size() == kBooked + 1);
-    CHECK(error_of([&] { (void)book(3); }) == Errc::slot_unavailable);
+    CHECK(code_of([&] { (void)book(3); }) == Errc::slot_unavailable);
 }
 
 TEST_CASE("rows the database refuses with the COMMIT fail the commit, leave nothing, and free the connection") {
@@ -117,8 +107,8 @@ TEST_CASE("rows the database refuses with the COMMIT fail the commit, leave noth
     auto tx = store->write();
     CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst + 24h, kFirst + 25h}, kNow).empty());
     tx->insert_booking(kT1, booking("bkg_clash", kFirst + 15min));
-    CHECK(error_of([&] { tx->commit(); }) == Errc::slot_unavailable);
-    CHECK(error_of([&] { tx->commit(); }) == Errc::storage_error);  // the transaction is over
+    CHECK(code_of([&] { tx->commit(); }) == Errc::slot_unavailable);
+    CHECK(code_of([&] { tx->commit(); }) == Errc::storage_error);  // the transaction is over
     CHECK(stored_bookings(admin) == 1);
     // The pool's one connection serves the next writer, outside pipeline mode.
     auto next = store->write();
@@ -178,7 +168,7 @@ TEST_CASE("rows sent with a COMMIT whose connection breaks are commit_in_doubt, 
     CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 1h}, kNow).empty());
     tx->insert_booking(kT1, booking("bkg_1", kFirst));
     terminate_sessions(admin, "idle in transaction");
-    CHECK(error_of([&] { tx->commit(); }) == Errc::commit_in_doubt);
+    CHECK(code_of([&] { tx->commit(); }) == Errc::commit_in_doubt);
     // Here it did not commit (the server had ended the transaction), and no
     // second attempt made it commit behind the caller's back.
     CHECK(stored_bookings(admin) == 0);
