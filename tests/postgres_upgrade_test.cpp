@@ -123,6 +123,10 @@ TEST_CASE("a hold longer than 4 hours and than any before widens its resource's 
     book("bkg_2", "2026-03-02T20:00:00Z", "2026-03-03T01:00:00Z");
     CHECK(span() == "05:00:00");
     CHECK(found("2026-03-03T00:59:00Z", "2026-03-03T02:00:00Z") == 1);
+    // As long, not longer: the span row is not written again.
+    const auto version = s.value("SELECT xmin FROM resource_spans");
+    book("bkg_2b", "2026-03-07T20:00:00Z", "2026-03-08T01:00:00Z");
+    CHECK(s.value("SELECT xmin FROM resource_spans") == version);
     book("bkg_3", "2026-03-03T10:00:00Z", "2026-03-03T10:30:00Z");
     CHECK(span() == "05:00:00");
     book("bkg_4", "2026-03-04T00:00:00Z", "2026-03-06T00:00:00Z");
@@ -132,4 +136,40 @@ TEST_CASE("a hold longer than 4 hours and than any before widens its resource's 
            " WHERE booking_id = 'bkg_1'");
     CHECK(span() == "3 days");
     CHECK(found("2026-03-04T12:00:00Z", "2026-03-04T13:00:00Z") == 2);  // bkg_1, stretched, and bkg_4
+}
+
+TEST_CASE("a two-day hold is found across a spring DST change though the server's zone has one") {
+    auto store = fresh_postgres();
+    PgSession s;
+    // Every new session of this role starts in Rome's zone (22:00 CET -> 03:00
+    // CEST on 2026-03-29); the adapter's sessions must not count a day as 23 hours.
+    s.exec("ALTER ROLE CURRENT_USER SET TimeZone = 'Europe/Rome'");
+    struct Reset {
+        ~Reset() {
+            PgSession r;
+            r.exec("ALTER ROLE CURRENT_USER RESET TimeZone");
+        }
+    } reset;
+    auto rome = open_postgres({.dsn = pg_dsn()});
+    s.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('ten_a', 'A', now());"
+           "INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity)"
+           " VALUES ('ten_a', 'res_1', 'Hall', 'room', 'Europe/Rome', 10)");
+    {
+        auto tx = rome->write();
+        tx->insert_booking({"ten_a"}, {.id = {"bkg_long"}, .service = {"svc_1"}, .resource = {"res_1"},
+                                       .interval = {parse_instant("2026-03-27T23:30:00Z", "start"),
+                                                    parse_instant("2026-03-29T23:30:00Z", "end")},
+                                       .customer = {.name = "Ada"}, .created_by = "ada", .created_at = kNow,
+                                       .updated_at = kNow});
+        tx->commit();
+    }
+    REQUIRE(s.value("SELECT longest FROM resource_spans") == "2 days");
+    // 23:00Z on the 29th less two days of Rome's calendar is 00:00Z on the
+    // 28th, after the hold began; less 48 hours it is 23:00Z on the 27th.
+    const Interval asked{parse_instant("2026-03-29T23:00:00Z", "from"), parse_instant("2026-03-29T23:15:00Z", "to")};
+    auto tx = rome->read();
+    CHECK(tx->occupancy({"ten_a"}, {"res_1"}, asked, kNow).size() == 1);
+    const auto batched = tx->occupancies({"ten_a"}, {{{"res_1"}, asked}}, kNow);
+    REQUIRE(batched.size() == 1);
+    CHECK(batched[0].size() == 1);
 }

@@ -168,7 +168,7 @@ public:
     /// subjects of one tenant may use the same key for different bookings,
     /// and one never sees or blocks the other's; `insert_booking` refuses
     /// (storage_error) a second booking with the same (tenant, created_by,
-    /// key).
+    /// key), by the end of its transaction at the latest (see above).
     virtual std::optional<Booking> booking_by_idempotency_key(const TenantId& t, const std::string& created_by,
                                                               const std::string& key) = 0;
     /// What subject `created_by` holds at `now`, each count capped at `cap`
@@ -367,11 +367,11 @@ public:
     /// process, or one arriving a moment later, is not seen). `book()` checks
     /// a request's rules before taking the lock only when someone else wants
     /// it; alone, checking inside the lock keeps no one waiting and saves a
-    /// read transaction. A store whose writers lock only the resources whose
-    /// bookings they read (PostgreSQL's advisory locks) answers false: a
-    /// check before the lock would spare no writer of another resource a
-    /// wait, and would cost a read transaction of round trips. An adapter
-    /// that cannot tell answers true.
+    /// read transaction. A store whose writers lock resources one at a time,
+    /// as they read each one's bookings (PostgreSQL's advisory locks),
+    /// answers false: no one lock keeps every writer waiting while the rules
+    /// are checked, and a read transaction first would cost round trips. An
+    /// adapter that cannot tell answers true.
     virtual bool write_contended() const noexcept { return true; }
 };
 

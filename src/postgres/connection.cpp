@@ -92,9 +92,11 @@ Connection::Connection(const std::string& dsn, std::chrono::milliseconds lock_ti
         throw Error(Errc::storage_error, "postgres: cannot connect: " + why);
     }
     // A lock wait longer than the busy timeout ends in 55P03 (storage_busy).
-    // Instants cross as epoch seconds, so the session's zone does not matter.
+    // Instants cross as epoch seconds, but an interval of days (a resource's
+    // longest hold, resource_spans) is taken from an instant in the session's
+    // zone: in UTC a day is always 24 hours, as it was when it was measured.
     settings_ = "SET lock_timeout = " + std::to_string(std::max<std::int64_t>(1, lock_timeout.count())) +
-                "; SET client_min_messages = warning";
+                "; SET client_min_messages = warning; SET TimeZone = 'UTC'";
     exec(settings_);
 }
 

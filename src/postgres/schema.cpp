@@ -456,14 +456,33 @@ DROP INDEX booking_resources_by_range;
     // that plan chose (tenant_id, created_by, ...) over the primary key and
     // read every booking of the tenant for each hold.
     //
+    // (A booking deleted by hand in plain SQL no longer takes its holds with
+    // it: delete its booking_resources rows too.)
+    //
     // And resource_spans is widened only past a floor of 4 hours, by a row
     // trigger whose WHEN clause keeps a shorter hold from calling anything:
     // the statement trigger of step 8 cost a PL/pgSQL call and a query of
     // its transition table on every insert, about a fifth of a booking's time in
     // the server. Readers reach back at least 4 hours (SW_SPAN_FLOOR in
     // statements.hpp); the spans already stored stay (none is too short).
+    // The trigger's function writes the span row only when the hold is
+    // longer than the span, so a long hold no longer than the longest takes
+    // no lock on it.
     R"sql(
 ALTER TABLE booking_resources DROP CONSTRAINT booking_resources_tenant_id_booking_id_fkey;
+
+CREATE OR REPLACE FUNCTION slotwise_widen_span() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT isempty(NEW.occupied) AND NOT EXISTS (
+        SELECT 1 FROM resource_spans s WHERE s.tenant_id = NEW.tenant_id AND s.resource_id = NEW.resource_id
+        AND s.longest >= upper(NEW.occupied) - lower(NEW.occupied)) THEN
+        INSERT INTO resource_spans (tenant_id, resource_id, longest)
+        VALUES (NEW.tenant_id, NEW.resource_id, upper(NEW.occupied) - lower(NEW.occupied))
+        ON CONFLICT (tenant_id, resource_id) DO UPDATE SET longest = greatest(resource_spans.longest, excluded.longest);
+    END IF;
+    RETURN NULL;
+END
+$$;
 
 DROP TRIGGER booking_resources_widen_spans ON booking_resources;
 DROP FUNCTION slotwise_widen_spans();

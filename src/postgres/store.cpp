@@ -16,9 +16,9 @@ public:
         return postgres::begin_transaction(pool_, postgres::Access::write);
     }
     void set_event_sink(EventSink sink) override { pool_->set_event_sink(std::move(sink)); }
-    // Writers queue on per-resource advisory locks, taken when a resource's
-    // bookings are read: nothing a write transaction does before that keeps
-    // another writer waiting (store.hpp).
+    // Writers queue on per-resource advisory locks, taken as each resource's
+    // bookings are read, after the rules: no one lock keeps every writer
+    // waiting while they are checked (store.hpp, docs/storage.md).
     bool write_contended() const noexcept override { return false; }
 
 private:
