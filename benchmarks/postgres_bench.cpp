@@ -22,7 +22,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -42,19 +41,40 @@ std::string base_dsn() {
 }
 std::string dsn_for(bool sync) { return base_dsn() + (sync ? "" : " options='-c synchronous_commit=off'"); }
 
+// A raw baseline's table and the names its statements are prepared under.
+struct RawTable {
+    const char* name;
+    const char* check;
+    const char* insert;
+};
+constexpr RawTable kRawConstrained{"raw_bookings", "check_raw_bookings", "insert_raw_bookings"};
+constexpr RawTable kRawFree{"raw_bookings_free", "check_raw_bookings_free", "insert_raw_bookings_free"};
+
 struct PgConn {
     explicit PgConn(const std::string& dsn) : c(PQconnectdb(dsn.c_str())) {
         if (PQstatus(c) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(c));
     }
     ~PgConn() { PQfinish(c); }
     void exec(const std::string& sql) { check(PQexec(c, sql.c_str()), sql); }
-    // Prepares `sql` as `name` once per connection.
-    void prepare(const std::string& name, const std::string& sql) {
-        if (prepared.insert(name).second) check(PQprepare(c, name.c_str(), sql.c_str(), 0, nullptr), sql);
+    // Prepares the raw baselines' statements, once per connection (as the
+    // adapter's are), so that no timed iteration builds or parses any.
+    void prepare_raw() {
+        for (const RawTable& t : {kRawConstrained, kRawFree}) {
+            prepare(t.check, std::string("SELECT count(*) FROM ") + t.name +
+                                 " WHERE tenant_id = $1::bytea AND resource_id = $2::bytea"
+                                 " AND occupied && tstzrange(to_timestamp($3::int8), to_timestamp($4::int8), '[)')");
+            prepare(t.insert, std::string("INSERT INTO ") + t.name +
+                                  " (tenant_id, resource_id, occupied) VALUES ($1::bytea, $2::bytea,"
+                                  " tstzrange(to_timestamp($3::int8), to_timestamp($4::int8), '[)'))");
+        }
+        prepare("lock", "SELECT pg_advisory_xact_lock($1::int8)");
+    }
+    void prepare(const char* name, const std::string& sql) {
+        check(PQprepare(c, name, sql.c_str(), 0, nullptr), sql);
     }
     // Runs prepared `name`; the first value of its answer, if any.
-    std::string run(const std::string& name, int n, const char* const* params) {
-        PGresult* r = PQexecPrepared(c, name.c_str(), n, params, nullptr, nullptr, 0);
+    std::string run(const char* name, int n, const char* const* params) {
+        PGresult* r = PQexecPrepared(c, name, n, params, nullptr, nullptr, 0);
         const std::string first = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
         check(r, name);
         return first;
@@ -67,7 +87,6 @@ struct PgConn {
         if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) throw std::runtime_error(what.substr(0, 60) + ": " + err);
     }
     PGconn* c;
-    std::set<std::string> prepared;
 };
 
 // One engine per synchronous_commit setting, each with its tenant of 100
@@ -97,7 +116,10 @@ void set_up(bool sync) {
         m.resources.push_back(r.id);
     }
     m.service = admin.create_service({.name = "Match", .duration = 30min, .resources = m.resources}).id;
-    for (int i = 0; i < kClients; ++i) m.raw.push_back(std::make_unique<PgConn>(dsn_for(sync)));
+    for (int i = 0; i < kClients; ++i) {
+        m.raw.push_back(std::make_unique<PgConn>(dsn_for(sync)));
+        m.raw.back()->prepare_raw();
+    }
 }
 
 // Client t books on resources t, t + 8, … in turn, each one slot later each
@@ -139,19 +161,9 @@ postgres::Traffic count_book_traffic(int n) {
     return {after.statements - before.statements, after.round_trips - before.round_trips};
 }
 
-// The same transaction shape written by hand: lock, check, insert, with
-// statements prepared once per connection (as the adapter's are). Books
-// client `thread`'s next slot in `table` on `c`.
-void book_raw_once(PgConn& c, int thread, const std::string& table) {
-    const std::string check_name = "check_" + table;
-    const std::string insert_name = "insert_" + table;
-    c.prepare(check_name, "SELECT count(*) FROM " + table +
-                              " WHERE tenant_id = $1::bytea AND resource_id = $2::bytea"
-                              " AND occupied && tstzrange(to_timestamp($3::int8), to_timestamp($4::int8), '[)')");
-    c.prepare(insert_name, "INSERT INTO " + table +
-                               " (tenant_id, resource_id, occupied) VALUES ($1::bytea, $2::bytea,"
-                               " tstzrange(to_timestamp($3::int8), to_timestamp($4::int8), '[)'))");
-    c.prepare("lock", "SELECT pg_advisory_xact_lock($1::int8)");
+// The same transaction shape written by hand: lock, check, insert, with the
+// statements prepare_raw made. Books client `thread`'s next slot in `table`.
+void book_raw_once(PgConn& c, int thread, const RawTable& table) {
     const auto [r, start] = next_slot(thread);
     const std::string resource = "raw" + std::to_string(r);
     const std::string key = std::to_string(r);
@@ -161,12 +173,12 @@ void book_raw_once(PgConn& c, int thread, const std::string& table) {
     const char* lock_params[] = {key.c_str()};
     c.exec("BEGIN");
     c.run("lock", 1, lock_params);
-    const bool free = c.run(check_name, 4, params) == "0";
-    if (free) c.run(insert_name, 4, params);
+    const bool free = c.run(table.check, 4, params) == "0";
+    if (free) c.run(table.insert, 4, params);
     c.exec("COMMIT");
 }
 
-void book_raw(benchmark::State& state, bool sync, const char* table) {
+void book_raw(benchmark::State& state, bool sync, const RawTable& table) {
     PgConn& c = *modes[sync ? 1 : 0].raw[static_cast<std::size_t>(state.thread_index())];
     for (auto _ : state) {
         try {
@@ -179,11 +191,11 @@ void book_raw(benchmark::State& state, bool sync, const char* table) {
 }
 
 void BM_pg_book_slotwise_sync(benchmark::State& s) { book_slotwise(s, true); }
-void BM_pg_book_raw_sync(benchmark::State& s) { book_raw(s, true, "raw_bookings"); }
-void BM_pg_book_raw_unconstrained_sync(benchmark::State& s) { book_raw(s, true, "raw_bookings_free"); }
+void BM_pg_book_raw_sync(benchmark::State& s) { book_raw(s, true, kRawConstrained); }
+void BM_pg_book_raw_unconstrained_sync(benchmark::State& s) { book_raw(s, true, kRawFree); }
 void BM_pg_book_slotwise_async(benchmark::State& s) { book_slotwise(s, false); }
-void BM_pg_book_raw_async(benchmark::State& s) { book_raw(s, false, "raw_bookings"); }
-void BM_pg_book_raw_unconstrained_async(benchmark::State& s) { book_raw(s, false, "raw_bookings_free"); }
+void BM_pg_book_raw_async(benchmark::State& s) { book_raw(s, false, kRawConstrained); }
+void BM_pg_book_raw_unconstrained_async(benchmark::State& s) { book_raw(s, false, kRawFree); }
 
 BENCHMARK(BM_pg_book_slotwise_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_raw_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
@@ -222,7 +234,7 @@ int main(int argc, char** argv) {
         const auto per = count_book_traffic(kCounted);
         // The raw tables get as many rows as the engine's before the
         // statistics below, so that no plan is made for an empty table.
-        for (const char* table : {"raw_bookings", "raw_bookings_free"}) {
+        for (const RawTable& table : {kRawConstrained, kRawFree}) {
             for (int i = 0; i < 20 + kCounted; ++i) book_raw_once(*modes[1].raw[0], 0, table);
         }
         // A running database has statistics (autovacuum gathers them within a

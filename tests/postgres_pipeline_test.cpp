@@ -46,6 +46,15 @@ std::shared_ptr<Store> salon(PostgresOptions options = {}) {
     return store;
 }
 
+// Books `b` as the engine does: its resource's bookings read first (under
+// its lock, which makes the row one the constraint covers), found free.
+void book_checked(Store& store, const Booking& b) {
+    auto tx = store.write();
+    CHECK(tx->occupancy(kT1, b.resource, b.interval, kNow).empty());
+    tx->insert_booking(kT1, b);
+    tx->commit();
+}
+
 // How many bookings of tenant t1 the database holds, asked behind the
 // adapter's back.
 int stored_bookings(PgSession& s) {
@@ -95,13 +104,7 @@ TEST_CASE("book() on PostgreSQL makes three round trips of eight statements: the
 TEST_CASE("rows the database refuses with the COMMIT fail the commit, leave nothing, and free the connection") {
     auto store = salon({.pool_size = 1});
     PgSession admin;
-    {
-        // As the engine books: the resource's bookings read first, under its lock.
-        auto tx = store->write();
-        CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 1h}, kNow).empty());
-        tx->insert_booking(kT1, booking("bkg_1", kFirst));
-        tx->commit();
-    }
+    book_checked(*store, booking("bkg_1", kFirst));
     // A writer whose check looked elsewhere: only the constraint stands in
     // the way, and it answers with the COMMIT the rows went with.
     auto tx = store->write();
@@ -164,14 +167,9 @@ TEST_CASE("a write transaction that begins with an insert, on a connection dropp
 TEST_CASE("rows sent with a COMMIT whose connection breaks are commit_in_doubt, never sent twice") {
     auto store = salon({.pool_size = 1});
     PgSession admin;
-    {
-        // The pool's one connection prepares every statement of a booking,
-        // so that the round trip below sends its rows and COMMIT at once.
-        auto tx = store->write();
-        CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst + 24h, kFirst + 25h}, kNow).empty());
-        tx->insert_booking(kT1, booking("bkg_0", kFirst + 24h));
-        tx->commit();
-    }
+    // The pool's one connection prepares every statement of a booking, so
+    // that the round trip below sends its rows and COMMIT at once.
+    book_checked(*store, booking("bkg_0", kFirst + 24h));
     auto tx = store->write();
     CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 1h}, kNow).empty());
     tx->insert_booking(kT1, booking("bkg_1", kFirst));

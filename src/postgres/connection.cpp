@@ -3,6 +3,7 @@
 // and the pool that hands connections to transactions and replaces broken
 // ones.
 #include "internal.hpp"
+#include "statements.hpp"
 
 #include <atomic>
 #include <climits>
@@ -167,18 +168,17 @@ std::optional<Failure> Connection::try_exec(const std::string& sql) {
             unsent_.clear();
         } else {
             // The writes go first; a COMMIT goes in their round trip.
-            static constexpr char commit[] = "COMMIT";
             static const Params none;
-            const bool ends = sql == commit;
+            const bool ends = sql == kCommit;
             std::vector<Result> ignored;
             std::vector<Step> steps;
-            if (ends) steps.push_back({commit, &none});
+            if (ends) steps.push_back({kCommit, &none});
             if (auto f = run_with_unsent(steps, ignored, ends); f || ends) return f;
         }
     }
     if (const char* begin = std::exchange(deferred_begin_, nullptr)) {
         // A transaction that ran nothing has nothing to end.
-        if (sql == "COMMIT" || sql == "ROLLBACK") return std::nullopt;
+        if (sql == kCommit || sql == "ROLLBACK") return std::nullopt;
         const std::string both = std::string(begin) + "; " + sql;
         auto failed = try_exec(both);
         if (failed && failed->connection_lost && reconnect()) failed = try_exec(both);

@@ -14,21 +14,18 @@ void Locks::take(Connection& c, const Pool& pool, std::int64_t key, bool holding
 
 std::vector<Result> Locks::take_with(Connection& c, const Pool& pool, std::int64_t key, bool holding_resources,
                                      bool holding_others, const std::vector<Connection::Step>& then) {
-    const bool first = taken_.empty();
+    // A transaction that holds no lock yet is in no cycle of waits: its wait
+    // cannot deadlock, and needs no savepoint to be asked again.
+    const bool savepoint = !taken_.empty() || holding_others;
     if (!taken_.insert(key).second) return c.run_all(then);
     // The first wait goes in the round trip of the statements that need it.
     static const Params none;
     const auto lock = Params().add(key);
-    // A transaction that holds no lock yet is in no cycle of waits: its
-    // wait cannot deadlock, and needs no savepoint to be asked again.
-    if (first && !holding_others) {
-        std::vector<Connection::Step> steps{{kAdvisoryLock, &lock}};
-        steps.insert(steps.end(), then.begin(), then.end());
-        auto out = c.run_all(steps);
-        out.erase(out.begin());
-        return out;
-    }
-    std::vector<Connection::Step> steps{{kLockSavepoint, &none}, {kAdvisoryLock, &lock}, {kReleaseLockSavepoint, &none}};
+    std::vector<Connection::Step> steps;
+    if (savepoint) steps.push_back({kLockSavepoint, &none});
+    const auto wait_step = static_cast<int>(steps.size());
+    steps.push_back({kAdvisoryLock, &lock});
+    if (savepoint) steps.push_back({kReleaseLockSavepoint, &none});
     const auto ahead = static_cast<std::ptrdiff_t>(steps.size());
     steps.insert(steps.end(), then.begin(), then.end());
     std::vector<Result> out;
@@ -37,7 +34,7 @@ std::vector<Result> Locks::take_with(Connection& c, const Pool& pool, std::int64
         out.erase(out.begin(), out.begin() + ahead);
         return out;
     }
-    if (failed->step != 1) {
+    if (!savepoint || failed->step != wait_step) {
         taken_.erase(key);
         fail(*failed);
     }
