@@ -1,8 +1,14 @@
 // book() on the PostgreSQL adapter with 8 clients over 100 resources, with
-// synchronous_commit on and off, beside raw libpq running the same
-// book-shaped transaction (advisory lock, overlap check, insert, against a
-// table with the same exclusion constraint) and the same without the
-// constraint; the ratios are printed at the end. Needs SLOTWISE_PG_DSN (a
+// synchronous_commit on and off, beside two raw libpq baselines that run a
+// book-shaped transaction by hand (advisory lock, overlap check, insert):
+//   same rows:  into copies of the adapter's own tables (LIKE ... INCLUDING
+//               ALL: the same columns, indexes and exclusion constraint), the
+//               rows the engine writes for a booking (the booking, its hold,
+//               its confirmation), one statement per round trip;
+//   one row:    one narrow row (tenant, resource, range) into a table with an
+//               exclusion constraint of the same shape, and the same without
+//               the constraint (the constraint's cost);
+// the ratios are printed at the end. Needs SLOTWISE_PG_DSN (a
 // database it may wipe; a key=value DSN, to which it appends options);
 // without it, it says so and exits 0. Each iteration books a distinct free
 // slot, so every call commits a booking. Unless told otherwise, each
@@ -14,15 +20,22 @@
 
 #include <slotwise/engine.hpp>
 #include <slotwise/postgres.hpp>
+#include <slotwise/time.hpp>
 
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
+#include <optional>
+#include <random>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace slotwise;
@@ -56,6 +69,13 @@ struct PgConn {
     }
     ~PgConn() { PQfinish(c); }
     void exec(const std::string& sql) { check(PQexec(c, sql.c_str()), sql); }
+    // Runs `sql`; the first value of its answer.
+    std::string run_sql(const std::string& sql) {
+        PGresult* r = PQexec(c, sql.c_str());
+        const std::string first = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+        check(r, sql);
+        return first;
+    }
     // Prepares the raw baselines' statements, once per connection (as the
     // adapter's are), so that no timed iteration builds or parses any.
     void prepare_raw() {
@@ -88,6 +108,77 @@ struct PgConn {
     }
     PGconn* c;
 };
+
+// A row the engine wrote, read back as text, to be written again by hand into
+// a copy of its table with a few columns changed (the same values otherwise,
+// so the same row width and index keys).
+class RowTemplate {
+public:
+    RowTemplate(PgConn& c, const std::string& from, const std::string& into, const std::string& tenant_hex,
+                const char* statement_name)
+        : name_(statement_name) {
+        PGresult* r = PQexec(c.c, ("SELECT * FROM " + from + " WHERE tenant_id = '\\x" + tenant_hex +
+                                   "'::bytea LIMIT 1").c_str());
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
+            const std::string err = PQresultErrorMessage(r);
+            PQclear(r);
+            throw std::runtime_error("no row of " + from + " to copy: " + err);
+        }
+        std::string columns;
+        std::string params;
+        for (int i = 0; i < PQnfields(r); ++i) {
+            const std::string column = PQfname(r, i);
+            if (column == "row_no") continue;  // GENERATED ALWAYS AS IDENTITY
+            columns_.push_back(column);
+            values_.push_back(PQgetisnull(r, 0, i) ? std::nullopt : std::optional<std::string>(PQgetvalue(r, 0, i)));
+            columns += (columns.empty() ? "" : ", ") + column;
+            params += (params.empty() ? "$" : ", $") + std::to_string(columns_.size());
+        }
+        PQclear(r);
+        sql_ = "INSERT INTO " + into + " (" + columns + ") VALUES (" + params + ")";
+    }
+    void prepare(PgConn& c) const { c.prepare(name_, sql_); }
+    // Inserts the row with `changed` (column, text value) instead of its own.
+    void insert(PgConn& c, std::initializer_list<std::pair<const char*, const std::string*>> changed) const {
+        std::vector<const char*> params;
+        for (std::size_t i = 0; i < columns_.size(); ++i) {
+            const char* value = values_[i] ? values_[i]->c_str() : nullptr;
+            for (const auto& [column, text] : changed) {
+                if (columns_[i] == column) value = text->c_str();
+            }
+            params.push_back(value);
+        }
+        (void)c.run(name_, static_cast<int>(params.size()), params.data());
+    }
+
+private:
+    const char* name_;
+    std::vector<std::string> columns_;
+    std::vector<std::optional<std::string>> values_;
+    std::string sql_;
+};
+
+// The same-rows baseline's tables and statements, made once the engine has
+// booked (its rows are the templates).
+struct SameRows {
+    std::unique_ptr<RowTemplate> booking, hold, confirmation;
+};
+SameRows same_rows;
+std::atomic<long> same_rows_booked{0};  // transactions that wrote the three rows
+constexpr const char* kSameRowsCheck =
+    "SELECT count(*) FROM raw_rows_holds WHERE tenant_id = $1::bytea AND resource_id = $2::bytea"
+    " AND lower(occupied) >= to_timestamp($3::int8) - interval '4 hours' AND lower(occupied) < to_timestamp($4::int8)"
+    " AND occupied && tstzrange(to_timestamp($3::int8), to_timestamp($4::int8), '[)') AND active";
+
+std::string hex(const std::string& bytes) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (const unsigned char b : bytes) {
+        out += kDigits[b >> 4];
+        out += kDigits[b & 15];
+    }
+    return out;
+}
 
 // One engine per synchronous_commit setting, each with its tenant of 100
 // resources; and per client a raw connection per setting.
@@ -178,6 +269,76 @@ void book_raw_once(PgConn& c, int thread, const RawTable& table) {
     c.exec("COMMIT");
 }
 
+// The engine's transaction written by hand, one statement per round trip:
+// lock, check (as the adapter reads a resource's holds), then the booking,
+// its hold and its confirmation, each the row the engine wrote for its first
+// booking with new ids and times.
+void book_same_rows_once(PgConn& c, int thread) {
+    thread_local std::mt19937_64 random(std::random_device{}());
+    const auto [r, start] = next_slot(thread);
+    const Mode& m = modes[1];
+    const std::string& tenant = m.tenant.value;
+    const std::string& resource = m.resources[static_cast<std::size_t>(r)].value;
+    const std::string key = std::to_string(r);
+    const std::string begin = std::to_string(start.time_since_epoch().count());
+    const std::string end = std::to_string((start + 30min).time_since_epoch().count());
+    const char* check_params[] = {tenant.c_str(), resource.c_str(), begin.c_str(), end.c_str()};
+    const char* lock_params[] = {key.c_str()};
+    c.exec("BEGIN");
+    c.run("lock", 1, lock_params);
+    if (c.run("check_raw_rows", 4, check_params) == "0") {
+        char id[32];
+        std::snprintf(id, sizeof id, "bkg_%012llx%012llx", static_cast<unsigned long long>(random() >> 16),
+                      static_cast<unsigned long long>(random() >> 16));
+        const std::string booking = id;
+        const std::string notification = tenant + ":" + booking + ":confirmed";
+        const std::string start_at = format_instant(start);
+        const std::string end_at = format_instant(start + 30min);
+        const std::string occupied = "[\"" + start_at + "\",\"" + end_at + "\")";
+        same_rows.booking->insert(c, {{"booking_id", &booking}, {"resource_id", &resource},
+                                      {"start_at", &start_at}, {"end_at", &end_at}});
+        same_rows.hold->insert(c, {{"booking_id", &booking}, {"resource_id", &resource}, {"occupied", &occupied},
+                                   {"start_at", &start_at}, {"end_at", &end_at}});
+        same_rows.confirmation->insert(c, {{"notification_id", &notification}, {"booking_id", &booking},
+                                           {"resource_id", &resource}, {"start_at", &start_at}, {"end_at", &end_at}});
+        ++same_rows_booked;
+    }
+    c.exec("COMMIT");
+}
+
+void book_same_rows(benchmark::State& state, bool sync) {
+    PgConn& c = *modes[sync ? 1 : 0].raw[static_cast<std::size_t>(state.thread_index())];
+    for (auto _ : state) {
+        try {
+            book_same_rows_once(c, state.thread_index());
+        } catch (const std::exception& e) {
+            state.SkipWithError(e.what());
+            break;
+        }
+    }
+}
+
+// Copies the adapter's booking tables, empty, and prepares the same-rows
+// baseline's statements on every raw connection.
+void set_up_same_rows(PgConn& admin) {
+    admin.exec("CREATE TABLE raw_rows_bookings (LIKE bookings INCLUDING ALL);"
+               " CREATE TABLE raw_rows_holds (LIKE booking_resources INCLUDING ALL);"
+               " CREATE TABLE raw_rows_outbox (LIKE outbox INCLUDING ALL)");
+    const std::string tenant = hex(modes[1].tenant.value);
+    same_rows.booking = std::make_unique<RowTemplate>(admin, "bookings", "raw_rows_bookings", tenant, "insert_raw_booking");
+    same_rows.hold = std::make_unique<RowTemplate>(admin, "booking_resources", "raw_rows_holds", tenant, "insert_raw_hold");
+    same_rows.confirmation =
+        std::make_unique<RowTemplate>(admin, "outbox", "raw_rows_outbox", tenant, "insert_raw_confirmation");
+    for (Mode& m : modes) {
+        for (auto& c : m.raw) {
+            c->prepare("check_raw_rows", kSameRowsCheck);
+            for (const RowTemplate* t : {same_rows.booking.get(), same_rows.hold.get(), same_rows.confirmation.get()}) {
+                t->prepare(*c);
+            }
+        }
+    }
+}
+
 void book_raw(benchmark::State& state, bool sync, const RawTable& table) {
     PgConn& c = *modes[sync ? 1 : 0].raw[static_cast<std::size_t>(state.thread_index())];
     for (auto _ : state) {
@@ -190,7 +351,41 @@ void book_raw(benchmark::State& state, bool sync, const RawTable& table) {
     }
 }
 
+// The constraint's cost, paired: each client alternates between the two
+// one-row tables (half the clients starting with each), so both see the same
+// moments of the run (checkpoints, autovacuum, the other clients), and the
+// time of every transaction is summed per table, over every repetition.
+struct PairedTimes {
+    std::atomic<long long> with_ns{0}, without_ns{0}, each{0};
+};
+PairedTimes paired[2];  // [0] synchronous_commit off, [1] on
+
+void book_paired(benchmark::State& state, bool sync) {
+    PgConn& c = *modes[sync ? 1 : 0].raw[static_cast<std::size_t>(state.thread_index())];
+    PairedTimes& times = paired[sync ? 1 : 0];
+    bool constrained_first = state.thread_index() % 2 == 0;
+    for (auto _ : state) {
+        try {
+            for (const bool constrained : {constrained_first, !constrained_first}) {
+                const auto t0 = std::chrono::steady_clock::now();
+                book_raw_once(c, state.thread_index(), constrained ? kRawConstrained : kRawFree);
+                const auto ns = std::chrono::nanoseconds(std::chrono::steady_clock::now() - t0).count();
+                (constrained ? times.with_ns : times.without_ns) += ns;
+            }
+            ++times.each;
+        } catch (const std::exception& e) {
+            state.SkipWithError(e.what());
+            break;
+        }
+        constrained_first = !constrained_first;
+    }
+}
+
 void BM_pg_book_slotwise_sync(benchmark::State& s) { book_slotwise(s, true); }
+void BM_pg_constraint_paired_sync(benchmark::State& s) { book_paired(s, true); }
+void BM_pg_constraint_paired_async(benchmark::State& s) { book_paired(s, false); }
+void BM_pg_book_raw_rows_sync(benchmark::State& s) { book_same_rows(s, true); }
+void BM_pg_book_raw_rows_async(benchmark::State& s) { book_same_rows(s, false); }
 void BM_pg_book_raw_sync(benchmark::State& s) { book_raw(s, true, kRawConstrained); }
 void BM_pg_book_raw_unconstrained_sync(benchmark::State& s) { book_raw(s, true, kRawFree); }
 void BM_pg_book_slotwise_async(benchmark::State& s) { book_slotwise(s, false); }
@@ -198,13 +393,21 @@ void BM_pg_book_raw_async(benchmark::State& s) { book_raw(s, false, kRawConstrai
 void BM_pg_book_raw_unconstrained_async(benchmark::State& s) { book_raw(s, false, kRawFree); }
 
 BENCHMARK(BM_pg_book_slotwise_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_pg_book_raw_rows_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_raw_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_raw_unconstrained_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_pg_constraint_paired_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_slotwise_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_pg_book_raw_rows_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_raw_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_raw_unconstrained_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_pg_constraint_paired_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 }  // namespace
+
+// Bookings per second of a threaded run: Google Benchmark divides the run's
+// wall time by the iterations of all its threads together.
+double per_second(const slotwise::bench::RecordingReporter::Result& r) { return 1e9 / r.real_ns; }
 
 int main(int argc, char** argv) {
     int repetitions = 1;
@@ -234,8 +437,10 @@ int main(int argc, char** argv) {
         const auto per = count_book_traffic(kCounted);
         // The raw tables get as many rows as the engine's before the
         // statistics below, so that no plan is made for an empty table.
-        for (const RawTable& table : {kRawConstrained, kRawFree}) {
-            for (int i = 0; i < 20 + kCounted; ++i) book_raw_once(*modes[1].raw[0], 0, table);
+        set_up_same_rows(admin);
+        for (int i = 0; i < 20 + kCounted; ++i) {
+            for (const RawTable& table : {kRawConstrained, kRawFree}) book_raw_once(*modes[1].raw[0], 0, table);
+            book_same_rows_once(*modes[1].raw[0], 0);
         }
         // A running database has statistics (autovacuum gathers them within a
         // minute of the first writes): without them, a plan made while the
@@ -250,8 +455,8 @@ int main(int argc, char** argv) {
         } catch (const std::exception& e) {
             std::printf("no CHECKPOINT before the runs (%s): expect noisier synchronous_commit figures\n", e.what());
         }
-        std::printf("per book(): %.2f statements in %.2f round trips (raw libpq: 5 statements, 5 round trips: BEGIN,"
-                    " lock, check, insert, COMMIT)\n",
+        std::printf("per book(): %.2f statements in %.2f round trips (raw libpq, one row: 5 statements, 5 round"
+                    " trips: BEGIN, lock, check, insert, COMMIT; same rows: 7 and 7, three inserts)\n",
                     static_cast<double>(per.statements) / kCounted, static_cast<double>(per.round_trips) / kCounted);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "postgres_bench: set-up failed: %s\n", e.what());
@@ -264,17 +469,52 @@ int main(int argc, char** argv) {
         const auto* mine = reporter.find(std::string("BM_pg_book_slotwise_") + mode, kClients);
         const auto* raw = reporter.find(std::string("BM_pg_book_raw_") + mode, kClients);
         const auto* free = reporter.find(std::string("BM_pg_book_raw_unconstrained_") + mode, kClients);
-        if (mine && raw && mine->real_ns > 0 && raw->real_ns > 0) {
+        const auto* rows = reporter.find(std::string("BM_pg_book_raw_rows_") + mode, kClients);
+        const char* setting = std::string(mode) == "sync" ? "on" : "off";
+        if (mine && rows && mine->real_ns > 0 && rows->real_ns > 0) {
             std::printf("book(), %d clients over %d resources, synchronous_commit %s: slotwise %.0f/s, raw libpq "
-                        "%.0f/s: ratio %.2f (target >= 0.8)\n",
-                        kClients, kResources, std::string(mode) == "sync" ? "on" : "off", kClients * 1e9 / mine->real_ns,
-                        kClients * 1e9 / raw->real_ns, raw->real_ns / mine->real_ns);
+                        "writing the same rows %.0f/s: ratio %.2f (target >= 0.8)\n",
+                        kClients, kResources, setting, per_second(*mine), per_second(*rows),
+                        rows->real_ns / mine->real_ns);
+        }
+        if (mine && raw && mine->real_ns > 0 && raw->real_ns > 0) {
+            std::printf("  beside raw libpq writing one narrow row: %.0f/s: ratio %.2f (what a booking's three rows"
+                        " cost beyond it)\n",
+                        per_second(*raw), raw->real_ns / mine->real_ns);
         }
         if (raw && free && free->real_ns > 0) {
-            std::printf("the exclusion constraint's cost, synchronous_commit %s: %.0f/s with, %.0f/s without: "
-                        "%+.1f%% time per booking (target <= 20%%)\n",
-                        std::string(mode) == "sync" ? "on" : "off", kClients * 1e9 / raw->real_ns, kClients * 1e9 / free->real_ns,
+            std::printf("the exclusion constraint's cost, synchronous_commit %s, runs apart: %.0f/s with, %.0f/s"
+                        " without: %+.1f%% time per booking\n",
+                        setting, per_second(*raw), per_second(*free),
                         (raw->real_ns / free->real_ns - 1) * 100);
+        }
+    }
+    // The same-rows baseline wrote every row it claims to have written (no
+    // check found a conflict, no insert went missing), or its figure means
+    // nothing.
+    try {
+        PgConn admin(base_dsn());
+        for (const char* table : {"raw_rows_bookings", "raw_rows_holds", "raw_rows_outbox"}) {
+            const long rows = std::stol(admin.run_sql(std::string("SELECT count(*) FROM ") + table));
+            if (rows != same_rows_booked) {
+                std::fprintf(stderr, "postgres_bench: %s has %ld rows, the same-rows baseline booked %ld\n", table, rows,
+                             same_rows_booked.load());
+                return 1;
+            }
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "postgres_bench: counting the same-rows baseline's rows failed: %s\n", e.what());
+        return 1;
+    }
+    for (const bool sync : {true, false}) {
+        const PairedTimes& times = paired[sync ? 1 : 0];
+        if (times.each > 0 && times.without_ns > 0) {
+            std::printf("the exclusion constraint's cost, synchronous_commit %s, paired (each client alternating the"
+                        " two tables, %lld transactions each): %.0f us with, %.0f us without: %+.1f%% time per booking"
+                        " (target <= 20%%)\n",
+                        sync ? "on" : "off", times.each.load(), times.with_ns / 1e3 / times.each,
+                        times.without_ns / 1e3 / times.each,
+                        (static_cast<double>(times.with_ns) / static_cast<double>(times.without_ns) - 1) * 100);
         }
     }
     modes[0] = {};
