@@ -271,8 +271,8 @@ void book_raw_once(PgConn& c, int thread, const RawTable& table) {
 
 // The engine's transaction written by hand, one statement per round trip:
 // lock, check (as the adapter reads a resource's holds), then the booking,
-// its hold and its confirmation, each the row the engine wrote for its first
-// booking with new ids and times.
+// its hold and its confirmation, each a copy of the row the engine wrote for
+// one of its bookings, with new ids and times.
 void book_same_rows_once(PgConn& c, int thread) {
     thread_local std::mt19937_64 random(std::random_device{}());
     const auto [r, start] = next_slot(thread);
