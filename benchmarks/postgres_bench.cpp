@@ -20,15 +20,18 @@
 
 #include <slotwise/engine.hpp>
 #include <slotwise/postgres.hpp>
+#include <slotwise/sqlite.hpp>
 #include <slotwise/time.hpp>
 
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -190,13 +193,13 @@ struct Mode {
     std::vector<std::unique_ptr<PgConn>> raw;
 };
 Mode modes[2];  // [0] synchronous_commit off, [1] on
+Mode lite;      // the engine on a SQLite file (no raw connections)
+std::filesystem::path lite_dir;
 std::atomic<long> sequence{0};  // distinct slots across every run
 
-void set_up(bool sync) {
-    Mode& m = modes[sync ? 1 : 0];
-    m.engine = std::make_unique<Engine>(open_postgres({.dsn = dsn_for(sync), .pool_size = kClients}),
-                                        [] { return kNow; });
-    m.tenant = m.engine->create_tenant(sync ? "Sync" : "Async").id;
+void set_up_tenant(Mode& m, std::shared_ptr<Store> store, const std::string& name) {
+    m.engine = std::make_unique<Engine>(std::move(store), [] { return kNow; });
+    m.tenant = m.engine->create_tenant(name).id;
     auto admin = m.engine->scope({.tenant = m.tenant, .role = Role::admin, .subject = "owner"});
     WeeklyHours week;
     for (auto& d : week.days) d = {{Minutes{0}, Minutes{24 * 60}}};
@@ -207,6 +210,11 @@ void set_up(bool sync) {
         m.resources.push_back(r.id);
     }
     m.service = admin.create_service({.name = "Match", .duration = 30min, .resources = m.resources}).id;
+}
+
+void set_up(bool sync) {
+    Mode& m = modes[sync ? 1 : 0];
+    set_up_tenant(m, open_postgres({.dsn = dsn_for(sync), .pool_size = kClients}), sync ? "Sync" : "Async");
     for (int i = 0; i < kClients; ++i) {
         m.raw.push_back(std::make_unique<PgConn>(dsn_for(sync)));
         m.raw.back()->prepare_raw();
@@ -222,8 +230,7 @@ std::pair<int, Instant> next_slot(int thread) {
     return {r, kFirst + std::chrono::minutes(30 * (n / per_client))};
 }
 
-void book_slotwise(benchmark::State& state, bool sync) {
-    Mode& m = modes[sync ? 1 : 0];
+void book_slotwise(benchmark::State& state, Mode& m) {
     auto scope = m.engine->scope({.tenant = m.tenant, .role = Role::staff, .subject = "client"});
     for (auto _ : state) {
         const auto [r, start] = next_slot(state.thread_index());
@@ -381,14 +388,15 @@ void book_paired(benchmark::State& state, bool sync) {
     }
 }
 
-void BM_pg_book_slotwise_sync(benchmark::State& s) { book_slotwise(s, true); }
+void BM_pg_book_slotwise_sync(benchmark::State& s) { book_slotwise(s, modes[1]); }
+void BM_sqlite_book_slotwise(benchmark::State& s) { book_slotwise(s, lite); }
 void BM_pg_constraint_paired_sync(benchmark::State& s) { book_paired(s, true); }
 void BM_pg_constraint_paired_async(benchmark::State& s) { book_paired(s, false); }
 void BM_pg_book_raw_rows_sync(benchmark::State& s) { book_same_rows(s, true); }
 void BM_pg_book_raw_rows_async(benchmark::State& s) { book_same_rows(s, false); }
 void BM_pg_book_raw_sync(benchmark::State& s) { book_raw(s, true, kRawConstrained); }
 void BM_pg_book_raw_unconstrained_sync(benchmark::State& s) { book_raw(s, true, kRawFree); }
-void BM_pg_book_slotwise_async(benchmark::State& s) { book_slotwise(s, false); }
+void BM_pg_book_slotwise_async(benchmark::State& s) { book_slotwise(s, modes[0]); }
 void BM_pg_book_raw_async(benchmark::State& s) { book_raw(s, false, kRawConstrained); }
 void BM_pg_book_raw_unconstrained_async(benchmark::State& s) { book_raw(s, false, kRawFree); }
 
@@ -398,6 +406,7 @@ BENCHMARK(BM_pg_book_raw_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark
 BENCHMARK(BM_pg_book_raw_unconstrained_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_constraint_paired_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_slotwise_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_sqlite_book_slotwise)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_raw_rows_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_raw_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_raw_unconstrained_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
@@ -432,6 +441,9 @@ int main(int argc, char** argv) {
                    " CREATE INDEX ON raw_bookings_free USING gist (tenant_id, resource_id, occupied)");
         set_up(true);
         set_up(false);
+        lite_dir = std::filesystem::temp_directory_path() / ("slotwise-pgbench-" + std::to_string(::getpid()));
+        std::filesystem::create_directories(lite_dir);
+        set_up_tenant(lite, open_sqlite({.path = (lite_dir / "book.db").string()}), "Lite");
         constexpr int kCounted = 200;
         (void)count_book_traffic(20);  // statements prepared, catalogue cached
         const auto per = count_book_traffic(kCounted);
@@ -517,8 +529,15 @@ int main(int argc, char** argv) {
                         (static_cast<double>(times.with_ns) / static_cast<double>(times.without_ns) - 1) * 100);
         }
     }
+    if (const auto* mine = reporter.find("BM_sqlite_book_slotwise", kClients); mine && mine->real_ns > 0) {
+        std::printf("beside: the same book(), %d clients over %d resources, on a SQLite file (WAL,"
+                    " synchronous=NORMAL): %.0f/s\n",
+                    kClients, kResources, per_second(*mine));
+    }
     modes[0] = {};
     modes[1] = {};
+    lite = {};
+    std::filesystem::remove_all(lite_dir);
     benchmark::Shutdown();
     return 0;
 }
