@@ -23,6 +23,16 @@
 //                  version 2), so engine and baseline write the same rows.
 //                  Counters: book/s (successes) and attempt/s, summed over
 //                  the threads, per second of wall time.
+//  book/engine_checked_first/…
+//                  8 threads, distinct and contended, on a store opened with
+//                  SqliteOptions::check_rules_before_lock (rules checked in a
+//                  read transaction first while other writers wait), beside
+//                  the default.
+//  book/paired/distinct
+//                  1 and 2 threads, each alternating one engine booking and
+//                  one raw baseline booking on its own resource of each file,
+//                  the time of each summed per side: the two meet the same
+//                  moments of the run (checkpoints, the hog, the disk).
 //  book/engine_two_resources/distinct
 //                  one thread books a service that needs a doctor and a room
 //                  (two groups, one resource each), beside book/engine/distinct
@@ -81,6 +91,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -201,9 +212,9 @@ Engine bench_engine(std::shared_ptr<Store> store) {
     return Engine(std::move(store), slotwise::EngineOptions{.clock = fixed_clock, .payments = bench_providers()});
 }
 
-Catalogue make_catalogue(const std::filesystem::path& file) {
+Catalogue make_catalogue(const std::filesystem::path& file, bool check_rules_before_lock = false) {
     Catalogue c;
-    c.store = slotwise::open_sqlite({.path = file.string()});
+    c.store = slotwise::open_sqlite({.path = file.string(), .check_rules_before_lock = check_rules_before_lock});
     Engine engine = bench_engine(c.store);
     c.tenant = engine.create_tenant("Salon Bella").id;
     auto admin = engine.scope({.tenant = c.tenant, .role = slotwise::Role::admin, .subject = "owner"});
@@ -241,7 +252,10 @@ struct EngineBookFixture {
     Engine engine;
     Cursors cursors;
 
-    EngineBookFixture() : catalogue(make_catalogue(work_dir() / "book-engine.db")), engine(bench_engine(catalogue.store)) {}
+    explicit EngineBookFixture(bool check_rules_before_lock = false)
+        : catalogue(make_catalogue(work_dir() / (check_rules_before_lock ? "book-engine-checked-first.db" : "book-engine.db"),
+                                   check_rules_before_lock)),
+          engine(bench_engine(catalogue.store)) {}
 };
 
 // ---------------------------------------------------------------------------
@@ -443,7 +457,14 @@ struct RawBookFixture {
 
 std::once_flag engine_book_once, raw_book_once;
 std::unique_ptr<EngineBookFixture> engine_book_fixture;
+std::once_flag checked_first_once;
+std::unique_ptr<EngineBookFixture> checked_first_fixture;  // SqliteOptions::check_rules_before_lock
 std::unique_ptr<RawBookFixture> raw_book_fixture;
+
+EngineBookFixture& checked_first_book() {
+    std::call_once(checked_first_once, [] { checked_first_fixture = std::make_unique<EngineBookFixture>(true); });
+    return *checked_first_fixture;
+}
 
 EngineBookFixture& engine_book() {
     std::call_once(engine_book_once, [] { engine_book_fixture = std::make_unique<EngineBookFixture>(); });
@@ -523,9 +544,9 @@ void guarded(benchmark::State& state, Body&& body) {
     }
 }
 
-void book_engine_distinct(benchmark::State& state) {
+void book_distinct_on(benchmark::State& state, EngineBookFixture& (*fixture)()) {
     guarded(state, [&] {
-        auto& f = engine_book();
+        auto& f = fixture();
         const int r = state.thread_index();
         auto scope = customer_scope(f.engine, f.catalogue.tenant, r);
         BookingRequest request{.service = f.catalogue.free_service,
@@ -561,9 +582,9 @@ void book_raw_distinct(benchmark::State& state) {
     });
 }
 
-void book_engine_contended(benchmark::State& state) {
+void book_contended_on(benchmark::State& state, EngineBookFixture& (*fixture)()) {
     guarded(state, [&] {
-        auto& f = engine_book();
+        auto& f = fixture();
         auto scope = customer_scope(f.engine, f.catalogue.tenant, state.thread_index());
         BookingRequest request{.service = f.catalogue.free_service,
                                .resource = f.catalogue.resources[kContendedResource],
@@ -583,6 +604,64 @@ void book_raw_contended(benchmark::State& state) {
         });
     });
 }
+
+// book/paired/distinct: each thread alternates a booking through the engine
+// and one through the raw baseline (half the threads, and every other round,
+// starting with the engine), each on the thread's own resource of its own
+// file, and the time of each is summed per side over every run: the two meet
+// the same moments (either file's checkpoints, the hog, the disk), which
+// benchmarks run apart do not. One and two threads only: with two, one
+// thread is on each side; with more, the slower side gathers more of the
+// threads waiting for its lock, and the comparison measures that queue.
+struct PairedSums {
+    std::atomic<std::int64_t> engine_ns{0}, raw_ns{0}, pairs{0};
+};
+std::array<PairedSums, 3> paired_sums;  // by thread count
+
+void book_paired_distinct(benchmark::State& state) {
+    guarded(state, [&] {
+        auto& e = engine_book();
+        auto& raw = raw_book();
+        const int r = state.thread_index();
+        const auto index = static_cast<std::size_t>(r);
+        auto scope = customer_scope(e.engine, e.catalogue.tenant, r);
+        BookingRequest request{.service = e.catalogue.free_service, .resource = e.catalogue.resources[index],
+                               .customer = kCustomer};
+        auto engine = engine_attempt(scope, request);
+        auto& conn = *raw.connections[index];
+        const std::string subject = "customer-" + std::to_string(r);
+        auto& sums = paired_sums[static_cast<std::size_t>(state.threads())];
+        bool engine_first = r % 2 == 0;
+        std::int64_t booked = 0;
+        for (auto _ : state) {
+            bool refused = false;
+            for (const bool through_engine : {engine_first, !engine_first}) {
+                auto& cursor = (through_engine ? e.cursors : raw.cursors).next[index];
+                const Instant start = slot_start(cursor.fetch_add(1, std::memory_order_relaxed));
+                const auto t0 = std::chrono::steady_clock::now();
+                const bool ok = through_engine ? engine(start)
+                                               : conn.book(raw.catalogue.tenant, raw.catalogue.free_service,
+                                                           raw.catalogue.resources[index], start, subject);
+                const auto ns = std::chrono::nanoseconds(std::chrono::steady_clock::now() - t0).count();
+                (through_engine ? sums.engine_ns : sums.raw_ns) += ns;
+                refused = refused || !ok;
+            }
+            if (refused) {
+                state.SkipWithError("a free slot of the thread's own resource was refused");
+                break;
+            }
+            booked += 2;
+            ++sums.pairs;
+            engine_first = !engine_first;
+        }
+        report_rates(state, booked, booked);
+    });
+}
+
+void book_engine_distinct(benchmark::State& state) { book_distinct_on(state, engine_book); }
+void book_engine_contended(benchmark::State& state) { book_contended_on(state, engine_book); }
+void book_checked_first_distinct(benchmark::State& state) { book_distinct_on(state, checked_first_book); }
+void book_checked_first_contended(benchmark::State& state) { book_contended_on(state, checked_first_book); }
 
 void book_engine_paid(benchmark::State& state) {
     guarded(state, [&] {
@@ -943,6 +1022,9 @@ constexpr const char* name_raw = "book/raw_sqlite/distinct";
 constexpr const char* name_engine_contended = "book/engine/contended";
 constexpr const char* name_raw_contended = "book/raw_sqlite/contended";
 constexpr const char* name_engine_paid = "book/engine_paid/distinct";
+constexpr const char* name_paired = "book/paired/distinct";
+constexpr const char* name_checked_first = "book/engine_checked_first/distinct";
+constexpr const char* name_checked_first_contended = "book/engine_checked_first/contended";
 constexpr const char* name_engine_two = "book/engine_two_resources/distinct";
 constexpr const char* name_two_groups = "availability/two_groups/10_doctors_5_rooms_7_days";
 constexpr const char* name_one_group = "availability/one_group/10_doctors_7_days";
@@ -991,6 +1073,25 @@ void print_summary(const RecordingReporter& reporter, int repetitions) {
                      "one contended resource", threads, eb, rb, ratio_text(eb, rb).c_str(), counter(e, "attempt/s"),
                      counter(r, "attempt/s"));
     }
+    for (const int threads : {1, 2}) {
+        const auto& sums = paired_sums[static_cast<std::size_t>(threads)];
+        if (sums.pairs == 0 || sums.engine_ns == 0) continue;
+        const double engine_us = static_cast<double>(sums.engine_ns) / 1e3 / static_cast<double>(sums.pairs);
+        const double raw_us = static_cast<double>(sums.raw_ns) / 1e3 / static_cast<double>(sums.pairs);
+        std::fprintf(out, "  %-24s %7d %8.0f us %8.0f us  %-12s paired: each thread alternating the two, %lld each\n",
+                     "distinct, paired", threads, engine_us, raw_us, ratio_text(raw_us, engine_us).c_str(),
+                     static_cast<long long>(sums.pairs.load()));
+    }
+    for (const auto& [checked, plain, what] : {std::tuple{name_checked_first, name_engine, "distinct, rules first"},
+                                               std::tuple{name_checked_first_contended, name_engine_contended,
+                                                          "contended, rules first"}}) {
+        const auto* c = reporter.find(checked, 8);
+        if (c == nullptr) continue;
+        const double cb = counter(c, "book/s");
+        const double pb = counter(reporter.find(plain, 8), "book/s");
+        std::fprintf(out, "  %-24s %7d %10.0f %11s  default/this: %s (check_rules_before_lock)\n", what, 8, cb, "",
+                     cb > 0 && pb > 0 ? std::to_string(pb / cb).substr(0, 4).c_str() : "n/a");
+    }
     if (const auto* p = reporter.find(name_engine_paid, 1)) {
         const double pb = counter(p, "book/s");
         std::fprintf(out, "  %-24s %7d %10.0f %11s  %-12s (diagnostic: pending with a hold)\n", "engine, paid service", 1,
@@ -1036,6 +1137,9 @@ BENCHMARK(book_engine_distinct)->Name(name_engine)->Threads(1)->Threads(2)->Thre
 BENCHMARK(book_raw_distinct)->Name(name_raw)->Threads(1)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_engine_contended)->Name(name_engine_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_raw_contended)->Name(name_raw_contended)->Threads(2)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(book_checked_first_distinct)->Name(name_checked_first)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(book_checked_first_contended)->Name(name_checked_first_contended)->Threads(8)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(book_paired_distinct)->Name(name_paired)->Threads(1)->Threads(2)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_engine_paid)->Name(name_engine_paid)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(book_engine_two_resources)->Name(name_engine_two)->Threads(1)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(availability_two_groups)->Name(name_two_groups)->UseRealTime()->Unit(benchmark::kMicrosecond);
@@ -1095,6 +1199,7 @@ int main(int argc, char** argv) {
     benchmark::Shutdown();
     // Close every database before removing the directory they live in.
     engine_book_fixture.reset();
+    checked_first_fixture.reset();
     raw_book_fixture.reset();
     availability_fixture.reset();
     groups_fixture.reset();

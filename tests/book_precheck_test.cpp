@@ -204,9 +204,16 @@ TEST_CASE("alone, book() checks inside the write lock and opens no read transact
     }
 }
 
-TEST_CASE("the SQLite store says a write is contended exactly while a write transaction of the process is open") {
+TEST_CASE("by default the SQLite store never asks book() to check first, even while another write is open") {
     TempDir dir;
     auto store = open_sqlite({.path = (dir.path / "turn.db").string()});
+    auto tx = store->write();
+    CHECK_FALSE(store->write_contended());
+}
+
+TEST_CASE("asked to, the SQLite store says a write is contended exactly while a write transaction of the process is open") {
+    TempDir dir;
+    auto store = open_sqlite({.path = (dir.path / "turn.db").string(), .check_rules_before_lock = true});
     CHECK_FALSE(store->write_contended());
     {
         auto reader = store->read();

@@ -13,7 +13,9 @@ public:
     explicit SqliteStore(std::shared_ptr<sqlite::Pool> pool) : pool_(std::move(pool)) {}
     std::unique_ptr<Transaction> read() override { return sqlite::begin_transaction(pool_, sqlite::Access::read); }
     std::unique_ptr<Transaction> write() override { return sqlite::begin_transaction(pool_, sqlite::Access::write); }
-    bool write_contended() const noexcept override { return pool_->writers_present(); }
+    bool write_contended() const noexcept override {
+        return pool_->options().check_rules_before_lock && pool_->writers_present();
+    }
 
 private:
     std::shared_ptr<sqlite::Pool> pool_;
