@@ -610,9 +610,10 @@ void book_raw_contended(benchmark::State& state) {
 // starting with the engine), each on the thread's own resource of its own
 // file, and the time of each is summed per side over every run: the two meet
 // the same moments (either file's checkpoints, the hog, the disk), which
-// benchmarks run apart do not. One and two threads only: with two, one
-// thread is on each side; with more, the slower side gathers more of the
-// threads waiting for its lock, and the comparison measures that queue.
+// benchmarks run apart do not. One and two threads only: two start on
+// opposite sides (nothing keeps them in step after that); with more, the
+// slower side gathers more of the threads waiting for its lock, and the
+// comparison measures that queue.
 struct PairedSums {
     std::atomic<std::int64_t> engine_ns{0}, raw_ns{0}, pairs{0};
 };

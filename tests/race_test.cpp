@@ -77,9 +77,12 @@ private:
     std::vector<std::thread> threads_;
 };
 
-std::vector<std::vector<Attempt>> race_threads(const RaceSetup& s, bool shared_engine) {
+std::vector<std::vector<Attempt>> race_threads(const RaceSetup& s, bool shared_engine, bool rules_first = false) {
     std::shared_ptr<Engine> shared;
-    if (shared_engine) shared = std::make_shared<Engine>(open_sqlite({.path = s.path}), fixed_clock(at(race_now)));
+    if (shared_engine) {
+        shared = std::make_shared<Engine>(open_sqlite({.path = s.path, .check_rules_before_lock = rules_first}),
+                                          fixed_clock(at(race_now)));
+    }
     ThreadRacers threads(s, racers, shared);
     threads.release();
     return threads.join();
@@ -148,12 +151,23 @@ RaceService race_shape() {
 
 constexpr int rounds = 3;
 
+// Threads of one engine race both ways a SQLite store can check a booking:
+// every rule inside the write lock (the default), or the rules first and
+// only a confirmation inside the lock (check_rules_before_lock).
+bool rules_first() {
+    bool first = false;
+    SUBCASE("rules checked inside the write lock") {}
+    SUBCASE("rules checked first, confirmed inside the lock") { first = true; }
+    return first;
+}
+
 TEST_CASE("threads sharing one engine never overbook a single seat; the others get slot_unavailable") {
     const auto shape = race_shape();
+    const bool first = rules_first();
     for (int round = 0; round < rounds; ++round) {
         TempDir dir;
         const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count, shape);
-        check_race(s, race_threads(s, true));
+        check_race(s, race_threads(s, true, first));
     }
 }
 
@@ -551,9 +565,10 @@ TEST_CASE("the double-booking check of the clinic race sees a room held twice, p
 }
 
 TEST_CASE("eight threads sharing one engine booking a doctor and a room never share a resource either") {
+    const bool first = rules_first();
     TempDir dir;
     const auto c = make_clinic_race((dir.path / "clinic.db").string());
-    Engine engine(open_sqlite({.path = c.path}), fixed_clock(at(race_now)));
+    Engine engine(open_sqlite({.path = c.path, .check_rules_before_lock = first}), fixed_clock(at(race_now)));
     std::vector<std::vector<std::string>> answers(racers);
     std::latch start(racers);
     std::vector<std::thread> threads;

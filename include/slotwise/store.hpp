@@ -362,16 +362,20 @@ public:
     /// installs its sink when it is built over the store. Call it before the
     /// store is shared between threads.
     virtual void set_event_sink(EventSink /*sink*/) {}
-    /// Whether another write transaction of this process holds or waits for
-    /// the write lock now: a hint, never a promise (a writer of another
-    /// process, or one arriving a moment later, is not seen). `book()` checks
-    /// a request's rules before taking the lock only when someone else wants
-    /// it; alone, checking inside the lock keeps no one waiting and saves a
-    /// read transaction. A store whose writers lock resources one at a time,
-    /// as they read each one's bookings (PostgreSQL's advisory locks),
-    /// answers false: no one lock keeps every writer waiting while the rules
-    /// are checked, and a read transaction first would cost round trips. An
-    /// adapter that cannot tell answers true.
+    /// Whether `book()` should check a request's rules in a read transaction
+    /// before taking the write lock, and inside it only confirm them: a
+    /// store's policy, asked for each booking. True means another write
+    /// transaction of this process holds or waits for the lock now (a hint,
+    /// never a promise: a writer of another process, or one arriving a
+    /// moment later, is not seen) and the store judges that a shorter hold
+    /// is worth a second transaction; alone, checking inside the lock keeps
+    /// no one waiting and saves a read transaction. A store whose writers
+    /// lock resources one at a time, as they read each one's bookings
+    /// (PostgreSQL's advisory locks), answers false: no one lock keeps every
+    /// writer waiting while the rules are checked, and a read transaction
+    /// first would cost round trips. The SQLite store answers false unless
+    /// opened with `check_rules_before_lock` (sqlite.hpp says why). The
+    /// default answers true.
     virtual bool write_contended() const noexcept { return true; }
 };
 
