@@ -18,6 +18,7 @@
 #include "recording_reporter.hpp"
 
 #include "postgres/internal.hpp"
+#include "support/temp_dir.hpp"
 
 #include <slotwise/engine.hpp>
 #include <slotwise/postgres.hpp>
@@ -249,21 +250,6 @@ struct Mode {
 Mode modes[2];  // [0] synchronous_commit off, [1] on
 Mode lite;      // the engine on a SQLite file (no raw connections)
 
-// A directory of its own for the SQLite file, removed however main ends.
-struct TempDir {
-    TempDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "slotwise-pgbench-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-        path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    std::filesystem::path path;
-};
 std::atomic<long> sequence{0};  // distinct slots across every run
 
 void set_up_tenant(Mode& m, std::shared_ptr<Store> store, const std::string& name) {
@@ -509,7 +495,7 @@ int main(int argc, char** argv) {
         std::printf("SKIPPED: postgres_bench needs SLOTWISE_PG_DSN (a database it may wipe)\n");
         return 0;
     }
-    TempDir lite_dir;  // outlives `lite`, whose file it holds
+    const slotwise::test::TempDir lite_dir;  // removed however main ends, after `lite` lets go of its file
     try {
         PgConn admin(base_dsn());
         admin.exec("SET client_min_messages = warning");
