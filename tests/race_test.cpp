@@ -151,23 +151,20 @@ RaceService race_shape() {
 
 constexpr int rounds = 3;
 
-// Threads of one engine race both ways a SQLite store can check a booking:
-// every rule inside the write lock (the default), or the rules first and
-// only a confirmation inside the lock (check_rules_before_lock).
-bool rules_first() {
-    bool first = false;
-    SUBCASE("rules checked inside the write lock") {}
-    SUBCASE("rules checked first, confirmed inside the lock") { first = true; }
-    return first;
-}
+// Threads of one engine race both ways a SQLite store can check a booking
+// (`rules_first`): every rule inside the write lock (the default), or the
+// rules first and only a confirmation inside the lock
+// (check_rules_before_lock).
 
 TEST_CASE("threads sharing one engine never overbook a single seat; the others get slot_unavailable") {
     const auto shape = race_shape();
-    const bool first = rules_first();
-    for (int round = 0; round < rounds; ++round) {
-        TempDir dir;
-        const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count, shape);
-        check_race(s, race_threads(s, true, first));
+    for (const bool rules_first : {false, true}) {
+        CAPTURE(rules_first);
+        for (int round = 0; round < rounds; ++round) {
+            TempDir dir;
+            const auto s = make_race_setup((dir.path / "race.db").string(), 1, slot_count, shape);
+            check_race(s, race_threads(s, true, rules_first));
+        }
     }
 }
 
@@ -565,31 +562,33 @@ TEST_CASE("the double-booking check of the clinic race sees a room held twice, p
 }
 
 TEST_CASE("eight threads sharing one engine booking a doctor and a room never share a resource either") {
-    const bool first = rules_first();
-    TempDir dir;
-    const auto c = make_clinic_race((dir.path / "clinic.db").string());
-    Engine engine(open_sqlite({.path = c.path, .check_rules_before_lock = first}), fixed_clock(at(race_now)));
-    std::vector<std::vector<std::string>> answers(racers);
-    std::latch start(racers);
-    std::vector<std::thread> threads;
-    for (int i = 0; i < racers; ++i) {
-        threads.emplace_back([&, i] {
-            const std::string who = "thread-" + std::to_string(i);
-            auto scope = engine.scope({.tenant = c.tenant, .role = Role::customer, .subject = who});
-            start.arrive_and_wait();
-            answers[static_cast<std::size_t>(i)] = race_clinic(scope, c, who);
-        });
-    }
-    for (auto& t : threads) t.join();
-    std::size_t won = 0;
-    for (const auto& list : answers) {
-        for (const auto& a : list) {
-            if (a == "won") ++won;
-            else if (a != "lost") FAIL_CHECK(a);
+    for (const bool rules_first : {false, true}) {
+        CAPTURE(rules_first);
+        TempDir dir;
+        const auto c = make_clinic_race((dir.path / "clinic.db").string());
+        Engine engine(open_sqlite({.path = c.path, .check_rules_before_lock = rules_first}), fixed_clock(at(race_now)));
+        std::vector<std::vector<std::string>> answers(racers);
+        std::latch start(racers);
+        std::vector<std::thread> threads;
+        for (int i = 0; i < racers; ++i) {
+            threads.emplace_back([&, i] {
+                const std::string who = "thread-" + std::to_string(i);
+                auto scope = engine.scope({.tenant = c.tenant, .role = Role::customer, .subject = who});
+                start.arrive_and_wait();
+                answers[static_cast<std::size_t>(i)] = race_clinic(scope, c, who);
+            });
         }
+        for (auto& t : threads) t.join();
+        std::size_t won = 0;
+        for (const auto& list : answers) {
+            for (const auto& a : list) {
+                if (a == "won") ++won;
+                else if (a != "lost") FAIL_CHECK(a);
+            }
+        }
+        std::size_t active = 0;
+        for (const auto& p : clinic_problems(c, active)) FAIL_CHECK(p);
+        CHECK(active == won);
+        CHECK(won > 0);
     }
-    std::size_t active = 0;
-    for (const auto& p : clinic_problems(c, active)) FAIL_CHECK(p);
-    CHECK(active == won);
-    CHECK(won > 0);
 }

@@ -374,8 +374,8 @@ public:
     /// (PostgreSQL's advisory locks), answers false: no one lock keeps every
     /// writer waiting while the rules are checked, and a read transaction
     /// first would cost round trips. The SQLite store answers false unless
-    /// opened with `check_rules_before_lock` (sqlite.hpp says why). The
-    /// default answers true.
+    /// opened with `check_rules_before_lock` (sqlite.hpp says why). An
+    /// adapter that cannot tell whether others wait answers true.
     virtual bool write_contended() const noexcept { return true; }
 };
 
