@@ -509,4 +509,17 @@ inline void check_race(const RaceSetup& s, const std::vector<std::vector<Attempt
     }
 }
 
+// The wins among racers' answers, one list per racer: "won", "lost", and
+// anything else a failure that fails the test.
+inline std::size_t count_wins(const std::vector<std::vector<std::string>>& answers) {
+    std::size_t won = 0;
+    for (const auto& list : answers) {
+        for (const auto& a : list) {
+            if (a == "won") ++won;
+            else if (a != "lost") FAIL_CHECK(a);
+        }
+    }
+    return won;
+}
+
 }  // namespace slotwise::test
