@@ -67,13 +67,20 @@ std::optional<std::size_t> group_of(const Service& svc, const ResourceId& id) {
 // them when it names none of the group (so `wanted` empty: every linked one).
 Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id,
                  const std::vector<ResourceId>& wanted, int seats) {
-    check_seats(seats);
     if (!detail::well_formed_id(service_id.value, detail::service_prefix)) not_found("service");
     auto svc = tx.service(t, service_id);
     if (!svc) not_found("service");
-    Resolved out{*svc, std::vector<std::vector<Resource>>(svc->resource_groups.size())};
+    return resolve(tx, t, std::move(*svc), wanted, seats);
+}
+
+Resolved resolve(Transaction& tx, const TenantId& t, Service service, const std::vector<ResourceId>& wanted,
+                 int seats) {
+    check_seats(seats);
+    const auto groups = service.resource_groups.size();
+    Resolved out{std::move(service), std::vector<std::vector<Resource>>(groups)};
+    const Service* svc = &out.service;
     if (!svc->active) out.refused = "service";
-    std::vector<bool> named(svc->resource_groups.size(), false);
+    std::vector<bool> named(groups, false);
     // A deactivated resource takes no new booking: it is left out of its
     // group, and a request that names it is refused as such.
     const auto add = [&](std::size_t g, const ResourceId& id, std::size_t i, bool pinned) {
@@ -93,7 +100,7 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
         named[*g] = true;
         add(*g, wanted[i], i, true);
     }
-    for (std::size_t g = 0; g < svc->resource_groups.size(); ++g) {
+    for (std::size_t g = 0; g < groups; ++g) {
         if (named[g]) continue;
         for (const auto& id : svc->resource_groups[g]) add(g, id, 0, false);
     }
@@ -485,7 +492,7 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     std::vector<ResourceId> wanted{resource.value_or(b.resource)};
     if (party && !resource) wanted.clear();
     if (!wanted.empty() && !group_of(*svc_row, wanted.front())) resource_not_linked(0);
-    auto resolved = resolve(*tx, principal_.tenant, b.service, wanted, party ? party_size : b.seats);
+    auto resolved = resolve(*tx, principal_.tenant, std::move(*svc_row), wanted, party ? party_size : b.seats);
     const Service& svc = resolved.service;
     refuse_if_deactivated(resolved);
     for (std::size_t g = 1; g < resolved.groups.size() && !party; ++g) {

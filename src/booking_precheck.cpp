@@ -22,7 +22,7 @@ Checked check_request(Transaction& tx, const Engine& engine, const Principal& p,
     if (!svc_row) detail::not_found("service");
     const bool party = svc_row->party;
     auto pins = party ? party_pins(*svc_row, r.resource, r.resources) : pinned(*svc_row, r.resource, r.resources);
-    auto resolved = resolve(tx, p.tenant, r.service, pins, r.seats);
+    auto resolved = resolve(tx, p.tenant, std::move(*svc_row), pins, r.seats);
     const Service& svc = resolved.service;
     refuse_if_deactivated(resolved);
     // A party holds one seat of each resource; its size picks them.

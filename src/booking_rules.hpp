@@ -27,6 +27,9 @@ struct Resolved {
 /// of them when it names none of the group.
 Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id,
                  const std::vector<ResourceId>& wanted, int seats);
+/// The same for a service already read in `tx` (a book() reads it once).
+Resolved resolve(Transaction& tx, const TenantId& t, Service service, const std::vector<ResourceId>& wanted,
+                 int seats);
 /// `slot_unavailable` naming `resolved.refused`, if set.
 void refuse_if_deactivated(const Resolved& resolved);
 /// The resources a request pins, one per group, or only the first group's.

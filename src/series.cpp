@@ -104,7 +104,8 @@ Series TenantScope::book_series(const SeriesRequest& r) {
     // A party is seated at the tables free at its own start; a series would
     // need the choice made afresh each week, which book() does.
     if (svc_row->party) invalid("service", "a party service is booked one party at a time, not as a series");
-    const auto resolved = resolve(*tx, principal_.tenant, r.service, pinned(*svc_row, r.resource, r.resources), r.seats);
+    auto pins = pinned(*svc_row, r.resource, r.resources);
+    const auto resolved = resolve(*tx, principal_.tenant, std::move(*svc_row), pins, r.seats);
     const Service& svc = resolved.service;
     const auto zone_res = tx->resource(principal_.tenant, zone_resource(svc, r));
     if (!zone_res) not_found("resource");
