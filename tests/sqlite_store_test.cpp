@@ -3,6 +3,7 @@
 // refusing files it must not touch, and how writers and readers wait for each
 // other across threads and processes.
 #include "support/temp_dir.hpp"
+#include "sqlite/statements.hpp"
 #include "store_conformance.hpp"
 
 #include <slotwise/sqlite.hpp>
@@ -11,6 +12,7 @@
 #include <doctest/doctest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -81,6 +83,19 @@ public:
         const auto rows = column(sql);
         REQUIRE(rows.size() == 1);
         return rows[0];
+    }
+    // The lines of `sql`'s query plan (EXPLAIN QUERY PLAN's detail column).
+    std::vector<std::string> plan(const std::string& sql) {
+        sqlite3_stmt* stmt = nullptr;
+        const std::string explain = "EXPLAIN QUERY PLAN " + sql;
+        if (sqlite3_prepare_v2(db_, explain.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+            FAIL(sql, ": ", sqlite3_errmsg(db_));
+        std::vector<std::string> out;
+        while (sqlite3_step(stmt) == SQLITE_ROW) {
+            out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3)));
+        }
+        sqlite3_finalize(stmt);
+        return out;
     }
 
 private:
@@ -423,6 +438,26 @@ TEST_CASE("a free booking writes one row: its confirmation moves to the outbox t
           std::vector<std::string>{n2.id, n1.id});
     CHECK(raw.value("SELECT count(*) FROM bookings WHERE owes_confirmation IS NOT NULL") == "0");
     CHECK(raw.value("SELECT last_row FROM outbox_sweep") == raw.value("SELECT max(rowid) FROM bookings"));
+}
+
+TEST_CASE("counting a customer's notifications of the last hour reads two indexes and no row") {
+    // book() counts them for every customer's booking (the cap on
+    // notifications per customer and hour): a plan that visits each counted
+    // booking's row reads a page per notification.
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("count.db");
+    auto store = open_sqlite({.path = path});
+    Raw raw(path);
+    const auto plan = raw.plan(slotwise::sqlite::kCountNotificationsByCreator);
+    const auto has = [&](const std::string& line) { return std::find(plan.begin(), plan.end(), line) != plan.end(); };
+    CHECK(has("SEARCH outbox USING COVERING INDEX outbox_by_creator (tenant_id=? AND created_by=? AND created_at>?)"));
+    CHECK(has("SEARCH bookings USING COVERING INDEX bookings_owing_by_creator "
+              "(tenant_id=? AND created_by=? AND created_at>?)"));
+    for (const auto& line : plan) {
+        CHECK_MESSAGE(line.find("USING INDEX") == std::string::npos, line);
+        CHECK_MESSAGE(line.find("SCAN bookings") == std::string::npos, line);
+        CHECK_MESSAGE(line.find("SCAN outbox") == std::string::npos, line);
+    }
 }
 
 TEST_CASE("a booking that reuses a deleted booking's rowid still has its confirmation taken") {
