@@ -953,6 +953,49 @@ TEST_CASE("a connection answers repeated catalogue reads from its cache until th
     CHECK(look() == std::pair(std::string("Sneaky"), std::size_t{0}));
 }
 
+TEST_CASE("a connection's cached policy follows changes made elsewhere, SQL included, and is read from the cache") {
+    slotwise::test::TempDir dir;
+    const auto path = dir.file("policy.db");
+    auto mine = open_sqlite({.path = path});
+    auto theirs = open_sqlite({.path = path});  // another process's connections
+    add_tenant(*mine);
+    const auto pending_cap = [&] {
+        auto tx = mine->read();
+        return tx->policy(tenant).value_or(TenantPolicy{}).max_pending_per_customer;
+    };
+    const auto set_cap = [](Store& store, int cap) {
+        auto tx = store.write();
+        tx->put_policy(tenant, TenantPolicy{.max_pending_per_customer = cap});
+        tx->commit();
+    };
+    CHECK(pending_cap() == TenantPolicy{}.max_pending_per_customer);  // none stored: the defaults, cached
+    set_cap(*theirs, 7);  // the first row: an insert
+    CHECK(pending_cap() == 7);
+    set_cap(*theirs, 3);  // an update
+    CHECK(pending_cap() == 3);
+    Raw raw(path);
+    raw.exec("UPDATE tenant_policies SET max_pending_per_customer = 4");
+    CHECK(pending_cap() == 4);
+    raw.exec("DELETE FROM tenant_policies");
+    CHECK(pending_cap() == TenantPolicy{}.max_pending_per_customer);
+    // A transaction that sets the policy reads its own write.
+    {
+        auto tx = mine->write();
+        CHECK(tx->policy(tenant).value_or(TenantPolicy{}).max_pending_per_customer == TenantPolicy{}.max_pending_per_customer);
+        tx->put_policy(tenant, TenantPolicy{.max_pending_per_customer = 9});
+        CHECK(tx->policy(tenant)->max_pending_per_customer == 9);
+        tx->commit();
+    }
+    CHECK(pending_cap() == 9);
+    // Read from the cache: behind the triggers' back the change is not seen
+    // until the version moves.
+    raw.exec("DROP TRIGGER tenant_policies_bump_catalogue_on_update");
+    raw.exec("UPDATE tenant_policies SET max_pending_per_customer = 5");
+    CHECK(pending_cap() == 9);
+    raw.exec("UPDATE tenants SET catalogue_version = catalogue_version + 1");
+    CHECK(pending_cap() == 5);
+}
+
 TEST_CASE("date overrides asked for an empty date range are none, cached or not") {
     slotwise::test::TempDir dir;
     auto store = open_sqlite({.path = dir.file("inverted.db")});

@@ -205,7 +205,9 @@ struct CatalogueCache {
         // than kMaxCalendarRows (then each question goes to the database).
         std::unordered_map<std::string, std::optional<Overrides>> overrides;
         std::unordered_map<std::string, std::optional<std::vector<Block>>> blocks;
-        std::size_t rows = 0;  // held in the maps above
+        // The tenant's policy row (nullopt inside: none, the defaults), once read.
+        std::optional<std::optional<TenantPolicy>> policy;
+        std::size_t rows = 0;  // held in the maps and the policy above
     };
     // Bounds on memory, not a policy: past them the cache starts over. Rows
     // are at most a few hundred bytes (names and reasons are capped), so a
@@ -410,6 +412,21 @@ public:
         c_->catalogue().rows += n;
         entry->rows += n;
         return &values.emplace(key, std::move(value)).first->second;
+    }
+
+    /// Tenant `t`'s policy, from the cache when its catalogue is as it was
+    /// when the policy was read.
+    template <class Load>
+    std::optional<TenantPolicy> policy(const TenantId& t, Load&& load) {
+        auto* entry = tenant(t);
+        if (entry == nullptr) return load();
+        if (entry->policy) return *entry->policy;
+        auto value = load();
+        if (!make_room()) return value;  // `entry` is gone
+        c_->catalogue().rows += 1;
+        entry->rows += 1;
+        entry->policy = value;
+        return value;
     }
 
     /// Every row `sql` gives for (t, r), added to a Rows by `add`; nullopt

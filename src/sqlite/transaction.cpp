@@ -450,12 +450,18 @@ public:
 
     void put_policy(const TenantId& t, const TenantPolicy& p) override {
         policy_.reset();
-        call(Access::write, [&] { sqlite::write_policy(c(), t, p); });
+        call(Access::write, [&] {
+            catalogue_.changed();
+            sqlite::write_policy(c(), t, p);
+        });
     }
     std::optional<TenantPolicy> policy(const TenantId& t) override {
-        // book() asks twice (its limits, its notification cap): read once.
+        // book() asks twice (its limits, its notification cap): read once,
+        // and from the connection's cached catalogue while it holds.
         return call(Access::read, [&] {
-            if (!policy_ || policy_->first != t.value) policy_.emplace(t.value, sqlite::select_policy(c(), t));
+            if (!policy_ || policy_->first != t.value) {
+                policy_.emplace(t.value, catalogue_.policy(t, [&] { return sqlite::select_policy(c(), t); }));
+            }
             return policy_->second;
         });
     }
