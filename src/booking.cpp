@@ -27,6 +27,11 @@ using detail::random_id;
 using detail::start_offered;
 using detail::visible_booking;
 
+// How many times book() begins again when its store finds the catalogue it
+// checked against moved on (CatalogueMoved): one change is one more attempt;
+// a catalogue changing under every attempt is reported as storage_busy.
+constexpr int kCatalogueAttempts = 3;
+
 namespace booking_rules {
 
 std::string fingerprint(const BookingRequest& r) {
@@ -67,6 +72,7 @@ std::optional<std::size_t> group_of(const Service& svc, const ResourceId& id) {
 // them when it names none of the group (so `wanted` empty: every linked one).
 Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id,
                  const std::vector<ResourceId>& wanted, int seats) {
+    check_seats(seats);
     if (!detail::well_formed_id(service_id.value, detail::service_prefix)) not_found("service");
     auto svc = tx.service(t, service_id);
     if (!svc) not_found("service");
@@ -390,72 +396,86 @@ Booking TenantScope::book(const BookingRequest& r) {
     // (booking_precheck.cpp) and inside it only the catalogue version and
     // the occupancy are confirmed. Alone, all of it is checked inside.
     const auto pre = engine_.store()->write_contended() ? precheck(engine_, principal_, r, now) : std::nullopt;
-    // BEGIN IMMEDIATE (or the adapter's equivalent): the checks below and
-    // the insert see no other writer in between.
-    std::unique_ptr<Transaction> tx;
-    std::optional<Booking> replayed;
-    const auto begin = [&] {
-        tx = engine_.store()->write();
-        if (r.idempotency_key.empty()) return;
-        // Scoped to this subject: another's key is neither found nor taken.
-        if (auto existing = tx->booking_by_idempotency_key(principal_.tenant, principal_.subject, r.idempotency_key)) {
-            if (existing->request_fingerprint != print) {
-                throw Error(Errc::idempotency_mismatch, "idempotency_key", "already used for another request");
+    // One attempt, all in one write transaction. A store that checks its
+    // cached catalogue with the transaction's next statement
+    // (Transaction::check_catalogue_with_next) learns only then that it moved
+    // on: the attempt is made again, on the catalogue as it is now.
+    const auto attempt = [&]() -> Booking {
+        // BEGIN IMMEDIATE (or the adapter's equivalent): the checks below and
+        // the insert see no other writer in between.
+        std::unique_ptr<Transaction> tx;
+        std::optional<Booking> replayed;
+        const auto begin = [&] {
+            tx = engine_.store()->write();
+            tx->check_catalogue_with_next();
+            if (r.idempotency_key.empty()) return;
+            // Scoped to this subject: another's key is neither found nor taken.
+            if (auto existing = tx->booking_by_idempotency_key(principal_.tenant, principal_.subject, r.idempotency_key)) {
+                if (existing->request_fingerprint != print) {
+                    throw Error(Errc::idempotency_mismatch, "idempotency_key", "already used for another request");
+                }
+                replayed = as_read(*existing, now);
             }
-            replayed = as_read(*existing, now);
+        };
+        begin();
+        if (replayed) return *replayed;
+        // Every group's resource is re-checked here, in the transaction that
+        // inserts the booking holding all of them: all or none. When the
+        // catalogue moved on since the check outside, or a checked resource
+        // was taken since, every rule is checked again in a new transaction:
+        // the confirmation may already hold a networked store's locks of the
+        // checked resources, and choosing again from there would take further
+        // ones out of the order every other writer takes them in (a deadlock).
+        std::optional<Checked> again;
+        std::optional<std::vector<ResourceId>> confirmed;
+        if (pre) {
+            confirmed = confirm_checked(*tx, principal_, engine_, *pre, r, now);
+            if (!confirmed) {
+                tx.reset();
+                begin();
+                if (replayed) return *replayed;
+            }
         }
+        if (!confirmed) again = check_request(*tx, engine_, principal_, r, now);
+        const Checked& checked = again ? *again : pre->checked;
+        const auto& chosen = again ? again->chosen : *confirmed;
+        const Service& svc = checked.resolved.service;
+        const bool party = checked.party;
+        const int held_seats = checked.held_seats;
+        Booking draft{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen.front(),
+                      .other_resources = {chosen.begin() + 1, chosen.end()},
+                      .interval = {r.start, r.start + svc.duration}, .seats = held_seats,
+                      .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .segments = svc.segments,
+                      .customer = r.customer, .idempotency_key = r.idempotency_key, .request_fingerprint = print,
+                      .party_size = party ? r.seats : 0};
+        auto made = lifecycle::book(std::move(draft), svc, Actor::of(principal_), now);
+        const auto dropped = detail::apply_notification_cap(*tx, principal_, made, now);
+        if (made.notification) {
+            // Handed to the store with the booking, so that an adapter can
+            // keep the two in one row (see store.hpp).
+            const auto id = *made.notification == NotificationKind::booking_confirmed
+                                ? confirmation_id(principal_.tenant, made.booking.id)
+                                : detail::first_notification_id(principal_.tenant, made.booking.id, *made.notification);
+            const auto n = detail::notification_about(id, principal_.tenant, made.booking, *made.notification, now, 0);
+            tx->insert_booking(principal_.tenant, made.booking, &n);
+        } else {
+            tx->insert_booking(principal_.tenant, made.booking);
+        }
+        tx->commit();
+        detail::report(engine_, [&] {
+            return EngineEvent{.kind = EngineEventKind::booking_created, .tenant = principal_.tenant,
+                               .booking = made.booking.id, .detail = std::string(to_string(made.booking.status)), .at = now};
+        });
+        detail::report_dropped(engine_, principal_.tenant, made.booking.id, dropped, now);
+        return made.booking;
     };
-    begin();
-    if (replayed) return *replayed;
-    // Every group's resource is re-checked here, in the transaction that
-    // inserts the booking holding all of them: all or none. When the
-    // catalogue moved on since the check outside, or a checked resource was
-    // taken since, every rule is checked again in a new transaction: the
-    // confirmation may already hold a networked store's locks of the checked
-    // resources, and choosing again from there would take further ones out of
-    // the order every other writer takes them in (a deadlock).
-    std::optional<Checked> again;
-    std::optional<std::vector<ResourceId>> confirmed;
-    if (pre) {
-        confirmed = confirm_checked(*tx, principal_, engine_, *pre, r, now);
-        if (!confirmed) {
-            tx.reset();
-            begin();
-            if (replayed) return *replayed;
+    for (int attempts = 1;; ++attempts) {
+        try {
+            return attempt();
+        } catch (const CatalogueMoved&) {
+            if (attempts >= kCatalogueAttempts) throw;
         }
     }
-    if (!confirmed) again = check_request(*tx, engine_, principal_, r, now);
-    const Checked& checked = again ? *again : pre->checked;
-    const auto& chosen = again ? again->chosen : *confirmed;
-    const Service& svc = checked.resolved.service;
-    const bool party = checked.party;
-    const int held_seats = checked.held_seats;
-    Booking draft{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen.front(),
-                  .other_resources = {chosen.begin() + 1, chosen.end()},
-                  .interval = {r.start, r.start + svc.duration}, .seats = held_seats,
-                  .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .segments = svc.segments,
-                  .customer = r.customer, .idempotency_key = r.idempotency_key, .request_fingerprint = print,
-                  .party_size = party ? r.seats : 0};
-    auto made = lifecycle::book(std::move(draft), svc, Actor::of(principal_), now);
-    const auto dropped = detail::apply_notification_cap(*tx, principal_, made, now);
-    if (made.notification) {
-        // Handed to the store with the booking, so that an adapter can keep
-        // the two in one row (see store.hpp).
-        const auto id = *made.notification == NotificationKind::booking_confirmed
-                            ? confirmation_id(principal_.tenant, made.booking.id)
-                            : detail::first_notification_id(principal_.tenant, made.booking.id, *made.notification);
-        const auto n = detail::notification_about(id, principal_.tenant, made.booking, *made.notification, now, 0);
-        tx->insert_booking(principal_.tenant, made.booking, &n);
-    } else {
-        tx->insert_booking(principal_.tenant, made.booking);
-    }
-    tx->commit();
-    detail::report(engine_, [&] {
-        return EngineEvent{.kind = EngineEventKind::booking_created, .tenant = principal_.tenant,
-                           .booking = made.booking.id, .detail = std::string(to_string(made.booking.status)), .at = now};
-    });
-    detail::report_dropped(engine_, principal_.tenant, made.booking.id, dropped, now);
-    return made.booking;
 }
 
 Booking TenantScope::cancel(const BookingId& id) {

@@ -116,8 +116,8 @@ std::optional<std::vector<ResourceId>> confirm_checked(Transaction& tx, const Pr
     if (!version || *version != pre.version) return std::nullopt;
     const Checked& c = pre.checked;
     const Service& svc = c.resolved.service;
-    // Not part of the catalogue: the payment settings and the policy, whose
-    // counts move with every booking anyway.
+    // Not part of every store's catalogue version: the payment settings and
+    // the policy, whose counts move with every booking anyway.
     if (svc.price > 0) require_payments(tx, engine, p.tenant);
     if (p.role == Role::customer) enforce_policy(tx, p, svc, c.resolved.first(), r.seats, r.start, now);
     if (!c.party) {

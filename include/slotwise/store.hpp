@@ -92,10 +92,32 @@ struct OccupancyQuery {
     Interval range{};
 };
 
+/// Thrown by a transaction whose catalogue reads were answered from a cache
+/// it checks late (`Transaction::check_catalogue_with_next`), when the check
+/// finds the tenant's catalogue moved on: what was decided on those reads
+/// must be decided again in a new transaction. A `storage_busy` Error, so a
+/// caller that does not begin again reports it as such.
+class CatalogueMoved : public Error {
+public:
+    CatalogueMoved()
+        : Error(Errc::storage_busy, "the tenant's catalogue changed while the request was being checked") {}
+};
+
 /// One unit of work against a store. Reads see the transaction's own writes.
 class Transaction {
 public:
     virtual ~Transaction() = default;
+
+    /// Allows the adapter to answer this transaction's catalogue reads
+    /// (services, resources, hours, overrides, blocks) from what its
+    /// connection cached, before it has checked that the tenant's
+    /// catalogue_version is still the cached one, and to check it with the
+    /// transaction's next statement instead of a round trip of its own; a
+    /// call that finds it moved throws `CatalogueMoved` (and so does
+    /// `commit()` at the latest: nothing commits unchecked). Called by a
+    /// caller that begins again on `CatalogueMoved` (book()), right after
+    /// `Store::write()`. The default does nothing: reads are checked first.
+    virtual void check_catalogue_with_next() {}
 
     /// Makes every change durable and visible. After it returns the
     /// transaction is finished; its destructor does nothing.

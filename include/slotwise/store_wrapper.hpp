@@ -206,6 +206,7 @@ public:
         return target_->notifications(t, b);
     }
     std::optional<std::int64_t> catalogue_version(const TenantId& t) override { return target_->catalogue_version(t); }
+    void check_catalogue_with_next() override { target_->check_catalogue_with_next(); }
 
     void put_message_text(const TenantId& t, const MessageText& m) override { target_->put_message_text(t, m); }
     std::vector<MessageText> message_texts(const TenantId& t) override { return target_->message_texts(t); }

@@ -16,6 +16,26 @@ CatalogueCache::Tenant* CatalogueReader::tenant(Connection& c, const TenantId& t
     // Once per transaction: a reader's snapshot cannot see the version move;
     // a writer decides on bookings under their resources' locks, never on a
     // cached catalogue alone, and takes the catalogue as of its first read.
+    if ((!checked_ || checked_tenant_ != t.value) && check_with_next_) {
+        const auto kept = c.catalogue().tenants.find(t.value);
+        if (kept != c.catalogue().tenants.end()) {
+            const std::int64_t expected = kept->second.version;
+            c.check_with_next(kSelectCatalogueVersion, Params().add(t),
+                              [tenant = t.value, expected](const Result& r, CatalogueCache& cache) {
+                                  if (r.rows() == 1 && r.integer(0, 0) == expected) return;
+                                  // The next transaction reads the catalogue afresh.
+                                  if (const auto it = cache.tenants.find(tenant); it != cache.tenants.end()) {
+                                      cache.rows -= it->second.rows;
+                                      cache.tenants.erase(it);
+                                  }
+                                  throw CatalogueMoved();
+                              });
+            checked_version_ = expected;
+            checked_tenant_ = t.value;
+            checked_ = true;
+            return &kept->second;
+        }
+    }
     if (!checked_ || checked_tenant_ != t.value) {
         const auto r = c.run(kSelectCatalogueVersion, Params().add(t));
         if (r.rows() == 0) return nullptr;

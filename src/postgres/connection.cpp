@@ -5,6 +5,7 @@
 #include "internal.hpp"
 #include "statements.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
 #include <cstring>
@@ -163,6 +164,12 @@ Result Connection::run(const char* sql, const Params& p) {
 }
 
 std::optional<Failure> Connection::try_exec(const std::string& sql) {
+    // A check's answer must be in before anything commits: what waits to be
+    // sent goes first, in a round trip of its own.
+    if (sql == kCommit && std::any_of(unsent_.begin(), unsent_.end(), [](const Unsent& u) { return bool(u.check); })) {
+        std::vector<Result> ignored;
+        if (auto f = run_with_unsent({}, ignored, false)) return f;
+    }
     if (!unsent_.empty()) {
         if (sql == "ROLLBACK") {
             unsent_.clear();

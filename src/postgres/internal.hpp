@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -267,7 +268,18 @@ public:
     /// next round trip, ahead of that call's own statements (a booking's
     /// rows then travel with its COMMIT). Its failure is that call's failure;
     /// a ROLLBACK drops it unsent.
-    void write_with_next(const char* sql, Params p) { unsent_.push_back({sql, std::move(p)}); }
+    void write_with_next(const char* sql, Params p) { unsent_.push_back({sql, std::move(p), {}}); }
+
+    /// Checks what the transaction already relied on: a read sent with the
+    /// next round trip, ahead of that call's statements, whose answer
+    /// `check` is given (with this connection's catalogue cache) as soon as
+    /// it arrives, before that call returns; `check` throws to fail the
+    /// call. A round trip that commits is never sent with a check in it:
+    /// the checks go first, in a round trip of their own.
+    using Check = std::function<void(const Result&, CatalogueCache&)>;
+    void check_with_next(const char* sql, Params p, Check check) {
+        unsent_.push_back({sql, std::move(p), std::move(check)});
+    }
 
     /// Sends `begin` (a BEGIN) with the next statement, in its round trip,
     /// and not at all when the transaction ends before one (a COMMIT or
@@ -301,7 +313,8 @@ private:
     // try_run_all, `ends` when `steps` commit: a round trip that may have
     // committed is never made again.
     std::optional<Failure> run_with_unsent(const std::vector<Step>& steps, std::vector<Result>& out, bool ends);
-    // The pipeline of try_run_all, once the BEGIN (if any) is in `steps`.
+    // The pipeline of try_run_all, once the BEGIN (if any) is in `steps`; on
+    // a failure, `out` holds the results of the statements before it.
     std::optional<Failure> pipeline(const std::vector<Step>& steps, std::vector<Result>& out);
     // Connects again after the connection broke: session settings anew,
     // nothing prepared. False when the server cannot be reached.
@@ -313,6 +326,7 @@ private:
     struct Unsent {
         const char* sql;
         Params params;
+        Check check;  // empty for a write
     };
     std::vector<Unsent> unsent_;
     std::unordered_map<const char*, std::string> prepared_;

@@ -110,6 +110,12 @@ public:
     /// crossing orders; from here on the cache is not used.
     void changed(Connection& c, const TenantId& t);
 
+    /// From here on, a tenant the connection has an entry for is answered
+    /// from it at once, and its catalogue_version checked with the
+    /// transaction's next statement (Transaction::check_catalogue_with_next);
+    /// a moved version drops the entry and throws CatalogueMoved.
+    void check_with_next() noexcept { check_with_next_ = true; }
+
     /// The kept value of `key`, or null: not kept, kept by a writer and this
     /// is a reader, or the cache may not be used.
     template <class T>
@@ -142,6 +148,7 @@ private:
     static bool make_room(Connection& c) noexcept;
 
     const bool snapshot_;
+    bool check_with_next_ = false;
     bool written_ = false;
     bool checked_ = false;
     std::string checked_tenant_;

@@ -27,7 +27,15 @@ std::optional<Failure> Connection::run_with_unsent(const std::vector<Step>& step
     // No transaction was open before this BEGIN, and none committed unless
     // the steps end it: then the round trip can be made again.
     if (failed && failed->connection_lost && begin && !ends && reconnect()) failed = pipeline(all, out);
+    // Each check whose read ran gets its answer, even when a later statement
+    // failed: a caller that gets over that failure (a lock wait asked again)
+    // goes on without the read.
+    const std::size_t first = begin ? 1 : 0;
+    for (std::size_t i = 0; i < unsent.size(); ++i) {
+        if (unsent[i].check && first + i < out.size()) unsent[i].check(out[first + i], catalogue_);
+    }
     if (failed) {
+        out.clear();
         failed->step = failed->step >= ahead ? failed->step - ahead : -1;
         return failed;
     }
@@ -35,6 +43,7 @@ std::optional<Failure> Connection::run_with_unsent(const std::vector<Step>& step
     return std::nullopt;
 }
 
+// On a failure, `out` holds the results of the statements before it.
 std::optional<Failure> Connection::pipeline(const std::vector<Step>& steps, std::vector<Result>& out) {
     out.clear();
     if (steps.size() == 1) {
@@ -98,7 +107,6 @@ std::optional<Failure> Connection::pipeline(const std::vector<Step>& steps, std:
         if (synced) break;
     }
     if (PQexitPipelineMode(pg) != 1 && !first) first = failure(nullptr);
-    if (first) out.clear();
     return first;
 }
 

@@ -543,6 +543,11 @@ public:
         return call(Access::read, [&] { return select_booking_notifications(c(), t, b); });
     }
 
+    // The catalogue_version read then goes in the round trip of the
+    // transaction's first lock and occupancy read (book()'s second round trip
+    // becomes its first).
+    void check_catalogue_with_next() override { catalogue_.check_with_next(); }
+
     std::optional<std::int64_t> catalogue_version(const TenantId& t) override {
         return call(Access::read, [&]() -> std::optional<std::int64_t> {
             const auto r = c().run(kSelectCatalogueVersion, Params().add(t));

@@ -1,7 +1,7 @@
 // The catalogue cache: what one connection has read of tenants' services,
-// resources, weekly hours, and small sets of overrides and blocks, each
-// tenant's kept while its catalogue_version (bumped by triggers on every
-// change, whoever makes it) stays where it was when the entry was read.
+// resources, weekly hours, small sets of overrides and blocks, and policies,
+// each tenant's kept while its catalogue_version (bumped by triggers on
+// every change, whoever makes it) stays where it was when the entry was read.
 #include "internal.hpp"
 #include "statements.hpp"
 

@@ -191,8 +191,9 @@ struct CloseDatabase {
 };
 
 // What one connection has read of tenants' catalogues (services, resources,
-// weekly hours, and a resource's overrides and blocks when it has few), each
-// tenant's valid while its catalogue_version is the one it was read under. Committed data only: a transaction that changes a
+// weekly hours, a resource's overrides and blocks when it has few, the
+// tenant's policy), each tenant's valid while its catalogue_version is the
+// one it was read under. Committed data only: a transaction that changes a
 // catalogue neither reads from nor adds to the cache.
 struct CatalogueCache {
     using Overrides = std::map<Date, std::vector<LocalWindow>>;
