@@ -195,10 +195,12 @@ const Customer kCustomer{.name = "Ada Lovelace", .email = "ada@example.com", .ph
 // row field and one index entry lighter than a real booking, behind a count
 // that reads the cap's worth of entries. So each thread index takes turns
 // among kCustomersPerThread customers; the baseline books under the same
-// subjects and writes the owed confirmation the engine writes. The engine's
-// customers' bookings that kept no confirmation, neither on their row nor in
-// the outbox, are counted at the end (dropped_confirmations) and a run with
-// any fails.
+// subjects and writes the owed confirmation the engine writes. The turns go
+// on from one benchmark run to the next (a brief pass makes hundreds of short
+// runs; were each to start again at the first customer, she would pass the
+// cap). The engine's customers' bookings that kept no confirmation, neither on
+// their row nor in the outbox, are counted at the end (dropped_confirmations)
+// and a run with any fails.
 constexpr std::size_t kCustomersPerThread = 4096;
 
 // Customers' bookings in the file at `path` whose confirmation the engine
@@ -223,6 +225,15 @@ std::int64_t dropped_confirmations(const std::filesystem::path& path) {
 std::string customer_subject(std::size_t thread, std::size_t turn) {
     return "customer-" + std::to_string(thread) + "-" + std::to_string(turn % kCustomersPerThread);
 }
+
+// Whoever books next, in turn, for one thread index (used by one thread at a
+// time: the benchmarks run one after another).
+struct Customers {
+    std::vector<slotwise::TenantScope> scopes;
+    std::size_t turn = 0;
+
+    slotwise::TenantScope& next() { return scopes[turn++ % scopes.size()]; }
+};
 
 // One database file with a tenant, ten single-chair resources open weekdays
 // 09:00–18:00 in Rome, a free 30-minute service linked to all of them and a
@@ -300,22 +311,22 @@ struct EngineBookFixture {
 
     // The customers of thread index `thread` (see kCustomersPerThread), made
     // on its first call, before the caller's timed loop.
-    std::vector<slotwise::TenantScope>& customers(std::size_t thread) {
+    Customers& customers(std::size_t thread) {
         auto& pool = pools_.at(thread);
         std::call_once(pool.once, [&] {
-            pool.scopes.reserve(kCustomersPerThread);
+            pool.customers.scopes.reserve(kCustomersPerThread);
             for (std::size_t n = 0; n < kCustomersPerThread; ++n) {
-                pool.scopes.push_back(engine.scope({.tenant = catalogue.tenant, .role = slotwise::Role::customer,
+                pool.customers.scopes.push_back(engine.scope({.tenant = catalogue.tenant, .role = slotwise::Role::customer,
                                                     .subject = customer_subject(thread, n)}));
             }
         });
-        return pool.scopes;
+        return pool.customers;
     }
 
 private:
     struct Pool {
         std::once_flag once;
-        std::vector<slotwise::TenantScope> scopes;
+        Customers customers;
     };
     std::array<Pool, kBookResources> pools_;
 };
@@ -518,14 +529,15 @@ struct RawBookFixture {
         }
     }
 
-    // The subject of thread index `thread`'s `turn`-th booking: the engine's
+    // The subject of thread index `thread`'s next booking: the engine's
     // customers, in the same turns.
-    const std::string& subjects(std::size_t thread, std::size_t turn) const {
-        return subjects_.at(thread)[turn % kCustomersPerThread];
+    const std::string& next_subject(std::size_t thread) {
+        return subjects_.at(thread)[turns_.at(thread)++ % kCustomersPerThread];
     }
 
 private:
     std::array<std::vector<std::string>, kMaxThreads> subjects_;
+    std::array<std::size_t, kMaxThreads> turns_{};
 };
 
 std::once_flag engine_book_once, raw_book_once;
@@ -590,11 +602,11 @@ void run_contended(benchmark::State& state, Cursors& cursors, Attempt&& attempt)
 
 // Engine attempt: book() the slot as the next of `customers`;
 // slot_unavailable is a lost race.
-auto engine_attempt(std::vector<slotwise::TenantScope>& customers, BookingRequest& request) {
-    return [&customers, &request, turn = std::size_t{0}](Instant start) mutable {
+auto engine_attempt(Customers& customers, BookingRequest& request) {
+    return [&customers, &request](Instant start) {
         request.start = start;
         try {
-            const Booking b = customers[turn++ % customers.size()].book(request);
+            const Booking b = customers.next().book(request);
             benchmark::DoNotOptimize(b.id.value.data());
             return true;
         } catch (const slotwise::Error& e) {
@@ -644,9 +656,9 @@ void book_raw_distinct(benchmark::State& state) {
         const int r = state.thread_index();
         auto& conn = *f.connections[static_cast<std::size_t>(r)];
         const auto& resource = f.catalogue.resources[static_cast<std::size_t>(r)];
-        run_distinct(state, f.cursors, r, [&, turn = std::size_t{0}](Instant start) mutable {
+        run_distinct(state, f.cursors, r, [&](Instant start) {
             return conn.book(f.catalogue.tenant, f.catalogue.free_service, resource, start,
-                             f.subjects(static_cast<std::size_t>(r), turn++));
+                             f.next_subject(static_cast<std::size_t>(r)));
         });
     });
 }
@@ -668,8 +680,8 @@ void book_raw_contended(benchmark::State& state) {
         auto& conn = *f.connections[static_cast<std::size_t>(state.thread_index())];
         const auto& resource = f.catalogue.resources[kContendedResource];
         const auto thread = static_cast<std::size_t>(state.thread_index());
-        run_contended(state, f.cursors, [&, turn = std::size_t{0}](Instant start) mutable {
-            return conn.book(f.catalogue.tenant, f.catalogue.free_service, resource, start, f.subjects(thread, turn++));
+        run_contended(state, f.cursors, [&](Instant start) {
+            return conn.book(f.catalogue.tenant, f.catalogue.free_service, resource, start, f.next_subject(thread));
         });
     });
 }
@@ -698,7 +710,6 @@ void book_paired_distinct(benchmark::State& state) {
                                .customer = kCustomer};
         auto engine = engine_attempt(e.customers(index), request);
         auto& conn = *raw.connections[index];
-        std::size_t raw_turn = 0;
         auto& sums = paired_sums[static_cast<std::size_t>(state.threads())];
         bool engine_first = r % 2 == 0;
         std::int64_t booked = 0;
@@ -711,7 +722,7 @@ void book_paired_distinct(benchmark::State& state) {
                 const bool ok = through_engine ? engine(start)
                                                : conn.book(raw.catalogue.tenant, raw.catalogue.free_service,
                                                            raw.catalogue.resources[index], start,
-                                                           raw.subjects(index, raw_turn++));
+                                                           raw.next_subject(index));
                 const auto ns = std::chrono::nanoseconds(std::chrono::steady_clock::now() - t0).count();
                 (through_engine ? sums.engine_ns : sums.raw_ns) += ns;
                 refused = refused || !ok;
@@ -738,8 +749,8 @@ void book_engine_paid(benchmark::State& state) {
         auto& f = engine_book();
         // Staff book on the customer's behalf: a customer may hold only a few
         // unpaid bookings at once (tenant policy), and this run makes thousands.
-        std::vector<slotwise::TenantScope> desk{
-            f.engine.scope({.tenant = f.catalogue.tenant, .role = slotwise::Role::staff, .subject = "desk"})};
+        Customers desk{
+            .scopes = {f.engine.scope({.tenant = f.catalogue.tenant, .role = slotwise::Role::staff, .subject = "desk"})}};
         BookingRequest request{.service = f.catalogue.paid_service,
                                .resource = f.catalogue.resources[kPaidResource],
                                .customer = kCustomer};
