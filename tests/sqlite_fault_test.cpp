@@ -6,7 +6,9 @@
 // faults, must pass `PRAGMA integrity_check` and hold exactly what it held
 // before. A copy taken right after the failure (what a crash would leave) must
 // hold the transaction entirely or not at all, and entirely only after a
-// commit_in_doubt. A second shim holds every write back until its file's
+// commit_in_doubt. The first shim can also stall a sync of the database file
+// (a checkpoint's) on a slow disk, while other writers must go on. A second
+// shim holds every write back until its file's
 // next sync and cuts the power at a chosen write or sync: the image left
 // must be intact, hold every acknowledged booking under synchronous FULL,
 // and under NORMAL lose at most those acknowledged since the WAL was last
@@ -22,9 +24,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -75,6 +79,49 @@ struct Faults {
 
 Faults faults;
 
+// When armed, the next sync of a database file (not of its WAL: with
+// synchronous NORMAL only a checkpoint syncs the database) waits until
+// released, as on a disk that stalls.
+class SyncStall {
+public:
+    void arm() {
+        std::lock_guard lock(mutex_);
+        armed_ = true;
+        stalled_ = released_ = false;
+    }
+    void at_database_sync() {
+        std::unique_lock lock(mutex_);
+        if (!armed_) return;
+        armed_ = false;
+        stalled_ = true;
+        changed_.notify_all();
+        changed_.wait(lock, [&] { return released_; });
+    }
+    bool stalled() {
+        std::lock_guard lock(mutex_);
+        return stalled_;
+    }
+    bool wait_until_stalled(std::chrono::seconds limit) {
+        std::unique_lock lock(mutex_);
+        return changed_.wait_for(lock, limit, [&] { return stalled_; });
+    }
+    void release() {
+        std::lock_guard lock(mutex_);
+        armed_ = false;
+        released_ = true;
+        changed_.notify_all();
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool armed_ = false;
+    bool stalled_ = false;
+    bool released_ = false;
+};
+
+SyncStall sync_stall;
+
 constexpr const char* kFaultVfs = "slotwise-fault";
 
 sqlite3_vfs* real_vfs() { return sqlite3_vfs_find(nullptr); }
@@ -83,6 +130,7 @@ sqlite3_vfs* real_vfs() { return sqlite3_vfs_find(nullptr); }
 struct FaultFile {
     sqlite3_file base;
     sqlite3_file* real;
+    bool database;  // the main database file, not its WAL or a journal
 };
 
 sqlite3_file* real(sqlite3_file* f) { return reinterpret_cast<FaultFile*>(f)->real; }
@@ -100,6 +148,7 @@ int f_truncate(sqlite3_file* f, sqlite3_int64 size) {
     return real_methods(f)->xTruncate(real(f), size);
 }
 int f_sync(sqlite3_file* f, int flags) {
+    if (reinterpret_cast<FaultFile*>(f)->database) sync_stall.at_database_sync();
     if (faults.hit()) return SQLITE_IOERR_FSYNC;
     return real_methods(f)->xSync(real(f), flags);
 }
@@ -171,6 +220,7 @@ const sqlite3_io_methods fault_methods = {
 int v_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
     auto* f = reinterpret_cast<FaultFile*>(file);
     f->real = reinterpret_cast<sqlite3_file*>(f + 1);
+    f->database = (flags & SQLITE_OPEN_MAIN_DB) != 0;
     std::memset(f->real, 0, static_cast<std::size_t>(real_vfs()->szOsFile));
     const int rc = real_vfs()->xOpen(real_vfs(), name, f->real, flags, out_flags);
     // SQLite calls xClose whenever pMethods is set, even after a failed open.
@@ -462,6 +512,35 @@ TEST_CASE(
     CHECK(outcome.points >= 3);
     CHECK(outcome.at_commit >= 1);
     CHECK(outcome.finally_committed);
+}
+
+TEST_CASE("a checkpoint stalled on a slow disk does not hold back the process's other writers") {
+    register_fault_vfs();
+    slotwise::test::TempDir dir;
+    auto store = open_sqlite({.path = (dir.path / "stall.db").string(), .vfs = kFaultVfs});
+    const auto write_tenant = [&](const std::string& id) {
+        auto tx = store->write();
+        tx->insert_tenant({.id = {id}, .name = std::string(6000, 'x')});
+        tx->commit();
+    };
+    sync_stall.arm();
+    // Writes until a commit passes the WAL's checkpoint mark; that commit's
+    // checkpoint then stalls in the database file's sync.
+    auto checkpointing = std::async(std::launch::async, [&] {
+        for (int i = 0; i < 5000 && !sync_stall.stalled(); ++i) write_tenant("ten_" + std::to_string(i));
+    });
+    const bool stalled = sync_stall.wait_until_stalled(std::chrono::seconds(120));
+    // Another thread's transaction needs only the write lock, which the
+    // checkpointing one has given up (the busy timeout is 30 s).
+    auto other = std::async(std::launch::async, [&] { write_tenant("ten_other"); });
+    const bool other_done = stalled && other.wait_for(std::chrono::seconds(20)) == std::future_status::ready;
+    sync_stall.release();
+    CHECK(stalled);
+    CHECK(other_done);
+    CHECK_NOTHROW(other.get());
+    CHECK_NOTHROW(checkpointing.get());
+    auto tx = store->read();
+    CHECK(tx->tenant({"ten_other"}).has_value());
 }
 
 TEST_CASE(

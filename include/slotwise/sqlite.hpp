@@ -44,8 +44,10 @@
 // (0600), whatever the umask; the mode of an existing file is left alone.
 //
 // The WAL stays bounded: after each checkpoint that empties it, the file is
-// cut back to `wal_size_limit` (`PRAGMA journal_size_limit`), and SQLite's
-// automatic checkpoint runs every 1,000 pages. A checkpoint cannot move
+// cut back to `wal_size_limit` (`PRAGMA journal_size_limit`), and a passive
+// checkpoint runs once the WAL passes 1,000 pages, by the commit that passed
+// them, after its transaction has let the process's other writers in (they
+// commit while it copies and syncs). A checkpoint cannot move
 // past a snapshot still being read, so a host must not hold a read (or
 // write) transaction open for long — minutes, say, while it waits on the
 // network or a user: every write meanwhile grows the WAL, and reads slow

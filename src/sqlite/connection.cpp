@@ -49,7 +49,24 @@ Connection::Connection(const SqliteOptions& options) {
     exec(options.synchronous_full ? kSynchronousFull : kSynchronousNormal);
     exec(kCacheSize);
     exec((kJournalSizeLimitPrefix + std::to_string(std::max<std::int64_t>(0, options.wal_size_limit))).c_str());
-    exec(kWalAutocheckpoint);
+    // Replaces SQLite's automatic checkpoint, which would run inside the
+    // COMMIT, while the transaction still holds this process's writer turn
+    // (see checkpoint_if_due).
+    sqlite3_wal_hook(raw, &Connection::count_wal_pages, this);
+}
+
+int Connection::count_wal_pages(void* self, sqlite3*, const char*, int pages) {
+    static_cast<Connection*>(self)->wal_pages_ = pages;
+    return SQLITE_OK;
+}
+
+void Connection::checkpoint_if_due() noexcept {
+    if (wal_pages_ < kCheckpointPages) return;
+    wal_pages_ = 0;
+    // PASSIVE, as SQLite's own: it copies what no reader still needs and never
+    // waits. A checkpoint already running elsewhere makes this one busy; the
+    // WAL is still past the mark at the next commit, which tries again.
+    (void)sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
 }
 
 Connection::~Connection() {

@@ -279,12 +279,25 @@ public:
     /// Rolls back whatever transaction is open; never throws.
     void rollback_quietly() noexcept;
 
+    /// Checkpoints the WAL once it has passed kCheckpointPages (SQLite's
+    /// default mark). Called after a commit, once the transaction has handed
+    /// on its writer turn: a checkpoint copies pages into the database file
+    /// and syncs it, and SQLite lets other writers commit meanwhile, which
+    /// the automatic checkpoint inside COMMIT would not (this process's
+    /// writers would queue behind the turn). Never throws; a failed or busy
+    /// checkpoint leaves the WAL for the next commit to try.
+    void checkpoint_if_due() noexcept;
+
 private:
+    static constexpr int kCheckpointPages = 1000;
+
+    static int count_wal_pages(void* self, sqlite3* db, const char* schema, int pages);
     sqlite3_stmt* prepare(const char* sql);
 
     std::unique_ptr<sqlite3, CloseDatabase> db_;
     std::unordered_map<const char*, sqlite3_stmt*> cache_;
     CatalogueCache catalogue_;
+    int wal_pages_ = 0;  // pages in the WAL after this connection's last commit
 };
 
 // Brings the schema to the version this build writes, refusing files that

@@ -17,10 +17,8 @@ inline constexpr char kSynchronousFull[] = "PRAGMA synchronous = FULL";
 inline constexpr char kJournalMode[] = "PRAGMA journal_mode";
 inline constexpr char kJournalModeWal[] = "PRAGMA journal_mode = WAL";
 // After a checkpoint empties the WAL, the file is cut back to this many bytes
-// (the number is appended: a pragma takes no bound parameter), and a
-// checkpoint runs every 1,000 pages written (SQLite's default, stated).
+// (the number is appended: a pragma takes no bound parameter).
 inline constexpr char kJournalSizeLimitPrefix[] = "PRAGMA journal_size_limit = ";
-inline constexpr char kWalAutocheckpoint[] = "PRAGMA wal_autocheckpoint = 1000";
 inline constexpr char kUserVersion[] = "PRAGMA user_version";
 inline constexpr char kApplicationIdQuery[] = "PRAGMA application_id";
 inline constexpr char kCountSchemaObjects[] = "SELECT count(*) FROM sqlite_master";

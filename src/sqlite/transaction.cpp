@@ -84,6 +84,8 @@ public:
         });
         state_ = State::committed;
         if (erased_) checkpoint_after_erasure(c());
+        writer_turn_.end();
+        c().checkpoint_if_due();
         finish();
     }
 
