@@ -206,7 +206,9 @@ struct CatalogueCache {
     };
     struct Tenant {
         std::int64_t version = -1;
-        std::unordered_map<std::string, Kept<Service>> services;
+        // Shared with the write transactions that read them (a service may
+        // name hundreds of resources: a copy is hundreds of allocations).
+        std::unordered_map<std::string, Kept<std::shared_ptr<const Service>>> services;
         std::unordered_map<std::string, Kept<Resource>> resources;
         std::unordered_map<std::string, Kept<WeeklyHours>> hours;
         // All of a resource's overrides or blocks; nullopt when it has more

@@ -213,11 +213,11 @@ public:
             const auto seen = read_services_.find(entity_key(t, v.id.value));
             if (seen != read_services_.end()) {
                 // Read in this transaction: write back only what changed since.
-                const Service& was = seen->second;
+                const Service& was = *seen->second;
                 const std::int64_t mask = service_change_mask(v, was);
                 if (mask != 0) c().run(kUpdateServiceColumns, service_params(t, v).add(mask));
                 if (v.resource_groups != was.resource_groups) put_service_resources(t, v);
-                seen->second = v;
+                seen->second = std::make_shared<const Service>(v);
                 return;
             }
             // The upsert locks the service's row: a second writer of it waits here.
@@ -228,25 +228,25 @@ public:
 
     std::optional<Service> service(const TenantId& t, const ServiceId& id) override {
         return call(Access::read, [&]() -> std::optional<Service> {
-            // Read once per write transaction (book() reads it twice): later
-            // reads see the row as read, or as put_service changed it since.
+            // Read once per write transaction: later reads see the row as
+            // read, or as put_service changed it since.
+            std::string key;
             if (access_ == Access::write) {
-                if (const auto seen = read_services_.find(entity_key(t, id.value)); seen != read_services_.end()) {
-                    return seen->second;
-                }
+                key = entity_key(t, id.value);
+                if (const auto seen = read_services_.find(key); seen != read_services_.end()) return *seen->second;
             }
-            std::optional<Service> out;
+            std::shared_ptr<const Service> out;
             if (const auto* kept = catalogue_.find(c(), t, &CatalogueCache::Tenant::services, id.value)) {
                 out = *kept;
+            } else if (auto row = select_service(c(), t, id)) {
+                out = std::make_shared<const Service>(std::move(*row));
+                catalogue_.keep(c(), t, &CatalogueCache::Tenant::services, id.value, out,
+                                1 + out->all_resources().size());
             } else {
-                out = select_service(c(), t, id);
-                if (out) {
-                    catalogue_.keep(c(), t, &CatalogueCache::Tenant::services, id.value, *out,
-                                    1 + out->all_resources().size());
-                }
+                return std::nullopt;
             }
-            if (out && access_ == Access::write) read_services_.insert_or_assign(entity_key(t, id.value), *out);
-            return out;
+            if (access_ == Access::write) read_services_.insert_or_assign(std::move(key), out);
+            return *out;
         });
     }
 
@@ -648,7 +648,7 @@ private:
     CatalogueReader catalogue_{access_ == Access::read};
     // Catalogue rows as this write transaction read them (put_* then writes
     // back only the fields it changed).
-    std::unordered_map<std::string, Service> read_services_;
+    std::unordered_map<std::string, std::shared_ptr<const Service>> read_services_;
     std::unordered_map<std::string, Resource> read_resources_;
 };
 
