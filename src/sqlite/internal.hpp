@@ -366,6 +366,24 @@ private:
     std::atomic<int> writers_{0};  // holding or waiting for a writer turn
 };
 
+// A write transaction's turn among this process's writers (Pool::take_writer_turn).
+class WriterTurn {
+public:
+    WriterTurn(Pool* pool, std::chrono::steady_clock::time_point deadline) : pool_(pool) {
+        if (pool_) pool_->take_writer_turn(deadline);
+    }
+    WriterTurn(const WriterTurn&) = delete;
+    WriterTurn& operator=(const WriterTurn&) = delete;
+    ~WriterTurn() { end(); }
+    void end() noexcept {
+        if (pool_) pool_->end_writer_turn();
+        pool_ = nullptr;
+    }
+
+private:
+    Pool* pool_;
+};
+
 // Rows, decoded from a statement whose columns are in the order its SQL
 // (statements.hpp) lists them (rows.cpp).
 Resource read_resource(const Statement& s);

@@ -14,24 +14,6 @@ using secrets::is_sealed;
 using secrets::seal;
 using secrets::unseal;
 
-// A write transaction's turn among this process's writers (Pool::take_writer_turn).
-class WriterTurn {
-public:
-    WriterTurn(Pool* pool, std::chrono::steady_clock::time_point deadline) : pool_(pool) {
-        if (pool_) pool_->take_writer_turn(deadline);
-    }
-    WriterTurn(const WriterTurn&) = delete;
-    WriterTurn& operator=(const WriterTurn&) = delete;
-    ~WriterTurn() { end(); }
-    void end() noexcept {
-        if (pool_) pool_->end_writer_turn();
-        pool_ = nullptr;
-    }
-
-private:
-    Pool* pool_;
-};
-
 class SqliteTransaction final : public Transaction {
 public:
     SqliteTransaction(std::shared_ptr<Pool> pool, Access access)
