@@ -674,6 +674,7 @@ void in_transaction(Connection& c, const char* begin, bool keep, const Body& bod
         body();
         if (keep) {
             c.statement(kCommit).run();
+            c.checkpoint_if_due();  // a migration may rewrite every row
         } else {
             c.rollback_quietly();
         }
