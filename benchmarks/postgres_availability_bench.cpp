@@ -39,14 +39,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr int kResources = 100;
-// SLOTWISE_AVAIL_PER_RESOURCE overrides it (a quicker run; at least 4,400
-// reaches the asked week).
-const int kPerResource = [] {
-    const char* env = std::getenv("SLOTWISE_AVAIL_PER_RESOURCE");
-    return env ? std::atoi(env) : 10'000;
-}();
 constexpr int kAsked = 10;
+// SLOTWISE_AVAIL_RESOURCES and SLOTWISE_AVAIL_PER_RESOURCE make a smaller
+// tenant for a quicker run: at least the 10 asked resources, and at least
+// 4,400 bookings each to reach the asked week.
+int from_env(const char* name, int fallback, int least) {
+    const char* env = std::getenv(name);
+    return env ? std::max(std::atoi(env), least) : fallback;
+}
+const int kResources = from_env("SLOTWISE_AVAIL_RESOURCES", 100, kAsked);
+const int kPerResource = from_env("SLOTWISE_AVAIL_PER_RESOURCE", 10'000, 4'400);
 const Instant kNow = parse_instant("2026-01-01T00:00:00Z", "now");
 const Instant kFirst = parse_instant("2026-01-05T00:00:00Z", "first");
 const Date kWeekFrom{date::year{2026} / 6 / 29};
