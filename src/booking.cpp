@@ -74,17 +74,17 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
                  const std::vector<ResourceId>& wanted, int seats) {
     check_seats(seats);
     if (!detail::well_formed_id(service_id.value, detail::service_prefix)) not_found("service");
-    auto svc = tx.service(t, service_id);
+    auto svc = tx.shared_service(t, service_id);
     if (!svc) not_found("service");
-    return resolve(tx, t, std::move(*svc), wanted, seats);
+    return resolve(tx, t, std::move(svc), wanted, seats);
 }
 
-Resolved resolve(Transaction& tx, const TenantId& t, Service service, const std::vector<ResourceId>& wanted,
-                 int seats) {
+Resolved resolve(Transaction& tx, const TenantId& t, std::shared_ptr<const Service> service,
+                 const std::vector<ResourceId>& wanted, int seats) {
     check_seats(seats);
-    const auto groups = service.resource_groups.size();
+    const auto groups = service->resource_groups.size();
     Resolved out{std::move(service), std::vector<std::vector<Resource>>(groups)};
-    const Service* svc = &out.service;
+    const Service* svc = out.service.get();
     if (!svc->active) out.refused = "service";
     std::vector<bool> named(groups, false);
     // A deactivated resource takes no new booking: it is left out of its
@@ -157,8 +157,8 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
     GroupSlots out{std::move(resolved.groups), {}};
     // A party holds each resource whole: one seat of it; the party's size
     // chooses which resources (party.hpp).
-    out.party = resolved.service.party;
-    if (out.party) out.combinations = tx->table_combinations(p.tenant, resolved.service.id);
+    out.party = resolved.service->party;
+    if (out.party) out.combinations = tx->table_combinations(p.tenant, resolved.service->id);
     // Every resource's zone and range first, then their bookings in one
     // read (one round trip on a networked store), then the slots.
     std::vector<TimeZone> zones;
@@ -170,7 +170,7 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
                 invalid("to", "beyond this tenant's customer horizon of " + std::to_string(horizon.count()) + " days");
             }
             zones.push_back(zone);
-            asks.push_back({r.id, detail::occupied_range(zone, resolved.service, q.from, q.to)});
+            asks.push_back({r.id, detail::occupied_range(zone, *resolved.service, q.from, q.to)});
         }
     }
     auto booked = tx->occupancies(p.tenant, asks, now);
@@ -178,13 +178,13 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
     std::size_t total = 0;
     std::size_t n = 0;
     for (std::size_t g = 0; g < out.resources.size(); ++g) {
-        const auto rules = resolved.service.rules(out.party ? 1 : q.seats, g);
+        const auto rules = resolved.service->rules(out.party ? 1 : q.seats, g);
         auto& group = out.slots.emplace_back();
         for (const auto& r : out.resources[g]) {
             auto& slots = group.emplace_back();
             // The cap bounds the work as well as the answer: the walk stops at
             // the first slot past it.
-            detail::each_resource_slot_of(*tx, p.tenant, resolved.service, rules, r, zones[n], q.from, q.to, now,
+            detail::each_resource_slot_of(*tx, p.tenant, *resolved.service, rules, r, zones[n], q.from, q.to, now,
                                           asks[n].range, nullptr, std::move(booked[n]), [&](const Slot& s) {
                                               if (++total > max_slots_per_availability) too_many_slots();
                                               slots.push_back(s);
@@ -306,7 +306,7 @@ std::vector<ResourceId> choose_resources(Transaction& tx, const TenantId& t, con
     std::vector<ResourceId> chosen;
     for (std::size_t g = 0; g < resolved.groups.size(); ++g) {
         for (const auto& res : resolved.groups[g]) {
-            if (start_offered(tx, t, resolved.service, g, res, start, now, seats, exclude, Notice::applies)) {
+            if (start_offered(tx, t, *resolved.service, g, res, start, now, seats, exclude, Notice::applies)) {
                 chosen.push_back(res.id);
                 break;
             }
@@ -364,9 +364,9 @@ std::vector<ResourceId> choose_party_resources(Transaction& tx, const TenantId& 
                                                int party, const Booking* exclude) {
     std::vector<bool> pinned(resolved.groups.size(), false);
     for (const auto& id : pins) {
-        if (const auto g = group_of(resolved.service, id)) pinned[*g] = true;
+        if (const auto g = group_of(*resolved.service, id)) pinned[*g] = true;
     }
-    const auto combinations = tx.table_combinations(t, resolved.service.id);
+    const auto combinations = tx.table_combinations(t, resolved.service->id);
     const auto options = detail::party_options_per_group(resolved.groups, pinned, combinations, party);
     for (std::size_t g = 0; g < options.size(); ++g) {
         if (pinned[g] && options[g].empty()) {
@@ -374,7 +374,7 @@ std::vector<ResourceId> choose_party_resources(Transaction& tx, const TenantId& 
                                      std::to_string(party) + " (one table, or a declared combination)");
         }
     }
-    return detail::choose_party(tx, t, resolved.service, options, start, now, exclude);
+    return detail::choose_party(tx, t, *resolved.service, options, start, now, exclude);
 }
 
 }  // namespace booking_rules
@@ -439,7 +439,7 @@ Booking TenantScope::book(const BookingRequest& r) {
         if (!confirmed) again = check_request(*tx, engine_, principal_, r, now);
         const Checked& checked = again ? *again : pre->checked;
         const auto& chosen = again ? again->chosen : *confirmed;
-        const Service& svc = checked.resolved.service;
+        const Service& svc = *checked.resolved.service;
         const bool party = checked.party;
         const int held_seats = checked.held_seats;
         Booking draft{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen.front(),
@@ -500,7 +500,7 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     const Instant now = engine_.now();  // before the lock, as in book()
     auto tx = engine_.store()->write();
     const Booking b = visible_booking(*tx, principal_, id);
-    auto svc_row = tx->service(principal_.tenant, b.service);
+    auto svc_row = tx->shared_service(principal_.tenant, b.service);
     if (!svc_row) not_found("service");
     // The first group's resource as asked (or kept); each other group keeps
     // its resource when that is still linked and free, else takes the first
@@ -512,8 +512,8 @@ Booking TenantScope::reschedule(const BookingId& id, Instant new_start, std::opt
     std::vector<ResourceId> wanted{resource.value_or(b.resource)};
     if (party && !resource) wanted.clear();
     if (!wanted.empty() && !group_of(*svc_row, wanted.front())) resource_not_linked(0);
-    auto resolved = resolve(*tx, principal_.tenant, std::move(*svc_row), wanted, party ? party_size : b.seats);
-    const Service& svc = resolved.service;
+    auto resolved = resolve(*tx, principal_.tenant, std::move(svc_row), wanted, party ? party_size : b.seats);
+    const Service& svc = *resolved.service;
     refuse_if_deactivated(resolved);
     for (std::size_t g = 1; g < resolved.groups.size() && !party; ++g) {
         auto& group = resolved.groups[g];

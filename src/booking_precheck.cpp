@@ -18,12 +18,12 @@ namespace slotwise::booking_rules {
 
 Checked check_request(Transaction& tx, const Engine& engine, const Principal& p, const BookingRequest& r,
                       Instant now) {
-    auto svc_row = tx.service(p.tenant, r.service);
+    auto svc_row = tx.shared_service(p.tenant, r.service);
     if (!svc_row) detail::not_found("service");
     const bool party = svc_row->party;
     auto pins = party ? party_pins(*svc_row, r.resource, r.resources) : pinned(*svc_row, r.resource, r.resources);
-    auto resolved = resolve(tx, p.tenant, std::move(*svc_row), pins, r.seats);
-    const Service& svc = resolved.service;
+    auto resolved = resolve(tx, p.tenant, std::move(svc_row), pins, r.seats);
+    const Service& svc = *resolved.service;
     refuse_if_deactivated(resolved);
     // A party holds one seat of each resource; its size picks them.
     const int held_seats = party ? 1 : r.seats;
@@ -115,7 +115,7 @@ std::optional<std::vector<ResourceId>> confirm_checked(Transaction& tx, const Pr
     const auto version = tx.catalogue_version(p.tenant);
     if (!version || *version != pre.version) return std::nullopt;
     const Checked& c = pre.checked;
-    const Service& svc = c.resolved.service;
+    const Service& svc = *c.resolved.service;
     // Not part of every store's catalogue version: the payment settings and
     // the policy, whose counts move with every booking anyway.
     if (svc.price > 0) require_payments(tx, engine, p.tenant);

@@ -6,6 +6,7 @@
 
 #include <slotwise/engine.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +16,7 @@ namespace slotwise::booking_rules {
 /// The service and, per group, the resources a question is about (sorted by
 /// id, deactivated ones left out), checked in `tx`.
 struct Resolved {
-    Service service;
+    std::shared_ptr<const Service> service;  ///< never null; as the store keeps it, not copied
     std::vector<std::vector<Resource>> groups;  // parallel to service.resource_groups
     /// "service" when the service is deactivated, "resource" when the
     /// request names a deactivated resource: no new booking may be made.
@@ -28,8 +29,8 @@ struct Resolved {
 Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id,
                  const std::vector<ResourceId>& wanted, int seats);
 /// The same for a service already read in `tx` (a book() reads it once).
-Resolved resolve(Transaction& tx, const TenantId& t, Service service, const std::vector<ResourceId>& wanted,
-                 int seats);
+Resolved resolve(Transaction& tx, const TenantId& t, std::shared_ptr<const Service> service,
+                 const std::vector<ResourceId>& wanted, int seats);
 /// `slot_unavailable` naming `resolved.refused`, if set.
 void refuse_if_deactivated(const Resolved& resolved);
 /// The resources a request pins, one per group, or only the first group's.

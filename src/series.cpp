@@ -99,14 +99,14 @@ Series TenantScope::book_series(const SeriesRequest& r) {
 
     const Instant now = engine_.now();  // before the lock, as in book()
     auto tx = engine_.store()->write();
-    auto svc_row = tx->service(principal_.tenant, r.service);
+    auto svc_row = tx->shared_service(principal_.tenant, r.service);
     if (!svc_row) not_found("service");
     // A party is seated at the tables free at its own start; a series would
     // need the choice made afresh each week, which book() does.
     if (svc_row->party) invalid("service", "a party service is booked one party at a time, not as a series");
     auto pins = pinned(*svc_row, r.resource, r.resources);
-    const auto resolved = resolve(*tx, principal_.tenant, std::move(*svc_row), pins, r.seats);
-    const Service& svc = resolved.service;
+    const auto resolved = resolve(*tx, principal_.tenant, std::move(svc_row), pins, r.seats);
+    const Service& svc = *resolved.service;
     const auto zone_res = tx->resource(principal_.tenant, zone_resource(svc, r));
     if (!zone_res) not_found("resource");
     const auto when = occurrences(locate_zone(zone_res->timezone, "timezone"), r);

@@ -451,6 +451,39 @@ inline void services_round_trip(const StoreFactory& make) {
     CHECK(f.read([&](Transaction& tx) { return tx.service(f.a, changed.id); }) == changed);
 }
 
+// shared_service() answers as service() does, and what it hands out stays as
+// it was read: book() keeps it to the end while the store's cache, or the
+// same write transaction, moves on.
+inline void a_shared_service_reads_like_a_copy_and_stays_as_read(const StoreFactory& make) {
+    Fixture f(make);
+    const Service before = service("svc_b", {{"res_1"}, {"res_2"}});
+    f.write([&](Transaction& tx) { tx.put_service(f.a, before); });
+    const auto kept = f.read([&](Transaction& tx) { return tx.shared_service(f.a, before.id); });
+    REQUIRE(kept);
+    CHECK(*kept == before);
+    CHECK_FALSE(f.read([&](Transaction& tx) { return tx.shared_service(f.a, {"svc_404"}); }));
+    CHECK_FALSE(f.read([&](Transaction& tx) { return tx.shared_service(f.b, before.id); }));
+    Service after = before;
+    after.name = "Colour (long)";
+    after.duration = 90min;
+    after.resource_groups = {{ResourceId{"res_3"}}};
+    f.write([&](Transaction& tx) {
+        const auto read = tx.shared_service(f.a, before.id);
+        REQUIRE(read);
+        CHECK(*read == before);
+        tx.put_service(f.a, after);
+        CHECK(*read == before);
+        const auto again = tx.shared_service(f.a, before.id);
+        REQUIRE(again);
+        CHECK(*again == after);
+        CHECK(tx.service(f.a, before.id) == after);
+    });
+    CHECK(*kept == before);
+    const auto now = f.read([&](Transaction& tx) { return tx.shared_service(f.a, before.id); });
+    REQUIRE(now);
+    CHECK(*now == after);
+}
+
 // --- bookings -------------------------------------------------------------
 
 inline void bookings_round_trip(const StoreFactory& make) {
@@ -2173,6 +2206,9 @@ inline void run_store_conformance(const StoreFactory& make) {
     SUBCASE("blocks overlapping a half-open range come back by start") { blocks_round_trip(make); }
     SUBCASE("services round-trip every field, cancel notice included, with their resources in display order") {
         services_round_trip(make);
+    }
+    SUBCASE("a shared service reads like a copy and stays as it was read when the service changes") {
+        a_shared_service_reads_like_a_copy_and_stays_as_read(make);
     }
     SUBCASE("bookings round-trip every field") { bookings_round_trip(make); }
     SUBCASE("update_booking replaces the mutable fields, and a missing booking is not_found") {

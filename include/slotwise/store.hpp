@@ -159,6 +159,15 @@ public:
     /// Inserts or replaces a service and its resource links.
     virtual void put_service(const TenantId& t, const Service& s) = 0;
     virtual std::optional<Service> service(const TenantId& t, const ServiceId& id) = 0;
+    /// The same service, shared rather than copied (null: no such service).
+    /// A service names up to hundreds of resources, so a copy is as many
+    /// allocations: a store that keeps its catalogue cached hands out the
+    /// cached value, which stays unchanged however the cache moves on. By
+    /// default, a copy of service().
+    virtual std::shared_ptr<const Service> shared_service(const TenantId& t, const ServiceId& id) {
+        auto s = service(t, id);
+        return s ? std::make_shared<const Service>(std::move(*s)) : nullptr;
+    }
     /// All services, ordered by id.
     virtual std::vector<Service> services(const TenantId& t) = 0;
 

@@ -227,13 +227,18 @@ public:
     }
 
     std::optional<Service> service(const TenantId& t, const ServiceId& id) override {
-        return call(Access::read, [&]() -> std::optional<Service> {
+        auto shared = shared_service(t, id);
+        return shared ? std::optional<Service>(*shared) : std::nullopt;
+    }
+
+    std::shared_ptr<const Service> shared_service(const TenantId& t, const ServiceId& id) override {
+        return call(Access::read, [&]() -> std::shared_ptr<const Service> {
             // Read once per write transaction: later reads see the row as
             // read, or as put_service changed it since.
             std::string key;
             if (access_ == Access::write) {
                 key = entity_key(t, id.value);
-                if (const auto seen = read_services_.find(key); seen != read_services_.end()) return *seen->second;
+                if (const auto seen = read_services_.find(key); seen != read_services_.end()) return seen->second;
             }
             std::shared_ptr<const Service> out;
             if (const auto* kept = catalogue_.find(c(), t, &CatalogueCache::Tenant::services, id.value)) {
@@ -243,10 +248,10 @@ public:
                 catalogue_.keep(c(), t, &CatalogueCache::Tenant::services, id.value, out,
                                 1 + out->all_resources().size());
             } else {
-                return std::nullopt;
+                return nullptr;
             }
             if (access_ == Access::write) read_services_.insert_or_assign(std::move(key), out);
-            return *out;
+            return out;
         });
     }
 

@@ -199,7 +199,7 @@ struct CatalogueCache {
     using Overrides = std::map<Date, std::vector<LocalWindow>>;
     struct Tenant {
         std::int64_t version = -1;
-        std::unordered_map<std::string, std::optional<Service>> services;
+        std::unordered_map<std::string, std::shared_ptr<const Service>> services;
         std::unordered_map<std::string, std::optional<Resource>> resources;
         std::unordered_map<std::string, WeeklyHours> hours;
         // All of a resource's overrides or blocks; nullopt when it has more
@@ -227,7 +227,7 @@ template <class T>
 bool is_miss(const T&) {
     return false;
 }
-inline bool is_miss(const std::optional<Service>& v) { return !v; }
+inline bool is_miss(const std::shared_ptr<const Service>& v) { return !v; }
 inline bool is_miss(const std::optional<Resource>& v) { return !v; }
 
 // How many rows a cached value holds: one, or a resource's overrides or

@@ -237,9 +237,17 @@ public:
     }
 
     std::optional<Service> service(const TenantId& t, const ServiceId& id) override {
+        auto shared = shared_service(t, id);
+        return shared ? std::optional<Service>(*shared) : std::nullopt;
+    }
+
+    std::shared_ptr<const Service> shared_service(const TenantId& t, const ServiceId& id) override {
         return call(Access::read, [&] {
             return catalogue_.cached(t, &CatalogueCache::Tenant::services, id.value,
-                                     [&] { return select_service(c(), t, id); });
+                                     [&]() -> std::shared_ptr<const Service> {
+                                         auto row = select_service(c(), t, id);
+                                         return row ? std::make_shared<const Service>(std::move(*row)) : nullptr;
+                                     });
         });
     }
 
