@@ -34,9 +34,10 @@ void corrupt(const std::string& what) {
 void Params::arrays(std::vector<const char*>& values, std::vector<int>& lengths) const {
     values.clear();
     lengths.clear();
-    for (const auto& v : values_) {
-        values.push_back(v ? v->data() : nullptr);
-        lengths.push_back(v ? static_cast<int>(v->size()) : 0);
+    for (std::size_t i = 0; i < count_; ++i) {
+        const Slot& v = slots_[i];
+        values.push_back(v.length < 0 ? nullptr : buffer_.data() + v.offset);
+        lengths.push_back(std::max(v.length, 0));
     }
 }
 
@@ -143,11 +144,9 @@ std::optional<Failure> Connection::try_run(const char* sql, const Params& p, std
     }
     const std::string* name = nullptr;
     if (auto f = prepare(sql, p, name)) return f;
-    std::vector<const char*> values;
-    std::vector<int> lengths;
-    p.arrays(values, lengths);
+    p.arrays(values_, lengths_);
     count_traffic(1, 1);
-    PGresult* r = PQexecPrepared(pg_.get(), name->c_str(), p.size(), values.data(), lengths.data(), p.formats(), 1);
+    PGresult* r = PQexecPrepared(pg_.get(), name->c_str(), p.size(), values_.data(), lengths_.data(), p.formats(), 1);
     const auto status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
         out.emplace(r);

@@ -12,6 +12,8 @@
 
 #include <libpq-fe.h>
 
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -20,6 +22,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -33,15 +36,26 @@ inline Instant instant(std::int64_t s) { return Instant{std::chrono::seconds{s}}
 [[noreturn]] void corrupt(const std::string& what);
 
 /// Values for one statement, in order ($1, $2, …), each with its type.
+/// At most kMaxParams of them: the adapter's statements are fixed text (a
+/// booking row, the widest, takes 29), and a book() makes some fifteen
+/// Params, so the types and formats live in place and the values share one
+/// buffer: one allocation per Params rather than one per value and per
+/// growth of each array.
 class Params {
 public:
+    static constexpr std::size_t kMaxParams = 32;
+
     static constexpr unsigned kBytea = 17;
     static constexpr unsigned kInt8 = 20;
     static constexpr unsigned kText = 25;
 
-    Params& bytes(std::string_view v) { return push(kBytea, std::string(v), 1); }
-    Params& text(std::string_view v) { return push(kText, std::string(v), 0); }
-    Params& integer(std::int64_t v) { return push(kInt8, std::to_string(v), 0); }
+    Params& bytes(std::string_view v) { return push(kBytea, v, 1); }
+    Params& text(std::string_view v) { return push(kText, v, 0); }
+    Params& integer(std::int64_t v) {
+        char digits[24];
+        const auto end = std::to_chars(std::begin(digits), std::end(digits), v).ptr;
+        return push(kInt8, std::string_view(digits, static_cast<std::size_t>(end - digits)), 0);
+    }
     static constexpr unsigned kByteaArray = 1001;
     static constexpr unsigned kInt8Array = 1016;
 
@@ -53,7 +67,7 @@ public:
             put32(out, static_cast<std::uint32_t>(e.size()));
             out += e;
         }
-        return push(kByteaArray, std::move(out), 1);
+        return push(kByteaArray, out, 1);
     }
     Params& integer_array(const std::vector<std::int64_t>& v) {
         std::string out = array_header(kInt8, v.size());
@@ -63,14 +77,9 @@ public:
             put32(out, static_cast<std::uint32_t>(u >> 32));
             put32(out, static_cast<std::uint32_t>(u));
         }
-        return push(kInt8Array, std::move(out), 1);
+        return push(kInt8Array, out, 1);
     }
-    Params& null(unsigned type) {
-        types_.push_back(type);
-        values_.emplace_back();
-        formats_.push_back(0);
-        return *this;
-    }
+    Params& null(unsigned type) { return place(type, -1, 0); }
 
     // The types the model uses, by what they are.
     Params& add(std::string_view v) { return bytes(v); }
@@ -90,7 +99,7 @@ public:
         return null(type_of(static_cast<const T*>(nullptr)));
     }
 
-    int size() const noexcept { return static_cast<int>(values_.size()); }
+    int size() const noexcept { return static_cast<int>(count_); }
     const unsigned* types() const noexcept { return types_.data(); }
     const int* formats() const noexcept { return formats_.data(); }
     /// Pointers and lengths for libpq; valid while this object lives unchanged.
@@ -121,16 +130,36 @@ private:
         return out;
     }
 
-    Params& push(unsigned type, std::string v, int format) {
-        types_.push_back(type);
-        values_.emplace_back(std::move(v));
-        formats_.push_back(format);
+    Params& push(unsigned type, std::string_view v, int format) {
+        if (buffer_.capacity() < kBufferStart) buffer_.reserve(kBufferStart);
+        const auto at = buffer_.size();
+        place(type, static_cast<int>(v.size()), format);
+        slots_[count_ - 1].offset = at;
+        buffer_.append(v);
+        buffer_.push_back('\0');  // libpq reads a text-format value up to its NUL
+        return *this;
+    }
+    Params& place(unsigned type, int length, int format) {
+        if (count_ == kMaxParams) throw std::length_error("postgres: a statement takes at most 32 parameters");
+        types_[count_] = type;
+        slots_[count_] = {0, length};
+        formats_[count_] = format;
+        ++count_;
         return *this;
     }
 
-    std::vector<unsigned> types_;
-    std::vector<std::optional<std::string>> values_;
-    std::vector<int> formats_;
+    // Enough for a booking row's values in one allocation.
+    static constexpr std::size_t kBufferStart = 512;
+    // A value's place in buffer_, each followed by a NUL; length -1: NULL.
+    struct Slot {
+        std::size_t offset;
+        int length;
+    };
+    std::size_t count_ = 0;
+    std::array<unsigned, kMaxParams> types_{};
+    std::array<Slot, kMaxParams> slots_{};
+    std::array<int, kMaxParams> formats_{};
+    std::string buffer_;
 };
 
 struct ClearResult {
@@ -331,6 +360,10 @@ private:
         Check check;  // empty for a write
     };
     std::vector<Unsent> unsent_;
+    // Scratch for a statement's parameters as libpq takes them (Params::arrays),
+    // kept so that each statement does not allocate them afresh.
+    std::vector<const char*> values_;
+    std::vector<int> lengths_;
     std::unordered_map<const char*, std::string> prepared_;
     CatalogueCache catalogue_;
 };

@@ -57,6 +57,7 @@ std::optional<Failure> Connection::pipeline(const std::vector<Step>& steps, std:
     }
     // Preparing is synchronous; it happens once per statement and connection.
     std::vector<const std::string*> names;
+    names.reserve(steps.size());
     for (const auto& s : steps) {
         const std::string* name = nullptr;
         if (auto f = prepare(s.sql, *s.params, name)) return f;
@@ -64,13 +65,12 @@ std::optional<Failure> Connection::pipeline(const std::vector<Step>& steps, std:
     }
     PGconn* pg = pg_.get();
     if (PQenterPipelineMode(pg) != 1) return failure(nullptr);
-    std::vector<const char*> values;
-    std::vector<int> lengths;
     bool sent = true;
     for (std::size_t i = 0; i < steps.size() && sent; ++i) {
         const Params& p = *steps[i].params;
-        p.arrays(values, lengths);
-        sent = PQsendQueryPrepared(pg, names[i]->c_str(), p.size(), values.data(), lengths.data(), p.formats(), 1) == 1;
+        p.arrays(values_, lengths_);
+        sent = PQsendQueryPrepared(pg, names[i]->c_str(), p.size(), values_.data(), lengths_.data(), p.formats(), 1) ==
+               1;
     }
     if (!sent || PQpipelineSync(pg) != 1) {
         auto f = failure(nullptr);
