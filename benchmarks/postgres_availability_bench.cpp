@@ -2,7 +2,8 @@
 // data: `TenantScope::availability` for a 30-minute service (15-minute grid)
 // over 10 resources x 7 days, in a tenant of 100 resources with 10,000
 // bookings each (30 minutes every hour, round the clock, from 2026-01-05), so
-// the asked week holds 168 bookings per asked resource. Printed per query:
+// the asked week holds 168 bookings per asked resource (those sizes are the
+// defaults; see kResources below). Printed per query:
 // the PostgreSQL adapter's statements and round trips (counted by the
 // adapter), and the ratio of the two stores' times. Before anything is timed,
 // the two answers must be equal slot for slot, or the run aborts.
@@ -73,7 +74,7 @@ struct Fixture {
     }
 };
 
-// The catalogue, the same through either store: 100 resources open round the
+// The catalogue, the same through either store: kResources open round the
 // clock, a 30-minute service on the first 10.
 void make_catalogue(Fixture& f, std::shared_ptr<Store> store) {
     f.store = std::move(store);

@@ -8,10 +8,12 @@
 // deliberate offender, so that it is known to catch one.
 #include "support/postgres_server.hpp"
 
+#include "postgres/internal.hpp"
 #include "postgres/statements.hpp"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <regex>
 #include <string>
 #include <vector>
@@ -133,6 +135,25 @@ TEST_CASE("every statement of the adapter is keyed by tenant_id, but the named c
                             " WHERE b.tenant_id = $1") == "a JOIN not on tenant_id");
     CHECK(statement_offence("UPDATE x SET a = (SELECT max(b) FROM y) WHERE tenant_id = $1") ==
           "a subquery without tenant_id = $1");
+}
+
+TEST_CASE("no statement of the adapter takes more parameters than a Params holds") {
+    const std::regex placeholder(R"(\$([0-9]+))");
+    int widest = 0;
+    for (const auto& st : postgres::kAll) {
+        const std::string sql = st.sql;
+        for (auto it = std::sregex_iterator(sql.begin(), sql.end(), placeholder); it != std::sregex_iterator(); ++it) {
+            widest = std::max(widest, std::stoi((*it)[1].str()));
+        }
+    }
+    CAPTURE(widest);
+    CHECK(widest >= 29);  // the booking row: the list is read
+    CHECK(widest <= static_cast<int>(postgres::Params::kMaxParams));
+    // One more than it holds is refused as an error, not written past the end.
+    postgres::Params p;
+    for (std::size_t i = 0; i < postgres::Params::kMaxParams; ++i) p.add(static_cast<std::int64_t>(i));
+    CHECK(p.size() == static_cast<int>(postgres::Params::kMaxParams));
+    CHECK_THROWS_AS(p.add(std::int64_t{1}), Error);
 }
 
 TEST_CASE("every statement of the adapter is one the server accepts (the list is the adapter's)") {

@@ -82,9 +82,8 @@ public:
 
     void put_service(const TenantId& t, const Service& s) override { target_->put_service(t, s); }
     std::optional<Service> service(const TenantId& t, const ServiceId& id) override { return target_->service(t, id); }
-    std::shared_ptr<const Service> shared_service(const TenantId& t, const ServiceId& id) override {
-        return target_->shared_service(t, id);
-    }
+    // shared_service stays Transaction's, which calls service(): an override
+    // of service() here is then what every read of a service sees.
     std::vector<Service> services(const TenantId& t) override { return target_->services(t); }
 
     // The two-argument form stays Transaction's, which calls the three-argument one.

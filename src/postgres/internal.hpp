@@ -8,6 +8,7 @@
 // binary format, so bytea needs no unescaping and integers are read by width.
 #pragma once
 
+#include <slotwise/error.hpp>
 #include <slotwise/postgres.hpp>
 
 #include <libpq-fe.h>
@@ -18,11 +19,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -131,6 +132,9 @@ private:
     }
 
     Params& push(unsigned type, std::string_view v, int format) {
+        if (v.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
+            throw Error(Errc::storage_error, "postgres: a parameter value of 2 GiB or more");
+        }
         if (buffer_.capacity() < kBufferStart) buffer_.reserve(kBufferStart);
         const auto at = buffer_.size();
         place(type, static_cast<int>(v.size()), format);
@@ -140,7 +144,7 @@ private:
         return *this;
     }
     Params& place(unsigned type, int length, int format) {
-        if (count_ == kMaxParams) throw std::length_error("postgres: a statement takes at most 32 parameters");
+        if (count_ == kMaxParams) throw Error(Errc::storage_error, "postgres: a statement takes at most 32 parameters");
         types_[count_] = type;
         slots_[count_] = {0, length};
         formats_[count_] = format;
@@ -235,8 +239,9 @@ struct CatalogueCache {
     };
     struct Tenant {
         std::int64_t version = -1;
-        // Shared with the write transactions that read them (a service may
-        // name hundreds of resources: a copy is hundreds of allocations).
+        // Handed out shared (Transaction::shared_service), never changed in
+        // place: a service may name hundreds of resources, and a copy is
+        // hundreds of allocations.
         std::unordered_map<std::string, Kept<std::shared_ptr<const Service>>> services;
         std::unordered_map<std::string, Kept<Resource>> resources;
         std::unordered_map<std::string, Kept<WeeklyHours>> hours;

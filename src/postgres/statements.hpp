@@ -164,7 +164,7 @@ inline constexpr char kDeleteTableCombination[] =
     "b.request_fingerprint, b.created_by, " SW_AT("b.created_at") ", " SW_AT("b.updated_at") ", "            \
     "b.checkout_id, b.payment_reference, b.amount_due, b.currency_due, b.other_resources, b.segments, "      \
     "b.series_id, b.party_size"
-// $1..$28 as listed; the occupancy rows go with it (kInsertOccupancy).
+// $1..$29 as listed; the occupancy rows go with it (kInsertOccupancy).
 inline constexpr char kInsertBooking[] =
     "INSERT INTO bookings (tenant_id, booking_id, service_id, resource_id, start_at, end_at, seats,"
     " buffer_before_min, buffer_after_min, customer_name, customer_email, customer_phone, customer_locale,"
