@@ -1,4 +1,4 @@
--- The released step from schema version 3 to 4 (src/sqlite/schema.cpp), run
+-- The released step from schema version 3 to 4 (src/sqlite/migrations.cpp), run
 -- after schema_v1.sql and the steps up to schema_v2_to_v3.sql to make a version-4 file.
 CREATE TABLE tenant_policies (
     tenant_id                      TEXT    NOT NULL,

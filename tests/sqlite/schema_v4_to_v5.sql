@@ -1,4 +1,4 @@
--- The released step from schema version 4 to 5 (src/sqlite/schema.cpp), run
+-- The released step from schema version 4 to 5 (src/sqlite/migrations.cpp), run
 -- after schema_v1.sql and the steps up to schema_v3_to_v4.sql to make a version-5 file.
 ALTER TABLE bookings ADD COLUMN amount_due INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE bookings ADD COLUMN currency_due TEXT NOT NULL DEFAULT '';

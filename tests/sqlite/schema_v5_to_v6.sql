@@ -1,4 +1,4 @@
--- The released step from schema version 5 to 6 (src/sqlite/schema.cpp), run
+-- The released step from schema version 5 to 6 (src/sqlite/migrations.cpp), run
 -- after schema_v1.sql and the steps up to schema_v4_to_v5.sql to make a version-6 file.
 ALTER TABLE tenant_policies ADD COLUMN max_notifications_per_customer_hour INTEGER NOT NULL DEFAULT 20;
 ALTER TABLE outbox ADD COLUMN created_by TEXT NOT NULL DEFAULT '';

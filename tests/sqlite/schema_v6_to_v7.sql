@@ -1,4 +1,4 @@
--- The released step from schema version 6 to 7 (src/sqlite/schema.cpp), run
+-- The released step from schema version 6 to 7 (src/sqlite/migrations.cpp), run
 -- after schema_v1.sql and the steps up to schema_v5_to_v6.sql to make a version-7 file.
 ALTER TABLE service_resources ADD COLUMN grp INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE services ADD COLUMN segments TEXT NOT NULL DEFAULT '';
