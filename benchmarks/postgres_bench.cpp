@@ -9,6 +9,9 @@
 //   one row:    one narrow row (tenant, resource, range) into a table with an
 //               exclusion constraint of the same shape, and the same without
 //               the constraint (the constraint's cost);
+//   paired:     the constraint's cost, and book() against the pipelined same
+//               rows, each client alternating the two sides of a comparison
+//               so that both meet the same moments of the run;
 // the ratios are printed at the end. Needs SLOTWISE_PG_DSN (a
 // database it may wipe; a key=value DSN, to which it appends options);
 // without it, it says so and exits 0. Each iteration books a distinct free
@@ -440,35 +443,70 @@ void book_raw(benchmark::State& state, bool sync, const RawTable& table) {
     run_raw(state, c, [&] { book_raw_once(c, state.thread_index(), table); });
 }
 
-// The constraint's cost, paired: each client alternates between the two
-// one-row tables (half the clients starting with each), so both see the same
-// moments of the run (checkpoints, autovacuum, the other clients), and the
-// time of every transaction is summed per table, over every repetition.
+// Two ways of booking, paired: each client alternates them (half the
+// clients starting with each), so both see the same moments of the run (WAL
+// flushes, checkpoints, autovacuum, the other clients), which runs apart do
+// not (with synchronous_commit on, runs apart scatter by a third from one run
+// to the next), and the time of each transaction is summed per side, over
+// every repetition.
 struct PairedTimes {
-    std::atomic<long long> with_ns{0}, without_ns{0}, each{0};
+    std::atomic<long long> first_ns{0}, second_ns{0}, each{0};
+    double first_us() const { return static_cast<double>(first_ns) / 1e3 / static_cast<double>(each); }
+    double second_us() const { return static_cast<double>(second_ns) / 1e3 / static_cast<double>(each); }
 };
-PairedTimes paired[2];  // [0] synchronous_commit off, [1] on
+// [0] synchronous_commit off, [1] on. The constraint's cost: first with the
+// constraint, second without. The engine: first book(), second the pipelined
+// same rows.
+PairedTimes constraint_paired[2];
+PairedTimes engine_paired[2];
 
-void book_paired(benchmark::State& state, bool sync) {
-    PgConn& c = raw_connection(state, sync);
-    PairedTimes& times = paired[sync ? 1 : 0];
-    bool constrained_first = state.thread_index() % 2 == 0;
+template <class First, class Second>
+void alternate(benchmark::State& state, PgConn& c, PairedTimes& times, First&& first, Second&& second) {
+    bool first_first = state.thread_index() % 2 == 0;
     run_raw(state, c, [&] {
-        for (const bool constrained : {constrained_first, !constrained_first}) {
+        for (const bool is_first : {first_first, !first_first}) {
             const auto t0 = std::chrono::steady_clock::now();
-            book_raw_once(c, state.thread_index(), constrained ? kRawConstrained : kRawFree);
+            if (is_first) {
+                first();
+            } else {
+                second();
+            }
             const auto ns = std::chrono::nanoseconds(std::chrono::steady_clock::now() - t0).count();
-            (constrained ? times.with_ns : times.without_ns) += ns;
+            (is_first ? times.first_ns : times.second_ns) += ns;
         }
         ++times.each;
-        constrained_first = !constrained_first;
+        first_first = !first_first;
     });
 }
 
+void book_constraint_paired(benchmark::State& state, bool sync) {
+    PgConn& c = raw_connection(state, sync);
+    const int thread = state.thread_index();
+    alternate(state, c, constraint_paired[sync ? 1 : 0], [&] { book_raw_once(c, thread, kRawConstrained); },
+              [&] { book_raw_once(c, thread, kRawFree); });
+}
+
+void book_engine_paired(benchmark::State& state, bool sync) {
+    Mode& m = modes[sync ? 1 : 0];
+    PgConn& c = raw_connection(state, sync);
+    auto scope = m.engine->scope({.tenant = m.tenant, .role = Role::staff, .subject = "client"});
+    const int thread = state.thread_index();
+    alternate(
+        state, c, engine_paired[sync ? 1 : 0],
+        [&] {
+            const auto [r, start] = next_slot(thread);
+            (void)scope.book({.service = m.service, .start = start,
+                              .resource = m.resources[static_cast<std::size_t>(r)], .customer = {.name = "Bench"}});
+        },
+        [&] { book_same_rows_once(c, thread, true); });
+}
+
 void BM_pg_book_slotwise_sync(benchmark::State& s) { book_slotwise(s, modes[1]); }
+void BM_pg_book_paired_sync(benchmark::State& s) { book_engine_paired(s, true); }
+void BM_pg_book_paired_async(benchmark::State& s) { book_engine_paired(s, false); }
 void BM_sqlite_book_slotwise(benchmark::State& s) { book_slotwise(s, lite); }
-void BM_pg_constraint_paired_sync(benchmark::State& s) { book_paired(s, true); }
-void BM_pg_constraint_paired_async(benchmark::State& s) { book_paired(s, false); }
+void BM_pg_constraint_paired_sync(benchmark::State& s) { book_constraint_paired(s, true); }
+void BM_pg_constraint_paired_async(benchmark::State& s) { book_constraint_paired(s, false); }
 void BM_pg_book_raw_rows_sync(benchmark::State& s) { book_same_rows(s, true, false); }
 void BM_pg_book_raw_rows_async(benchmark::State& s) { book_same_rows(s, false, false); }
 void BM_pg_book_raw_rows_pipelined_sync(benchmark::State& s) { book_same_rows(s, true, true); }
@@ -492,6 +530,8 @@ BENCHMARK(BM_pg_book_raw_rows_pipelined_async)->Threads(kClients)->UseRealTime()
 BENCHMARK(BM_pg_book_raw_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_book_raw_unconstrained_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_pg_constraint_paired_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_pg_book_paired_sync)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_pg_book_paired_async)->Threads(kClients)->UseRealTime()->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
@@ -591,14 +631,18 @@ int main(int argc, char** argv) {
         }
     }
     for (const bool sync : {true, false}) {
-        const PairedTimes& times = paired[sync ? 1 : 0];
-        if (times.each > 0 && times.without_ns > 0) {
+        const char* setting = sync ? "on" : "off";
+        if (const PairedTimes& t = engine_paired[sync ? 1 : 0]; t.each > 0 && t.first_ns > 0) {
+            std::printf("book() beside raw libpq writing the same rows in two pipelined round trips, synchronous_commit"
+                        " %s, paired (each client alternating the two, %lld each): %.0f us engine, %.0f us raw: ratio"
+                        " %.2f (target >= 0.8)\n",
+                        setting, t.each.load(), t.first_us(), t.second_us(), t.second_us() / t.first_us());
+        }
+        if (const PairedTimes& t = constraint_paired[sync ? 1 : 0]; t.each > 0 && t.second_ns > 0) {
             std::printf("the exclusion constraint's cost, synchronous_commit %s, paired (each client alternating the"
                         " two tables, %lld transactions each): %.0f us with, %.0f us without: %+.1f%% time per booking"
                         " (target <= 20%%)\n",
-                        sync ? "on" : "off", times.each.load(), times.with_ns / 1e3 / times.each,
-                        times.without_ns / 1e3 / times.each,
-                        (static_cast<double>(times.with_ns) / static_cast<double>(times.without_ns) - 1) * 100);
+                        setting, t.each.load(), t.first_us(), t.second_us(), (t.first_us() / t.second_us() - 1) * 100);
         }
     }
     if (const auto* mine = reporter.find("BM_sqlite_book_slotwise", kClients); mine && mine->real_ns > 0) {
