@@ -38,9 +38,9 @@ inline Instant instant(std::int64_t s) { return Instant{std::chrono::seconds{s}}
 
 /// Values for one statement, in order ($1, $2, …), each with its type.
 /// At most kMaxParams of them: the adapter's statements are fixed text (a
-/// booking row, the widest, takes 29), and a book() makes some fifteen
-/// Params, so the types and formats live in place and the values share one
-/// buffer: one allocation per Params rather than one per value and per
+/// booking row, the widest, takes 29), and every statement of a book()
+/// builds one, so the types and formats live in place and the values share
+/// one buffer: one allocation per Params rather than one per value and per
 /// growth of each array.
 class Params {
 public:
