@@ -105,8 +105,11 @@ void write_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r, c
 }
 
 WeeklyHours select_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r) {
+    return read_weekly_hours(c.run(kSelectWeeklyHours, Params().add(t).add(r)));
+}
+
+WeeklyHours read_weekly_hours(const Result& rows) {
     WeeklyHours w;
-    const auto rows = c.run(kSelectWeeklyHours, Params().add(t).add(r));
     for (int i = 0; i < rows.rows(); ++i) {
         const auto day = rows.integer(i, 0);
         if (day < 1 || day > 7) corrupt("weekday " + std::to_string(day));
@@ -126,8 +129,15 @@ std::map<Date, std::vector<LocalWindow>> select_overrides(Connection& c, const T
     return out;
 }
 
+Params all_calendar_rows_params(const TenantId& t, const ResourceId& r) {
+    return Params().add(t).add(r).add(CatalogueCache::kMaxCalendarRows + 1);
+}
+
 std::optional<CatalogueCache::Overrides> select_all_overrides(Connection& c, const TenantId& t, const ResourceId& r) {
-    const auto rows = c.run(kSelectAllOverrides, Params().add(t).add(r).add(CatalogueCache::kMaxCalendarRows + 1));
+    return read_all_overrides(c.run(kSelectAllOverrides, all_calendar_rows_params(t, r)));
+}
+
+std::optional<CatalogueCache::Overrides> read_all_overrides(const Result& rows) {
     if (rows.rows() > CatalogueCache::kMaxCalendarRows) return std::nullopt;
     CatalogueCache::Overrides out;
     for (int i = 0; i < rows.rows(); ++i) out.emplace(date_of(rows.integer(i, 0)), decode_windows(rows.bytes(i, 1)));
@@ -135,7 +145,10 @@ std::optional<CatalogueCache::Overrides> select_all_overrides(Connection& c, con
 }
 
 std::optional<std::vector<Block>> select_all_blocks(Connection& c, const TenantId& t, const ResourceId& r) {
-    const auto rows = c.run(kSelectAllBlocks, Params().add(t).add(r).add(CatalogueCache::kMaxCalendarRows + 1));
+    return read_all_blocks(c.run(kSelectAllBlocks, all_calendar_rows_params(t, r)));
+}
+
+std::optional<std::vector<Block>> read_all_blocks(const Result& rows) {
     if (rows.rows() > CatalogueCache::kMaxCalendarRows) return std::nullopt;
     std::vector<Block> out;
     for (int i = 0; i < rows.rows(); ++i) out.push_back(read_block(rows, i));

@@ -128,6 +128,11 @@ public:
         return &it->second.value;
     }
 
+    /// Whether keep() would keep a value of `t` under `key`.
+    bool keeps(Connection& c, const TenantId& t, const std::string& key) {
+        return key.size() <= CatalogueCache::kMaxKeyBytes && tenant(c, t) != nullptr;
+    }
+
     /// Keeps `value` (`rows` rows of the database) for `key`. Misses are never
     /// kept: keys are callers' strings, and ids that do not exist would grow
     /// the cache without bound.
@@ -171,10 +176,17 @@ std::vector<Service> select_services(Connection& c, const TenantId& t);
 /// Rewrites a resource's week (the caller holds the week's lock).
 void write_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r, const WeeklyHours& w);
 WeeklyHours select_weekly_hours(Connection& c, const TenantId& t, const ResourceId& r);
+/// The week in kSelectWeeklyHours's answer.
+WeeklyHours read_weekly_hours(const Result& rows);
 /// All of a resource's overrides or blocks, or nullopt when it has more than
 /// the cache keeps.
 std::optional<CatalogueCache::Overrides> select_all_overrides(Connection& c, const TenantId& t, const ResourceId& r);
 std::optional<std::vector<Block>> select_all_blocks(Connection& c, const TenantId& t, const ResourceId& r);
+/// The parameters of kSelectAllOverrides and kSelectAllBlocks, and what they
+/// answer (nullopt: more rows than the cache keeps).
+Params all_calendar_rows_params(const TenantId& t, const ResourceId& r);
+std::optional<CatalogueCache::Overrides> read_all_overrides(const Result& rows);
+std::optional<std::vector<Block>> read_all_blocks(const Result& rows);
 std::vector<Block> select_blocks(Connection& c, const TenantId& t, const ResourceId& r, Interval range);
 std::map<Date, std::vector<LocalWindow>> select_overrides(Connection& c, const TenantId& t, const ResourceId& r,
                                                           Date from, Date to);
