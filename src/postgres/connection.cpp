@@ -175,11 +175,10 @@ std::optional<Failure> Connection::try_exec(const std::string& sql) {
         } else {
             // The writes go first; a COMMIT goes in their round trip.
             static const Params none;
+            static const std::vector<Step> commit{{kCommit, &none}};
             const bool ends = sql == kCommit;
             std::vector<Result> ignored;
-            std::vector<Step> steps;
-            if (ends) steps.push_back({kCommit, &none});
-            if (auto f = run_with_unsent(steps, ignored, ends); f || ends) return f;
+            if (auto f = run_with_unsent(ends ? commit : std::vector<Step>{}, ignored, ends); f || ends) return f;
         }
     }
     if (const char* begin = std::exchange(deferred_begin_, nullptr)) {

@@ -369,6 +369,9 @@ private:
     // kept so that each statement does not allocate them afresh.
     std::vector<const char*> values_;
     std::vector<int> lengths_;
+    // Scratch for a round trip's statements and their prepared names.
+    std::vector<Step> all_steps_;
+    std::vector<const std::string*> step_names_;
     std::unordered_map<const char*, std::string> prepared_;
     CatalogueCache catalogue_;
 };

@@ -17,8 +17,20 @@ std::optional<Failure> Connection::run_with_unsent(const std::vector<Step>& step
     if (steps.empty() && unsent_.empty()) return std::nullopt;
     static const Params none;
     const char* begin = std::exchange(deferred_begin_, nullptr);
-    const auto unsent = std::exchange(unsent_, {});
-    std::vector<Step> all;
+    // What was unsent goes out now; its list, emptied, keeps its capacity
+    // for the next round trip (a booking's rows are queued with every one).
+    std::vector<Unsent> unsent;
+    unsent.swap(unsent_);
+    struct Refill {
+        std::vector<Unsent>& sent;
+        std::vector<Unsent>& queue;
+        ~Refill() {
+            sent.clear();
+            if (queue.empty()) queue.swap(sent);
+        }
+    } refill{unsent, unsent_};
+    std::vector<Step>& all = all_steps_;
+    all.clear();
     if (begin) all.push_back({begin, &none});
     for (const auto& u : unsent) all.push_back({u.sql, &u.params});
     const auto ahead = static_cast<int>(all.size());
@@ -56,8 +68,9 @@ std::optional<Failure> Connection::pipeline(const std::vector<Step>& steps, std:
         return std::nullopt;
     }
     // Preparing is synchronous; it happens once per statement and connection.
-    std::vector<const std::string*> names;
-    names.reserve(steps.size());
+    std::vector<const std::string*>& names = step_names_;
+    names.clear();
+    out.reserve(steps.size());
     for (const auto& s : steps) {
         const std::string* name = nullptr;
         if (auto f = prepare(s.sql, *s.params, name)) return f;
