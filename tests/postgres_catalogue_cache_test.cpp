@@ -167,3 +167,41 @@ TEST_CASE("a tenant made again under its old id does not meet its earlier self's
     auto tx = mine->read();
     CHECK(tx->resource(kTenant, kChair)->name == "Big chair");
 }
+
+TEST_CASE("a transaction that fills its connection's catalogue cache past its bound reads on right after the cache "
+          "starts over") {
+    // 1,400 chairs of eight kept rows each (the chair and its week; no
+    // overrides or blocks): past the cache's 10,000 rows, which empties it in
+    // the middle of one transaction.
+    constexpr int kChairs = 1'400;
+    auto store = fresh_postgres({.pool_size = 1});
+    const auto chair = [](int i) { return ResourceId{"res_" + std::to_string(i)}; };
+    const auto week = [](int i) {
+        WeeklyHours w;
+        w.days[static_cast<std::size_t>(i % 7)] = {{Minutes{i % 600}, Minutes{i % 600 + 60}}};
+        return w;
+    };
+    {
+        auto tx = store->write();
+        tx->insert_tenant({.id = kTenant, .name = "Salon", .created_at = at("2026-01-01T00:00:00Z")});
+        for (int i = 0; i < kChairs; ++i) {
+            tx->put_resource(kTenant, {.id = chair(i), .name = "Chair " + std::to_string(i), .timezone = "Etc/UTC"});
+            tx->put_weekly_hours(kTenant, chair(i), week(i));
+        }
+        tx->commit();
+    }
+    for (const bool write : {false, true, false}) {
+        CAPTURE(write);
+        auto tx = write ? store->write() : store->read();
+        int wrong = 0;
+        for (int i = 0; i < kChairs; ++i) {
+            const auto r = tx->resource(kTenant, chair(i));
+            if (!r || r->name != "Chair " + std::to_string(i)) ++wrong;
+            if (tx->weekly_hours(kTenant, chair(i)).days != week(i).days) ++wrong;
+            if (!tx->blocks(kTenant, chair(i), {at("2026-03-02T00:00:00Z"), at("2026-03-03T00:00:00Z")}).empty()) {
+                ++wrong;
+            }
+        }
+        CHECK(wrong == 0);
+    }
+}

@@ -13,6 +13,17 @@ void CatalogueReader::changed(Connection& c, const TenantId& t) {
 
 CatalogueCache::Tenant* CatalogueReader::tenant(Connection& c, const TenantId& t) {
     if (written_) return nullptr;
+    // A transaction asks about one tenant many times: the entry found for it
+    // is kept until the cache drops an entry.
+    if (entry_ != nullptr && entry_generation_ == c.catalogue().generation && checked_tenant_ == t.value) {
+        return entry_;
+    }
+    entry_ = find_tenant(c, t);
+    entry_generation_ = c.catalogue().generation;
+    return entry_;
+}
+
+CatalogueCache::Tenant* CatalogueReader::find_tenant(Connection& c, const TenantId& t) {
     // Once per transaction: a reader's snapshot cannot see the version move;
     // a writer decides on bookings under their resources' locks, never on a
     // cached catalogue alone, and takes the catalogue as of its first read.
@@ -27,6 +38,7 @@ CatalogueCache::Tenant* CatalogueReader::tenant(Connection& c, const TenantId& t
                                   if (const auto it = cache.tenants.find(tenant); it != cache.tenants.end()) {
                                       cache.rows -= it->second.rows;
                                       cache.tenants.erase(it);
+                                      ++cache.generation;
                                   }
                                   throw CatalogueMoved();
                               });
@@ -49,6 +61,7 @@ CatalogueCache::Tenant* CatalogueReader::tenant(Connection& c, const TenantId& t
         if (cache.tenants.size() >= CatalogueCache::kMaxTenants) {
             cache.tenants.clear();
             cache.rows = 0;
+            ++cache.generation;
         }
         it = cache.tenants.emplace(t.value, CatalogueCache::Tenant{}).first;
     }
@@ -65,6 +78,7 @@ bool CatalogueReader::make_room(Connection& c) noexcept {
     if (cache.rows < CatalogueCache::kMaxRows) return true;
     cache.tenants.clear();
     cache.rows = 0;
+    ++cache.generation;
     return false;
 }
 

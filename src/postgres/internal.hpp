@@ -258,6 +258,9 @@ struct CatalogueCache {
     static constexpr std::size_t kMaxKeyBytes = 64;
     std::unordered_map<std::string, Tenant> tenants;
     std::size_t rows = 0;
+    // Moves whenever an entry of `tenants` is dropped, so that a pointer to
+    // one is known to be stale (CatalogueReader keeps one).
+    std::uint64_t generation = 0;
 };
 
 /// Statements sent and round trips made (a pipeline counts once) by every

@@ -149,6 +149,7 @@ public:
 
 private:
     CatalogueCache::Tenant* tenant(Connection& c, const TenantId& t);
+    CatalogueCache::Tenant* find_tenant(Connection& c, const TenantId& t);
     // False (and the cache emptied) when it holds as many rows as it may.
     static bool make_room(Connection& c) noexcept;
 
@@ -158,6 +159,10 @@ private:
     bool checked_ = false;
     std::string checked_tenant_;
     std::int64_t checked_version_ = 0;
+    // What tenant() last answered, while the cache's generation is the one
+    // it was found in.
+    CatalogueCache::Tenant* entry_ = nullptr;
+    std::uint64_t entry_generation_ = 0;
     std::unordered_set<std::string> touched_;
 };
 
