@@ -146,6 +146,22 @@ TEST_CASE("a connection's first booking on a resource reads the resource with it
     CHECK(book(*open_day, second.id, kFirst + 30min).status == BookingStatus::confirmed);
 }
 
+TEST_CASE("a read of a tenant that does not exist asks for its catalogue version once, and finds nothing") {
+    auto store = salon({.pool_size = 1});
+    for (const bool write : {false, true}) {
+        CAPTURE(write);
+        // Statements prepared first (each a round trip of its own once).
+        (void)(write ? store->write() : store->read())->resource({"nobody"}, {"res_1"});
+        auto tx = write ? store->write() : store->read();
+        const auto before = postgres::traffic();
+        CHECK_FALSE(tx->resource({"nobody"}, {"res_1"}));
+        CHECK_FALSE(tx->resource({"nobody"}, {"res_2"}));
+        // BEGIN with the version (no such tenant); then each resource alone.
+        CHECK(postgres::traffic().round_trips - before.round_trips == 3);
+        CHECK(tx->resource(kT1, {"res_1"})->name == "Chair");  // another tenant's is found
+    }
+}
+
 TEST_CASE("a writer answered from its connection's cached catalogue fails its next round trip when the catalogue moved, "
           "and nothing commits unchecked") {
     auto store = salon({.pool_size = 1});

@@ -162,4 +162,37 @@ std::vector<Block> select_blocks(Connection& c, const TenantId& t, const Resourc
     return out;
 }
 
+std::optional<Resource> read_resource_and_calendar(Connection& c, CatalogueReader& catalogue, const TenantId& t,
+                                                   const ResourceId& id) {
+    using Tenant = CatalogueCache::Tenant;
+    const bool keeps = catalogue.keeps(c, t, id.value);
+    const auto missing = [&](auto map) { return keeps && catalogue.find(c, t, map, id.value) == nullptr; };
+    const bool hours = missing(&Tenant::hours);
+    const bool overrides = missing(&Tenant::overrides);
+    const bool blocks = missing(&Tenant::blocks);
+    const auto p = Params().add(t).add(id);
+    const auto all = all_calendar_rows_params(t, id);
+    std::vector<Connection::Step> steps{{kSelectResource, &p}};
+    if (hours) steps.push_back({kSelectWeeklyHours, &p});
+    if (overrides) steps.push_back({kSelectAllOverrides, &all});
+    if (blocks) steps.push_back({kSelectAllBlocks, &all});
+    const auto results = c.run_all(steps);
+    if (results[0].rows() == 0) return std::nullopt;
+    auto out = read_resource(results[0], 0);
+    catalogue.keep(c, t, &Tenant::resources, id.value, out, 1);
+    std::size_t next = 1;
+    if (hours) catalogue.keep(c, t, &Tenant::hours, id.value, read_weekly_hours(results[next++]), 7);
+    if (overrides) {
+        auto o = read_all_overrides(results[next++]);
+        const std::size_t rows = o ? o->size() : 1;
+        catalogue.keep(c, t, &Tenant::overrides, id.value, std::move(o), rows);
+    }
+    if (blocks) {
+        auto b = read_all_blocks(results[next++]);
+        const std::size_t rows = b ? b->size() : 1;
+        catalogue.keep(c, t, &Tenant::blocks, id.value, std::move(b), rows);
+    }
+    return out;
+}
+
 }  // namespace slotwise::postgres

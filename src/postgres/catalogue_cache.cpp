@@ -13,13 +13,15 @@ void CatalogueReader::changed(Connection& c, const TenantId& t) {
 
 CatalogueCache::Tenant* CatalogueReader::tenant(Connection& c, const TenantId& t) {
     if (written_) return nullptr;
-    // A transaction asks about one tenant many times: the entry found for it
-    // is kept until the cache drops an entry.
-    if (entry_ != nullptr && entry_generation_ == c.catalogue().generation && checked_tenant_ == t.value) {
-        return entry_;
-    }
+    // A transaction asks about one tenant many times: what was found for it
+    // (its entry, or none: no such tenant, and the cache goes unused) holds
+    // until the cache drops an entry.
+    if (memo_ && memo_generation_ == c.catalogue().generation && memo_tenant_ == t.value) return entry_;
+    memo_ = false;
     entry_ = find_tenant(c, t);
-    entry_generation_ = c.catalogue().generation;
+    memo_tenant_ = t.value;
+    memo_generation_ = c.catalogue().generation;
+    memo_ = true;
     return entry_;
 }
 

@@ -176,9 +176,10 @@ std::optional<Failure> Connection::try_exec(const std::string& sql) {
             // The writes go first; a COMMIT goes in their round trip.
             static const Params none;
             static const std::vector<Step> commit{{kCommit, &none}};
+            static const std::vector<Step> nothing;
             const bool ends = sql == kCommit;
             std::vector<Result> ignored;
-            if (auto f = run_with_unsent(ends ? commit : std::vector<Step>{}, ignored, ends); f || ends) return f;
+            if (auto f = run_with_unsent(ends ? commit : nothing, ignored, ends); f || ends) return f;
         }
     }
     if (const char* begin = std::exchange(deferred_begin_, nullptr)) {

@@ -159,10 +159,12 @@ private:
     bool checked_ = false;
     std::string checked_tenant_;
     std::int64_t checked_version_ = 0;
-    // What tenant() last answered, while the cache's generation is the one
-    // it was found in.
+    // What tenant() last answered for memo_tenant_, while the cache's
+    // generation is the one it was found in.
+    bool memo_ = false;
+    std::string memo_tenant_;
+    std::uint64_t memo_generation_ = 0;
     CatalogueCache::Tenant* entry_ = nullptr;
-    std::uint64_t entry_generation_ = 0;
     std::unordered_set<std::string> touched_;
 };
 
@@ -192,6 +194,14 @@ std::optional<std::vector<Block>> select_all_blocks(Connection& c, const TenantI
 Params all_calendar_rows_params(const TenantId& t, const ResourceId& r);
 std::optional<CatalogueCache::Overrides> read_all_overrides(const Result& rows);
 std::optional<std::vector<Block>> read_all_blocks(const Result& rows);
+/// Reads a resource the cache does not hold, and keeps it. What of its
+/// calendar the cache does not hold either (week, overrides, blocks), which
+/// checking a slot on it reads next, comes in the same round trip and is
+/// kept too: a connection's first booking on a resource of a tenant it
+/// knows makes one round trip for them, not four. A read of the resource
+/// alone brings them as well (three statements more in the same round trip).
+std::optional<Resource> read_resource_and_calendar(Connection& c, CatalogueReader& catalogue, const TenantId& t,
+                                                   const ResourceId& id);
 std::vector<Block> select_blocks(Connection& c, const TenantId& t, const ResourceId& r, Interval range);
 std::map<Date, std::vector<LocalWindow>> select_overrides(Connection& c, const TenantId& t, const ResourceId& r,
                                                           Date from, Date to);

@@ -100,7 +100,7 @@ public:
             if (const auto* kept = catalogue_.find(c(), t, &CatalogueCache::Tenant::resources, id.value)) {
                 out = *kept;
             } else {
-                auto read = read_resource_and_calendar(t, id);
+                auto read = read_resource_and_calendar(c(), catalogue_, t, id);
                 if (!read) return std::nullopt;
                 out = std::move(*read);
             }
@@ -577,43 +577,6 @@ private:
         k += '\0';
         k += id;
         return k;
-    }
-
-    // Reads a resource the cache does not hold, and keeps it. What of its
-    // calendar the cache does not hold either (week, overrides, blocks),
-    // which checking a slot on it reads next, comes in the same round trip
-    // and is kept too: a connection's first booking on a resource makes one
-    // round trip for them, not four.
-    std::optional<Resource> read_resource_and_calendar(const TenantId& t, const ResourceId& id) {
-        using Tenant = CatalogueCache::Tenant;
-        const bool keeps = catalogue_.keeps(c(), t, id.value);
-        const auto missing = [&](auto map) { return keeps && catalogue_.find(c(), t, map, id.value) == nullptr; };
-        const bool hours = missing(&Tenant::hours);
-        const bool overrides = missing(&Tenant::overrides);
-        const bool blocks = missing(&Tenant::blocks);
-        const auto p = Params().add(t).add(id);
-        const auto all = all_calendar_rows_params(t, id);
-        std::vector<Connection::Step> steps{{kSelectResource, &p}};
-        if (hours) steps.push_back({kSelectWeeklyHours, &p});
-        if (overrides) steps.push_back({kSelectAllOverrides, &all});
-        if (blocks) steps.push_back({kSelectAllBlocks, &all});
-        const auto results = c().run_all(steps);
-        if (results[0].rows() == 0) return std::nullopt;
-        auto out = read_resource(results[0], 0);
-        catalogue_.keep(c(), t, &Tenant::resources, id.value, out, 1);
-        std::size_t next = 1;
-        if (hours) catalogue_.keep(c(), t, &Tenant::hours, id.value, read_weekly_hours(results[next++]), 7);
-        if (overrides) {
-            auto o = read_all_overrides(results[next++]);
-            const std::size_t rows = o ? o->size() : 1;
-            catalogue_.keep(c(), t, &Tenant::overrides, id.value, std::move(o), rows);
-        }
-        if (blocks) {
-            auto b = read_all_blocks(results[next++]);
-            const std::size_t rows = b ? b->size() : 1;
-            catalogue_.keep(c(), t, &Tenant::blocks, id.value, std::move(b), rows);
-        }
-        return out;
     }
 
     void put_service_resources(const TenantId& t, const Service& v) {
