@@ -236,6 +236,7 @@ struct CatalogueCache {
     struct Kept {
         T value;
         bool snapshot = false;
+        std::size_t rows = 0;  // of the database, counted toward kMaxRows
     };
     struct Tenant {
         std::int64_t version = -1;

@@ -142,9 +142,14 @@ public:
         if (key.size() > CatalogueCache::kMaxKeyBytes || tenant(c, t) == nullptr || !make_room(c)) return;
         auto* entry = tenant(c, t);
         if (entry == nullptr) return;
+        auto [it, fresh] = (entry->*map).try_emplace(key);
+        if (!fresh) {  // a reader's value in place of a writer's: its rows counted once
+            c.catalogue().rows -= it->second.rows;
+            entry->rows -= it->second.rows;
+        }
+        it->second = CatalogueCache::Kept<T>{std::move(value), snapshot_, rows};
         c.catalogue().rows += rows;
         entry->rows += rows;
-        (entry->*map).insert_or_assign(key, CatalogueCache::Kept<T>{std::move(value), snapshot_});
     }
 
 private:
