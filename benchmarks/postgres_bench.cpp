@@ -446,9 +446,10 @@ void book_raw(benchmark::State& state, bool sync, const RawTable& table) {
 // Two ways of booking, paired: each client alternates them (half the
 // clients starting with each), so both see the same moments of the run (WAL
 // flushes, checkpoints, autovacuum, the other clients), which runs apart do
-// not (with synchronous_commit on, runs apart scatter by a third from one run
-// to the next), and the time of each transaction is summed per side, over
-// every repetition.
+// not (runs apart scatter by up to a third from one run to the next), and the
+// time of each transaction is summed per side, over every repetition. Both
+// sides then pay alike for the CPU either takes from the server on a shared
+// machine: runs apart show that, pairs do not.
 struct PairedTimes {
     std::atomic<long long> first_ns{0}, second_ns{0}, each{0};
     double first_us() const { return static_cast<double>(first_ns) / 1e3 / static_cast<double>(each); }

@@ -184,12 +184,12 @@ std::optional<Resource> read_resource_and_calendar(Connection& c, CatalogueReade
     if (hours) catalogue.keep(c, t, &Tenant::hours, id.value, read_weekly_hours(results[next++]), 7);
     if (overrides) {
         auto o = read_all_overrides(results[next++]);
-        const std::size_t rows = o ? o->size() : 1;
+        const auto rows = calendar_rows(o);
         catalogue.keep(c, t, &Tenant::overrides, id.value, std::move(o), rows);
     }
     if (blocks) {
         auto b = read_all_blocks(results[next++]);
-        const std::size_t rows = b ? b->size() : 1;
+        const auto rows = calendar_rows(b);
         catalogue.keep(c, t, &Tenant::blocks, id.value, std::move(b), rows);
     }
     return out;

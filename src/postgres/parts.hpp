@@ -139,8 +139,8 @@ public:
     template <class T>
     void keep(Connection& c, const TenantId& t, Map<T> CatalogueCache::Tenant::*map, const std::string& key, T value,
               std::size_t rows) {
-        if (key.size() > CatalogueCache::kMaxKeyBytes || tenant(c, t) == nullptr || !make_room(c)) return;
-        auto* entry = tenant(c, t);
+        if (!keeps(c, t, key) || !make_room(c)) return;
+        auto* entry = tenant(c, t);  // again: make_room may have emptied the cache
         if (entry == nullptr) return;
         auto [it, fresh] = (entry->*map).try_emplace(key);
         if (!fresh) {  // a reader's value in place of a writer's: its rows counted once
@@ -199,6 +199,12 @@ std::optional<std::vector<Block>> select_all_blocks(Connection& c, const TenantI
 Params all_calendar_rows_params(const TenantId& t, const ResourceId& r);
 std::optional<CatalogueCache::Overrides> read_all_overrides(const Result& rows);
 std::optional<std::vector<Block>> read_all_blocks(const Result& rows);
+/// The rows a resource's kept overrides or blocks stand for: one each, or
+/// one for "more than the cache keeps".
+template <class T>
+std::size_t calendar_rows(const std::optional<T>& all) {
+    return all ? all->size() : 1;
+}
 /// Reads a resource the cache does not hold, and keeps it. What of its
 /// calendar the cache does not hold either (week, overrides, blocks), which
 /// checking a slot on it reads next, comes in the same round trip and is

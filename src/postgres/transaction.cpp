@@ -159,7 +159,7 @@ public:
             if (all == nullptr) {
                 loaded = select_all_overrides(c(), t, r);
                 catalogue_.keep(c(), t, &CatalogueCache::Tenant::overrides, r.value, loaded,
-                                loaded ? loaded->size() : 1);
+                                calendar_rows(loaded));
                 all = &loaded;
             }
             if (!*all) return select_overrides(c(), t, r, from, to);
@@ -192,7 +192,7 @@ public:
             std::optional<std::vector<Block>> loaded;
             if (all == nullptr) {
                 loaded = select_all_blocks(c(), t, r);
-                catalogue_.keep(c(), t, &CatalogueCache::Tenant::blocks, r.value, loaded, loaded ? loaded->size() : 1);
+                catalogue_.keep(c(), t, &CatalogueCache::Tenant::blocks, r.value, loaded, calendar_rows(loaded));
                 all = &loaded;
             }
             if (!*all) return select_blocks(c(), t, r, range);
