@@ -95,12 +95,60 @@ TEST_CASE("book() on PostgreSQL makes two round trips of eight statements: the B
     const auto after = postgres::traffic();
     CHECK(after.round_trips - before.round_trips == 2 * kBooked);
     // BEGIN, the catalogue version, the lock (no savepoint: the transaction
-    // held nothing yet), the read that switches off lapsed holds; the
-    // booking, its hold, its confirmation, COMMIT.
+    // held nothing yet), the read that decides (it met no lapsed hold, so
+    // nothing is switched off); the booking, its hold, its confirmation,
+    // COMMIT.
     CHECK(after.statements - before.statements == 8 * kBooked);
     // Every booking is there, and a taken start is still refused.
     CHECK(admin.bookings({}).size() == kBooked + 1);
     CHECK(code_of([&] { (void)book(3); }) == Errc::slot_unavailable);
+}
+
+TEST_CASE("a writer that meets a lapsed hold switches it off with its next round trip, ahead of its own rows; one "
+          "that meets none sends no switch") {
+    auto store = salon({.pool_size = 1});
+    for (const auto& [id, start] : {std::pair{"bkg_hold_1", kFirst}, std::pair{"bkg_hold_2", kFirst + 2h}}) {
+        Booking hold = booking(id, start);
+        hold.status = BookingStatus::pending;
+        hold.payment_status = PaymentStatus::pending;
+        hold.hold_expires_at = kNow + 15min;
+        book_checked(*store, hold);
+    }
+    struct Sent {
+        std::int64_t round_trips, statements;
+    };
+    const auto book_at = [&](const std::string& id, Instant start, Instant now) {
+        const auto before = postgres::traffic();
+        auto tx = store->write();
+        CHECK(tx->occupancy(kT1, {"res_1"}, {start, start + 30min}, now).empty());
+        tx->insert_booking(kT1, booking(id, start));
+        tx->commit();
+        const auto after = postgres::traffic();
+        return Sent{after.round_trips - before.round_trips, after.statements - before.statements};
+    };
+    // Another start: no hold in the range read, nothing to switch off.
+    // BEGIN, lock, read; the booking, its hold, COMMIT.
+    const auto other = book_at("bkg_other", kFirst + 1h, kNow + 20min);
+    CHECK(other.round_trips == 2);
+    CHECK(other.statements == 6);
+    // A held start once its hold has lapsed: the switch goes first in the
+    // round trip of the rows, or the constraint would refuse them. (The
+    // first one prepares the switch on this connection: a round trip more.)
+    CHECK(book_at("bkg_new_1", kFirst, kNow + 20min).statements == 7);
+    const auto second = book_at("bkg_new_2", kFirst + 2h, kNow + 20min);
+    CHECK(second.round_trips == 2);
+    CHECK(second.statements == 7);
+    PgSession s;
+    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE tenant_id = 't1'::bytea AND active") == "3");
+    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE tenant_id = 't1'::bytea AND NOT active"
+                  " AND booking_id IN ('bkg_hold_1'::bytea, 'bkg_hold_2'::bytea)") == "2");
+    // Switched off once: a later writer over the same range meets no lapsed
+    // hold the constraint still counts, and sends nothing more.
+    const auto before = postgres::traffic();
+    auto tx = store->write();
+    CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 30min}, kNow + 30min).size() == 1);
+    tx->commit();
+    CHECK(postgres::traffic().statements - before.statements == 4);  // BEGIN, lock, read, COMMIT
 }
 
 TEST_CASE("a connection's first booking on a resource reads the resource with its week, overrides and blocks in one "

@@ -172,12 +172,28 @@ std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const Res
     return read_occupancy(c.run(kSelectOccupancy, Params().add(t).add(r).add(range.begin).add(range.end).add(now)));
 }
 
+namespace {
+
+Booked booked_at(const Result& rows, int i) {
+    return {.interval = {rows.at(i, 0), rows.at(i, 1)}, .seats = rows.small(i, 2),
+            .buffer_before = rows.minutes(i, 3), .buffer_after = rows.minutes(i, 4)};
+}
+
+}  // namespace
+
 std::vector<Booked> read_occupancy(const Result& rows) {
     std::vector<Booked> out;
     out.reserve(static_cast<std::size_t>(rows.rows()));
+    for (int i = 0; i < rows.rows(); ++i) out.push_back(booked_at(rows, i));
+    return out;
+}
+
+std::vector<Booked> read_writer_occupancy(const Result& rows, bool& lapsed) {
+    std::vector<Booked> out;
+    out.reserve(static_cast<std::size_t>(rows.rows()));
     for (int i = 0; i < rows.rows(); ++i) {
-        out.push_back({.interval = {rows.at(i, 0), rows.at(i, 1)}, .seats = rows.small(i, 2),
-                       .buffer_before = rows.minutes(i, 3), .buffer_after = rows.minutes(i, 4)});
+        if (rows.boolean(i, 5)) out.push_back(booked_at(rows, i));
+        lapsed = lapsed || rows.boolean(i, 6);
     }
     return out;
 }

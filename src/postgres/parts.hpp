@@ -261,6 +261,9 @@ CustomerHoldings count_customer_holdings(Connection& c, const TenantId& t, const
 std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const BookingFilter& f);
 /// kSelectOccupancy's rows.
 std::vector<Booked> read_occupancy(const Result& rows);
+/// kWriterSelectOccupancy's rows: the holds that count, and in `lapsed`
+/// whether any row was a lapsed hold the constraint still counts.
+std::vector<Booked> read_writer_occupancy(const Result& rows, bool& lapsed);
 std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const ResourceId& r, Interval range,
                                      Instant now);
 /// occupancy() of each of `asks` in one statement (kSelectOccupancies).

@@ -261,24 +261,38 @@ inline constexpr char kCountConfirmedByCreator[] =
     " AND EXISTS (SELECT 1 FROM bookings b WHERE b.tenant_id = $1 AND b.booking_id = o.booking_id"         \
     "     AND b.service_id = $6)"                                                                           \
     " AND o.start_at >= " SW_TS("$3") " AND o.start_at < " SW_TS("$4")
-// A write transaction that reads a resource's bookings at $5 switches off,
-// in the same statement, the occupancy of every hold lapsed by then that
-// overlaps [$3, $4), so that the constraint agrees with what the engine is
-// about to see as free (postgres.hpp). The read itself, in the snapshot from
+// A hold lapsed by $5 whose occupancy row still counts for the constraint.
+// A write transaction that reads a resource's bookings at $5 switches these
+// off, so that the constraint agrees with what the engine is about to see as
+// free (postgres.hpp): in the same statement as the read (SW_CLEARING_LAPSED),
+// or, for the occupancy read of book(), with its next round trip and only
+// when the read met one (kClearLapsed). The read itself, in the snapshot from
 // before the switch, leaves lapsed holds out by their status and expiry.
-#define SW_CLEARING_LAPSED                                                                                   \
-    "WITH cleared AS (UPDATE booking_resources o SET active = false WHERE" SW_OVERLAPPING("$2", "$3", "$4") \
-    " AND o.active AND o.hold_expires_at <= " SW_TS("$5") ") "
+#define SW_LAPSED(now) " (o.active AND o.hold_expires_at <= " SW_TS(now) ")"
+#define SW_CLEAR_LAPSED \
+    "UPDATE booking_resources o SET active = false WHERE" SW_OVERLAPPING("$2", "$3", "$4") " AND" SW_LAPSED("$5")
+#define SW_CLEARING_LAPSED "WITH cleared AS (" SW_CLEAR_LAPSED ") "
 inline constexpr char kSelectActiveBookings[] = SW_ACTIVE_BOOKINGS;
 inline constexpr char kClearingSelectActiveBookings[] = SW_CLEARING_LAPSED SW_ACTIVE_BOOKINGS;
 inline constexpr char kSelectOccupancy[] = SW_OCCUPANCY;
-inline constexpr char kClearingSelectOccupancy[] = SW_CLEARING_LAPSED SW_OCCUPANCY;
+// A writer's occupancy read: SW_OCCUPANCY's holds and the lapsed ones beside
+// them, each row saying whether it counts at $5 and whether it is lapsed.
+// The lapsed rows are few and rare, so a writer that meets none (almost
+// every booking) sends no switch at all.
+inline constexpr char kWriterSelectOccupancy[] =
+    "SELECT " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", o.seats, o.buffer_before_min, o.buffer_after_min,"
+    " coalesce(" SW_HOLD_ACTIVE("$5") ", false), coalesce(" SW_LAPSED("$5") ", false)"
+    " FROM booking_resources o WHERE" SW_OVERLAPPING("$2", "$3", "$4") " AND (" SW_HOLD_ACTIVE("$5") " OR"
+    SW_LAPSED("$5") ") ORDER BY lower(o.occupied), o.booking_id, o.part";
+inline constexpr char kClearLapsed[] = SW_CLEAR_LAPSED;
 inline constexpr char kSelectCountedStarts[] = SW_COUNTED_STARTS;
 inline constexpr char kClearingSelectCountedStarts[] = SW_CLEARING_LAPSED SW_COUNTED_STARTS;
 #undef SW_ACTIVE_BOOKINGS
 #undef SW_OCCUPANCY
 #undef SW_COUNTED_STARTS
 #undef SW_CLEARING_LAPSED
+#undef SW_CLEAR_LAPSED
+#undef SW_LAPSED
 #undef SW_ACTIVE_HOLDS
 inline constexpr char kSelectBookingStart[] =
     "SELECT " SW_AT("start_at") " FROM bookings WHERE tenant_id = $1 AND booking_id = $2";
@@ -513,7 +527,7 @@ inline constexpr NamedStatement kAll[] = {
     SW_STMT(kSelectBookingByPaymentReference), SW_STMT(kSelectBookingByPaymentReferenceForUpdate),
     SW_STMT(kCountPendingByCreator), SW_STMT(kCountConfirmedByCreator), SW_STMT(kSelectActiveBookings),
     SW_STMT(kSelectOccupancy), SW_STMT(kSelectCountedStarts), SW_STMT(kClearingSelectActiveBookings),
-    SW_STMT(kClearingSelectOccupancy), SW_STMT(kClearingSelectCountedStarts), SW_STMT(kSelectBookingStart), SW_STMT(kSelectBookings),
+    SW_STMT(kWriterSelectOccupancy), SW_STMT(kClearLapsed), SW_STMT(kClearingSelectCountedStarts), SW_STMT(kSelectBookingStart), SW_STMT(kSelectBookings),
     SW_STMT(kUpsertPaymentSettings), SW_STMT(kSelectPaymentSettings), SW_STMT(kUpsertPolicy), SW_STMT(kSelectPolicy),
     SW_STMT(kInsertPaymentEvent), SW_STMT(kInsertCheckoutSession), SW_STMT(kSelectCheckoutSessions),
     SW_STMT(kCloseCheckoutSession),

@@ -347,8 +347,13 @@ public:
 
     std::vector<Booked> occupancy(const TenantId& t, const ResourceId& r, Interval range, Instant now) override {
         return call(Access::read, [&] {
-            const auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now);
-            return read_occupancy(checked_run(t, r, kSelectOccupancy, kClearingSelectOccupancy, p, now));
+            auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now);
+            if (access_ != Access::write) return read_occupancy(c().run(kSelectOccupancy, p));
+            bool lapsed = false;
+            auto out = read_writer_occupancy(checked_run(t, r, kSelectOccupancy, kWriterSelectOccupancy, p, now), lapsed);
+            // Ahead of the rows this transaction writes next, in their round trip.
+            if (lapsed) c().write_with_next(kClearLapsed, std::move(p));
+            return out;
         });
     }
 
@@ -597,13 +602,14 @@ private:
 
     // Reads the bookings of `r` with `read`. A writer reads them to decide on
     // a slot: it takes this tenant and resource's lock first, and reads with
-    // `clearing_read` (the same read, switching off the lapsed holds it
-    // passes over at `now`), in one round trip.
-    Result checked_run(const TenantId& t, const ResourceId& r, const char* read, const char* clearing_read,
+    // `writer_read` (the same read, which switches off the lapsed holds it
+    // passes over at `now`, or reports them to be switched off), in one
+    // round trip.
+    Result checked_run(const TenantId& t, const ResourceId& r, const char* read, const char* writer_read,
                        const Params& p, Instant now) {
         if (access_ != Access::write) return c().run(read, p);
         checked_.insert_or_assign(resource_key(t, r), now);
-        auto results = locks_.take_resource_with(c(), *pool_, t, r, row_locks_, {{clearing_read, &p}});
+        auto results = locks_.take_resource_with(c(), *pool_, t, r, row_locks_, {{writer_read, &p}});
         return std::move(results[0]);
     }
 
