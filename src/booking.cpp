@@ -120,9 +120,11 @@ Resolved resolve(Transaction& tx, const TenantId& t, std::shared_ptr<const Servi
 }
 
 void refuse_if_deactivated(const Resolved& resolved) {
-    if (!resolved.refused) return;
-    throw Error(Errc::slot_unavailable, *resolved.refused,
-                "this " + *resolved.refused + " is deactivated: it takes no new bookings");
+    auto refused = resolved.refused;
+    const auto emptied = [](const std::vector<Resource>& group) { return group.empty(); };
+    if (!refused && std::any_of(resolved.groups.begin(), resolved.groups.end(), emptied)) refused = "resource";
+    if (!refused) return;
+    throw Error(Errc::slot_unavailable, *refused, "this " + *refused + " is deactivated: it takes no new bookings");
 }
 
 // The slots of each resource of each group, from one read snapshot.
@@ -215,6 +217,11 @@ bool beyond_horizon(const Resource& r, Instant start, Instant now, std::chrono::
                 "bookings open " + std::to_string(horizon.count()) + " days ahead");
 }
 
+[[noreturn]] void refuse_active_cap(int cap) {
+    throw Error(Errc::quota_exceeded, "max_active_per_customer",
+                "at most " + std::to_string(cap) + " upcoming bookings at once");
+}
+
 // The tenant's policy, for a customer's booking of `svc` with `seats` at
 // `start` on one of `resources`, checked in the booking's write transaction
 // (so that a customer's concurrent requests are counted one after another).
@@ -244,9 +251,16 @@ void enforce_policy(Transaction& tx, const Principal& p, const Service& svc, con
                                                " unpaid bookings at once: pay for or cancel one first");
     }
     if (policy.max_active_per_customer && held.active_future >= *policy.max_active_per_customer) {
-        refuse("max_active_per_customer",
-               "at most " + std::to_string(*policy.max_active_per_customer) + " upcoming bookings at once");
+        refuse_active_cap(*policy.max_active_per_customer);
     }
+}
+
+void enforce_active_cap_on_accept(Transaction& tx, const Principal& p, Instant now) {
+    const auto cap = tx.policy(p.tenant).value_or(TenantPolicy{}).max_active_per_customer;
+    if (!cap) return;
+    // The offer is one of the holds counted: one more is asked for.
+    const auto held = tx.customer_holdings(p.tenant, p.subject, now, *cap + 1);
+    if (held.active_future - 1 >= *cap) refuse_active_cap(*cap);
 }
 
 // A paid service needs a provider the tenant configured and this engine

@@ -31,7 +31,8 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
 /// The same for a service already read in `tx` (a book() reads it once).
 Resolved resolve(Transaction& tx, const TenantId& t, std::shared_ptr<const Service> service,
                  const std::vector<ResourceId>& wanted, int seats);
-/// `slot_unavailable` naming `resolved.refused`, if set.
+/// `slot_unavailable` naming `resolved.refused`, if set, or "resource" when
+/// a group has no resource left (every one it links is deactivated).
 void refuse_if_deactivated(const Resolved& resolved);
 /// The resources a request pins, one per group, or only the first group's.
 std::vector<ResourceId> pinned(const Service& svc, const std::optional<ResourceId>& first,
@@ -45,6 +46,10 @@ std::vector<ResourceId> choose_resources(Transaction& tx, const TenantId& t, con
 /// The tenant's policy for a customer's booking at `start` (quota_exceeded).
 void enforce_policy(Transaction& tx, const Principal& p, const Service& svc, const std::vector<Resource>& resources,
                     int seats, Instant start, Instant now);
+/// The cap on a customer's upcoming bookings when it accepts a waitlist
+/// offer, which then becomes one of them (the offer itself, counted while it
+/// runs, aside).
+void enforce_active_cap_on_accept(Transaction& tx, const Principal& p, Instant now);
 /// `not_configured` unless the tenant's payment provider is usable.
 void require_payments(Transaction& tx, const Engine& engine, const TenantId& t);
 

@@ -5,6 +5,7 @@
 // see include/slotwise/waitlist.hpp.
 #include <slotwise/engine.hpp>
 
+#include "booking_rules.hpp"
 #include "engine_internal.hpp"
 #include "offer.hpp"
 #include "validate.hpp"
@@ -35,8 +36,11 @@ std::optional<ResourceId> free_in_group(Transaction& tx, const TenantId& t, cons
         e.resources.empty() ? svc.resource_groups[g] : std::vector<ResourceId>{e.resources[g]};
     std::sort(candidates.begin(), candidates.end());
     for (const auto& id : candidates) {
+        // A deactivated resource takes no new booking, an offer included.
         const auto r = tx.resource(t, id);
-        if (r && start_offered(tx, t, svc, g, *r, e.start, now, e.seats, nullptr, Notice::applies)) return id;
+        if (r && r->active && start_offered(tx, t, svc, g, *r, e.start, now, e.seats, nullptr, Notice::applies)) {
+            return id;
+        }
     }
     return std::nullopt;
 }
@@ -85,7 +89,7 @@ std::vector<Booking> pass_on(Transaction& tx, const TenantId& t, const Booking& 
     std::vector<Booking> offers;
     for (auto& e : tx.waiting_entries(t, starts, max_entries_per_pass)) {
         const auto it = by_id.find(e.service.value);
-        if (it == by_id.end() || !could_gain(*it->second, e, freed)) continue;
+        if (it == by_id.end() || !it->second->active || !could_gain(*it->second, e, freed)) continue;
         const Service& svc = *it->second;
         // A larger party that does not fit is skipped, not a block on the line.
         const auto chosen = fitting(tx, t, svc, e, now);
@@ -140,7 +144,7 @@ Booking transition(const Engine& engine, const Principal& p, const BookingId& id
                    Load&& load, const std::string& detail_suffix = {}) {
     const Instant now = engine.now();  // before the lock, as in book()
     auto tx = engine.store()->write();
-    const Booking b = load(*tx);
+    const Booking b = load(*tx, now);
     const auto svc = tx->service(p.tenant, b.service);
     if (!svc) not_found("service");
     auto out = lifecycle::apply(b, *svc, Actor::of(p), event, now);
@@ -170,24 +174,26 @@ WaitlistEntry visible_entry(Transaction& tx, const Principal& p, const WaitlistE
 
 Booking TenantScope::confirm(const BookingId& id) {
     return transition(engine_, principal_, id, lifecycle::Confirm{},
-                      [&](Transaction& tx) { return visible_booking(tx, principal_, id); });
+                      [&](Transaction& tx, Instant) { return visible_booking(tx, principal_, id); });
 }
 
 Booking TenantScope::reject(const BookingId& id, const std::string& reason) {
     detail::check_optional_text(reason, "reason", 500);
     return transition(engine_, principal_, id, lifecycle::Reject{reason},
-                      [&](Transaction& tx) { return visible_booking(tx, principal_, id); },
+                      [&](Transaction& tx, Instant) { return visible_booking(tx, principal_, id); },
                       reason.empty() ? std::string{} : " (" + reason + ")");
 }
 
 Booking TenantScope::accept_offer(const BookingId& id) {
-    // Read without the customer filter: another customer is told it may not
-    // take this offer (lifecycle.hpp), not that it does not exist.
-    return transition(engine_, principal_, id, lifecycle::AcceptOffer{}, [&](Transaction& tx) {
-        if (!detail::well_formed_id(id.value, detail::booking_prefix)) not_found("booking");
-        auto b = tx.booking(principal_.tenant, id);
-        if (!b) not_found("booking");
-        return *b;
+    return transition(engine_, principal_, id, lifecycle::AcceptOffer{}, [&](Transaction& tx, Instant now) {
+        // Another customer's offer reads as an unknown id, as its bookings do
+        // everywhere; staff and admin are refused by the lifecycle table.
+        Booking b = visible_booking(tx, principal_, id);
+        // Accepted, the offer is one of the customer's upcoming bookings.
+        if (principal_.role == Role::customer && b.status == BookingStatus::offered) {
+            booking_rules::enforce_active_cap_on_accept(tx, principal_, now);
+        }
+        return b;
     });
 }
 
@@ -203,7 +209,7 @@ WaitlistEntry TenantScope::join_waitlist(const WaitlistRequest& r) {
     const Instant now = engine_.now();
     if (r.start <= now) invalid("start", "is not in the future");
     auto tx = engine_.store()->write();
-    const auto svc = tx->service(principal_.tenant, r.service);
+    const auto svc = tx->shared_service(principal_.tenant, r.service);
     if (!svc) not_found("service");
     if (!r.resources.empty()) {
         if (r.resources.size() != svc->resource_groups.size()) {
@@ -217,7 +223,12 @@ WaitlistEntry TenantScope::join_waitlist(const WaitlistRequest& r) {
             }
         }
     }
+    // What would refuse the booking refuses its place in line: a deactivated
+    // service or resource, and a customer's policy (seats, horizon, holds).
+    const auto resolved = booking_rules::resolve(*tx, principal_.tenant, svc, r.resources, r.seats);
+    booking_rules::refuse_if_deactivated(resolved);
     if (principal_.role == Role::customer) {
+        booking_rules::enforce_policy(*tx, principal_, *svc, resolved.first(), r.seats, r.start, now);
         const int cap = tx->policy(principal_.tenant).value_or(TenantPolicy{}).max_waitlist_per_customer;
         if (tx->waiting_by_creator(principal_.tenant, principal_.subject, cap) >= cap) {
             throw Error(Errc::quota_exceeded, "max_waitlist_per_customer",

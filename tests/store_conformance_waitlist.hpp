@@ -178,6 +178,45 @@ inline void a_policy_keeps_its_waitlist_limit(const StoreFactory& make) {
     CHECK(f.read([&](Transaction& tx) { return tx.policy(f.a); }) == set);
 }
 
+inline void erase_customer_blanks_its_waitlist_entries_and_takes_waiting_ones_out_of_line(const StoreFactory& make) {
+    Fixture f(make);
+    const Instant ten = at("2026-06-01T10:00:00Z");
+    WaitlistEntry waiting = entry("wle_1", "svc_cut", ten, "ada");
+    waiting.customer = {.name = "Ada Secret", .email = "ada.secret@example.com", .phone = "+39 333", .locale = "it"};
+    WaitlistEntry offered = entry("wle_2", "svc_cut", ten + 1h, "ada");
+    offered.status = WaitlistStatus::offered;
+    offered.offer = BookingId{"bkg_offer"};
+    f.write([&](Transaction& tx) {
+        tx.insert_waitlist_entry(f.a, waiting);
+        tx.insert_waitlist_entry(f.a, offered);
+        tx.insert_waitlist_entry(f.a, entry("wle_3", "svc_cut", ten, "grace"));
+        tx.insert_waitlist_entry(f.b, entry("wle_b", "svc_cut", ten, "ada"));  // another tenant's "ada"
+    });
+    f.write([&](Transaction& tx) { CHECK(tx.erase_customer(f.a, "ada", ten - 1h) == 0); });
+    f.read([&](Transaction& tx) {
+        for (const char* id : {"wle_1", "wle_2"}) {
+            CAPTURE(id);
+            const auto e = tx.waitlist_entry(f.a, {id});
+            REQUIRE(e);
+            CHECK(e->customer.name.empty());
+            CHECK(e->customer.email.empty());
+            CHECK(e->customer.phone.empty());
+            CHECK(e->customer.locale == "it");
+            CHECK(e->start == (std::string(id) == "wle_1" ? ten : ten + 1h));
+        }
+        // Out of line: no seat is passed on to no one. An offer made keeps its state.
+        CHECK(tx.waitlist_entry(f.a, {"wle_1"})->status == WaitlistStatus::left);
+        CHECK(tx.waitlist_entry(f.a, {"wle_2"})->status == WaitlistStatus::offered);
+        const auto line = tx.waiting_entries(f.a, {ten - 1h, ten + 2h}, 10);
+        REQUIRE(line.size() == 1);
+        CHECK(line[0].id.value == "wle_3");
+        CHECK(tx.waitlist_entry(f.a, {"wle_3"})->position == 1);  // first: the erased one left the line
+        CHECK(tx.waitlist_entry(f.b, {"wle_b"})->customer.email == "ada@example.com");
+        CHECK(tx.waitlist_entry(f.b, {"wle_b"})->status == WaitlistStatus::waiting);
+        return 0;
+    });
+}
+
 inline void run_waitlist_conformance(const StoreFactory& make) {
     SUBCASE("requested and offered bookings hold their slot until they lapse, in every question about it") {
         requests_and_offers_hold_their_slot_until_they_lapse(make);
@@ -189,6 +228,9 @@ inline void run_waitlist_conformance(const StoreFactory& make) {
         the_lapse_scan_reads_every_tenant_with_someone_waiting_in_order(make);
     }
     SUBCASE("a policy keeps its waitlist limit") { a_policy_keeps_its_waitlist_limit(make); }
+    SUBCASE("erase_customer blanks its waitlist entries and takes the waiting ones out of line") {
+        erase_customer_blanks_its_waitlist_entries_and_takes_waiting_ones_out_of_line(make);
+    }
 }
 
 }  // namespace slotwise::conformance::detail

@@ -219,7 +219,7 @@ TEST_CASE("a lapsed offer passes to the next in line at the next take_notificati
     CHECK(list.size() == 1);
 }
 
-TEST_CASE("only the customer an offer was made to can accept it") {
+TEST_CASE("only the customer an offer was made to can accept it; to another customer it reads as an unknown id") {
     Gym g(1);
     const auto held = g.customer("a").book({.service = g.yoga.id, .start = nine, .customer = person("a")});
     auto dan = g.customer("dan");
@@ -227,9 +227,110 @@ TEST_CASE("only the customer an offer was made to can accept it") {
     g.customer("a").cancel(held.id);
     const auto offer = *dan.get_waitlist_entry(d.id).offer;
     auto eve = g.customer("eve");
-    CHECK(error_of([&] { eve.accept_offer(offer); }).code() == Errc::permission_denied);
+    // The same answer as for an id that was never made: nothing says it exists.
+    const auto theirs = error_of([&] { eve.accept_offer(offer); });
+    const auto none = error_of([&] { eve.accept_offer({"bkg_000000000000000000000000"}); });
+    CHECK(theirs.code() == Errc::not_found);
+    CHECK(std::string(theirs.what()) == none.what());
     CHECK(error_of([&] { g.staff.accept_offer(offer); }).code() == Errc::permission_denied);
     CHECK(dan.accept_offer(offer).status == BookingStatus::confirmed);
+}
+
+TEST_CASE("the waitlist is no way around a customer's policy: seats and horizon when joining, upcoming bookings when "
+          "accepting") {
+    Gym g(20);
+    g.admin.set_policy({.max_active_per_customer = 2, .customer_horizon = std::chrono::days{30},
+                        .max_seats_per_customer_booking = 8});
+    (void)g.staff.book({.service = g.yoga.id, .start = nine, .customer = person("crowd"), .seats = 20});
+    auto dan = g.customer("dan");
+    const auto seats = error_of([&] {
+        dan.join_waitlist({.service = g.yoga.id, .start = nine, .customer = person("dan"), .seats = 15});
+    });
+    CHECK(seats.code() == Errc::quota_exceeded);
+    CHECK(seats.field() == "max_seats_per_customer_booking");
+    const Instant far = nine + std::chrono::days{35};  // a Monday past the horizon
+    (void)g.staff.book({.service = g.yoga.id, .start = far, .customer = person("crowd"), .seats = 20});
+    const auto horizon = error_of([&] {
+        dan.join_waitlist({.service = g.yoga.id, .start = far, .customer = person("dan")});
+    });
+    CHECK(horizon.code() == Errc::quota_exceeded);
+    CHECK(horizon.field() == "customer_horizon");
+    // In line with one upcoming booking; two by the time the seat is offered.
+    (void)dan.book({.service = g.yoga.id, .start = nine + 1h, .customer = person("dan")});
+    const auto entry = dan.join_waitlist({.service = g.yoga.id, .start = nine, .customer = person("dan")});
+    (void)dan.book({.service = g.yoga.id, .start = nine + 2h, .customer = person("dan")});
+    g.admin.set_policy({.max_active_per_customer = 2});
+    const auto crowd = g.staff.bookings({.from = nine, .to = nine + 1min});
+    REQUIRE(crowd.size() == 1);
+    g.staff.cancel(crowd[0].id);
+    const auto offer = dan.get_waitlist_entry(entry.id).offer;
+    REQUIRE(offer);
+    const auto over = error_of([&] { dan.accept_offer(*offer); });
+    CHECK(over.code() == Errc::quota_exceeded);
+    CHECK(over.field() == "max_active_per_customer");
+    CHECK(dan.get_booking(*offer).status == BookingStatus::offered);
+    // Within the cap (the offer itself aside), it is taken.
+    g.admin.set_policy({.max_active_per_customer = 3});
+    CHECK(dan.accept_offer(*offer).status == BookingStatus::confirmed);
+}
+
+TEST_CASE("a deactivated resource or service takes no booking from the waitlist either") {
+    for (const bool whole_service : {false, true}) {
+        CAPTURE(whole_service);
+        Gym g(1);
+        const auto held = g.customer("a").book({.service = g.yoga.id, .start = nine, .customer = person("a")});
+        auto dan = g.customer("dan");
+        const auto d = dan.join_waitlist({.service = g.yoga.id, .start = nine, .customer = person("dan")});
+        if (whole_service) {
+            g.admin.deactivate_service(g.yoga.id);
+        } else {
+            g.admin.deactivate_resource(g.studio.id);
+        }
+        g.customer("a").cancel(held.id);
+        CHECK(dan.get_waitlist_entry(d.id).status == WaitlistStatus::waiting);
+        CHECK(g.staff.bookings({.status = BookingStatus::offered}).empty());
+        // Nor does a new place in line: refused as book() refuses it.
+        const auto joined = error_of([&] {
+            g.customer("eve").join_waitlist({.service = g.yoga.id, .start = nine, .customer = person("eve")});
+        });
+        CHECK(joined.code() == Errc::slot_unavailable);
+        CHECK(joined.field() == (whole_service ? "service" : "resource"));
+    }
+}
+
+TEST_CASE("book() of a group whose every resource is deactivated is refused as deactivated, naming resource") {
+    Gym g(3);
+    g.admin.deactivate_resource(g.studio.id);
+    auto dan = g.customer("dan");
+    const auto unpinned = error_of([&] { dan.book({.service = g.yoga.id, .start = nine, .customer = person("dan")}); });
+    CHECK(unpinned.code() == Errc::slot_unavailable);
+    CHECK(unpinned.field() == "resource");
+    const auto pinned = error_of([&] {
+        dan.book({.service = g.yoga.id, .start = nine, .resource = g.studio.id, .customer = person("dan")});
+    });
+    CHECK(pinned.code() == Errc::slot_unavailable);
+    CHECK(pinned.field() == "resource");
+}
+
+TEST_CASE("erasing a customer takes its places out of line: no seat is offered to it, and no copy of it comes back") {
+    Gym g(1);
+    const auto held = g.customer("a").book({.service = g.yoga.id, .start = nine, .customer = person("a")});
+    auto bob = g.customer("bob");
+    auto eve = g.customer("eve");
+    const Customer secret{.name = "Bob Secret", .email = "bob.secret@example.com", .phone = "+39 333 1234567",
+                          .locale = "it"};
+    const auto b = bob.join_waitlist({.service = g.yoga.id, .start = nine, .customer = secret});
+    const auto e = eve.join_waitlist({.service = g.yoga.id, .start = nine, .customer = person("eve")});
+    CHECK(g.admin.erase_customer("bob") == 0);  // no booking of its own
+    const auto gone = g.admin.get_waitlist_entry(b.id);
+    CHECK(gone.status == WaitlistStatus::left);
+    CHECK(gone.customer.name.empty());
+    CHECK(gone.customer.email.empty());
+    CHECK(gone.customer.phone.empty());
+    g.customer("a").cancel(held.id);
+    // The seat goes to the next in line, never to the forgotten customer.
+    CHECK(eve.get_waitlist_entry(e.id).status == WaitlistStatus::offered);
+    for (const auto& booking : g.staff.bookings({})) CHECK(booking.customer.email != secret.email);
 }
 
 TEST_CASE("joining the waitlist of a start that is offered is refused naming start; the line is bounded per customer") {

@@ -233,8 +233,10 @@ public:
     /// fingerprint (which embeds them) becomes "erased"; on every outbox row
     /// about those bookings, sent or not, the recipient, subject, body and
     /// invitation become empty, and an unsent one is marked sent at `now`
-    /// (there is no one left to send it to). Times, seats, holds, statuses
-    /// and payments are kept. The adapter leaves no copy of the old values
+    /// (there is no one left to send it to); on each of its waitlist
+    /// entries the name, email and phone become empty, and a waiting one
+    /// leaves the line (status `left`: no seat is offered to no one). Times,
+    /// seats, holds, booking statuses and payments are kept. The adapter leaves no copy of the old values
     /// where its own files or rows could still yield them (SQLite: freed
     /// space zeroed, the WAL checkpointed and truncated after the commit).
     /// Returns how many bookings the subject has in the tenant (all of them

@@ -329,6 +329,12 @@ inline constexpr char kEraseOutbox[] =
     " (SELECT booking_id FROM bookings WHERE tenant_id = $1 AND created_by = $2)"
     " AND (recipient <> ''::bytea OR subject <> ''::bytea OR body <> ''::bytea OR ics <> ''::bytea"
     "      OR sent_at IS NULL)";
+// Its places in line too: blanked, and a waiting one leaves the line.
+inline constexpr char kEraseWaitlist[] =
+    "UPDATE waitlist SET customer_name = ''::bytea, customer_email = ''::bytea, customer_phone = ''::bytea,"
+    " status = CASE WHEN status = 'waiting' THEN 'left' ELSE status END WHERE tenant_id = $1 AND created_by = $2"
+    " AND (customer_name <> ''::bytea OR customer_email <> ''::bytea OR customer_phone <> ''::bytea"
+    "      OR status = 'waiting')";
 inline constexpr char kCountBookingsByCreator[] =
     "SELECT count(*) FROM bookings WHERE tenant_id = $1 AND created_by = $2";
 
@@ -552,7 +558,8 @@ inline constexpr NamedStatement kAll[] = {
     NamedStatement{"kSelectApiKeyTenant", kSelectApiKeyTenant,
                    "authentication: the tenant is what the key says (the directory is a reference table)"},
     SW_STMT(kUpsertMessageText), SW_STMT(kSelectMessageTexts), SW_STMT(kDeleteMessageText),
-    SW_STMT(kSelectOccupancies),
+    SW_STMT(kSelectOccupancies), SW_STMT(kEraseBookings), SW_STMT(kEraseOutbox), SW_STMT(kEraseWaitlist),
+    SW_STMT(kCountBookingsByCreator),
 };
 #undef SW_STMT
 

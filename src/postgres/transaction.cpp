@@ -377,6 +377,7 @@ public:
         return call(Access::write, [&] {
             c().run(kEraseBookings, Params().add(t).add(created_by));
             c().run(kEraseOutbox, Params().add(t).add(created_by).add(now));
+            c().run(kEraseWaitlist, Params().add(t).add(created_by));
             return static_cast<int>(c().run(kCountBookingsByCreator, Params().add(t).add(created_by)).integer(0, 0));
         });
     }

@@ -1,6 +1,7 @@
 // The adapter's part of erasing a customer (Transaction::erase_customer):
-// blank the personal data of one creator's bookings and of the outbox rows
-// about them, leaving no copy in the file or its WAL. See internal.hpp.
+// blank the personal data of one creator's bookings, of the outbox rows
+// about them and of its waitlist entries, leaving no copy in the file or its
+// WAL. See internal.hpp.
 #include "internal.hpp"
 #include "statements.hpp"
 
@@ -13,6 +14,7 @@ int erase_customer(Connection& c, const TenantId& t, const std::string& created_
     try {
         c.statement(kEraseBookings).bind(t, created_by).run();
         c.statement(kEraseOutbox).bind(t, created_by, now).run();
+        c.statement(kEraseWaitlist).bind(t, created_by).run();
     } catch (...) {
         try {
             c.exec("PRAGMA secure_delete = OFF");

@@ -257,6 +257,13 @@ inline constexpr char kEraseOutbox[] =
     "UPDATE outbox SET recipient = '', subject = '', body = '', ics = '', sent_at = coalesce(sent_at, ?3)"
     " WHERE tenant_id = ?1 AND booking_id IN (SELECT booking_id FROM bookings WHERE tenant_id = ?1 AND created_by = ?2)"
     " AND (recipient <> '' OR subject <> '' OR body <> '' OR ics <> '' OR sent_at IS NULL)";
+// Its places in line too: blanked, and a waiting one leaves the line (no
+// one is left to offer a seat to).
+inline constexpr char kEraseWaitlist[] =
+    "UPDATE waitlist SET customer_name = '', customer_email = '', customer_phone = '',"
+    " status = CASE WHEN status = 'waiting' THEN 'left' ELSE status END"
+    " WHERE tenant_id = ?1 AND created_by = ?2"
+    " AND (customer_name <> '' OR customer_email <> '' OR customer_phone <> '' OR status = 'waiting')";
 inline constexpr char kCountBookingsByCreator[] =
     "SELECT count(*) FROM bookings WHERE tenant_id = ?1 AND created_by = ?2";
 #undef SLOTWISE_BOOKING_COLUMNS
