@@ -23,6 +23,9 @@ std::string text_for(std::string_view code, bool it) {
     if (code == "unauthenticated") return it ? "Chiave API mancante o non valida." : "Missing or invalid API key.";
     if (code == "rate_limited") return it ? "Troppe richieste. Riprova tra poco." : "Too many requests. Please try again shortly.";
     if (code == "payload_too_large") return it ? "La richiesta è troppo grande." : "The request is too large.";
+    if (code == "length_required") {
+        return it ? "Il corpo della richiesta deve avere una Content-Length." : "A request body needs a Content-Length.";
+    }
     if (code == "method_not_allowed") return it ? "Metodo non consentito." : "Method not allowed.";
     if (code == "internal_error") return it ? "Si è verificato un errore. Riprova più tardi." : "Something went wrong. Please try again later.";
     return {};

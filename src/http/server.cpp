@@ -91,6 +91,17 @@ struct HttpServer::Impl {
             write_error(req, res, res.status, code, res.status == 413 ? "body" : "", "");
             return httplib::Server::HandlerResponse::Handled;
         }));
+        // Before any body is read: httplib bounds a body by its Content-Length
+        // only, and would take a chunked one of any size into memory (the
+        // limit checked after), from anyone, before authentication. A JSON
+        // API has no use for chunked bodies, so they are refused unread, and
+        // the connection closed behind the refusal (its body is still there).
+        server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+            if (!req.has_header("Transfer-Encoding")) return httplib::Server::HandlerResponse::Unhandled;
+            write_error(req, res, 411, "length_required", "body", "");
+            res.set_header("Connection", "close");
+            return httplib::Server::HandlerResponse::Handled;
+        });
         server.set_post_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
             add_security_headers(req, res, options);
         });
