@@ -23,12 +23,22 @@ void add_admin_routes(RouteTable& t) {
     });
     add_route(t, "POST", "/v1/webhooks/stripe/{tenant}", "Stripe's webhook for one tenant (signature, no key)", [](Call& c) {
         // The path picks whose endpoint secret checks the signature; the
-        // signature is the authentication.
-        auto scope = c.engine.scope({.tenant = TenantId{c.path.at("tenant")}, .role = Role::customer,
-                                     .subject = "webhook:stripe"});
+        // signature is the authentication. Until it has passed, one answer
+        // for every failure: whether the tenant exists, has Stripe set up,
+        // or what was wrong with the signature is not told to an unsigned
+        // caller (tenancy.md).
         Headers headers;
         for (const auto& [k, v] : c.req.headers) headers.emplace_back(k, v);
-        const auto out = scope.handle_stripe_webhook(c.req.body, headers);
+        WebhookOutcome out;
+        try {
+            auto scope = c.engine.scope({.tenant = TenantId{c.path.at("tenant")}, .role = Role::customer,
+                                         .subject = "webhook:stripe"});
+            out = scope.handle_stripe_webhook(c.req.body, headers);
+        } catch (const Error& e) {
+            const auto code = e.code();
+            if (code != Errc::signature_invalid && code != Errc::not_found && code != Errc::not_configured) throw;
+            throw HttpError{.status = 400, .code = "signature_invalid", .field = "Stripe-Signature", .detail = {}};
+        }
         reply(c, 200, {{"event_id", out.event_id}, {"type", out.type}, {"duplicate", out.duplicate},
                        {"applied", out.applied}});
     }, 1, false);
