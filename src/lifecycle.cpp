@@ -85,6 +85,9 @@ Outcome on(const Reschedule& e, const Booking& b, const Service& svc, const Acto
     out.interval = e.interval;
     out.buffer_before = e.buffer_before;
     out.buffer_after = e.buffer_after;
+    // A request or an offer lapses at the start at the latest, the new one.
+    const bool lapses_by_start = b.status == BookingStatus::requested || b.status == BookingStatus::offered;
+    if (lapses_by_start && out.hold_expires_at) out.hold_expires_at = std::min(*out.hold_expires_at, e.interval.begin);
     const bool confirmed = b.status == BookingStatus::confirmed;
     return changed(std::move(out), now,
                    confirmed ? std::optional(NotificationKind::booking_rescheduled) : std::nullopt);

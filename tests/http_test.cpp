@@ -80,6 +80,15 @@ TEST_CASE("every route answers through the API with the security headers on ever
     CHECK(keep("GET policy", api.get("/v1/policy", api.admin_a)).status == 200);
     auto& policy = keep("PUT policy", api.put("/v1/policy", api.admin_a, {{"max_pending_per_customer", 1}}));
     CHECK(Json::parse(policy.body)["max_pending_per_customer"] == 1);
+    // A bad value is named as the body names it, every field alike.
+    for (const char* field : {"customer_horizon_days", "max_pending_per_customer", "max_active_per_customer",
+                              "max_seats_per_customer_booking", "max_notifications_per_customer_hour"}) {
+        CAPTURE(field);
+        const auto refused = api.put("/v1/policy", api.admin_a, {{field, 0}});
+        REQUIRE(refused);
+        CHECK(refused->status == 400);
+        CHECK(Json::parse(refused->body)["error"]["field"] == field);
+    }
 
     auto& minted = keep("POST keys", api.post("/v1/keys", api.admin_a, {{"role", "customer"}, {"subject", "u1"}}));
     REQUIRE(minted.status == 201);

@@ -454,6 +454,28 @@ TEST_CASE("a service that requires confirmation makes requests that hold their s
     CHECK_NOTHROW(lifecycle::apply(ok.booking, svc, actor_of(Who::own_customer), lifecycle::StartCheckout{}, approved_at));
 }
 
+TEST_CASE("a request moved to an earlier start lapses by the new start at the latest") {
+    Service svc = service();
+    svc.requires_confirmation = true;
+    svc.request_expiry = 24h;
+    const Instant asked = start - 48h;
+    const auto req = lifecycle::book({.id = {"bkg_8"}, .interval = appointment}, svc, actor_of(Who::own_customer), asked);
+    REQUIRE(req.booking.hold_expires_at == asked + 24h);
+    const Interval earlier{asked + 2h, asked + 2h + (appointment.end - appointment.begin)};
+    const auto moved = lifecycle::apply(req.booking, svc, actor_of(Who::own_customer),
+                                        lifecycle::Reschedule{.resource = req.booking.resource, .interval = earlier},
+                                        asked + 1h);
+    CHECK(moved.booking.status == BookingStatus::requested);
+    CHECK(moved.booking.hold_expires_at == earlier.begin);
+    CHECK(moved.booking.status_at(earlier.end) == BookingStatus::expired);
+    // Moved later, it keeps the lapse it had: the wait is counted from the ask.
+    const Interval later{appointment.begin + 24h, appointment.end + 24h};
+    const auto kept = lifecycle::apply(req.booking, svc, actor_of(Who::own_customer),
+                                       lifecycle::Reschedule{.resource = req.booking.resource, .interval = later},
+                                       asked + 1h);
+    CHECK(kept.booking.hold_expires_at == asked + 24h);
+}
+
 TEST_CASE("a waitlist offer holds its seat for the offer time, never past the start, for the customer who waited") {
     Service svc = service();
     svc.price = 0;

@@ -19,7 +19,15 @@ void add_admin_routes(RouteTable& t) {
     add_route(t, "PUT", "/v1/policy", "Replace the tenant's policy (admin)", [](Call& c) {
         const auto b = body_object(c, {"max_pending_per_customer", "max_active_per_customer", "customer_horizon_days",
                                        "max_seats_per_customer_booking", "max_notifications_per_customer_hour"});
-        reply(c, 200, to_json(c.as().set_policy(policy_from(b))));
+        try {
+            reply(c, 200, to_json(c.as().set_policy(policy_from(b))));
+        } catch (const Error& e) {
+            // The engine names its own field; the body names it in days.
+            if (e.field() != "customer_horizon") throw;
+            std::string why = e.what();
+            if (why.starts_with("customer_horizon: ")) why.erase(0, std::string_view("customer_horizon: ").size());
+            throw Error(e.code(), "customer_horizon_days", why);
+        }
     });
     add_route(t, "POST", "/v1/webhooks/stripe/{tenant}", "Stripe's webhook for one tenant (signature, no key)", [](Call& c) {
         // The path picks whose endpoint secret checks the signature; the
