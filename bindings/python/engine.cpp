@@ -13,6 +13,7 @@
 #include <array>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <sys/random.h>
 
@@ -201,6 +202,43 @@ Principal to_principal(py::handle tenant_id, py::handle role, py::handle subject
     return p;
 }
 
+// The store an engine opened from Python works through, so that
+// Engine.close() can close it: every scope of the engine shares it, so all of
+// them become unusable at once, and the adapter's store (its connections)
+// goes when the last transaction still running ends.
+class ClosableStore final : public Store {
+public:
+    explicit ClosableStore(std::shared_ptr<Store> inner) : inner_(std::move(inner)) {}
+
+    std::unique_ptr<Transaction> read() override { return open()->read(); }
+    std::unique_ptr<Transaction> write() override { return open()->write(); }
+    void set_event_sink(EventSink sink) override { open()->set_event_sink(std::move(sink)); }
+    bool write_contended() const noexcept override {
+        const auto inner = current();
+        return inner && inner->write_contended();
+    }
+
+    void close() noexcept {
+        std::shared_ptr<Store> gone;
+        std::lock_guard lock(mutex_);
+        gone.swap(inner_);  // released after the lock
+    }
+
+private:
+    std::shared_ptr<Store> current() const {
+        std::lock_guard lock(mutex_);
+        return inner_;
+    }
+    std::shared_ptr<Store> open() const {
+        auto inner = current();
+        if (!inner) throw Error(Errc::storage_error, "the engine is closed (Engine.close())");
+        return inner;
+    }
+
+    mutable std::mutex mutex_;
+    std::shared_ptr<Store> inner_;
+};
+
 }  // namespace
 
 void bind_engine(py::module_& m) {
@@ -234,7 +272,9 @@ Example::
                 sqlite.synchronous_full = to_bool(synchronous_full, "synchronous_full");
                 EngineOptions options{
                     .clock = to_clock(clock), .payments = python_payment_providers(), .events = to_event_sink(on_event)};
-                return nogil([&] { return Engine(open_sqlite(sqlite), std::move(options)); });
+                return nogil([&] {
+                    return Engine(std::make_shared<ClosableStore>(open_sqlite(sqlite)), std::move(options));
+                });
             },
             py::arg("path"), py::arg("clock") = py::none(), py::arg("busy_timeout_ms") = 30000,
             py::arg("synchronous_full") = false, py::arg("on_event") = py::none(), py::arg("master_key") = py::none(),
@@ -288,7 +328,9 @@ Raises:
                     to_integer(busy_timeout_ms, "busy_timeout_ms", 1, 24LL * 3600 * 1000)};
                 EngineOptions options{
                     .clock = to_clock(clock), .payments = python_payment_providers(), .events = to_event_sink(on_event)};
-                return nogil([&] { return Engine(open_postgres(pg), std::move(options)); });
+                return nogil([&] {
+                    return Engine(std::make_shared<ClosableStore>(open_postgres(pg)), std::move(options));
+                });
             },
             py::arg("dsn"), py::arg("pool_size") = 8, py::arg("clock") = py::none(), py::arg("master_key") = py::none(),
             py::arg("busy_timeout_ms") = 30000, py::arg("on_event") = py::none(),
@@ -358,6 +400,18 @@ Raises:
 --
 
 The engine's current time (the clock's, if one was given), aware UTC datetime.)")
+        .def("close",
+             [](const Engine& e) {
+                 if (auto closable = std::dynamic_pointer_cast<ClosableStore>(e.store())) {
+                     nogil([&] { closable->close(); });
+                 }
+             },
+             R"(close($self)
+--
+
+Releases the engine's database connections (when the last transaction still
+running on another thread ends). The engine and every scope made from it are
+unusable after: each call raises StorageError. Closing again does nothing.)")
         .def("__repr__", [](const Engine&) { return std::string("<slotwise.Engine>"); });
 }
 

@@ -1,6 +1,7 @@
 """Engine, tenants, scopes, resources, hours, overrides, blocks and services."""
 
 import datetime as dt
+import os
 import inspect
 import re
 import threading
@@ -283,3 +284,38 @@ def test_help_says_where_the_docs_are_and_cites_no_file_a_user_lacks():
     # The design notes and the Python contract live beside the developers'
     # checkout, never in a user's clone.
     assert not re.search(r"PYTHON_API|DESIGN\.md|shared/", text)
+
+
+def _open_descriptors_of(path):
+    """How many of this process's file descriptors point at `path` or its WAL."""
+    names = {str(path), str(path) + "-wal", str(path) + "-shm"}
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            if os.readlink(f"/proc/self/fd/{fd}") in names:
+                count += 1
+        except OSError:
+            pass
+    return count
+
+
+def test_close_releases_the_connections_and_leaves_the_engine_and_its_scopes_unusable(tmp_path):
+    path = tmp_path / "closing.db"
+    eng = slotwise.Engine.open_sqlite(str(path))
+    tid = eng.create_tenant("Salon")
+    admin = eng.scope(tid, role="admin", subject="owner")
+    admin.create_resource("Anna", timezone="Europe/Rome")
+    assert _open_descriptors_of(path) > 0
+    eng.close()
+    assert _open_descriptors_of(path) == 0
+    with pytest.raises(slotwise.StorageError):
+        admin.resources()
+    with pytest.raises(slotwise.StorageError):
+        eng.create_tenant("Another")
+    with pytest.raises(slotwise.StorageError):
+        eng.scope(tid, role="admin", subject="owner")
+    eng.close()  # again: nothing left to do
+    # The file is whole: another engine opens it and reads what was written.
+    again = slotwise.Engine.open_sqlite(str(path))
+    assert [r.name for r in again.scope(tid, role="admin", subject="owner").resources()] == ["Anna"]
+    again.close()
