@@ -165,12 +165,14 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
     // read (one round trip on a networked store), then the slots.
     std::vector<TimeZone> zones;
     std::vector<OccupancyQuery> asks;
+    std::vector<date::sys_days> last_days;  // a customer's, per resource
     for (const auto& group : out.resources) {
         for (const auto& r : group) {
             const auto zone = locate_zone(r.timezone, "timezone");
             if (customer_limit && date::sys_days{q.to} > date::sys_days{local_date(zone, *customer_limit)}) {
                 invalid("to", "beyond this tenant's customer horizon of " + std::to_string(horizon.count()) + " days");
             }
+            if (customer_limit) last_days.push_back(date::sys_days{local_date(zone, *customer_limit)});
             zones.push_back(zone);
             asks.push_back({r.id, detail::occupied_range(zone, *resolved.service, q.from, q.to)});
         }
@@ -188,6 +190,13 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
             // the first slot past it.
             detail::each_resource_slot_of(*tx, p.tenant, *resolved.service, rules, r, zones[n], q.from, q.to, now,
                                           asks[n].range, nullptr, std::move(booked[n]), [&](const Slot& s) {
+                                              // A window of the horizon's last day that runs past
+                                              // midnight offers no start beyond that day to a
+                                              // customer: book() would refuse it (beyond_horizon).
+                                              if (customer_limit &&
+                                                  date::sys_days{local_date(zones[n], s.start)} > last_days[n]) {
+                                                  return;
+                                              }
                                               if (++total > max_slots_per_availability) too_many_slots();
                                               slots.push_back(s);
                                           });

@@ -208,6 +208,33 @@ TEST_CASE("customers neither query nor book beyond the tenant's customer horizon
     CHECK(e.field() == "to");
 }
 
+TEST_CASE("a customer is shown no start past the horizon's last day, also from a window that runs past its midnight") {
+    Salon s;
+    s.admin.set_policy({.customer_horizon = std::chrono::days{1}});  // from Monday 2026-06-01: up to Tuesday
+    const auto bar = s.admin.create_resource({.name = "Bar", .timezone = "Europe/Rome"});
+    WeeklyHours late;
+    late[date::Tuesday] = {{22h, 26h}};  // Tuesday 22:00 to Wednesday 02:00
+    s.admin.set_weekly_hours(bar.id, late);
+    const auto table = s.admin.create_service({.name = "Table", .duration = 60min, .resources = {bar.id}});
+    auto ada_scope = s.customer("ada");
+    const auto shown = ada_scope.availability({.service = table.id, .from = day("2026-06-01"), .to = day("2026-06-02")});
+    // Tuesday 22:00 and 23:00 in Rome; not Wednesday 00:00 or 01:00.
+    REQUIRE(shown.size() == 2);
+    CHECK(shown[0].start == at("2026-06-02T20:00:00Z"));
+    CHECK(shown[1].start == at("2026-06-02T21:00:00Z"));
+    // Every start shown can be booked; the ones past midnight are refused alike.
+    for (const auto& slot : shown) {
+        CHECK(ada_scope.book({.service = table.id, .start = slot.start, .customer = ada()}).status ==
+              BookingStatus::confirmed);
+    }
+    CHECK(error_of([&] {
+              ada_scope.book({.service = table.id, .start = at("2026-06-02T22:00:00Z"), .customer = ada()});
+          }).field() == "customer_horizon");
+    // Staff see the whole window, spill included.
+    CHECK(s.admin.availability({.service = table.id, .from = day("2026-06-02"), .to = day("2026-06-02")}).size() == 2);
+    CHECK(s.admin.availability({.service = table.id, .from = day("2026-06-03"), .to = day("2026-06-03")}).empty());
+}
+
 TEST_CASE("one availability call over 3,700 days stops at the slot cap with an error naming to, quickly") {
     Salon s;
     const auto t0 = std::chrono::steady_clock::now();
