@@ -45,9 +45,24 @@ std::optional<ResourceId> free_in_group(Transaction& tx, const TenantId& t, cons
     return std::nullopt;
 }
 
-// One resource per group offering the entry's start, or empty.
+// One resource per group offering the entry's start (a party: the tables
+// that would seat it), or empty.
 std::vector<ResourceId> fitting(Transaction& tx, const TenantId& t, const Service& svc, const WaitlistEntry& e,
                                 Instant now) {
+    if (svc.party) {
+        // Seated as book() seats it: the best free table or declared
+        // combination (party.hpp), each held whole.
+        auto shared = tx.shared_service(t, svc.id);
+        if (!shared) return {};
+        const auto resolved = booking_rules::resolve(tx, t, std::move(shared), e.resources, e.seats);
+        try {
+            return booking_rules::choose_party_resources(tx, t, resolved, e.resources, e.start, now, e.seats, nullptr);
+        } catch (const Error& refused) {
+            // Pinned tables that cannot seat the party (changed since): no fit.
+            if (refused.code() == Errc::invalid_argument) return {};
+            throw;
+        }
+    }
     if (!e.resources.empty() && e.resources.size() != svc.resource_groups.size()) return {};
     std::vector<ResourceId> chosen;
     for (std::size_t g = 0; g < svc.resource_groups.size(); ++g) {
@@ -94,11 +109,12 @@ std::vector<Booking> pass_on(Transaction& tx, const TenantId& t, const Booking& 
         // A larger party that does not fit is skipped, not a block on the line.
         const auto chosen = fitting(tx, t, svc, e, now);
         if (chosen.empty()) continue;
+        // A party holds one seat of each of its tables, as book() makes it.
         Booking draft{.id = {random_id("bkg")}, .service = svc.id, .resource = chosen.front(),
                       .other_resources = {chosen.begin() + 1, chosen.end()},
-                      .interval = {e.start, e.start + svc.duration}, .seats = e.seats,
+                      .interval = {e.start, e.start + svc.duration}, .seats = svc.party ? 1 : e.seats,
                       .buffer_before = svc.buffer_before, .buffer_after = svc.buffer_after, .segments = svc.segments,
-                      .customer = e.customer};
+                      .customer = e.customer, .party_size = svc.party ? e.seats : 0};
         auto made = lifecycle::offer(std::move(draft), svc, e.created_by, now);
         const auto n = notification_about(first_notification_id(t, made.booking.id, NotificationKind::waitlist_offer),
                                           t, made.booking, NotificationKind::waitlist_offer, now, 0);
