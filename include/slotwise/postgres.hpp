@@ -53,8 +53,12 @@
 // booking's status. So the occupancy row of a pending booking whose hold has
 // lapsed is switched off by the write transaction that finds it lapsed: when
 // a write transaction reads a resource's bookings at `now`, under that
-// resource's lock, the same statement marks inactive every occupancy row of
-// that resource and range whose hold ended at or before `now`. The booking row
+// resource's lock, every occupancy row of that resource and range whose hold
+// ended at or before `now` is marked inactive before the transaction writes
+// anything (the occupancy read that book() makes reports such rows and the
+// switch goes first in the round trip of the transaction's rows, sent only
+// when there is one; the other reads switch them off in the same
+// statement). The booking row
 // keeps its status (it reads as expired, as before); the slot is free to the
 // constraint exactly when the engine has seen it free. A late payment that
 // confirms such a booking (the slot still free) switches its row back on,
