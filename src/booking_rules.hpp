@@ -31,6 +31,8 @@ Resolved resolve(Transaction& tx, const TenantId& t, const ServiceId& service_id
 /// The same for a service already read in `tx` (a book() reads it once).
 Resolved resolve(Transaction& tx, const TenantId& t, std::shared_ptr<const Service> service,
                  const std::vector<ResourceId>& wanted, int seats);
+/// The group of `svc` that links `id`, if any.
+std::optional<std::size_t> group_of(const Service& svc, const ResourceId& id);
 /// `slot_unavailable` naming `resolved.refused`, if set, or "resource" when
 /// a group has no resource left (every one it links is deactivated).
 void refuse_if_deactivated(const Resolved& resolved);

@@ -8,6 +8,7 @@
 #include "booking_rules.hpp"
 #include "engine_internal.hpp"
 #include "offer.hpp"
+#include "party.hpp"
 #include "validate.hpp"
 
 #include <algorithm>
@@ -45,22 +46,43 @@ std::optional<ResourceId> free_in_group(Transaction& tx, const TenantId& t, cons
     return std::nullopt;
 }
 
+// Whether `fitting` asks for an entry joining the line (a request that can
+// never be seated is refused) or for one a freed seat may go to.
+enum class Asking { joining, passing_on };
+
 // One resource per group offering the entry's start (a party: the tables
 // that would seat it), or empty.
 std::vector<ResourceId> fitting(Transaction& tx, const TenantId& t, const Service& svc, const WaitlistEntry& e,
-                                Instant now) {
+                                Instant now, Asking asking = Asking::passing_on) {
     if (svc.party) {
         // Seated as book() seats it: the best free table or declared
         // combination (party.hpp), each held whole.
         auto shared = tx.shared_service(t, svc.id);
         if (!shared) return {};
-        const auto resolved = booking_rules::resolve(tx, t, std::move(shared), e.resources, e.seats);
         try {
+            const auto resolved = booking_rules::resolve(tx, t, std::move(shared), e.resources, e.seats);
+            if (asking == Asking::joining) {
+                std::vector<bool> pinned(resolved.groups.size(), false);
+                for (const auto& id : e.resources) {
+                    if (const auto g = booking_rules::group_of(svc, id)) pinned[*g] = true;
+                }
+                const auto options = party_options_per_group(resolved.groups, pinned,
+                                                             tx.table_combinations(t, svc.id), e.seats);
+                for (const auto& group : options) {
+                    if (group.empty()) {
+                        invalid("seats", "no table or declared combination seats a party of " +
+                                             std::to_string(e.seats) + ": no seat could ever be offered");
+                    }
+                }
+            }
             return booking_rules::choose_party_resources(tx, t, resolved, e.resources, e.start, now, e.seats, nullptr);
         } catch (const Error& refused) {
-            // Pinned tables that cannot seat the party (changed since): no fit.
-            if (refused.code() == Errc::invalid_argument) return {};
-            throw;
+            // Passing a seat on, an entry whose pinned tables no longer seat
+            // it, or are no longer the service's, is skipped: one entry must
+            // not fail the change that freed the seat.
+            const bool stale = refused.code() == Errc::invalid_argument || refused.code() == Errc::not_found;
+            if (asking == Asking::joining || !stale) throw;
+            return {};
         }
     }
     if (!e.resources.empty() && e.resources.size() != svc.resource_groups.size()) return {};
@@ -255,7 +277,7 @@ WaitlistEntry TenantScope::join_waitlist(const WaitlistRequest& r) {
                     .seats = r.seats, .resources = r.resources, .customer = r.customer,
                     .created_by = principal_.subject, .created_at = now};
     // Only a full start has a line: one that is offered is booked instead.
-    if (!detail::fitting(*tx, principal_.tenant, *svc, e, now).empty()) {
+    if (!detail::fitting(*tx, principal_.tenant, *svc, e, now, detail::Asking::joining).empty()) {
         invalid("start", "is offered for these seats: book it instead of joining the waitlist");
     }
     tx->insert_waitlist_entry(principal_.tenant, e);

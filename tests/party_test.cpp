@@ -128,9 +128,38 @@ TEST_CASE("a party waits for a table like a customer for a seat: offered the tab
         {.service = r.dinner.id, .from = day("2026-06-05"), .to = day("2026-06-05"), .seats = 3});
     CHECK(std::none_of(slots.begin(), slots.end(), [&](const ResourceSlot& s) { return s.start == r.nine; }));
     CHECK(bob.accept_offer(offer.id).status == BookingStatus::confirmed);
+    // A party no table or combination could ever seat is not put in a line
+    // no freed seat could end.
+    const auto too_big = error_of([&] {
+        r.base.customer("fay").join_waitlist({.service = r.dinner.id, .start = r.nine, .customer = {.name = "Fay"},
+                                              .seats = 12});
+    });
+    CHECK(too_big.code() == Errc::invalid_argument);
+    CHECK(too_big.field() == "seats");
     (void)six;
     (void)six_too;
     (void)four_too;
+}
+
+TEST_CASE("a waiting party pinned to a table the service no longer links is skipped, not a failure of the "
+          "cancellation that frees a table") {
+    Trattoria r;
+    // Every table that seats 4 taken.
+    const auto four = r.book(4, "ada");
+    const auto four_too = r.book(4, "bo");
+    (void)r.book(6, "cy");
+    (void)r.book(6, "dee");
+    auto eve = r.base.customer("eve");
+    const auto entry = eve.join_waitlist({.service = r.dinner.id, .start = r.nine, .customer = {.name = "Eve"},
+                                          .seats = 4, .resources = {r.t5.id}});
+    CHECK(entry.status == WaitlistStatus::waiting);
+    // T5 (in no combination) leaves the service; the entry stays in line.
+    r.base.admin.update_service(r.dinner.id,
+                                {.resources = std::vector<ResourceId>{r.t1.id, r.t2.id, r.t3.id, r.t4.id}});
+    const auto& on_t4 = four.resource == r.t4.id ? four : four_too;
+    CHECK_NOTHROW(r.base.admin.cancel(on_t4.id));
+    CHECK(eve.get_waitlist_entry(entry.id).status == WaitlistStatus::waiting);
+    CHECK_NOTHROW(r.base.engine.take_notifications(100));
 }
 
 TEST_CASE("a party of 10 gets T3 + T4 when declared; a second party of 10 is refused and nothing is written") {
