@@ -165,14 +165,17 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
     // read (one round trip on a networked store), then the slots.
     std::vector<TimeZone> zones;
     std::vector<OccupancyQuery> asks;
-    std::vector<date::sys_days> last_days;  // a customer's, per resource
+    std::vector<Instant> past_horizon;  // a customer's, per resource: the first instant after its last day
     for (const auto& group : out.resources) {
         for (const auto& r : group) {
             const auto zone = locate_zone(r.timezone, "timezone");
             if (customer_limit && date::sys_days{q.to} > date::sys_days{local_date(zone, *customer_limit)}) {
                 invalid("to", "beyond this tenant's customer horizon of " + std::to_string(horizon.count()) + " days");
             }
-            if (customer_limit) last_days.push_back(date::sys_days{local_date(zone, *customer_limit)});
+            if (customer_limit) {
+                const date::sys_days last{local_date(zone, *customer_limit)};
+                past_horizon.push_back(to_utc(zone, Date{last + date::days{1}}, Minutes{0}));
+            }
             zones.push_back(zone);
             asks.push_back({r.id, detail::occupied_range(zone, *resolved.service, q.from, q.to)});
         }
@@ -193,10 +196,7 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
                                               // A window of the horizon's last day that runs past
                                               // midnight offers no start beyond that day to a
                                               // customer: book() would refuse it (beyond_horizon).
-                                              if (customer_limit &&
-                                                  date::sys_days{local_date(zones[n], s.start)} > last_days[n]) {
-                                                  return;
-                                              }
+                                              if (customer_limit && s.start >= past_horizon[n]) return;
                                               if (++total > max_slots_per_availability) too_many_slots();
                                               slots.push_back(s);
                                           });
