@@ -43,11 +43,17 @@
 // SQLite creates with the database's mode) is readable by its owner only
 // (0600), whatever the umask; the mode of an existing file is left alone.
 //
-// The WAL stays bounded: after each checkpoint that empties it, the file is
-// cut back to `wal_size_limit` (`PRAGMA journal_size_limit`), and a passive
-// checkpoint runs once the WAL passes 1,000 pages, by the commit that passed
-// them, after its transaction has let the process's other writers in (they
-// commit while it copies and syncs). A checkpoint cannot move
+// Checkpoints run on a thread of the store's own (one per open store of a
+// file, with a connection of its own): a passive checkpoint once the WAL
+// passes 1,000 pages and again each time it has grown by as many, while
+// writers go on, so no call waits for a checkpoint's syncs. The WAL stays
+// bounded: once a checkpoint finds it past `wal_size_limit`, the next write
+// transaction of the process copies what is left before it begins (its
+// writer waits for that one short checkpoint, and the process's other
+// writers with it) and starts the WAL over, and the file is cut back to
+// `wal_size_limit` (`PRAGMA journal_size_limit`). In a child forked after
+// the store was opened, where that thread does not exist, the commit that
+// passes the mark checkpoints itself. A checkpoint cannot move
 // past a snapshot still being read, so a host must not hold a read (or
 // write) transaction open for long — minutes, say, while it waits on the
 // network or a user: every write meanwhile grows the WAL, and reads slow
@@ -76,7 +82,8 @@ struct SqliteOptions {
     /// 32 raw bytes (AES-256) that encrypt payment secrets at rest; empty =
     /// none (then live keys are refused). Any other length is invalid_argument.
     std::string master_key{};
-    /// Bytes the WAL file is cut back to after a checkpoint empties it.
+    /// Bytes past which the WAL is started over (by the next writer, once a
+    /// checkpoint finds it past them), and the file cut back to.
     std::int64_t wal_size_limit = 64LL << 20;
     /// While another writer of this process holds or waits for the write
     /// lock, `book()` checks a request's rules in a read transaction first

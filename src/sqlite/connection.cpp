@@ -60,13 +60,11 @@ int Connection::count_wal_pages(void* self, sqlite3*, const char*, int pages) {
     return SQLITE_OK;
 }
 
-void Connection::checkpoint_if_due() noexcept {
-    if (wal_pages_ < kCheckpointPages) return;
-    wal_pages_ = 0;
-    // PASSIVE, as SQLite's own: it copies what no reader still needs and never
-    // waits. A checkpoint already running elsewhere makes this one busy; the
-    // WAL is still past the mark at the next commit, which tries again.
-    (void)sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+int Connection::checkpoint() noexcept {
+    int pages = 0;
+    int copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &pages, &copied);
+    return rc == SQLITE_OK ? pages : -1;
 }
 
 Connection::~Connection() {
@@ -156,7 +154,10 @@ Pool::Pool(SqliteOptions options) : options_(std::move(options)), memory_(option
     migrate(*first);
     // After the checks in migrate(): a foreign or newer file is refused
     // before we change its journal mode.
-    if (!memory_) enable_wal(*first);
+    if (!memory_) {
+        enable_wal(*first);
+        checkpointer_ = std::make_unique<Checkpointer>(options_);
+    }
     idle_.push_back(std::move(first));
 }
 

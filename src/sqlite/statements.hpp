@@ -16,6 +16,7 @@ inline constexpr char kCacheSize[] = "PRAGMA cache_size = -16384";
 inline constexpr char kSynchronousFull[] = "PRAGMA synchronous = FULL";
 inline constexpr char kJournalMode[] = "PRAGMA journal_mode";
 inline constexpr char kJournalModeWal[] = "PRAGMA journal_mode = WAL";
+inline constexpr char kPageSize[] = "PRAGMA page_size";
 // After a checkpoint empties the WAL, the file is cut back to this many bytes
 // (the number is appended: a pragma takes no bound parameter).
 inline constexpr char kJournalSizeLimitPrefix[] = "PRAGMA journal_size_limit = ";

@@ -30,6 +30,7 @@ public:
                 conn_->set_busy_timeout(std::chrono::duration_cast<std::chrono::milliseconds>(
                     deadline_ - std::chrono::steady_clock::now()));
                 const auto restore = [&]() noexcept { conn_->set_busy_timeout(pool_->options().busy_timeout); };
+                pool_->catch_up(*conn_);
                 try {
                     conn_->statement(kBeginImmediate).run();
                 } catch (...) {
@@ -67,7 +68,7 @@ public:
         state_ = State::committed;
         if (erased_) checkpoint_after_erasure(c());
         writer_turn_.end();
-        c().checkpoint_if_due();
+        pool_->checkpoint_if_due(c());
         finish();
     }
 
