@@ -51,9 +51,9 @@
 // transaction of the process copies what is left before it begins (its
 // writer waits for that one short checkpoint, and the process's other
 // writers with it) and starts the WAL over, and the file is cut back to
-// `wal_size_limit` (`PRAGMA journal_size_limit`). In a child forked after
-// the store was opened, where that thread does not exist, the commit that
-// passes the mark checkpoints itself. A checkpoint cannot move
+// `wal_size_limit` (`PRAGMA journal_size_limit`). A store must not be used
+// across fork(), like any SQLite connection: a child opens its own. A
+// checkpoint cannot move
 // past a snapshot still being read, so a host must not hold a read (or
 // write) transaction open for long — minutes, say, while it waits on the
 // network or a user: every write meanwhile grows the WAL, and reads slow

@@ -338,9 +338,11 @@ SchemaState apply_migrations(Connection& c, bool dry_run);
 // SQLite's own checkpoint does where writers pause, made 8 booking threads
 // on two cores lose a fifth of their bookings to these waits.)
 //
-// Thread-safe. The thread exists only in the process that opened the pool:
-// in a child forked after that, request() answers false and the destructor
-// lets the thread go without joining it (it is not there).
+// Thread-safe. The thread exists only in the process that opened the pool.
+// A store must not be used across fork() (nor must any SQLite connection);
+// should a child still commit through one, request() answers false there
+// and the commit checkpoints itself, and the destructor neither joins the
+// thread (it is not there) nor closes its connection.
 class Checkpointer {
 public:
     explicit Checkpointer(const SqliteOptions& options);
@@ -349,19 +351,32 @@ public:
     /// Finishes a checkpoint under way, then stops the thread.
     ~Checkpointer();
 
-    /// A commit left `wal_pages` in the WAL: asks for a checkpoint when they
-    /// call for one, and returns at once; false (nothing asked) in a forked
-    /// child.
+    /// A commit left `wal_pages` in the WAL (0: it wrote nothing): asks for
+    /// a checkpoint when they call for one, and returns at once; false when
+    /// one is called for in a forked child (then the caller runs it).
     bool request(int wal_pages) noexcept;
 
     /// Whether a writer should now copy the rest and start the WAL over;
     /// asking clears it.
     bool take_catch_up() noexcept { return catch_up_due_.exchange(false, std::memory_order_acquire); }
 
+    /// Runs `f` while no checkpoint runs on this thread (SQLite never waits
+    /// for another checkpoint: it answers busy). In a forked child, just
+    /// runs it.
+    template <class F>
+    void exclusive(F&& f) {
+        if (!in_owner()) return f();
+        std::lock_guard lock(running_);
+        f();
+    }
+
 private:
+    bool in_owner() const noexcept;
     void run() noexcept;
 
-    Connection connection_;
+    // Never closed in a forked child: SQLite's own locks may have been held
+    // by the thread at the fork.
+    std::unique_ptr<Connection> connection_;
     const std::int64_t restart_pages_;  // a WAL of this many pages is started over
     const int owner_;  // the pid that started the thread
     std::atomic<bool> catch_up_due_{false};
@@ -370,6 +385,7 @@ private:
     std::condition_variable wake_;
     bool due_ = false;
     bool stop_ = false;
+    std::mutex running_;  // held by the thread while it checkpoints
     std::thread thread_;  // last: it starts once the members above exist
 };
 
@@ -420,15 +436,25 @@ public:
     /// thread is not there) it checkpoints on `c` instead.
     void checkpoint_if_due(Connection& c) noexcept {
         const int pages = c.take_wal_pages();
-        if (pages < Connection::kCheckpointPages) return;
-        if (!checkpointer_ || !checkpointer_->request(pages)) (void)c.checkpoint();
+        if (checkpointer_ && checkpointer_->request(pages)) return;
+        if (pages >= Connection::kCheckpointPages) (void)c.checkpoint();
     }
 
     /// Called by a writer holding its turn, before it begins on `c`: when
     /// the checkpointer asks, copies what the WAL gained while it last ran,
     /// so that this writer starts the WAL over (see Checkpointer).
     void catch_up(Connection& c) noexcept {
-        if (checkpointer_ && checkpointer_->take_catch_up()) (void)c.checkpoint();
+        if (checkpointer_ && checkpointer_->take_catch_up()) checkpointer_->exclusive([&] { (void)c.checkpoint(); });
+    }
+
+    /// Runs `f` (a checkpoint of its own) while the checkpointer runs none.
+    template <class F>
+    void without_background_checkpoint(F&& f) {
+        if (checkpointer_) {
+            checkpointer_->exclusive(std::forward<F>(f));
+        } else {
+            f();
+        }
     }
 
 private:

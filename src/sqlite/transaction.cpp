@@ -27,10 +27,10 @@ public:
                 // IMMEDIATE takes the write lock now, waiting for what is left
                 // of the busy timeout: a DEFERRED transaction would read first
                 // and get SQLITE_BUSY at once when it tried to upgrade.
+                pool_->catch_up(*conn_);
                 conn_->set_busy_timeout(std::chrono::duration_cast<std::chrono::milliseconds>(
                     deadline_ - std::chrono::steady_clock::now()));
                 const auto restore = [&]() noexcept { conn_->set_busy_timeout(pool_->options().busy_timeout); };
-                pool_->catch_up(*conn_);
                 try {
                     conn_->statement(kBeginImmediate).run();
                 } catch (...) {
@@ -66,7 +66,7 @@ public:
                             " (on COMMIT: rolled back here, but recovery after a crash may find it committed)");
         });
         state_ = State::committed;
-        if (erased_) checkpoint_after_erasure(c());
+        if (erased_) pool_->without_background_checkpoint([&] { checkpoint_after_erasure(c()); });
         writer_turn_.end();
         pool_->checkpoint_if_due(c());
         finish();
