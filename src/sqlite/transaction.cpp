@@ -24,10 +24,11 @@ public:
           access_(access) {
         try {
             if (access == Access::write) {
+                // Before it begins: a catch-up lets this writer start the WAL over.
+                pool_->catch_up(*conn_);
                 // IMMEDIATE takes the write lock now, waiting for what is left
                 // of the busy timeout: a DEFERRED transaction would read first
                 // and get SQLITE_BUSY at once when it tried to upgrade.
-                pool_->catch_up(*conn_);
                 conn_->set_busy_timeout(std::chrono::duration_cast<std::chrono::milliseconds>(
                     deadline_ - std::chrono::steady_clock::now()));
                 const auto restore = [&]() noexcept { conn_->set_busy_timeout(pool_->options().busy_timeout); };
