@@ -169,11 +169,12 @@ GroupSlots slots_per_group(const Engine& engine, const Principal& p, const Avail
     for (const auto& group : out.resources) {
         for (const auto& r : group) {
             const auto zone = locate_zone(r.timezone, "timezone");
-            if (customer_limit && date::sys_days{q.to} > date::sys_days{local_date(zone, *customer_limit)}) {
-                invalid("to", "beyond this tenant's customer horizon of " + std::to_string(horizon.count()) + " days");
-            }
             if (customer_limit) {
                 const date::sys_days last{local_date(zone, *customer_limit)};
+                if (date::sys_days{q.to} > last) {
+                    invalid("to",
+                            "beyond this tenant's customer horizon of " + std::to_string(horizon.count()) + " days");
+                }
                 past_horizon.push_back(to_utc(zone, Date{last + date::days{1}}, Minutes{0}));
             }
             zones.push_back(zone);

@@ -358,7 +358,12 @@ public:
 
     /// Whether a writer should now copy the rest and start the WAL over;
     /// asking clears it.
-    bool take_catch_up() noexcept { return catch_up_due_.exchange(false, std::memory_order_acquire); }
+    bool take_catch_up() noexcept {
+        // Read first: every write transaction asks, and a write of the flag
+        // each time would bounce its cache line between the writers' cores.
+        return catch_up_due_.load(std::memory_order_relaxed) &&
+               catch_up_due_.exchange(false, std::memory_order_acquire);
+    }
 
     /// Runs `f` while no checkpoint runs on this thread (SQLite never waits
     /// for another checkpoint: it answers busy). In a forked child, just
