@@ -13,6 +13,7 @@
 
 #include "postgres/internal.hpp"
 #include "postgres/parts.hpp"
+#include "postgres/statements.hpp"
 
 #include <slotwise/engine.hpp>
 
@@ -20,6 +21,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 
@@ -192,6 +194,29 @@ TEST_CASE("a connection's first booking on a resource reads the resource with it
     CHECK(code_of([&] { (void)book(*closed, second.id, kFirst + 25h); }) == Errc::slot_unavailable);
     auto open_day = open();
     CHECK(book(*open_day, second.id, kFirst + 30min).status == BookingStatus::confirmed);
+}
+
+// The isolation a transaction runs in, as the server says.
+constexpr char kIsolation[] = "SELECT current_setting('transaction_isolation')";
+
+TEST_CASE("a writer runs in READ COMMITTED and a reader in REPEATABLE READ, though the connection's default is "
+          "SERIALIZABLE") {
+    // A writer's bare BEGIN leaves its isolation to the session; a host's
+    // connection options (PGOPTIONS here) must not change it: SERIALIZABLE
+    // would fail racing bookings with 40001 instead of queueing them.
+    struct Options {
+        Options() { ::setenv("PGOPTIONS", "-c default_transaction_isolation=serializable", 1); }
+        ~Options() { ::unsetenv("PGOPTIONS"); }
+    } options;
+    PgSession plain;
+    REQUIRE(plain.value("SHOW default_transaction_isolation") == "serializable");
+    postgres::Connection c(pg_dsn(), 1000ms);
+    c.begin_with_next(postgres::kBeginWrite);
+    CHECK(c.run(kIsolation, postgres::Params()).bytes(0, 0) == "read committed");
+    c.exec("COMMIT");
+    c.begin_with_next(postgres::kBeginRead);
+    CHECK(c.run(kIsolation, postgres::Params()).bytes(0, 0) == "repeatable read");
+    c.exec("ROLLBACK");
 }
 
 TEST_CASE("a read of a tenant that does not exist asks for its catalogue version once, and finds nothing") {

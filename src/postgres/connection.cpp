@@ -98,8 +98,11 @@ Connection::Connection(const std::string& dsn, std::chrono::milliseconds lock_ti
     // Instants cross as epoch seconds, but an interval of days (a resource's
     // longest hold, resource_spans) is taken from an instant in the session's
     // zone: in UTC a day is always 24 hours, as it was when it was measured.
+    // Writers begin with a bare BEGIN (kBeginWrite): READ COMMITTED is set
+    // here, over any default the connection string or the server sets.
     settings_ = "SET lock_timeout = " + std::to_string(std::max<std::int64_t>(1, lock_timeout.count())) +
-                "; SET client_min_messages = warning; SET TimeZone = 'UTC'";
+                "; SET client_min_messages = warning; SET TimeZone = 'UTC'"
+                "; SET default_transaction_isolation = 'read committed'";
     exec(settings_);
 }
 

@@ -23,7 +23,11 @@ namespace slotwise::postgres {
 #define SW_SPAN_FLOOR "interval '4 hours'"
 
 // Transaction control and locks (parameterless but the lock's key).
-inline constexpr char kBeginWrite[] = "BEGIN ISOLATION LEVEL READ COMMITTED";
+// A writer's READ COMMITTED is the session's default (Connection sets it,
+// whatever the connection string asks for): a BEGIN that names a level sets
+// it for that transaction only, and the server pays for setting it and
+// putting it back on every transaction.
+inline constexpr char kBeginWrite[] = "BEGIN";
 inline constexpr char kBeginRead[] = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 inline constexpr char kCommit[] = "COMMIT";
 inline constexpr char kLockSavepoint[] = "SAVEPOINT sw_lock";
