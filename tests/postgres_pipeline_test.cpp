@@ -74,8 +74,8 @@ void terminate_sessions(PgSession& s, const std::string& state) {
 
 }  // namespace
 
-TEST_CASE("book() on PostgreSQL makes two round trips of eight statements: the BEGIN with the catalogue's version, "
-          "the lock and the read that decides; the rows with the COMMIT") {
+TEST_CASE("book() on PostgreSQL makes two round trips of six statements: the BEGIN with the catalogue's version, "
+          "the lock and the read that decides; the rows, in one statement, with the COMMIT") {
     wipe_database();
     Engine engine(open_postgres({.dsn = pg_dsn(), .pool_size = 1}), [] { return kNow; });
     const auto tenant = engine.create_tenant("Courts").id;
@@ -98,9 +98,9 @@ TEST_CASE("book() on PostgreSQL makes two round trips of eight statements: the B
     CHECK(after.round_trips - before.round_trips == 2 * kBooked);
     // BEGIN, the catalogue version, the lock (no savepoint: the transaction
     // held nothing yet), the read that decides (it met no lapsed hold, so
-    // nothing is switched off); the booking, its hold, its confirmation,
-    // COMMIT.
-    CHECK(after.statements - before.statements == 8 * kBooked);
+    // nothing is switched off); the booking, its hold and its confirmation
+    // in one statement (kInsertBookingWithRows), COMMIT.
+    CHECK(after.statements - before.statements == 6 * kBooked);
     // Every booking is there, and a taken start is still refused.
     CHECK(admin.bookings({}).size() == kBooked + 1);
     CHECK(code_of([&] { (void)book(3); }) == Errc::slot_unavailable);
@@ -183,9 +183,10 @@ TEST_CASE("a connection's first booking on a resource reads the resource with it
               .status == BookingStatus::confirmed);
     const auto after = postgres::traffic();
     // The BEGIN, the catalogue version, the resource, its week, overrides and
-    // blocks; the lock and the read that decides; the rows with the COMMIT.
+    // blocks; the lock and the read that decides; the rows (one statement)
+    // with the COMMIT.
     CHECK(after.round_trips - before.round_trips == 3);
-    CHECK(after.statements - before.statements == 12);
+    CHECK(after.statements - before.statements == 10);
     // What came together is what decides, each on a connection that has
     // read nothing of court 2 before.
     auto blocked = open();
@@ -340,14 +341,31 @@ TEST_CASE("rows the database refuses with the COMMIT fail the commit, leave noth
     auto store = salon({.pool_size = 1});
     PgSession admin;
     book_checked(*store, booking("bkg_1", kFirst));
+    const auto count = [&](const std::string& table) {
+        return std::stoi(admin.value("SELECT count(*) FROM " + table + " WHERE tenant_id = 't1'::bytea"));
+    };
     // A writer whose check looked elsewhere: only the constraint stands in
-    // the way, and it answers with the COMMIT the rows went with.
-    auto tx = store->write();
-    CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst + 24h, kFirst + 25h}, kNow).empty());
-    tx->insert_booking(kT1, booking("bkg_clash", kFirst + 15min));
-    CHECK(code_of([&] { tx->commit(); }) == Errc::slot_unavailable);
-    CHECK(code_of([&] { tx->commit(); }) == Errc::storage_error);  // the transaction is over
-    CHECK(stored_bookings(admin) == 1);
+    // the way, and it answers with the COMMIT the rows went with; with a
+    // confirmation, the rows went as one statement (kInsertBookingWithRows).
+    for (const bool confirmed : {false, true}) {
+        CAPTURE(confirmed);
+        const auto clash = booking("bkg_clash", kFirst + 15min);
+        const Notification confirmation{.id = "n_clash", .tenant = kT1, .booking = clash.id, .locale = "en",
+                                        .resource = clash.resource, .when = clash.interval, .created_at = kNow};
+        auto tx = store->write();
+        CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst + 24h, kFirst + 25h}, kNow).empty());
+        const auto before = postgres::traffic();
+        tx->insert_booking(kT1, clash, confirmed ? &confirmation : nullptr);
+        CHECK(code_of([&] { tx->commit(); }) == Errc::slot_unavailable);
+        // The booking and its hold (with the confirmation: all three as one
+        // statement), the COMMIT, and the ROLLBACK that ends the failed
+        // transaction.
+        CHECK(postgres::traffic().statements - before.statements == (confirmed ? 3 : 4));
+        CHECK(code_of([&] { tx->commit(); }) == Errc::storage_error);  // the transaction is over
+        CHECK(stored_bookings(admin) == 1);
+        CHECK(count("booking_resources") == 1);
+        CHECK(count("outbox") == 0);
+    }
     // The pool's one connection serves the next writer, outside pipeline mode.
     auto next = store->write();
     CHECK(next->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 1h}, kNow).size() == 1);

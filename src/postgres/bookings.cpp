@@ -94,8 +94,15 @@ void write_booking(Connection& c, const TenantId& t, const Booking& b, const Che
                    const Notification* confirmation) {
     // Nothing reads these results: they travel with the next round trip,
     // book()'s COMMIT.
-    c.write_with_next(kInsertBooking, booking_params(t, b, BookingWrite::insert));
-    for (auto& p : occupancy_params(t, b, {}, checked)) c.write_with_next(kInsertOccupancy, std::move(p));
+    auto booking = booking_params(t, b, BookingWrite::insert);
+    auto rows = occupancy_params(t, b, {}, checked);
+    if (rows.size() == 1 && confirmation) {
+        booking.append(rows[0], 1).append(notification_params(*confirmation).add(b.created_by), 1);
+        c.write_with_next(kInsertBookingWithRows, std::move(booking));
+        return;
+    }
+    c.write_with_next(kInsertBooking, std::move(booking));
+    for (auto& p : rows) c.write_with_next(kInsertOccupancy, std::move(p));
     if (confirmation) c.write_with_next(kInsertBookingNotification, notification_params(*confirmation).add(b.created_by));
 }
 

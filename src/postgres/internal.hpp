@@ -44,7 +44,8 @@ inline Instant instant(std::int64_t s) { return Instant{std::chrono::seconds{s}}
 /// growth of each array.
 class Params {
 public:
-    static constexpr std::size_t kMaxParams = 32;
+    // book()'s rows in one statement take 59 (kInsertBookingWithRows).
+    static constexpr std::size_t kMaxParams = 64;
 
     static constexpr unsigned kBytea = 17;
     static constexpr unsigned kInt8 = 20;
@@ -103,6 +104,20 @@ public:
     int size() const noexcept { return static_cast<int>(count_); }
     const unsigned* types() const noexcept { return types_.data(); }
     const int* formats() const noexcept { return formats_.data(); }
+    /// Appends `other`'s values from its `from`th on (statements joined into
+    /// one: each part's list but the tenant they share).
+    Params& append(const Params& other, std::size_t from) {
+        for (std::size_t i = from; i < other.count_; ++i) {
+            const Slot& v = other.slots_[i];
+            if (v.length < 0) {
+                place(other.types_[i], -1, other.formats_[i]);
+            } else {
+                push(other.types_[i], std::string_view(other.buffer_).substr(v.offset, static_cast<std::size_t>(v.length)),
+                     other.formats_[i]);
+            }
+        }
+        return *this;
+    }
     /// Pointers and lengths for libpq; valid while this object lives unchanged.
     void arrays(std::vector<const char*>& values, std::vector<int>& lengths) const;
 
@@ -144,7 +159,10 @@ private:
         return *this;
     }
     Params& place(unsigned type, int length, int format) {
-        if (count_ == kMaxParams) throw Error(Errc::storage_error, "postgres: a statement takes at most 32 parameters");
+        if (count_ == kMaxParams) {
+            throw Error(Errc::storage_error,
+                        "postgres: a statement takes at most " + std::to_string(kMaxParams) + " parameters");
+        }
         types_[count_] = type;
         slots_[count_] = {0, length};
         formats_[count_] = format;

@@ -10,6 +10,7 @@
 // tests/postgres_citus_test.cpp reads kAll and checks it.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace slotwise::postgres {
@@ -451,6 +452,57 @@ inline constexpr char kInsertNotification[] = SW_INSERT_NOTIFICATION(
 // A booking's confirmation, written with the booking: its creator is $15.
 inline constexpr char kInsertBookingNotification[] = SW_INSERT_NOTIFICATION("$15");
 #undef SW_INSERT_NOTIFICATION
+
+// Statements joined into one, for a hot path that always sends them
+// together: the server starts, binds and opens the tables of each statement
+// it is sent, and under many clients that costs as much as what a small
+// statement does. Each part keeps $1 (the tenant, so the whole still routes
+// to one Citus shard) and has its other placeholders moved past the parts
+// before it. Built at compile time; a text past the buffer does not compile.
+struct JoinedSql {
+    char text[4096]{};
+    std::size_t size = 0;
+    static constexpr bool digit(char c) { return c >= '0' && c <= '9'; }
+    constexpr void put(char c) {
+        if (size + 1 >= sizeof text) throw "JoinedSql: the statement is longer than its buffer";
+        text[size++] = c;
+    }
+    constexpr void put(int n) {
+        if (n >= 10) put(n / 10);
+        put(static_cast<char>('0' + n % 10));
+    }
+    // `sql` with each $n but $1 written as $(n + by).
+    constexpr JoinedSql& add(std::string_view sql, int by = 0) {
+        for (std::size_t i = 0; i < sql.size(); ++i) {
+            if (sql[i] != '$' || i + 1 == sql.size() || !digit(sql[i + 1])) {
+                put(sql[i]);
+                continue;
+            }
+            int n = 0;
+            std::size_t j = i + 1;
+            for (; j < sql.size() && digit(sql[j]); ++j) n = n * 10 + (sql[j] - '0');
+            put('$');
+            put(n == 1 ? 1 : n + by);
+            i = j - 1;
+        }
+        return *this;
+    }
+};
+// book()'s rows when it holds one resource and writes a confirmation (every
+// staff or customer booking of a one-resource service): kInsertBooking
+// ($1..$29), kInsertOccupancy (its $2..$17 as $30..$45) and
+// kInsertBookingNotification (its $2..$15 as $46..$59) in one statement.
+// Data-modifying CTEs all run, each to completion, and see the same
+// snapshot; the exclusion constraint checks the hold as it is inserted
+// (23P01, as alone). Parameters: the three lists, each without its first.
+consteval JoinedSql insert_booking_with_rows() {
+    JoinedSql j;
+    j.add("WITH booking AS (").add(kInsertBooking).add("), hold AS (").add(kInsertOccupancy, 28).add(") ");
+    j.add(kInsertBookingNotification, 44);
+    return j;
+}
+inline constexpr JoinedSql kInsertBookingWithRowsSql = insert_booking_with_rows();
+inline constexpr const char* kInsertBookingWithRows = kInsertBookingWithRowsSql.text;
 // Notifications about one creator's bookings written at or after $3,
 // counting at most $4 rows.
 inline constexpr char kCountNotificationsByCreator[] =
@@ -546,7 +598,7 @@ inline constexpr NamedStatement kAll[] = {
     NamedStatement{"kSelectCheckoutsToClose", kSelectCheckoutsToClose,
                    "the engine's sweep of every tenant's checkouts due to close (a fan-out read on Citus)"},
     SW_STMT(kSetCheckoutCloseBy), SW_STMT(kInsertUnmatchedPayment), SW_STMT(kSelectUnmatchedPayments),
-    SW_STMT(kInsertNotification), SW_STMT(kInsertBookingNotification), SW_STMT(kCountNotificationsByCreator),
+    SW_STMT(kInsertNotification), SW_STMT(kInsertBookingNotification), SW_STMT(kInsertBookingWithRows), SW_STMT(kCountNotificationsByCreator),
     NamedStatement{"kSelectDueNotifications", kSelectDueNotifications,
                    "the outbox worker's read of every tenant's due rows, partitioned by tenant_id (a fan-out "
                    "read on Citus)"},
