@@ -16,9 +16,9 @@
 // database it may wipe; a key=value DSN, to which it appends options);
 // without it, it says so and exits 0. Each iteration books a distinct free
 // slot, so every call commits a booking; before any is timed, every
-// connection of each engine's pool has booked every resource (warm_pool). Unless told otherwise, each
-// benchmark runs five times, the runs of all of them shuffled, and the ratios
-// are of the medians (recording_reporter.hpp).
+// connection of each engine's pool has booked every resource (warm_pool).
+// Unless told otherwise, each benchmark runs five times, the runs of all of
+// them shuffled, and the ratios are of the medians (recording_reporter.hpp).
 #include "recording_reporter.hpp"
 
 #include "postgres/internal.hpp"

@@ -112,8 +112,8 @@ public:
             if (v.length < 0) {
                 place(other.types_[i], -1, other.formats_[i]);
             } else {
-                push(other.types_[i], std::string_view(other.buffer_).substr(v.offset, static_cast<std::size_t>(v.length)),
-                     other.formats_[i]);
+                const auto value = std::string_view(other.buffer_).substr(v.offset, static_cast<std::size_t>(v.length));
+                push(other.types_[i], value, other.formats_[i]);
             }
         }
         return *this;

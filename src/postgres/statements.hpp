@@ -488,8 +488,8 @@ struct JoinedSql {
         return *this;
     }
 };
-// book()'s rows when it holds one resource and writes a confirmation (every
-// staff or customer booking of a one-resource service): kInsertBooking
+// book()'s rows when the booking holds one resource and comes with its
+// confirmation (a booking of a one-resource service, the common case): kInsertBooking
 // ($1..$29), kInsertOccupancy (its $2..$17 as $30..$45) and
 // kInsertBookingNotification (its $2..$15 as $46..$59) in one statement.
 // Data-modifying CTEs all run, each to completion, and see the same
@@ -598,7 +598,8 @@ inline constexpr NamedStatement kAll[] = {
     NamedStatement{"kSelectCheckoutsToClose", kSelectCheckoutsToClose,
                    "the engine's sweep of every tenant's checkouts due to close (a fan-out read on Citus)"},
     SW_STMT(kSetCheckoutCloseBy), SW_STMT(kInsertUnmatchedPayment), SW_STMT(kSelectUnmatchedPayments),
-    SW_STMT(kInsertNotification), SW_STMT(kInsertBookingNotification), SW_STMT(kInsertBookingWithRows), SW_STMT(kCountNotificationsByCreator),
+    SW_STMT(kInsertNotification), SW_STMT(kInsertBookingNotification), SW_STMT(kInsertBookingWithRows),
+    SW_STMT(kCountNotificationsByCreator),
     NamedStatement{"kSelectDueNotifications", kSelectDueNotifications,
                    "the outbox worker's read of every tenant's due rows, partitioned by tenant_id (a fan-out "
                    "read on Citus)"},
