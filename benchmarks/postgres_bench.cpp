@@ -609,8 +609,9 @@ int main(int argc, char** argv) {
         constexpr int kCounted = 200;
         (void)count_book_traffic(20);  // statements prepared, catalogue cached
         const auto per = count_book_traffic(kCounted);
-        // The raw tables get as many rows as the engine's before the
-        // statistics below, so that no plan is made for an empty table.
+        // The raw tables get rows before the statistics below, so that no
+        // plan is made for an empty table (fewer than the engine's, which
+        // also hold warm_pool's).
         set_up_same_rows(admin);
         for (int i = 0; i < 20 + kCounted; ++i) {
             for (const RawTable& table : {kRawConstrained, kRawFree}) book_raw_once(*modes[1].raw[0], 0, table);

@@ -62,15 +62,18 @@ std::vector<std::string> catalog_offenders(PgSession& s) {
 }
 
 // Why `sql` would not route to one tenant's shard, or "" when it does: it
-// must fix tenant_id = $1 (an INSERT: name tenant_id first and take it from
-// $1), every join must match tenant_id on both sides, and every subquery
-// must fix tenant_id = $1 itself.
+// must fix tenant_id = $1 (each INSERT, alone or in a WITH: name tenant_id
+// first and take it from $1), every join must match tenant_id on both sides,
+// and every subquery must fix tenant_id = $1 itself.
 std::string statement_offence(const std::string& sql) {
-    static const std::regex insert(R"(^\s*INSERT INTO \w+ \(tenant_id,.*VALUES \(\$1,)");
+    static const std::regex insert(R"(^INSERT INTO \w+ \(tenant_id,[^)]*\) VALUES \(\$1,)");
     static const std::regex join(R"(JOIN \w+ (\w+) ON (\w+)\.tenant_id = (\w+)\.tenant_id)");
-    const bool is_insert = sql.rfind("INSERT", 0) == 0;
-    if (is_insert && !std::regex_search(sql, insert)) return "an INSERT that does not put $1 in tenant_id first";
-    if (!is_insert && sql.find("tenant_id = $1") == std::string::npos) return "no tenant_id = $1";
+    std::size_t inserts = 0;
+    for (auto p = sql.find("INSERT INTO"); p != std::string::npos; p = sql.find("INSERT INTO", p + 1)) {
+        ++inserts;
+        if (!std::regex_search(sql.substr(p), insert)) return "an INSERT that does not put $1 in tenant_id first";
+    }
+    if (inserts == 0 && sql.find("tenant_id = $1") == std::string::npos) return "no tenant_id = $1";
     std::size_t joins = 0;
     for (auto p = sql.find(" JOIN "); p != std::string::npos; p = sql.find(" JOIN ", p + 1)) ++joins;
     const auto keyed = static_cast<std::size_t>(
@@ -131,6 +134,14 @@ TEST_CASE("every statement of the adapter is keyed by tenant_id, but the named c
     CHECK(statement_offence("SELECT a FROM bookings WHERE booking_id = $1") == "no tenant_id = $1");
     CHECK(statement_offence("INSERT INTO bookings (booking_id, tenant_id) VALUES ($1, $2)") ==
           "an INSERT that does not put $1 in tenant_id first");
+    CHECK(statement_offence("WITH b AS (INSERT INTO bookings (tenant_id, booking_id) VALUES ($1, $2))"
+                            " INSERT INTO outbox (tenant_id, booking_id) VALUES ($3, $2)") ==
+          "an INSERT that does not put $1 in tenant_id first");
+    CHECK(statement_offence("WITH b AS (INSERT INTO bookings (tenant_id, booking_id) VALUES ($3, $2))"
+                            " INSERT INTO outbox (tenant_id, booking_id) VALUES ($1, $2)") ==
+          "an INSERT that does not put $1 in tenant_id first");
+    CHECK(statement_offence("WITH b AS (INSERT INTO bookings (tenant_id, booking_id) VALUES ($1, $2))"
+                            " INSERT INTO outbox (tenant_id, booking_id) VALUES ($1, $2)").empty());
     CHECK(statement_offence("SELECT 1 FROM bookings b JOIN outbox o ON o.booking_id = b.booking_id"
                             " WHERE b.tenant_id = $1") == "a JOIN not on tenant_id");
     CHECK(statement_offence("UPDATE x SET a = (SELECT max(b) FROM y) WHERE tenant_id = $1") ==

@@ -206,8 +206,16 @@ TEST_CASE("a writer runs in READ COMMITTED and a reader in REPEATABLE READ, thou
     // connection options (PGOPTIONS here) must not change it: SERIALIZABLE
     // would fail racing bookings with 40001 instead of queueing them.
     struct Options {
+        const char* before = std::getenv("PGOPTIONS");
+        std::string kept = before ? before : "";
         Options() { ::setenv("PGOPTIONS", "-c default_transaction_isolation=serializable", 1); }
-        ~Options() { ::unsetenv("PGOPTIONS"); }
+        ~Options() {
+            if (before) {
+                ::setenv("PGOPTIONS", kept.c_str(), 1);
+            } else {
+                ::unsetenv("PGOPTIONS");
+            }
+        }
     } options;
     PgSession plain;
     REQUIRE(plain.value("SHOW default_transaction_isolation") == "serializable");
@@ -372,6 +380,80 @@ TEST_CASE("rows the database refuses with the COMMIT fail the commit, leave noth
     next->insert_booking(kT1, booking("bkg_2", kFirst + 30min));
     next->commit();
     CHECK(stored_bookings(admin) == 2);
+}
+
+TEST_CASE("a booking's rows joined into one statement are, byte for byte, the rows its three statements write") {
+    (void)fresh_postgres();
+    PgSession s;
+    // Twin tenants: "ta" gets the joined statement, "tb" the three alone.
+    for (const std::string t : {"ta", "tb"}) {
+        s.exec("INSERT INTO tenants (tenant_id, name, created_at) VALUES ('" + t + "', 'Twin', now())");
+        s.exec("INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity) VALUES"
+               " ('" + t + "', 'one', 'Chair', 'room', 'Etc/UTC', 1),"
+               " ('" + t + "', 'three', 'Bay', 'room', 'Etc/UTC', 3)");
+    }
+    postgres::Connection c(pg_dsn(), 1000ms);
+    for (int variant = 0; variant < 8; ++variant) {
+        CAPTURE(variant);
+        const bool unchecked = variant & 1, pending = variant & 2, long_hold = variant & 4;
+        const Instant start = kFirst + variant * 24h;
+        // Values with NUL and 0xFF bytes and empty ones; a hold past the
+        // 4-hour floor fires the trigger that widens resource_spans.
+        Booking b{.id = {"bkg_" + std::to_string(variant)}, .service = {"svc"},
+                  .resource = {unchecked ? "three" : "one"}, .interval = {start, start + (long_hold ? 6h : 1h)},
+                  .seats = 2, .buffer_before = Minutes{5}, .buffer_after = Minutes{10},
+                  .customer = {.name = std::string("A\0da\xff", 5), .phone = "1", .locale = "en"},
+                  .created_by = std::string("c\0x", 3), .created_at = kNow, .updated_at = kNow};
+        if (pending) {
+            b.status = BookingStatus::pending;
+            b.hold_expires_at = kNow + 15min;
+            b.idempotency_key = std::string("k\0", 2) + std::to_string(variant);
+            b.amount_due = 1200;
+            b.currency_due = "EUR";
+        }
+        for (const char* tenant : {"ta", "tb"}) {
+            const TenantId t{tenant};
+            postgres::CheckedResources checked;
+            if (!unchecked) checked[postgres::resource_key(t, b.resource)] = kNow;
+            const Notification n{.id = "n_" + b.id.value, .tenant = t, .booking = b.id, .locale = "en", .to = "a@b",
+                                 .resource = b.resource, .when = b.interval, .body = std::string("b\0y", 3),
+                                 .ics = pending ? "" : "BEGIN:VCALENDAR", .created_at = kNow};
+            c.exec("BEGIN");
+            if (t.value == "ta") {
+                const auto before = postgres::traffic();
+                postgres::write_booking(c, t, b, checked, &n);
+                c.exec("COMMIT");
+                CHECK(postgres::traffic().statements - before.statements == 2);  // the rows, the COMMIT
+            } else {
+                c.run(postgres::kInsertBooking, postgres::booking_params(t, b, postgres::BookingWrite::insert));
+                for (const auto& p : postgres::occupancy_params(t, b, {}, checked)) {
+                    c.run(postgres::kInsertOccupancy, p);
+                }
+                c.run(postgres::kInsertBookingNotification, postgres::notification_params(n).add(b.created_by));
+                c.exec("COMMIT");
+            }
+        }
+    }
+    // Every column but the tenant, both ways round.
+    const auto differing = [&](const std::string& table) {
+        const std::string columns =
+            s.value("SELECT string_agg(column_name, ', ') FROM information_schema.columns WHERE table_name = '" +
+                    table + "' AND column_name NOT IN ('tenant_id', 'row_no')");
+        const auto side = [&](const char* t) {
+            return "SELECT " + columns + " FROM " + table + " WHERE tenant_id = '" + t + "'";
+        };
+        return std::stoi(s.value("SELECT count(*) FROM ((" + side("ta") + " EXCEPT " + side("tb") + ") UNION ALL (" +
+                                 side("tb") + " EXCEPT " + side("ta") + ")) AS d"));
+    };
+    for (const std::string table : {"bookings", "booking_resources", "outbox"}) {
+        CAPTURE(table);
+        CHECK(s.value("SELECT count(*) FROM " + table + " WHERE tenant_id = 'ta'") == "8");
+        CHECK(differing(table) == 0);
+    }
+    CHECK(s.value("SELECT count(*) FROM resource_spans WHERE tenant_id = 'ta'") == "2");
+    CHECK(differing("resource_spans") == 0);
+    // Checked on the capacity-1 chair: covered by the constraint.
+    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE tenant_id = 'ta' AND exclusive") == "4");
 }
 
 TEST_CASE("rows not sent yet are dropped by a rollback, and read back by a later read of their transaction") {

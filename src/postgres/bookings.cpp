@@ -96,7 +96,9 @@ void write_booking(Connection& c, const TenantId& t, const Booking& b, const Che
     // book()'s COMMIT.
     auto booking = booking_params(t, b, BookingWrite::insert);
     auto rows = occupancy_params(t, b, {}, checked);
-    if (rows.size() == 1 && confirmation) {
+    // One statement shares one tenant ($1): a confirmation of another
+    // tenant's (a caller's mistake) keeps its own, as it always did.
+    if (rows.size() == 1 && confirmation && confirmation->tenant == t) {
         booking.append(rows[0], 1).append(notification_params(*confirmation).add(b.created_by), 1);
         c.write_with_next(kInsertBookingWithRows, std::move(booking));
         return;

@@ -488,19 +488,40 @@ struct JoinedSql {
         return *this;
     }
 };
+// The highest placeholder of `sql`: how many parameters it takes.
+consteval int placeholders(std::string_view sql) {
+    int highest = 0;
+    for (std::size_t i = 0; i < sql.size(); ++i) {
+        if (sql[i] != '$') continue;
+        int n = 0;
+        for (std::size_t j = i + 1; j < sql.size() && JoinedSql::digit(sql[j]); ++j) n = n * 10 + (sql[j] - '0');
+        highest = n > highest ? n : highest;
+    }
+    return highest;
+}
 // book()'s rows when the booking holds one resource and comes with its
-// confirmation (a booking of a one-resource service, the common case): kInsertBooking
-// ($1..$29), kInsertOccupancy (its $2..$17 as $30..$45) and
+// confirmation (a booking of a one-resource service, the common case):
+// kInsertBooking ($1..$29), kInsertOccupancy (its $2..$17 as $30..$45) and
 // kInsertBookingNotification (its $2..$15 as $46..$59) in one statement.
+// Parameters: the three lists, each but the first without its tenant.
 // Data-modifying CTEs all run, each to completion, and see the same
 // snapshot; the exclusion constraint checks the hold as it is inserted
-// (23P01, as alone). Parameters: the three lists, each without its first.
+// (23P01, as alone). PostgreSQL runs the outer INSERT first and the CTEs
+// after it in reverse order (the outbox row, the hold, the booking), so of
+// two refusals that both apply the hold's overlap (slot_unavailable) is
+// met before the booking's duplicate key (storage_error): an order only an
+// unchecked writer can see, as a checked one was refused by its check.
 consteval JoinedSql insert_booking_with_rows() {
+    constexpr int booking = placeholders(kInsertBooking);
+    constexpr int hold = placeholders(kInsertOccupancy);
     JoinedSql j;
-    j.add("WITH booking AS (").add(kInsertBooking).add("), hold AS (").add(kInsertOccupancy, 28).add(") ");
-    j.add(kInsertBookingNotification, 44);
+    j.add("WITH booking AS (").add(kInsertBooking).add("), hold AS (").add(kInsertOccupancy, booking - 1);
+    j.add(") ").add(kInsertBookingNotification, booking + hold - 2);
     return j;
 }
+static_assert(placeholders(kInsertBooking) == 29 && placeholders(kInsertOccupancy) == 17 &&
+                  placeholders(kInsertBookingNotification) == 15,
+              "the lists booking_params, occupancy_params and notification_params build");
 inline constexpr JoinedSql kInsertBookingWithRowsSql = insert_booking_with_rows();
 inline constexpr const char* kInsertBookingWithRows = kInsertBookingWithRowsSql.text;
 // Notifications about one creator's bookings written at or after $3,
