@@ -463,6 +463,15 @@ struct JoinedSql {
     char text[4096]{};
     std::size_t size = 0;
     static constexpr bool digit(char c) { return c >= '0' && c <= '9'; }
+    // The number of the placeholder whose '$' is at sql[i] (0: none there),
+    // and in `end` where its digits end.
+    static constexpr int placeholder_at(std::string_view sql, std::size_t i, std::size_t& end) {
+        int n = 0;
+        end = i + 1;
+        if (sql[i] != '$') return 0;
+        for (; end < sql.size() && digit(sql[end]); ++end) n = n * 10 + (sql[end] - '0');
+        return n;
+    }
     constexpr void put(char c) {
         if (size + 1 >= sizeof text) throw "JoinedSql: the statement is longer than its buffer";
         text[size++] = c;
@@ -474,16 +483,15 @@ struct JoinedSql {
     // `sql` with each $n but $1 written as $(n + by).
     constexpr JoinedSql& add(std::string_view sql, int by = 0) {
         for (std::size_t i = 0; i < sql.size(); ++i) {
-            if (sql[i] != '$' || i + 1 == sql.size() || !digit(sql[i + 1])) {
+            std::size_t end = 0;
+            const int n = placeholder_at(sql, i, end);
+            if (n == 0) {
                 put(sql[i]);
                 continue;
             }
-            int n = 0;
-            std::size_t j = i + 1;
-            for (; j < sql.size() && digit(sql[j]); ++j) n = n * 10 + (sql[j] - '0');
             put('$');
             put(n == 1 ? 1 : n + by);
-            i = j - 1;
+            i = end - 1;
         }
         return *this;
     }
@@ -491,10 +499,8 @@ struct JoinedSql {
 // The highest placeholder of `sql`: how many parameters it takes.
 consteval int placeholders(std::string_view sql) {
     int highest = 0;
-    for (std::size_t i = 0; i < sql.size(); ++i) {
-        if (sql[i] != '$') continue;
-        int n = 0;
-        for (std::size_t j = i + 1; j < sql.size() && JoinedSql::digit(sql[j]); ++j) n = n * 10 + (sql[j] - '0');
+    for (std::size_t i = 0, end = 0; i < sql.size(); ++i) {
+        const int n = JoinedSql::placeholder_at(sql, i, end);
         highest = n > highest ? n : highest;
     }
     return highest;
@@ -521,7 +527,8 @@ consteval JoinedSql insert_booking_with_rows() {
 }
 static_assert(placeholders(kInsertBooking) == 29 && placeholders(kInsertOccupancy) == 17 &&
                   placeholders(kInsertBookingNotification) == 15,
-              "the lists booking_params, occupancy_params and notification_params build");
+              "the placeholders the comment above numbers, and booking_params, occupancy_params and "
+              "notification_params fill");
 inline constexpr JoinedSql kInsertBookingWithRowsSql = insert_booking_with_rows();
 inline constexpr const char* kInsertBookingWithRows = kInsertBookingWithRowsSql.text;
 // Notifications about one creator's bookings written at or after $3,
