@@ -106,6 +106,42 @@ TEST_CASE("book() on PostgreSQL makes two round trips of six statements: the BEG
     CHECK(code_of([&] { (void)book(3); }) == Errc::slot_unavailable);
 }
 
+TEST_CASE("a hold is covered by the constraint exactly when its resource has capacity 1, also when the capacity "
+          "changed behind the connection's cached catalogue") {
+    wipe_database();
+    Engine engine(open_postgres({.dsn = pg_dsn(), .pool_size = 1}), [] { return kNow; });
+    const auto tenant = engine.create_tenant("Gym").id;
+    auto admin = engine.scope({.tenant = tenant, .role = Role::admin, .subject = "owner"});
+    WeeklyHours week;
+    for (auto& d : week.days) d = {{Minutes{0}, Minutes{24 * 60}}};
+    const auto court = admin.create_resource({.name = "Court", .kind = ResourceKind::room, .timezone = "Etc/UTC",
+                                              .capacity = 2});
+    admin.set_weekly_hours(court.id, week);
+    const auto match = admin.create_service({.name = "Match", .duration = 30min, .resources = {court.id}});
+    auto staff = engine.scope({.tenant = tenant, .role = Role::staff, .subject = "desk"});
+    PgSession s;
+    // The booking's hold, as the constraint sees it.
+    const auto exclusive = [&](int slot) {
+        const auto b = staff.book({.service = match.id, .start = kFirst + slot * 30min, .resource = court.id,
+                                   .customer = {.name = "Ada"}});
+        return s.value("SELECT exclusive FROM booking_resources WHERE booking_id = '" + b.id.value + "'") == "t";
+    };
+    const auto set_capacity = [&](int capacity) {
+        s.exec("UPDATE resources SET capacity = " + std::to_string(capacity) + " WHERE resource_id = '" +
+               court.id.value + "'");
+    };
+    CHECK_FALSE(exclusive(0));  // the catalogue read and cached on the way
+    CHECK_FALSE(exclusive(1));  // the capacity from the cache
+    // Plain SQL: no engine call drops the connection's cache; the version
+    // its next booking confirms has moved.
+    set_capacity(1);
+    CHECK(exclusive(2));
+    CHECK(exclusive(3));
+    set_capacity(3);
+    CHECK_FALSE(exclusive(4));
+    CHECK_FALSE(exclusive(5));
+}
+
 TEST_CASE("a writer that meets a lapsed hold switches it off with its next round trip, ahead of its own rows; one "
           "that meets none sends no switch") {
     auto store = salon({.pool_size = 1});
@@ -393,14 +429,17 @@ TEST_CASE("a booking's rows joined into one statement are, byte for byte, the ro
                " ('" + t + "', 'three', 'Bay', 'room', 'Etc/UTC', 3)");
     }
     postgres::Connection c(pg_dsn(), 1000ms);
-    for (int variant = 0; variant < 8; ++variant) {
+    for (int variant = 0; variant < 32; ++variant) {
         CAPTURE(variant);
         const bool unchecked = variant & 1, pending = variant & 2, long_hold = variant & 4;
+        // Checked with the capacity known (kInsertCheckedOccupancy) or not
+        // (kInsertOccupancy looks it up), on the chair or the bay.
+        const bool known = variant & 8, bay = variant & 16;
         const Instant start = kFirst + variant * 24h;
         // Values with NUL and 0xFF bytes and empty ones; a hold past the
         // 4-hour floor fires the trigger that widens resource_spans.
         Booking b{.id = {"bkg_" + std::to_string(variant)}, .service = {"svc"},
-                  .resource = {unchecked ? "three" : "one"}, .interval = {start, start + (long_hold ? 6h : 1h)},
+                  .resource = {bay ? "three" : "one"}, .interval = {start, start + (long_hold ? 6h : 1h)},
                   .seats = 2, .buffer_before = Minutes{5}, .buffer_after = Minutes{10},
                   .customer = {.name = std::string("A\0da\xff", 5), .phone = "1", .locale = "en"},
                   .created_by = std::string("c\0x", 3), .created_at = kNow, .updated_at = kNow};
@@ -414,7 +453,9 @@ TEST_CASE("a booking's rows joined into one statement are, byte for byte, the ro
         for (const char* tenant : {"ta", "tb"}) {
             const TenantId t{tenant};
             postgres::CheckedResources checked;
-            if (!unchecked) checked[postgres::resource_key(t, b.resource)] = kNow;
+            if (!unchecked) {
+                checked[postgres::resource_key(t, b.resource)] = {kNow, known ? std::optional(!bay) : std::nullopt};
+            }
             const Notification n{.id = "n_" + b.id.value, .tenant = t, .booking = b.id, .locale = "en", .to = "a@b",
                                  .resource = b.resource, .when = b.interval, .body = std::string("b\0y", 3),
                                  .ics = pending ? "" : "BEGIN:VCALENDAR", .created_at = kNow};
@@ -426,9 +467,7 @@ TEST_CASE("a booking's rows joined into one statement are, byte for byte, the ro
                 CHECK(postgres::traffic().statements - before.statements == 2);  // the rows, the COMMIT
             } else {
                 c.run(postgres::kInsertBooking, postgres::booking_params(t, b, postgres::BookingWrite::insert));
-                for (const auto& p : postgres::occupancy_params(t, b, {}, checked)) {
-                    c.run(postgres::kInsertOccupancy, p);
-                }
+                for (const auto& row : postgres::occupancy_rows(t, b, {}, checked)) c.run(row.sql, row.params);
                 c.run(postgres::kInsertBookingNotification, postgres::notification_params(n).add(b.created_by));
                 c.exec("COMMIT");
             }
@@ -447,13 +486,16 @@ TEST_CASE("a booking's rows joined into one statement are, byte for byte, the ro
     };
     for (const std::string table : {"bookings", "booking_resources", "outbox"}) {
         CAPTURE(table);
-        CHECK(s.value("SELECT count(*) FROM " + table + " WHERE tenant_id = 'ta'") == "8");
+        CHECK(s.value("SELECT count(*) FROM " + table + " WHERE tenant_id = 'ta'") == "32");
         CHECK(differing(table) == 0);
     }
     CHECK(s.value("SELECT count(*) FROM resource_spans WHERE tenant_id = 'ta'") == "2");
     CHECK(differing("resource_spans") == 0);
-    // Checked on the capacity-1 chair: covered by the constraint.
-    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE tenant_id = 'ta' AND exclusive") == "4");
+    // Checked on the capacity-1 chair, its capacity known or looked up:
+    // covered by the constraint; nothing else is.
+    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE tenant_id = 'ta' AND exclusive") == "8");
+    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE tenant_id = 'ta' AND exclusive"
+                  " AND resource_id = 'one'") == "8");
 }
 
 TEST_CASE("rows not sent yet are dropped by a rollback, and read back by a later read of their transaction") {
