@@ -128,17 +128,6 @@ public:
         return &it->second.value;
     }
 
-    /// find(), without a statement of its own: null unless this transaction
-    /// has confirmed `t`'s catalogue_version already, or sent it to be
-    /// confirmed with a round trip that has since come back (a moved
-    /// version fails that round trip).
-    template <class T>
-    const T* find_confirmed(Connection& c, const TenantId& t, Map<T> CatalogueCache::Tenant::*map,
-                            const std::string& key) {
-        if (written_ || !checked_ || checked_tenant_ != t.value) return nullptr;
-        return find(c, t, map, key);
-    }
-
     /// Whether keep() would keep a value of `t` under `key`.
     bool keeps(Connection& c, const TenantId& t, const std::string& key) {
         return key.size() <= CatalogueCache::kMaxKeyBytes && tenant(c, t) != nullptr;
@@ -246,28 +235,15 @@ struct PreviousHold {
 };
 std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t, const BookingId& b);
 
-/// A resource whose bookings a transaction read under its lock: the instant
-/// it read them at and, when its catalogue (its version confirmed by the
-/// database by the end of that read's round trip) held the resource,
-/// whether it has capacity 1.
-struct CheckedResource {
-    Instant at;
-    std::optional<bool> exclusive;
-};
-/// Those resources, by resource_key.
-using CheckedResources = std::unordered_map<std::int64_t, CheckedResource>;
+/// Resources whose bookings a transaction read under their lock, by
+/// resource_key, and the instant it read them at.
+using CheckedResources = std::unordered_map<std::int64_t, Instant>;
 
-/// A booking_resources row to insert: its statement (kInsertOccupancy, or
-/// kInsertCheckedOccupancy on a resource checked with its capacity known)
-/// and that statement's parameters.
-struct OccupancyRow {
-    const char* sql;
-    Params params;
-};
-/// One row per entry of `b.holds()`: what the exclusion constraint sees.
-/// `previous`: the rows the change replaces (none for a new booking).
-std::vector<OccupancyRow> occupancy_rows(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
-                                         const CheckedResources& checked);
+/// One booking_resources row per entry of `b.holds()` (kInsertOccupancy's
+/// parameters): what the exclusion constraint sees. `previous`: the rows the
+/// change replaces (none for a new booking).
+std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
+                                     const CheckedResources& checked);
 /// Writes those rows, in one round trip.
 void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
                      const CheckedResources& checked);

@@ -609,15 +609,8 @@ private:
     Result checked_run(const TenantId& t, const ResourceId& r, const char* read, const char* writer_read,
                        const Params& p, Instant now) {
         if (access_ != Access::write) return c().run(read, p);
-        const auto key = resource_key(t, r);
-        checked_.insert_or_assign(key, CheckedResource{now, std::nullopt});
+        checked_.insert_or_assign(resource_key(t, r), now);
         auto results = locks_.take_resource_with(c(), *pool_, t, r, row_locks_, {{writer_read, &p}});
-        // The capacity the engine decided with: from the catalogue whose
-        // version this round trip confirmed (a moved one threw), so the
-        // database's own, and the hold's insert need not look it up again.
-        if (const auto* kept = catalogue_.find_confirmed(c(), t, &CatalogueCache::Tenant::resources, r.value)) {
-            checked_[key].exclusive = kept->capacity == 1;
-        }
         return std::move(results[0]);
     }
 
@@ -660,7 +653,8 @@ private:
     // Whether this transaction may hold a row lock (it wrote, or read FOR
     // UPDATE): another transaction may then be waiting for it.
     bool row_locks_ = false;
-    // Resources whose bookings this transaction read under their lock.
+    // Resources whose bookings this transaction read under their lock, and
+    // the instant it read them at.
     CheckedResources checked_;
     CatalogueReader catalogue_{access_ == Access::read};
     // Catalogue rows as this write transaction read them (put_* then writes
