@@ -137,9 +137,9 @@ TEST_CASE("a hold is covered by the constraint exactly when its resource has cap
                courts.court.value + "'");
     };
     CHECK_FALSE(exclusive(0));  // the catalogue read and cached on the way
-    CHECK_FALSE(exclusive(1));  // the capacity from the cache
-    // Plain SQL: no engine call drops the connection's cache; the version
-    // its next booking confirms has moved.
+    CHECK_FALSE(exclusive(1));  // checked on the cached catalogue
+    // Plain SQL: no engine call drops the connection's cache (its next
+    // booking finds the version moved and is made again on a fresh one).
     set_capacity(1);
     CHECK(exclusive(2));
     CHECK(exclusive(3));
