@@ -183,9 +183,10 @@ std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const Res
 
 namespace {
 
-Booked booked_at(const Result& rows, int i) {
-    return {.interval = {rows.at(i, 0), rows.at(i, 1)}, .seats = rows.small(i, 2),
-            .buffer_before = rows.minutes(i, 3), .buffer_after = rows.minutes(i, 4)};
+// A hold's columns, from the `first`th on.
+Booked booked_at(const Result& rows, int i, int first = 0) {
+    return {.interval = {rows.at(i, first), rows.at(i, first + 1)}, .seats = rows.small(i, first + 2),
+            .buffer_before = rows.minutes(i, first + 3), .buffer_after = rows.minutes(i, first + 4)};
 }
 
 }  // namespace
@@ -197,12 +198,17 @@ std::vector<Booked> read_occupancy(const Result& rows) {
     return out;
 }
 
-std::vector<Booked> read_writer_occupancy(const Result& rows, bool& lapsed) {
+std::vector<Booked> read_writer_occupancy(const Result& rows, bool& lapsed, std::optional<std::int64_t>& version) {
     std::vector<Booked> out;
     out.reserve(static_cast<std::size_t>(rows.rows()));
+    version.reset();
     for (int i = 0; i < rows.rows(); ++i) {
-        if (rows.boolean(i, 5)) out.push_back(booked_at(rows, i));
-        lapsed = lapsed || rows.boolean(i, 6);
+        if (rows.is_null(i, 1)) {  // the tenant's row
+            version = rows.integer(i, 0);
+            continue;
+        }
+        if (rows.boolean(i, 6)) out.push_back(booked_at(rows, i, 1));
+        lapsed = lapsed || rows.boolean(i, 7);
     }
     return out;
 }

@@ -33,17 +33,14 @@ CatalogueCache::Tenant* CatalogueReader::find_tenant(Connection& c, const Tenant
         const auto kept = c.catalogue().tenants.find(t.value);
         if (kept != c.catalogue().tenants.end()) {
             const std::int64_t expected = kept->second.version;
-            c.check_with_next(kSelectCatalogueVersion, Params().add(t),
-                              [tenant = t.value, expected](const Result& r, CatalogueCache& cache) {
-                                  if (r.rows() == 1 && r.integer(0, 0) == expected) return;
-                                  // The next transaction reads the catalogue afresh.
-                                  if (const auto it = cache.tenants.find(tenant); it != cache.tenants.end()) {
-                                      cache.rows -= it->second.rows;
-                                      cache.tenants.erase(it);
-                                      ++cache.generation;
-                                  }
-                                  throw CatalogueMoved();
-                              });
+            c.check_with_next(
+                kSelectCatalogueVersion, Params().add(t),
+                [tenant = t.value, expected](const Result& r, CatalogueCache& cache) {
+                    if (r.rows() == 1 && r.integer(0, 0) == expected) return;
+                    drop(cache, tenant);
+                    throw CatalogueMoved();
+                },
+                t.value);
             checked_version_ = expected;
             checked_tenant_ = t.value;
             checked_ = true;
@@ -73,6 +70,26 @@ CatalogueCache::Tenant* CatalogueReader::find_tenant(Connection& c, const Tenant
         it->second.version = checked_version_;
     }
     return &it->second;
+}
+
+void CatalogueReader::take_back_check(Connection& c, const TenantId& t) {
+    (void)c.take_back_check(kSelectCatalogueVersion, t.value);
+}
+
+void CatalogueReader::confirm(Connection& c, const TenantId& t, std::optional<std::int64_t> version) {
+    if (written_ || !checked_ || checked_tenant_ != t.value || version == checked_version_) return;
+    drop(c.catalogue(), t.value);
+    memo_ = false;
+    checked_ = false;
+    throw CatalogueMoved();
+}
+
+void CatalogueReader::drop(CatalogueCache& cache, const std::string& tenant) noexcept {
+    if (const auto it = cache.tenants.find(tenant); it != cache.tenants.end()) {
+        cache.rows -= it->second.rows;
+        cache.tenants.erase(it);
+        ++cache.generation;
+    }
 }
 
 bool CatalogueReader::make_room(Connection& c) noexcept {

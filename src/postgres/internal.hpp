@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -326,7 +327,7 @@ public:
     /// next round trip, ahead of that call's own statements (a booking's
     /// rows then travel with its COMMIT). Its failure is that call's failure;
     /// a ROLLBACK drops it unsent.
-    void write_with_next(const char* sql, Params p) { unsent_.push_back({sql, std::move(p), {}}); }
+    void write_with_next(const char* sql, Params p) { unsent_.push_back({sql, std::move(p), {}, {}}); }
 
     /// Checks what the transaction already relied on: a read sent with the
     /// next round trip, ahead of that call's statements, whose answer
@@ -334,9 +335,20 @@ public:
     /// it arrives, before that call returns; `check` throws to fail the
     /// call. A round trip that commits is never sent with a check in it:
     /// the checks go first, in a round trip of their own.
+    /// `tag` names the check for take_back_check.
     using Check = std::function<void(const Result&, CatalogueCache&)>;
-    void check_with_next(const char* sql, Params p, Check check) {
-        unsent_.push_back({sql, std::move(p), std::move(check)});
+    void check_with_next(const char* sql, Params p, Check check, std::string tag) {
+        unsent_.push_back({sql, std::move(p), std::move(check), std::move(tag)});
+    }
+    /// Forgets the check of `sql` tagged `tag` if it is not sent yet (a later
+    /// statement answers it); false when there is none.
+    bool take_back_check(const char* sql, std::string_view tag) {
+        const auto it = std::find_if(unsent_.begin(), unsent_.end(), [&](const Unsent& u) {
+            return u.sql == sql && u.check && u.tag == tag;
+        });
+        if (it == unsent_.end()) return false;
+        unsent_.erase(it);
+        return true;
     }
 
     /// Sends `begin` (a BEGIN) with the next statement, in its round trip,
@@ -384,7 +396,8 @@ private:
     struct Unsent {
         const char* sql;
         Params params;
-        Check check;  // empty for a write
+        Check check;      // empty for a write
+        std::string tag;  // check_with_next's
     };
     std::vector<Unsent> unsent_;
     // Scratch for a statement's parameters as libpq takes them (Params::arrays),

@@ -116,6 +116,16 @@ public:
     /// a moved version drops the entry and throws CatalogueMoved.
     void check_with_next() noexcept { check_with_next_ = true; }
 
+    /// Before a writer's occupancy read of `t` (kWriterSelectOccupancy), which
+    /// answers the tenant's catalogue_version itself, after the resource's
+    /// lock: takes back a version check of `t` not sent yet.
+    void take_back_check(Connection& c, const TenantId& t);
+    /// After it: the catalogue this transaction relies on for `t` must be at
+    /// `version` (none: no such tenant), or its entry is dropped and
+    /// CatalogueMoved thrown. So a writer decides on a catalogue no older
+    /// than its lock, whenever it confirmed it before.
+    void confirm(Connection& c, const TenantId& t, std::optional<std::int64_t> version);
+
     /// The kept value of `key`, or null: not kept, kept by a writer and this
     /// is a reader, or the cache may not be used.
     template <class T>
@@ -157,6 +167,8 @@ private:
     CatalogueCache::Tenant* find_tenant(Connection& c, const TenantId& t);
     // False (and the cache emptied) when it holds as many rows as it may.
     static bool make_room(Connection& c) noexcept;
+    // Drops `tenant`'s entry, for the next transaction to read afresh.
+    static void drop(CatalogueCache& cache, const std::string& tenant) noexcept;
 
     const bool snapshot_;
     bool check_with_next_ = false;
@@ -261,9 +273,10 @@ CustomerHoldings count_customer_holdings(Connection& c, const TenantId& t, const
 std::vector<Booking> select_bookings(Connection& c, const TenantId& t, const BookingFilter& f);
 /// kSelectOccupancy's rows.
 std::vector<Booked> read_occupancy(const Result& rows);
-/// kWriterSelectOccupancy's rows: the holds that count, and in `lapsed`
-/// whether any row was a lapsed hold the constraint still counts.
-std::vector<Booked> read_writer_occupancy(const Result& rows, bool& lapsed);
+/// kWriterSelectOccupancy's rows: the holds that count, in `lapsed`
+/// whether any row was a lapsed hold the constraint still counts, and in
+/// `version` the tenant's catalogue_version (none: no such tenant).
+std::vector<Booked> read_writer_occupancy(const Result& rows, bool& lapsed, std::optional<std::int64_t>& version);
 std::vector<Booked> select_occupancy(Connection& c, const TenantId& t, const ResourceId& r, Interval range,
                                      Instant now);
 /// occupancy() of each of `asks` in one statement (kSelectOccupancies).

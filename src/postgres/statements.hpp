@@ -283,12 +283,17 @@ inline constexpr char kSelectOccupancy[] = SW_OCCUPANCY;
 // A writer's occupancy read: SW_OCCUPANCY's holds and the lapsed ones beside
 // them, each row saying whether it counts at $5 and whether it is lapsed.
 // The lapsed rows are few and rare, so a writer that meets none (almost
-// every booking) sends no switch at all.
+// every booking) sends no switch at all. First comes a row of the tenant's
+// catalogue_version as the read sees it, after the resource's lock (its
+// other columns NULL; no such row: no such tenant), which the writer's
+// catalogue is confirmed against (CatalogueReader::confirm).
 inline constexpr char kWriterSelectOccupancy[] =
-    "SELECT " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", o.seats, o.buffer_before_min, o.buffer_after_min,"
-    " coalesce(" SW_HOLD_ACTIVE("$5") ", false), coalesce(" SW_LAPSED("$5") ", false)"
-    " FROM booking_resources o WHERE" SW_OVERLAPPING("$2", "$3", "$4") " AND (" SW_HOLD_ACTIVE("$5") " OR"
-    SW_LAPSED("$5") ") ORDER BY lower(o.occupied), o.booking_id, o.part";
+    "SELECT v.catalogue_version, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM tenants v"
+    " WHERE v.tenant_id = $1 UNION ALL"
+    " SELECT NULL, " SW_AT("o.start_at") ", " SW_AT("o.end_at") ", o.seats, o.buffer_before_min, o.buffer_after_min,"
+    " coalesce(" SW_HOLD_ACTIVE("$5") ", false), coalesce(" SW_LAPSED("$5") ", false), lower(o.occupied),"
+    " o.booking_id, o.part FROM booking_resources o WHERE" SW_OVERLAPPING("$2", "$3", "$4") " AND ("
+    SW_HOLD_ACTIVE("$5") " OR" SW_LAPSED("$5") ") ORDER BY 9 NULLS FIRST, 10, 11";
 inline constexpr char kClearLapsed[] = SW_CLEAR_LAPSED;
 inline constexpr char kSelectCountedStarts[] = SW_COUNTED_STARTS;
 inline constexpr char kClearingSelectCountedStarts[] = SW_CLEARING_LAPSED SW_COUNTED_STARTS;

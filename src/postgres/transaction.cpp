@@ -350,7 +350,11 @@ public:
             auto p = Params().add(t).add(r).add(range.begin).add(range.end).add(now);
             if (access_ != Access::write) return read_occupancy(c().run(kSelectOccupancy, p));
             bool lapsed = false;
-            auto out = read_writer_occupancy(checked_run(t, r, kSelectOccupancy, kWriterSelectOccupancy, p, now), lapsed);
+            std::optional<std::int64_t> version;
+            catalogue_.take_back_check(c(), t);
+            auto out = read_writer_occupancy(checked_run(t, r, kSelectOccupancy, kWriterSelectOccupancy, p, now),
+                                             lapsed, version);
+            catalogue_.confirm(c(), t, version);
             // Ahead of the rows this transaction writes next, in their round trip.
             if (lapsed) c().write_with_next(kClearLapsed, std::move(p));
             return out;
