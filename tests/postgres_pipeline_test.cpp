@@ -176,7 +176,7 @@ TEST_CASE("book() decides on the catalogue as it is once the resource's lock is 
     holder.exec("COMMIT");
     waiter.join();
     CHECK(done);
-    CHECK(refused != Errc{});
+    CHECK(refused == Errc::slot_unavailable);
     CHECK(s.value("SELECT count(*) FROM bookings") == "1");
 }
 
@@ -233,6 +233,46 @@ TEST_CASE("a writer that confirmed the catalogue before a resource's lock finds 
               tx->commit();
           }) == Errc::slot_unavailable);
     CHECK(s.value("SELECT count(*) FROM booking_resources WHERE resource_id = 'res_2'") == "1");
+}
+
+TEST_CASE("a write transaction that did not ask to check its catalogue late is not failed by a catalogue moved "
+          "while it waited for a resource's lock") {
+    auto store = salon();
+    auto tx = store->write();  // as reschedule(), a payment or a waitlist offer writes: no retry on CatalogueMoved
+    CHECK(tx->resource(kT1, {"res_1"}));
+    PgSession s;
+    s.exec("UPDATE resources SET name = 'Stool' WHERE tenant_id = 't1' AND resource_id = 'res_1'");
+    CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 30min}, kNow).empty());
+    tx->insert_booking(kT1, booking("bkg_1", kFirst));
+    tx->commit();
+    CHECK(stored_bookings(s) == 1);
+}
+
+TEST_CASE("a writer's occupancy read answers only the version check of the tenant whose catalogue it confirms") {
+    auto store = salon();
+    const TenantId t2{"t2"};
+    {
+        auto tx = store->write();
+        tx->insert_tenant({.id = t2, .name = "Other", .created_at = kNow});
+        tx->put_resource(t2, {.id = {"res_9"}, .name = "Desk", .timezone = "Etc/UTC", .capacity = 1});
+        tx->commit();
+    }
+    {  // both tenants into the connection's catalogue cache
+        auto tx = store->write();
+        CHECK(tx->resource(kT1, {"res_1"}));
+        CHECK(tx->resource(t2, {"res_9"}));
+        tx->commit();
+    }
+    auto tx = store->write();
+    tx->check_catalogue_with_next();
+    // t1 answered from the cache, then t2: both checks wait to be sent.
+    CHECK(tx->resource(kT1, {"res_1"}));
+    CHECK(tx->resource(t2, {"res_9"}));
+    PgSession s;
+    s.exec("UPDATE resources SET name = 'Stool' WHERE tenant_id = 't1' AND resource_id = 'res_1'");
+    // The transaction now relies on t2's version: t1's check goes out as it
+    // was, and finds t1's catalogue moved.
+    CHECK_THROWS_AS((void)tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 30min}, kNow), CatalogueMoved);
 }
 
 TEST_CASE("a writer that meets a lapsed hold switches it off with its next round trip, ahead of its own rows; one "

@@ -114,9 +114,13 @@ public:
     /// catalogue_version is still the cached one, and to check it with the
     /// transaction's next statement instead of a round trip of its own; a
     /// call that finds it moved throws `CatalogueMoved` (and so does
-    /// `commit()` at the latest: nothing commits unchecked). Called by a
-    /// caller that begins again on `CatalogueMoved` (book()), right after
-    /// `Store::write()`. The default does nothing: reads are checked first.
+    /// `commit()` at the latest: nothing commits unchecked). The adapter may
+    /// check it again later in the transaction, with the same outcome
+    /// (PostgreSQL: with each occupancy read, after the resource's lock, so
+    /// that what is decided there stands on the catalogue as it is then).
+    /// Called by a caller that begins again on `CatalogueMoved` (book()),
+    /// right after `Store::write()`. The default does nothing: reads are
+    /// checked first.
     virtual void check_catalogue_with_next() {}
 
     /// Makes every change durable and visible. After it returns the

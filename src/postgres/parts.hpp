@@ -120,10 +120,11 @@ public:
     /// answers the tenant's catalogue_version itself, after the resource's
     /// lock: takes back a version check of `t` not sent yet.
     void take_back_check(Connection& c, const TenantId& t);
-    /// After it: the catalogue this transaction relies on for `t` must be at
-    /// `version` (none: no such tenant), or its entry is dropped and
-    /// CatalogueMoved thrown. So a writer decides on a catalogue no older
-    /// than its lock, whenever it confirmed it before.
+    /// After it, in a transaction that asked for check_with_next: the
+    /// catalogue it relies on for `t` must be at `version` (none: no such
+    /// tenant), or its entry is dropped and CatalogueMoved thrown. So
+    /// book() decides on a catalogue no older than its lock, whenever it
+    /// confirmed it before.
     void confirm(Connection& c, const TenantId& t, std::optional<std::int64_t> version);
 
     /// The kept value of `key`, or null: not kept, kept by a writer and this
@@ -167,6 +168,12 @@ private:
     CatalogueCache::Tenant* find_tenant(Connection& c, const TenantId& t);
     // False (and the cache emptied) when it holds as many rows as it may.
     static bool make_room(Connection& c) noexcept;
+    // Whether the catalogue this transaction decides on for `t` stands on
+    // checked_version_, and the transaction takes CatalogueMoved (it asked
+    // for check_with_next: book() begins again; no other caller does).
+    bool relies_on(const TenantId& t) const noexcept {
+        return check_with_next_ && !written_ && checked_ && checked_tenant_ == t.value;
+    }
     // Drops `tenant`'s entry, for the next transaction to read afresh.
     static void drop(CatalogueCache& cache, const std::string& tenant) noexcept;
 
