@@ -74,14 +74,12 @@ CatalogueCache::Tenant* CatalogueReader::find_tenant(Connection& c, const Tenant
 
 void CatalogueReader::take_back_check(Connection& c, const TenantId& t) {
     // Only a check that confirm() then stands in for.
-    if (relies_on(t)) (void)c.take_back_check(kSelectCatalogueVersion, t.value);
+    if (relies_on(t)) c.take_back_check(kSelectCatalogueVersion, t.value);
 }
 
 void CatalogueReader::confirm(Connection& c, const TenantId& t, std::optional<std::int64_t> version) {
     if (!relies_on(t) || version == checked_version_) return;
-    drop(c.catalogue(), t.value);
-    memo_ = false;
-    checked_ = false;
+    drop(c.catalogue(), t.value);  // its generation moves on: the memo goes too
     throw CatalogueMoved();
 }
 

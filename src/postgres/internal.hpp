@@ -341,14 +341,12 @@ public:
         unsent_.push_back({sql, std::move(p), std::move(check), std::move(tag)});
     }
     /// Forgets the check of `sql` tagged `tag` if it is not sent yet (a later
-    /// statement answers it); false when there is none.
-    bool take_back_check(const char* sql, std::string_view tag) {
+    /// statement answers it).
+    void take_back_check(const char* sql, std::string_view tag) {
         const auto it = std::find_if(unsent_.begin(), unsent_.end(), [&](const Unsent& u) {
             return u.sql == sql && u.check && u.tag == tag;
         });
-        if (it == unsent_.end()) return false;
-        unsent_.erase(it);
-        return true;
+        if (it != unsent_.end()) unsent_.erase(it);
     }
 
     /// Sends `begin` (a BEGIN) with the next statement, in its round trip,
