@@ -149,6 +149,29 @@ TEST_CASE("a hold is covered by the constraint exactly when its resource has cap
     CHECK_FALSE(exclusive(5));
 }
 
+TEST_CASE("book() on a warm catalogue flags its hold by the capacity its read confirmed, without a look at the "
+          "resources table: it books while another session holds that table locked, also under a daily limit") {
+    Court courts(1);
+    const auto limited = courts.admin
+                             ->create_service({.name = "League", .duration = 30min, .resources = {courts.court},
+                                               .limits = {.day = 100}})
+                             .id;
+    const auto book = [&](const ServiceId& service, int slot) {
+        return courts.staff->book({.service = service, .start = kFirst + slot * 30min, .resource = courts.court,
+                                   .customer = {.name = "Ada"}});
+    };
+    (void)book(courts.match, 0);  // statements prepared, catalogue cached
+    (void)book(limited, 1);
+    PgSession s;
+    s.exec("BEGIN; LOCK TABLE resources IN ACCESS EXCLUSIVE MODE");
+    // A limit's count reads the court again after its occupancy: the
+    // capacity stays known, as the lock keeps it from changing.
+    CHECK(book(courts.match, 2).status == BookingStatus::confirmed);
+    CHECK(book(limited, 3).status == BookingStatus::confirmed);
+    s.exec("ROLLBACK");
+    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE exclusive") == "4");
+}
+
 TEST_CASE("book() decides on the catalogue as it is once the resource's lock is granted: hours closed while it "
           "waited refuse it") {
     Court courts(1);
@@ -181,7 +204,7 @@ TEST_CASE("book() decides on the catalogue as it is once the resource's lock is 
 }
 
 TEST_CASE("a writer that confirmed the catalogue before a resource's lock finds it moved at that resource's read, "
-          "and a hold whose resource fell to capacity 1 after the read is still refused by the constraint") {
+          "and flags its hold by the capacity confirmed there, which no one changes before it commits") {
     auto store = salon({.pool_size = 2});
     {
         auto tx = store->write();
@@ -213,39 +236,129 @@ TEST_CASE("a writer that confirmed the catalogue before a resource's lock finds 
     }
     s.exec("UPDATE resources SET capacity = 2 WHERE resource_id = 'res_2'");
     learn_the_bay();
-    // Past the read, the last line: the capacity falls to 1 and another
+    // Past the read, the attack: the capacity falls to 1 and another
     // booking's hold takes the slot, written in plain SQL (no lock, as a
-    // writer on another version might). A check made with the capacity of
-    // 2 lets the second booking in; the constraint, judging by the
-    // database's capacity, does not.
+    // writer on another version might). Were the capacity to change before
+    // the writer commits, its hold, flagged by the capacity of 2 it
+    // confirmed, would stay outside the constraint beside the other. The
+    // change waits for the bay's lock instead.
     auto tx = store->write();
     tx->check_catalogue_with_next();
     CHECK(tx->resource(kT1, {"res_2"})->capacity == 2);
     CHECK(tx->occupancy(kT1, {"res_2"}, y.interval, kNow).empty());
-    s.exec("UPDATE resources SET capacity = 1 WHERE resource_id = 'res_2'");
-    s.exec("INSERT INTO booking_resources (tenant_id, booking_id, part, resource_id, occupied, start_at, end_at,"
-           " buffer_before_min, buffer_after_min, seats, status, exclusive, active) VALUES ('t1', 'bkg_x', 0, 'res_2',"
-           " tstzrange(to_timestamp(" + std::to_string(postgres::seconds(kFirst)) + "), to_timestamp(" +
-           std::to_string(postgres::seconds(kFirst + 30min)) + "), '[)'), to_timestamp(" + std::to_string(postgres::seconds(kFirst)) +
-           "), to_timestamp(" + std::to_string(postgres::seconds(kFirst + 30min)) + "), 0, 0, 1, 'confirmed', true, true)");
-    CHECK(code_of([&] {
-              tx->insert_booking(kT1, y);
-              tx->commit();
-          }) == Errc::slot_unavailable);
-    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE resource_id = 'res_2'") == "1");
+    const std::string lower_and_take =
+        "BEGIN; SET LOCAL lock_timeout = '200ms';"
+        " UPDATE resources SET capacity = 1 WHERE resource_id = 'res_2';"
+        " INSERT INTO booking_resources (tenant_id, booking_id, part, resource_id, occupied, start_at, end_at,"
+        " buffer_before_min, buffer_after_min, seats, status, exclusive, active) VALUES ('t1', 'bkg_x', 0, 'res_2',"
+        " tstzrange(to_timestamp(" + std::to_string(postgres::seconds(kFirst)) + "), to_timestamp(" +
+        std::to_string(postgres::seconds(kFirst + 30min)) + "), '[)'), to_timestamp(" +
+        std::to_string(postgres::seconds(kFirst)) + "), to_timestamp(" + std::to_string(postgres::seconds(kFirst + 30min)) +
+        "), 0, 0, 1, 'confirmed', true, true); COMMIT";
+    CHECK_THROWS_WITH_AS(s.exec(lower_and_take), doctest::Contains("lock timeout"), std::runtime_error);
+    s.exec("ROLLBACK");
+    tx->insert_booking(kT1, y);
+    tx->commit();
+    CHECK(s.value("SELECT exclusive FROM booking_resources WHERE booking_id = 'bkg_y'") == "f");
+    // Once it committed, the change goes through (the bay's holds keep the
+    // flag they were written with, as after any change of capacity), and
+    // the engine's next hold on the bay is covered.
+    s.exec(lower_and_take);
+    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE resource_id = 'res_2'") == "2");
+    Booking z = booking("bkg_z", kFirst + 1h);
+    z.resource = {"res_2"};
+    book_checked(*store, z);
+    CHECK(s.value("SELECT exclusive FROM booking_resources WHERE booking_id = 'bkg_z'") == "t");
+}
+
+TEST_CASE("a change of a resource's capacity, its removal, its move to another id or its making again waits for a "
+          "writer holding the resource's lock; a change of anything else, or of another resource, does not") {
+    auto store = salon();
+    PgSession s;
+    struct Change {
+        const char* sql;
+        bool waits;
+    };
+    for (const auto& [sql, waits] : {
+             Change{"UPDATE resources SET capacity = 2 WHERE resource_id = 'res_1'", true},
+             Change{"DELETE FROM resources WHERE resource_id = 'res_1'", true},
+             Change{"UPDATE resources SET resource_id = 'res_9' WHERE resource_id = 'res_1'", true},
+             Change{"UPDATE resources SET tenant_id = 't9' WHERE resource_id = 'res_1'", true},
+             Change{"UPDATE resources SET name = 'Stool', capacity = 1, active = false WHERE resource_id = 'res_1'", false},
+             Change{"TRUNCATE resources; INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity)"
+                    " VALUES ('t1', 'res_1', 'Bench', 'room', 'Etc/UTC', 3)", true},
+             Change{"INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity)"
+                    " VALUES ('t1', 'res_2', 'Bay', 'room', 'Etc/UTC', 3)", false},
+         }) {
+        CAPTURE(sql);
+        auto tx = store->write();
+        CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 30min}, kNow).empty());
+        s.exec("BEGIN; SET LOCAL lock_timeout = '200ms'");
+        if (waits) {
+            CHECK_THROWS_WITH_AS(s.exec(sql), doctest::Contains("lock timeout"), std::runtime_error);
+        } else {
+            CHECK_NOTHROW(s.exec(sql));
+        }
+        s.exec("ROLLBACK");
+        tx.reset();  // rolled back: the lock is let go
+        s.exec("BEGIN; SET LOCAL lock_timeout = '200ms'");
+        CHECK_NOTHROW(s.exec(sql));
+        s.exec("ROLLBACK");
+    }
+}
+
+TEST_CASE("the database's resource lock key is the adapter's, byte for byte") {
+    PgSession s;
+    const auto hex = [](const std::string& bytes) {
+        static constexpr char kDigits[] = "0123456789abcdef";
+        std::string out = "decode('";
+        for (const unsigned char c : bytes) {
+            out += kDigits[c >> 4];
+            out += kDigits[c & 15];
+        }
+        return out + "', 'hex')";
+    };
+    for (const auto& [tenant, resource] : std::initializer_list<std::pair<std::string, std::string>>{
+             {"t1", "res_1"}, {"", ""}, {std::string("t\0\xff", 3), std::string("\xff\0r", 3)},
+             {std::string(300, 'x'), "res_" + std::string(200, '\x80')}}) {
+        CAPTURE(tenant.size());
+        CHECK(s.value("SELECT slotwise_resource_lock_key(" + hex(tenant) + ", " + hex(resource) + ")") ==
+              std::to_string(postgres::resource_key(TenantId{tenant}, ResourceId{resource})));
+    }
 }
 
 TEST_CASE("a write transaction that did not ask to check its catalogue late is not failed by a catalogue moved "
-          "while it waited for a resource's lock") {
+          "while it waited for a resource's lock, and flags its hold by the capacity the database has") {
     auto store = salon();
     auto tx = store->write();  // as reschedule(), a payment or a waitlist offer writes: no retry on CatalogueMoved
-    CHECK(tx->resource(kT1, {"res_1"}));
+    CHECK(tx->resource(kT1, {"res_1"})->capacity == 1);
     PgSession s;
-    s.exec("UPDATE resources SET name = 'Stool' WHERE tenant_id = 't1' AND resource_id = 'res_1'");
+    s.exec("UPDATE resources SET name = 'Stool', capacity = 2 WHERE tenant_id = 't1' AND resource_id = 'res_1'");
     CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 30min}, kNow).empty());
     tx->insert_booking(kT1, booking("bkg_1", kFirst));
     tx->commit();
     CHECK(stored_bookings(s) == 1);
+    // Its catalogue, the capacity of 1 included, was not confirmed after the
+    // lock: the hold's insert looked the capacity up.
+    CHECK(s.value("SELECT exclusive FROM booking_resources WHERE booking_id = 'bkg_1'") == "f");
+}
+
+TEST_CASE("a writer that changes a capacity after confirming it flags its hold by the capacity it wrote") {
+    auto store = salon();
+    {  // the chair into the connection's catalogue cache
+        auto tx = store->write();
+        CHECK(tx->resource(kT1, {"res_1"}));
+        tx->commit();
+    }
+    auto tx = store->write();
+    tx->check_catalogue_with_next();
+    CHECK(tx->resource(kT1, {"res_1"})->capacity == 1);
+    CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 30min}, kNow).empty());  // confirmed: capacity 1
+    tx->put_resource(kT1, {.id = {"res_1"}, .name = "Bench", .timezone = "Etc/UTC", .capacity = 3});
+    tx->insert_booking(kT1, booking("bkg_1", kFirst));
+    tx->commit();
+    PgSession s;
+    CHECK(s.value("SELECT exclusive FROM booking_resources WHERE booking_id = 'bkg_1'") == "f");
 }
 
 TEST_CASE("a writer's occupancy read answers only the version check of the tenant whose catalogue it confirms") {
@@ -562,14 +675,17 @@ TEST_CASE("a booking's rows joined into one statement are, byte for byte, the ro
                " ('" + t + "', 'three', 'Bay', 'room', 'Etc/UTC', 3)");
     }
     postgres::Connection c(pg_dsn(), 1000ms);
-    for (int variant = 0; variant < 8; ++variant) {
+    for (int variant = 0; variant < 32; ++variant) {
         CAPTURE(variant);
         const bool unchecked = variant & 1, pending = variant & 2, long_hold = variant & 4;
+        // Checked with the capacity known (kInsertCheckedOccupancy) or not
+        // (kInsertOccupancy looks it up), on the chair or the bay.
+        const bool known = variant & 8, bay = variant & 16;
         const Instant start = kFirst + variant * 24h;
         // Values with NUL and 0xFF bytes and empty ones; a hold past the
         // 4-hour floor fires the trigger that widens resource_spans.
         Booking b{.id = {"bkg_" + std::to_string(variant)}, .service = {"svc"},
-                  .resource = {unchecked ? "three" : "one"}, .interval = {start, start + (long_hold ? 6h : 1h)},
+                  .resource = {bay ? "three" : "one"}, .interval = {start, start + (long_hold ? 6h : 1h)},
                   .seats = 2, .buffer_before = Minutes{5}, .buffer_after = Minutes{10},
                   .customer = {.name = std::string("A\0da\xff", 5), .phone = "1", .locale = "en"},
                   .created_by = std::string("c\0x", 3), .created_at = kNow, .updated_at = kNow};
@@ -583,7 +699,10 @@ TEST_CASE("a booking's rows joined into one statement are, byte for byte, the ro
         for (const char* tenant : {"ta", "tb"}) {
             const TenantId t{tenant};
             postgres::CheckedResources checked;
-            if (!unchecked) checked[postgres::resource_key(t, b.resource)] = kNow;
+            if (!unchecked) {
+                checked[postgres::resource_key(t, b.resource)] = {t.value, b.resource.value, kNow,
+                                                                  known ? std::optional(!bay) : std::nullopt};
+            }
             const Notification n{.id = "n_" + b.id.value, .tenant = t, .booking = b.id, .locale = "en", .to = "a@b",
                                  .resource = b.resource, .when = b.interval, .body = std::string("b\0y", 3),
                                  .ics = pending ? "" : "BEGIN:VCALENDAR", .created_at = kNow};
@@ -595,9 +714,7 @@ TEST_CASE("a booking's rows joined into one statement are, byte for byte, the ro
                 CHECK(postgres::traffic().statements - before.statements == 2);  // the rows, the COMMIT
             } else {
                 c.run(postgres::kInsertBooking, postgres::booking_params(t, b, postgres::BookingWrite::insert));
-                for (const auto& p : postgres::occupancy_params(t, b, {}, checked)) {
-                    c.run(postgres::kInsertOccupancy, p);
-                }
+                for (const auto& row : postgres::occupancy_rows(t, b, {}, checked)) c.run(row.sql, row.params);
                 c.run(postgres::kInsertBookingNotification, postgres::notification_params(n).add(b.created_by));
                 c.exec("COMMIT");
             }
@@ -616,13 +733,16 @@ TEST_CASE("a booking's rows joined into one statement are, byte for byte, the ro
     };
     for (const std::string table : {"bookings", "booking_resources", "outbox"}) {
         CAPTURE(table);
-        CHECK(s.value("SELECT count(*) FROM " + table + " WHERE tenant_id = 'ta'") == "8");
+        CHECK(s.value("SELECT count(*) FROM " + table + " WHERE tenant_id = 'ta'") == "32");
         CHECK(differing(table) == 0);
     }
     CHECK(s.value("SELECT count(*) FROM resource_spans WHERE tenant_id = 'ta'") == "2");
     CHECK(differing("resource_spans") == 0);
-    // Checked on the capacity-1 chair: covered by the constraint.
-    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE tenant_id = 'ta' AND exclusive") == "4");
+    // Checked on the capacity-1 chair, its capacity known or looked up:
+    // covered by the constraint; nothing else is.
+    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE tenant_id = 'ta' AND exclusive") == "8");
+    CHECK(s.value("SELECT count(*) FROM booking_resources WHERE tenant_id = 'ta' AND exclusive"
+                  " AND resource_id = 'one'") == "8");
 }
 
 TEST_CASE("rows not sent yet are dropped by a rollback, and read back by a later read of their transaction") {

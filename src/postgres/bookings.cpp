@@ -45,9 +45,9 @@ std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t
     return read_previous_holds(c.run(kSelectOccupancyRows, Params().add(t).add(b)));
 }
 
-std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
-                                     const CheckedResources& checked_resources) {
-    std::vector<Params> rows;
+std::vector<OccupancyRow> occupancy_rows(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
+                                         const CheckedResources& checked_resources) {
+    std::vector<OccupancyRow> rows;
     const auto holds = b.holds();
     const auto status = to_string(b.status);
     bool all_active = true;
@@ -56,7 +56,7 @@ std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const 
         const auto& h = holds[i];
         const auto occupied = h.occupied();
         const auto found = checked_resources.find(resource_key(t, h.resource));
-        const auto* checked = found == checked_resources.end() ? nullptr : &*found;
+        const auto* checked = found == checked_resources.end() ? nullptr : &found->second;
         const auto was = std::find_if(previous.begin(), previous.end(), [&](const PreviousHold& p) {
             return p.part == static_cast<std::int64_t>(i);
         });
@@ -65,11 +65,16 @@ std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const 
         // never switched back on (a refund of it, say).
         const bool kept = was != previous.end() && was->exclusive && was->resource == h.resource.value &&
                           was->occupied == occupied;
+        // $13: kInsertCheckedOccupancy's says the capacity,
+        // kInsertOccupancy's whether to look it up.
+        const bool known = checked && checked->exclusive && checked->tenant == t.value &&
+                           checked->resource == h.resource.value;
+        const std::int64_t check = known ? (*checked->exclusive ? 1 : 2) : checked != nullptr ? 1 : 0;
         Params p;
         p.add(t).add(b.id).add(static_cast<std::int64_t>(i)).add(h.resource).add(occupied.begin).add(
             occupied.end).add(h.interval.begin).add(h.interval.end).add(h.buffer_before).add(h.buffer_after);
-        p.text(status).add(b.hold_expires_at).add(checked ? 1 : 0);
-        p.add(checked ? std::optional<Instant>(checked->second) : std::nullopt);
+        p.text(status).add(b.hold_expires_at).add(check);
+        p.add(checked ? std::optional<Instant>(checked->at) : std::nullopt);
         p.add(kept ? 1 : 0);
         if (previous.empty()) {
             p.null(Params::kInt8);
@@ -77,16 +82,16 @@ std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const 
             p.add((was != previous.end() ? was->active : all_active) ? 1 : 0);
         }
         p.add(b.seats);  // every hold of a booking holds its seats
-        rows.push_back(std::move(p));
+        rows.push_back({known ? kInsertCheckedOccupancy : kInsertOccupancy, std::move(p)});
     }
     return rows;
 }
 
 void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
                      const CheckedResources& checked) {
-    const auto rows = occupancy_params(t, b, previous, checked);
+    const auto rows = occupancy_rows(t, b, previous, checked);
     std::vector<Connection::Step> steps;
-    for (const auto& p : rows) steps.push_back({kInsertOccupancy, &p});
+    for (const auto& row : rows) steps.push_back({row.sql, &row.params});
     c.run_all(steps);
 }
 
@@ -95,16 +100,18 @@ void write_booking(Connection& c, const TenantId& t, const Booking& b, const Che
     // Nothing reads these results: they travel with the next round trip,
     // book()'s COMMIT.
     auto booking = booking_params(t, b, BookingWrite::insert);
-    auto rows = occupancy_params(t, b, {}, checked);
+    auto rows = occupancy_rows(t, b, {}, checked);
     // One statement shares one tenant ($1): a confirmation of another
     // tenant's (a caller's mistake) keeps its own, as it always did.
     if (rows.size() == 1 && confirmation && confirmation->tenant == t) {
-        booking.append(rows[0], 1).append(notification_params(*confirmation).add(b.created_by), 1);
-        c.write_with_next(kInsertBookingWithRows, std::move(booking));
+        const char* joined = rows[0].sql == kInsertCheckedOccupancy ? kInsertBookingWithCheckedRows
+                                                                     : kInsertBookingWithRows;
+        booking.append(rows[0].params, 1).append(notification_params(*confirmation).add(b.created_by), 1);
+        c.write_with_next(joined, std::move(booking));
         return;
     }
     c.write_with_next(kInsertBooking, std::move(booking));
-    for (auto& p : rows) c.write_with_next(kInsertOccupancy, std::move(p));
+    for (auto& row : rows) c.write_with_next(row.sql, std::move(row.params));
     if (confirmation) c.write_with_next(kInsertBookingNotification, notification_params(*confirmation).add(b.created_by));
 }
 
@@ -113,9 +120,9 @@ bool rewrite_booking(Connection& c, const TenantId& t, const Booking& b, const C
     const auto key = Params().add(t).add(b.id);
     const auto first = c.run_all({{kUpdateBooking, &booking}, {kSelectOccupancyRows, &key}});
     if (first[0].changed() == 0) return false;
-    const auto rows = occupancy_params(t, b, read_previous_holds(first[1]), checked);
+    const auto rows = occupancy_rows(t, b, read_previous_holds(first[1]), checked);
     std::vector<Connection::Step> steps{{kDeleteOccupancy, &key}};
-    for (const auto& p : rows) steps.push_back({kInsertOccupancy, &p});
+    for (const auto& row : rows) steps.push_back({row.sql, &row.params});
     c.run_all(steps);
     return true;
 }

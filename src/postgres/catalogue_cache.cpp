@@ -77,8 +77,9 @@ void CatalogueReader::take_back_check(Connection& c, const TenantId& t) {
     if (relies_on(t)) c.take_back_check(kSelectCatalogueVersion, t.value);
 }
 
-void CatalogueReader::confirm(Connection& c, const TenantId& t, std::optional<std::int64_t> version) {
-    if (!relies_on(t) || version == checked_version_) return;
+bool CatalogueReader::confirm(Connection& c, const TenantId& t, std::optional<std::int64_t> version) {
+    if (!relies_on(t)) return false;
+    if (version == checked_version_) return true;
     drop(c.catalogue(), t.value);  // its generation moves on: the memo goes too
     throw CatalogueMoved();
 }

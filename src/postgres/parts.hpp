@@ -27,8 +27,11 @@ inline Date date_of(std::int64_t n) { return Date{date::sys_days{date::days{n}}}
 
 // A stable 64-bit key for an advisory lock: FNV-1a over the parts, each
 // followed by a NUL (so ("ab", "c") and ("a", "bc") differ). Stable across
-// processes and builds, which is what makes it a lock between servers; a
-// collision only makes two unrelated writers wait for each other.
+// processes and builds, which is what makes it a lock between servers (and
+// the database's slotwise_resource_lock_key() computes resource_key() the
+// same way); a collision only makes two unrelated writers wait for each
+// other, as what a transaction learns under a lock is kept by the
+// resource's id (CheckedResource).
 template <class... Parts>
 std::int64_t lock_key(const Parts&... parts) {
     std::uint64_t h = 14695981039346656037ull;
@@ -124,8 +127,9 @@ public:
     /// catalogue it relies on for `t` must be at `version` (none: no such
     /// tenant), or its entry is dropped and CatalogueMoved thrown. So
     /// book() decides on a catalogue no older than its lock, whenever it
-    /// confirmed it before.
-    void confirm(Connection& c, const TenantId& t, std::optional<std::int64_t> version);
+    /// confirmed it before. True when it did confirm it: what find() answers
+    /// for `t` is then the database's as of that read.
+    bool confirm(Connection& c, const TenantId& t, std::optional<std::int64_t> version);
 
     /// The kept value of `key`, or null: not kept, kept by a writer and this
     /// is a reader, or the cache may not be used.
@@ -254,15 +258,30 @@ struct PreviousHold {
 };
 std::vector<PreviousHold> select_previous_holds(Connection& c, const TenantId& t, const BookingId& b);
 
-/// Resources whose bookings a transaction read under their lock, by
-/// resource_key, and the instant it read them at.
-using CheckedResources = std::unordered_map<std::int64_t, Instant>;
+/// A resource whose bookings a transaction read under its lock: which one
+/// (two may share a lock key), the instant it read them at and, when a read
+/// of it confirmed the catalogue the transaction relies on
+/// (CatalogueReader::confirm) and the catalogue held the resource, whether
+/// it has capacity 1.
+struct CheckedResource {
+    std::string tenant, resource;
+    Instant at;
+    std::optional<bool> exclusive;
+};
+/// Those resources, by resource_key.
+using CheckedResources = std::unordered_map<std::int64_t, CheckedResource>;
 
-/// One booking_resources row per entry of `b.holds()` (kInsertOccupancy's
-/// parameters): what the exclusion constraint sees. `previous`: the rows the
-/// change replaces (none for a new booking).
-std::vector<Params> occupancy_params(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
-                                     const CheckedResources& checked);
+/// A booking_resources row to insert: its statement (kInsertOccupancy, or
+/// kInsertCheckedOccupancy on a resource checked with its capacity known)
+/// and that statement's parameters.
+struct OccupancyRow {
+    const char* sql;
+    Params params;
+};
+/// One row per entry of `b.holds()`: what the exclusion constraint sees.
+/// `previous`: the rows the change replaces (none for a new booking).
+std::vector<OccupancyRow> occupancy_rows(const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
+                                         const CheckedResources& checked);
 /// Writes those rows, in one round trip.
 void write_occupancy(Connection& c, const TenantId& t, const Booking& b, const std::vector<PreviousHold>& previous,
                      const CheckedResources& checked);

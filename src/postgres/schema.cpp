@@ -491,6 +491,54 @@ CREATE TRIGGER booking_resources_widen_span AFTER INSERT OR UPDATE OF occupied, 
     FOR EACH ROW WHEN (upper(NEW.occupied) - lower(NEW.occupied) > interval '4 hours')
     EXECUTE FUNCTION slotwise_widen_span();
 )sql",
+    // Version 10. A change of a resource's capacity (and a resource made,
+    // removed or moved to another id) takes the resource's advisory lock,
+    // the one a booking's writer holds from its read to its end, whoever
+    // makes it (the adapter, another server, plain SQL). So the capacity a
+    // writer confirmed with its read stays the database's until it commits,
+    // and its hold's `exclusive` flag is written from it without a lookup.
+    // slotwise_resource_lock_key() is the adapter's resource_key(): 64-bit
+    // FNV-1a over "resource", the tenant and the resource, each followed by
+    // a zero byte (numeric, as bigint arithmetic may not wrap).
+    R"sql(
+CREATE FUNCTION slotwise_resource_lock_key(tenant bytea, resource bytea) RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE STRICT AS $$
+DECLARE
+    zero constant bytea := decode('00', 'hex');
+    bytes constant bytea := convert_to('resource', 'UTF8') || zero || tenant || zero || resource || zero;
+    h numeric := 14695981039346656037;
+    low integer;
+BEGIN
+    FOR i IN 0 .. length(bytes) - 1 LOOP
+        low := (h % 256)::integer;
+        h := ((h - low + (low # get_byte(bytes, i))) * 1099511628211) % 18446744073709551616;
+    END LOOP;
+    IF h >= 9223372036854775808 THEN
+        h := h - 18446744073709551616;
+    END IF;
+    RETURN h::bigint;
+END
+$$;
+
+CREATE FUNCTION slotwise_lock_resource() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        PERFORM pg_advisory_xact_lock(slotwise_resource_lock_key(OLD.tenant_id, OLD.resource_id));
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        PERFORM pg_advisory_xact_lock(slotwise_resource_lock_key(NEW.tenant_id, NEW.resource_id));
+    END IF;
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER resources_lock_on_insert_or_delete AFTER INSERT OR DELETE ON resources
+    FOR EACH ROW EXECUTE FUNCTION slotwise_lock_resource();
+CREATE TRIGGER resources_lock_on_capacity AFTER UPDATE ON resources
+    FOR EACH ROW WHEN (OLD.capacity IS DISTINCT FROM NEW.capacity OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id
+                       OR OLD.resource_id IS DISTINCT FROM NEW.resource_id)
+    EXECUTE FUNCTION slotwise_lock_resource();
+)sql",
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));

@@ -180,24 +180,37 @@ inline constexpr char kInsertBooking[] =
     SW_TS("$16") ", $17, $18, $19, " SW_TS("$20") ", " SW_TS("$21") ", $22, $23, $24, $25, $26, $27, $28, $29)";
 // One entry of a booking's Booking::holds(). $3 part, $4 resource, $5/$6
 // occupied range, $7/$8 the hold without buffers, $9/$10 buffers, $11
-// status, $12 hold expiry. `exclusive`: this transaction checked the
-// resource's bookings under its lock ($13 = 1) and the resource has capacity
-// 1; unchecked, what the row it replaces had ($15 = 1) when that held the
-// same resource over the same range (postgres.hpp: what the constraint
-// covers). `active`: confirmed, or pending with a hold that runs past the
-// instant of the check ($14; NULL when unchecked: then any hold, unless the
-// row it replaces had been found lapsed, $16 = 0). $17 the booking's seats:
-// a hold carries them and its status, so that reading occupancy needs no
-// booking row.
-inline constexpr char kInsertOccupancy[] =
-    "INSERT INTO booking_resources (tenant_id, booking_id, part, resource_id, occupied, start_at, end_at,"
-    " buffer_before_min, buffer_after_min, hold_expires_at, seats, status, exclusive, active)"
-    " VALUES ($1, $2, $3, $4, tstzrange(" SW_TS("$5") ", greatest(" SW_TS("$5") ", " SW_TS("$6") "), '[)'), "
-    SW_TS("$7") ", " SW_TS("$8") ", $9, $10, " SW_TS("$12") ", $17, $11::text,"
-    " CASE WHEN $13::int8 = 1 THEN coalesce((SELECT r.capacity = 1 FROM resources r"
-    "   WHERE r.tenant_id = $1 AND r.resource_id = $4), false) ELSE coalesce($15::int8 = 1, false) END,"
-    " $11::text = 'confirmed' OR ($11::text IN ('pending', 'requested', 'offered') AND $12::int8 IS NOT NULL"
-    " AND CASE WHEN $14::int8 IS NULL THEN coalesce($16::int8 <> 0, true) ELSE $12::int8 > $14::int8 END))";
+// status, $12 hold expiry, $13 and $15 what `exclusive` is made of (below).
+// `active`: confirmed, or pending with a hold that runs past the instant of
+// the check ($14; NULL when unchecked: then any hold, unless the row it
+// replaces had been found lapsed, $16 = 0). $17 the booking's seats: a hold
+// carries them and its status, so that reading occupancy needs no booking
+// row.
+#define SW_INSERT_OCCUPANCY(exclusive)                                                                         \
+    "INSERT INTO booking_resources (tenant_id, booking_id, part, resource_id, occupied, start_at, end_at,"      \
+    " buffer_before_min, buffer_after_min, hold_expires_at, seats, status, exclusive, active)"                \
+    " VALUES ($1, $2, $3, $4, tstzrange(" SW_TS("$5") ", greatest(" SW_TS("$5") ", " SW_TS("$6") "), '[)'), " \
+    SW_TS("$7") ", " SW_TS("$8") ", $9, $10, " SW_TS("$12") ", $17, $11::text, " exclusive ","                 \
+    " $11::text = 'confirmed' OR ($11::text IN ('pending', 'requested', 'offered') AND $12::int8 IS NOT NULL"   \
+    " AND CASE WHEN $14::int8 IS NULL THEN coalesce($16::int8 <> 0, true) ELSE $12::int8 > $14::int8 END))"
+// `exclusive` (postgres.hpp: what the constraint covers): this transaction
+// checked the resource's bookings under its lock ($13 = 1) and the resource
+// has capacity 1, which the database looks up; unchecked, what the row it
+// replaces had ($15 = 1) when that held the same resource over the same
+// range.
+inline constexpr char kInsertOccupancy[] = SW_INSERT_OCCUPANCY(
+    "CASE WHEN $13::int8 = 1 THEN coalesce((SELECT r.capacity = 1 FROM resources r"
+    "   WHERE r.tenant_id = $1 AND r.resource_id = $4), false) ELSE coalesce($15::int8 = 1, false) END");
+// The same row when this transaction checked the resource under its lock
+// and knows its capacity from the catalogue whose version that check's read
+// confirmed (CheckedResource): $13 = 1, capacity 1; 2, more; 0, unchecked,
+// as above. A change of the capacity waits for the resource's lock (schema
+// version 10), so the capacity is still the database's at the commit. Not
+// looking it up again spares the statement a table and an index to open
+// (docs/storage.md).
+inline constexpr char kInsertCheckedOccupancy[] =
+    SW_INSERT_OCCUPANCY("CASE WHEN $13::int8 = 0 THEN coalesce($15::int8 = 1, false) ELSE $13::int8 = 1 END");
+#undef SW_INSERT_OCCUPANCY
 // A booking's rows as they are before a change replaces them: what an
 // unchecked change keeps of them.
 inline constexpr char kSelectOccupancyRows[] =
@@ -512,7 +525,8 @@ consteval int placeholders(std::string_view sql) {
 }
 // book()'s rows when the booking holds one resource and comes with its
 // confirmation (a booking of a one-resource service, the common case):
-// kInsertBooking ($1..$29), kInsertOccupancy (its $2..$17 as $30..$45) and
+// kInsertBooking ($1..$29), `hold_sql` (kInsertOccupancy or
+// kInsertCheckedOccupancy, numbered alike: its $2..$17 as $30..$45) and
 // kInsertBookingNotification (its $2..$15 as $46..$59) in one statement.
 // Parameters: the three lists, each but the first without its tenant.
 // Data-modifying CTEs all run, each to completion, and see the same
@@ -522,20 +536,22 @@ consteval int placeholders(std::string_view sql) {
 // two refusals that both apply the hold's overlap (slot_unavailable) is
 // met before the booking's duplicate key (storage_error): an order only an
 // unchecked writer can see, as a checked one was refused by its check.
-consteval JoinedSql insert_booking_with_rows() {
+consteval JoinedSql insert_booking_with_rows(const char* hold_sql) {
     constexpr int booking = placeholders(kInsertBooking);
     constexpr int hold = placeholders(kInsertOccupancy);
     JoinedSql j;
-    j.add("WITH booking AS (").add(kInsertBooking).add("), hold AS (").add(kInsertOccupancy, booking - 1);
+    j.add("WITH booking AS (").add(kInsertBooking).add("), hold AS (").add(hold_sql, booking - 1);
     j.add(") ").add(kInsertBookingNotification, booking + hold - 2);
     return j;
 }
 static_assert(placeholders(kInsertBooking) == 29 && placeholders(kInsertOccupancy) == 17 &&
-                  placeholders(kInsertBookingNotification) == 15,
+                  placeholders(kInsertCheckedOccupancy) == 17 && placeholders(kInsertBookingNotification) == 15,
               "the placeholders the comment above numbers, and booking_params, occupancy_params and "
               "notification_params fill");
-inline constexpr JoinedSql kInsertBookingWithRowsSql = insert_booking_with_rows();
+inline constexpr JoinedSql kInsertBookingWithRowsSql = insert_booking_with_rows(kInsertOccupancy);
 inline constexpr const char* kInsertBookingWithRows = kInsertBookingWithRowsSql.text;
+inline constexpr JoinedSql kInsertBookingWithCheckedRowsSql = insert_booking_with_rows(kInsertCheckedOccupancy);
+inline constexpr const char* kInsertBookingWithCheckedRows = kInsertBookingWithCheckedRowsSql.text;
 // Notifications about one creator's bookings written at or after $3,
 // counting at most $4 rows.
 inline constexpr char kCountNotificationsByCreator[] =
@@ -616,7 +632,8 @@ inline constexpr NamedStatement kAll[] = {
     SW_STMT(kUpdateServiceColumns), SW_STMT(kDeleteServiceResources), SW_STMT(kInsertServiceResource), SW_STMT(kSelectService),
     SW_STMT(kSelectServices), SW_STMT(kSelectServiceResources), SW_STMT(kSelectAllServiceResources),
     SW_STMT(kUpsertTableCombination), SW_STMT(kSelectTableCombinations), SW_STMT(kDeleteTableCombination),
-    SW_STMT(kInsertBooking), SW_STMT(kInsertOccupancy), SW_STMT(kSelectOccupancyRows), SW_STMT(kDeleteOccupancy),
+    SW_STMT(kInsertBooking), SW_STMT(kInsertOccupancy), SW_STMT(kInsertCheckedOccupancy), SW_STMT(kSelectOccupancyRows),
+    SW_STMT(kDeleteOccupancy),
     SW_STMT(kUpdateBooking),
     SW_STMT(kSelectBooking), SW_STMT(kSelectBookingForUpdate), SW_STMT(kSelectBookingByKey),
     SW_STMT(kSelectBookingByPaymentReference), SW_STMT(kSelectBookingByPaymentReferenceForUpdate),
@@ -632,6 +649,7 @@ inline constexpr NamedStatement kAll[] = {
                    "the engine's sweep of every tenant's checkouts due to close (a fan-out read on Citus)"},
     SW_STMT(kSetCheckoutCloseBy), SW_STMT(kInsertUnmatchedPayment), SW_STMT(kSelectUnmatchedPayments),
     SW_STMT(kInsertNotification), SW_STMT(kInsertBookingNotification), SW_STMT(kInsertBookingWithRows),
+    SW_STMT(kInsertBookingWithCheckedRows),
     SW_STMT(kCountNotificationsByCreator),
     NamedStatement{"kSelectDueNotifications", kSelectDueNotifications,
                    "the outbox worker's read of every tenant's due rows, partitioned by tenant_id (a fan-out "

@@ -77,7 +77,7 @@ public:
 
     void put_resource(const TenantId& t, const Resource& r) override {
         call(Access::write, [&] {
-            catalogue_.changed(c(), t);
+            catalogue_changed(t);
             const auto seen = read_resources_.find(entity_key(t, r.id.value));
             if (seen != read_resources_.end()) {
                 // Read in this transaction: write back only what changed since.
@@ -121,7 +121,7 @@ public:
     void put_weekly_hours(const TenantId& t, const ResourceId& r, const WeeklyHours& w) override {
         call(Access::write, [&] {
             // Delete-then-insert: two writers of one week must take turns.
-            catalogue_.changed(c(), t);
+            catalogue_changed(t);
             lock(lock_key("hours", t.value, r.value));
             write_weekly_hours(c(), t, r, w);
         });
@@ -139,14 +139,14 @@ public:
     void put_override(const TenantId& t, const ResourceId& r, Date day,
                       const std::vector<LocalWindow>& windows) override {
         call(Access::write, [&] {
-            catalogue_.changed(c(), t);
+            catalogue_changed(t);
             c().run(kUpsertOverride, Params().add(t).add(r).add(day_number(day)).text(encode_windows(windows)));
         });
     }
 
     bool delete_override(const TenantId& t, const ResourceId& r, Date day) override {
         return call(Access::write, [&] {
-            catalogue_.changed(c(), t);
+            catalogue_changed(t);
             return c().run(kDeleteOverride, Params().add(t).add(r).add(day_number(day))).changed() > 0;
         });
     }
@@ -173,7 +173,7 @@ public:
 
     void insert_block(const TenantId& t, const Block& b) override {
         call(Access::write, [&] {
-            catalogue_.changed(c(), t);
+            catalogue_changed(t);
             c().run(kInsertBlock, Params().add(t).add(b.id).add(b.resource).add(b.interval.begin).add(b.interval.end).add(
                                       b.reason));
         });
@@ -181,7 +181,7 @@ public:
 
     bool delete_block(const TenantId& t, const BlockId& id) override {
         return call(Access::write, [&] {
-            catalogue_.changed(c(), t);
+            catalogue_changed(t);
             return c().run(kDeleteBlock, Params().add(t).add(id)).changed() > 0;
         });
     }
@@ -208,7 +208,7 @@ public:
 
     void put_service(const TenantId& t, const Service& v) override {
         call(Access::write, [&] {
-            catalogue_.changed(c(), t);
+            catalogue_changed(t);
             const auto seen = read_services_.find(entity_key(t, v.id.value));
             if (seen != read_services_.end()) {
                 // Read in this transaction: write back only what changed since.
@@ -354,7 +354,16 @@ public:
             catalogue_.take_back_check(c(), t);
             auto out = read_writer_occupancy(checked_run(t, r, kSelectOccupancy, kWriterSelectOccupancy, p, now),
                                              lapsed, version);
-            catalogue_.confirm(c(), t, version);
+            // The capacity the hold's flag is made of, when the read confirmed
+            // the catalogue it comes from: the database's as of the lock, and
+            // until this transaction ends, as a change of the resource's
+            // capacity waits for its lock (schema version 10). The insert then
+            // need not look it up.
+            if (catalogue_.confirm(c(), t, version)) {
+                if (const auto* kept = catalogue_.find(c(), t, &CatalogueCache::Tenant::resources, r.value)) {
+                    checked_[resource_key(t, r)].exclusive = kept->capacity == 1;
+                }
+            }
             // Ahead of the rows this transaction writes next, in their round trip.
             if (lapsed) c().write_with_next(kClearLapsed, std::move(p));
             return out;
@@ -613,9 +622,24 @@ private:
     Result checked_run(const TenantId& t, const ResourceId& r, const char* read, const char* writer_read,
                        const Params& p, Instant now) {
         if (access_ != Access::write) return c().run(read, p);
-        checked_.insert_or_assign(resource_key(t, r), now);
+        // A capacity known from an earlier read stays known: the lock, held
+        // since, keeps it from changing.
+        auto& checked = checked_[resource_key(t, r)];
+        if (checked.tenant != t.value || checked.resource != r.value) {
+            checked = CheckedResource{.tenant = t.value, .resource = r.value, .at = now, .exclusive = std::nullopt};
+        } else {
+            checked.at = now;
+        }
         auto results = locks_.take_resource_with(c(), *pool_, t, r, row_locks_, {{writer_read, &p}});
         return std::move(results[0]);
+    }
+
+    // Before this transaction changes `t`'s catalogue: a capacity its reads
+    // confirmed may be what it changes, so its holds' flags are looked up
+    // again.
+    void catalogue_changed(const TenantId& t) {
+        catalogue_.changed(c(), t);
+        for (auto& [key, checked] : checked_) checked.exclusive.reset();
     }
 
     // Takes a transaction-scoped advisory lock once per transaction (Locks::take).
@@ -657,8 +681,7 @@ private:
     // Whether this transaction may hold a row lock (it wrote, or read FOR
     // UPDATE): another transaction may then be waiting for it.
     bool row_locks_ = false;
-    // Resources whose bookings this transaction read under their lock, and
-    // the instant it read them at.
+    // Resources whose bookings this transaction read under their lock.
     CheckedResources checked_;
     CatalogueReader catalogue_{access_ == Access::read};
     // Catalogue rows as this write transaction read them (put_* then writes
