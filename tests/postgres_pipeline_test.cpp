@@ -307,6 +307,22 @@ TEST_CASE("a change of a resource's capacity, its removal, its move to another i
     }
 }
 
+TEST_CASE("a capacity known for one resource is not lent to another whose lock key it shares") {
+    const Booking b = booking("bkg_1", kFirst);  // on res_1
+    const auto statement = [&](const std::string& tenant, const std::string& resource) {
+        postgres::CheckedResources checked;
+        // What a read under res_1's lock key left: capacity 1, known for
+        // `resource` of `tenant`.
+        checked[postgres::resource_key(kT1, b.resource)] = {tenant, resource, kNow, true};
+        const auto rows = postgres::occupancy_rows(kT1, b, {}, checked);
+        REQUIRE(rows.size() == 1);
+        return rows[0].sql;
+    };
+    CHECK(statement("t1", "res_1") == postgres::kInsertCheckedOccupancy);
+    CHECK(statement("t1", "res_9") == postgres::kInsertOccupancy);  // looked up
+    CHECK(statement("t2", "res_1") == postgres::kInsertOccupancy);
+}
+
 TEST_CASE("the database's resource lock key is the adapter's, byte for byte") {
     PgSession s;
     const auto hex = [](const std::string& bytes) {

@@ -31,8 +31,9 @@
 // writing a booking then locks every resource it holds not yet locked, in
 // resource-id order. What such a transaction then writes on a
 // capacity-1 resource is `exclusive` (the capacity as of its read: a change
-// of a resource's capacity, made by anyone, takes the same lock in a
-// trigger and so waits for it): the constraint refuses it if it
+// of a resource's capacity, its removal or its making again, by anyone,
+// takes the same lock in a trigger and so waits for it): the constraint
+// refuses it if it
 // overlaps another checked booking, whatever the check concluded (23P01
 // becomes `slot_unavailable`). A booking written without reading the
 // resource first (an import, a tool writing through the Store interface) is

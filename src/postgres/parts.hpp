@@ -30,7 +30,7 @@ inline Date date_of(std::int64_t n) { return Date{date::sys_days{date::days{n}}}
 // processes and builds, which is what makes it a lock between servers (and
 // the database's slotwise_resource_lock_key() computes resource_key() the
 // same way); a collision only makes two unrelated writers wait for each
-// other, as what a transaction learns under a lock is kept by the
+// other, as the capacity a transaction learns under a lock is kept with the
 // resource's id (CheckedResource).
 template <class... Parts>
 std::int64_t lock_key(const Parts&... parts) {

@@ -497,6 +497,8 @@ CREATE TRIGGER booking_resources_widen_span AFTER INSERT OR UPDATE OF occupied, 
     // makes it (the adapter, another server, plain SQL). So the capacity a
     // writer confirmed with its read stays the database's until it commits,
     // and its hold's `exclusive` flag is written from it without a lookup.
+    // (A TRUNCATE fires no row trigger: it takes no lock, but leaves no
+    // capacity to disagree with, and making the resource again takes it.)
     // slotwise_resource_lock_key() is the adapter's resource_key(): 64-bit
     // FNV-1a over "resource", the tenant and the resource, each followed by
     // a zero byte (numeric, as bigint arithmetic may not wrap).

@@ -546,7 +546,7 @@ consteval JoinedSql insert_booking_with_rows(const char* hold_sql) {
 }
 static_assert(placeholders(kInsertBooking) == 29 && placeholders(kInsertOccupancy) == 17 &&
                   placeholders(kInsertCheckedOccupancy) == 17 && placeholders(kInsertBookingNotification) == 15,
-              "the placeholders the comment above numbers, and booking_params, occupancy_params and "
+              "the placeholders the comment above numbers, and booking_params, occupancy_rows and "
               "notification_params fill");
 inline constexpr JoinedSql kInsertBookingWithRowsSql = insert_booking_with_rows(kInsertOccupancy);
 inline constexpr const char* kInsertBookingWithRows = kInsertBookingWithRowsSql.text;
