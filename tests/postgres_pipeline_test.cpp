@@ -279,7 +279,7 @@ TEST_CASE("a change of a resource's capacity, its removal, its move to another i
         const char* sql;
         bool waits;
     };
-    for (const auto& [sql, waits] : {
+    for (const Change& change : {
              Change{"UPDATE resources SET capacity = 2 WHERE resource_id = 'res_1'", true},
              Change{"DELETE FROM resources WHERE resource_id = 'res_1'", true},
              Change{"UPDATE resources SET resource_id = 'res_9' WHERE resource_id = 'res_1'", true},
@@ -290,6 +290,8 @@ TEST_CASE("a change of a resource's capacity, its removal, its move to another i
              Change{"INSERT INTO resources (tenant_id, resource_id, name, kind, timezone, capacity)"
                     " VALUES ('t1', 'res_2', 'Bay', 'room', 'Etc/UTC', 3)", false},
          }) {
+        const std::string sql = change.sql;
+        const bool waits = change.waits;
         CAPTURE(sql);
         auto tx = store->write();
         CHECK(tx->occupancy(kT1, {"res_1"}, {kFirst, kFirst + 30min}, kNow).empty());
@@ -334,9 +336,11 @@ TEST_CASE("the database's resource lock key is the adapter's, byte for byte") {
         }
         return out + "', 'hex')";
     };
-    for (const auto& [tenant, resource] : std::initializer_list<std::pair<std::string, std::string>>{
+    for (const auto& ids : std::initializer_list<std::pair<std::string, std::string>>{
              {"t1", "res_1"}, {"", ""}, {std::string("t\0\xff", 3), std::string("\xff\0r", 3)},
              {std::string(300, 'x'), "res_" + std::string(200, '\x80')}}) {
+        const std::string& tenant = ids.first;
+        const std::string& resource = ids.second;
         CAPTURE(tenant.size());
         CHECK(s.value("SELECT slotwise_resource_lock_key(" + hex(tenant) + ", " + hex(resource) + ")") ==
               std::to_string(postgres::resource_key(TenantId{tenant}, ResourceId{resource})));
