@@ -326,6 +326,7 @@ TEST_CASE("a capacity known for one resource is not lent to another whose lock k
 }
 
 TEST_CASE("the database's resource lock key is the adapter's, byte for byte") {
+    (void)fresh_postgres();  // the schema, with its function
     PgSession s;
     const auto hex = [](const std::string& bytes) {
         static constexpr char kDigits[] = "0123456789abcdef";
