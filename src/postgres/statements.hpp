@@ -203,13 +203,15 @@ inline constexpr char kInsertOccupancy[] = SW_INSERT_OCCUPANCY(
     "   WHERE r.tenant_id = $1 AND r.resource_id = $4), false) ELSE coalesce($15::int8 = 1, false) END");
 // The same row when this transaction checked the resource under its lock
 // and knows its capacity from the catalogue whose version that check's read
-// confirmed (CheckedResource): $13 = 1, capacity 1; 2, more ($15 is not
-// read). A change of the capacity waits for the resource's lock (schema
+// confirmed (CheckedResource): $13 = 1, capacity 1; 2, more. It is sent only
+// so, but names $15 as kInsertOccupancy does, which gives every parameter a
+// type when the statement is prepared without types (as the Citus test
+// prepares each). A change of the capacity waits for the resource's lock (schema
 // version 10), so the capacity is still the database's at the commit. Not
 // looking it up again spares the statement a table and an index to open
 // (docs/storage.md).
 inline constexpr char kInsertCheckedOccupancy[] =
-    SW_INSERT_OCCUPANCY("$13::int8 = 1");
+    SW_INSERT_OCCUPANCY("CASE WHEN $13::int8 = 0 THEN coalesce($15::int8 = 1, false) ELSE $13::int8 = 1 END");
 #undef SW_INSERT_OCCUPANCY
 // A booking's rows as they are before a change replaces them: what an
 // unchecked change keeps of them.
